@@ -1,0 +1,9 @@
+//! Seedance Studio's domain. This crate must never depend on tauri: the app shell only wires it up.
+
+pub mod api;
+pub mod config;
+pub mod cost;
+pub mod i18n;
+pub mod images;
+pub mod request;
+pub mod secrets;

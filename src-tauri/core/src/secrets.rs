@@ -1,0 +1,226 @@
+//! The API token: kept only in the OS keychain (or, for scripting, in `SEEDANCE_API_TOKEN`), never on disk,
+//! never in logs, never in the webview. [`ApiToken`] redacts itself in `Debug`/`Display` so a stray `{:?}`
+//! cannot leak it.
+
+use std::fmt;
+use std::sync::Mutex;
+
+use crate::i18n::{Msg, UserFacing};
+
+/// The keychain service name: unique to the app so no other program's entries are touched.
+pub const KEYRING_SERVICE: &str = "com.seedance-studio.desktop";
+/// The keychain account under which the SinanCode token is stored.
+pub const TOKEN_ACCOUNT: &str = "sinancode-api-token";
+/// Environment variable that supplies a token for scripting and CI; it is used and never persisted.
+pub const TOKEN_ENV: &str = "SEEDANCE_API_TOKEN";
+
+/// A SinanCode API token. Its text is only reachable through [`ApiToken::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiToken(String);
+
+impl ApiToken {
+    /// Trims surrounding whitespace (pasted tokens often carry a newline); `None` when nothing is left.
+    pub fn new(raw: &str) -> Option<Self> {
+        let t = raw.trim();
+        (!t.is_empty()).then(|| Self(t.to_owned()))
+    }
+
+    /// The token's text, for the Authorization header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The last four characters, which the UI may show so a user can tell tokens apart.
+    pub fn last4(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        chars[chars.len().saturating_sub(4)..].iter().collect()
+    }
+}
+
+impl fmt::Debug for ApiToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApiToken(***{})", self.last4())
+    }
+}
+
+impl fmt::Display for ApiToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "***{}", self.last4())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    /// No Secret Service / keychain could be reached (e.g. Linux without gnome-keyring or KWallet running).
+    #[error("the OS keychain is not available: {0}")]
+    Unavailable(String),
+    /// The keychain is locked or the user refused access.
+    #[error("access to the OS keychain was denied: {0}")]
+    Denied(String),
+    #[error("the OS keychain failed: {0}")]
+    Other(String),
+}
+
+impl UserFacing for SecretError {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Unavailable(_) => "keychain_unavailable",
+            Self::Denied(_) => "keychain_denied",
+            Self::Other(_) => "keychain_error",
+        }
+    }
+
+    fn msg(&self) -> Msg {
+        match self {
+            Self::Unavailable(d) => Msg::new(
+                format!("The system keychain is not available ({d}). The token is never saved to a file, so start a keychain service (on Linux: GNOME Keyring or KWallet with the Secret Service enabled), or set SEEDANCE_API_TOKEN in the environment."),
+                format!("系统钥匙串不可用（{d}）。令牌绝不会保存到文件中，请启动钥匙串服务（Linux 上为启用了 Secret Service 的 GNOME Keyring 或 KWallet），或在环境变量中设置 SEEDANCE_API_TOKEN。"),
+            ),
+            Self::Denied(d) => Msg::new(
+                format!("Access to the system keychain was refused ({d}). Unlock the keychain or allow Seedance Studio to use it, then try again."),
+                format!("系统钥匙串拒绝了访问（{d}）。请解锁钥匙串或允许 Seedance Studio 使用它，然后重试。"),
+            ),
+            Self::Other(d) => Msg::new(
+                format!("The system keychain reported an error ({d}). Try again; if it persists, restart the keychain service."),
+                format!("系统钥匙串报告错误（{d}）。请重试；如果问题持续，请重启钥匙串服务。"),
+            ),
+        }
+    }
+}
+
+/// Where the token lives. The real app uses [`KeyringStore`]; unit tests use [`MemoryStore`].
+pub trait SecretStore: Send + Sync {
+    fn get(&self) -> Result<Option<ApiToken>, SecretError>;
+    fn set(&self, token: &ApiToken) -> Result<(), SecretError>;
+    /// Removing a token that is not there is not an error.
+    fn remove(&self) -> Result<(), SecretError>;
+}
+
+/// The OS keychain through the `keyring` crate: macOS Keychain, Windows Credential Manager,
+/// Linux Secret Service.
+pub struct KeyringStore {
+    service: String,
+    account: String,
+}
+
+impl KeyringStore {
+    pub fn new(service: impl Into<String>, account: impl Into<String>) -> Self {
+        Self { service: service.into(), account: account.into() }
+    }
+
+    /// The store the app uses.
+    pub fn app_default() -> Self {
+        Self::new(KEYRING_SERVICE, TOKEN_ACCOUNT)
+    }
+
+    fn entry(&self) -> Result<keyring::Entry, SecretError> {
+        keyring::Entry::new(&self.service, &self.account).map_err(map_keyring_error)
+    }
+}
+
+fn map_keyring_error(e: keyring::Error) -> SecretError {
+    match e {
+        keyring::Error::NoStorageAccess(inner) => SecretError::Denied(inner.to_string()),
+        keyring::Error::PlatformFailure(inner) => SecretError::Unavailable(inner.to_string()),
+        other => SecretError::Other(other.to_string()),
+    }
+}
+
+impl SecretStore for KeyringStore {
+    fn get(&self) -> Result<Option<ApiToken>, SecretError> {
+        match self.entry()?.get_password() {
+            Ok(text) => Ok(ApiToken::new(&text)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+
+    fn set(&self, token: &ApiToken) -> Result<(), SecretError> {
+        self.entry()?.set_password(token.expose()).map_err(map_keyring_error)
+    }
+
+    fn remove(&self) -> Result<(), SecretError> {
+        match self.entry()?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+}
+
+/// An in-memory store for tests and for demo mode.
+#[derive(Default)]
+pub struct MemoryStore(Mutex<Option<ApiToken>>);
+
+impl MemoryStore {
+    fn slot(&self) -> Result<std::sync::MutexGuard<'_, Option<ApiToken>>, SecretError> {
+        self.0.lock().map_err(|_| SecretError::Other("in-memory store poisoned".into()))
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self) -> Result<Option<ApiToken>, SecretError> {
+        Ok(self.slot()?.clone())
+    }
+
+    fn set(&self, token: &ApiToken) -> Result<(), SecretError> {
+        *self.slot()? = Some(token.clone());
+        Ok(())
+    }
+
+    fn remove(&self) -> Result<(), SecretError> {
+        *self.slot()? = None;
+        Ok(())
+    }
+}
+
+/// Where the token in use came from; the Settings screen says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenSource {
+    Environment,
+    Keychain,
+}
+
+/// The token to use: the environment variable wins over the keychain and is never persisted.
+pub fn resolve_token(
+    env_value: Option<&str>,
+    store: &dyn SecretStore,
+) -> Result<Option<(ApiToken, TokenSource)>, SecretError> {
+    if let Some(t) = env_value.and_then(ApiToken::new) {
+        return Ok(Some((t, TokenSource::Environment)));
+    }
+    Ok(store.get()?.map(|t| (t, TokenSource::Keychain)))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn token_never_prints_its_text() {
+        let t = ApiToken::new("  sk-very-secret-1234\n").unwrap();
+        assert_eq!(t.expose(), "sk-very-secret-1234");
+        assert_eq!(format!("{t:?}"), "ApiToken(***1234)");
+        assert_eq!(format!("{t}"), "***1234");
+        assert!(!format!("{t:?}{t}").contains("very-secret"));
+        assert!(ApiToken::new(" \n\t").is_none());
+        assert_eq!(ApiToken::new("ab").unwrap().last4(), "ab");
+    }
+
+    #[test]
+    fn memory_store_round_trip_and_env_wins() {
+        let store = MemoryStore::default();
+        assert!(resolve_token(None, &store).unwrap().is_none());
+        store.set(&ApiToken::new("keychain-tok").unwrap()).unwrap();
+        let (t, src) = resolve_token(None, &store).unwrap().unwrap();
+        assert_eq!((t.expose(), src), ("keychain-tok", TokenSource::Keychain));
+        let (t, src) = resolve_token(Some("env-tok"), &store).unwrap().unwrap();
+        assert_eq!((t.expose(), src), ("env-tok", TokenSource::Environment));
+        let (_, src) = resolve_token(Some("  "), &store).unwrap().unwrap();
+        assert_eq!(src, TokenSource::Keychain, "a blank env var is ignored");
+        store.remove().unwrap();
+        store.remove().unwrap();
+        assert!(store.get().unwrap().is_none());
+    }
+}
