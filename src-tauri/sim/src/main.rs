@@ -1,0 +1,83 @@
+//! `seedance-sim`: the simulated SinanCode service as a standalone loopback server for manual use.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use seedance_sim::{Sim, SimConfig};
+
+const USAGE: &str = "usage: seedance-sim [--port N] [--files-port N] [--token T] [--queued-secs S] [--running-secs S]";
+
+struct Options {
+    port: u16,
+    files_port: Option<u16>,
+    config: SimConfig,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+    let mut options = Options {
+        port: 8787,
+        files_port: None,
+        config: SimConfig::default(),
+    };
+    while let Some(flag) = args.next() {
+        if flag == "--help" || flag == "-h" {
+            return Err(USAGE.to_owned());
+        }
+        let value = args
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        let number = || {
+            value
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite() && *n >= 0.0)
+                .ok_or_else(|| format!("{flag}: not a non-negative number: {value}"))
+        };
+        let port = || {
+            value
+                .parse::<u16>()
+                .map_err(|_| format!("{flag}: not a port number: {value}"))
+        };
+        match flag.as_str() {
+            "--port" => options.port = port()?,
+            "--files-port" => options.files_port = Some(port()?),
+            "--token" => options.config.token = value.clone(),
+            "--queued-secs" => options.config.queued_for = Duration::from_secs_f64(number()?),
+            "--running-secs" => options.config.running_for = Duration::from_secs_f64(number()?),
+            _ => return Err(format!("unknown option {flag}\n{USAGE}")),
+        }
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match parse_args(std::env::args().skip(1)) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let files_port = options
+        .files_port
+        .unwrap_or_else(|| options.port.saturating_add(1));
+    let sim = match Sim::start_on(options.config, options.port, files_port).await {
+        Ok(sim) => sim,
+        Err(error) => {
+            eprintln!(
+                "cannot listen on 127.0.0.1:{} / {files_port}: {error}",
+                options.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("api:     {}", sim.api_base());
+    println!("upload:  {}", sim.upload_base());
+    println!("results: {}", sim.result_base());
+    println!("token:   {}", sim.token());
+    println!("Ctrl-C to stop.");
+    let _ = tokio::signal::ctrl_c().await;
+    sim.shutdown().await;
+    ExitCode::SUCCESS
+}
