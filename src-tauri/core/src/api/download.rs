@@ -1,0 +1,265 @@
+//! Downloading a finished video from its signed result link: no token (the link is its own credential and
+//! the host is not SinanCode), streamed to a `.part` file that is resumed across retries and renamed only
+//! once complete and synced, so a half file never sits under the final name.
+
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use futures_util::StreamExt;
+use reqwest::header::{CONTENT_RANGE, RANGE};
+use reqwest::StatusCode;
+use tokio::io::{AsyncWriteExt, BufWriter};
+use url::Url;
+
+use super::error::ApiError;
+use super::reply::ERROR_BODY_LIMIT;
+use super::{loggable, read_limited, SinanClient};
+
+const WRITE_BUFFER: usize = 256 * 1024;
+
+/// `dest` with `.part` appended to its file name, in the same directory (so the final rename is atomic).
+pub fn part_path(dest: &Path) -> Result<PathBuf, ApiError> {
+    let mut name = dest
+        .file_name()
+        .ok_or_else(|| {
+            ApiError::Io(std::io::Error::new(
+                ErrorKind::InvalidInput,
+                "the destination has no file name",
+            ))
+        })?
+        .to_os_string();
+    name.push(".part");
+    Ok(dest.with_file_name(name))
+}
+
+impl SinanClient {
+    /// Downloads `url` to `dest`. `on_progress(received, total)` counts bytes in the file so far, including
+    /// any resumed from an earlier attempt; `total` is `None` when the host does not say.
+    pub async fn download(
+        &self,
+        url: &str,
+        dest: &Path,
+        on_progress: impl Fn(u64, Option<u64>) + Send + Sync,
+    ) -> Result<PathBuf, ApiError> {
+        let url = Url::parse(url.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "https" | "http"))
+            .ok_or_else(|| ApiError::MalformedReply {
+                detail: "the result link is not a web address".to_owned(),
+            })?;
+        let part = part_path(dest)?;
+        self.with_retries("download", &self.transfer_retry, || {
+            self.download_attempt(&url, &part, &on_progress)
+        })
+        .await?;
+        tokio::fs::rename(&part, dest).await?;
+        sync_parent_dir(dest).await;
+        tracing::debug!(from = loggable(&url), "download complete");
+        Ok(dest.to_path_buf())
+    }
+
+    /// One GET, resuming from whatever the `.part` file already holds.
+    async fn download_attempt(
+        &self,
+        url: &Url,
+        part: &Path,
+        on_progress: &(impl Fn(u64, Option<u64>) + Send + Sync),
+    ) -> Result<(), ApiError> {
+        let offset = match tokio::fs::metadata(part).await {
+            Ok(meta) => meta.len(),
+            Err(e) if e.kind() == ErrorKind::NotFound => 0,
+            Err(e) => return Err(e.into()),
+        };
+        // Deliberately no Authorization header: the token must never reach the result host.
+        let mut request = self.http.get(url.clone());
+        if offset > 0 {
+            request = request.header(RANGE, format!("bytes={offset}-"));
+        }
+        let response = request.send().await.map_err(ApiError::from_transport)?;
+        let status = response.status();
+        tracing::debug!(
+            status = status.as_u16(),
+            offset,
+            to = loggable(url),
+            "download answered"
+        );
+
+        let resumed = match status {
+            StatusCode::PARTIAL_CONTENT
+                if offset > 0 && range_start(response.headers()) == Some(offset) =>
+            {
+                true
+            }
+            StatusCode::OK => false,
+            StatusCode::PARTIAL_CONTENT | StatusCode::RANGE_NOT_SATISFIABLE => {
+                // The host and the part file disagree about what is already here: start over.
+                remove_if_present(part).await?;
+                return Err(ApiError::NetworkDown {
+                    detail: "the download could not be resumed; restarting".into(),
+                });
+            }
+            _ => {
+                let headers = response.headers().clone();
+                let body = read_limited(response, ERROR_BODY_LIMIT).await;
+                return Err(classify_link_failure(status, &headers, &body));
+            }
+        };
+        let start = if resumed { offset } else { 0 };
+        let total = response.content_length().map(|len| start + len);
+        let file = if resumed {
+            tokio::fs::OpenOptions::new()
+                .append(true)
+                .open(part)
+                .await?
+        } else {
+            tokio::fs::File::create(part).await?
+        };
+        let mut writer = BufWriter::with_capacity(WRITE_BUFFER, file);
+        let mut received = start;
+        on_progress(received, total);
+        let mut body = response.bytes_stream();
+        let idle = self.config.timeouts.download_read_idle;
+        let outcome = loop {
+            match tokio::time::timeout(idle, body.next()).await {
+                Err(_) => break Err(ApiError::Timeout),
+                Ok(None) => break Ok(()),
+                Ok(Some(Err(e))) => break Err(ApiError::from_transport(e)),
+                Ok(Some(Ok(chunk))) => {
+                    writer.write_all(&chunk).await?;
+                    received += chunk.len() as u64;
+                    on_progress(received, total);
+                }
+            }
+        };
+        // Keep what arrived even on failure: the next attempt resumes from it.
+        writer.flush().await?;
+        outcome?;
+        match total {
+            Some(expected) if received < expected => {
+                return Err(ApiError::NetworkDown {
+                    detail: format!("the download stopped at {received} of {expected} bytes"),
+                })
+            }
+            Some(expected) if received > expected => {
+                remove_if_present(part).await?;
+                return Err(ApiError::MalformedReply {
+                    detail: "the result host sent more bytes than announced".into(),
+                });
+            }
+            _ => {}
+        }
+        writer.into_inner().sync_all().await?;
+        Ok(())
+    }
+}
+
+/// Expired or refused signed links are final; anything else is classified like an API answer.
+fn classify_link_failure(
+    status: StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+) -> ApiError {
+    let says_expired = String::from_utf8_lossy(body)
+        .to_lowercase()
+        .contains("expire");
+    match status.as_u16() {
+        403 | 410 => ApiError::ResultLinkExpired,
+        400..=499 if says_expired => ApiError::ResultLinkExpired,
+        401 => ApiError::Rejected {
+            status: 401,
+            message: "the result host refused the link".into(),
+        },
+        _ => ApiError::from_status(status, headers, body),
+    }
+}
+
+/// The first byte position in `Content-Range: bytes <start>-<end>/<size>`.
+fn range_start(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    let value = headers.get(CONTENT_RANGE)?.to_str().ok()?;
+    value
+        .trim()
+        .strip_prefix("bytes")?
+        .trim()
+        .split('-')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+async fn remove_if_present(path: &Path) -> Result<(), ApiError> {
+    match tokio::fs::remove_file(path).await {
+        Err(e) if e.kind() != ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Makes the rename itself durable where the OS allows syncing a directory; failure only weakens
+/// crash-safety, so it is not reported.
+async fn sync_parent_dir(dest: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = dest.parent() {
+        if let Ok(d) = tokio::fs::File::open(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })
+        .await
+        {
+            let _ = d.sync_all().await;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dest;
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn part_file_sits_beside_the_destination() {
+        assert_eq!(
+            part_path(Path::new("/v/out.mp4")).unwrap(),
+            PathBuf::from("/v/out.mp4.part")
+        );
+        assert!(part_path(Path::new("/")).is_err());
+    }
+
+    #[test]
+    fn content_range_start() {
+        let mut h = HeaderMap::new();
+        assert_eq!(range_start(&h), None);
+        h.insert(CONTENT_RANGE, HeaderValue::from_static("bytes 100-199/200"));
+        assert_eq!(range_start(&h), Some(100));
+        h.insert(CONTENT_RANGE, HeaderValue::from_static("bytes */200"));
+        assert_eq!(range_start(&h), None);
+    }
+
+    #[test]
+    fn expired_links() {
+        let h = HeaderMap::new();
+        assert!(matches!(
+            classify_link_failure(StatusCode::FORBIDDEN, &h, b""),
+            ApiError::ResultLinkExpired
+        ));
+        assert!(matches!(
+            classify_link_failure(StatusCode::GONE, &h, b""),
+            ApiError::ResultLinkExpired
+        ));
+        assert!(matches!(
+            classify_link_failure(StatusCode::BAD_REQUEST, &h, b"Request has EXPIRED"),
+            ApiError::ResultLinkExpired
+        ));
+        assert!(matches!(
+            classify_link_failure(StatusCode::NOT_FOUND, &h, b""),
+            ApiError::Rejected { status: 404, .. }
+        ));
+        assert!(matches!(
+            classify_link_failure(StatusCode::BAD_GATEWAY, &h, b""),
+            ApiError::ServerError { status: 502 }
+        ));
+    }
+}

@@ -1,0 +1,337 @@
+//! What can go wrong talking to SinanCode, classified so the job layer knows what to do next and the UI
+//! can say it in English and 简体中文. No variant ever carries request headers.
+
+use std::error::Error as _;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use super::reply;
+use crate::i18n::{Msg, UserFacing};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 401/403 from the API: the token is wrong, revoked or lacks access.
+    #[error("the API token was refused")]
+    InvalidToken,
+    #[error("the account is out of credit")]
+    OutOfCredit,
+    #[error("rate limited by the server (retry after {retry_after:?})")]
+    RateLimited { retry_after: Option<Duration> },
+    /// Any other 4xx: the server understood and said no.
+    #[error("the server refused the request (HTTP {status}): {message}")]
+    Rejected { status: u16, message: String },
+    #[error("the server failed (HTTP {status})")]
+    ServerError { status: u16 },
+    /// The server could not be reached, or the connection broke.
+    #[error("network error: {detail}")]
+    NetworkDown { detail: String },
+    #[error("the server did not answer in time")]
+    Timeout,
+    #[error("the server's reply could not be understood: {detail}")]
+    MalformedReply { detail: String },
+    /// The signed result link expired or was refused by the file host.
+    #[error("the result link has expired")]
+    ResultLinkExpired,
+    #[error("the file is {size} bytes, over the {limit}-byte upload limit")]
+    FileTooLarge { size: u64, limit: u64 },
+    /// Polling ran past its overall bound while the task was still unfinished.
+    #[error("the task was still unfinished after {waited:?}")]
+    GaveUpWaiting { waited: Duration },
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl ApiError {
+    /// Errors that may go away on their own, so a safe (GET) request may be repeated.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::RateLimited { .. }
+                | Self::ServerError { .. }
+                | Self::NetworkDown { .. }
+                | Self::Timeout
+                | Self::MalformedReply { .. }
+        )
+    }
+
+    /// Classifies a non-success answer from the API or upload host.
+    pub(crate) fn from_status(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
+        let code = status.as_u16();
+        if status == StatusCode::PAYMENT_REQUIRED
+            || (status.is_client_error() && reply::mentions_credit(body))
+        {
+            return Self::OutOfCredit;
+        }
+        match code {
+            401 | 403 => Self::InvalidToken,
+            429 => Self::RateLimited {
+                retry_after: reply::retry_after(headers),
+            },
+            400..=499 => Self::Rejected {
+                status: code,
+                message: reply::best_message(body).unwrap_or_else(|| {
+                    status.canonical_reason().unwrap_or("no message").to_owned()
+                }),
+            },
+            500..=599 => Self::ServerError { status: code },
+            _ => Self::MalformedReply {
+                detail: format!("unexpected HTTP status {code}"),
+            },
+        }
+    }
+
+    /// Classifies a transport failure. The URL is dropped because result links carry signatures.
+    pub(crate) fn from_transport(e: reqwest::Error) -> Self {
+        if e.is_connect() {
+            Self::NetworkDown {
+                detail: transport_detail(&e),
+            }
+        } else if e.is_timeout() {
+            Self::Timeout
+        } else if e.is_decode() {
+            Self::MalformedReply {
+                detail: transport_detail(&e),
+            }
+        } else {
+            Self::NetworkDown {
+                detail: transport_detail(&e),
+            }
+        }
+    }
+}
+
+/// The innermost causes of a reqwest error (e.g. "Connection refused"), without the URL.
+pub(crate) fn transport_detail(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source = e.source();
+    while let Some(err) = source {
+        parts.push(err.to_string());
+        source = err.source();
+    }
+    if parts.is_empty() {
+        parts.push(e.to_string());
+    }
+    parts.join(": ")
+}
+
+/// The outcome of a failed create. The split matters for money: `NotSubmitted` means no task can exist,
+/// `SubmissionUncertain` means a paid task may exist and the user must decide before anything is resent.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// The server refused (4xx) or the request provably never left this machine.
+    #[error("the task was not created: {0}")]
+    NotSubmitted(#[source] ApiError),
+    #[error("the task may or may not have been created: {reason}")]
+    SubmissionUncertain { reason: String },
+}
+
+impl UserFacing for CreateError {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::NotSubmitted(e) => e.kind(),
+            Self::SubmissionUncertain { .. } => "submission_uncertain",
+        }
+    }
+
+    fn msg(&self) -> Msg {
+        match self {
+            Self::NotSubmitted(e) => e.msg(),
+            Self::SubmissionUncertain { reason } => Msg::new(
+                format!("The request reached SinanCode or may have, but no clear answer came back ({reason}). A paid task may have been created. Check your SinanCode balance or usage before submitting again, because resubmitting could start a second paid task."),
+                format!("请求已发送或可能已发送到 SinanCode，但没有收到明确的答复（{reason}）。可能已经创建了一个计费任务。再次提交前请先查看 SinanCode 的余额或用量，因为重新提交可能会再创建一个计费任务。"),
+            ),
+        }
+    }
+}
+
+impl UserFacing for ApiError {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::InvalidToken => "invalid_token",
+            Self::OutOfCredit => "out_of_credit",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Rejected { .. } => "request_rejected",
+            Self::ServerError { .. } => "server_error",
+            Self::NetworkDown { .. } => "network_down",
+            Self::Timeout => "timeout",
+            Self::MalformedReply { .. } => "malformed_reply",
+            Self::ResultLinkExpired => "result_link_expired",
+            Self::FileTooLarge { .. } => "file_too_large",
+            Self::GaveUpWaiting { .. } => "task_wait_exceeded",
+            Self::Io(_) => "file_error",
+        }
+    }
+
+    fn msg(&self) -> Msg {
+        match self {
+            Self::InvalidToken => Msg::new(
+                "SinanCode refused the API token. Open Settings and paste a valid token from your SinanCode account.",
+                "SinanCode 拒绝了该 API 令牌。请打开“设置”，粘贴您 SinanCode 账户中的有效令牌。",
+            ),
+            Self::OutOfCredit => Msg::new(
+                "Your SinanCode account does not have enough balance. Top up your account, then submit again.",
+                "您的 SinanCode 账户余额不足。请充值后再提交。",
+            ),
+            Self::RateLimited { retry_after } => {
+                let secs = retry_after.map(|d| d.as_secs().max(1));
+                Msg::new(
+                    match secs {
+                        Some(s) => format!("SinanCode is receiving too many requests. Wait about {s} s, then try again."),
+                        None => "SinanCode is receiving too many requests. Wait a minute, then try again.".to_owned(),
+                    },
+                    match secs {
+                        Some(s) => format!("SinanCode 当前请求过多。请等待约 {s} 秒后重试。"),
+                        None => "SinanCode 当前请求过多。请等待一分钟后重试。".to_owned(),
+                    },
+                )
+            }
+            Self::Rejected { status, message } => Msg::new(
+                format!("SinanCode refused the request (HTTP {status}): {message}. Change the settings it mentions, then submit again."),
+                format!("SinanCode 拒绝了该请求（HTTP {status}）：{message}。请修改其中提到的设置后再提交。"),
+            ),
+            Self::ServerError { status } => Msg::new(
+                format!("SinanCode had an internal problem (HTTP {status}). Wait a few minutes and try again; if it persists, check SinanCode's status."),
+                format!("SinanCode 服务器出现内部问题（HTTP {status}）。请等几分钟后重试；如果问题持续，请查看 SinanCode 的服务状态。"),
+            ),
+            Self::NetworkDown { detail } => Msg::new(
+                format!("Could not reach SinanCode ({detail}). Check your internet connection, proxy or firewall, then try again."),
+                format!("无法连接到 SinanCode（{detail}）。请检查网络连接、代理或防火墙后重试。"),
+            ),
+            Self::Timeout => Msg::new(
+                "SinanCode did not answer in time. Check your internet connection and try again.",
+                "SinanCode 未在规定时间内响应。请检查网络连接后重试。",
+            ),
+            Self::MalformedReply { detail } => Msg::new(
+                format!("SinanCode sent a reply the app could not understand ({detail}). Try again later; if it keeps happening, update Seedance Studio."),
+                format!("SinanCode 返回了无法识别的答复（{detail}）。请稍后重试；如果一直出现，请更新 Seedance Studio。"),
+            ),
+            Self::ResultLinkExpired => Msg::new(
+                "The download link for this video has expired (links last about 24 hours). The video can no longer be downloaded; generate it again if you need it.",
+                "该视频的下载链接已过期（链接有效期约 24 小时），已无法下载。如仍需要，请重新生成。",
+            ),
+            Self::FileTooLarge { size, limit } => Msg::new(
+                format!("The image is {:.1} MB, over the {:.0} MB upload limit. Use the offered fix to shrink it, or pick a smaller image.", mb(*size), mb(*limit)),
+                format!("图片大小为 {:.1} MB，超过了 {:.0} MB 的上传上限。请使用提供的修复功能缩小图片，或选择更小的图片。", mb(*size), mb(*limit)),
+            ),
+            Self::GaveUpWaiting { waited } => Msg::new(
+                format!("The task is still not finished after {} minutes. It may still complete: check it again later.", waited.as_secs() / 60),
+                format!("任务在 {} 分钟后仍未完成，可能仍会完成，请稍后再查看。", waited.as_secs() / 60),
+            ),
+            Self::Io(e) => Msg::new(
+                format!("A file could not be read or written ({e}). Check that the folder exists, is writable and the disk is not full, then try again."),
+                format!("无法读取或写入文件（{e}）。请确认文件夹存在且可写、磁盘未满，然后重试。"),
+            ),
+        }
+    }
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use reqwest::header::{HeaderValue, RETRY_AFTER};
+
+    fn classify(code: u16, body: &str) -> ApiError {
+        ApiError::from_status(
+            StatusCode::from_u16(code).unwrap(),
+            &HeaderMap::new(),
+            body.as_bytes(),
+        )
+    }
+
+    #[test]
+    fn statuses_map_to_variants() {
+        assert!(matches!(classify(401, ""), ApiError::InvalidToken));
+        assert!(matches!(classify(403, "forbidden"), ApiError::InvalidToken));
+        assert!(matches!(classify(402, ""), ApiError::OutOfCredit));
+        assert!(matches!(
+            classify(400, r#"{"error":"余额不足"}"#),
+            ApiError::OutOfCredit
+        ));
+        assert!(matches!(
+            classify(403, r#"{"message":"insufficient balance"}"#),
+            ApiError::OutOfCredit
+        ));
+        assert!(matches!(
+            classify(503, "balance"),
+            ApiError::ServerError { status: 503 }
+        ));
+        match classify(400, r#"{"error":{"message":"bad ratio"}}"#) {
+            ApiError::Rejected {
+                status: 400,
+                message,
+            } => assert_eq!(message, "bad ratio"),
+            other => panic!("{other:?}"),
+        }
+        match classify(404, "") {
+            ApiError::Rejected {
+                status: 404,
+                message,
+            } => assert_eq!(message, "Not Found"),
+            other => panic!("{other:?}"),
+        }
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        let e = ApiError::from_status(StatusCode::TOO_MANY_REQUESTS, &h, b"");
+        assert!(
+            matches!(e, ApiError::RateLimited { retry_after: Some(d) } if d == Duration::from_secs(3))
+        );
+        assert!(e.is_transient());
+        assert!(!classify(400, "").is_transient());
+    }
+
+    #[test]
+    fn every_message_is_bilingual_and_kinds_are_snake_case() {
+        let all = [
+            ApiError::InvalidToken,
+            ApiError::OutOfCredit,
+            ApiError::RateLimited { retry_after: None },
+            ApiError::RateLimited {
+                retry_after: Some(Duration::from_secs(5)),
+            },
+            ApiError::Rejected {
+                status: 400,
+                message: "x".into(),
+            },
+            ApiError::ServerError { status: 500 },
+            ApiError::NetworkDown {
+                detail: "refused".into(),
+            },
+            ApiError::Timeout,
+            ApiError::MalformedReply { detail: "x".into() },
+            ApiError::ResultLinkExpired,
+            ApiError::FileTooLarge {
+                size: 60 << 20,
+                limit: 50 << 20,
+            },
+            ApiError::GaveUpWaiting {
+                waited: Duration::from_secs(7200),
+            },
+            ApiError::Io(std::io::Error::other("disk full")),
+        ];
+        for e in all {
+            let m = e.msg();
+            assert!(!m.en.is_empty() && !m.zh.is_empty(), "{e:?}");
+            assert!(
+                e.kind().chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{}",
+                e.kind()
+            );
+        }
+        let uncertain = CreateError::SubmissionUncertain {
+            reason: "timed out".into(),
+        };
+        assert_eq!(uncertain.kind(), "submission_uncertain");
+        assert!(uncertain.msg().en.contains("timed out"));
+        assert_eq!(
+            CreateError::NotSubmitted(ApiError::OutOfCredit).kind(),
+            "out_of_credit"
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! The SinanCode HTTP client: upload images, create tasks, query them, download results.
+//!
+//! Money rule: the create request is never repeated once its bytes may have left the machine (see
+//! [`SinanClient::create_task`]); everything else is a safe GET or a free upload and is retried with backoff.
+//! The API token only ever goes into the `Authorization` header of requests to the configured API and
+//! upload hosts: never to the result host, never into logs or errors.
+
+mod clock;
+mod config;
+mod download;
+mod error;
+mod poll;
+mod reply;
+mod retry;
+mod tasks;
+mod upload;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use reqwest::header::HeaderValue;
+use url::Url;
+
+pub use clock::{Clock, FixedClock, RealTime, ScaledTime, SleepFuture, Sleeper};
+pub use config::{
+    validate_base_url, ApiConfig, ConfigError, Timeouts, API_BASE_ENV, PRODUCTION_API_BASE,
+    PRODUCTION_UPLOAD_BASE, UPLOAD_BASE_ENV,
+};
+pub use error::{ApiError, CreateError};
+pub use poll::{poll_until_finished, PollSchedule};
+pub use retry::{RetryPolicy, MAX_RETRY_AFTER};
+pub use tasks::{parse_task_state, TaskId, TaskState, TaskStatus};
+pub use upload::{
+    MemoryUploadCache, UploadCache, Uploaded, CACHE_REUSE_MARGIN, UPLOAD_LIMIT_BYTES,
+};
+
+use crate::secrets::ApiToken;
+
+/// Sent with every request so the service can tell this app's traffic apart.
+pub const USER_AGENT: &str = concat!("SeedanceStudio/", env!("CARGO_PKG_VERSION"));
+
+/// Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct SinanClient {
+    http: reqwest::Client,
+    config: ApiConfig,
+    query_retry: RetryPolicy,
+    transfer_retry: RetryPolicy,
+    create_connect_retry: RetryPolicy,
+    sleeper: Arc<dyn Sleeper>,
+}
+
+impl std::fmt::Debug for SinanClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SinanClient")
+            .field("api_base", &self.config.api_base.as_str())
+            .field("upload_base", &self.config.upload_base.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SinanClient {
+    pub fn new(config: ApiConfig) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(config.timeouts.connect)
+            .read_timeout(config.timeouts.read_idle)
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .build()
+            .map_err(|e| ApiError::NetworkDown {
+                detail: error::transport_detail(&e),
+            })?;
+        Ok(Self {
+            http,
+            config,
+            query_retry: RetryPolicy::for_queries(),
+            transfer_retry: RetryPolicy::for_transfers(),
+            create_connect_retry: RetryPolicy::for_create_connect(),
+            sleeper: Arc::new(RealTime),
+        })
+    }
+
+    pub fn config(&self) -> &ApiConfig {
+        &self.config
+    }
+
+    /// Retry policy for task queries.
+    pub fn with_query_retry(mut self, policy: RetryPolicy) -> Self {
+        self.query_retry = policy;
+        self
+    }
+
+    /// Retry policy for uploads and downloads.
+    pub fn with_transfer_retry(mut self, policy: RetryPolicy) -> Self {
+        self.transfer_retry = policy;
+        self
+    }
+
+    /// Retry policy for create requests that failed to connect (and so were provably never sent).
+    pub fn with_create_connect_retry(mut self, policy: RetryPolicy) -> Self {
+        self.create_connect_retry = policy;
+        self
+    }
+
+    /// How the client waits between retries (tests pass a [`ScaledTime`]).
+    pub fn with_sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.sleeper = sleeper;
+        self
+    }
+
+    /// Runs `op` until it succeeds, fails for good, or `policy` runs out of attempts.
+    async fn with_retries<T, F, Fut>(
+        &self,
+        what: &str,
+        policy: &RetryPolicy,
+        mut op: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        let mut attempt = 1;
+        loop {
+            match op().await {
+                Ok(v) => return Ok(v),
+                Err(e) if e.is_transient() && policy.allows_retry_after(attempt) => {
+                    let retry_after = match &e {
+                        ApiError::RateLimited { retry_after } => *retry_after,
+                        _ => None,
+                    };
+                    let wait = policy.delay_honouring(attempt - 1, retry_after);
+                    tracing::debug!(what, attempt, kind = error_kind(&e), ?wait, "retrying");
+                    self.sleeper.sleep(wait).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+fn error_kind(e: &ApiError) -> &'static str {
+    use crate::i18n::UserFacing;
+    e.kind()
+}
+
+/// The Authorization header value, marked sensitive so HTTP/2 never indexes it and `Debug` hides it.
+/// A token that cannot be a header value (control characters) cannot be valid either.
+fn bearer(token: &ApiToken) -> Result<HeaderValue, ApiError> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+        .map_err(|_| ApiError::InvalidToken)?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// `base` with `segments` appended as path segments (each percent-encoded, so an id cannot change the path).
+fn endpoint(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
+/// Reads at most `limit` bytes of a response body; a body that breaks off yields what arrived.
+async fn read_limited(response: reqwest::Response, limit: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(Ok(chunk)) = stream.next().await {
+        let room = limit.saturating_sub(out.len());
+        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if out.len() >= limit {
+            break;
+        }
+    }
+    out
+}
+
+/// Reads a whole success body, failing on transport errors (unlike [`read_limited`]).
+async fn read_body(response: reqwest::Response, limit: usize) -> Result<Bytes, ApiError> {
+    let mut out = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(ApiError::from_transport)?;
+        if out.len() + chunk.len() > limit {
+            return Err(ApiError::MalformedReply {
+                detail: format!("reply larger than {limit} bytes"),
+            });
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(out))
+}
+
+/// Host and path of a URL, for logs: never the query, which carries signatures on result links.
+fn loggable(url: &Url) -> String {
+    format!("{}{}", url.host_str().unwrap_or("?"), url.path())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn endpoints_encode_ids_and_keep_base_paths() {
+        let base = Url::parse("https://api.sinancode.com").unwrap();
+        assert_eq!(
+            endpoint(&base, &["v1", "tasks", "abc"]).as_str(),
+            "https://api.sinancode.com/v1/tasks/abc"
+        );
+        assert_eq!(
+            endpoint(&base, &["v1", "tasks", "../x?y"]).as_str(),
+            "https://api.sinancode.com/v1/tasks/..%2Fx%3Fy"
+        );
+        let prefixed = Url::parse("http://127.0.0.1:9/proxy/").unwrap();
+        assert_eq!(
+            endpoint(&prefixed, &["api", "upload", "file"]).as_str(),
+            "http://127.0.0.1:9/proxy/api/upload/file"
+        );
+    }
+
+    #[test]
+    fn bearer_is_sensitive_and_rejects_control_characters() {
+        let v = bearer(&ApiToken::new("tok-123").unwrap()).unwrap();
+        assert!(v.is_sensitive());
+        assert_eq!(v.to_str().unwrap(), "Bearer tok-123");
+        assert!(!format!("{v:?}").contains("tok-123"));
+        assert!(matches!(
+            bearer(&ApiToken::new("a\nb").unwrap()),
+            Err(ApiError::InvalidToken)
+        ));
+    }
+
+    #[test]
+    fn user_agent_names_the_app() {
+        assert!(USER_AGENT.starts_with("SeedanceStudio/"));
+        assert_eq!(
+            loggable(&Url::parse("https://cdn.x/r/1.mp4?sig=secret").unwrap()),
+            "cdn.x/r/1.mp4"
+        );
+    }
+}
