@@ -12,7 +12,10 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
-        Self { en: en.into(), zh: zh.into() }
+        Self {
+            en: en.into(),
+            zh: zh.into(),
+        }
     }
 }
 

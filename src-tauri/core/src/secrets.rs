@@ -105,7 +105,10 @@ pub struct KeyringStore {
 
 impl KeyringStore {
     pub fn new(service: impl Into<String>, account: impl Into<String>) -> Self {
-        Self { service: service.into(), account: account.into() }
+        Self {
+            service: service.into(),
+            account: account.into(),
+        }
     }
 
     /// The store the app uses.
@@ -136,7 +139,9 @@ impl SecretStore for KeyringStore {
     }
 
     fn set(&self, token: &ApiToken) -> Result<(), SecretError> {
-        self.entry()?.set_password(token.expose()).map_err(map_keyring_error)
+        self.entry()?
+            .set_password(token.expose())
+            .map_err(map_keyring_error)
     }
 
     fn remove(&self) -> Result<(), SecretError> {
@@ -153,7 +158,9 @@ pub struct MemoryStore(Mutex<Option<ApiToken>>);
 
 impl MemoryStore {
     fn slot(&self) -> Result<std::sync::MutexGuard<'_, Option<ApiToken>>, SecretError> {
-        self.0.lock().map_err(|_| SecretError::Other("in-memory store poisoned".into()))
+        self.0
+            .lock()
+            .map_err(|_| SecretError::Other("in-memory store poisoned".into()))
     }
 }
 

@@ -1,0 +1,25 @@
+use tauri::State;
+
+use crate::error::IpcResult;
+use crate::state::AppState;
+
+/// Facts about this installation the UI shows (never the token).
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub api_base: String,
+    pub upload_base: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
+    let c = &state.config;
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        data_dir: c.data_dir.display().to_string(),
+        api_base: c.api_base.to_string(),
+        upload_base: c.upload_base.to_string(),
+    })
+}

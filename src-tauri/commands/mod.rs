@@ -1,0 +1,3 @@
+//! Thin `#[tauri::command]` adapters, one file per area: parse arguments, call the core, map the error.
+
+pub mod app;

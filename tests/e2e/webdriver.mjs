@@ -1,0 +1,127 @@
+// A small W3C WebDriver client over fetch, driving the real app window through tauri-driver.
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts tauri-driver (in its own process group, so the app and WebKitWebDriver die with it). */
+export async function startDriver() {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const bin = process.env.TAURI_DRIVER ?? "tauri-driver";
+  const child = spawn(bin, ["--port", String(port), "--native-port", String(nativePort)], {
+    detached: true,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/status`);
+      if (r.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(100);
+  }
+  return {
+    base,
+    stop() {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+}
+
+async function call(base, method, path, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const json = await r.json();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+export async function newSession(driver, application, args = []) {
+  const value = await call(driver.base, "POST", "/session", {
+    capabilities: { alwaysMatch: { "tauri:options": { application, args } } },
+  });
+  return new Session(driver.base, value.sessionId);
+}
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+  cmd(method, path, body) {
+    return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+  /** Finds an element by CSS selector, waiting for it to appear (bounded). */
+  async find(selector, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    let lastError;
+    while (Date.now() < deadline) {
+      try {
+        const el = await this.cmd("POST", "/element", { using: "css selector", value: selector });
+        return el[ELEMENT];
+      } catch (e) {
+        lastError = e;
+        await sleep(100);
+      }
+    }
+    throw new Error(`no element ${selector} after ${timeoutMs} ms: ${lastError}`);
+  }
+  async text(selector) {
+    return this.cmd("GET", `/element/${await this.find(selector)}/text`);
+  }
+  async click(selector) {
+    await this.cmd("POST", `/element/${await this.find(selector)}/click`, {});
+  }
+  async type(selector, text) {
+    await this.cmd("POST", `/element/${await this.find(selector)}/value`, { text });
+  }
+  async attr(selector, name) {
+    return this.cmd("GET", `/element/${await this.find(selector)}/attribute/${name}`);
+  }
+  async waitForText(selector, predicate, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last = "";
+    while (Date.now() < deadline) {
+      last = await this.text(selector).catch(() => "");
+      if (predicate(last)) return last;
+      await sleep(150);
+    }
+    throw new Error(`${selector} never matched; last text: ${JSON.stringify(last)}`);
+  }
+  async screenshot(name) {
+    const dir = process.env.SEEDANCE_E2E_OUT;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    const png = await this.cmd("GET", "/screenshot");
+    writeFileSync(join(dir, `${name}.png`), Buffer.from(png, "base64"));
+  }
+  async close() {
+    await call(this.base, "DELETE", `/session/${this.id}`).catch(() => {});
+  }
+}

@@ -1,0 +1,38 @@
+import { useTranslation } from "react-i18next";
+
+export type View = "generate" | "jobs" | "settings";
+const VIEWS: { id: View; icon: string }[] = [
+  { id: "generate", icon: "✦" },
+  { id: "jobs", icon: "▤" },
+  { id: "settings", icon: "⚙" },
+];
+
+export function Sidebar({ current, onSelect }: { current: View; onSelect: (v: View) => void }) {
+  const { t } = useTranslation();
+  return (
+    <nav className="sidebar" aria-label={t("nav.label")}>
+      <div className="brand">
+        <img src="/icon.png" alt="" width={28} height={28} />
+        <span>{t("app.name")}</span>
+      </div>
+      <ul>
+        {VIEWS.map(({ id, icon }) => (
+          <li key={id}>
+            <button
+              type="button"
+              data-testid={`nav-${id}`}
+              className={current === id ? "nav-item active" : "nav-item"}
+              aria-current={current === id ? "page" : undefined}
+              onClick={() => onSelect(id)}
+            >
+              <span aria-hidden="true" className="nav-icon">
+                {icon}
+              </span>
+              {t(`nav.${id}`)}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

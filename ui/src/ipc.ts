@@ -1,0 +1,31 @@
+import type { IpcError as GeneratedIpcError } from "./bindings";
+
+export type IpcError = GeneratedIpcError;
+/** The shape every generated command resolves to. */
+export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
+
+function isIpcError(value: unknown): value is IpcError {
+  return typeof value === "object" && value !== null && "kind" in value && "message" in value;
+}
+
+/**
+ * Turns a generated command's `Result` into a promise that rejects with an `IpcError`. Anything that is not
+ * the app's own error shape (a failed invoke, a bug) is wrapped so every rejection can be shown the same way.
+ */
+export async function unwrap<T>(call: Promise<Result<T, IpcError>>): Promise<T> {
+  let result: Result<T, IpcError>;
+  try {
+    result = await call;
+  } catch (e) {
+    if (isIpcError(e)) throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    throw {
+      kind: "ipc_failed",
+      message: `The app's backend did not answer (${detail}). Restart Seedance Studio.`,
+      message_zh: `应用后台没有响应（${detail}）。请重启 Seedance Studio。`,
+      details: null,
+    } satisfies IpcError;
+  }
+  if (result.status === "ok") return result.data;
+  throw result.error;
+}
