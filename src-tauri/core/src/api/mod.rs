@@ -27,12 +27,14 @@ pub use config::{
     validate_base_url, ApiConfig, ConfigError, Timeouts, API_BASE_ENV, PRODUCTION_API_BASE,
     PRODUCTION_UPLOAD_BASE, UPLOAD_BASE_ENV,
 };
+pub use download::part_path;
 pub use error::{ApiError, CreateError};
+pub use poll::MIN_POLL_INTERVAL;
 pub use poll::{poll_until_finished, PollSchedule};
 pub use retry::{RetryPolicy, MAX_RETRY_AFTER};
 pub use tasks::{parse_task_state, TaskId, TaskState, TaskStatus};
 pub use upload::{
-    MemoryUploadCache, UploadCache, Uploaded, CACHE_REUSE_MARGIN, UPLOAD_LIMIT_BYTES,
+    sha256_file, MemoryUploadCache, UploadCache, Uploaded, CACHE_REUSE_MARGIN, UPLOAD_LIMIT_BYTES,
 };
 
 use crate::secrets::ApiToken;
