@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -24,6 +25,17 @@ pub(crate) async fn create(
 ) -> Response {
     if !bearer_ok(&shared, &headers) {
         return unauthorized();
+    }
+    let declared_json = headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.to_ascii_lowercase().starts_with("application/json"));
+    if !declared_json {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Content-Type must be application/json",
+        );
     }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(value) => value,

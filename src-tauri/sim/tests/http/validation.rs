@@ -202,6 +202,25 @@ async fn invalid_json_is_400() {
 }
 
 #[tokio::test]
+async fn body_must_be_declared_json() {
+    let sim = start().await;
+    let response = client()
+        .post(format!("{}{CREATE_PATH}", sim.api_base()))
+        .bearer_auth(sim.token())
+        .body(r#"{"prompt": "a"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let reply: Value = response.json().await.unwrap();
+    assert!(reply["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Content-Type"));
+    assert_eq!(sim.counts().create_accepted, 0);
+}
+
+#[tokio::test]
 async fn wrong_or_missing_token_is_401() {
     let sim = start().await;
     let url = format!("{}{CREATE_PATH}", sim.api_base());
