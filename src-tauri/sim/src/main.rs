@@ -81,3 +81,50 @@ async fn main() -> ExitCode {
     sim.shutdown().await;
     ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Options, String> {
+        parse_args(args.iter().map(|arg| (*arg).to_owned()))
+    }
+
+    #[test]
+    fn defaults_and_overrides() {
+        let defaults = parse(&[]).unwrap();
+        assert_eq!((defaults.port, defaults.files_port), (8787, None));
+        assert_eq!(defaults.config.token, "sim-token");
+        let set = parse(&[
+            "--port",
+            "9000",
+            "--files-port",
+            "9100",
+            "--token",
+            "t",
+            "--queued-secs",
+            "0.5",
+            "--running-secs",
+            "2",
+        ])
+        .unwrap();
+        assert_eq!((set.port, set.files_port), (9000, Some(9100)));
+        assert_eq!(set.config.token, "t");
+        assert_eq!(set.config.queued_for, Duration::from_millis(500));
+        assert_eq!(set.config.running_for, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn bad_arguments_are_refused() {
+        for args in [
+            &["--port"][..],
+            &["--port", "70000"],
+            &["--queued-secs", "-1"],
+            &["--running-secs", "soon"],
+            &["--verbose", "1"],
+        ] {
+            assert!(parse(args).is_err(), "{args:?}");
+        }
+    }
+}
