@@ -1,0 +1,253 @@
+//! Decoding with hard limits, and EXIF orientation applied so every size we report is the upright one.
+//!
+//! JPEG goes straight to `zune-jpeg` in strict mode: through `image` it runs lenient and paints a
+//! truncated or damaged scan grey instead of failing, which would let a broken frame reach the
+//! (paid) model. Other formats go through `image` with `Limits`.
+
+use std::io::Cursor;
+
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use zune_jpeg::errors::DecodeErrors;
+use zune_jpeg::zune_core::colorspace::ColorSpace;
+use zune_jpeg::zune_core::options::DecoderOptions;
+
+use super::{ImageError, DECODE_MAX_ALLOC, DECODE_MAX_PIXELS, DECODE_MAX_SIDE};
+
+/// Decodes `bytes` (already sniffed as `format`) into an upright image.
+pub(crate) fn decode_upright(
+    bytes: &[u8],
+    format: ImageFormat,
+) -> Result<DynamicImage, ImageError> {
+    let (mut image, orientation) = match format {
+        ImageFormat::Jpeg => decode_jpeg(bytes)?,
+        _ => decode_other(bytes, format)?,
+    };
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
+/// Refuses decompression bombs from the header's claim, before any pixel buffer exists.
+pub(crate) fn check_decode_size(width: u32, height: u32) -> Result<(), ImageError> {
+    let pixels = u64::from(width) * u64::from(height);
+    if width > DECODE_MAX_SIDE || height > DECODE_MAX_SIDE || pixels > DECODE_MAX_PIXELS {
+        return Err(ImageError::TooLargeToDecode { width, height });
+    }
+    Ok(())
+}
+
+fn decode_limits(strict_sides: bool) -> Limits {
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(DECODE_MAX_ALLOC);
+    if strict_sides {
+        limits.max_image_width = Some(DECODE_MAX_SIDE);
+        limits.max_image_height = Some(DECODE_MAX_SIDE);
+    }
+    limits
+}
+
+fn decode_other(
+    bytes: &[u8],
+    format: ImageFormat,
+) -> Result<(DynamicImage, Orientation), ImageError> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    // Side limits come after the header is read so the error can say what size the file claims.
+    reader.limits(decode_limits(false));
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| from_image_error(e, format))?;
+    let (width, height) = decoder.dimensions();
+    check_decode_size(width, height)?;
+    decoder
+        .set_limits(decode_limits(true))
+        .map_err(|e| from_image_error(e, format))?;
+    if decoder.total_bytes() > DECODE_MAX_ALLOC {
+        return Err(ImageError::TooLargeToDecode { width, height });
+    }
+    // Broken EXIF must not make a good image unreadable: it just stays as stored.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| from_image_error(e, format))?;
+    Ok((image, orientation))
+}
+
+fn decode_jpeg(bytes: &[u8]) -> Result<(DynamicImage, Orientation), ImageError> {
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX));
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
+    decoder.decode_headers().map_err(from_jpeg_error)?;
+    let (width, height) = decoder
+        .dimensions()
+        .ok_or_else(|| corrupt("JPEG header without a size"))?;
+    let (width, height) = (dim_u32(width)?, dim_u32(height)?);
+    check_decode_size(width, height)?;
+    if !has_end_marker(bytes) {
+        return Err(ImageError::Truncated {
+            detail: "JPEG has no end-of-image marker".into(),
+        });
+    }
+    let orientation = decoder
+        .exif()
+        .and_then(|exif| Orientation::from_exif_chunk(exif))
+        .unwrap_or(Orientation::NoTransforms);
+    let input = decoder
+        .input_colorspace()
+        .ok_or_else(|| corrupt("JPEG without a colour space"))?;
+    let output = match input {
+        ColorSpace::RGB | ColorSpace::RGBA | ColorSpace::Luma | ColorSpace::LumaA => input,
+        _ => ColorSpace::RGB,
+    };
+    decoder.set_options(decoder.options().jpeg_set_out_colorspace(output));
+    let pixels = decoder.decode().map_err(from_jpeg_error)?;
+    let built = match output {
+        ColorSpace::RGBA => {
+            image::RgbaImage::from_raw(width, height, pixels).map(DynamicImage::from)
+        }
+        ColorSpace::Luma => {
+            image::GrayImage::from_raw(width, height, pixels).map(DynamicImage::from)
+        }
+        ColorSpace::LumaA => {
+            image::GrayAlphaImage::from_raw(width, height, pixels).map(DynamicImage::from)
+        }
+        _ => image::RgbImage::from_raw(width, height, pixels).map(DynamicImage::from),
+    };
+    let image = built.ok_or_else(|| corrupt("decoded JPEG size does not match its header"))?;
+    Ok((image, orientation))
+}
+
+fn dim_u32(side: usize) -> Result<u32, ImageError> {
+    u32::try_from(side).map_err(|_| corrupt("JPEG size out of range"))
+}
+
+/// A JPEG cut short loses its EOI marker (FF D9) after the scan data. Anything after a found EOI
+/// (camera trailers, MPF previews) is allowed.
+fn has_end_marker(bytes: &[u8]) -> bool {
+    let scan_start = bytes
+        .windows(2)
+        .position(|w| w == [0xFF, 0xDA])
+        .unwrap_or(0);
+    bytes[scan_start..].windows(2).any(|w| w == [0xFF, 0xD9])
+}
+
+fn corrupt(detail: &str) -> ImageError {
+    ImageError::Corrupt {
+        detail: detail.to_string(),
+    }
+}
+
+fn from_jpeg_error(error: DecodeErrors) -> ImageError {
+    let detail = error.to_string();
+    let ran_out = matches!(
+        error,
+        DecodeErrors::ExhaustedData | DecodeErrors::IoErrors(_)
+    ) || says_truncated(&detail);
+    match error {
+        DecodeErrors::LargeDimensions(_) => ImageError::TooLargeToDecode {
+            width: 0,
+            height: 0,
+        },
+        DecodeErrors::Unsupported(_) => ImageError::UnsupportedFormat {
+            format: "This kind of JPEG".into(),
+        },
+        _ if ran_out => ImageError::Truncated { detail },
+        _ => ImageError::Corrupt { detail },
+    }
+}
+
+/// Decoders report running out of data in words rather than error kinds; these are the phrasings
+/// of the decoders `image` uses (png, gif, tiff, image-webp, bmp, zune-jpeg).
+fn says_truncated(detail: &str) -> bool {
+    let detail = detail.to_ascii_lowercase();
+    [
+        "eof",
+        "end of file",
+        "unexpected end",
+        "premature end",
+        "no more data",
+        "not enough data",
+        "truncated",
+        "incomplete",
+        "exhausted",
+        "fill whole buffer",
+    ]
+    .iter()
+    .any(|phrase| detail.contains(phrase))
+}
+
+fn has_eof_source(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    // Error chains are short; the bound guards against a cyclic `source()`.
+    for _ in 0..16 {
+        let Some(e) = current else { return false };
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::UnexpectedEof {
+                return true;
+            }
+        }
+        current = e.source();
+    }
+    false
+}
+
+pub(crate) fn from_image_error(error: image::ImageError, format: ImageFormat) -> ImageError {
+    use image::ImageError as E;
+    let detail = error.to_string();
+    match &error {
+        E::Limits(_) => ImageError::TooLargeToDecode {
+            width: 0,
+            height: 0,
+        },
+        E::Unsupported(_) => ImageError::UnsupportedFormat {
+            format: format!(
+                "This kind of {}",
+                super::sniff::accepted_name(format).unwrap_or("image")
+            ),
+        },
+        E::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            ImageError::Truncated { detail }
+        }
+        _ if has_eof_source(&error) || says_truncated(&detail) => ImageError::Truncated { detail },
+        _ => ImageError::Corrupt { detail },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn decode_size_cap() {
+        assert!(check_decode_size(30_000, 3_000).is_ok());
+        assert!(check_decode_size(10_000, 10_000).is_ok());
+        assert!(matches!(
+            check_decode_size(30_001, 10),
+            Err(ImageError::TooLargeToDecode { .. })
+        ));
+        assert!(matches!(
+            check_decode_size(10, 30_001),
+            Err(ImageError::TooLargeToDecode { .. })
+        ));
+        assert!(matches!(
+            check_decode_size(10_001, 10_000),
+            Err(ImageError::TooLargeToDecode { .. })
+        ));
+    }
+
+    #[test]
+    fn end_marker_must_follow_the_scan() {
+        assert!(has_end_marker(&[0xFF, 0xD8, 0xFF, 0xDA, 1, 2, 0xFF, 0xD9]));
+        assert!(has_end_marker(&[
+            0xFF, 0xD8, 0xFF, 0xDA, 1, 2, 0xFF, 0xD9, 0, 0, 9
+        ]));
+        assert!(!has_end_marker(&[0xFF, 0xD8, 0xFF, 0xD9, 0xFF, 0xDA, 1, 2]));
+    }
+
+    #[test]
+    fn truncation_phrases() {
+        assert!(says_truncated("Unexpected EOF"));
+        assert!(says_truncated("premature end of buffer"));
+        assert!(!says_truncated("invalid checksum"));
+    }
+}

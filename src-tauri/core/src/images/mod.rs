@@ -1,0 +1,134 @@
+//! Image intake for first/last frames: read, sniff, decode with limits, apply EXIF orientation, check
+//! the model's limits (API notes §4), make a preview, and write fixed copies on request.
+//!
+//! Everything here is synchronous `std::fs` code without shared state: callers run it on a blocking
+//! thread, and two frames may be taken in at the same time.
+
+mod decode;
+mod error;
+mod fixes;
+mod geometry;
+mod problems;
+mod read;
+mod sniff;
+mod thumbnail;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use error::ImageError;
+pub use fixes::{crop_to_ratio, downscale_to_fit, reencode_under, upscale_to_min};
+pub use geometry::{
+    aspect_mismatch, crop_window, ratio_label, Mismatch, ASPECT_MISMATCH_TOLERANCE,
+};
+pub use problems::{FixKind, FrameProblem, FrameProblemKind};
+
+/// Model limits (API notes §4): each side 300..=6000 px.
+pub const MIN_SIDE: u32 = 300;
+pub const MAX_SIDE: u32 = 6000;
+/// Model limits: width / height within 0.4..=2.5.
+pub const MIN_RATIO: f64 = 0.4;
+pub const MAX_RATIO: f64 = 2.5;
+/// The model wants files "< 30 MB". Decimal megabytes are the stricter reading, so a file that passes
+/// here passes under either meaning.
+pub const MAX_FILE_BYTES: u64 = 30_000_000;
+/// How far a too-small image may be enlarged by the one-click fix before it is mostly blur.
+pub const MAX_UPSCALE_FACTOR: f64 = 2.0;
+
+/// Files above this are refused before reading: no real frame is this big, and intake holds the
+/// whole file in memory.
+pub const HARD_CAP_BYTES: u64 = 200_000_000;
+/// Decompression-bomb guards, checked on the header's claim before any pixel buffer is allocated.
+pub const DECODE_MAX_SIDE: u32 = 30_000;
+pub const DECODE_MAX_PIXELS: u64 = 100_000_000;
+pub const DECODE_MAX_ALLOC: u64 = 512 * 1024 * 1024;
+/// Long side of the preview the UI shows.
+pub const THUMBNAIL_MAX_SIDE: u32 = 512;
+
+#[derive(Clone, Debug)]
+pub struct IntakeOptions {
+    pub thumbnail_max_side: u32,
+    pub hard_cap_bytes: u64,
+}
+
+impl Default for IntakeOptions {
+    fn default() -> Self {
+        Self {
+            thumbnail_max_side: THUMBNAIL_MAX_SIDE,
+            hard_cap_bytes: HARD_CAP_BYTES,
+        }
+    }
+}
+
+/// Facts about a readable image, sizes as the viewer sees it (EXIF orientation applied).
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+pub struct FrameInfo {
+    pub path: PathBuf,
+    /// "JPEG", "PNG", "WebP", "BMP", "TIFF" or "GIF", from the content, not the extension.
+    pub format: String,
+    pub width: u32,
+    pub height: u32,
+    pub file_bytes: f64,
+    /// width / height.
+    pub aspect: f64,
+    /// `data:image/jpeg;base64,…` (or PNG when the image has transparency), long side ≤ 512 px.
+    pub thumbnail_data_url: String,
+    /// Hex SHA-256 of the file's bytes; the upload cache keys on it.
+    pub content_sha256: String,
+    /// Limit violations; empty means the file can be uploaded as it is.
+    pub problems: Vec<FrameProblem>,
+}
+
+impl FrameInfo {
+    pub fn is_acceptable(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Reads and checks one frame. Errors mean the file cannot be used at all; limit violations of a
+/// readable image are returned as `problems` instead.
+pub fn intake(path: &Path, opts: &IntakeOptions) -> Result<FrameInfo, ImageError> {
+    let bytes = read::read_capped(path, opts.hard_cap_bytes)?;
+    let (image, format) = decode_bytes(path, &bytes)?;
+    let (width, height) = (image.width(), image.height());
+    let thumbnail_data_url = thumbnail::data_url(&image, opts.thumbnail_max_side)?;
+    drop(image);
+    let file_bytes = bytes.len() as u64;
+    Ok(FrameInfo {
+        path: path.to_path_buf(),
+        format: sniff::accepted_name(format).unwrap_or("image").to_string(),
+        width,
+        height,
+        file_bytes: file_bytes as f64,
+        aspect: f64::from(width) / f64::from(height.max(1)),
+        thumbnail_data_url,
+        content_sha256: hex::encode(Sha256::digest(&bytes)),
+        problems: problems::find_problems(width, height, file_bytes),
+    })
+}
+
+/// Sniffs and decodes file bytes into an upright image.
+fn decode_bytes(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(image::DynamicImage, image::ImageFormat), ImageError> {
+    let format = match sniff::sniff(bytes) {
+        sniff::Sniffed::Accepted(format) => format,
+        sniff::Sniffed::Refused(name) => {
+            return Err(ImageError::UnsupportedFormat {
+                format: name.to_string(),
+            })
+        }
+        sniff::Sniffed::Unknown => return Err(ImageError::NotAnImage(path.to_path_buf())),
+    };
+    let image = decode::decode_upright(bytes, format)?;
+    Ok((image, format))
+}
+
+/// Reads, sniffs and decodes a file with the same checks as [`intake`], for the fixes.
+fn load_upright(path: &Path) -> Result<image::DynamicImage, ImageError> {
+    let bytes = read::read_capped(path, HARD_CAP_BYTES)?;
+    Ok(decode_bytes(path, &bytes)?.0)
+}

@@ -1,0 +1,252 @@
+//! The model's frame limits (API notes §4) checked on a readable, upright image. Each violation is
+//! reported with the one-click fix that would cure it, or with the reason there is none.
+//!
+//! Upscaling: the model accepts ≥ 300 px, so a slightly small image (up to 2× enlargement, e.g. a
+//! 250 px side) is offered an upscale. Beyond 2× the result is mostly blur and the user is asked for
+//! a larger image instead.
+
+use serde::{Deserialize, Serialize};
+
+use super::geometry::{crop_window, ratio_label};
+use super::{MAX_FILE_BYTES, MAX_RATIO, MAX_SIDE, MAX_UPSCALE_FACTOR, MIN_RATIO, MIN_SIDE};
+use crate::i18n::Msg;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FrameProblemKind {
+    /// A side is below 300 px.
+    TooSmall,
+    /// A side is above 6000 px.
+    TooLarge,
+    /// Width / height below 0.4.
+    TooNarrow,
+    /// Width / height above 2.5.
+    TooWide,
+    /// The file is 30 MB or more.
+    FileTooBig,
+}
+
+/// A one-click fix that writes a conforming copy (the original is never changed).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FixKind {
+    Downscale { max_side: u32 },
+    Upscale { min_side: u32 },
+    ReEncode { max_bytes: f64 },
+    CropToRatio { ratio: f64 },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+pub struct FrameProblem {
+    pub kind: FrameProblemKind,
+    /// What is wrong and what the fix does, or why there is no fix.
+    pub message: Msg,
+    pub fix: Option<FixKind>,
+}
+
+pub(crate) fn find_problems(width: u32, height: u32, file_bytes: u64) -> Vec<FrameProblem> {
+    let mut problems = Vec::new();
+    if width == 0 || height == 0 {
+        return problems;
+    }
+    let ratio = f64::from(width) / f64::from(height);
+    let (short, long) = (width.min(height), width.max(height));
+
+    if !(MIN_RATIO..=MAX_RATIO).contains(&ratio) {
+        problems.push(ratio_problem(width, height, ratio));
+    }
+    if long > MAX_SIDE {
+        let new_short = (f64::from(short) * f64::from(MAX_SIDE) / f64::from(long)).round() as u32;
+        let fix = (new_short >= MIN_SIDE).then_some(FixKind::Downscale { max_side: MAX_SIDE });
+        let message = match fix {
+            Some(_) => Msg::new(
+                format!(
+                    "The image is {width}×{height} px; the model accepts at most {MAX_SIDE} px per side. \
+                     Fix makes a copy scaled down to fit."
+                ),
+                format!("图片为 {width}×{height} 像素，模型要求每边不超过 {MAX_SIDE} 像素。点击“修复”可生成等比缩小后的副本。"),
+            ),
+            None => Msg::new(
+                format!(
+                    "The image is {width}×{height} px; the model accepts at most {MAX_SIDE} px per side, \
+                     but scaling it down would leave the short side under {MIN_SIDE} px. Fix its shape first \
+                     or use another image."
+                ),
+                format!(
+                    "图片为 {width}×{height} 像素，模型要求每边不超过 {MAX_SIDE} 像素，但缩小后短边会不足 {MIN_SIDE} 像素。请先调整比例或换一张图片。"
+                ),
+            ),
+        };
+        problems.push(FrameProblem {
+            kind: FrameProblemKind::TooLarge,
+            message,
+            fix,
+        });
+    }
+    if short < MIN_SIDE {
+        problems.push(small_problem(width, height, short, long));
+    }
+    if file_bytes >= MAX_FILE_BYTES {
+        let size = format!("{:.1} MB", file_bytes as f64 / 1_000_000.0);
+        problems.push(FrameProblem {
+            kind: FrameProblemKind::FileTooBig,
+            message: Msg::new(
+                format!(
+                    "The file is {size}; the model accepts files under {} MB. Fix saves a smaller JPEG copy.",
+                    MAX_FILE_BYTES / 1_000_000
+                ),
+                format!(
+                    "文件大小为 {size}，模型要求小于 {} MB。点击“修复”可另存为更小的 JPEG 副本。",
+                    MAX_FILE_BYTES / 1_000_000
+                ),
+            ),
+            fix: Some(FixKind::ReEncode { max_bytes: MAX_FILE_BYTES as f64 }),
+        });
+    }
+    problems
+}
+
+fn ratio_problem(width: u32, height: u32, ratio: f64) -> FrameProblem {
+    let (kind, bound) = if ratio < MIN_RATIO {
+        (FrameProblemKind::TooNarrow, MIN_RATIO)
+    } else {
+        (FrameProblemKind::TooWide, MAX_RATIO)
+    };
+    let (have, want) = (ratio_label(ratio), ratio_label(bound));
+    let (_, _, cw, ch) = crop_window(width, height, bound, 0.0);
+    if cw.min(ch) >= MIN_SIDE {
+        return FrameProblem {
+            kind,
+            message: Msg::new(
+                format!(
+                    "The image's shape is {have}; the model accepts 2:5 to 5:2. Fix crops a copy to {want} \
+                     ({cw}×{ch} px); you can move the crop window."
+                ),
+                format!("图片比例为 {have}，模型只接受 2:5 到 5:2。点击“修复”可裁剪出 {want}（{cw}×{ch} 像素）的副本，裁剪位置可调整。"),
+            ),
+            fix: Some(FixKind::CropToRatio { ratio: bound }),
+        };
+    }
+    FrameProblem {
+        kind,
+        message: Msg::new(
+            format!(
+                "The image is {width}×{height} px, a {have} strip; the model accepts shapes from 2:5 to 5:2. \
+                 Cropping it to {want} would leave only {cw}×{ch} px, below the {MIN_SIDE} px minimum, so it \
+                 cannot be fixed here. Use a different image."
+            ),
+            format!(
+                "图片为 {width}×{height} 像素（比例 {have}），过于细长；模型只接受 2:5 到 5:2 的比例。裁剪为 {want} 后只剩 {cw}×{ch} 像素，低于最小 {MIN_SIDE} 像素，因此无法自动修复。请换一张图片。"
+            ),
+        ),
+        fix: None,
+    }
+}
+
+fn small_problem(width: u32, height: u32, short: u32, long: u32) -> FrameProblem {
+    let factor = f64::from(MIN_SIDE) / f64::from(short);
+    let new_long = (f64::from(long) * factor).ceil() as u32;
+    if factor <= MAX_UPSCALE_FACTOR && new_long <= MAX_SIDE {
+        return FrameProblem {
+            kind: FrameProblemKind::TooSmall,
+            message: Msg::new(
+                format!(
+                    "The image is {width}×{height} px; the model needs at least {MIN_SIDE} px per side. Fix \
+                     makes an enlarged copy ({:.0}% larger; it may look slightly soft).",
+                    (factor - 1.0) * 100.0
+                ),
+                format!(
+                    "图片为 {width}×{height} 像素，模型要求每边至少 {MIN_SIDE} 像素。点击“修复”可生成放大 {:.0}% 的副本（可能略显模糊）。",
+                    (factor - 1.0) * 100.0
+                ),
+            ),
+            fix: Some(FixKind::Upscale { min_side: MIN_SIDE }),
+        };
+    }
+    FrameProblem {
+        kind: FrameProblemKind::TooSmall,
+        message: Msg::new(
+            format!(
+                "The image is {width}×{height} px; the model needs at least {MIN_SIDE} px per side. It would \
+                 have to be enlarged {factor:.1}×, which looks blurry, so there is no automatic fix. Use a \
+                 larger image."
+            ),
+            format!(
+                "图片为 {width}×{height} 像素，模型要求每边至少 {MIN_SIDE} 像素。需要放大 {factor:.1} 倍，效果会很模糊，因此无法自动修复。请换一张更大的图片。"
+            ),
+        ),
+        fix: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(w: u32, h: u32, bytes: u64) -> Vec<(FrameProblemKind, Option<FixKind>)> {
+        find_problems(w, h, bytes)
+            .into_iter()
+            .map(|p| (p.kind, p.fix))
+            .collect()
+    }
+
+    #[test]
+    fn conforming_sizes_have_no_problems() {
+        assert!(kinds(300, 300, 1).is_empty());
+        assert!(kinds(6000, 2400, 29_999_999).is_empty());
+        assert!(kinds(2400, 6000, 1).is_empty());
+    }
+
+    #[test]
+    fn each_limit_is_reported_with_its_fix() {
+        use FixKind::*;
+        use FrameProblemKind::*;
+        assert_eq!(
+            kinds(8000, 6000, 1),
+            vec![(TooLarge, Some(Downscale { max_side: 6000 }))]
+        );
+        assert_eq!(
+            kinds(250, 400, 1),
+            vec![(TooSmall, Some(Upscale { min_side: 300 }))]
+        );
+        assert_eq!(kinds(100, 120, 1), vec![(TooSmall, None)]);
+        assert_eq!(
+            kinds(3000, 1000, 1),
+            vec![(TooWide, Some(CropToRatio { ratio: 2.5 }))]
+        );
+        assert_eq!(
+            kinds(1000, 3000, 1),
+            vec![(TooNarrow, Some(CropToRatio { ratio: 0.4 }))]
+        );
+        assert_eq!(
+            kinds(1000, 1000, 30_000_000),
+            vec![(
+                FileTooBig,
+                Some(ReEncode {
+                    max_bytes: 30_000_000.0
+                })
+            )]
+        );
+    }
+
+    #[test]
+    fn a_thin_strip_has_no_fix_and_says_why() {
+        let problems = find_problems(100, 5000, 1);
+        let ratio = problems
+            .iter()
+            .find(|p| p.kind == FrameProblemKind::TooNarrow)
+            .unwrap_or_else(|| panic!("{problems:?}"));
+        assert_eq!(ratio.fix, None);
+        assert!(
+            ratio.message.en.contains("cannot be fixed"),
+            "{}",
+            ratio.message.en
+        );
+        assert!(ratio.message.zh.contains("无法自动修复"));
+        let small = problems
+            .iter()
+            .find(|p| p.kind == FrameProblemKind::TooSmall)
+            .unwrap_or_else(|| panic!("{problems:?}"));
+        assert_eq!(small.fix, None);
+    }
+}
