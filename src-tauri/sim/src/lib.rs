@@ -184,6 +184,12 @@ impl Sim {
     }
 }
 
+// The app keeps a `Sim` in shared state for demo mode.
+const _: fn() = || {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<Sim>();
+};
+
 impl Drop for Sim {
     fn drop(&mut self) {
         for server in &self.servers {

@@ -3,7 +3,7 @@ use std::time::Duration;
 use seedance_sim::{ResultShape, Sim, SimConfig, TaskFailure, TaskScript, Vocabulary};
 use serde_json::Value;
 
-use crate::{client, create_task, poll_to_end, start, video_url};
+use crate::{client, create_task, get_task, poll_to_end, start, video_url};
 
 /// Phases long enough that a loaded machine still observes each one.
 async fn start_observable() -> Sim {
@@ -135,7 +135,7 @@ async fn repolling_a_done_task_gives_the_same_link() {
     let sim = start().await;
     let id = create_task(&sim).await;
     let (_, body) = poll_to_end(&sim, &id).await;
-    let again = crate::get_task(&sim, &id).await;
+    let again = get_task(&sim, &id).await;
     assert_eq!(video_url(&body), video_url(&again));
 }
 
@@ -155,4 +155,53 @@ async fn unknown_task_is_404() {
         .unwrap()
         .contains("no-such-task"));
     assert_eq!(sim.counts().get_task, 1);
+}
+
+async fn refuses_connections(base: &str) -> bool {
+    let address = base.trim_start_matches("http://");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(address).await.is_err() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn shutdown_and_drop_stop_both_listeners() {
+    let sim = start().await;
+    let (api, files) = (sim.api_base(), sim.result_base());
+    assert!(!refuses_connections_now(&api).await);
+    sim.shutdown().await;
+    assert!(refuses_connections(&api).await && refuses_connections(&files).await);
+
+    let sim = start().await;
+    let (api, files) = (sim.api_base(), sim.result_base());
+    drop(sim);
+    assert!(refuses_connections(&api).await && refuses_connections(&files).await);
+}
+
+async fn refuses_connections_now(base: &str) -> bool {
+    tokio::net::TcpStream::connect(base.trim_start_matches("http://"))
+        .await
+        .is_err()
+}
+
+#[tokio::test]
+async fn start_on_uses_the_given_ports() {
+    let free_port = || {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let (api_port, files_port) = (free_port(), free_port());
+    let sim = Sim::start_on(SimConfig::fast(), api_port, files_port)
+        .await
+        .unwrap();
+    assert_eq!(sim.api_base(), format!("http://127.0.0.1:{api_port}"));
+    assert_eq!(sim.upload_base(), sim.api_base());
+    assert_eq!(sim.result_base(), format!("http://127.0.0.1:{files_port}"));
+    assert_eq!(sim.token(), "sim-token");
+    let id = create_task(&sim).await;
+    assert_eq!(get_task(&sim, &id).await["id"], id.as_str());
 }
