@@ -3,6 +3,7 @@
 pub mod api;
 pub mod config;
 pub mod cost;
+pub mod drop;
 pub mod i18n;
 pub mod images;
 pub mod request;
