@@ -19,7 +19,7 @@ pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         data_dir: c.data_dir.display().to_string(),
-        api_base: c.api_base.to_string(),
-        upload_base: c.upload_base.to_string(),
+        api_base: c.api.api_base.to_string(),
+        upload_base: c.api.upload_base.to_string(),
     })
 }
