@@ -24,6 +24,19 @@ impl IpcError {
     }
 }
 
+impl IpcError {
+    /// A failure inside the app itself (e.g. a worker thread panicked); nothing the user did.
+    pub fn internal(details: impl Into<String>) -> Self {
+        Self {
+            kind: "internal".into(),
+            message: "Something went wrong inside Seedance Studio. Try again; if it keeps happening, restart the app."
+                .into(),
+            message_zh: "Seedance Studio 内部出错。请重试；如果反复出现，请重启应用。".into(),
+            details: Some(details.into()),
+        }
+    }
+}
+
 impl<E: UserFacing> From<E> for IpcError {
     fn from(e: E) -> Self {
         Self::from_user_facing(&e)

@@ -14,7 +14,12 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .disable_serde_phases()
         // Byte counts and millisecond timestamps stay far below 2^53, so `number` is exact for them.
         .dangerously_cast_bigints_to_number()
-        .commands(collect_commands![commands::app::app_info])
+        .commands(collect_commands![
+            commands::app::app_info,
+            commands::generate::check_request,
+            commands::generate::plan_frame_drop,
+            commands::generate::inspect_frame,
+        ])
 }
 
 /// Where the generated TypeScript bindings live, relative to the repository root.

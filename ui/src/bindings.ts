@@ -8,6 +8,14 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
+	checkRequest: (draft: RequestDraft, firstFrameAspect: number | null) => __TAURI_INVOKE<FormCheck>("check_request", { draft, firstFrameAspect }),
+	/**
+	 *  Which slot each dropped file fills. `x`/`y` are the OS's physical pixels; `scale_factor` is the
+	 *  window's device pixel ratio; `zones` are the drop zones in CSS pixels.
+	 */
+	planFrameDrop: (paths: string[], x: number | null, y: number | null, scaleFactor: number | null, zones: ZoneRect[], firstFilled: boolean, lastFilled: boolean) => __TAURI_INVOKE<DropPlan>("plan_frame_drop", { paths, x, y, scaleFactor, zones, firstFilled, lastFilled }),
+	/**  Reads, checks and previews an image on a worker thread (decoding a big photo takes a while). */
+	inspectFrame: (path: string) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("inspect_frame", { path })),
 };
 
 /* Types */
@@ -19,11 +27,150 @@ export type AppInfo = {
 	upload_base: string,
 };
 
+/**
+ *  Which slot each dropped path fills.
+ * 
+ *  - Two or more files: first then last, in the order given (extra files are ignored and reported).
+ *  - One file on a zone: that zone (replacing what it held).
+ *  - One file elsewhere: the first empty zone, or the first zone when both are full.
+ */
+export type DropPlan = {
+	assignments: ([FrameSlot, string])[],
+	ignored: string[],
+};
+
+/**  What the estimate line under the settings shows. */
+export type Estimate = {
+	width: number,
+	height: number,
+	tokens_min: number,
+	/**  Equal to `tokens_min` unless the duration is Auto (then 4 s .. 12 s). */
+	tokens_max: number,
+	cost_min: number | null,
+	cost_max: number | null,
+	currency: string,
+	/**  Draft clips cost less by an undocumented factor: show the numbers as "≈, lower". */
+	draft_lower: boolean,
+	/**  The output size is itself a guess (21:9 at 1080p). */
+	approximate: boolean,
+};
+
+/**  The form control a problem belongs to, so the UI can show the message beside it. */
+export type Field = "prompt" | "first_frame" | "last_frame" | "resolution" | "ratio" | "duration" | "draft";
+
+/**  A one-click fix that writes a conforming copy (the original is never changed). */
+export type FixKind = { type: "downscale"; max_side: number } | { type: "upscale"; min_side: number } | { type: "re_encode"; max_bytes: number | null } | { type: "crop_to_ratio"; ratio: number | null };
+
+export type FormCheck = {
+	/**  Empty when the request can be sent. */
+	problems: Problem[],
+	/**  `None` only for a last frame without a first one. */
+	mode: GenerationMode | null,
+	prompt: PromptStats,
+	/**  `None` while a setting is not one the API knows (nothing sensible to estimate). */
+	estimate: Estimate | null,
+};
+
+/**  Facts about a readable image, sizes as the viewer sees it (EXIF orientation applied). */
+export type FrameInfo = {
+	path: string,
+	/**  "JPEG", "PNG", "WebP", "BMP", "TIFF" or "GIF", from the content, not the extension. */
+	format: string,
+	width: number,
+	height: number,
+	file_bytes: number | null,
+	/**  width / height. */
+	aspect: number | null,
+	/**  `data:image/jpeg;base64,…` (or PNG when the image has transparency), long side ≤ 512 px. */
+	thumbnail_data_url: string,
+	/**  Hex SHA-256 of the file's bytes; the upload cache keys on it. */
+	content_sha256: string,
+	/**  Limit violations; empty means the file can be uploaded as it is. */
+	problems: FrameProblem[],
+};
+
+export type FrameProblem = {
+	kind: FrameProblemKind,
+	/**  What is wrong and what the fix does, or why there is no fix. */
+	message: Msg,
+	fix: FixKind | null,
+};
+
+export type FrameProblemKind = 
+/**  A side is below 300 px. */
+"too_small" | 
+/**  A side is above 6000 px. */
+"too_large" | 
+/**  Width / height below 0.4. */
+"too_narrow" | 
+/**  Width / height above 2.5. */
+"too_wide" | 
+/**  The file is 30 MB or more. */
+"file_too_big";
+
+/**  Which frame of a request (and which drop zone of the Generate screen). */
+export type FrameSlot = "first" | "last";
+
+/**  Which kind of generation the frames make. Never chosen directly: it follows from the frames present. */
+export type GenerationMode = "text_to_video" | "first_frame" | "first_last_frame";
+
 export type IpcError = {
 	kind: string,
 	message: string,
 	message_zh: string,
 	details: string | null,
+};
+
+/**  A message in every language the app ships. */
+export type Msg = {
+	en: string,
+	zh: string,
+};
+
+/**  A [`RequestError`] ready for the UI: stable kind, the control it concerns, and the message. */
+export type Problem = {
+	kind: string,
+	field: Field,
+	msg: Msg,
+};
+
+/**  What the prompt counter shows. */
+export type PromptStats = {
+	chars: number,
+	words: number,
+	/**  Past the hard limit: the request will be refused. */
+	over_limit: boolean,
+	/**  Past the advised word count: only a hint. */
+	over_word_advice: boolean,
+};
+
+/**
+ *  The generation form as typed: plain strings and integers, so that an unknown word in a preset file
+ *  or a bad number reaches [`RequestDraft::validate`] and is reported instead of failing to load.
+ *  Frames are local paths or URLs; their content is the images module's business. A frame slot that is
+ *  empty or blank counts as no frame (a cleared drop zone may arrive as "").
+ */
+export type RequestDraft = {
+	prompt?: string,
+	first_frame?: string | null,
+	last_frame?: string | null,
+	resolution?: string,
+	ratio?: string,
+	/**  Seconds, or -1 for Auto. */
+	duration?: number,
+	generate_audio?: boolean,
+	camera_fixed?: boolean,
+	draft?: boolean,
+	watermark?: boolean,
+};
+
+/**  A drop zone's rectangle in logical pixels (as `getBoundingClientRect` gives it). */
+export type ZoneRect = {
+	slot: FrameSlot,
+	x: number | null,
+	y: number | null,
+	width: number | null,
+	height: number | null,
 };
 
 /* Tauri Specta runtime */

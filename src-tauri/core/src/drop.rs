@@ -4,13 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The two frame slots of the Generate screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum FrameSlot {
-    First,
-    Last,
-}
+pub use crate::request::FrameSlot;
 
 /// A drop zone's rectangle in logical pixels (as `getBoundingClientRect` gives it).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, specta::Type)]

@@ -5,8 +5,9 @@ use serde::Serialize;
 use super::prompt::PROMPT_MAX_CHARS;
 use crate::i18n::{Msg, UserFacing};
 
-/// Which frame of a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Which frame of a request (and which drop zone of the Generate screen).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
 pub enum FrameSlot {
     First,
     Last,
