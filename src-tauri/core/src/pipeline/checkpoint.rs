@@ -1,0 +1,133 @@
+//! The hooks a caller (the job store) gets at every step of a run, and the byte-progress callback.
+//!
+//! Hooks are awaited before the pipeline moves on, so whatever a hook persists is on disk before the next
+//! step can happen: in particular `before_create` runs before the paid create request may leave the machine
+//! and `task_created` runs the moment the task id arrives.
+
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{TaskId, TaskState, Uploaded};
+use crate::images::FrameInfo;
+use crate::request::{CreateBody, FrameSlot};
+
+/// Why a hook refused to let the run go on (e.g. the job could not be written).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CheckpointError(pub String);
+
+impl From<String> for CheckpointError {
+    fn from(detail: String) -> Self {
+        Self(detail)
+    }
+}
+
+impl From<&str> for CheckpointError {
+    fn from(detail: &str) -> Self {
+        Self(detail.to_owned())
+    }
+}
+
+pub type HookResult = Result<(), CheckpointError>;
+/// Boxed so `dyn Checkpoint` works and the run stays `Send` when spawned.
+pub type HookFuture<'a> = Pin<Box<dyn Future<Output = HookResult> + Send + 'a>>;
+
+fn proceed<'a>() -> HookFuture<'a> {
+    Box::pin(std::future::ready(Ok(())))
+}
+
+/// Called in this order: `frames_checked` → `uploaded` per local frame → `before_create` → `task_created`
+/// → `status` whenever the task's status changes → `downloading` → `finished`. A resumed run starts at
+/// `status`. Any `Err` stops the run with [`super::PipelineError::Checkpoint`].
+///
+/// `before_create` and `task_created` have no default: they are where a paid task is protected, so every
+/// implementation decides about them deliberately.
+pub trait Checkpoint: Send + Sync {
+    /// Every local frame was read and is within the model's limits (first frame first); empty for text→video.
+    fn frames_checked<'a>(&'a self, frames: &'a [FrameInfo]) -> HookFuture<'a> {
+        let _ = frames;
+        proceed()
+    }
+
+    /// One frame is uploaded (or was found in the upload cache).
+    fn uploaded<'a>(&'a self, slot: FrameSlot, upload: &'a Uploaded) -> HookFuture<'a> {
+        let _ = (slot, upload);
+        proceed()
+    }
+
+    /// The create request may be sent once this returns `Ok`; on `Err` it is not sent.
+    fn before_create<'a>(&'a self, body: &'a CreateBody) -> HookFuture<'a>;
+
+    /// The service accepted the task: a paid task now exists under this id.
+    fn task_created<'a>(&'a self, id: &'a TaskId) -> HookFuture<'a>;
+
+    /// A poll saw a new status (including the final done or failed one).
+    fn status<'a>(&'a self, state: &'a TaskState) -> HookFuture<'a> {
+        let _ = state;
+        proceed()
+    }
+
+    /// The task is done and its video is about to be downloaded; bytes are reported through [`ProgressFn`].
+    fn downloading(&self) -> HookFuture<'_> {
+        proceed()
+    }
+
+    /// The video is complete under its final name.
+    fn finished<'a>(&'a self, path: &'a Path) -> HookFuture<'a> {
+        let _ = path;
+        proceed()
+    }
+}
+
+/// Persists nothing: for runs whose state nobody keeps (demo clips, tools).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoCheckpoint;
+
+impl Checkpoint for NoCheckpoint {
+    fn before_create<'a>(&'a self, _body: &'a CreateBody) -> HookFuture<'a> {
+        proceed()
+    }
+
+    fn task_created<'a>(&'a self, _id: &'a TaskId) -> HookFuture<'a> {
+        proceed()
+    }
+}
+
+/// Which transfer a progress report is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferStage {
+    UploadFirstFrame,
+    UploadLastFrame,
+    Download,
+}
+
+impl TransferStage {
+    pub fn upload_of(slot: FrameSlot) -> Self {
+        match slot {
+            FrameSlot::First => Self::UploadFirstFrame,
+            FrameSlot::Last => Self::UploadLastFrame,
+        }
+    }
+}
+
+/// Bytes moved so far. Byte counts are `f64` because the UI's bindings cannot carry 64-bit integers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct TransferProgress {
+    pub stage: TransferStage,
+    pub done_bytes: f64,
+    /// `None` when the host does not say how big the file is.
+    pub total_bytes: Option<f64>,
+}
+
+/// Called from transfer tasks, often; keep it cheap (e.g. forward to a channel).
+pub type ProgressFn = Arc<dyn Fn(TransferProgress) + Send + Sync>;
+
+/// A progress callback that ignores every report.
+pub fn no_progress() -> ProgressFn {
+    Arc::new(|_| {})
+}
