@@ -214,15 +214,17 @@ mod pipeline {
         .await;
         assert!(!out.exists());
 
-        let resumed = Recorder::default();
-        let path = within(pipeline_for(&sim).resume_from_task(
-            &token(&sim),
-            &saved_id,
-            &out,
-            &resumed,
-            no_progress(),
-        ))
+        // Resumed as the job layer will: on a spawned task, which also proves the run future is `Send`.
+        let resumed = std::sync::Arc::new(Recorder::default());
+        let (after_restart, sim_token, hooks) = (pipeline_for(&sim), token(&sim), resumed.clone());
+        let resume_to = out.clone();
+        let path = within(tokio::spawn(async move {
+            after_restart
+                .resume_from_task(&sim_token, &saved_id, &resume_to, &*hooks, no_progress())
+                .await
+        }))
         .await
+        .unwrap()
         .unwrap();
 
         assert_eq!(std::fs::read(path).unwrap(), SAMPLE_MP4);

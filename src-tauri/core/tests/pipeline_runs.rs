@@ -14,9 +14,11 @@ mod pipeline {
         fetch, frame, pipeline_for, pipeline_with_cache, request, Recorder,
     };
     use seedance_core::api::{MemoryUploadCache, TaskStatus};
-    use seedance_core::pipeline::{no_progress, ProgressFn, TransferProgress, TransferStage};
+    use seedance_core::pipeline::{
+        no_progress, ProgressFn, TransferProgress, TransferStage, UploadRegion,
+    };
     use seedance_core::request::FrameSlot;
-    use seedance_sim::{SimConfig, SAMPLE_MP4};
+    use seedance_sim::{Route, SimConfig, SAMPLE_MP4};
 
     fn collecting_progress() -> (ProgressFn, Arc<Mutex<Vec<TransferProgress>>>) {
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -45,6 +47,16 @@ mod pipeline {
 
         assert_eq!(path, out);
         assert_eq!(std::fs::read(&out).unwrap(), SAMPLE_MP4);
+        let to_result_host: Vec<_> = sim
+            .requests()
+            .into_iter()
+            .filter(|r| r.route == Route::Result)
+            .collect();
+        assert!(!to_result_host.is_empty());
+        assert!(
+            to_result_host.iter().all(|r| !r.had_authorization),
+            "the token never goes to the result host"
+        );
         assert!(!dir.path().join("videos").join("clip.mp4.part").exists());
         let counts = sim.counts();
         assert_eq!(
@@ -235,6 +247,33 @@ mod pipeline {
         assert_eq!(
             std::fs::read(dir.path().join("two.mp4")).unwrap(),
             SAMPLE_MP4
+        );
+    }
+
+    #[tokio::test]
+    async fn the_china_region_sends_the_mirror_url() {
+        let sim = start(SimConfig::fast()).await;
+        let pipeline = pipeline_for(&sim).with_upload_region(UploadRegion::China);
+        let dir = tempfile::tempdir().unwrap();
+        let first = frame(dir.path(), "f.png", 1280, 720, 50);
+        let recorder = Recorder::default();
+
+        within(pipeline.run(
+            &token(&sim),
+            &request(Some(&first), None),
+            &dir.path().join("clip.mp4"),
+            &recorder,
+            no_progress(),
+        ))
+        .await
+        .unwrap();
+
+        let upload = recorder.uploads()[0].1.clone();
+        let cn_url = upload.cn_url.expect("the simulator gives a mirror URL");
+        assert_ne!(cn_url, upload.url);
+        assert_eq!(
+            recorder.create_body().unwrap().first_frame_url(),
+            Some(cn_url.as_str())
         );
     }
 }
