@@ -1,0 +1,171 @@
+//! The user's preferences (the Settings screen's data), kept as a JSON file in the app's data folder.
+//! The API token is never part of them: it lives only in the OS keychain.
+//!
+//! Loading never fails: a missing file means defaults, and a damaged one is set aside (never deleted) so
+//! the app still starts. Saving validates first and replaces the file atomically, so a crash mid-save
+//! leaves either the old or the new settings, never half of each.
+
+mod error;
+mod file_name;
+mod output_dir;
+mod store;
+mod validate;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cost::CostRates;
+use crate::request::RequestDraft;
+
+pub use error::{PrefsError, PrefsWarning, RateField};
+pub use file_name::{
+    render_file_name, render_file_name_with, unique_path, FileNameParts, FALLBACK_FILE_NAME,
+    MAX_FILE_NAME_CHARS, PLACEHOLDERS,
+};
+pub use output_dir::{default_output_dir, ensure_output_dir, resolve_output_dir, OUTPUT_SUBFOLDER};
+pub use store::{LoadOutcome, PrefsStore, PREFS_FILE_NAME};
+
+/// The pattern used when the user has not chosen one.
+pub const DEFAULT_FILE_NAME_PATTERN: &str = "{date}_{time}_{prompt}";
+/// How many jobs may upload, wait and download at once by default.
+pub const DEFAULT_MAX_CONCURRENT_JOBS: u32 = 3;
+/// Allowed range for [`Preferences::max_concurrent_jobs`]; more would mostly earn rate limits.
+pub const CONCURRENT_JOBS_RANGE: std::ops::RangeInclusive<u32> = 1..=8;
+
+/// Which of the two addresses an upload reply offers is sent to the model.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadRegion {
+    /// The reply's `url`.
+    #[default]
+    Global,
+    /// The reply's `cn_url`, faster from mainland China.
+    China,
+}
+
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type,
+)]
+pub enum Language {
+    /// Follow the operating system's language.
+    #[default]
+    #[serde(rename = "system")]
+    System,
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// Everything the Settings screen edits, plus the last used generation form.
+/// `#[serde(default)]` lets files written by older versions (fewer fields) load; unknown fields written
+/// by newer versions are ignored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct Preferences {
+    /// Where finished videos go; `None` means the default (see [`default_output_dir`]).
+    pub output_dir: Option<String>,
+    /// How result files are named; see [`PLACEHOLDERS`].
+    pub file_name_pattern: String,
+    pub upload_region: UploadRegion,
+    /// Advanced: another API address (e.g. a proxy). `None` or blank means the default.
+    pub api_base: Option<String>,
+    pub cost_rates: CostRates,
+    pub language: Language,
+    pub theme: Theme,
+    /// Notify when a job finishes or fails while the window is unfocused.
+    pub notifications: bool,
+    pub max_concurrent_jobs: u32,
+    /// The generation form as last used, restored on the next start.
+    pub last_request: Option<RequestDraft>,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            output_dir: None,
+            file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
+            upload_region: UploadRegion::default(),
+            api_base: None,
+            cost_rates: CostRates::default(),
+            language: Language::default(),
+            theme: Theme::default(),
+            notifications: true,
+            max_concurrent_jobs: DEFAULT_MAX_CONCURRENT_JOBS,
+            last_request: None,
+        }
+    }
+}
+
+impl Preferences {
+    /// The API address override, if one is set and not blank. Validity is checked by
+    /// [`Preferences::validate`].
+    pub fn api_base_override(&self) -> Option<&str> {
+        self.api_base
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The chosen output folder, if one is set and not blank.
+    pub fn output_dir_override(&self) -> Option<&str> {
+        self.output_dir
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn enums_use_the_documented_words() {
+        let words = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+        assert_eq!(
+            words(serde_json::to_value(Language::ZhCn).unwrap()),
+            "zh-CN"
+        );
+        assert_eq!(
+            words(serde_json::to_value(Language::System).unwrap()),
+            "system"
+        );
+        assert_eq!(words(serde_json::to_value(Theme::Dark).unwrap()), "dark");
+        assert_eq!(
+            words(serde_json::to_value(UploadRegion::China).unwrap()),
+            "china"
+        );
+        let lang: Language = serde_json::from_str("\"en\"").unwrap();
+        assert_eq!(lang, Language::En);
+    }
+
+    #[test]
+    fn blank_overrides_count_as_none() {
+        let p = Preferences {
+            api_base: Some("  ".into()),
+            output_dir: Some(String::new()),
+            ..Preferences::default()
+        };
+        assert_eq!(p.api_base_override(), None);
+        assert_eq!(p.output_dir_override(), None);
+        let p = Preferences {
+            api_base: Some(" https://proxy.example ".into()),
+            ..Preferences::default()
+        };
+        assert_eq!(p.api_base_override(), Some("https://proxy.example"));
+    }
+}

@@ -1,0 +1,182 @@
+//! "Test token" in Settings: one harmless authenticated request tells whether SinanCode accepts a token.
+//!
+//! The request asks for a task that cannot exist. SinanCode checks the token before looking the task up,
+//! so "not found" means the token was accepted and 401/403 means it was refused. Nothing is created and
+//! nothing is charged.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::api::{ApiError, RetryPolicy, SinanClient, TaskId};
+use crate::i18n::Msg;
+use crate::secrets::ApiToken;
+
+/// Prefix of the made-up task id, so the request is recognisable in the service's logs.
+pub const CHECK_TASK_PREFIX: &str = "seedance-studio-token-check-";
+
+/// What the check found. Serialised as `{"outcome": "valid"}`, `{"outcome": "service_error", "status": 503}`…
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum TokenCheck {
+    Valid,
+    Rejected,
+    NoNetwork,
+    /// `status` is `None` when no HTTP status applies.
+    ServiceError {
+        status: Option<u16>,
+    },
+    RateLimited,
+    Unexpected {
+        detail: String,
+    },
+}
+
+/// Checks `token` with one GET and no retries: the user is waiting on the button, and a repeat after
+/// a rate limit could be told to wait up to minutes.
+pub async fn check_token(client: &SinanClient, token: &ApiToken) -> TokenCheck {
+    let client = client.clone().with_query_retry(RetryPolicy {
+        max_attempts: 1,
+        base: Duration::ZERO,
+        max: Duration::ZERO,
+        jitter: 0.0,
+    });
+    let id = TaskId(format!("{CHECK_TASK_PREFIX}{:016x}", rand::random::<u64>()));
+    let outcome = TokenCheck::from_reply(client.get_task(token, &id).await);
+    tracing::info!(outcome = outcome.kind(), "token check finished");
+    outcome
+}
+
+impl TokenCheck {
+    /// Maps the client's classification of the reply. Any refusal other than 401/403/429 (including
+    /// "not found" and "out of credit") came from a service that accepted the token.
+    pub fn from_reply<T>(reply: Result<T, ApiError>) -> Self {
+        match reply {
+            Ok(_) => Self::Valid,
+            Err(ApiError::Rejected { .. } | ApiError::OutOfCredit) => Self::Valid,
+            Err(ApiError::InvalidToken) => Self::Rejected,
+            Err(ApiError::RateLimited { .. }) => Self::RateLimited,
+            Err(ApiError::NetworkDown { .. } | ApiError::Timeout) => Self::NoNetwork,
+            Err(ApiError::ServerError { status }) => Self::ServiceError {
+                status: Some(status),
+            },
+            Err(e @ ApiError::MalformedReply { .. }) => Self::Unexpected {
+                detail: e.to_string(),
+            },
+            Err(
+                e @ (ApiError::ResultLinkExpired
+                | ApiError::FileTooLarge { .. }
+                | ApiError::GaveUpWaiting { .. }
+                | ApiError::Io(_)),
+            ) => Self::Unexpected {
+                detail: e.to_string(),
+            },
+        }
+    }
+
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Self::Valid)
+    }
+
+    /// A stable snake_case name, the same as the serialised `outcome`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Rejected => "rejected",
+            Self::NoNetwork => "no_network",
+            Self::ServiceError { .. } => "service_error",
+            Self::RateLimited => "rate_limited",
+            Self::Unexpected { .. } => "unexpected",
+        }
+    }
+
+    /// What the check found and what to do next.
+    pub fn msg(&self) -> Msg {
+        match self {
+            Self::Valid => Msg::new(
+                "The token works: SinanCode accepted it. You can generate videos now.",
+                "令牌有效：SinanCode 已接受该令牌。现在可以生成视频了。",
+            ),
+            Self::Rejected => Msg::new(
+                "SinanCode refused this token: it is wrong, expired or revoked. Copy the token again from your SinanCode account (without extra spaces) and paste it here.",
+                "SinanCode 拒绝了该令牌：令牌错误、已过期或已被撤销。请从您的 SinanCode 账户重新复制令牌（不要带多余空格）并粘贴到这里。",
+            ),
+            Self::NoNetwork => Msg::new(
+                "Could not reach SinanCode, so the token was not checked. Check your internet connection, proxy or firewall (and the API address in Advanced settings), then test again.",
+                "无法连接到 SinanCode，因此未能检查令牌。请检查网络连接、代理或防火墙（以及高级设置中的 API 地址），然后重新测试。",
+            ),
+            Self::ServiceError { status: Some(status) } => Msg::new(
+                format!("SinanCode had a problem (HTTP {status}), so the token could not be checked. Wait a few minutes and test again."),
+                format!("SinanCode 服务出现问题（HTTP {status}），无法检查令牌。请等几分钟后重新测试。"),
+            ),
+            Self::ServiceError { status: None } => Msg::new(
+                "SinanCode had a problem, so the token could not be checked. Wait a few minutes and test again.",
+                "SinanCode 服务出现问题，无法检查令牌。请等几分钟后重新测试。",
+            ),
+            Self::RateLimited => Msg::new(
+                "SinanCode is receiving too many requests right now, so the token could not be checked. Wait a minute and test again.",
+                "SinanCode 当前请求过多，无法检查令牌。请等待一分钟后重新测试。",
+            ),
+            Self::Unexpected { detail } => Msg::new(
+                format!("The token check got an answer Seedance Studio did not expect ({detail}). If you set a custom API address in Advanced settings, check it; otherwise test again later."),
+                format!("令牌检查收到了意外的答复（{detail}）。如果您在高级设置中填写了自定义 API 地址，请检查该地址；否则请稍后重新测试。"),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn replies_map_to_outcomes() {
+        let from = |e: ApiError| TokenCheck::from_reply::<()>(Err(e));
+        assert_eq!(TokenCheck::from_reply::<()>(Ok(())), TokenCheck::Valid);
+        let not_found = ApiError::Rejected {
+            status: 404,
+            message: "no such task".into(),
+        };
+        assert_eq!(from(not_found), TokenCheck::Valid);
+        assert_eq!(from(ApiError::OutOfCredit), TokenCheck::Valid);
+        assert_eq!(from(ApiError::InvalidToken), TokenCheck::Rejected);
+        assert_eq!(
+            from(ApiError::RateLimited { retry_after: None }),
+            TokenCheck::RateLimited
+        );
+        assert_eq!(from(ApiError::Timeout), TokenCheck::NoNetwork);
+        assert_eq!(
+            from(ApiError::ServerError { status: 502 }),
+            TokenCheck::ServiceError { status: Some(502) }
+        );
+        assert!(matches!(
+            from(ApiError::MalformedReply { detail: "html".into() }),
+            TokenCheck::Unexpected { detail } if detail.contains("html")
+        ));
+    }
+
+    #[test]
+    fn outcomes_serialise_with_a_tag_and_have_both_languages() {
+        let all = [
+            TokenCheck::Valid,
+            TokenCheck::Rejected,
+            TokenCheck::NoNetwork,
+            TokenCheck::ServiceError { status: Some(500) },
+            TokenCheck::ServiceError { status: None },
+            TokenCheck::RateLimited,
+            TokenCheck::Unexpected { detail: "x".into() },
+        ];
+        for outcome in all {
+            let json = serde_json::to_value(&outcome).unwrap();
+            assert_eq!(json["outcome"], outcome.kind(), "{json}");
+            let m = outcome.msg();
+            assert!(!m.en.is_empty() && !m.zh.is_empty());
+        }
+        let json = serde_json::to_value(TokenCheck::ServiceError { status: Some(503) }).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"outcome": "service_error", "status": 503})
+        );
+    }
+}
