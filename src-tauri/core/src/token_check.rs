@@ -22,7 +22,7 @@ pub enum TokenCheck {
     Valid,
     Rejected,
     NoNetwork,
-    /// `status` is `None` when no HTTP status applies.
+    /// `status` is `None` when the service accepted the connection but never answered.
     ServiceError {
         status: Option<u16>,
     },
@@ -56,7 +56,9 @@ impl TokenCheck {
             Err(ApiError::Rejected { .. } | ApiError::OutOfCredit) => Self::Valid,
             Err(ApiError::InvalidToken) => Self::Rejected,
             Err(ApiError::RateLimited { .. }) => Self::RateLimited,
-            Err(ApiError::NetworkDown { .. } | ApiError::Timeout) => Self::NoNetwork,
+            Err(ApiError::NetworkDown { .. }) => Self::NoNetwork,
+            // Connected, but no answer in time: the service (or a proxy in front of it) is stuck.
+            Err(ApiError::Timeout) => Self::ServiceError { status: None },
             Err(ApiError::ServerError { status }) => Self::ServiceError {
                 status: Some(status),
             },
@@ -145,7 +147,10 @@ mod tests {
             from(ApiError::RateLimited { retry_after: None }),
             TokenCheck::RateLimited
         );
-        assert_eq!(from(ApiError::Timeout), TokenCheck::NoNetwork);
+        assert_eq!(
+            from(ApiError::Timeout),
+            TokenCheck::ServiceError { status: None }
+        );
         assert_eq!(
             from(ApiError::ServerError { status: 502 }),
             TokenCheck::ServiceError { status: Some(502) }

@@ -120,4 +120,18 @@ mod token_check {
         let outcome = check(&client_at(&sim.api_base()), sim.token()).await;
         assert_eq!(outcome, TokenCheck::NoNetwork);
     }
+
+    #[tokio::test]
+    async fn a_service_that_never_answers_is_a_service_error() {
+        let sim = Sim::start(SimConfig {
+            hang_for: Duration::from_secs(10),
+            ..SimConfig::fast()
+        })
+        .await
+        .unwrap();
+        sim.push_fault(Route::GetTask, Fault::Hang);
+        let outcome = check(&client_at(&sim.api_base()), sim.token()).await;
+        assert_eq!(outcome, TokenCheck::ServiceError { status: None });
+        assert_eq!(sim.counts().get_task, 1, "one request, no retries");
+    }
 }
