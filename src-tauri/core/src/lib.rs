@@ -12,4 +12,5 @@ pub mod prefs;
 pub mod request;
 pub mod secrets;
 pub mod store;
+pub mod store;
 pub mod token_check;

@@ -1,0 +1,168 @@
+//! The local database (SQLite): jobs and the upload cache. No SQL lives outside this module.
+//!
+//! Every method is synchronous and short; the connection sits behind a `std::sync::Mutex` that is never
+//! held across an `.await` (async callers call straight in, or use `spawn_blocking` for bulk work).
+//!
+//! Money rule support: [`Store::mark_create_sent`] is written before the create request may leave the
+//! machine and [`Store::set_task_id`] the moment the id arrives, so [`resume_action`] can tell a job
+//! whose create request was never sent from one that may have created a paid task.
+
+mod error;
+mod jobs;
+mod migrate;
+mod model;
+mod query;
+mod row;
+mod status;
+mod upload_cache;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::api::{Clock, RealTime};
+
+pub use error::StoreError;
+pub use migrate::SCHEMA_VERSION;
+pub use model::{
+    resume_action, JobCursor, JobPage, JobProblem, JobQuery, JobRecord, NewJob, ResumeAction,
+    Thumbnail, DEFAULT_PAGE, MAX_PAGE,
+};
+pub use status::JobStatus;
+pub use upload_cache::SqliteUploadCache;
+
+/// How long a write waits for another connection (e.g. a second app instance starting) before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The database. Cheap to share: wrap it in an `Arc`.
+pub struct Store {
+    conn: Mutex<Connection>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with_clock(path, Arc::new(RealTime))
+    }
+
+    pub fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        Self::setup(Connection::open(path)?, clock, true)
+    }
+
+    /// A private database that disappears with the `Store` (tests, demo mode).
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::open_in_memory_with_clock(Arc::new(RealTime))
+    }
+
+    pub fn open_in_memory_with_clock(clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        Self::setup(Connection::open_in_memory()?, clock, false)
+    }
+
+    fn setup(
+        mut conn: Connection,
+        clock: Arc<dyn Clock>,
+        on_disk: bool,
+    ) -> Result<Self, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Before any write, WAL included: a newer app's database is left exactly as it was.
+        migrate::refuse_newer(&conn)?;
+        if on_disk {
+            // WAL lets the UI read history while a job is being written; NORMAL is durable across app
+            // crashes (only an OS crash can lose the last commits), at a fraction of FULL's fsyncs.
+            let mode: String =
+                conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                tracing::warn!(mode, "database is not in WAL mode");
+            }
+        }
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+        let now = now_ms(clock.as_ref());
+        migrate::migrate(&mut conn, now)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            clock,
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while the lock was held cannot leave half a write: SQLite rolls back any transaction the
+        // panicking code had open when its `Transaction` was dropped.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn now_ms(&self) -> i64 {
+        now_ms(self.clock.as_ref())
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        migrate::applied_version(&self.conn())
+    }
+}
+
+fn now_ms(clock: &dyn Clock) -> i64 {
+    let ms = clock.now().unix_timestamp_nanos() / 1_000_000;
+    i64::try_from(ms).unwrap_or(i64::MAX)
+}
+
+/// A random (version 4) UUID.
+fn new_id() -> String {
+    let mut b: [u8; 16] = rand::random();
+    b[6] = (b[6] & 0x0F) | 0x40;
+    b[8] = (b[8] & 0x3F) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn ids_are_v4_uuids() {
+        let a = new_id();
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.as_bytes()[14], b'4');
+        assert!(matches!(a.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
+        assert_ne!(a, new_id());
+    }
+
+    #[test]
+    fn bundled_sqlite_has_fts5_and_trigrams() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        let options: Vec<String> = conn
+            .prepare("PRAGMA compile_options")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(options.iter().any(|o| o == "ENABLE_FTS5"), "{options:?}");
+        let tokenizer: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'jobs_fts'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(tokenizer.contains("trigram"));
+    }
+}

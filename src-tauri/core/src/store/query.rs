@@ -1,0 +1,202 @@
+//! Reading jobs: the newest-first list with keyset pages, prompt search, status filter, counts, and the
+//! unfinished jobs to resume on start.
+
+use rusqlite::types::Value;
+
+use super::row::{job_from_row, JOB_COLUMNS};
+use super::status::sql_list;
+use super::{JobCursor, JobPage, JobQuery, JobRecord, JobStatus, Store, StoreError};
+
+/// The full-text index holds trigrams, so it can only find terms of three characters or more.
+const MIN_INDEXED_CHARS: usize = 3;
+
+/// A `WHERE` clause and its parameters.
+#[derive(Debug, Default, PartialEq)]
+struct Filter {
+    conditions: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Filter {
+    fn push(&mut self, condition: &str, params: impl IntoIterator<Item = Value>) {
+        self.conditions.push(condition.to_owned());
+        self.params.extend(params);
+    }
+
+    fn sql(&self) -> String {
+        if self.conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.conditions.join(" AND "))
+        }
+    }
+}
+
+/// `%term%` for LIKE, with the wildcards the user typed taken literally.
+fn like_pattern(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() + 2);
+    out.push('%');
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Each term becomes a quoted FTS phrase (so `AND`, `*` or quotes typed by the user are just text).
+fn fts_phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+fn filter_for(query: &JobQuery, with_cursor: bool) -> Filter {
+    let mut filter = Filter::default();
+    if let Some(status) = query.status {
+        filter.push("status = ?", [Value::Text(status.as_str().to_owned())]);
+    }
+    if let Some(search) = &query.search {
+        let (indexed, short): (Vec<&str>, Vec<&str>) = search
+            .split_whitespace()
+            .partition(|t| t.chars().count() >= MIN_INDEXED_CHARS);
+        if !indexed.is_empty() {
+            let matches = indexed
+                .iter()
+                .map(|t| fts_phrase(t))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            filter.push(
+                "seq IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?)",
+                [Value::Text(matches)],
+            );
+        }
+        for term in short {
+            filter.push(
+                "prompt LIKE ? ESCAPE '\\'",
+                [Value::Text(like_pattern(term))],
+            );
+        }
+    }
+    if let (true, Some(cursor)) = (with_cursor, query.before) {
+        filter.push(
+            "(created_at, seq) < (?, ?)",
+            [Value::Integer(cursor.created_at), Value::Integer(cursor.seq)],
+        );
+    }
+    filter
+}
+
+impl Store {
+    /// Newest first. Pass the returned `next` as `before` for the following page: pages never repeat or
+    /// skip a job, even when jobs are added meanwhile. Thumbnails are left out (see [`JobRecord`]).
+    pub fn list_jobs(&self, query: &JobQuery) -> Result<JobPage, StoreError> {
+        let page = query.page_size();
+        let filter = filter_for(query, true);
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM jobs {} ORDER BY created_at DESC, seq DESC LIMIT {}",
+            filter.sql(),
+            // One more than the page, to know whether another page follows.
+            page + 1
+        );
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt
+            .query_map(rusqlite::params_from_iter(filter.params), job_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        let more = rows.len() > page as usize;
+        rows.truncate(page as usize);
+        let next = match (more, rows.last()) {
+            (true, Some((seq, job))) => Some(JobCursor {
+                created_at: job.created_at,
+                seq: *seq,
+            }),
+            _ => None,
+        };
+        Ok(JobPage {
+            jobs: rows.into_iter().map(|(_, job)| job).collect(),
+            next,
+        })
+    }
+
+    /// How many jobs match the search and status filter (the cursor and limit are ignored).
+    pub fn count_jobs(&self, query: &JobQuery) -> Result<u32, StoreError> {
+        let filter = filter_for(query, false);
+        let sql = format!("SELECT count(*) FROM jobs {}", filter.sql());
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let count: i64 = stmt.query_row(rusqlite::params_from_iter(filter.params), |r| r.get(0))?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    /// Every job the app should pick up again on start, oldest first (see [`super::resume_action`]).
+    pub fn unfinished_jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE status IN ({}) ORDER BY created_at, seq",
+            sql_list(&JobStatus::UNSETTLED)
+        );
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let jobs = stmt
+            .query_map([], job_from_row)?
+            .map(|r| r.map(|(_, job)| job))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(jobs)
+    }
+
+    /// The plan SQLite picks for a list query, for tests and benchmarks that check an index is used.
+    pub fn explain_list(&self, query: &JobQuery) -> Result<Vec<String>, StoreError> {
+        let filter = filter_for(query, true);
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT {JOB_COLUMNS} FROM jobs {} ORDER BY created_at DESC, seq DESC LIMIT 51",
+            filter.sql()
+        );
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
+        let plan = stmt
+            .query_map(rusqlite::params_from_iter(filter.params), |r| {
+                r.get::<_, String>(3)
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(plan)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn user_text_is_never_syntax() {
+        assert_eq!(like_pattern("5%_\\"), "%5\\%\\_\\\\%");
+        assert_eq!(fts_phrase("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn short_terms_use_like_and_long_ones_the_index() {
+        let q = JobQuery {
+            search: Some("  日落 sunset  ".into()),
+            status: Some(JobStatus::Done),
+            ..JobQuery::default()
+        };
+        let f = filter_for(&q, true);
+        assert_eq!(
+            f.conditions,
+            [
+                "status = ?",
+                "seq IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?)",
+                "prompt LIKE ? ESCAPE '\\'",
+            ]
+        );
+        assert_eq!(
+            f.params,
+            [
+                Value::Text("done".into()),
+                Value::Text("\"sunset\"".into()),
+                Value::Text("%日落%".into()),
+            ]
+        );
+        assert_eq!(filter_for(&JobQuery::default(), true).sql(), "");
+    }
+}
