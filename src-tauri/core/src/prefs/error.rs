@@ -144,3 +144,46 @@ impl UserFacing for PrefsWarning {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_names_the_problem_in_both_languages() {
+        let path = PathBuf::from("/data/preferences.json");
+        let backup = PathBuf::from("/data/preferences.corrupt-20250101-000000.json");
+        let warnings = [
+            PrefsWarning::Damaged {
+                path: path.clone(),
+                backup: backup.clone(),
+                reason: "eof".into(),
+            },
+            PrefsWarning::DamagedInPlace {
+                path: path.clone(),
+                reason: "eof".into(),
+            },
+        ];
+        for w in &warnings {
+            let m = w.msg();
+            assert!(m.en.contains("default") && m.zh.contains("默认"), "{m:?}");
+            assert!(m.en.contains("eof") && m.zh.contains("eof"));
+        }
+        assert!(warnings[0].msg().en.contains(&backup.display().to_string()));
+        assert!(warnings[1].msg().zh.contains(&path.display().to_string()));
+        let save = PrefsError::SaveFailed {
+            path: path.clone(),
+            reason: "disk full".into(),
+        };
+        assert!(save.msg().en.contains("disk full") && save.msg().zh.contains("disk full"));
+        let invalid = PrefsError::Invalid {
+            problems: vec![
+                PrefsError::ConcurrencyOutOfRange { value: 0 },
+                PrefsError::RelativeOutputDir { path: "x".into() },
+            ],
+        };
+        assert_eq!(invalid.problems().len(), 2);
+        assert_eq!(invalid.msg().en.lines().count(), 2);
+        assert_eq!(save.problems(), vec![&save]);
+    }
+}
