@@ -72,6 +72,24 @@ mod images_intake {
     }
 
     #[test]
+    fn jpeg_with_stray_bytes_between_headers_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = jpeg(&photo(640, 480), 90);
+        // After SOI and the JFIF APP0 segment, before the next marker.
+        assert_eq!(&bytes[2..4], &[0xFF, 0xE0]);
+        let app0_end = 4 + usize::from(u16::from_be_bytes([bytes[4], bytes[5]]));
+        bytes.splice(
+            app0_end..app0_end,
+            [0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0x01],
+        );
+        let info = ok(&write(dir.path(), "quirky.jpg", &bytes));
+        assert_eq!(
+            (info.format.as_str(), info.width, info.height),
+            ("JPEG", 640, 480)
+        );
+    }
+
+    #[test]
     fn exif_orientation_6_swaps_width_and_height() {
         let dir = tempfile::tempdir().unwrap();
         // Left half black, right half white, stored 800×600 and tagged "rotate 90° clockwise".

@@ -1,8 +1,9 @@
 //! Decoding with hard limits, and EXIF orientation applied so every size we report is the upright one.
 //!
-//! JPEG goes straight to `zune-jpeg` in strict mode: through `image` it runs lenient and paints a
-//! truncated or damaged scan grey instead of failing, which would let a broken frame reach the
-//! (paid) model. Other formats go through `image` with `Limits`.
+//! JPEG goes straight to `zune-jpeg` with a strict scan: through `image` it runs lenient and paints
+//! a truncated or damaged scan grey instead of failing, which would let a broken frame reach the
+//! (paid) model. Headers stay lenient: stray bytes between header segments are common in files from
+//! phones and editors and every viewer opens them. Other formats go through `image` with `Limits`.
 
 use std::io::Cursor;
 
@@ -72,7 +73,7 @@ fn decode_other(
 
 fn decode_jpeg(bytes: &[u8]) -> Result<(DynamicImage, Orientation), ImageError> {
     let options = DecoderOptions::default()
-        .set_strict_mode(true)
+        .set_strict_mode(false)
         .set_max_width(usize::from(u16::MAX))
         .set_max_height(usize::from(u16::MAX));
     let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
@@ -98,7 +99,13 @@ fn decode_jpeg(bytes: &[u8]) -> Result<(DynamicImage, Orientation), ImageError> 
         ColorSpace::RGB | ColorSpace::RGBA | ColorSpace::Luma | ColorSpace::LumaA => input,
         _ => ColorSpace::RGB,
     };
-    decoder.set_options(decoder.options().jpeg_set_out_colorspace(output));
+    // Headers are parsed by now; strictness from here on applies to the entropy-coded scan.
+    decoder.set_options(
+        decoder
+            .options()
+            .set_strict_mode(true)
+            .jpeg_set_out_colorspace(output),
+    );
     let pixels = decoder.decode().map_err(from_jpeg_error)?;
     let built = match output {
         ColorSpace::RGBA => {

@@ -1,0 +1,204 @@
+//! Intake benchmark: `cargo run --release -p seedance-core --example bench_intake`.
+//!
+//! Inputs are generated once into `target/bench-inputs/`. Each case runs in a child process of this
+//! binary so its peak RSS (`VmHWM`) belongs to that case alone.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use image::{DynamicImage, Rgb, RgbImage};
+use seedance_core::images::{intake, IntakeOptions};
+
+struct Case {
+    name: &'static str,
+    file: &'static str,
+    runs: usize,
+}
+
+const CASES: [Case; 3] = [
+    Case {
+        name: "jpeg 6000x4000 q90",
+        file: "photo-6000x4000.jpg",
+        runs: 11,
+    },
+    Case {
+        name: "png 6000x6000",
+        file: "photo-6000x6000.png",
+        runs: 11,
+    },
+    Case {
+        name: "png bomb 60000x60000",
+        file: "bomb-60000x60000.png",
+        runs: 51,
+    },
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() == 4 && args[1] == "--child" {
+        return run_child(Path::new(&args[2]), args[3].parse()?);
+    }
+    let dir = inputs_dir();
+    std::fs::create_dir_all(&dir)?;
+    make_inputs(&dir)?;
+    let exe = std::env::current_exe()?;
+    println!(
+        "{:<24} {:>10} {:>10} {:>12} {:>14}",
+        "case", "median ms", "min ms", "file MB", "peak RSS MB"
+    );
+    for case in CASES {
+        let path = dir.join(case.file);
+        let out = Command::new(&exe)
+            .arg("--child")
+            .arg(&path)
+            .arg(case.runs.to_string())
+            .output()?;
+        if !out.status.success() {
+            eprintln!(
+                "{}: child failed: {}",
+                case.name,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            continue;
+        }
+        let line = String::from_utf8_lossy(&out.stdout);
+        let fields: Vec<f64> = line
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        if let [median, min, hwm_kb, baseline_kb] = fields[..] {
+            let mb = std::fs::metadata(&path)?.len() as f64 / 1e6;
+            println!(
+                "{:<24} {:>10.3} {:>10.3} {:>12.2} {:>14.1}   (process baseline {:.1} MB)",
+                case.name,
+                median,
+                min,
+                mb,
+                hwm_kb / 1024.0,
+                baseline_kb / 1024.0
+            );
+        } else {
+            eprintln!("{}: unexpected child output {line:?}", case.name);
+        }
+    }
+    Ok(())
+}
+
+/// Prints `median_ms min_ms peak_rss_kb baseline_rss_kb`.
+fn run_child(path: &Path, runs: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let baseline = status_kb("VmHWM:").unwrap_or(0.0);
+    let opts = IntakeOptions::default();
+    let mut times = Vec::with_capacity(runs);
+    let mut outcome = String::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let result = intake(path, &opts);
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        outcome = match result {
+            Ok(info) => format!(
+                "ok {}x{} problems={}",
+                info.width,
+                info.height,
+                info.problems.len()
+            ),
+            Err(e) => format!("err {e}"),
+        };
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let min = times[0];
+    let hwm = status_kb("VmHWM:").unwrap_or(0.0);
+    println!("{median:.3} {min:.3} {hwm} {baseline}");
+    eprintln!("{outcome}");
+    Ok(())
+}
+
+fn status_kb(key: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn inputs_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("bench-inputs")
+}
+
+/// Smooth gradients plus noise of ±`noise`, like a photo's sensor grain.
+fn photo(width: u32, height: u32, noise: u32) -> DynamicImage {
+    let mut state: u32 = 0x2545_F491;
+    DynamicImage::from(RgbImage::from_fn(width, height, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let n = (state % (2 * noise + 1)) as i32 - noise as i32;
+        let px = |v: f64| (v as i32 + n).clamp(0, 255) as u8;
+        let (fx, fy) = (
+            f64::from(x) / f64::from(width),
+            f64::from(y) / f64::from(height),
+        );
+        Rgb([
+            px(128.0 + 100.0 * (fx * 7.0).sin() * (fy * 3.0).cos()),
+            px(255.0 * fy),
+            px(128.0 + 90.0 * ((fx + fy) * 5.0).cos()),
+        ])
+    }))
+}
+
+fn make_inputs(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let jpeg = dir.join(CASES[0].file);
+    if !jpeg.exists() {
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+            .encode_image(&photo(6000, 4000, 6).to_rgb8())?;
+        std::fs::write(&jpeg, bytes)?;
+    }
+    let png = dir.join(CASES[1].file);
+    if !png.exists() {
+        photo(6000, 6000, 2).save_with_format(&png, image::ImageFormat::Png)?;
+    }
+    let bomb = dir.join(CASES[2].file);
+    if !bomb.exists() {
+        std::fs::write(&bomb, png_claiming(60_000, 60_000))?;
+    }
+    Ok(())
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8; 4], data: &[u8]| {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    };
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    chunk(
+        b"IDAT",
+        &[0x78, 0x9C, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01],
+    );
+    chunk(b"IEND", &[]);
+    out
+}
