@@ -128,8 +128,7 @@ impl Store {
         };
         let conn = self.conn();
         let sql = format!("SELECT {column} FROM jobs WHERE id = ?1");
-        let bytes: Option<Option<Vec<u8>>> =
-            conn.query_row(&sql, [id], |r| r.get(0)).optional()?;
+        let bytes: Option<Option<Vec<u8>>> = conn.query_row(&sql, [id], |r| r.get(0)).optional()?;
         let bytes = bytes.ok_or_else(|| StoreError::NotFound { id: id.to_owned() })?;
         Ok(bytes.and_then(|b| Thumbnail::new(b).ok()))
     }
@@ -240,8 +239,8 @@ impl Store {
         url: &str,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let expires_ms = i64::try_from(expires_at.unix_timestamp_nanos() / 1_000_000)
-            .unwrap_or(i64::MAX);
+        let expires_ms =
+            i64::try_from(expires_at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
         let set = match slot {
             FrameSlot::First => {
                 "first_frame_url = ?3, uploads_expire_at = min(coalesce(uploads_expire_at, ?4), ?4)"
@@ -304,7 +303,8 @@ impl Store {
     /// `kind` is the error's stable `UserFacing::kind`; `message` what the user sees.
     pub fn set_failed(&self, id: &str, kind: &str, message: &Msg) -> Result<(), StoreError> {
         let step = Step {
-            set: "status = 'failed', error_kind = ?3, error_en = ?4, error_zh = ?5, finished_at = ?1",
+            set:
+                "status = 'failed', error_kind = ?3, error_en = ?4, error_zh = ?5, finished_at = ?1",
             params: &[&kind, &message.en, &message.zh],
             from: JobStatus::Failed.predecessors(),
             also: "",
@@ -339,9 +339,10 @@ impl Store {
         if conn.execute(&sql, [id])? == 1 {
             return Ok(());
         }
-        Err(Self::wrong_state(id, "delete the job while its task is in progress")(
-            current_status(&conn, id)?,
-        ))
+        Err(Self::wrong_state(
+            id,
+            "delete the job while its task is in progress",
+        )(current_status(&conn, id)?))
     }
 }
 

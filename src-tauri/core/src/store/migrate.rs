@@ -110,11 +110,9 @@ mod tests {
         assert!(migrate(&mut conn, 1).is_err());
         assert_eq!(applied_version(&conn).unwrap(), 0);
         let jobs: Option<i64> = conn
-            .query_row(
-                "SELECT 1 FROM sqlite_master WHERE name = 'jobs'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT 1 FROM sqlite_master WHERE name = 'jobs'", [], |r| {
+                r.get(0)
+            })
             .optional()
             .unwrap();
         assert_eq!(jobs, None, "the jobs table was rolled back");

@@ -78,8 +78,7 @@ impl Store {
         if on_disk {
             // WAL lets the UI read history while a job is being written; NORMAL is durable across app
             // crashes (only an OS crash can lose the last commits), at a fraction of FULL's fsyncs.
-            let mode: String =
-                conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+            let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 tracing::warn!(mode, "database is not in WAL mode");
             }

@@ -81,7 +81,10 @@ fn filter_for(query: &JobQuery, with_cursor: bool) -> Filter {
     if let (true, Some(cursor)) = (with_cursor, query.before) {
         filter.push(
             "(created_at, seq) < (?, ?)",
-            [Value::Integer(cursor.created_at), Value::Integer(cursor.seq)],
+            [
+                Value::Integer(cursor.created_at),
+                Value::Integer(cursor.seq),
+            ],
         );
     }
     filter
