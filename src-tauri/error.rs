@@ -25,6 +25,31 @@ impl IpcError {
 }
 
 impl IpcError {
+    /// Several problems at once (e.g. every invalid field of a form), one per line.
+    pub fn from_many<E: UserFacing>(kind: &str, errors: &[E]) -> Self {
+        let msgs: Vec<_> = errors.iter().map(UserFacing::msg).collect();
+        Self {
+            kind: kind.to_owned(),
+            message: msgs
+                .iter()
+                .map(|m| m.en.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            message_zh: msgs
+                .iter()
+                .map(|m| m.zh.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            details: Some(
+                errors
+                    .iter()
+                    .map(UserFacing::kind)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        }
+    }
+
     /// A failure inside the app itself (e.g. a worker thread panicked); nothing the user did.
     pub fn internal(details: impl Into<String>) -> Self {
         Self {

@@ -19,6 +19,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::generate::check_request,
             commands::generate::plan_frame_drop,
             commands::generate::inspect_frame,
+            commands::generate::fix_frame,
+            commands::generate::crop_frame,
+            commands::generate::crop_window,
+            commands::generate::frame_mismatch,
+            commands::settings::get_session,
+            commands::settings::save_token,
+            commands::settings::remove_token,
+            commands::settings::test_token,
+            commands::settings::get_preferences,
+            commands::settings::save_preferences,
+            commands::settings::enter_demo,
+            commands::settings::leave_demo,
         ])
 }
 
@@ -70,7 +82,8 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            app.manage(state::AppState { config });
+            let secrets = std::sync::Arc::new(seedance_core::secrets::KeyringStore::app_default());
+            app.manage(state::AppState::new(config, secrets));
             Ok(())
         })
         .run(tauri::generate_context!());

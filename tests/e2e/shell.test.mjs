@@ -1,4 +1,4 @@
-// The real app window, driven through tauri-driver: it starts on the Generate screen and every view is reachable.
+// The real app window, driven through tauri-driver: first run, demo mode, and every view reachable.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { newSession, startDriver } from "./webdriver.mjs";
@@ -18,7 +18,15 @@ after(async () => {
   driver?.stop();
 });
 
-test("opens on the Generate screen with both frame slots, prompt, settings and Generate", async () => {
+test("a first run without a token opens on the welcome; demo mode is one click", async () => {
+  await s.find("[data-testid=welcome-screen]");
+  await s.screenshot("welcome");
+  await s.click("[data-testid=try-demo]");
+  await s.find("[data-testid=demo-badge]");
+  await s.find("[data-testid=generate-screen]");
+});
+
+test("the Generate screen has both frame slots, prompt, settings and Generate", async () => {
   await s.find("[data-testid=generate-screen]");
   for (const id of ["frame-first", "frame-last", "prompt", "settings-area", "generate-button", "queue"]) {
     await s.find(`[data-testid=${id}]`);

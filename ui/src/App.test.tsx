@@ -1,28 +1,19 @@
-import { mockIPC } from "@tauri-apps/api/mocks";
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { App } from "./App";
 import { errorText, systemLanguage } from "./i18n";
+import { INFO, mockBackend, PREFS, session } from "./test-ipc";
 import { renderWithI18n } from "./test-utils";
 
-const INFO = {
-  version: "0.1.0",
-  data_dir: "/home/me/.local/share/seedance",
-  api_base: "https://api.sinancode.com/",
-  upload_base: "https://files-api.sinancode.com/",
-};
-
 describe("App shell", () => {
-  it("opens on Generate with both frame slots and reaches Jobs and Settings", async () => {
-    mockIPC((cmd) => {
-      if (cmd === "app_info") return INFO;
-      throw new Error(`unexpected command ${cmd}`);
+  it("opens on Generate and reaches Jobs and Settings", async () => {
+    mockBackend({
+      check_request: () => ({ problems: [], mode: "text_to_video", prompt: { chars: 0 }, estimate: null }),
     });
     renderWithI18n(<App />);
-    expect(screen.getByTestId("generate-screen")).toBeTruthy();
+    expect(await screen.findByTestId("generate-screen")).toBeTruthy();
     expect(screen.getByTestId("frame-first")).toBeTruthy();
     expect(screen.getByTestId("frame-last")).toBeTruthy();
-    expect((screen.getByTestId("generate-button") as HTMLButtonElement).disabled).toBe(true);
 
     fireEvent.click(screen.getByTestId("nav-jobs"));
     expect(screen.getByTestId("jobs-screen")).toBeTruthy();
@@ -31,11 +22,20 @@ describe("App shell", () => {
     fireEvent.click(screen.getByTestId("nav-settings"));
     await waitFor(() => expect(screen.getByTestId("app-version").textContent).toBe("0.1.0"));
     expect(screen.getByText(INFO.data_dir)).toBeTruthy();
+    expect(screen.getByTestId("token-status").textContent).toContain("abcd");
   });
 
   it("shows a backend error in the user's language", async () => {
-    mockIPC(() => {
-      throw { kind: "config_no_data_dir", message: "No data folder.", message_zh: "没有数据文件夹。" };
+    mockBackend({
+      get_preferences: () => ({ ...PREFS, prefs: { ...PREFS.prefs, language: "zh-CN" } }),
+      app_info: () => {
+        throw {
+          kind: "config_no_data_dir",
+          message: "No data folder.",
+          message_zh: "没有数据文件夹。",
+          details: null,
+        };
+      },
     });
     renderWithI18n(<App />, "zh-CN");
     fireEvent.click(screen.getByTestId("nav-settings"));
@@ -43,13 +43,100 @@ describe("App shell", () => {
     expect(alert.getAttribute("data-kind")).toBe("config_no_data_dir");
     expect(alert.textContent).toContain("没有数据文件夹。");
   });
+});
 
-  it("switching language re-renders every label", () => {
-    mockIPC(() => INFO);
+describe("first run", () => {
+  it("without a token shows the welcome; demo mode is one click in and one click out", async () => {
+    const calls = mockBackend({
+      get_session: () =>
+        session({ needs_setup: true, token: { ...session().token, set: false, last4: null, source: null } }),
+      enter_demo: () => session({ demo: true, needs_setup: false }),
+      leave_demo: () => session({ needs_setup: true }),
+      check_request: () => ({ problems: [], mode: "text_to_video", prompt: { chars: 0 }, estimate: null }),
+    });
+    renderWithI18n(<App />);
+    fireEvent.click(await screen.findByTestId("try-demo"));
+    expect(await screen.findByTestId("demo-badge")).toBeTruthy();
+    expect(await screen.findByTestId("generate-screen")).toBeTruthy();
+    expect(calls.some((c) => c.cmd === "enter_demo")).toBe(true);
+
+    fireEvent.click(screen.getByTestId("leave-demo"));
+    expect(await screen.findByTestId("welcome-screen")).toBeTruthy();
+    expect(screen.queryByTestId("demo-badge")).toBeNull();
+  });
+
+  it("saving a token sends it once, clears the field, and only the last 4 characters come back", async () => {
+    const calls = mockBackend({
+      get_session: () =>
+        session({ needs_setup: true, token: { ...session().token, set: false, last4: null } }),
+      save_token: () => session({ token: { ...session().token, last4: "9xyz" } }),
+      check_request: () => ({ problems: [], mode: "text_to_video", prompt: { chars: 0 }, estimate: null }),
+    });
+    renderWithI18n(<App />);
+    const input = (await screen.findByTestId("token-input")) as HTMLInputElement;
+    expect(input.type).toBe("password");
+    fireEvent.change(input, { target: { value: "sk-secret-9xyz" } });
+    fireEvent.click(screen.getByTestId("token-save"));
+    await waitFor(() => expect(screen.queryByTestId("welcome-screen")).toBeNull());
+    expect(calls.filter((c) => c.cmd === "save_token")).toEqual([
+      { cmd: "save_token", args: { token: "sk-secret-9xyz" } },
+    ]);
+    fireEvent.click(screen.getByTestId("nav-settings"));
+    const field = (await screen.findByTestId("token-input")) as HTMLInputElement;
+    expect(field.value).toBe("");
+    expect(screen.getByTestId("token-status").textContent).toContain("9xyz");
+  });
+
+  it("testing a token shows the backend's verdict", async () => {
+    mockBackend({
+      test_token: () => ({
+        outcome: { outcome: "rejected" },
+        message: { en: "The token was refused.", zh: "令牌被拒绝。" },
+      }),
+    });
     renderWithI18n(<App />);
     fireEvent.click(screen.getByTestId("nav-settings"));
+    fireEvent.change(await screen.findByTestId("token-input"), { target: { value: "bad" } });
+    fireEvent.click(screen.getByTestId("token-test"));
+    const verdict = await screen.findByTestId("token-check");
+    expect(verdict.getAttribute("data-outcome")).toBe("rejected");
+    expect(verdict.textContent).toBe("The token was refused.");
+  });
+});
+
+describe("settings", () => {
+  it("saves edited preferences and applies the language", async () => {
+    const calls = mockBackend({
+      save_preferences: (args) => ({ ...PREFS, prefs: (args as { prefs: typeof PREFS.prefs }).prefs }),
+    });
+    renderWithI18n(<App />);
+    fireEvent.click(screen.getByTestId("nav-settings"));
+    fireEvent.change(await screen.findByTestId("file-name-pattern"), { target: { value: "{id}_{prompt}" } });
     fireEvent.change(screen.getByTestId("language"), { target: { value: "zh-CN" } });
-    expect(screen.getByTestId("nav-generate").textContent).toContain("生成");
+    fireEvent.click(screen.getByTestId("settings-save"));
+    await waitFor(() => expect(screen.getByTestId("nav-generate").textContent).toContain("生成"));
+    const saved = calls.find((c) => c.cmd === "save_preferences")?.args as { prefs: typeof PREFS.prefs };
+    expect(saved.prefs.file_name_pattern).toBe("{id}_{prompt}");
+    expect(saved.prefs.language).toBe("zh-CN");
+  });
+
+  it("shows every validation problem and keeps the form", async () => {
+    mockBackend({
+      save_preferences: () => {
+        throw {
+          kind: "invalid_preferences",
+          message: "Unknown placeholder {foo}.",
+          message_zh: "未知占位符 {foo}。",
+          details: null,
+        };
+      },
+    });
+    renderWithI18n(<App />);
+    fireEvent.click(screen.getByTestId("nav-settings"));
+    fireEvent.change(await screen.findByTestId("file-name-pattern"), { target: { value: "{foo}" } });
+    fireEvent.click(screen.getByTestId("settings-save"));
+    expect((await screen.findByRole("alert")).textContent).toContain("Unknown placeholder {foo}.");
+    expect((screen.getByTestId("file-name-pattern") as HTMLInputElement).value).toBe("{foo}");
   });
 });
 

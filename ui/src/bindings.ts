@@ -8,7 +8,7 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
-	checkRequest: (draft: RequestDraft, firstFrameAspect: number | null) => __TAURI_INVOKE<FormCheck>("check_request", { draft, firstFrameAspect }),
+	checkRequest: (draft: RequestDraft, firstFrameAspect: number | null) => typedError<FormCheck, IpcError>(__TAURI_INVOKE("check_request", { draft, firstFrameAspect })),
 	/**
 	 *  Which slot each dropped file fills. `x`/`y` are the OS's physical pixels; `scale_factor` is the
 	 *  window's device pixel ratio; `zones` are the drop zones in CSS pixels.
@@ -16,6 +16,35 @@ export const commands = {
 	planFrameDrop: (paths: string[], x: number | null, y: number | null, scaleFactor: number | null, zones: ZoneRect[], firstFilled: boolean, lastFilled: boolean) => __TAURI_INVOKE<DropPlan>("plan_frame_drop", { paths, x, y, scaleFactor, zones, firstFilled, lastFilled }),
 	/**  Reads, checks and previews an image on a worker thread (decoding a big photo takes a while). */
 	inspectFrame: (path: string) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("inspect_frame", { path })),
+	/**
+	 *  Makes a conforming copy of a frame (in the app's data folder; the original is never touched) and
+	 *  returns the copy's facts.
+	 */
+	fixFrame: (path: string, fix: FixKind) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("fix_frame", { path, fix })),
+	/**  Crops a copy of a frame to `target_ratio` (width / height); `offset` (-1..1) slides the window. */
+	cropFrame: (path: string, targetRatio: number | null, offset: number | null) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("crop_frame", { path, targetRatio, offset })),
+	/**  The crop window the preview draws, in the image's own pixels. */
+	cropWindow: (width: number, height: number, targetRatio: number | null, offset: number | null) => __TAURI_INVOKE<CropRect>("crop_window", { width, height, targetRatio, offset }),
+	/**  Whether the two frames' shapes differ enough to warp the video, with the warning to show. */
+	frameMismatch: (firstAspect: number | null, lastAspect: number | null) => __TAURI_INVOKE<Mismatch | null>("frame_mismatch", { firstAspect, lastAspect }),
+	getSession: () => typedError<Session, IpcError>(__TAURI_INVOKE("get_session")),
+	/**  Stores a pasted token in the OS keychain. The text is dropped from memory on return and never echoed back. */
+	saveToken: (token: string) => typedError<Session, IpcError>(__TAURI_INVOKE("save_token", { token })),
+	removeToken: () => typedError<Session, IpcError>(__TAURI_INVOKE("remove_token")),
+	/**
+	 *  One harmless authenticated call. Tests the typed token when one is given (before saving it), else the
+	 *  token in use.
+	 */
+	testToken: (token: string | null) => typedError<TokenCheckView, IpcError>(__TAURI_INVOKE("test_token", { token })),
+	getPreferences: () => typedError<PrefsView, IpcError>(__TAURI_INVOKE("get_preferences")),
+	/**  Validates and saves the preferences; on any problem nothing is saved and every problem is returned. */
+	savePreferences: (prefs: Preferences) => typedError<PrefsView, IpcError>(__TAURI_INVOKE("save_preferences", { prefs })),
+	/**
+	 *  Starts the built-in simulated service on a random loopback port and uses it for everything until
+	 *  demo mode is left. No account, no network.
+	 */
+	enterDemo: () => typedError<Session, IpcError>(__TAURI_INVOKE("enter_demo")),
+	leaveDemo: () => typedError<Session, IpcError>(__TAURI_INVOKE("leave_demo")),
 };
 
 /* Types */
@@ -25,6 +54,20 @@ export type AppInfo = {
 	data_dir: string,
 	api_base: string,
 	upload_base: string,
+};
+
+/**  The user's price per million tokens. */
+export type CostRates = {
+	per_million_with_audio?: number | null,
+	per_million_without_audio?: number | null,
+	currency?: string,
+};
+
+export type CropRect = {
+	x: number,
+	y: number,
+	width: number,
+	height: number,
 };
 
 /**
@@ -121,10 +164,58 @@ export type IpcError = {
 	details: string | null,
 };
 
+export type Language = 
+/**  Follow the operating system's language. */
+"system" | "en" | "zh-CN";
+
+/**  First and last frame have visibly different shapes. */
+export type Mismatch = {
+	first_aspect: number | null,
+	last_aspect: number | null,
+	/**  |last − first| / first. */
+	relative_difference: number | null,
+	first_label: string,
+	last_label: string,
+	/**  Crop the last frame to this ratio to match (the first frame's). */
+	suggested_crop_ratio: number | null,
+	message: Msg,
+};
+
 /**  A message in every language the app ships. */
 export type Msg = {
 	en: string,
 	zh: string,
+};
+
+/**
+ *  Everything the Settings screen edits, plus the last used generation form.
+ *  `#[serde(default)]` lets files written by older versions (fewer fields) load; unknown fields written
+ *  by newer versions are ignored.
+ */
+export type Preferences = {
+	/**  Where finished videos go; `None` means the default (see [`default_output_dir`]). */
+	output_dir?: string | null,
+	/**  How result files are named; see [`PLACEHOLDERS`]. */
+	file_name_pattern?: string,
+	upload_region?: UploadRegion,
+	/**  Advanced: another API address (e.g. a proxy). `None` or blank means the default. */
+	api_base?: string | null,
+	cost_rates?: CostRates,
+	language?: Language,
+	theme?: Theme,
+	/**  Notify when a job finishes or fails while the window is unfocused. */
+	notifications?: boolean,
+	max_concurrent_jobs?: number,
+	/**  The generation form as last used, restored on the next start. */
+	last_request?: RequestDraft | null,
+};
+
+export type PrefsView = {
+	prefs: Preferences,
+	/**  The folder videos are saved to, with the default resolved. */
+	output_dir: string,
+	/**  Shown once: the settings file was damaged and replaced by defaults (the old one was kept). */
+	warning: Msg | null,
 };
 
 /**  A [`RequestError`] ready for the UI: stable kind, the control it concerns, and the message. */
@@ -163,6 +254,46 @@ export type RequestDraft = {
 	draft?: boolean,
 	watermark?: boolean,
 };
+
+export type Session = {
+	demo: boolean,
+	token: TokenStatus,
+	/**  No token and not in demo mode: the app opens on the welcome screen. */
+	needs_setup: boolean,
+};
+
+export type Theme = "system" | "light" | "dark";
+
+/**  What the check found. Serialised as `{"outcome": "valid"}`, `{"outcome": "service_error", "status": 503}`… */
+export type TokenCheck = { outcome: "valid" } | { outcome: "rejected" } | { outcome: "no_network" } | 
+/**  `status` is `None` when the service accepted the connection but never answered. */
+{ outcome: "service_error"; status: number | null } | { outcome: "rate_limited" } | { outcome: "unexpected"; detail: string };
+
+export type TokenCheckView = {
+	outcome: TokenCheck,
+	message: Msg,
+};
+
+/**  Where the token in use came from; the Settings screen says so. */
+export type TokenSource = "environment" | "keychain";
+
+/**  What the UI may know about the token: never its text, only whether one is set and its last 4 characters. */
+export type TokenStatus = {
+	set: boolean,
+	last4: string | null,
+	source: TokenSource | null,
+	/**  `SEEDANCE_API_TOKEN` is set: it is used instead of the keychain and never stored. */
+	from_environment: boolean,
+	/**  The keychain could not be read (unavailable, locked, access denied): what happened and how to fix it. */
+	keychain_error: IpcError | null,
+};
+
+/**  Which of the two addresses an upload reply offers is sent to the model. */
+export type UploadRegion = 
+/**  The reply's `url`. */
+"global" | 
+/**  The reply's `cn_url`, faster from mainland China. */
+"china";
 
 /**  A drop zone's rectangle in logical pixels (as `getBoundingClientRect` gives it). */
 export type ZoneRect = {

@@ -4,6 +4,7 @@ import { I18nextProvider } from "react-i18next";
 import { App } from "./App";
 import { initI18n } from "./i18n";
 import "./styles/app.css";
+import "./styles/settings.css";
 
 const root = document.getElementById("root");
 if (root) {

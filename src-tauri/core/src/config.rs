@@ -14,6 +14,8 @@ pub struct AppConfig {
     pub data_dir: PathBuf,
     /// The service hosts from the environment (production unless overridden).
     pub api: ApiConfig,
+    /// `SEEDANCE_API_BASE` was set: it then wins over the API address in Settings.
+    pub api_base_from_env: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -53,9 +55,11 @@ impl AppConfig {
             Some(d) => PathBuf::from(d),
             None => default_data_dir.ok_or(ConfigError::NoDataDir)?,
         };
+        let api_base_from_env = env(crate::api::API_BASE_ENV).is_some_and(|v| !v.trim().is_empty());
         Ok(Self {
             data_dir,
             api: ApiConfig::from_lookup(env)?,
+            api_base_from_env,
         })
     }
 

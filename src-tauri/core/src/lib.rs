@@ -11,6 +11,6 @@ pub mod pipeline;
 pub mod prefs;
 pub mod request;
 pub mod secrets;
-pub mod store;
+pub mod session;
 pub mod store;
 pub mod token_check;

@@ -1,4 +1,7 @@
 import { useTranslation } from "react-i18next";
+import { commands } from "../bindings";
+import { unwrap } from "../ipc";
+import { useSession } from "../session";
 
 export type View = "generate" | "jobs" | "settings";
 const VIEWS: { id: View; icon: string }[] = [
@@ -9,6 +12,7 @@ const VIEWS: { id: View; icon: string }[] = [
 
 export function Sidebar({ current, onSelect }: { current: View; onSelect: (v: View) => void }) {
   const { t } = useTranslation();
+  const { session, update } = useSession();
   return (
     <nav className="sidebar" aria-label={t("nav.label")}>
       <div className="brand">
@@ -33,6 +37,15 @@ export function Sidebar({ current, onSelect }: { current: View; onSelect: (v: Vi
           </li>
         ))}
       </ul>
+      {session?.demo && (
+        <div className="demo-box" data-testid="demo-badge">
+          <span className="demo-badge">{t("demo.badge")}</span>
+          <p className="small">{t("demo.explain")}</p>
+          <button type="button" data-testid="leave-demo" onClick={() => update(unwrap(commands.leaveDemo()))}>
+            {t("demo.leave")}
+          </button>
+        </div>
+      )}
     </nav>
   );
 }

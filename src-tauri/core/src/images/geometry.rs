@@ -96,7 +96,11 @@ pub struct Mismatch {
 }
 
 pub fn aspect_mismatch(first: &FrameInfo, last: &FrameInfo) -> Option<Mismatch> {
-    let (a, b) = (first.aspect, last.aspect);
+    aspect_mismatch_of(first.aspect, last.aspect)
+}
+
+/// [`aspect_mismatch`] from the two aspects (width / height) alone.
+pub fn aspect_mismatch_of(a: f64, b: f64) -> Option<Mismatch> {
     if !(a.is_finite() && b.is_finite() && a > 0.0 && b > 0.0) {
         return None;
     }

@@ -4,6 +4,7 @@
 //! Everything here is synchronous `std::fs` code without shared state: callers run it on a blocking
 //! thread, and two frames may be taken in at the same time.
 
+mod apply;
 mod decode;
 mod error;
 mod fixes;
@@ -18,10 +19,12 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub use apply::apply_fix;
 pub use error::ImageError;
 pub use fixes::{crop_to_ratio, downscale_to_fit, reencode_under, upscale_to_min};
 pub use geometry::{
-    aspect_mismatch, crop_window, ratio_label, Mismatch, ASPECT_MISMATCH_TOLERANCE,
+    aspect_mismatch, aspect_mismatch_of, crop_window, ratio_label, Mismatch,
+    ASPECT_MISMATCH_TOLERANCE,
 };
 pub use problems::{FixKind, FrameProblem, FrameProblemKind};
 

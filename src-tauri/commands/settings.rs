@@ -1,0 +1,216 @@
+//! Settings, the API token and demo mode.
+
+use seedance_core::i18n::{Msg, UserFacing};
+use seedance_core::prefs::{resolve_output_dir, Preferences};
+use seedance_core::secrets::{ApiToken, TokenSource, TOKEN_ENV};
+use seedance_core::token_check::{check_token, TokenCheck};
+use seedance_sim::{Sim, SimConfig};
+use tauri::State;
+
+use crate::error::{IpcError, IpcResult};
+use crate::state::AppState;
+
+/// What the UI may know about the token: never its text, only whether one is set and its last 4 characters.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct TokenStatus {
+    pub set: bool,
+    pub last4: Option<String>,
+    pub source: Option<TokenSource>,
+    /// `SEEDANCE_API_TOKEN` is set: it is used instead of the keychain and never stored.
+    pub from_environment: bool,
+    /// The keychain could not be read (unavailable, locked, access denied): what happened and how to fix it.
+    pub keychain_error: Option<IpcError>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct Session {
+    pub demo: bool,
+    pub token: TokenStatus,
+    /// No token and not in demo mode: the app opens on the welcome screen.
+    pub needs_setup: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct PrefsView {
+    pub prefs: Preferences,
+    /// The folder videos are saved to, with the default resolved.
+    pub output_dir: String,
+    /// Shown once: the settings file was damaged and replaced by defaults (the old one was kept).
+    pub warning: Option<Msg>,
+}
+
+async fn token_status(state: &AppState) -> TokenStatus {
+    let from_environment = std::env::var(TOKEN_ENV).is_ok_and(|v| !v.trim().is_empty());
+    match state.live_token().await {
+        Ok(found) => TokenStatus {
+            set: found.is_some(),
+            last4: found.as_ref().map(|(t, _)| t.last4()),
+            source: found.map(|(_, s)| s),
+            from_environment,
+            keychain_error: None,
+        },
+        Err(e) => TokenStatus {
+            set: false,
+            last4: None,
+            source: None,
+            from_environment,
+            keychain_error: Some(e.into()),
+        },
+    }
+}
+
+async fn session_of(state: &AppState) -> Session {
+    let demo = state.demo.lock().await.is_some();
+    let token = token_status(state).await;
+    Session {
+        demo,
+        needs_setup: !demo && !token.set,
+        token,
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_session(state: State<'_, AppState>) -> IpcResult<Session> {
+    Ok(session_of(&state).await)
+}
+
+/// Stores a pasted token in the OS keychain. The text is dropped from memory on return and never echoed back.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_token(state: State<'_, AppState>, token: String) -> IpcResult<Session> {
+    let token = ApiToken::new(&token).ok_or_else(empty_token)?;
+    let secrets = state.secrets.clone();
+    tokio::task::spawn_blocking(move || secrets.set(&token))
+        .await
+        .map_err(|e| IpcError::internal(e.to_string()))??;
+    Ok(session_of(&state).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_token(state: State<'_, AppState>) -> IpcResult<Session> {
+    let secrets = state.secrets.clone();
+    tokio::task::spawn_blocking(move || secrets.remove())
+        .await
+        .map_err(|e| IpcError::internal(e.to_string()))??;
+    Ok(session_of(&state).await)
+}
+
+/// One harmless authenticated call. Tests the typed token when one is given (before saving it), else the
+/// token in use.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_token(
+    state: State<'_, AppState>,
+    token: Option<String>,
+) -> IpcResult<TokenCheckView> {
+    let token = match token.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => ApiToken::new(t).ok_or_else(empty_token)?,
+        None => state
+            .live_token()
+            .await?
+            .map(|(t, _)| t)
+            .ok_or_else(empty_token)?,
+    };
+    let client = AppState::client(state.live_api().await?)?;
+    let outcome = check_token(&client, &token).await;
+    Ok(TokenCheckView {
+        message: outcome.msg(),
+        outcome,
+    })
+}
+
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct TokenCheckView {
+    pub outcome: TokenCheck,
+    pub message: Msg,
+}
+
+fn empty_token() -> IpcError {
+    IpcError {
+        kind: "empty_token".into(),
+        message:
+            "No API token was entered. Paste the token from your SinanCode account, then save it."
+                .into(),
+        message_zh: "没有输入 API 令牌。请粘贴 SinanCode 账户中的令牌后再保存。".into(),
+        details: None,
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_preferences(state: State<'_, AppState>) -> IpcResult<PrefsView> {
+    let prefs = state.prefs.read().await.clone();
+    let warning = state
+        .prefs_warning
+        .lock()
+        .map(|mut w| w.take())
+        .ok()
+        .flatten()
+        .map(|w| w.msg());
+    Ok(PrefsView {
+        output_dir: resolve_output_dir(&prefs, &state.config.data_dir)
+            .display()
+            .to_string(),
+        prefs,
+        warning,
+    })
+}
+
+/// Validates and saves the preferences; on any problem nothing is saved and every problem is returned.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_preferences(
+    state: State<'_, AppState>,
+    prefs: Preferences,
+) -> IpcResult<PrefsView> {
+    if let Err(errors) = prefs.validate() {
+        return Err(IpcError::from_many("invalid_preferences", &errors));
+    }
+    let store_prefs = prefs.clone();
+    let store = state.prefs_store.clone();
+    tokio::task::spawn_blocking(move || store.save(&store_prefs))
+        .await
+        .map_err(|e| IpcError::internal(e.to_string()))??;
+    *state.prefs.write().await = prefs.clone();
+    Ok(PrefsView {
+        output_dir: resolve_output_dir(&prefs, &state.config.data_dir)
+            .display()
+            .to_string(),
+        prefs,
+        warning: None,
+    })
+}
+
+/// Starts the built-in simulated service on a random loopback port and uses it for everything until
+/// demo mode is left. No account, no network.
+#[tauri::command]
+#[specta::specta]
+pub async fn enter_demo(state: State<'_, AppState>) -> IpcResult<Session> {
+    {
+        let mut demo = state.demo.lock().await;
+        if demo.is_none() {
+            let config = SimConfig {
+                queued_for: std::time::Duration::from_secs(2),
+                running_for: std::time::Duration::from_secs(6),
+                ..SimConfig::default()
+            };
+            let sim = Sim::start(config)
+                .await
+                .map_err(|e| IpcError::internal(format!("demo service: {e}")))?;
+            *demo = Some(sim);
+        }
+    }
+    Ok(session_of(&state).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn leave_demo(state: State<'_, AppState>) -> IpcResult<Session> {
+    let sim = state.demo.lock().await.take();
+    if let Some(sim) = sim {
+        sim.shutdown().await;
+    }
+    Ok(session_of(&state).await)
+}

@@ -1,0 +1,87 @@
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { commands, type TokenCheckView } from "../bindings";
+import { type IpcError, unwrap } from "../ipc";
+import { useSession } from "../session";
+import { ErrorNotice } from "./ErrorNotice";
+
+/**
+ * Paste, test and save the API token. The typed text goes to the backend once and the field is cleared;
+ * the token never comes back to the webview (only its last 4 characters).
+ */
+export function TokenForm() {
+  const { t, i18n } = useTranslation();
+  const { update } = useSession();
+  const [value, setValue] = useState("");
+  const [check, setCheck] = useState<TokenCheckView | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const zh = i18n.language.startsWith("zh");
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(e as IpcError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    run(async () => {
+      const typed = value;
+      setValue("");
+      setCheck(null);
+      await update(unwrap(commands.saveToken(typed)));
+    });
+  };
+
+  const test = () =>
+    run(async () => {
+      setCheck(await unwrap(commands.testToken(value.trim() === "" ? null : value)));
+    });
+
+  return (
+    <form className="token-form" onSubmit={save}>
+      <label htmlFor="token-input">{t("token.label")}</label>
+      <div className="row">
+        <input
+          id="token-input"
+          data-testid="token-input"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          placeholder={t("token.placeholder")}
+          onChange={(e) => setValue(e.target.value)}
+        />
+        <button type="button" data-testid="token-test" disabled={busy} onClick={test}>
+          {t("token.test")}
+        </button>
+        <button
+          type="submit"
+          className="primary"
+          data-testid="token-save"
+          disabled={busy || value.trim() === ""}
+        >
+          {t("token.save")}
+        </button>
+      </div>
+      {check && (
+        <p
+          role="status"
+          data-testid="token-check"
+          data-outcome={check.outcome.outcome}
+          className={check.outcome.outcome === "valid" ? "ok" : "warn"}
+        >
+          {zh ? check.message.zh : check.message.en}
+        </p>
+      )}
+      {error && <ErrorNotice error={error} />}
+    </form>
+  );
+}

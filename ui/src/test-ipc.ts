@@ -1,0 +1,54 @@
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { AppInfo, PrefsView, Session } from "./bindings";
+
+export const INFO: AppInfo = {
+  version: "0.1.0",
+  data_dir: "/home/me/.local/share/seedance",
+  api_base: "https://api.sinancode.com/",
+  upload_base: "https://files-api.sinancode.com/",
+};
+
+export function session(over: Partial<Session> = {}): Session {
+  return {
+    demo: false,
+    needs_setup: false,
+    token: { set: true, last4: "abcd", source: "keychain", from_environment: false, keychain_error: null },
+    ...over,
+  };
+}
+
+export const PREFS: PrefsView = {
+  output_dir: "/home/me/Videos/Seedance Studio",
+  warning: null,
+  prefs: {
+    output_dir: null,
+    file_name_pattern: "{date}_{time}_{prompt}",
+    upload_region: "global",
+    api_base: null,
+    cost_rates: { per_million_with_audio: 2.4, per_million_without_audio: 1.2, currency: "CNY" },
+    language: "en",
+    theme: "system",
+    notifications: true,
+    max_concurrent_jobs: 3,
+    last_request: null,
+  },
+};
+
+export type Handler = (args: Record<string, unknown>) => unknown;
+
+/** Mocks the backend: the app's start-up commands answer with defaults unless a test overrides them. */
+export function mockBackend(overrides: Record<string, Handler> = {}) {
+  const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+  const defaults: Record<string, Handler> = {
+    app_info: () => INFO,
+    get_session: () => session(),
+    get_preferences: () => PREFS,
+  };
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+    const handler = overrides[cmd] ?? defaults[cmd];
+    if (!handler) throw new Error(`unexpected command ${cmd}`);
+    return handler((args ?? {}) as Record<string, unknown>);
+  });
+  return calls;
+}

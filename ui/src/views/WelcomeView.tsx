@@ -1,0 +1,49 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { commands } from "../bindings";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { TokenForm } from "../components/TokenForm";
+import { type IpcError, unwrap } from "../ipc";
+import { useSession } from "../session";
+
+/** First run: paste a token, or try the whole flow against the built-in simulated service. */
+export function WelcomeView() {
+  const { t } = useTranslation();
+  const { update } = useSession();
+  const [error, setError] = useState<IpcError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const tryDemo = async () => {
+    setBusy(true);
+    try {
+      await update(unwrap(commands.enterDemo()));
+    } catch (e) {
+      setError(e as IpcError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="welcome" data-testid="welcome-screen" aria-labelledby="welcome-title">
+      <img src="/icon.png" alt="" width={72} height={72} />
+      <h1 id="welcome-title">{t("welcome.title")}</h1>
+      <p className="muted">{t("welcome.intro")}</p>
+      <div className="welcome-cards">
+        <div className="card">
+          <h2>{t("welcome.tokenTitle")}</h2>
+          <p className="muted small">{t("welcome.tokenHelp")}</p>
+          <TokenForm />
+        </div>
+        <div className="card">
+          <h2>{t("welcome.demoTitle")}</h2>
+          <p className="muted small">{t("welcome.demoHelp")}</p>
+          <button type="button" className="primary" data-testid="try-demo" disabled={busy} onClick={tryDemo}>
+            {t("welcome.tryDemo")}
+          </button>
+        </div>
+      </div>
+      {error && <ErrorNotice error={error} />}
+    </section>
+  );
+}
