@@ -29,14 +29,8 @@ pub use error::PipelineError;
 
 use frames::FrameSource;
 
-/// Which of an upload's URLs goes into the create request.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum UploadRegion {
-    #[default]
-    Global,
-    /// The mainland-China mirror (`cn_url`) when the upload host gave one, else the global URL.
-    China,
-}
+/// Which of an upload's URLs goes into the create request: the one preference decides.
+pub use crate::prefs::UploadRegion;
 
 impl UploadRegion {
     fn pick(self, upload: &Uploaded) -> &str {
