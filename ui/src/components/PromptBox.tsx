@@ -1,4 +1,6 @@
 import { useTranslation } from "react-i18next";
+import type { Problem, PromptStats } from "../bindings";
+import { FieldProblems, fieldProblemsId } from "./FieldProblems";
 
 export const PROMPT_MAX_CHARS = 2000;
 
@@ -7,10 +9,21 @@ export function countChars(text: string): number {
   return Array.from(text).length;
 }
 
-export function PromptBox({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+interface Props {
+  value: string;
+  onChange: (v: string) => void;
+  /** The backend's count and hints; until the first check answers, the counter counts locally. */
+  stats?: PromptStats | null;
+  problems?: Problem[];
+}
+
+export function PromptBox({ value, onChange, stats, problems = [] }: Props) {
   const { t } = useTranslation();
-  const count = countChars(value);
-  const over = count > PROMPT_MAX_CHARS;
+  const count = stats ? stats.chars : countChars(value);
+  const over = stats ? stats.over_limit : count > PROMPT_MAX_CHARS;
+  const describedBy = ["prompt-counter", "prompt-tip"];
+  if (stats?.over_word_advice) describedBy.push("prompt-word-advice");
+  if (problems.length > 0) describedBy.push(fieldProblemsId("prompt"));
   return (
     <div className="prompt">
       <label htmlFor="prompt-input">{t("generate.prompt")}</label>
@@ -20,7 +33,7 @@ export function PromptBox({ value, onChange }: { value: string; onChange: (v: st
         value={value}
         rows={4}
         placeholder={t("generate.promptPlaceholder")}
-        aria-describedby="prompt-counter prompt-tip"
+        aria-describedby={describedBy.join(" ")}
         aria-invalid={over}
         onChange={(e) => onChange(e.target.value)}
       />
@@ -32,6 +45,12 @@ export function PromptBox({ value, onChange }: { value: string; onChange: (v: st
           {t("generate.promptCounter", { count, max: PROMPT_MAX_CHARS })}
         </span>
       </div>
+      {stats?.over_word_advice && (
+        <p id="prompt-word-advice" className="hint small" data-testid="prompt-word-advice">
+          {t("generate.wordAdvice", { words: stats.words })}
+        </p>
+      )}
+      <FieldProblems field="prompt" problems={problems} />
     </div>
   );
 }

@@ -1,0 +1,97 @@
+import { useEffect, useId, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { FrameInfo } from "../bindings";
+import { type CropRect, cropWindow } from "../frameFixes";
+import { ratioLabel } from "../generate/format";
+import { errorText } from "../i18n";
+import type { IpcError } from "../ipc";
+
+interface Props {
+  frame: FrameInfo;
+  targetRatio: number;
+  onApply: (offset: number) => Promise<void>;
+  onCancel: () => void;
+}
+
+/** The last frame with the window a crop would keep; the slider slides it (-1 = left/top, 1 = right/bottom). */
+export function CropPreview({ frame, targetRatio, onApply, onCancel }: Props) {
+  const { t, i18n } = useTranslation();
+  const titleId = useId();
+  const [offset, setOffset] = useState(0);
+  const [rect, setRect] = useState<CropRect | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<IpcError | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    cropWindow(frame.width, frame.height, targetRatio, offset)
+      .then((r) => current && setRect(r))
+      .catch((e: IpcError) => current && setError(e));
+    return () => {
+      current = false;
+    };
+  }, [frame.width, frame.height, targetRatio, offset]);
+
+  const apply = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onApply(offset);
+    } catch (e) {
+      setError(e as IpcError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const pct = (part: number, whole: number) => `${(100 * part) / Math.max(whole, 1)}%`;
+
+  return (
+    <div className="crop-preview" role="dialog" aria-labelledby={titleId}>
+      <h4 id={titleId}>{t("generate.cropTitle", { ratio: ratioLabel(targetRatio) })}</h4>
+      <div className="crop-stage">
+        <img
+          src={frame.thumbnail_data_url}
+          alt={t("generate.thumbnailAlt", { frame: t("generate.lastFrame") })}
+        />
+        {rect && (
+          <div
+            className="crop-window"
+            data-testid="crop-window"
+            style={{
+              left: pct(rect.x, frame.width),
+              top: pct(rect.y, frame.height),
+              width: pct(rect.width, frame.width),
+              height: pct(rect.height, frame.height),
+            }}
+          />
+        )}
+      </div>
+      <label className="crop-offset">
+        {t("generate.cropPosition")}
+        <input
+          type="range"
+          min={-1}
+          max={1}
+          step={0.05}
+          value={offset}
+          onChange={(e) => setOffset(Number(e.target.value))}
+        />
+      </label>
+      <p className="muted small">{t("generate.cropCopyNote")}</p>
+      {error && (
+        <p className="frame-error small" role="alert">
+          {errorText(error, i18n.language)}
+        </p>
+      )}
+      <div className="mismatch-actions">
+        <button type="button" className="primary" disabled={busy} onClick={apply}>
+          {t("generate.applyCrop")}
+        </button>
+        <button type="button" disabled={busy} onClick={onCancel}>
+          {t("generate.cancel")}
+        </button>
+      </div>
+    </div>
+  );
+}

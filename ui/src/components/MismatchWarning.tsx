@@ -1,0 +1,72 @@
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { FrameInfo } from "../bindings";
+import { type FrameMismatch, frameMismatch } from "../frameFixes";
+import { msgText } from "../generate/format";
+import { CropPreview } from "./CropPreview";
+
+interface Props {
+  first: FrameInfo;
+  last: FrameInfo;
+  /** Crops the last frame into a new copy; resolves once the slot holds it. */
+  onCrop: (targetRatio: number, offset: number) => Promise<void>;
+}
+
+function pairKey(first: FrameInfo, last: FrameInfo): string {
+  return `${first.content_sha256}:${first.path}|${last.content_sha256}:${last.path}`;
+}
+
+/** Warns when first and last frame differ in shape, and offers to crop the last one to match. */
+export function MismatchWarning({ first, last, onCrop }: Props) {
+  const { t, i18n } = useTranslation();
+  const key = pairKey(first, last);
+  const [mismatch, setMismatch] = useState<{ key: string; value: FrameMismatch } | null>(null);
+  const [keptKey, setKeptKey] = useState<string | null>(null);
+  const [cropping, setCropping] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    frameMismatch(first, last)
+      .then((value) => {
+        if (current) setMismatch(value ? { key: pairKey(first, last), value } : null);
+      })
+      // Without an answer there is nothing reliable to warn about; the backend re-checks before sending.
+      .catch(() => current && setMismatch(null));
+    return () => {
+      current = false;
+    };
+  }, [first, last]);
+
+  if (!mismatch || mismatch.key !== key || keptKey === key) return null;
+  const targetRatio = mismatch.value.suggested_crop_ratio ?? first.aspect ?? first.width / first.height;
+
+  return (
+    <div className="mismatch" data-testid="mismatch-warning">
+      <p role="status" className="mismatch-text">
+        <span aria-hidden="true">⚠ </span>
+        {msgText(mismatch.value.message, i18n.language)}
+      </p>
+      {!cropping && (
+        <div className="mismatch-actions">
+          <button type="button" onClick={() => setCropping(true)}>
+            {t("generate.cropToMatch")}
+          </button>
+          <button type="button" onClick={() => setKeptKey(key)}>
+            {t("generate.keepAsIs")}
+          </button>
+        </div>
+      )}
+      {cropping && (
+        <CropPreview
+          frame={last}
+          targetRatio={targetRatio}
+          onCancel={() => setCropping(false)}
+          onApply={async (offset) => {
+            await onCrop(targetRatio, offset);
+            setCropping(false);
+          }}
+        />
+      )}
+    </div>
+  );
+}

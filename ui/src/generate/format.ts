@@ -1,0 +1,84 @@
+import type { Estimate, FrameInfo, Msg } from "../bindings";
+
+/** A message in the UI's language. */
+export function msgText(msg: Msg, lng: string): string {
+  return lng.startsWith("zh") ? msg.zh : msg.en;
+}
+
+const NAMED_RATIOS: [number, number][] = [
+  [1, 1],
+  [16, 9],
+  [9, 16],
+  [4, 3],
+  [3, 4],
+  [3, 2],
+  [2, 3],
+  [21, 9],
+  [9, 21],
+  [5, 4],
+  [4, 5],
+  [2, 1],
+  [1, 2],
+  [5, 2],
+  [2, 5],
+  [16, 10],
+];
+
+/** The nearest simple ratio ("16:9") when within half a percent, else two decimals ("1.43:1"). */
+export function ratioLabel(ratio: number | null | undefined): string {
+  if (ratio == null || !Number.isFinite(ratio) || ratio <= 0) return "?";
+  for (const [w, h] of NAMED_RATIOS) {
+    const named = w / h;
+    if (Math.abs((ratio - named) / named) <= 0.005) return `${w}:${h}`;
+  }
+  return ratio >= 1 ? `${ratio.toFixed(2)}:1` : `1:${(1 / ratio).toFixed(2)}`;
+}
+
+export function formatBytes(bytes: number | null | undefined): string | null {
+  if (bytes == null || !Number.isFinite(bytes)) return null;
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** "1920×1080 · JPEG · 2.4 MB · 16:9" */
+export function frameFacts(info: FrameInfo): string {
+  const aspect = info.aspect ?? (info.height > 0 ? info.width / info.height : null);
+  const parts = [
+    `${info.width}×${info.height}`,
+    info.format,
+    formatBytes(info.file_bytes),
+    ratioLabel(aspect),
+  ];
+  return parts.filter((p): p is string => p !== null).join(" · ");
+}
+
+/** Whole numbers grouped by thousands with a no-break space ("108 900"), the same in both languages. */
+export function groupThousands(n: number): string {
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
+}
+
+const CURRENCY_SYMBOLS: Record<string, string> = { CNY: "¥", RMB: "¥", USD: "$" };
+
+export function formatMoney(amount: number, currency: string): string {
+  const symbol = CURRENCY_SYMBOLS[currency.toUpperCase()];
+  const value = amount.toFixed(2);
+  return symbol ? `${symbol}${value}` : `${value} ${currency}`;
+}
+
+function range(min: string, max: string): string {
+  return min === max ? min : `${min}–${max}`;
+}
+
+/** The parts of the estimate line that do not depend on the UI language. */
+export function estimateParts(e: Estimate): { size: string; tokens: string; cost: string | null } {
+  const tokens = range(groupThousands(e.tokens_min), groupThousands(e.tokens_max));
+  let cost: string | null = null;
+  if (e.cost_min != null) {
+    const max = e.cost_max ?? e.cost_min;
+    cost = range(formatMoney(e.cost_min, e.currency), formatMoney(max, e.currency));
+  }
+  return { size: `${e.width}×${e.height}`, tokens, cost };
+}

@@ -1,0 +1,160 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  commands,
+  type FixKind,
+  type FormCheck,
+  type FrameInfo,
+  type FrameSlot,
+  type RequestDraft,
+} from "../bindings";
+import { cropFrame, fixFrame } from "../frameFixes";
+import { type IpcError, unwrap } from "../ipc";
+
+export const CHECK_DEBOUNCE_MS = 150;
+
+export interface SlotState {
+  info: FrameInfo | null;
+  /** The last file the user offered that was refused; the previous frame (if any) stays. */
+  error: IpcError | null;
+  loading: boolean;
+  /** The frame shown is a conforming copy the app wrote, not the user's original. */
+  fixedCopy: boolean;
+}
+
+export interface FormSettings {
+  resolution: string;
+  ratio: string;
+  /** Seconds, or -1 for Auto. */
+  duration: number;
+  generate_audio: boolean;
+  camera_fixed: boolean;
+  draft: boolean;
+  watermark: boolean;
+}
+
+export const DEFAULT_SETTINGS: FormSettings = {
+  resolution: "720p",
+  ratio: "adaptive",
+  duration: 5,
+  generate_audio: true,
+  camera_fixed: false,
+  draft: false,
+  watermark: false,
+};
+
+const EMPTY_SLOT: SlotState = { info: null, error: null, loading: false, fixedCopy: false };
+
+type Slots = Record<FrameSlot, SlotState>;
+
+export function useGenerateForm() {
+  const [prompt, setPrompt] = useState("");
+  const [settings, setSettings] = useState<FormSettings>(DEFAULT_SETTINGS);
+  const [slots, setSlots] = useState<Slots>({ first: EMPTY_SLOT, last: EMPTY_SLOT });
+  const [check, setCheck] = useState<FormCheck | null>(null);
+  // A slot's pending read is dropped when a newer action on that slot (or a swap) supersedes it.
+  const generation = useRef<Record<FrameSlot, number>>({ first: 0, last: 0 });
+
+  const updateSettings = useCallback((patch: Partial<FormSettings>) => {
+    setSettings((prev) => {
+      const next = { ...prev, ...patch };
+      // The API only accepts drafts at 480p, so turning draft on moves the resolution there.
+      if (patch.draft === true) next.resolution = "480p";
+      return next;
+    });
+  }, []);
+
+  const patchSlot = useCallback((slot: FrameSlot, patch: Partial<SlotState>) => {
+    setSlots((prev) => ({ ...prev, [slot]: { ...prev[slot], ...patch } }));
+  }, []);
+
+  /** Runs `produce` for a slot, showing progress and keeping the old frame if it fails. */
+  const load = useCallback(
+    async (slot: FrameSlot, produce: () => Promise<FrameInfo>, fixedCopy: boolean) => {
+      generation.current[slot] += 1;
+      const mine = generation.current[slot];
+      patchSlot(slot, { loading: true, error: null });
+      try {
+        const info = await produce();
+        if (generation.current[slot] === mine)
+          patchSlot(slot, { info, error: null, loading: false, fixedCopy });
+      } catch (e) {
+        if (generation.current[slot] === mine) patchSlot(slot, { error: e as IpcError, loading: false });
+      }
+    },
+    [patchSlot],
+  );
+
+  const inspect = useCallback(
+    (slot: FrameSlot, path: string) => load(slot, () => unwrap(commands.inspectFrame(path)), false),
+    [load],
+  );
+
+  const applyFix = useCallback(
+    (slot: FrameSlot, path: string, fix: FixKind) => load(slot, () => fixFrame(path, fix), true),
+    [load],
+  );
+
+  const cropLast = useCallback(
+    (path: string, targetRatio: number, offset: number) =>
+      load("last", () => cropFrame(path, targetRatio, offset), true),
+    [load],
+  );
+
+  const clear = useCallback((slot: FrameSlot) => {
+    generation.current[slot] += 1;
+    setSlots((prev) => ({ ...prev, [slot]: EMPTY_SLOT }));
+  }, []);
+
+  const swap = useCallback(() => {
+    generation.current.first += 1;
+    generation.current.last += 1;
+    setSlots((prev) => ({
+      first: { ...prev.last, loading: false },
+      last: { ...prev.first, loading: false },
+    }));
+  }, []);
+
+  const draft = useMemo<RequestDraft>(
+    () => ({
+      prompt,
+      first_frame: slots.first.info?.path ?? null,
+      last_frame: slots.last.info?.path ?? null,
+      ...settings,
+    }),
+    [prompt, slots.first.info, slots.last.info, settings],
+  );
+  const firstAspect = slots.first.info?.aspect ?? null;
+
+  useEffect(() => {
+    let current = true;
+    const timer = setTimeout(() => {
+      unwrap(commands.checkRequest(draft, firstAspect))
+        .then((result) => {
+          if (current) setCheck(result);
+        })
+        // A failed check leaves the last answer in place; Generate stays disabled until one arrives.
+        .catch(() => undefined);
+    }, CHECK_DEBOUNCE_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [draft, firstAspect]);
+
+  return {
+    prompt,
+    setPrompt,
+    settings,
+    updateSettings,
+    slots,
+    check,
+    draft,
+    inspect,
+    applyFix,
+    cropLast,
+    clear,
+    swap,
+  };
+}
+
+export type GenerateForm = ReturnType<typeof useGenerateForm>;
