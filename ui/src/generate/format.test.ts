@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, formatMoney, groupThousands, ratioLabel } from "./format";
+import { submitState } from "./submitState";
+
+describe("display formatting", () => {
+  it("names simple ratios and falls back to two decimals", () => {
+    expect(ratioLabel(1920 / 1080)).toBe("16:9");
+    expect(ratioLabel(1080 / 1920)).toBe("9:16");
+    expect(ratioLabel(1.43)).toBe("1.43:1");
+    expect(ratioLabel(0.7)).toBe("1:1.43");
+    expect(ratioLabel(null)).toBe("?");
+  });
+
+  it("groups thousands and sizes files", () => {
+    expect(groupThousands(108_900)).toBe("108\u00a0900");
+    expect(groupThousands(999)).toBe("999");
+    expect(formatBytes(2_516_582)).toBe("2.4 MB");
+    expect(formatBytes(900)).toBe("900 B");
+    expect(formatBytes(null)).toBeNull();
+  });
+
+  it("uses the currency's symbol when it has a common one", () => {
+    expect(formatMoney(0.26136, "CNY")).toBe("¥0.26");
+    expect(formatMoney(1.5, "USD")).toBe("$1.50");
+    expect(formatMoney(2, "EUR")).toBe("2.00 EUR");
+  });
+});
+
+describe("submitState", () => {
+  const prompt = { chars: 3, words: 1, over_limit: false, over_word_advice: false };
+  const problem = { kind: "empty_prompt", field: "prompt" as const, msg: { en: "x", zh: "x" } };
+
+  it("blocks on the first problem before anything else", () => {
+    const check = { problems: [problem], mode: null, prompt, estimate: null };
+    expect(submitState(check, true)).toEqual({ enabled: false, block: { type: "problem", problem } });
+  });
+
+  it("is enabled only with a clean check and submission allowed", () => {
+    const check = { problems: [], mode: "text_to_video" as const, prompt, estimate: null };
+    expect(submitState(check, false)).toEqual({ enabled: false, block: { type: "unavailable" } });
+    expect(submitState(null, true)).toEqual({ enabled: false, block: { type: "checking" } });
+    expect(submitState(check, true)).toEqual({ enabled: true });
+  });
+});

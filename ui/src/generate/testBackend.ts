@@ -1,0 +1,124 @@
+/** A fake backend for Generate screen tests: every command the screen calls, with overridable answers. */
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { DropPlan, FormCheck, FrameInfo, RequestDraft } from "../bindings";
+import type { CropRect, FrameMismatch } from "../frameFixes";
+import type { IpcError } from "../ipc";
+
+export function frameInfo(
+  path: string,
+  width: number,
+  height: number,
+  extra: Partial<FrameInfo> = {},
+): FrameInfo {
+  return {
+    path,
+    format: "JPEG",
+    width,
+    height,
+    file_bytes: 2_516_582,
+    aspect: width / height,
+    thumbnail_data_url: `data:image/jpeg;base64,${btoa(path)}`,
+    content_sha256: `sha-${path}`,
+    problems: [],
+    ...extra,
+  };
+}
+
+export function refusal(kind: string, message: string, message_zh: string): IpcError {
+  return { kind, message, message_zh, details: null };
+}
+
+export function okCheck(draft: RequestDraft): FormCheck {
+  const mode = draft.first_frame ? (draft.last_frame ? "first_last_frame" : "first_frame") : "text_to_video";
+  return {
+    problems: [],
+    mode,
+    prompt: {
+      chars: Array.from(draft.prompt ?? "").length,
+      words: 0,
+      over_limit: false,
+      over_word_advice: false,
+    },
+    estimate: null,
+  };
+}
+
+export interface Backend {
+  check: (draft: RequestDraft, aspect: number | null) => FormCheck;
+  /** A path → its facts, or the refusal the backend gives for it. */
+  files: Record<string, FrameInfo | IpcError>;
+  fixed: (path: string) => FrameInfo;
+  cropped: (path: string, ratio: number, offset: number) => FrameInfo;
+  plan: (paths: string[]) => DropPlan;
+  calls: { cmd: string; args: Record<string, unknown> }[];
+}
+
+function mismatch(a: number, b: number): FrameMismatch | null {
+  if (Math.abs(b - a) / a <= 0.01) return null;
+  return {
+    first_aspect: a,
+    last_aspect: b,
+    relative_difference: Math.abs(b - a) / a,
+    first_label: "16:9",
+    last_label: "4:3",
+    suggested_crop_ratio: a,
+    message: { en: "The last frame has a different shape.", zh: "尾帧比例与首帧不一致。" },
+  };
+}
+
+function cropWindow(w: number, h: number, ratio: number, offset: number): CropRect {
+  if (w / h > ratio) {
+    const cw = Math.round(h * ratio);
+    return { x: Math.round(((w - cw) * (offset + 1)) / 2), y: 0, width: cw, height: h };
+  }
+  const ch = Math.round(w / ratio);
+  return { x: 0, y: Math.round(((h - ch) * (offset + 1)) / 2), width: w, height: ch };
+}
+
+export function installBackend(overrides: Partial<Backend> = {}): Backend {
+  const backend: Backend = {
+    check: (draft) => okCheck(draft),
+    files: {},
+    fixed: (path) => frameInfo(`${path}.fixed.png`, 6000, 3375, { format: "PNG" }),
+    cropped: (path) => frameInfo(`${path}.crop.png`, 1600, 900, { format: "PNG" }),
+    plan: (paths) => ({
+      assignments: paths
+        .slice(0, 2)
+        .map((p, i) => [i === 0 ? "first" : "last", p] as ["first" | "last", string]),
+      ignored: paths.slice(2),
+    }),
+    calls: [],
+    ...overrides,
+  };
+  mockIPC((cmd, raw) => {
+    const args = (raw ?? {}) as Record<string, never>;
+    backend.calls.push({ cmd, args });
+    switch (cmd) {
+      case "check_request":
+        return backend.check(args.draft, args.firstFrameAspect);
+      case "inspect_frame": {
+        const found = backend.files[args.path as string];
+        if (!found) throw refusal("not_found", "File not found.", "找不到文件。");
+        if ("kind" in found) throw found;
+        return found;
+      }
+      case "fix_frame":
+        return backend.fixed(args.path);
+      case "crop_frame":
+        return backend.cropped(args.path, args.targetRatio, args.offset);
+      case "crop_window":
+        return cropWindow(args.width, args.height, args.targetRatio, args.offset);
+      case "frame_mismatch":
+        return mismatch(args.firstAspect, args.lastAspect);
+      case "plan_frame_drop":
+        return backend.plan(args.paths);
+      default:
+        throw new Error(`unexpected command ${cmd}`);
+    }
+  });
+  return backend;
+}
+
+export function callsOf(backend: Backend, cmd: string) {
+  return backend.calls.filter((c) => c.cmd === cmd).map((c) => c.args);
+}
