@@ -1,0 +1,271 @@
+//! How fast the Jobs screen's queries are with 10 000 jobs on disk.
+//!
+//! `cargo run --release -p seedance-core --example bench_jobs`
+//!
+//! Targets: first page < 50 ms, search < 100 ms.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use seedance_core::api::{Clock, TaskId};
+use seedance_core::i18n::Msg;
+use seedance_core::request::RequestDraft;
+use seedance_core::store::{JobQuery, JobStatus, NewJob, Store, Thumbnail};
+use time::OffsetDateTime;
+
+const JOBS: usize = 10_000;
+const RUNS: usize = 30;
+
+const EN_SUBJECTS: [&str; 8] = [
+    "A golden retriever",
+    "An old fisherman",
+    "A red sports car",
+    "A ballet dancer",
+    "A paper boat",
+    "A lighthouse",
+    "A street musician",
+    "A hummingbird",
+];
+const EN_ACTIONS: [&str; 6] = [
+    "walks along the beach at sunset",
+    "turns slowly towards the camera",
+    "drifts through heavy rain",
+    "glows under neon lights at night",
+    "stands in a snowy forest",
+    "crosses a busy market",
+];
+const EN_CAMERA: [&str; 5] = [
+    "slow dolly in, shallow depth of field",
+    "handheld, cinematic lighting",
+    "aerial drone shot, wide angle",
+    "static camera, soft morning light",
+    "orbit shot, 35mm film grain",
+];
+const ZH_SUBJECTS: [&str; 6] = [
+    "一只橘猫",
+    "一位老渔夫",
+    "穿汉服的女孩",
+    "一座古老的灯塔",
+    "街头的吉他手",
+    "一艘纸船",
+];
+const ZH_ACTIONS: [&str; 6] = [
+    "在海边的日落时分慢慢走过",
+    "转过身看向镜头，微微一笑",
+    "在大雨中缓缓漂流",
+    "在霓虹灯下的夜色里闪烁",
+    "站在雪后的森林中",
+    "穿过热闹的集市",
+];
+const ZH_CAMERA: [&str; 4] = [
+    "镜头缓慢推进，浅景深",
+    "手持拍摄，电影感光线",
+    "航拍视角，广角镜头",
+    "固定机位，柔和的晨光",
+];
+
+fn prompt(rng: &mut StdRng) -> String {
+    fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
+        items[rng.gen_range(0..items.len())]
+    }
+    let english = format!(
+        "{} {}, {}.",
+        pick(rng, &EN_SUBJECTS),
+        pick(rng, &EN_ACTIONS),
+        pick(rng, &EN_CAMERA)
+    );
+    let chinese = format!(
+        "{}{}，{}。",
+        pick(rng, &ZH_SUBJECTS),
+        pick(rng, &ZH_ACTIONS),
+        pick(rng, &ZH_CAMERA)
+    );
+    match rng.gen_range(0..10) {
+        0..=3 => english,
+        4..=7 => chinese,
+        // Some creators write both, or add dialogue in quotes.
+        8 => format!("{chinese} {english}"),
+        _ => format!("{english} The narrator says \"this is where it all began\"."),
+    }
+}
+
+/// A thumbnail-sized blob (the store checks only the JPEG signature).
+fn thumb(rng: &mut StdRng, len: usize) -> Thumbnail {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    bytes.extend((0..len).map(|_| rng.gen::<u8>()));
+    Thumbnail::new(bytes).unwrap()
+}
+
+struct SteppingClock(AtomicI64);
+
+impl Clock for SteppingClock {
+    fn now(&self) -> OffsetDateTime {
+        let ms = self.0.fetch_add(1_000, Ordering::Relaxed);
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap()
+    }
+}
+
+fn fill(store: &Store, rng: &mut StdRng) {
+    for i in 0..JOBS {
+        let with_frame = rng.gen_bool(0.8);
+        let request = RequestDraft {
+            prompt: prompt(rng),
+            first_frame: with_frame.then(|| format!("/Users/me/Pictures/shot_{i}.jpg")),
+            ..RequestDraft::default()
+        };
+        let job = store
+            .insert_job(NewJob {
+                request,
+                first_thumb: with_frame.then(|| thumb(rng, 6_000)),
+                last_thumb: None,
+                tokens_estimate: Some(108_900),
+                demo: false,
+                retry_of: None,
+            })
+            .unwrap();
+        let id = job.id.as_str();
+        let roll = rng.gen_range(0..100);
+        if roll < 3 {
+            continue; // still uploading
+        }
+        store.mark_create_sent(id).unwrap();
+        if roll < 5 {
+            store
+                .set_uncertain(id, &Msg::new("uncertain", "不确定"))
+                .unwrap();
+            continue;
+        }
+        store.set_task_id(id, &TaskId(format!("task-{i}"))).unwrap();
+        if roll < 8 {
+            store.set_status(id, JobStatus::Running).unwrap();
+        } else if roll < 20 {
+            store
+                .set_failed(
+                    id,
+                    "task_failed",
+                    &Msg::new("The task failed.", "任务失败。"),
+                )
+                .unwrap();
+        } else {
+            store
+                .set_video_url(id, &format!("https://cdn.example/r/{i}.mp4?sig=x"))
+                .unwrap();
+            store.set_status(id, JobStatus::Downloading).unwrap();
+            store
+                .set_done(
+                    id,
+                    Path::new(&format!("/Users/me/Movies/Seedance Studio/{i}.mp4")),
+                )
+                .unwrap();
+        }
+    }
+}
+
+fn measure(label: &str, mut op: impl FnMut() -> usize) {
+    let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
+    let mut rows = 0;
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        rows = op();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let p95 = times[(RUNS * 95).div_ceil(100) - 1];
+    println!(
+        "{label:<42} median {:>7.3} ms   p95 {:>7.3} ms   ({rows} rows)",
+        ms(times[RUNS / 2]),
+        ms(p95)
+    );
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.db");
+    let clock = Arc::new(SteppingClock(AtomicI64::new(1_700_000_000_000)));
+    let store = Store::open_with_clock(&path, clock).unwrap();
+    let mut rng = StdRng::seed_from_u64(0x5EED);
+
+    let started = Instant::now();
+    fill(&store, &mut rng);
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)
+        + std::fs::metadata(dir.path().join("bench.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+    println!(
+        "created {JOBS} jobs (with status steps) in {:.2} s; database {:.1} MB; {RUNS} runs each",
+        started.elapsed().as_secs_f64(),
+        size as f64 / 1e6
+    );
+
+    let page = |search: Option<&str>, status: Option<JobStatus>| JobQuery {
+        search: search.map(str::to_owned),
+        status,
+        limit: 50,
+        before: None,
+    };
+    let list = |q: JobQuery| {
+        let store = &store;
+        move || store.list_jobs(&q).unwrap().jobs.len()
+    };
+    let count = |q: JobQuery| {
+        let store = &store;
+        move || store.count_jobs(&q).unwrap() as usize
+    };
+
+    measure("first page (50 newest)", list(page(None, None)));
+    let second = store.list_jobs(&page(None, None)).unwrap().next;
+    measure(
+        "second page (keyset)",
+        list(JobQuery {
+            before: second,
+            ..page(None, None)
+        }),
+    );
+    measure(
+        "first page, status = done",
+        list(page(None, Some(JobStatus::Done))),
+    );
+    measure(
+        "first page, status = failed",
+        list(page(None, Some(JobStatus::Failed))),
+    );
+    measure(
+        "search \"lighthouse\" (English)",
+        list(page(Some("lighthouse"), None)),
+    );
+    measure(
+        "search \"umbrella\" (English, no match)",
+        list(page(Some("umbrella"), None)),
+    );
+    measure(
+        "search \"日落时\" (Chinese, indexed)",
+        list(page(Some("日落时"), None)),
+    );
+    measure(
+        "search \"灯塔\" (Chinese, 2 chars: LIKE)",
+        list(page(Some("灯塔"), None)),
+    );
+    measure(
+        "search \"rain\" + status = failed",
+        list(page(Some("rain"), Some(JobStatus::Failed))),
+    );
+    measure("count all", count(page(None, None)));
+    measure(
+        "count status = done",
+        count(page(None, Some(JobStatus::Done))),
+    );
+    measure(
+        "count search \"lighthouse\"",
+        count(page(Some("lighthouse"), None)),
+    );
+    measure("count search \"灯塔\"", count(page(Some("灯塔"), None)));
+    measure("unfinished jobs (start-up resume)", || {
+        store.unfinished_jobs().unwrap().len()
+    });
+}
