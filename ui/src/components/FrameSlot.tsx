@@ -81,7 +81,6 @@ export function FrameSlot({
               ⬒
             </span>
             <span>{t("generate.dropHint")}</span>
-            <span className="muted small">{t("generate.pasteHint")}</span>
           </>
         )}
       </button>

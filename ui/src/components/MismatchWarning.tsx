@@ -8,8 +8,8 @@ import { CropPreview } from "./CropPreview";
 interface Props {
   first: FrameInfo;
   last: FrameInfo;
-  /** Crops the last frame into a new copy; resolves once the slot holds it. */
-  onCrop: (targetRatio: number, offset: number) => Promise<void>;
+  /** Crops the last frame into a new copy; true once the slot holds it (a failure shows on the zone). */
+  onCrop: (targetRatio: number, offset: number) => Promise<boolean>;
 }
 
 function pairKey(first: FrameInfo, last: FrameInfo): string {
@@ -62,8 +62,7 @@ export function MismatchWarning({ first, last, onCrop }: Props) {
           targetRatio={targetRatio}
           onCancel={() => setCropping(false)}
           onApply={async (offset) => {
-            await onCrop(targetRatio, offset);
-            setCropping(false);
+            if (await onCrop(targetRatio, offset)) setCropping(false);
           }}
         />
       )}

@@ -67,18 +67,23 @@ export function useGenerateForm() {
     setSlots((prev) => ({ ...prev, [slot]: { ...prev[slot], ...patch } }));
   }, []);
 
-  /** Runs `produce` for a slot, showing progress and keeping the old frame if it fails. */
+  /**
+   * Runs `produce` for a slot, showing progress and keeping the old frame if it fails (the reason shows
+   * on the zone). True when the slot now holds the new frame.
+   */
   const load = useCallback(
-    async (slot: FrameSlot, produce: () => Promise<FrameInfo>, fixedCopy: boolean) => {
+    async (slot: FrameSlot, produce: () => Promise<FrameInfo>, fixedCopy: boolean): Promise<boolean> => {
       generation.current[slot] += 1;
       const mine = generation.current[slot];
       patchSlot(slot, { loading: true, error: null });
       try {
         const info = await produce();
-        if (generation.current[slot] === mine)
-          patchSlot(slot, { info, error: null, loading: false, fixedCopy });
+        if (generation.current[slot] !== mine) return false;
+        patchSlot(slot, { info, error: null, loading: false, fixedCopy });
+        return true;
       } catch (e) {
         if (generation.current[slot] === mine) patchSlot(slot, { error: e as IpcError, loading: false });
+        return false;
       }
     },
     [patchSlot],

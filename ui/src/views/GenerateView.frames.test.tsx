@@ -166,6 +166,20 @@ describe("aspect mismatch", () => {
     expect(zone("first").getByRole("img").getAttribute("src")).toBe(WIDE.thumbnail_data_url);
   });
 
+  it("a failed crop keeps the crop open and says why on the last zone", async () => {
+    backend.cropped = () => {
+      throw refusal("crop_failed", "Could not write the cropped copy.", "无法写入裁剪后的副本。");
+    };
+    renderWithI18n(<GenerateView />);
+    await pick("first", WIDE.path);
+    await pick("last", CLASSIC.path);
+    fireEvent.click(await screen.findByRole("button", { name: "Crop last frame to match" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Apply crop" }));
+    expect((await zone("last").findByRole("alert")).textContent).toBe("Could not write the cropped copy.");
+    expect(screen.getByRole("dialog")).toBeTruthy();
+    expect(zone("last").getByRole("img").getAttribute("src")).toBe(CLASSIC.thumbnail_data_url);
+  });
+
   it("Keep as is hides the warning for this pair; Cancel leaves frames alone", async () => {
     renderWithI18n(<GenerateView />);
     await pick("first", WIDE.path);
