@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use apply::apply_fix;
+pub use apply::{apply_fix, save_data_url, MAX_DATA_URL_BYTES};
 pub use error::ImageError;
 pub use fixes::{crop_to_ratio, downscale_to_fit, reencode_under, upscale_to_min};
 pub use geometry::{
