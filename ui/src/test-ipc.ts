@@ -36,19 +36,26 @@ export const PREFS: PrefsView = {
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 
-/** Mocks the backend: the app's start-up commands answer with defaults unless a test overrides them. */
+/**
+ * Mocks the backend: the app's start-up commands answer with defaults unless a test overrides them. Events
+ * are mocked too, so a test can `emit` what the backend would.
+ */
 export function mockBackend(overrides: Record<string, Handler> = {}) {
   const calls: { cmd: string; args: Record<string, unknown> }[] = [];
   const defaults: Record<string, Handler> = {
     app_info: () => INFO,
     get_session: () => session(),
     get_preferences: () => PREFS,
+    list_jobs: () => ({ jobs: [], next: null }),
   };
-  mockIPC((cmd, args) => {
-    calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
-    const handler = overrides[cmd] ?? defaults[cmd];
-    if (!handler) throw new Error(`unexpected command ${cmd}`);
-    return handler((args ?? {}) as Record<string, unknown>);
-  });
+  mockIPC(
+    (cmd, args) => {
+      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+      const handler = overrides[cmd] ?? defaults[cmd];
+      if (!handler) throw new Error(`unexpected command ${cmd}`);
+      return handler((args ?? {}) as Record<string, unknown>);
+    },
+    { shouldMockEvents: true },
+  );
   return calls;
 }

@@ -1,0 +1,134 @@
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import type { FrameInfo, RequestDraft } from "../bindings";
+import { type JobRecord, jobCommands, onJobChanged, onJobProgress } from "./api";
+import { createProgressStore, type ProgressStore } from "./progressStore";
+
+/** How many jobs the queue beside the Generate form shows. */
+export const RECENT_LIMIT = 8;
+
+/** What the Generate form should load: a whole request (Use settings) or only a new first frame. */
+export interface GenerateLoad {
+  /** Grows with every load, so loading the same job twice still applies. */
+  seq: number;
+  draft?: RequestDraft;
+  firstFrame?: FrameInfo;
+}
+
+export type JobChange = { type: "upsert"; job: JobRecord } | { type: "remove"; id: string };
+
+interface JobsContextValue {
+  /** The newest jobs, for the queue panel. */
+  recent: JobRecord[];
+  progress: ProgressStore;
+  submit: (draft: RequestDraft) => Promise<JobRecord>;
+  /** A command returned a new state of a job: every list shows it at once. */
+  publish: (job: JobRecord) => void;
+  remove: (id: string) => void;
+  /** Every change, from the backend's events or from this window's own commands. */
+  subscribe: (listener: (change: JobChange) => void) => () => void;
+  openJobs: () => void;
+  loadIntoGenerate: (load: Omit<GenerateLoad, "seq">) => void;
+}
+
+const JobsContext = createContext<JobsContextValue | null>(null);
+
+function byNewest(a: JobRecord, b: JobRecord) {
+  return b.created_at - a.created_at;
+}
+
+export function upsertJob(list: JobRecord[], job: JobRecord): JobRecord[] {
+  const at = list.findIndex((j) => j.id === job.id);
+  if (at >= 0) {
+    const next = list.slice();
+    next[at] = job;
+    return next;
+  }
+  return [...list, job].sort(byNewest);
+}
+
+interface ProviderProps {
+  children: ReactNode;
+  onOpenJobs: () => void;
+  onLoad: (load: Omit<GenerateLoad, "seq">) => void;
+}
+
+/** One subscription to the job events for the whole window, shared by the queue and the Jobs screen. */
+export function JobsProvider({ children, onOpenJobs, onLoad }: ProviderProps) {
+  const [recent, setRecent] = useState<JobRecord[]>([]);
+  const progress = useMemo(createProgressStore, []);
+  const listeners = useRef(new Set<(change: JobChange) => void>());
+
+  const emit = useCallback(
+    (change: JobChange) => {
+      if (change.type === "upsert") {
+        setRecent((prev) => upsertJob(prev, change.job).slice(0, RECENT_LIMIT));
+        const { status, id } = change.job;
+        if (status !== "uploading" && status !== "downloading") progress.clear(id);
+      } else {
+        setRecent((prev) => prev.filter((j) => j.id !== change.id));
+        progress.clear(change.id);
+      }
+      for (const l of listeners.current) l(change);
+    },
+    [progress],
+  );
+
+  const subscribe = useCallback((listener: (change: JobChange) => void) => {
+    listeners.current.add(listener);
+    return () => {
+      listeners.current.delete(listener);
+    };
+  }, []);
+
+  useEffect(() => {
+    let current = true;
+    jobCommands.listJobs({ limit: RECENT_LIMIT }).then(
+      (page) => {
+        if (current) setRecent((prev) => page.jobs.reduce(upsertJob, prev).slice(0, RECENT_LIMIT));
+      },
+      // The queue stays empty; the Jobs screen shows the error when opened.
+      () => undefined,
+    );
+    const stopChanged = onJobChanged((job) => emit({ type: "upsert", job }));
+    const stopProgress = onJobProgress(progress.set);
+    return () => {
+      current = false;
+      stopChanged();
+      stopProgress();
+    };
+  }, [emit, progress]);
+
+  const value = useMemo<JobsContextValue>(
+    () => ({
+      recent,
+      progress,
+      submit: async (draft) => {
+        const job = await jobCommands.submitJob(draft);
+        emit({ type: "upsert", job });
+        return job;
+      },
+      publish: (job) => emit({ type: "upsert", job }),
+      remove: (id) => emit({ type: "remove", id }),
+      subscribe,
+      openJobs: onOpenJobs,
+      loadIntoGenerate: onLoad,
+    }),
+    [recent, progress, emit, subscribe, onOpenJobs, onLoad],
+  );
+
+  return <JobsContext.Provider value={value}>{children}</JobsContext.Provider>;
+}
+
+/** The shared job state, or null outside the app shell (components then show their empty state). */
+export function useJobs(): JobsContextValue | null {
+  return useContext(JobsContext);
+}
