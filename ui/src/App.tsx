@@ -1,9 +1,11 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { applyAppearance } from "./appearance";
+import type { RequestDraft } from "./bindings";
 import { commands } from "./bindings";
 import { Sidebar, type View } from "./components/Sidebar";
 import { unwrap } from "./ipc";
+import { type GenerateLoad, JobsProvider, useJobs } from "./jobs/JobsContext";
 import { SessionProvider, useSession } from "./session";
 import { GenerateView } from "./views/GenerateView";
 import { JobsView } from "./views/JobsView";
@@ -20,8 +22,8 @@ export function App() {
 
 function Shell() {
   const { i18n } = useTranslation();
-  const { session } = useSession();
   const [view, setView] = useState<View>("generate");
+  const [load, setLoad] = useState<GenerateLoad | null>(null);
 
   useEffect(() => {
     unwrap(commands.getPreferences()).then(
@@ -32,16 +34,39 @@ function Shell() {
     );
   }, [i18n]);
 
+  const openJobs = useCallback(() => setView("jobs"), []);
+  const loadIntoGenerate = useCallback((next: Omit<GenerateLoad, "seq">) => {
+    setLoad((prev) => ({ ...next, seq: (prev?.seq ?? 0) + 1 }));
+    setView("generate");
+  }, []);
+
+  return (
+    <JobsProvider onOpenJobs={openJobs} onLoad={loadIntoGenerate}>
+      <div className="app">
+        <Sidebar current={view} onSelect={setView} />
+        <main className="content" aria-live="polite">
+          <Screen view={view} load={load} />
+        </main>
+      </div>
+    </JobsProvider>
+  );
+}
+
+function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
+  const { session } = useSession();
+  const jobs = useJobs();
+  const canSubmit = session !== null && (session.demo || session.token.set);
+  const submit = useCallback((draft: RequestDraft) => jobs?.submit(draft), [jobs]);
+
   const welcome = session?.needs_setup && view === "generate";
   return (
-    <div className="app">
-      <Sidebar current={view} onSelect={setView} />
-      <main className="content" aria-live="polite">
-        {welcome && <WelcomeView />}
-        {!welcome && view === "generate" && <GenerateView />}
-        {view === "jobs" && <JobsView />}
-        {view === "settings" && <SettingsView />}
-      </main>
-    </div>
+    <>
+      {welcome && <WelcomeView />}
+      {!welcome && view === "generate" && (
+        <GenerateView canSubmit={canSubmit} onSubmit={submit} load={load} />
+      )}
+      {view === "jobs" && <JobsView />}
+      {view === "settings" && <SettingsView />}
+    </>
   );
 }

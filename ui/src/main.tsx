@@ -5,6 +5,7 @@ import { App } from "./App";
 import { initI18n } from "./i18n";
 import "./styles/app.css";
 import "./styles/settings.css";
+import "./styles/jobs.css";
 
 const root = document.getElementById("root");
 if (root) {

@@ -37,8 +37,9 @@ describe("submitState", () => {
 
   it("is enabled only with a clean check and submission allowed", () => {
     const check = { problems: [], mode: "text_to_video" as const, prompt, estimate: null };
-    expect(submitState(check, false)).toEqual({ enabled: false, block: { type: "unavailable" } });
+    expect(submitState(check, false)).toEqual({ enabled: false, block: { type: "no_token" } });
     expect(submitState(null, true)).toEqual({ enabled: false, block: { type: "checking" } });
+    expect(submitState(check, true, true)).toEqual({ enabled: false, block: { type: "busy" } });
     expect(submitState(check, true)).toEqual({ enabled: true });
   });
 });

@@ -3,19 +3,22 @@ import type { FormCheck, Problem } from "../bindings";
 /** Why the Generate button is disabled. */
 export type SubmitBlock =
   | { type: "problem"; problem: Problem }
-  | { type: "unavailable" }
+  | { type: "no_token" }
+  | { type: "busy" }
   | { type: "checking" };
 
 export type SubmitState = { enabled: true } | { enabled: false; block: SubmitBlock };
 
 /**
- * The one place that decides whether Generate can be pressed. `canSubmit` is false while submission is
- * not wired (or a frame is still being read); form problems always win so the user sees what to fix.
+ * The one place that decides whether Generate can be pressed. `canSubmit` is false without a token outside
+ * demo mode; `busy` while a frame is being read or a request is on its way (a second click must not start
+ * a second paid job). Form problems always win so the user sees what to fix.
  */
-export function submitState(check: FormCheck | null, canSubmit: boolean): SubmitState {
+export function submitState(check: FormCheck | null, canSubmit: boolean, busy = false): SubmitState {
   const first = check?.problems[0];
   if (first) return { enabled: false, block: { type: "problem", problem: first } };
-  if (!canSubmit) return { enabled: false, block: { type: "unavailable" } };
+  if (!canSubmit) return { enabled: false, block: { type: "no_token" } };
   if (!check) return { enabled: false, block: { type: "checking" } };
+  if (busy) return { enabled: false, block: { type: "busy" } };
   return { enabled: true };
 }

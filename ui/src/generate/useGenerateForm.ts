@@ -119,6 +119,35 @@ export function useGenerateForm() {
     }));
   }, []);
 
+  /** Puts a saved request back into the form (Use settings); frames are read again, as if picked. */
+  const loadDraft = useCallback(
+    (saved: RequestDraft) => {
+      setPrompt(saved.prompt ?? "");
+      setSettings({
+        resolution: saved.resolution ?? DEFAULT_SETTINGS.resolution,
+        ratio: saved.ratio ?? DEFAULT_SETTINGS.ratio,
+        duration: saved.duration ?? DEFAULT_SETTINGS.duration,
+        generate_audio: saved.generate_audio ?? DEFAULT_SETTINGS.generate_audio,
+        camera_fixed: saved.camera_fixed ?? DEFAULT_SETTINGS.camera_fixed,
+        draft: saved.draft ?? DEFAULT_SETTINGS.draft,
+        watermark: saved.watermark ?? DEFAULT_SETTINGS.watermark,
+      });
+      for (const slot of ["first", "last"] as const) {
+        const path = slot === "first" ? saved.first_frame : saved.last_frame;
+        if (path?.trim()) void inspect(slot, path);
+        else clear(slot);
+      }
+    },
+    [inspect, clear],
+  );
+
+  /** Starts the next shot from a frame the app already read (a video's last frame); the last zone empties. */
+  const startFromFrame = useCallback((info: FrameInfo) => {
+    generation.current.first += 1;
+    generation.current.last += 1;
+    setSlots({ first: { ...EMPTY_SLOT, info }, last: EMPTY_SLOT });
+  }, []);
+
   const draft = useMemo<RequestDraft>(
     () => ({
       prompt,
@@ -159,6 +188,8 @@ export function useGenerateForm() {
     cropLast,
     clear,
     swap,
+    loadDraft,
+    startFromFrame,
   };
 }
 

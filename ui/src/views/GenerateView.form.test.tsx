@@ -66,13 +66,13 @@ describe("form check", () => {
     expect(screen.getByTestId("submit-reason").textContent).toBe("Write a prompt first.");
   });
 
-  it("without problems, Generate explains it is not available yet", async () => {
+  it("without a token and outside demo mode, Generate says how to get one", async () => {
     const backend = installBackend();
     renderWithI18n(<GenerateView />);
     await waitFor(() => expect(callsOf(backend, "check_request").length).toBeGreaterThan(0));
     await waitFor(() =>
       expect(screen.getByTestId("submit-reason").textContent).toBe(
-        "Generation is not available in this build yet.",
+        "Add your API token in Settings, or try demo mode.",
       ),
     );
     expect((screen.getByTestId("generate-button") as HTMLButtonElement).disabled).toBe(true);

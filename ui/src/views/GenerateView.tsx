@@ -1,7 +1,8 @@
 import { open } from "@tauri-apps/plugin-dialog";
-import { useCallback, useEffect, useRef } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FrameSlot as FrameSlotName, RequestDraft } from "../bindings";
+import { ErrorNotice } from "../components/ErrorNotice";
 import { EstimateLine } from "../components/EstimateLine";
 import { problemsFor } from "../components/FieldProblems";
 import { FrameSlot } from "../components/FrameSlot";
@@ -13,19 +14,37 @@ import { msgText } from "../generate/format";
 import { type SubmitState, submitState } from "../generate/submitState";
 import { useFrameDragDrop } from "../generate/useFrameDragDrop";
 import { useGenerateForm } from "../generate/useGenerateForm";
+import type { IpcError } from "../ipc";
+import type { GenerateLoad } from "../jobs/JobsContext";
 
 export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif", "heic", "heif"];
 
 interface Props {
-  /** Submission is wired separately; until then Generate stays disabled and says why. */
+  /** False without a token outside demo mode: Generate stays disabled and says why. */
   canSubmit?: boolean;
-  onSubmit?: (draft: RequestDraft) => void;
+  /** Sends the request; a rejection (an `IpcError`) is shown beside the Generate button. */
+  onSubmit?: (draft: RequestDraft) => Promise<unknown> | undefined;
+  /** A request or frame to load into the form (from the Jobs screen). */
+  load?: GenerateLoad | null;
 }
 
-export function GenerateView({ canSubmit = false, onSubmit }: Props) {
+export function GenerateView({ canSubmit = false, onSubmit, load }: Props) {
   const { t, i18n } = useTranslation();
   const form = useGenerateForm();
-  const { slots, check, inspect } = form;
+  const { slots, check, inspect, loadDraft, startFromFrame } = form;
+  const [submitting, setSubmitting] = useState(false);
+  const [submitError, setSubmitError] = useState<IpcError | null>(null);
+
+  // Keyed by `seq` so the same job loaded twice applies twice, and a re-render does not re-apply it.
+  const loadSeq = load?.seq;
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    const current = loadRef.current;
+    if (loadSeq === undefined || !current) return;
+    if (current.draft) loadDraft(current.draft);
+    if (current.firstFrame) startFromFrame(current.firstFrame);
+  }, [loadSeq, loadDraft, startFromFrame]);
   const firstZone = useRef<HTMLButtonElement>(null);
   const lastZone = useRef<HTMLButtonElement>(null);
 
@@ -54,10 +73,21 @@ export function GenerateView({ canSubmit = false, onSubmit }: Props) {
   );
 
   const loadingFrame = slots.first.loading || slots.last.loading;
-  const submit: SubmitState = submitState(check, canSubmit && !loadingFrame);
+  const submit: SubmitState = submitState(check, canSubmit, loadingFrame || submitting);
   const submitNow = useRef(() => {});
   submitNow.current = () => {
-    if (submit.enabled) onSubmit?.(form.draft);
+    if (!submit.enabled || !onSubmit) return;
+    setSubmitError(null);
+    const sent = onSubmit(form.draft);
+    if (!sent) return;
+    setSubmitting(true);
+    sent.then(
+      () => setSubmitting(false),
+      (e: IpcError) => {
+        setSubmitting(false);
+        setSubmitError(e);
+      },
+    );
   };
 
   useEffect(() => {
@@ -75,9 +105,13 @@ export function GenerateView({ canSubmit = false, onSubmit }: Props) {
     ? null
     : submit.block.type === "problem"
       ? msgText(submit.block.problem.msg, i18n.language)
-      : submit.block.type === "unavailable"
-        ? t("generate.notAvailable")
-        : t("generate.checking");
+      : submit.block.type === "no_token"
+        ? t("generate.needsToken")
+        : submit.block.type === "busy"
+          ? submitting
+            ? t("generate.sending")
+            : t("generate.waitForFrame")
+          : t("generate.checking");
 
   const problems = check?.problems ?? [];
   const first = slots.first.info;
@@ -158,6 +192,11 @@ export function GenerateView({ canSubmit = false, onSubmit }: Props) {
             {t("generate.submit")} <kbd>{t("generate.submitShortcut")}</kbd>
           </button>
         </div>
+        {submitError && (
+          <div data-testid="submit-error">
+            <ErrorNotice error={submitError} />
+          </div>
+        )}
       </section>
       <QueuePanel />
     </div>

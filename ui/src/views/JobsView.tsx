@@ -1,11 +1,91 @@
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { JOB_STATUSES, type JobStatus } from "../jobs/api";
+import { JobRow } from "../jobs/JobRow";
+import { useJobList } from "../jobs/useJobList";
 
+/** Every job, newest first, a page at a time. */
 export function JobsView() {
   const { t } = useTranslation();
+  const list = useJobList();
+  const sentinel = useRef<HTMLDivElement>(null);
+  const loadMore = useRef(list.loadMore);
+  loadMore.current = list.loadMore;
+
+  // Scrolling near the end loads the next page; the button does the same for keyboard users.
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) loadMore.current();
+      },
+      { rootMargin: "400px" },
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const empty = !list.loading && !list.error && list.jobs.length === 0;
   return (
-    <section data-testid="jobs-screen" aria-labelledby="jobs-title" className="page">
+    <section data-testid="jobs-screen" aria-labelledby="jobs-title" className="page jobs-page">
       <h1 id="jobs-title">{t("jobs.title")}</h1>
-      <p className="muted">{t("jobs.empty")}</p>
+      <div className="jobs-toolbar">
+        <input
+          type="search"
+          className="jobs-search"
+          data-testid="jobs-search"
+          aria-label={t("jobs.search")}
+          placeholder={t("jobs.searchPlaceholder")}
+          value={list.searchInput}
+          onChange={(e) => list.setSearchInput(e.target.value)}
+        />
+        <label className="field-inline">
+          <span>{t("jobs.statusFilter")}</span>
+          <select
+            data-testid="jobs-status"
+            value={list.status ?? ""}
+            onChange={(e) => list.setStatus((e.target.value || null) as JobStatus | null)}
+          >
+            <option value="">{t("jobs.allStatuses")}</option>
+            {JOB_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`jobs.status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {list.error && (
+        <div>
+          <ErrorNotice error={list.error} />
+          <button type="button" onClick={list.reload}>
+            {t("jobs.tryAgain")}
+          </button>
+        </div>
+      )}
+      {empty && (
+        <p className="muted" data-testid="jobs-empty">
+          {list.filtering ? t("jobs.noMatch") : t("jobs.empty")}
+        </p>
+      )}
+      <ul className="job-list" aria-label={t("jobs.listLabel")} data-testid="job-list">
+        {list.jobs.map((job) => (
+          <JobRow key={job.id} job={job} />
+        ))}
+      </ul>
+      <div ref={sentinel} />
+      {list.loading && (
+        <p className="muted small" role="status">
+          {t("jobs.loading")}
+        </p>
+      )}
+      {list.hasMore && !list.loading && (
+        <button type="button" className="load-more" data-testid="load-more" onClick={list.loadMore}>
+          {t("jobs.loadMore")}
+        </button>
+      )}
     </section>
   );
 }

@@ -1,0 +1,87 @@
+import { memo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { msgText } from "../generate/format";
+import { isSettled, type JobRecord } from "./api";
+import { settingsSummary, tokensText } from "./format";
+import { type Confirming, JobActions, UncertainNotice } from "./JobActions";
+import { JobProgressBar } from "./JobProgressBar";
+import { JobStatusBadge } from "./JobStatusBadge";
+import { useJobs } from "./JobsContext";
+import { JobThumbs } from "./JobThumbs";
+import { useRowActions } from "./useRowActions";
+import { videoSrc } from "./video";
+
+/** One job in the Jobs list. Memoised: a live update re-renders only the row whose record changed. */
+export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
+  const { t, i18n } = useTranslation();
+  const jobs = useJobs();
+  const actions = useRowActions(job);
+  const [playing, setPlaying] = useState(false);
+  const [confirming, setConfirming] = useState<Confirming>(null);
+  const tokens = tokensText(job, t);
+  const showPlayer = playing && job.status === "done" && job.output_path != null;
+
+  return (
+    <li className="job-row" data-testid="job-row" data-job-id={job.id} data-status={job.status}>
+      <JobThumbs job={job} />
+      <div className="job-main">
+        <div className="job-head">
+          <JobStatusBadge job={job} />
+          {job.demo && <span className="demo-badge">{t("demo.badge")}</span>}
+          {tokens && <span className="muted small">{tokens}</span>}
+        </div>
+        <p className="job-prompt" title={job.prompt} data-testid="job-prompt">
+          {job.prompt || <span className="muted">{t("jobs.noPrompt")}</span>}
+        </p>
+        <p className="muted small" data-testid="job-settings">
+          {settingsSummary(job, t)}
+        </p>
+        {job.problem && (job.status === "failed" || job.status === "submission_uncertain") && (
+          <p className="job-problem small" data-testid="job-problem" data-kind={job.problem.kind}>
+            {msgText(job.problem.message, i18n.language)}
+          </p>
+        )}
+        <JobProgressBar job={job} store={jobs?.progress ?? null} />
+        {job.status === "submission_uncertain" && confirming === null && (
+          <UncertainNotice actions={actions} onResubmit={() => setConfirming("resubmit")} />
+        )}
+        {showPlayer && job.output_path && (
+          // biome-ignore lint/a11y/useMediaCaption: generated clips carry no captions to offer.
+          <video
+            className="job-player"
+            controls
+            crossOrigin="anonymous"
+            src={videoSrc(job.output_path)}
+            data-testid="player"
+          />
+        )}
+        {isSettled(job.status) ? (
+          <JobActions
+            job={job}
+            actions={actions}
+            playing={showPlayer}
+            onTogglePlayer={() => setPlaying((p) => !p)}
+            confirming={confirming}
+            setConfirming={setConfirming}
+          />
+        ) : (
+          <div className="job-actions">
+            <button type="button" data-testid="copy-prompt" onClick={() => void actions.copyPrompt()}>
+              {t("jobs.copyPrompt")}
+            </button>
+            <button type="button" data-testid="use-settings" onClick={actions.applySettings}>
+              {t("jobs.useSettings")}
+            </button>
+          </div>
+        )}
+        {actions.notice && (
+          <p className="small muted" role="status">
+            {t(actions.notice)}
+          </p>
+        )}
+        {actions.error && <ErrorNotice error={actions.error} />}
+      </div>
+    </li>
+  );
+});

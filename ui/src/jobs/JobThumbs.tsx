@@ -1,0 +1,60 @@
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { type JobRecord, type JobThumbnails, jobCommands } from "./api";
+
+/**
+ * The job's frame thumbnails, fetched only when the row scrolls into view: a page of records carries no
+ * image data, so long lists stay light.
+ */
+export function JobThumbs({ job }: { job: JobRecord }) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDivElement>(null);
+  const wanted = job.has_first_thumb || job.has_last_thumb;
+  const [thumbs, setThumbs] = useState<JobThumbnails | null>(
+    job.first_thumb || job.last_thumb ? { first: job.first_thumb, last: job.last_thumb } : null,
+  );
+  const [visible, setVisible] = useState(false);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!wanted || thumbs || !el) return;
+    if (typeof IntersectionObserver === "undefined") {
+      setVisible(true);
+      return;
+    }
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        setVisible(true);
+        observer.disconnect();
+      }
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [wanted, thumbs]);
+
+  useEffect(() => {
+    if (!visible || thumbs) return;
+    let current = true;
+    jobCommands.jobThumbnails(job.id).then(
+      (found) => {
+        if (current) setThumbs(found);
+      },
+      // A missing thumbnail is not worth an error: the placeholder stays.
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [visible, thumbs, job.id]);
+
+  return (
+    <div className="job-thumbs" ref={ref} aria-hidden={!thumbs}>
+      {thumbs?.first ? (
+        <img src={thumbs.first} alt={t("jobs.firstThumb")} data-testid="thumb-first" />
+      ) : (
+        <div className="thumb-placeholder" />
+      )}
+      {thumbs?.last && <img src={thumbs.last} alt={t("jobs.lastThumb")} data-testid="thumb-last" />}
+    </div>
+  );
+}

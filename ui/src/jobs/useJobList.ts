@@ -1,0 +1,121 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { IpcError } from "../ipc";
+import { type JobCursor, type JobRecord, type JobStatus, jobCommands } from "./api";
+import { type JobChange, upsertJob, useJobs } from "./JobsContext";
+
+export const SEARCH_DEBOUNCE_MS = 250;
+export const PAGE_SIZE = 50;
+
+/**
+ * Whether a job that appeared live belongs in the filtered list. The backend decides what a page holds;
+ * this only keeps a new job out of a list it would not appear in after a reload (same rule: every
+ * whitespace-separated term occurs in the prompt, case-insensitively).
+ */
+export function matchesFilter(job: JobRecord, search: string, status: JobStatus | null): boolean {
+  if (status && job.status !== status) return false;
+  const prompt = job.prompt.toLowerCase();
+  return search
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((term) => prompt.includes(term));
+}
+
+/** The Jobs screen's list: debounced search, status filter, keyset pages, live updates. */
+export function useJobList() {
+  const jobsCtx = useJobs();
+  const [searchInput, setSearchInput] = useState("");
+  const [search, setSearch] = useState("");
+  const [status, setStatus] = useState<JobStatus | null>(null);
+  const [jobs, setJobs] = useState<JobRecord[]>([]);
+  const [next, setNext] = useState<JobCursor | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<IpcError | null>(null);
+  // Answers to an older query (the user kept typing) are dropped.
+  const generation = useRef(0);
+  const [reloadCount, setReloadCount] = useState(0);
+
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(searchInput.trim()), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [searchInput]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reloadCount asks for the same query again.
+  useEffect(() => {
+    generation.current += 1;
+    const mine = generation.current;
+    setLoading(true);
+    setError(null);
+    jobCommands.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: null }).then(
+      (page) => {
+        if (generation.current !== mine) return;
+        setJobs(page.jobs);
+        setNext(page.next);
+        setLoading(false);
+      },
+      (e: IpcError) => {
+        if (generation.current !== mine) return;
+        setError(e);
+        setLoading(false);
+      },
+    );
+  }, [search, status, reloadCount]);
+
+  const loadMore = useCallback(() => {
+    if (!next || loading) return;
+    const mine = generation.current;
+    setLoading(true);
+    jobCommands.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: next }).then(
+      (page) => {
+        if (generation.current !== mine) return;
+        setJobs((prev) => page.jobs.reduce(upsertJob, prev));
+        setNext(page.next);
+        setLoading(false);
+      },
+      (e: IpcError) => {
+        if (generation.current !== mine) return;
+        setError(e);
+        setLoading(false);
+      },
+    );
+  }, [next, loading, search, status]);
+
+  // Read through a ref so the subscription is made once, not on every keystroke.
+  const filter = useRef({ search, status, next });
+  filter.current = { search, status, next };
+
+  useEffect(() => {
+    if (!jobsCtx) return;
+    return jobsCtx.subscribe((change: JobChange) => {
+      if (change.type === "remove") {
+        setJobs((prev) => prev.filter((j) => j.id !== change.id));
+        return;
+      }
+      const { job } = change;
+      setJobs((prev) => {
+        // A row already shown is updated in place even if it no longer matches: rows never jump away.
+        if (prev.some((j) => j.id === job.id)) return upsertJob(prev, job);
+        const f = filter.current;
+        if (!matchesFilter(job, f.search, f.status)) return prev;
+        // A job older than the last loaded row belongs to a page not fetched yet.
+        const oldest = prev[prev.length - 1];
+        if (f.next && oldest && job.created_at < oldest.created_at) return prev;
+        return upsertJob(prev, job);
+      });
+    });
+  }, [jobsCtx]);
+
+  return {
+    searchInput,
+    setSearchInput,
+    filtering: search !== "" || status !== null,
+    status,
+    setStatus,
+    jobs,
+    hasMore: next !== null,
+    loading,
+    error,
+    loadMore,
+    reload: () => setReloadCount((n) => n + 1),
+  };
+}

@@ -1,0 +1,105 @@
+import { useCallback, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { IpcError } from "../ipc";
+import { type JobRecord, jobCommands } from "./api";
+import { copyText } from "./clipboard";
+import { useJobs } from "./JobsContext";
+import { grabLastFrame, videoSrc } from "./video";
+
+function isIpcError(e: unknown): e is IpcError {
+  return typeof e === "object" && e !== null && "kind" in e && "message_zh" in e;
+}
+
+/** Everything a row's buttons do, with one busy flag and one error per row. */
+export function useRowActions(job: JobRecord) {
+  const { i18n } = useTranslation();
+  const jobs = useJobs();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  /** An error of the webview itself (clipboard, video decoding), told in both languages like a backend one. */
+  const localError = useCallback(
+    (kind: string, key: string): IpcError => ({
+      kind,
+      message: i18n.getFixedT("en")(key),
+      message_zh: i18n.getFixedT("zh-CN")(key),
+      details: null,
+    }),
+    [i18n],
+  );
+
+  const run = useCallback(async (action: () => Promise<void>, fallback: () => IpcError): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      await action();
+      return true;
+    } catch (e) {
+      setError(isIpcError(e) ? e : fallback());
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  const backendError = () => localError("ipc_failed", "jobs.errors.backend");
+  const copy = (text: string, doneKey: string) =>
+    run(
+      async () => {
+        await copyText(text);
+        setNotice(doneKey);
+      },
+      () => localError("clipboard_failed", "jobs.errors.clipboard"),
+    );
+
+  return {
+    busy,
+    error,
+    notice,
+    open: () => run(() => jobCommands.openJobVideo(job.id).then(() => undefined), backendError),
+    reveal: () => run(() => jobCommands.revealJobVideo(job.id).then(() => undefined), backendError),
+    copyPath: () => copy(job.output_path ?? "", "jobs.copiedPath"),
+    copyPrompt: () => copy(job.prompt, "jobs.copiedPrompt"),
+    applySettings: () =>
+      jobs?.loadIntoGenerate({
+        draft: {
+          ...job.request,
+          first_frame: job.first_frame_path ?? job.request.first_frame ?? null,
+          last_frame: job.last_frame_path ?? job.request.last_frame ?? null,
+        },
+      }),
+    continueFromLastFrame: () =>
+      run(async () => {
+        if (!job.output_path) return;
+        let dataUrl: string;
+        try {
+          dataUrl = await grabLastFrame(videoSrc(job.output_path));
+        } catch {
+          throw localError("last_frame_unreadable", "jobs.errors.lastFrame");
+        }
+        const info = await jobCommands.saveFrameImage(dataUrl);
+        jobs?.loadIntoGenerate({ firstFrame: info });
+      }, backendError),
+    markFailed: () =>
+      run(async () => {
+        jobs?.publish(await jobCommands.markJobFailed(job.id));
+      }, backendError),
+    resubmit: () =>
+      run(async () => {
+        jobs?.publish(await jobCommands.resubmitJob(job.id));
+      }, backendError),
+    retryDownload: () =>
+      run(async () => {
+        jobs?.publish(await jobCommands.retryDownload(job.id));
+      }, backendError),
+    remove: (deleteFile: boolean) =>
+      run(async () => {
+        await jobCommands.deleteJob(job.id, deleteFile);
+        jobs?.remove(job.id);
+      }, backendError),
+  };
+}
+
+export type RowActions = ReturnType<typeof useRowActions>;

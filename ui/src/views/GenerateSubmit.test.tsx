@@ -1,0 +1,211 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { App } from "../App";
+import type { RequestDraft } from "../bindings";
+import { frameInfo } from "../generate/testBackend";
+import { callsTo, doneJob, emitJob, job, jobsBackend } from "../jobs/testJobs";
+import { session } from "../test-ipc";
+import { renderWithI18n } from "../test-utils";
+
+vi.mock("@tauri-apps/api/webview", () => ({
+  getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
+}));
+const video = vi.hoisted(() => ({
+  videoSrc: (path: string) => `asset://localhost/${encodeURIComponent(path)}`,
+  grabLastFrame: vi.fn(async (_src: string) => "data:image/png;base64,TEFTVA=="),
+}));
+vi.mock("../jobs/video", () => video);
+
+const NO_TOKEN = { ...session().token, set: false, last4: null, source: null };
+
+function generateButton() {
+  return screen.getByTestId("generate-button") as HTMLButtonElement;
+}
+
+function queueItems() {
+  return within(screen.getByTestId("queue")).queryAllByTestId("queue-item");
+}
+
+async function typePrompt(text: string) {
+  fireEvent.change(await screen.findByTestId("prompt"), { target: { value: text } });
+  await waitFor(() => expect(generateButton().disabled).toBe(false));
+}
+
+describe("submitting from Generate", () => {
+  it("sends the draft once, shows the job in the queue at once and keeps the form", async () => {
+    let resolveSubmit: (value: unknown) => void = () => undefined;
+    const calls = jobsBackend({
+      submit_job: (args) =>
+        new Promise((resolve) => {
+          const draft = args.draft as RequestDraft;
+          resolveSubmit = () =>
+            resolve(job("new", { status: "uploading", prompt: draft.prompt, created_at: Date.now() }));
+        }),
+    });
+    renderWithI18n(<App />);
+    await typePrompt("a fox runs in the snow");
+    fireEvent.click(generateButton());
+    // While the request is on its way a second press must not start a second paid job.
+    await waitFor(() => expect(generateButton().disabled).toBe(true));
+    expect(screen.getByTestId("submit-reason").textContent).toBe("Sending the request…");
+    fireEvent.keyDown(screen.getByTestId("prompt"), { key: "Enter", ctrlKey: true });
+    resolveSubmit(null);
+
+    await waitFor(() => expect(queueItems()).toHaveLength(1));
+    expect(callsTo(calls, "submit_job")).toHaveLength(1);
+    expect(callsTo(calls, "submit_job")[0].draft).toMatchObject({
+      prompt: "a fox runs in the snow",
+      resolution: "720p",
+      first_frame: null,
+    });
+    expect(queueItems()[0].textContent).toContain("Uploading");
+    expect(queueItems()[0].textContent).toContain("a fox runs in the snow");
+    expect((screen.getByTestId("prompt") as HTMLTextAreaElement).value).toBe("a fox runs in the snow");
+    await waitFor(() => expect(generateButton().disabled).toBe(false));
+
+    // The queue follows the job's events.
+    await emitJob(doneJob("new", { prompt: "a fox runs in the snow", created_at: Date.now() }));
+    expect(queueItems()[0].getAttribute("data-status")).toBe("done");
+  });
+
+  it("shows the backend's refusal beside the Generate button", async () => {
+    jobsBackend({
+      submit_job: () => {
+        throw {
+          kind: "no_network",
+          message: "No connection to SinanCode. Check your network and try again.",
+          message_zh: "无法连接到 SinanCode。请检查网络后重试。",
+          details: null,
+        };
+      },
+    });
+    renderWithI18n(<App />);
+    await typePrompt("a fox");
+    fireEvent.click(generateButton());
+    const error = await screen.findByTestId("submit-error");
+    expect(within(error).getByRole("alert").textContent).toContain("No connection to SinanCode.");
+    expect(queueItems()).toHaveLength(0);
+    await waitFor(() => expect(generateButton().disabled).toBe(false));
+  });
+
+  it("without a token and outside demo mode Generate is disabled and says why", async () => {
+    const calls = jobsBackend({ get_session: () => session({ token: NO_TOKEN }) });
+    renderWithI18n(<App />);
+    fireEvent.change(await screen.findByTestId("prompt"), { target: { value: "a fox" } });
+    await waitFor(() => expect(callsTo(calls, "check_request").length).toBeGreaterThan(0));
+    await waitFor(() =>
+      expect(screen.getByTestId("submit-reason").textContent).toBe(
+        "Add your API token in Settings, or try demo mode.",
+      ),
+    );
+    expect(generateButton().disabled).toBe(true);
+    fireEvent.keyDown(screen.getByTestId("prompt"), { key: "Enter", ctrlKey: true });
+    expect(callsTo(calls, "submit_job")).toEqual([]);
+  });
+
+  it("demo mode submits without a token", async () => {
+    const calls = jobsBackend({
+      get_session: () => session({ demo: true, token: NO_TOKEN }),
+      submit_job: () => job("demo1", { demo: true, status: "uploading", created_at: Date.now() }),
+    });
+    renderWithI18n(<App />);
+    await typePrompt("a demo fox");
+    fireEvent.click(generateButton());
+    await waitFor(() => expect(queueItems()).toHaveLength(1));
+    expect(within(queueItems()[0]).getByText("DEMO")).toBeTruthy();
+    expect(callsTo(calls, "submit_job")).toHaveLength(1);
+  });
+});
+
+describe("queue panel", () => {
+  it("lists the newest jobs with their status, and a click opens the Jobs screen", async () => {
+    const recent = [
+      job("a", { created_at: Date.now() - 1000, status: "running", prompt: "running one" }),
+      doneJob("b", { created_at: Date.now() - 60_000, prompt: "finished one" }),
+    ];
+    const calls = jobsBackend({ list_jobs: () => ({ jobs: recent, next: null }) });
+    renderWithI18n(<App />);
+    await waitFor(() => expect(queueItems()).toHaveLength(2));
+    expect(queueItems().map((q) => q.getAttribute("data-status"))).toEqual(["running", "done"]);
+    expect(callsTo(calls, "list_jobs")[0]).toEqual({ query: { limit: 8 } });
+    fireEvent.click(within(queueItems()[1]).getByRole("button"));
+    expect(await screen.findByTestId("jobs-screen")).toBeTruthy();
+  });
+});
+
+describe("from Jobs back to Generate", () => {
+  it("Use settings loads the prompt, settings and frames into the form", async () => {
+    const first = frameInfo("/pics/first.jpg", 1920, 1080);
+    const last = frameInfo("/pics/last.jpg", 1920, 1080);
+    const old = doneJob("old", {
+      prompt: "女孩抱着狐狸",
+      first_frame_path: first.path,
+      last_frame_path: last.path,
+      request: {
+        prompt: "女孩抱着狐狸",
+        first_frame: first.path,
+        last_frame: last.path,
+        resolution: "1080p",
+        ratio: "9:16",
+        duration: 8,
+        generate_audio: false,
+        camera_fixed: true,
+        draft: false,
+        watermark: false,
+      },
+    });
+    const calls = jobsBackend(
+      { list_jobs: () => ({ jobs: [old], next: null }) },
+      { [first.path]: first, [last.path]: last },
+    );
+    renderWithI18n(<App />);
+    fireEvent.click(await screen.findByTestId("nav-jobs"));
+    fireEvent.click(await screen.findByTestId("use-settings"));
+
+    expect(await screen.findByTestId("generate-screen")).toBeTruthy();
+    await waitFor(() =>
+      expect((screen.getByTestId("prompt") as HTMLTextAreaElement).value).toBe("女孩抱着狐狸"),
+    );
+    expect((screen.getByTestId("resolution") as HTMLSelectElement).value).toBe("1080p");
+    expect((screen.getByTestId("ratio") as HTMLSelectElement).value).toBe("9:16");
+    expect((screen.getByLabelText("Audio") as HTMLInputElement).checked).toBe(false);
+    await waitFor(() => expect(within(screen.getByTestId("frame-last")).getByRole("img")).toBeTruthy());
+    expect(within(screen.getByTestId("frame-first")).getByRole("img").getAttribute("src")).toBe(
+      first.thumbnail_data_url,
+    );
+    expect(callsTo(calls, "inspect_frame").map((a) => a.path)).toEqual([first.path, last.path]);
+  });
+
+  it("Use last frame grabs the video's final frame, saves it and makes it the next first frame", async () => {
+    const saved = frameInfo("/data/frames/last-of-v.png", 1280, 720, { format: "PNG" });
+    const calls = jobsBackend({
+      list_jobs: () => ({ jobs: [doneJob("v")], next: null }),
+      save_frame_image: () => saved,
+    });
+    renderWithI18n(<App />);
+    fireEvent.click(await screen.findByTestId("nav-jobs"));
+    fireEvent.click(await screen.findByTestId("use-last-frame"));
+
+    expect(await screen.findByTestId("generate-screen")).toBeTruthy();
+    await waitFor(() =>
+      expect(within(screen.getByTestId("frame-first")).getByRole("img").getAttribute("src")).toBe(
+        saved.thumbnail_data_url,
+      ),
+    );
+    expect(video.grabLastFrame).toHaveBeenCalledWith(expect.stringContaining("v.mp4"));
+    expect(callsTo(calls, "save_frame_image")).toEqual([{ dataUrl: "data:image/png;base64,TEFTVA==" }]);
+  });
+
+  it("a video whose last frame cannot be read says so on the row", async () => {
+    video.grabLastFrame.mockRejectedValueOnce(new Error("decode failed"));
+    const calls = jobsBackend({ list_jobs: () => ({ jobs: [doneJob("w")], next: null }) });
+    renderWithI18n(<App />);
+    fireEvent.click(await screen.findByTestId("nav-jobs"));
+    fireEvent.click(await screen.findByTestId("use-last-frame"));
+    expect((await screen.findByRole("alert")).textContent).toContain(
+      "Could not read the last frame of this video.",
+    );
+    expect(callsTo(calls, "save_frame_image")).toEqual([]);
+    expect(screen.getByTestId("jobs-screen")).toBeTruthy();
+  });
+});

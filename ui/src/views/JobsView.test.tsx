@@ -1,0 +1,313 @@
+import { mockConvertFileSrc } from "@tauri-apps/api/mocks";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { App } from "../App";
+import type { JobRecord } from "../jobs/api";
+import { callsTo, doneJob, emitJob, emitProgress, job, jobsBackend } from "../jobs/testJobs";
+import { PREFS } from "../test-ipc";
+import { renderWithI18n } from "../test-utils";
+
+vi.mock("@tauri-apps/api/webview", () => ({
+  getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
+}));
+
+const clipboard = vi.hoisted(() => ({ writeText: vi.fn(async (_text: string) => undefined) }));
+vi.mock("@tauri-apps/plugin-clipboard-manager", () => clipboard);
+
+beforeEach(() => {
+  clipboard.writeText.mockClear();
+});
+
+const MIN = 60_000;
+const NEWEST = job("j3", {
+  created_at: Date.now() - 2 * MIN,
+  status: "running",
+  prompt: "a fox runs in snow",
+});
+const MIDDLE = job("j2", {
+  created_at: Date.now() - 5 * MIN,
+  status: "uploading",
+  bytes_done: 250,
+  bytes_total: 1000,
+});
+const OLDEST = doneJob("j1", { created_at: Date.now() - 60 * MIN, prompt: "城市夜景" });
+
+function page(jobs: JobRecord[], next: JobRecord["created_at"] | null = null) {
+  return { jobs, next: next === null ? null : { created_at: next, seq: 1 } };
+}
+
+async function openJobs() {
+  renderWithI18n(<App />);
+  fireEvent.click(await screen.findByTestId("nav-jobs"));
+  return screen.findByTestId("jobs-screen");
+}
+
+function rows() {
+  return within(screen.getByTestId("job-list")).queryAllByTestId("job-row");
+}
+
+function row(id: string): HTMLElement {
+  const found = rows().find((r) => r.getAttribute("data-job-id") === id);
+  if (!found) throw new Error(`no row ${id}`);
+  return found;
+}
+
+async function findRow(id: string) {
+  await waitFor(() => row(id));
+  return row(id);
+}
+
+describe("Jobs list", () => {
+  it("shows jobs newest first with status, prompt, settings, tokens and progress", async () => {
+    jobsBackend({ list_jobs: () => page([NEWEST, MIDDLE, OLDEST]) });
+    await openJobs();
+    await waitFor(() => expect(rows()).toHaveLength(3));
+    expect(rows().map((r) => r.getAttribute("data-job-id"))).toEqual(["j3", "j2", "j1"]);
+
+    const running = row("j3");
+    expect(within(running).getByTestId("job-status").textContent).toMatch(/^Generating 2:0\d$/);
+    expect(within(running).getByTestId("job-prompt").textContent).toBe("a fox runs in snow");
+    expect(within(running).getByTestId("job-settings").textContent).toBe("720p · 16:9 · 5 s · audio");
+    expect(running.textContent?.replace(/\u00a0/g, " ")).toContain("≈ 108 900 tokens");
+
+    const bar = within(row("j2")).getByRole("progressbar");
+    expect(bar.getAttribute("aria-valuenow")).toBe("25");
+    await emitProgress({ id: "j2", stage: "upload", done: 800, total: 1000 });
+    expect(bar.getAttribute("aria-valuenow")).toBe("80");
+
+    // A finished job shows how long it took, not a running clock.
+    expect(within(row("j1")).getByTestId("job-elapsed").textContent).toBe("1:35");
+    expect(within(row("j1")).queryByRole("progressbar")).toBeNull();
+  });
+
+  it("search (debounced) and the status filter ask the backend with the query", async () => {
+    const calls = jobsBackend({ list_jobs: () => page([NEWEST]) });
+    await openJobs();
+    await findRow("j3");
+    fireEvent.change(screen.getByTestId("jobs-search"), { target: { value: "f" } });
+    fireEvent.change(screen.getByTestId("jobs-search"), { target: { value: "fox  " } });
+    await waitFor(() =>
+      expect(callsTo(calls, "list_jobs").at(-1)).toEqual({
+        query: { search: "fox", status: null, limit: 50, before: null },
+      }),
+    );
+    // Only the settled text was searched, not every keystroke.
+    expect(callsTo(calls, "list_jobs").some((a) => (a.query as { search: string }).search === "f")).toBe(
+      false,
+    );
+
+    fireEvent.change(screen.getByTestId("jobs-status"), { target: { value: "failed" } });
+    await waitFor(() =>
+      expect(callsTo(calls, "list_jobs").at(-1)).toEqual({
+        query: { search: "fox", status: "failed", limit: 50, before: null },
+      }),
+    );
+  });
+
+  it("loads the next page with the cursor", async () => {
+    const calls = jobsBackend({
+      list_jobs: (args) => {
+        const q = args.query as { before: unknown; limit: number };
+        if (q.limit !== 50) return page([]);
+        return q.before ? page([OLDEST]) : page([NEWEST, MIDDLE], MIDDLE.created_at);
+      },
+    });
+    await openJobs();
+    fireEvent.click(await screen.findByTestId("load-more"));
+    await findRow("j1");
+    expect(rows().map((r) => r.getAttribute("data-job-id"))).toEqual(["j3", "j2", "j1"]);
+    const paged = callsTo(calls, "list_jobs").find((a) => (a.query as { before: unknown }).before);
+    expect(paged).toEqual({
+      query: { search: null, status: null, limit: 50, before: { created_at: MIDDLE.created_at, seq: 1 } },
+    });
+    expect(screen.queryByTestId("load-more")).toBeNull();
+  });
+
+  it("job-changed updates a row in place and puts a new job on top", async () => {
+    jobsBackend({ list_jobs: () => page([NEWEST, OLDEST]) });
+    await openJobs();
+    await findRow("j3");
+    await emitJob(doneJob("j3", { created_at: NEWEST.created_at, prompt: NEWEST.prompt }));
+    expect(row("j3").getAttribute("data-status")).toBe("done");
+    expect(within(row("j3")).getByTestId("job-status").textContent).toContain("Done");
+
+    await emitJob(job("j9", { created_at: Date.now(), status: "uploading", prompt: "brand new" }));
+    expect(rows().map((r) => r.getAttribute("data-job-id"))).toEqual(["j9", "j3", "j1"]);
+  });
+
+  it("a failed job shows the service's message in the UI language", async () => {
+    const failed = job("jf", {
+      status: "failed",
+      finished_at: Date.now(),
+      problem: {
+        kind: "task_failed",
+        message: {
+          en: "The service refused the image. Try another frame.",
+          zh: "服务拒绝了这张图片。请换一张。",
+        },
+      },
+    });
+    jobsBackend({
+      list_jobs: () => page([failed]),
+      get_preferences: () => ({ ...PREFS, prefs: { ...PREFS.prefs, language: "zh-CN" } }),
+    });
+    renderWithI18n(<App />, "zh-CN");
+    fireEvent.click(await screen.findByTestId("nav-jobs"));
+    const r = await findRow("jf");
+    expect(within(r).getByTestId("job-problem").textContent).toBe("服务拒绝了这张图片。请换一张。");
+    expect(within(r).getByTestId("job-status").textContent).toContain("失败");
+  });
+
+  it("shows DEMO on demo jobs and an empty state when nothing matches", async () => {
+    jobsBackend({
+      list_jobs: (args) =>
+        (args.query as { search: string | null }).search ? page([]) : page([job("d", { demo: true })]),
+    });
+    await openJobs();
+    expect(within(await findRow("d")).getByText("DEMO")).toBeTruthy();
+    fireEvent.change(screen.getByTestId("jobs-search"), { target: { value: "zzz" } });
+    expect((await screen.findByTestId("jobs-empty")).textContent).toBe(
+      "No job matches this search or filter.",
+    );
+  });
+
+  it("fetches a row's thumbnails lazily", async () => {
+    const calls = jobsBackend({
+      list_jobs: () => page([doneJob("t", { has_first_thumb: true })]),
+      job_thumbnails: () => ({ first: "data:image/jpeg;base64,AAAA", last: null }),
+    });
+    await openJobs();
+    const r = await findRow("t");
+    await waitFor(() =>
+      expect(within(r).getByTestId("thumb-first").getAttribute("src")).toBe("data:image/jpeg;base64,AAAA"),
+    );
+    expect(callsTo(calls, "job_thumbnails")).toEqual([{ id: "t" }]);
+  });
+});
+
+describe("done jobs", () => {
+  it("Open, Show in folder, Copy path, Copy prompt and the player call the right things", async () => {
+    mockConvertFileSrc("linux");
+    const done = doneJob("d1", { prompt: "a cat jumps" });
+    const calls = jobsBackend({
+      list_jobs: () => page([done]),
+      open_job_video: () => null,
+      reveal_job_video: () => null,
+    });
+    await openJobs();
+    const r = await findRow("d1");
+    fireEvent.click(within(r).getByTestId("open"));
+    await waitFor(() => expect((within(r).getByTestId("reveal") as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(within(r).getByTestId("reveal"));
+    await waitFor(() => expect(callsTo(calls, "reveal_job_video")).toEqual([{ id: "d1" }]));
+    expect(callsTo(calls, "open_job_video")).toEqual([{ id: "d1" }]);
+
+    fireEvent.click(within(r).getByTestId("copy-path"));
+    await waitFor(() => expect(clipboard.writeText).toHaveBeenCalledWith(done.output_path));
+    expect((await within(r).findByRole("status")).textContent).toBe("File path copied.");
+    fireEvent.click(within(r).getByTestId("copy-prompt"));
+    await waitFor(() => expect(clipboard.writeText).toHaveBeenLastCalledWith("a cat jumps"));
+
+    fireEvent.click(within(r).getByTestId("play"));
+    const video = within(r).getByTestId("player") as HTMLVideoElement;
+    expect(video.getAttribute("src")).toContain("d1.mp4");
+    expect(video.getAttribute("crossorigin")).toBe("anonymous");
+    fireEvent.click(within(r).getByTestId("play"));
+    expect(within(r).queryByTestId("player")).toBeNull();
+  });
+
+  it("a failing action shows the backend's message on the row", async () => {
+    jobsBackend({
+      list_jobs: () => page([doneJob("d2")]),
+      open_job_video: () => {
+        throw {
+          kind: "video_missing",
+          message: "The video file is gone.",
+          message_zh: "视频文件不见了。",
+          details: null,
+        };
+      },
+    });
+    await openJobs();
+    const r = await findRow("d2");
+    fireEvent.click(within(r).getByTestId("open"));
+    expect((await within(r).findByRole("alert")).textContent).toContain("The video file is gone.");
+  });
+
+  it.each([
+    [true, true],
+    [false, false],
+  ])("Delete asks first and passes deleteFile=%s", async (tick, expected) => {
+    const calls = jobsBackend({ list_jobs: () => page([doneJob("d3"), OLDEST]), delete_job: () => null });
+    await openJobs();
+    const r = await findRow("d3");
+    fireEvent.click(within(r).getByTestId("delete"));
+    expect(callsTo(calls, "delete_job")).toEqual([]);
+    const confirm = within(r).getByRole("alertdialog");
+    expect(confirm.textContent).toContain("The video file stays on disk unless you tick the box.");
+    if (tick) fireEvent.click(within(confirm).getByTestId("delete-file"));
+    fireEvent.click(within(confirm).getByTestId("confirm-ok"));
+    await waitFor(() => expect(rows().map((x) => x.getAttribute("data-job-id"))).toEqual(["j1"]));
+    expect(callsTo(calls, "delete_job")).toEqual([{ id: "d3", deleteFile: expected }]);
+  });
+
+  it("cancelling a delete keeps the job", async () => {
+    const calls = jobsBackend({ list_jobs: () => page([doneJob("d4")]), delete_job: () => null });
+    await openJobs();
+    const r = await findRow("d4");
+    fireEvent.click(within(r).getByTestId("delete"));
+    fireEvent.click(within(r).getByTestId("confirm-cancel"));
+    expect(within(r).queryByRole("alertdialog")).toBeNull();
+    expect(callsTo(calls, "delete_job")).toEqual([]);
+    expect(rows()).toHaveLength(1);
+  });
+});
+
+describe("submission uncertain", () => {
+  const uncertain = job("u1", {
+    status: "submission_uncertain",
+    created_at: Date.now() - MIN,
+    updated_at: Date.now(),
+  });
+
+  it("explains in plain words and asks before submitting again", async () => {
+    const calls = jobsBackend({
+      list_jobs: () => page([uncertain]),
+      resubmit_job: () => job("u2", { status: "uploading", created_at: Date.now(), retry_of: "u1" }),
+    });
+    await openJobs();
+    const r = await findRow("u1");
+    expect(within(r).getByTestId("uncertain").textContent).toContain(
+      "The request may or may not have reached the service; it was not sent again, to avoid paying twice.",
+    );
+
+    fireEvent.click(within(r).getByTestId("uncertain-resubmit"));
+    expect(within(r).getByTestId("resubmit-warning").textContent).toContain(
+      "This may start a second paid generation.",
+    );
+    expect(callsTo(calls, "resubmit_job")).toEqual([]);
+    fireEvent.click(within(r).getByTestId("confirm-cancel"));
+    expect(callsTo(calls, "resubmit_job")).toEqual([]);
+
+    fireEvent.click(within(r).getByTestId("uncertain-resubmit"));
+    fireEvent.click(within(r).getByTestId("confirm-ok"));
+    await waitFor(() => expect(callsTo(calls, "resubmit_job")).toEqual([{ id: "u1" }]));
+    // The new paid job shows up at once, in the list and in the queue.
+    await findRow("u2");
+  });
+
+  it("Check later collapses; Mark as failed calls mark_job_failed and updates the row", async () => {
+    const calls = jobsBackend({
+      list_jobs: () => page([uncertain]),
+      mark_job_failed: () => ({ ...uncertain, status: "failed", finished_at: Date.now() }),
+    });
+    await openJobs();
+    const r = await findRow("u1");
+    fireEvent.click(within(r).getByTestId("check-later"));
+    expect(within(r).queryByTestId("uncertain")).toBeNull();
+    fireEvent.click(within(r).getByTestId("uncertain-expand"));
+    fireEvent.click(within(r).getByTestId("mark-failed"));
+    await waitFor(() => expect(row("u1").getAttribute("data-status")).toBe("failed"));
+    expect(callsTo(calls, "mark_job_failed")).toEqual([{ id: "u1" }]);
+  });
+});
