@@ -81,6 +81,7 @@ export function FrameSlot({
               ⬒
             </span>
             <span>{t("generate.dropHint")}</span>
+            <span className="muted small">{t("generate.pasteHint")}</span>
           </>
         )}
       </button>

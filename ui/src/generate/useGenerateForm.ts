@@ -94,6 +94,12 @@ export function useGenerateForm() {
     [load],
   );
 
+  /** Fills a slot from any frame the backend makes (a pasted image it saved, for one). */
+  const fillFrom = useCallback(
+    (slot: FrameSlot, produce: () => Promise<FrameInfo>) => load(slot, produce, false),
+    [load],
+  );
+
   const applyFix = useCallback(
     (slot: FrameSlot, path: string, fix: FixKind) => load(slot, () => fixFrame(path, fix), true),
     [load],
@@ -190,6 +196,7 @@ export function useGenerateForm() {
     swap,
     loadDraft,
     startFromFrame,
+    fillFrom,
   };
 }
 

@@ -209,3 +209,58 @@ describe("from Jobs back to Generate", () => {
     expect(screen.getByTestId("jobs-screen")).toBeTruthy();
   });
 });
+
+describe("pasting an image", () => {
+  function pasteImage(name: string) {
+    const file = new File([new Uint8Array([137, 80, 78, 71])], name, { type: "image/png" });
+    fireEvent.paste(window, { clipboardData: { files: [file], types: ["Files"] } });
+  }
+
+  it("saves it through the backend and fills the first empty zone, then the next", async () => {
+    let n = 0;
+    const calls = jobsBackend({
+      save_frame_image: () => {
+        n += 1;
+        return frameInfo(`/data/frames/pasted-${n}.png`, 1280, 720, { format: "PNG" });
+      },
+    });
+    renderWithI18n(<App />);
+    await screen.findByTestId("generate-screen");
+    pasteImage("a.png");
+    await waitFor(() =>
+      expect(within(screen.getByTestId("frame-first")).getByRole("img").getAttribute("src")).toContain(
+        btoa("/data/frames/pasted-1.png"),
+      ),
+    );
+    pasteImage("b.png");
+    await waitFor(() =>
+      expect(within(screen.getByTestId("frame-last")).getByRole("img").getAttribute("src")).toContain(
+        btoa("/data/frames/pasted-2.png"),
+      ),
+    );
+    const sent = callsTo(calls, "save_frame_image");
+    expect(sent).toHaveLength(2);
+    expect(sent[0].dataUrl).toBe("data:image/png;base64,iVBORw==");
+  });
+
+  it("a refused paste shows the reason on the zone", async () => {
+    jobsBackend({
+      save_frame_image: () => {
+        throw {
+          kind: "unsupported_format",
+          message: "This is not an image the app can read.",
+          message_zh: "无法读取此图片格式。",
+          details: null,
+        };
+      },
+    });
+    renderWithI18n(<App />);
+    await screen.findByTestId("generate-screen");
+    pasteImage("bad.png");
+    await waitFor(() =>
+      expect(screen.getByTestId("frame-first").textContent).toContain(
+        "This is not an image the app can read.",
+      ),
+    );
+  });
+});

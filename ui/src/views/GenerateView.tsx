@@ -14,6 +14,7 @@ import { msgText } from "../generate/format";
 import { type SubmitState, submitState } from "../generate/submitState";
 import { useFrameDragDrop } from "../generate/useFrameDragDrop";
 import { useGenerateForm } from "../generate/useGenerateForm";
+import { usePasteFrame } from "../generate/usePasteFrame";
 import type { IpcError } from "../ipc";
 import type { GenerateLoad } from "../jobs/JobsContext";
 
@@ -52,6 +53,11 @@ export function GenerateView({ canSubmit = false, onSubmit, load }: Props) {
     zones: { first: firstZone, last: lastZone },
     filled: { first: slots.first.info !== null, last: slots.last.info !== null },
     onAssign: inspect,
+  });
+
+  usePasteFrame({
+    filled: { first: slots.first.info !== null, last: slots.last.info !== null },
+    onFrame: (slot, produce) => void form.fillFrom(slot, produce),
   });
 
   const pick = useCallback(
