@@ -91,8 +91,8 @@ impl UserFacing for StoreError {
                 "任务记录正被其他程序占用。请关闭其他正在运行的 Seedance Studio，然后重试。",
             ),
             Self::Corrupt { .. } => Msg::new(
-                "The job history file is damaged. Quit the app, move the file seedance.db out of the app's data folder to start a fresh history, and restart. Your videos are not affected.",
-                "任务记录文件已损坏。请退出应用，把应用数据文件夹中的 seedance.db 移走以重新开始记录，然后重启。已生成的视频不受影响。",
+                "The job history file is damaged. Quit the app, move the history database out of the app's data folder (a fresh, empty history is created on the next start), and restart. Your videos are not affected.",
+                "任务记录文件已损坏。请退出应用，把应用数据文件夹中的任务记录数据库移走（下次启动时会新建空白记录），然后重启。已生成的视频不受影响。",
             ),
             Self::DiskFull => Msg::new(
                 "The disk is full, so the job could not be saved. Free some space, then try again.",
