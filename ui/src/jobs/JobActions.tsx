@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { JobRecord } from "./api";
+import { canRetryDownload, type JobRecord } from "./api";
 import { ConfirmPanel } from "./ConfirmPanel";
 import type { RowActions } from "./useRowActions";
 
@@ -111,7 +111,7 @@ export function JobActions({ job, actions, playing, onTogglePlayer, confirming, 
           {t("jobs.useLastFrame")}
         </button>
       )}
-      {job.status === "failed" && job.task_id != null && (
+      {canRetryDownload(job) && (
         <button
           type="button"
           disabled={actions.busy}

@@ -9,7 +9,7 @@ import {
   useState,
 } from "react";
 import type { FrameInfo, RequestDraft } from "../bindings";
-import { type JobRecord, jobCommands, onJobChanged, onJobProgress } from "./api";
+import { type JobRecord, jobCommands, onJobChanged, onJobProgress, onJobRemoved } from "./api";
 import { createProgressStore, type ProgressStore } from "./progressStore";
 
 /** How many jobs the queue beside the Generate form shows. */
@@ -100,10 +100,12 @@ export function JobsProvider({ children, onOpenJobs, onLoad }: ProviderProps) {
     );
     const stopChanged = onJobChanged((job) => emit({ type: "upsert", job }));
     const stopProgress = onJobProgress(progress.set);
+    const stopRemoved = onJobRemoved((id) => emit({ type: "remove", id }));
     return () => {
       current = false;
       stopChanged();
       stopProgress();
+      stopRemoved();
     };
   }, [emit, progress]);
 

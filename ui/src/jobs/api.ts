@@ -134,6 +134,18 @@ function subscribe<T>(event: string, handler: (payload: T) => void): () => void 
 
 export const JOB_CHANGED = "job-changed";
 export const JOB_PROGRESS = "job-progress";
+export const JOB_REMOVED = "job-removed";
 
 export const onJobChanged = (handler: (job: JobRecord) => void) => subscribe(JOB_CHANGED, handler);
 export const onJobProgress = (handler: (p: JobProgress) => void) => subscribe(JOB_PROGRESS, handler);
+/** A record was deleted; the payload is its id (bare or as `{ id }`, whichever the backend sends). */
+export const onJobRemoved = (handler: (id: string) => void) =>
+  subscribe<string | { id: string }>(JOB_REMOVED, (p) => handler(typeof p === "string" ? p : p.id));
+
+/**
+ * Whether asking the task again can bring the video: the task finished but its download failed or its link
+ * expired. A task the service itself failed has nothing to download.
+ */
+export function canRetryDownload(job: JobRecord): boolean {
+  return job.status === "failed" && job.task_id != null && job.problem?.kind !== "task_failed";
+}

@@ -1,5 +1,6 @@
+import { emit } from "@tauri-apps/api/event";
 import { mockConvertFileSrc } from "@tauri-apps/api/mocks";
-import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "../App";
 import type { JobRecord } from "../jobs/api";
@@ -309,5 +310,59 @@ describe("submission uncertain", () => {
     fireEvent.click(within(r).getByTestId("mark-failed"));
     await waitFor(() => expect(row("u1").getAttribute("data-status")).toBe("failed"));
     expect(callsTo(calls, "mark_job_failed")).toEqual([{ id: "u1" }]);
+  });
+});
+
+describe("failed jobs", () => {
+  const expired = job("x1", {
+    status: "failed",
+    task_id: "task-x1",
+    finished_at: Date.now(),
+    problem: {
+      kind: "result_expired",
+      message: { en: "The result link expired before it was saved.", zh: "结果链接在保存前已过期。" },
+    },
+  });
+  const refused = job("x2", {
+    status: "failed",
+    task_id: "task-x2",
+    finished_at: Date.now(),
+    problem: { kind: "task_failed", message: { en: "The service failed the task.", zh: "服务端任务失败。" } },
+  });
+
+  it("Retry download is offered only when the task itself finished, and calls retry_download", async () => {
+    const calls = jobsBackend({
+      list_jobs: () => page([expired, refused]),
+      retry_download: () => ({ ...expired, status: "downloading", problem: null, finished_at: null }),
+    });
+    await openJobs();
+    const r = await findRow("x1");
+    expect(within(row("x2")).queryByTestId("retry-download")).toBeNull();
+    fireEvent.click(within(r).getByTestId("retry-download"));
+    await waitFor(() => expect(row("x1").getAttribute("data-status")).toBe("downloading"));
+    expect(callsTo(calls, "retry_download")).toEqual([{ id: "x1" }]);
+  });
+
+  it("Submit again on a failed job also asks first", async () => {
+    const calls = jobsBackend({ list_jobs: () => page([refused]), resubmit_job: () => job("x3") });
+    await openJobs();
+    const r = await findRow("x2");
+    fireEvent.click(within(r).getByTestId("resubmit"));
+    expect(within(r).getByRole("alertdialog").textContent).toContain(
+      "This may start a second paid generation.",
+    );
+    expect(callsTo(calls, "resubmit_job")).toEqual([]);
+  });
+});
+
+describe("removed records", () => {
+  it("a job-removed event takes the row off the list", async () => {
+    jobsBackend({ list_jobs: () => page([NEWEST, OLDEST]) });
+    await openJobs();
+    await findRow("j1");
+    await act(() => emit("job-removed", "j1"));
+    expect(rows().map((r) => r.getAttribute("data-job-id"))).toEqual(["j3"]);
+    await act(() => emit("job-removed", { id: "j3" }));
+    expect(rows()).toHaveLength(0);
   });
 });
