@@ -59,11 +59,14 @@ function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
   const submit = useCallback((draft: RequestDraft) => jobs?.submit(draft), [jobs]);
 
   const welcome = session?.needs_setup && view === "generate";
+  // Generate stays mounted behind the other screens so a half-written prompt survives a look at Jobs.
   return (
     <>
       {welcome && <WelcomeView />}
-      {!welcome && view === "generate" && (
-        <GenerateView canSubmit={canSubmit} onSubmit={submit} load={load} />
+      {!welcome && (
+        <div className="view-keeper" hidden={view !== "generate"}>
+          <GenerateView canSubmit={canSubmit} onSubmit={submit} load={load} active={view === "generate"} />
+        </div>
       )}
       {view === "jobs" && <JobsView />}
       {view === "settings" && <SettingsView />}

@@ -264,3 +264,18 @@ describe("pasting an image", () => {
     );
   });
 });
+
+describe("switching screens", () => {
+  it("keeps what was typed in Generate, and Ctrl+Enter on another screen submits nothing", async () => {
+    const calls = jobsBackend({ submit_job: () => job("s1", { created_at: Date.now() }) });
+    renderWithI18n(<App />);
+    await typePrompt("half-written idea");
+    fireEvent.click(screen.getByTestId("nav-jobs"));
+    await screen.findByTestId("jobs-screen");
+    fireEvent.keyDown(window, { key: "Enter", ctrlKey: true });
+    fireEvent.click(screen.getByTestId("nav-generate"));
+    expect((screen.getByTestId("prompt") as HTMLTextAreaElement).value).toBe("half-written idea");
+    expect(screen.getByTestId("generate-screen").closest("[hidden]")).toBeNull();
+    expect(callsTo(calls, "submit_job")).toEqual([]);
+  });
+});

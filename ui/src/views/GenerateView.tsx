@@ -27,9 +27,14 @@ interface Props {
   onSubmit?: (draft: RequestDraft) => Promise<unknown> | undefined;
   /** A request or frame to load into the form (from the Jobs screen). */
   load?: GenerateLoad | null;
+  /**
+   * False while another screen is shown: the form stays mounted (nothing typed is lost) but keyboard
+   * shortcuts, pastes and drops belong to the screen in front.
+   */
+  active?: boolean;
 }
 
-export function GenerateView({ canSubmit = false, onSubmit, load }: Props) {
+export function GenerateView({ canSubmit = false, onSubmit, load, active = true }: Props) {
   const { t, i18n } = useTranslation();
   const form = useGenerateForm();
   const { slots, check, inspect, loadDraft, startFromFrame } = form;
@@ -52,12 +57,16 @@ export function GenerateView({ canSubmit = false, onSubmit, load }: Props) {
   const drag = useFrameDragDrop({
     zones: { first: firstZone, last: lastZone },
     filled: { first: slots.first.info !== null, last: slots.last.info !== null },
-    onAssign: inspect,
+    onAssign: (slot, path) => {
+      if (active) void inspect(slot, path);
+    },
   });
 
   usePasteFrame({
     filled: { first: slots.first.info !== null, last: slots.last.info !== null },
-    onFrame: (slot, produce) => void form.fillFrom(slot, produce),
+    onFrame: (slot, produce) => {
+      if (active) void form.fillFrom(slot, produce);
+    },
   });
 
   const pick = useCallback(
@@ -82,7 +91,7 @@ export function GenerateView({ canSubmit = false, onSubmit, load }: Props) {
   const submit: SubmitState = submitState(check, canSubmit, loadingFrame || submitting);
   const submitNow = useRef(() => {});
   submitNow.current = () => {
-    if (!submit.enabled || !onSubmit) return;
+    if (!active || !submit.enabled || !onSubmit) return;
     setSubmitError(null);
     const sent = onSubmit(form.draft);
     if (!sent) return;
