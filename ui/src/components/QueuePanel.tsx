@@ -1,12 +1,12 @@
 import { useTranslation } from "react-i18next";
 import { JobStatusBadge } from "../jobs/JobStatusBadge";
-import { useJobs } from "../jobs/JobsContext";
+import { useJobs, useRecentJobs } from "../jobs/JobsContext";
 
 /** The newest jobs beside the Generate form; a click opens the Jobs screen. */
 export function QueuePanel() {
   const { t } = useTranslation();
   const jobs = useJobs();
-  const recent = jobs?.recent ?? [];
+  const recent = useRecentJobs();
   return (
     <aside className="queue" aria-labelledby="queue-title" data-testid="queue">
       <h2 id="queue-title">{t("queue.title")}</h2>

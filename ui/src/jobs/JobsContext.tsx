@@ -26,8 +26,6 @@ export interface GenerateLoad {
 export type JobChange = { type: "upsert"; job: JobRecord } | { type: "remove"; id: string };
 
 interface JobsContextValue {
-  /** The newest jobs, for the queue panel. */
-  recent: JobRecord[];
   progress: ProgressStore;
   submit: (draft: RequestDraft) => Promise<JobRecord>;
   /** A command returned a new state of a job: every list shows it at once. */
@@ -39,7 +37,10 @@ interface JobsContextValue {
   loadIntoGenerate: (load: Omit<GenerateLoad, "seq">) => void;
 }
 
+// Two contexts: the actions never change, so the rows of a long list that use them are not re-rendered
+// each time the queue's list of recent jobs changes.
 const JobsContext = createContext<JobsContextValue | null>(null);
+const RecentJobsContext = createContext<JobRecord[]>([]);
 
 function byNewest(a: JobRecord, b: JobRecord) {
   return b.created_at - a.created_at;
@@ -111,7 +112,6 @@ export function JobsProvider({ children, onOpenJobs, onLoad }: ProviderProps) {
 
   const value = useMemo<JobsContextValue>(
     () => ({
-      recent,
       progress,
       submit: async (draft) => {
         const job = await jobCommands.submitJob(draft);
@@ -124,13 +124,22 @@ export function JobsProvider({ children, onOpenJobs, onLoad }: ProviderProps) {
       openJobs: onOpenJobs,
       loadIntoGenerate: onLoad,
     }),
-    [recent, progress, emit, subscribe, onOpenJobs, onLoad],
+    [progress, emit, subscribe, onOpenJobs, onLoad],
   );
 
-  return <JobsContext.Provider value={value}>{children}</JobsContext.Provider>;
+  return (
+    <JobsContext.Provider value={value}>
+      <RecentJobsContext.Provider value={recent}>{children}</RecentJobsContext.Provider>
+    </JobsContext.Provider>
+  );
 }
 
-/** The shared job state, or null outside the app shell (components then show their empty state). */
+/** The shared job actions, or null outside the app shell (components then show their empty state). */
 export function useJobs(): JobsContextValue | null {
   return useContext(JobsContext);
+}
+
+/** The newest jobs, for the queue panel. */
+export function useRecentJobs(): JobRecord[] {
+  return useContext(RecentJobsContext);
 }
