@@ -2,10 +2,11 @@
 
 mod commands;
 mod error;
+mod events;
 mod state;
 
 use tauri::Manager;
-use tauri_specta::{collect_commands, Builder};
+use tauri_specta::{collect_commands, collect_events, Builder};
 
 /// The typed command surface, shared by the app and by the bindings export.
 pub fn specta_builder() -> Builder<tauri::Wry> {
@@ -31,6 +32,21 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::settings::save_preferences,
             commands::settings::enter_demo,
             commands::settings::leave_demo,
+            commands::jobs::list_jobs,
+            commands::jobs::job_thumbnails,
+            commands::jobs::open_job_video,
+            commands::jobs::reveal_job_video,
+            commands::jobs::save_frame_image,
+            commands::jobs::submit_job,
+            commands::jobs::resubmit_job,
+            commands::jobs::mark_job_failed,
+            commands::jobs::delete_job,
+            commands::jobs::retry_download,
+        ])
+        .events(collect_events![
+            events::JobChanged,
+            events::JobRemoved,
+            events::JobProgress
         ])
 }
 
@@ -52,6 +68,14 @@ pub fn render_bindings() -> Result<String, String> {
     let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(text)
+}
+
+/// The inline player reads finished videos through the asset protocol, allowed for the output folder only.
+fn allow_playback(app: &tauri::App, state: &state::AppState) {
+    let dir = seedance_core::prefs::resolve_output_dir(&state.prefs(), &state.config.data_dir);
+    if let Err(e) = app.asset_protocol_scope().allow_directory(&dir, true) {
+        log::warn!("video playback unavailable for {}: {e}", dir.display());
+    }
 }
 
 pub fn run() {
@@ -79,11 +103,26 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
             let secrets = std::sync::Arc::new(seedance_core::secrets::KeyringStore::app_default());
-            app.manage(state::AppState::new(config, secrets));
+            let events = std::sync::Arc::new(events::TauriJobEvents {
+                app: app.handle().clone(),
+            });
+            let state = state::AppState::new(config, secrets, events);
+            allow_playback(app, &state);
+            let runner = state.runner.clone();
+            app.manage(state);
+            // Every job left unfinished by a quit or crash continues (or is marked uncertain, never re-sent).
+            tauri::async_runtime::spawn(async move {
+                match runner.resume_all().await {
+                    Ok(summary) => log::info!("resumed jobs: {summary:?}"),
+                    Err(e) => log::error!("resuming jobs failed: {e}"),
+                }
+            });
             Ok(())
         })
         .run(tauri::generate_context!());

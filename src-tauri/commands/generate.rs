@@ -20,7 +20,7 @@ pub async fn check_request(
     draft: RequestDraft,
     first_frame_aspect: Option<f64>,
 ) -> IpcResult<FormCheck> {
-    let rates = state.prefs.read().await.cost_rates.clone();
+    let rates = state.prefs().cost_rates;
     Ok(check_form(&draft, first_frame_aspect, &rates))
 }
 

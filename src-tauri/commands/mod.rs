@@ -2,4 +2,5 @@
 
 pub mod app;
 pub mod generate;
+pub mod jobs;
 pub mod settings;

@@ -28,6 +28,8 @@ pub struct Session {
     pub token: TokenStatus,
     /// No token and not in demo mode: the app opens on the welcome screen.
     pub needs_setup: bool,
+    /// The job database could not be opened: history is not being saved (what happened, what to do).
+    pub store_problem: Option<IpcError>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, specta::Type)]
@@ -60,12 +62,13 @@ async fn token_status(state: &AppState) -> TokenStatus {
 }
 
 async fn session_of(state: &AppState) -> Session {
-    let demo = state.demo.lock().await.is_some();
+    let demo = state.services.demo.lock().await.is_some();
     let token = token_status(state).await;
     Session {
         demo,
         needs_setup: !demo && !token.set,
         token,
+        store_problem: state.store_problem.as_ref().map(IpcError::from_user_facing),
     }
 }
 
@@ -80,7 +83,7 @@ pub async fn get_session(state: State<'_, AppState>) -> IpcResult<Session> {
 #[specta::specta]
 pub async fn save_token(state: State<'_, AppState>, token: String) -> IpcResult<Session> {
     let token = ApiToken::new(&token).ok_or_else(empty_token)?;
-    let secrets = state.secrets.clone();
+    let secrets = state.services.secrets.clone();
     tokio::task::spawn_blocking(move || secrets.set(&token))
         .await
         .map_err(|e| IpcError::internal(e.to_string()))??;
@@ -90,7 +93,7 @@ pub async fn save_token(state: State<'_, AppState>, token: String) -> IpcResult<
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_token(state: State<'_, AppState>) -> IpcResult<Session> {
-    let secrets = state.secrets.clone();
+    let secrets = state.services.secrets.clone();
     tokio::task::spawn_blocking(move || secrets.remove())
         .await
         .map_err(|e| IpcError::internal(e.to_string()))??;
@@ -113,7 +116,7 @@ pub async fn test_token(
             .map(|(t, _)| t)
             .ok_or_else(empty_token)?,
     };
-    let client = AppState::client(state.live_api().await?)?;
+    let client = seedance_core::api::SinanClient::new(state.live_api()?)?;
     let outcome = check_token(&client, &token).await;
     Ok(TokenCheckView {
         message: outcome.msg(),
@@ -141,7 +144,7 @@ fn empty_token() -> IpcError {
 #[tauri::command]
 #[specta::specta]
 pub async fn get_preferences(state: State<'_, AppState>) -> IpcResult<PrefsView> {
-    let prefs = state.prefs.read().await.clone();
+    let prefs = state.prefs();
     let warning = state
         .prefs_warning
         .lock()
@@ -173,7 +176,7 @@ pub async fn save_preferences(
     tokio::task::spawn_blocking(move || store.save(&store_prefs))
         .await
         .map_err(|e| IpcError::internal(e.to_string()))??;
-    *state.prefs.write().await = prefs.clone();
+    state.set_prefs(prefs.clone());
     Ok(PrefsView {
         output_dir: resolve_output_dir(&prefs, &state.config.data_dir)
             .display()
@@ -189,7 +192,7 @@ pub async fn save_preferences(
 #[specta::specta]
 pub async fn enter_demo(state: State<'_, AppState>) -> IpcResult<Session> {
     {
-        let mut demo = state.demo.lock().await;
+        let mut demo = state.services.demo.lock().await;
         if demo.is_none() {
             let config = SimConfig {
                 queued_for: std::time::Duration::from_secs(2),
@@ -208,7 +211,7 @@ pub async fn enter_demo(state: State<'_, AppState>) -> IpcResult<Session> {
 #[tauri::command]
 #[specta::specta]
 pub async fn leave_demo(state: State<'_, AppState>) -> IpcResult<Session> {
-    let sim = state.demo.lock().await.take();
+    let sim = state.services.demo.lock().await.take();
     if let Some(sim) = sim {
         sim.shutdown().await;
     }

@@ -1,0 +1,118 @@
+//! App-wide events for the UI (typed through tauri-specta) and desktop notifications for finished jobs.
+
+use seedance_core::jobs::JobEvents;
+use seedance_core::pipeline::TransferStage;
+use seedance_core::store::{JobRecord, JobStatus};
+use tauri::{AppHandle, Manager};
+use tauri_plugin_notification::NotificationExt;
+use tauri_specta::Event;
+
+use crate::state::AppState;
+
+/// A job was created or changed; the record is what the store now holds.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, Event)]
+pub struct JobChanged(pub JobRecord);
+
+/// A job's record was deleted.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, Event)]
+pub struct JobRemoved {
+    pub id: String,
+}
+
+/// Bytes moved by a job's current upload or download.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, Event)]
+pub struct JobProgress {
+    pub id: String,
+    pub stage: TransferStage,
+    pub done: f64,
+    pub total: Option<f64>,
+}
+
+/// Forwards the job runner's events to the webview.
+pub struct TauriJobEvents {
+    pub app: AppHandle,
+}
+
+impl JobEvents for TauriJobEvents {
+    fn job_changed(&self, job: &JobRecord) {
+        if let Err(e) = JobChanged(job.clone()).emit(&self.app) {
+            log::warn!("could not announce job {}: {e}", job.id);
+        }
+        if matches!(
+            job.status,
+            JobStatus::Done | JobStatus::Failed | JobStatus::SubmissionUncertain
+        ) {
+            self.notify_if_unfocused(job);
+        }
+    }
+
+    fn progress(&self, id: &str, stage: TransferStage, done: f64, total: Option<f64>) {
+        let _ = JobProgress {
+            id: id.to_owned(),
+            stage,
+            done,
+            total,
+        }
+        .emit(&self.app);
+    }
+
+    fn job_removed(&self, id: &str) {
+        let _ = JobRemoved { id: id.to_owned() }.emit(&self.app);
+    }
+}
+
+impl TauriJobEvents {
+    /// A desktop notification when a job settles while the user is looking elsewhere (and wants them).
+    fn notify_if_unfocused(&self, job: &JobRecord) {
+        let wants = self
+            .app
+            .try_state::<AppState>()
+            .is_some_and(|s| s.prefs().notifications);
+        let focused = self
+            .app
+            .get_webview_window("main")
+            .and_then(|w| w.is_focused().ok())
+            .unwrap_or(false);
+        if !wants || focused {
+            return;
+        }
+        let zh = self
+            .app
+            .try_state::<AppState>()
+            .is_some_and(|s| matches!(s.prefs().language, seedance_core::prefs::Language::ZhCn));
+        let (title, body) = notification_text(job, zh);
+        if let Err(e) = self
+            .app
+            .notification()
+            .builder()
+            .title(title)
+            .body(body)
+            .show()
+        {
+            log::warn!("notification failed: {e}");
+        }
+    }
+}
+
+fn notification_text(job: &JobRecord, zh: bool) -> (String, String) {
+    let prompt: String = job.prompt.chars().take(80).collect();
+    let title = match (job.status, zh) {
+        (JobStatus::Done, false) => "Video ready",
+        (JobStatus::Done, true) => "视频已生成",
+        (JobStatus::Failed, false) => "Generation failed",
+        (JobStatus::Failed, true) => "生成失败",
+        (_, false) => "Submission uncertain: your decision is needed",
+        (_, true) => "提交状态不确定：需要你来决定",
+    };
+    let body = match &job.problem {
+        Some(p) if job.status != JobStatus::Done => {
+            if zh {
+                p.message.zh.clone()
+            } else {
+                p.message.en.clone()
+            }
+        }
+        _ => prompt,
+    };
+    (title.to_owned(), body)
+}
