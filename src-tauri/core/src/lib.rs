@@ -7,6 +7,7 @@ pub mod drop;
 pub mod form;
 pub mod i18n;
 pub mod images;
+pub mod jobs;
 pub mod pipeline;
 pub mod prefs;
 pub mod request;

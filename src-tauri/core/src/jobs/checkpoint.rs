@@ -1,0 +1,212 @@
+//! The pipeline's checkpoint for a stored job: each step is written to the store, then announced. A write
+//! that fails stops the run (before the create request, that means nothing is paid for).
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::JobRunner;
+use crate::api::{TaskId, TaskState, TaskStatus, Uploaded};
+use crate::pipeline::{
+    Checkpoint, CheckpointError, HookFuture, HookResult, ProgressFn, TransferProgress,
+};
+use crate::prefs::UploadRegion;
+use crate::request::{CreateBody, FrameSlot};
+use crate::store::{JobStatus, Store, StoreError};
+
+/// At most this often a transfer's progress is written and announced (the last report always is).
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+pub(super) struct StoreCheckpoint {
+    runner: JobRunner,
+    id: String,
+    region: UploadRegion,
+    /// The status last written, so polls never move the job backwards (e.g. a resumed download).
+    status: Mutex<JobStatus>,
+}
+
+/// Order of the working statuses; a status update only ever moves forward.
+fn rank(status: JobStatus) -> u8 {
+    match status {
+        JobStatus::Uploading => 0,
+        JobStatus::Submitting => 1,
+        JobStatus::Queued => 2,
+        JobStatus::Running => 3,
+        JobStatus::Downloading => 4,
+        JobStatus::Done | JobStatus::Failed | JobStatus::SubmissionUncertain => 5,
+    }
+}
+
+fn ready<'a>(result: HookResult) -> HookFuture<'a> {
+    Box::pin(std::future::ready(result))
+}
+
+impl StoreCheckpoint {
+    pub(super) fn new(
+        runner: JobRunner,
+        id: &str,
+        status: JobStatus,
+        region: UploadRegion,
+    ) -> Self {
+        Self {
+            runner,
+            id: id.to_owned(),
+            region,
+            status: Mutex::new(status),
+        }
+    }
+
+    fn store(&self) -> &Store {
+        &self.runner.inner.store
+    }
+
+    fn current(&self) -> JobStatus {
+        *self.status.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set_current(&self, status: JobStatus) {
+        *self.status.lock().unwrap_or_else(|p| p.into_inner()) = status;
+    }
+
+    /// Runs one store write; announces it when it succeeded, refuses to go on when it did not.
+    fn write(
+        &self,
+        step: &str,
+        write: impl FnOnce(&Store, &str) -> Result<(), StoreError>,
+    ) -> HookResult {
+        write(self.store(), &self.id).map_err(|e| {
+            tracing::warn!(job = %self.id, step, error = %e, "job step not saved");
+            CheckpointError(format!("{step}: {e}"))
+        })?;
+        self.runner.announce(&self.id);
+        Ok(())
+    }
+
+    fn on_status(&self, state: &TaskState) -> HookResult {
+        // Diagnostics only: losing the raw word must not stop a paid task.
+        if let Err(e) = self
+            .store()
+            .set_task_status_raw(&self.id, &state.raw_status)
+        {
+            tracing::debug!(job = %self.id, error = %e, "raw task status not saved");
+        }
+        if state.status == TaskStatus::Done {
+            if let Some(url) = &state.video_url {
+                self.store()
+                    .set_video_url(&self.id, url)
+                    .map_err(|e| CheckpointError(format!("video link: {e}")))?;
+            }
+        }
+        let target = match state.status {
+            TaskStatus::Queued => JobStatus::Queued,
+            TaskStatus::Running => JobStatus::Running,
+            // Done becomes downloading, failed becomes failed: both through their own steps.
+            TaskStatus::Done | TaskStatus::Failed => {
+                self.runner.announce(&self.id);
+                return Ok(());
+            }
+        };
+        if rank(target) <= rank(self.current()) {
+            self.runner.announce(&self.id);
+            return Ok(());
+        }
+        self.write("status", |store, id| store.set_status(id, target))?;
+        self.set_current(target);
+        Ok(())
+    }
+
+    /// A progress callback that writes bytes to the store and announces them, at most every
+    /// [`PROGRESS_EVERY`] (and always the final report).
+    pub(super) fn progress_fn(&self) -> ProgressFn {
+        let runner = self.runner.clone();
+        let id = self.id.clone();
+        let last: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
+        Arc::new(move |p: TransferProgress| {
+            let complete = p.total_bytes.is_some_and(|t| p.done_bytes >= t);
+            {
+                let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+                if !complete && last.is_some_and(|at| at.elapsed() < PROGRESS_EVERY) {
+                    return;
+                }
+                *last = Some(Instant::now());
+            }
+            let done = p.done_bytes.max(0.0) as u64;
+            let total = p.total_bytes.map(|t| t.max(0.0) as u64);
+            if let Err(e) = runner.inner.store.set_progress(&id, done, total) {
+                tracing::debug!(job = %id, error = %e, "progress not saved");
+                return;
+            }
+            runner
+                .inner
+                .events
+                .progress(&id, p.stage, p.done_bytes, p.total_bytes);
+        })
+    }
+}
+
+impl Checkpoint for StoreCheckpoint {
+    fn uploaded<'a>(&'a self, slot: FrameSlot, upload: &'a Uploaded) -> HookFuture<'a> {
+        // The address the create request will carry, so a resumed job shows what was sent.
+        let url = match (self.region, &upload.cn_url) {
+            (UploadRegion::China, Some(cn)) => cn,
+            _ => &upload.url,
+        };
+        ready(self.write("uploaded", |store, id| {
+            store.set_uploaded(id, slot, url, upload.expires_at)
+        }))
+    }
+
+    fn before_create<'a>(&'a self, _body: &'a CreateBody) -> HookFuture<'a> {
+        let result = self.write("before_create", |store, id| store.mark_create_sent(id));
+        if result.is_ok() {
+            self.set_current(JobStatus::Submitting);
+        }
+        ready(result)
+    }
+
+    fn task_created<'a>(&'a self, task: &'a TaskId) -> HookFuture<'a> {
+        let result = self.write("task_created", |store, id| store.set_task_id(id, task));
+        if result.is_ok() {
+            self.set_current(JobStatus::Queued);
+        }
+        ready(result)
+    }
+
+    fn status<'a>(&'a self, state: &'a TaskState) -> HookFuture<'a> {
+        ready(self.on_status(state))
+    }
+
+    fn downloading(&self) -> HookFuture<'_> {
+        let result = self.write("downloading", |store, id| {
+            store.set_status(id, JobStatus::Downloading)?;
+            // The byte count so far belonged to the uploads.
+            store.set_progress(id, 0, None)
+        });
+        if result.is_ok() {
+            self.set_current(JobStatus::Downloading);
+        }
+        ready(result)
+    }
+
+    fn finished<'a>(&'a self, path: &'a Path) -> HookFuture<'a> {
+        ready(self.write("finished", |store, id| store.set_done(id, path)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_rank_in_the_order_a_job_moves() {
+        let order = [
+            JobStatus::Uploading,
+            JobStatus::Submitting,
+            JobStatus::Queued,
+            JobStatus::Running,
+            JobStatus::Downloading,
+            JobStatus::Done,
+        ];
+        assert!(order.windows(2).all(|w| rank(w[0]) < rank(w[1])));
+    }
+}

@@ -1,0 +1,158 @@
+//! Why the runner refused an action or a job stopped, in words the user can act on.
+
+use std::path::PathBuf;
+
+use super::ConnectionError;
+use crate::api::ApiError;
+use crate::i18n::{Msg, UserFacing};
+use crate::pipeline::PipelineError;
+use crate::prefs::PrefsError;
+use crate::request::RequestError;
+use crate::store::{JobStatus, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Every rule the request breaks; nothing was stored or sent.
+    #[error("the request is not valid ({} problem(s))", .0.len())]
+    Invalid(Vec<RequestError>),
+    /// Includes frames refused at submit (unreadable or out of limits) before anything was stored.
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    OutputDir(#[from] PrefsError),
+    /// The runner is working on the job right now.
+    #[error("job {id} is in progress")]
+    Busy { id: String },
+    #[error("job {id} is {status}, not submission uncertain")]
+    NotUncertain { id: String, status: JobStatus },
+    #[error("job {id} is {status}, not finished")]
+    NotSettled { id: String, status: JobStatus },
+    /// Only a failed job whose task exists and did not fail itself can be fetched again.
+    #[error("job {id} has no finished task to download again")]
+    NothingToDownload { id: String },
+    #[error("the video {path} could not be deleted: {source}")]
+    DeleteFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl From<ApiError> for JobError {
+    fn from(error: ApiError) -> Self {
+        Self::Pipeline(PipelineError::Api(error))
+    }
+}
+
+impl UserFacing for JobError {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid_request",
+            Self::Pipeline(e) => e.kind(),
+            Self::Connection(e) => e.kind(),
+            Self::Store(e) => e.kind(),
+            Self::OutputDir(e) => e.kind(),
+            Self::Busy { .. } => "job_busy",
+            Self::NotUncertain { .. } => "job_not_uncertain",
+            Self::NotSettled { .. } => "job_not_settled",
+            Self::NothingToDownload { .. } => "job_nothing_to_download",
+            Self::DeleteFile { .. } => "file_not_deleted",
+        }
+    }
+
+    fn msg(&self) -> Msg {
+        match self {
+            Self::Invalid(errors) => PipelineError::Invalid(errors.clone()).msg(),
+            Self::Pipeline(e) => e.msg(),
+            Self::Connection(e) => e.msg(),
+            Self::Store(e) => e.msg(),
+            Self::OutputDir(e) => e.msg(),
+            Self::Busy { .. } => Msg::new(
+                "This job is still being worked on. Wait until it is done or has failed, then try again.",
+                "该任务仍在进行中。请等它完成或失败后再试。",
+            ),
+            Self::NotUncertain { status, .. } => Msg::new(
+                format!(
+                    "Only a job whose submission is uncertain can be marked as failed; this one is {}. Refresh the job list.",
+                    status.label().en
+                ),
+                format!(
+                    "只有“提交结果不确定”的任务才能标记为失败；该任务当前为「{}」。请刷新任务列表。",
+                    status.label().zh
+                ),
+            ),
+            Self::NotSettled { status, .. } => Msg::new(
+                format!(
+                    "This job is still {}. Submit it again only once it is done, has failed or its submission is uncertain.",
+                    status.label().en
+                ),
+                format!(
+                    "该任务仍处于「{}」状态。请在它完成、失败或提交结果不确定之后再重新提交。",
+                    status.label().zh
+                ),
+            ),
+            Self::NothingToDownload { .. } => Msg::new(
+                "There is no finished video to download for this job: SinanCode never created its task, or the task itself failed. Submit the job again instead.",
+                "该任务没有可下载的视频：SinanCode 未创建其任务，或任务本身已失败。请改为重新提交该任务。",
+            ),
+            Self::DeleteFile { path, source } => Msg::new(
+                format!(
+                    "The job was removed, but its video {} could not be deleted ({source}). Delete it in your file manager.",
+                    path.display()
+                ),
+                format!(
+                    "任务记录已删除，但视频 {} 无法删除（{source}）。请在文件管理器中手动删除。",
+                    path.display()
+                ),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn every_error_is_bilingual_with_a_snake_case_kind() {
+        let all = [
+            JobError::Invalid(vec![RequestError::EmptyPrompt]),
+            JobError::from(ApiError::ResultLinkExpired),
+            JobError::Connection(ConnectionError::NoToken),
+            JobError::Store(StoreError::DiskFull),
+            JobError::Busy { id: "j".into() },
+            JobError::NotUncertain {
+                id: "j".into(),
+                status: JobStatus::Done,
+            },
+            JobError::NotSettled {
+                id: "j".into(),
+                status: JobStatus::Running,
+            },
+            JobError::NothingToDownload { id: "j".into() },
+            JobError::DeleteFile {
+                path: "/v/a.mp4".into(),
+                source: std::io::Error::other("busy"),
+            },
+        ];
+        for e in all {
+            let m = e.msg();
+            assert!(!m.en.is_empty(), "{}", e.kind());
+            assert!(
+                m.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}",
+                e.kind()
+            );
+            assert!(e.kind().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        }
+        assert_eq!(
+            JobError::from(ApiError::ResultLinkExpired).kind(),
+            "result_link_expired"
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! The job runner: turns a submitted request into a job that survives quitting, crashing and restarts.
+//!
+//! Every step is written to the store before it is announced and before the next step may happen (see
+//! [`crate::pipeline::Checkpoint`]): the job row exists before any network call, `create_sent_at` before
+//! the paid create request may leave, the task id the moment it arrives. [`JobRunner::resume_all`] picks
+//! every unfinished job up again on start and never re-sends a create request whose outcome is unknown.
+//!
+//! Waiting, retries and backoff live in the client and the pipeline; the runner only starts runs, limits
+//! how many go at once, and records how they end.
+
+mod actions;
+mod checkpoint;
+mod connection;
+mod error;
+mod events;
+mod run;
+mod submit;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::{watch, Semaphore};
+
+use crate::api::{Clock, MemoryUploadCache, PollSchedule, RealTime, Sleeper};
+use crate::prefs::{
+    resolve_output_dir, Preferences, UploadRegion, CONCURRENT_JOBS_RANGE,
+    DEFAULT_MAX_CONCURRENT_JOBS,
+};
+use crate::store::{SqliteUploadCache, Store};
+
+pub use actions::ResumeSummary;
+pub use connection::{
+    Connection, ConnectionError, ConnectionFuture, ConnectionSource, FixedConnection,
+};
+pub use error::JobError;
+pub use events::{JobEvents, NoEvents};
+
+/// The settings a run reads when it starts (the user may change them between jobs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunnerSettings {
+    pub output_dir: PathBuf,
+    pub file_name_pattern: String,
+    pub upload_region: UploadRegion,
+    pub max_concurrent_jobs: u32,
+}
+
+impl RunnerSettings {
+    pub fn from_prefs(prefs: &Preferences, data_dir: &Path) -> Self {
+        Self {
+            output_dir: resolve_output_dir(prefs, data_dir),
+            file_name_pattern: prefs.file_name_pattern.clone(),
+            upload_region: prefs.upload_region,
+            max_concurrent_jobs: prefs.max_concurrent_jobs,
+        }
+    }
+}
+
+/// Reads the current settings; called once per run and per resume.
+pub type SettingsFn = Arc<dyn Fn() -> RunnerSettings + Send + Sync>;
+
+/// Time as the runs see it: tests speed it up.
+#[derive(Clone)]
+pub struct RunnerTiming {
+    pub clock: Arc<dyn Clock>,
+    pub sleeper: Arc<dyn Sleeper>,
+    pub poll_schedule: PollSchedule,
+}
+
+impl Default for RunnerTiming {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(RealTime),
+            sleeper: Arc::new(RealTime),
+            poll_schedule: PollSchedule::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for RunnerTiming {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunnerTiming")
+            .field("poll_schedule", &self.poll_schedule)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Cheap to clone: clones share everything.
+#[derive(Clone)]
+pub struct JobRunner {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<Store>,
+    events: Arc<dyn JobEvents>,
+    connections: Arc<dyn ConnectionSource>,
+    settings: SettingsFn,
+    timing: RunnerTiming,
+    permits: Arc<Semaphore>,
+    /// How many permits the semaphore stands for now.
+    limit: Mutex<u32>,
+    /// Jobs with a run started (running or waiting for a permit): never two runs of one job.
+    active: Mutex<HashSet<String>>,
+    active_count: watch::Sender<usize>,
+    /// Demo uploads live on the simulator: they must never be offered to the real service.
+    demo_cache: Arc<MemoryUploadCache>,
+    live_cache: Arc<SqliteUploadCache>,
+}
+
+impl std::fmt::Debug for JobRunner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobRunner")
+            .field("active", &self.active_jobs())
+            .finish_non_exhaustive()
+    }
+}
+
+impl JobRunner {
+    pub fn new(
+        store: Arc<Store>,
+        events: Arc<dyn JobEvents>,
+        connections: Arc<dyn ConnectionSource>,
+        settings: SettingsFn,
+        timing: RunnerTiming,
+    ) -> Self {
+        let limit = clamp_limit(settings().max_concurrent_jobs);
+        Self {
+            inner: Arc::new(Inner {
+                live_cache: Arc::new(SqliteUploadCache::new(store.clone())),
+                store,
+                events,
+                connections,
+                settings,
+                timing,
+                permits: Arc::new(Semaphore::new(limit as usize)),
+                limit: Mutex::new(limit),
+                active: Mutex::new(HashSet::new()),
+                active_count: watch::channel(0).0,
+                demo_cache: Arc::new(MemoryUploadCache::default()),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.inner.store
+    }
+
+    /// Jobs with a run in progress or waiting for its turn.
+    pub fn active_jobs(&self) -> usize {
+        self.active().len()
+    }
+
+    pub fn is_active(&self, id: &str) -> bool {
+        self.active().contains(id)
+    }
+
+    /// Returns once no run is in progress or waiting (e.g. before quitting a tool; the app itself never
+    /// needs to wait: unfinished jobs resume on the next start).
+    pub async fn wait_idle(&self) {
+        let mut rx = self.inner.active_count.subscribe();
+        // The sender lives as long as `self`, so this only ends when the count reaches zero.
+        let _ = rx.wait_for(|n| *n == 0).await;
+    }
+
+    fn active(&self) -> MutexGuard<'_, HashSet<String>> {
+        self.inner.active.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks the job as having a run; false when it already has one.
+    fn claim(&self, id: &str) -> bool {
+        let mut active = self.active();
+        let claimed = active.insert(id.to_owned());
+        self.inner.active_count.send_replace(active.len());
+        claimed
+    }
+
+    fn release(&self, id: &str) {
+        let mut active = self.active();
+        active.remove(id);
+        self.inner.active_count.send_replace(active.len());
+    }
+
+    fn settings(&self) -> RunnerSettings {
+        (self.inner.settings)()
+    }
+
+    /// Follows the setting for how many jobs may run at once. Lowering it lets running jobs finish and
+    /// retires their permits as they come back.
+    fn sync_limit(&self) {
+        let wanted = clamp_limit(self.settings().max_concurrent_jobs);
+        let mut limit = self.inner.limit.lock().unwrap_or_else(|p| p.into_inner());
+        if wanted > *limit {
+            self.inner.permits.add_permits((wanted - *limit) as usize);
+        } else if wanted < *limit {
+            let permits = self.inner.permits.clone();
+            let surplus = *limit - wanted;
+            tokio::spawn(async move {
+                if let Ok(taken) = permits.acquire_many_owned(surplus).await {
+                    taken.forget();
+                }
+            });
+        }
+        *limit = wanted;
+    }
+
+    /// Re-reads the job and tells the app. A failed read is only logged: the write it follows succeeded.
+    fn announce(&self, id: &str) {
+        match self.inner.store.get_job(id) {
+            Ok(job) => self.inner.events.job_changed(&job),
+            Err(e) => {
+                tracing::warn!(job = id, error = %e, "could not re-read the job to announce it")
+            }
+        }
+    }
+}
+
+fn clamp_limit(wanted: u32) -> u32 {
+    if wanted == 0 {
+        DEFAULT_MAX_CONCURRENT_JOBS
+    } else {
+        wanted.clamp(*CONCURRENT_JOBS_RANGE.start(), *CONCURRENT_JOBS_RANGE.end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limit_stays_in_range() {
+        assert_eq!(clamp_limit(0), DEFAULT_MAX_CONCURRENT_JOBS);
+        assert_eq!(clamp_limit(2), 2);
+        assert_eq!(clamp_limit(100), *CONCURRENT_JOBS_RANGE.end());
+    }
+}

@@ -1,0 +1,168 @@
+//! One run of a job: wait for a turn, connect, run or resume the pipeline, record how it ended.
+
+use std::fs::OpenOptions;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::checkpoint::StoreCheckpoint;
+use super::{ConnectionError, JobError, JobRunner, RunnerSettings};
+use crate::api::part_path;
+use crate::api::{SinanClient, TaskId, UploadCache};
+use crate::i18n::UserFacing;
+use crate::pipeline::{Pipeline, PipelineError};
+use crate::prefs::{ensure_output_dir, render_file_name, unique_path};
+use crate::store::JobRecord;
+
+/// Names tried when other jobs keep taking the free one first.
+const RESERVE_ATTEMPTS: u32 = 50;
+
+/// A free `stem.mp4` (or `stem (n).mp4`) in `dir`, claimed by creating its empty `.part` file: jobs with
+/// the same prompt finishing in the same second never share a file. The download resumes from the empty
+/// `.part` (nothing to resume) and renames it when complete.
+fn reserve(dir: &Path, stem: &str) -> Result<PathBuf, JobError> {
+    for _ in 0..RESERVE_ATTEMPTS {
+        let path = unique_path(dir, stem, "mp4");
+        let part = part_path(&path)?;
+        match OpenOptions::new().write(true).create_new(true).open(&part) {
+            Ok(_) => return Ok(path),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(PipelineError::Io(e).into()),
+        }
+    }
+    Err(PipelineError::Io(std::io::Error::other("no free file name for the video")).into())
+}
+
+/// Where a run starts.
+#[derive(Clone, Debug)]
+pub(super) enum Plan {
+    /// From the frames: the create request was never sent.
+    Fresh,
+    /// From a known task: poll it and download its video. Never creates a task.
+    FromTask(TaskId),
+}
+
+impl JobRunner {
+    /// Starts a run of the job unless one is already going; returns whether it started.
+    pub(super) fn spawn(&self, id: &str, plan: Plan) -> bool {
+        if !self.claim(id) {
+            tracing::debug!(job = id, "already running");
+            return false;
+        }
+        let runner = self.clone();
+        let id = id.to_owned();
+        tokio::spawn(async move {
+            runner.drive(&id, plan).await;
+            runner.release(&id);
+        });
+        true
+    }
+
+    async fn drive(&self, id: &str, plan: Plan) {
+        self.sync_limit();
+        // The semaphore is never closed, so this waits for a turn and does not fail.
+        let permit = self.inner.permits.clone().acquire_owned().await;
+        if let Err(error) = self.run_once(id, &plan).await {
+            self.settle(id, &plan, error);
+        }
+        drop(permit);
+    }
+
+    async fn run_once(&self, id: &str, plan: &Plan) -> Result<(), JobError> {
+        let job = self.inner.store.get_job(id)?;
+        let connection = self.inner.connections.for_job(job.demo).await?;
+        let request = job.request.validate().map_err(JobError::Invalid)?;
+        let settings = self.settings();
+        let out = self.output_path(&job, &settings).await?;
+
+        let client =
+            SinanClient::new(connection.api)?.with_sleeper(self.inner.timing.sleeper.clone());
+        let cache: Arc<dyn UploadCache> = if connection.demo {
+            self.inner.demo_cache.clone()
+        } else {
+            self.inner.live_cache.clone()
+        };
+        let timing = &self.inner.timing;
+        let pipeline = Pipeline::new(client, cache)
+            .with_time(timing.clock.clone(), timing.sleeper.clone())
+            .with_poll_schedule(timing.poll_schedule.clone())
+            .with_upload_region(settings.upload_region);
+        let checkpoint = StoreCheckpoint::new(self.clone(), id, job.status, settings.upload_region);
+        let progress = checkpoint.progress_fn();
+        let token = &connection.token;
+        let outcome = match plan {
+            Plan::Fresh => {
+                pipeline
+                    .run(token, &request, &out, &checkpoint, progress)
+                    .await
+            }
+            Plan::FromTask(task) => {
+                pipeline
+                    .resume_from_task(token, task, &out, &checkpoint, progress)
+                    .await
+            }
+        };
+        if outcome.is_err() {
+            // The next run picks a name of its own, so this run's reservation (or partial file) is
+            // of no further use.
+            if let Ok(part) = part_path(&out) {
+                let _ = tokio::fs::remove_file(part).await;
+            }
+        }
+        outcome?;
+        Ok(())
+    }
+
+    /// `<output dir>/<file name pattern>.mp4`, never over an existing file; the folder is created (and
+    /// checked writable) here, so a bad folder fails the job before a paid task is waited for.
+    async fn output_path(
+        &self,
+        job: &JobRecord,
+        settings: &RunnerSettings,
+    ) -> Result<PathBuf, JobError> {
+        let dir = settings.output_dir.clone();
+        let short_id: String = job.id.chars().take(8).collect();
+        let stem = render_file_name(
+            &settings.file_name_pattern,
+            self.inner.timing.clock.now(),
+            &job.prompt,
+            &short_id,
+        );
+        tokio::task::spawn_blocking(move || {
+            ensure_output_dir(&dir)?;
+            reserve(&dir, &stem)
+        })
+        .await
+        .map_err(|e| JobError::from(PipelineError::Io(std::io::Error::other(e))))?
+    }
+
+    /// Records how a run that did not finish ended. A job with a paid task whose service is out of reach
+    /// (no token, demo mode) is left as it is, to be resumed later.
+    fn settle(&self, id: &str, plan: &Plan, error: JobError) {
+        let store = &self.inner.store;
+        let written = match &error {
+            JobError::Pipeline(e) if e.submission_uncertain() => store.set_uncertain(id, &e.msg()),
+            JobError::Connection(e)
+                if matches!(plan, Plan::FromTask(_))
+                    && !matches!(e, ConnectionError::DemoEnded) =>
+            {
+                tracing::warn!(
+                    job = id,
+                    kind = e.kind(),
+                    "service out of reach; job left to resume later"
+                );
+                return;
+            }
+            _ => store.fail_with(id, &error),
+        };
+        match written {
+            Ok(()) => {
+                tracing::info!(job = id, kind = error.kind(), "job stopped");
+                self.announce(id);
+            }
+            Err(e) => {
+                tracing::error!(job = id, kind = error.kind(), error = %e, "could not record how the job stopped")
+            }
+        }
+    }
+}
