@@ -1,0 +1,201 @@
+//! How jobs stop and what the user can do next: a failed task keeps the service's message, an uncertain
+//! create is never re-sent (only resubmitted on request), expired links, retrying a download, marking
+//! failed, deleting, and picking every kind of unfinished job up on start.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api_support;
+mod jobs_support;
+mod pipeline_support;
+
+/// Named so `cargo test -p seedance-core jobs` selects these tests.
+mod jobs {
+    use std::sync::Arc;
+
+    use crate::api_support::{client_for, create_body, token, within};
+    use crate::jobs_support::{harness, runner_for, text_draft, Recorder};
+    use seedance_core::jobs::{JobError, ResumeSummary};
+    use seedance_core::store::{JobStatus, NewJob};
+    use seedance_sim::{Fault, Route, SimConfig, TaskFailure, TaskScript, SAMPLE_MP4};
+
+    #[tokio::test]
+    async fn a_failed_task_keeps_the_services_message() {
+        let h = harness(SimConfig::fast(), 3).await;
+        h.sim.script_next_task(TaskScript {
+            fail: Some(TaskFailure {
+                error_code: "content_policy".into(),
+                error_msg: "the prompt was refused by the safety filter".into(),
+            }),
+            ..TaskScript::default()
+        });
+        let job = h.runner.submit(text_draft("a cat"), None).await.unwrap();
+        let failed = h.settle(&job.id).await;
+        assert_eq!(failed.status, JobStatus::Failed);
+        let problem = failed.problem.clone().unwrap();
+        assert_eq!(problem.kind, "task_failed");
+        assert!(problem.message.en.contains("refused by the safety filter"));
+        assert!(problem.message.zh.contains("refused by the safety filter"));
+        assert!(h.output_files().is_empty(), "{:?}", h.output_files());
+        // The service said no: there is nothing to fetch again.
+        assert!(matches!(
+            h.runner.retry_download(&job.id),
+            Err(JobError::NothingToDownload { .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn an_uncertain_create_is_only_sent_again_when_the_user_asks() {
+        let h = harness(SimConfig::fast(), 3).await;
+        h.sim.push_fault(Route::Create, Fault::DropAfterRead);
+        let job = h.runner.submit(text_draft("a cat"), None).await.unwrap();
+        let uncertain = h.settle(&job.id).await;
+        assert_eq!(uncertain.status, JobStatus::SubmissionUncertain);
+        assert_eq!(uncertain.problem.unwrap().kind, "submission_uncertain");
+        assert_eq!(h.sim.counts().create, 1);
+
+        // Starting again does not touch it.
+        assert_eq!(
+            h.runner.resume_all().await.unwrap(),
+            ResumeSummary::default()
+        );
+        assert_eq!(h.sim.counts().create, 1);
+
+        let again = h.runner.resubmit(&job.id).await.unwrap();
+        assert_ne!(again.id, job.id);
+        assert_eq!(again.retry_of.as_deref(), Some(job.id.as_str()));
+        assert_eq!(again.request, uncertain.request);
+        let done = h.settle(&again.id).await;
+        assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
+        assert_eq!(h.sim.counts().create, 2);
+
+        let marked = h.runner.mark_failed(&job.id).unwrap();
+        assert_eq!(marked.status, JobStatus::Failed);
+        assert_eq!(marked.problem.unwrap().kind, "marked_failed");
+        assert!(matches!(
+            h.runner.mark_failed(&again.id),
+            Err(JobError::NotUncertain {
+                status: JobStatus::Done,
+                ..
+            })
+        ));
+        assert_eq!(h.sim.counts().create, 2);
+    }
+
+    #[tokio::test]
+    async fn an_expired_link_says_so() {
+        let h = harness(SimConfig::fast(), 3).await;
+        h.sim.script_next_task(TaskScript {
+            expired_link: true,
+            ..TaskScript::default()
+        });
+        let job = h.runner.submit(text_draft("a cat"), None).await.unwrap();
+        let failed = h.settle(&job.id).await;
+        assert_eq!(failed.status, JobStatus::Failed);
+        assert_eq!(failed.problem.unwrap().kind, "result_link_expired");
+        assert!(failed.task_id.is_some());
+        assert!(h.output_files().is_empty(), "{:?}", h.output_files());
+    }
+
+    #[tokio::test]
+    async fn a_failed_download_is_fetched_again_without_a_new_task() {
+        let h = harness(SimConfig::fast(), 3).await;
+        h.sim
+            .push_fault(Route::Result, Fault::HtmlError { status: 403 });
+        let job = h.runner.submit(text_draft("a cat"), None).await.unwrap();
+        let failed = h.settle(&job.id).await;
+        assert_eq!(failed.status, JobStatus::Failed);
+        assert_eq!(failed.problem.unwrap().kind, "result_link_expired");
+
+        let retrying = h.runner.retry_download(&job.id).unwrap();
+        assert_eq!(retrying.status, JobStatus::Downloading);
+        let done = h.settle(&job.id).await;
+        assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
+        assert!(done.problem.is_none());
+        assert_eq!(
+            std::fs::read(done.output_path.unwrap()).unwrap(),
+            SAMPLE_MP4
+        );
+        assert_eq!(h.sim.counts().create, 1);
+    }
+
+    #[tokio::test]
+    async fn deleting_keeps_the_video_unless_asked() {
+        let h = harness(SimConfig::fast(), 3).await;
+        let kept = h.runner.submit(text_draft("one"), None).await.unwrap();
+        // Its run has started: the record stays while it works.
+        assert!(matches!(
+            h.runner.delete(&kept.id, false),
+            Err(JobError::Busy { .. })
+        ));
+        let gone = h.runner.submit(text_draft("two"), None).await.unwrap();
+        let kept_path = h.settle(&kept.id).await.output_path.unwrap();
+        let gone_path = h.settle(&gone.id).await.output_path.unwrap();
+
+        h.runner.delete(&kept.id, false).unwrap();
+        h.runner.delete(&gone.id, true).unwrap();
+        assert!(std::path::Path::new(&kept_path).exists());
+        assert!(!std::path::Path::new(&gone_path).exists());
+        assert!(h.store.get_job(&kept.id).is_err() && h.store.get_job(&gone.id).is_err());
+        assert_eq!(h.events.removed(), [kept.id.clone(), gone.id.clone()]);
+    }
+
+    #[tokio::test]
+    async fn start_up_resumes_each_kind_of_unfinished_job() {
+        let h = harness(SimConfig::fast(), 3).await;
+        let new_job = |prompt: &str, demo| NewJob {
+            request: text_draft(prompt),
+            demo,
+            ..NewJob::default()
+        };
+        // Never sent: run again from the start.
+        let fresh = h.store.insert_job(new_job("fresh", false)).unwrap();
+        // Sent, no task id came back: may be paid for, never re-sent.
+        let sent = h.store.insert_job(new_job("sent", false)).unwrap();
+        h.store.mark_create_sent(&sent.id).unwrap();
+        // A task exists: poll and download it.
+        let task = client_for(&h.sim)
+            .create_task(&token(&h.sim), &create_body())
+            .await
+            .unwrap();
+        let polled = h.store.insert_job(new_job("polled", false)).unwrap();
+        h.store.mark_create_sent(&polled.id).unwrap();
+        h.store.set_task_id(&polled.id, &task).unwrap();
+        // Made in demo mode, whose service is gone now.
+        let demo = h.store.insert_job(new_job("demo", true)).unwrap();
+        h.store.mark_create_sent(&demo.id).unwrap();
+
+        let summary = within(h.runner.resume_all()).await.unwrap();
+        assert_eq!(
+            summary,
+            ResumeSummary {
+                restarted: 1,
+                resumed: 1,
+                uncertain: 1,
+                demo_ended: 1
+            }
+        );
+        assert_eq!(h.settle(&fresh.id).await.status, JobStatus::Done);
+        let polled = h.settle(&polled.id).await;
+        assert_eq!(polled.status, JobStatus::Done, "{:?}", polled.problem);
+        assert_eq!(polled.task_id, Some(task));
+        let sent = h.store.get_job(&sent.id).unwrap();
+        assert_eq!(sent.status, JobStatus::SubmissionUncertain);
+        assert!(sent.problem.unwrap().message.en.contains("unknown whether"));
+        let demo = h.store.get_job(&demo.id).unwrap();
+        assert_eq!(demo.status, JobStatus::Failed);
+        assert_eq!(demo.problem.unwrap().kind, "demo_ended");
+        // One create by the test, one for the fresh job; none for the others.
+        assert_eq!(h.sim.counts().create, 2);
+        assert_eq!(h.output_files().len(), 2, "{:?}", h.output_files());
+    }
+
+    #[tokio::test]
+    async fn demo_jobs_continue_while_the_demo_service_runs() {
+        let h = harness(SimConfig::fast(), 3).await;
+        let events = Arc::new(Recorder::default());
+        let demo_runner = runner_for(&h.sim, &h.store, &events, h.dir.path(), true, 3);
+        let job = demo_runner.submit(text_draft("demo"), None).await.unwrap();
+        assert!(job.demo);
+        within(demo_runner.wait_idle()).await;
+        assert_eq!(h.store.get_job(&job.id).unwrap().status, JobStatus::Done);
+    }
+}
