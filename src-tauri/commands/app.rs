@@ -10,6 +10,9 @@ pub struct AppInfo {
     pub data_dir: String,
     pub api_base: String,
     pub upload_base: String,
+    /// `SEEDANCE_TEST_HOOKS=1`: the UI exposes a way for end-to-end tests to stand in for the native file
+    /// picker (which WebDriver cannot operate). It grants nothing the UI could not already ask the backend.
+    pub test_hooks: bool,
 }
 
 #[tauri::command]
@@ -21,5 +24,6 @@ pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
         data_dir: c.data_dir.display().to_string(),
         api_base: c.api.api_base.to_string(),
         upload_base: c.api.upload_base.to_string(),
+        test_hooks: std::env::var("SEEDANCE_TEST_HOOKS").is_ok_and(|v| v == "1"),
     })
 }

@@ -87,6 +87,7 @@ pub async fn save_token(state: State<'_, AppState>, token: String) -> IpcResult<
     tokio::task::spawn_blocking(move || secrets.set(&token))
         .await
         .map_err(|e| IpcError::internal(e.to_string()))??;
+    resume_waiting_jobs(&state);
     Ok(session_of(&state).await)
 }
 
@@ -205,6 +206,7 @@ pub async fn enter_demo(state: State<'_, AppState>) -> IpcResult<Session> {
             *demo = Some(sim);
         }
     }
+    resume_waiting_jobs(&state);
     Ok(session_of(&state).await)
 }
 
@@ -215,5 +217,17 @@ pub async fn leave_demo(state: State<'_, AppState>) -> IpcResult<Session> {
     if let Some(sim) = sim {
         sim.shutdown().await;
     }
+    resume_waiting_jobs(&state);
     Ok(session_of(&state).await)
+}
+
+/// Jobs that were waiting for their service (no token yet, or the other mode was on) continue now. The
+/// runner never starts a second run of a job, and never re-sends a create.
+fn resume_waiting_jobs(state: &AppState) {
+    let runner = state.runner.clone();
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = runner.resume_all().await {
+            log::warn!("resuming jobs failed: {}", e.kind());
+        }
+    });
 }

@@ -1,7 +1,7 @@
 // The real app window, driven through tauri-driver: first run, demo mode, and every view reachable.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { newSession, startDriver } from "./webdriver.mjs";
+import { isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
 
 const app = process.env.SEEDANCE_APP;
 let driver;
@@ -9,7 +9,7 @@ let s;
 
 before(async () => {
   assert.ok(app, "SEEDANCE_APP must point at the built app binary");
-  driver = await startDriver();
+  driver = await startDriver(isolatedEnv("shell").env);
   s = await newSession(driver, app);
 });
 

@@ -1,7 +1,8 @@
 // A small W3C WebDriver client over fetch, driving the real app window through tauri-driver.
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -19,14 +20,36 @@ function freePort() {
   });
 }
 
+/**
+ * A private home for one test file's app: its own HOME, XDG folders and data folder, so nothing from a
+ * developer's settings leaks in, and the files the app wrote can be inspected afterwards.
+ */
+export function isolatedEnv(name, extra = {}) {
+  const root = join(process.env.SEEDANCE_E2E_TMP ?? mkdtempSync(join(tmpdir(), "seedance-e2e-")), name);
+  mkdirSync(root, { recursive: true });
+  return {
+    root,
+    env: {
+      ...process.env,
+      HOME: join(root, "home"),
+      XDG_CONFIG_HOME: join(root, "config"),
+      XDG_DATA_HOME: join(root, "data"),
+      XDG_CACHE_HOME: join(root, "cache"),
+      SEEDANCE_DATA_DIR: join(root, "seedance"),
+      ...extra,
+    },
+  };
+}
+
 /** Starts tauri-driver (in its own process group, so the app and WebKitWebDriver die with it). */
-export async function startDriver() {
+export async function startDriver(env = process.env) {
   const port = await freePort();
   const nativePort = await freePort();
   const bin = process.env.TAURI_DRIVER ?? "tauri-driver";
   const child = spawn(bin, ["--port", String(port), "--native-port", String(nativePort)], {
     detached: true,
     stdio: ["ignore", "ignore", "inherit"],
+    env,
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
@@ -100,6 +123,14 @@ export class Session {
   }
   async type(selector, text) {
     await this.cmd("POST", `/element/${await this.find(selector)}/value`, { text });
+  }
+  /** Runs a script in the page (W3C "execute/async": the last argument is the callback). */
+  async executeAsync(script, args = []) {
+    return this.cmd("POST", "/execute/async", { script, args });
+  }
+  async count(selector) {
+    const els = await this.cmd("POST", "/elements", { using: "css selector", value: selector });
+    return els.length;
   }
   async attr(selector, name) {
     return this.cmd("GET", `/element/${await this.find(selector)}/attribute/${name}`);

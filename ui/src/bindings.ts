@@ -87,6 +87,11 @@ export type AppInfo = {
 	data_dir: string,
 	api_base: string,
 	upload_base: string,
+	/**
+	 *  `SEEDANCE_TEST_HOOKS=1`: the UI exposes a way for end-to-end tests to stand in for the native file
+	 *  picker (which WebDriver cannot operate). It grants nothing the UI could not already ask the backend.
+	 */
+	test_hooks: boolean,
 };
 
 /**  The user's price per million tokens. */

@@ -6,12 +6,14 @@ export const INFO: AppInfo = {
   data_dir: "/home/me/.local/share/seedance",
   api_base: "https://api.sinancode.com/",
   upload_base: "https://files-api.sinancode.com/",
+  test_hooks: false,
 };
 
 export function session(over: Partial<Session> = {}): Session {
   return {
     demo: false,
     needs_setup: false,
+    store_problem: null,
     token: { set: true, last4: "abcd", source: "keychain", from_environment: false, keychain_error: null },
     ...over,
   };

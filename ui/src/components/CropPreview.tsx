@@ -85,7 +85,7 @@ export function CropPreview({ frame, targetRatio, onApply, onCancel }: Props) {
         </p>
       )}
       <div className="mismatch-actions">
-        <button type="button" className="primary" disabled={busy} onClick={apply}>
+        <button type="button" className="primary" data-testid="crop-apply" disabled={busy} onClick={apply}>
           {t("generate.applyCrop")}
         </button>
         <button type="button" disabled={busy} onClick={onCancel}>

@@ -48,10 +48,10 @@ export function MismatchWarning({ first, last, onCrop }: Props) {
       </p>
       {!cropping && (
         <div className="mismatch-actions">
-          <button type="button" onClick={() => setCropping(true)}>
+          <button type="button" data-testid="crop-last" onClick={() => setCropping(true)}>
             {t("generate.cropToMatch")}
           </button>
-          <button type="button" onClick={() => setKeptKey(key)}>
+          <button type="button" data-testid="keep-as-is" onClick={() => setKeptKey(key)}>
             {t("generate.keepAsIs")}
           </button>
         </div>

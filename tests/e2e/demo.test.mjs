@@ -1,0 +1,114 @@
+// The creator's whole flow in demo mode, in the real window: two frames of different shapes (picked through the
+// test stand-in for the native file dialog), both previews, the mismatch warning, the crop, Generate, and the
+// finished MP4 on disk.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
+
+let driver;
+let s;
+let home;
+let frames;
+
+function makeImage(path, size, spec) {
+  execFileSync("convert", ["-size", size, spec, path]);
+  return path;
+}
+
+function videosUnder(dir) {
+  let out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out = out.concat(videosUnder(p));
+    else if (e.name.endsWith(".mp4")) out.push(p);
+  }
+  return out;
+}
+
+before(async () => {
+  home = isolatedEnv("demo", { SEEDANCE_TEST_HOOKS: "1" });
+  const dir = join(home.root, "pictures");
+  mkdirSync(dir, { recursive: true });
+  frames = {
+    first: makeImage(join(dir, "first.png"), "1280x720", "gradient:#2a6fdb-#f2a541"),
+    last: makeImage(join(dir, "last.jpg"), "900x900", "plasma:fractal"),
+  };
+  driver = await startDriver(home.env);
+  s = await newSession(driver, process.env.SEEDANCE_APP);
+});
+
+after(async () => {
+  await s?.close();
+  driver?.stop();
+});
+
+async function pick(slot, path) {
+  // Wait until the page has registered the hook, then use it exactly as the dialog's answer is used.
+  const result = await s.executeAsync(
+    `const [slot, path, done] = arguments;
+     const start = Date.now();
+     (function attempt() {
+       const hook = window.__seedanceTest && window.__seedanceTest.pickFrame;
+       if (hook) return hook(slot, path).then((ok) => done(String(ok)), (e) => done("error: " + e));
+       if (Date.now() - start > 10000) return done("no hook");
+       setTimeout(attempt, 50);
+     })();`,
+    [slot, path],
+  );
+  assert.equal(result, "true", `picking ${path} into ${slot}`);
+}
+
+test("demo mode, two frames previewed, the mismatch cropped away", async () => {
+  await s.click("[data-testid=try-demo]");
+  await s.find("[data-testid=demo-badge]");
+  await pick("first", frames.first);
+  await s.waitForText("[data-testid=frame-first-facts]", (t) => t.includes("1280") && t.includes("720"));
+  await pick("last", frames.last);
+  await s.waitForText("[data-testid=frame-last-facts]", (t) => t.includes("900"));
+  await s.waitForText("[data-testid=mode-badge]", (t) => /First \+ last|首帧 \+ 尾帧/.test(t));
+  await s.find("[data-testid=mismatch-warning]");
+  await s.screenshot("generate-mismatch");
+  await s.click("[data-testid=crop-last]");
+  await s.find("[data-testid=crop-window]");
+  await s.screenshot("generate-crop");
+  await s.click("[data-testid=crop-apply]");
+  // 900×900 cropped to the first frame's 16:9 → 900×506.
+  await s.waitForText("[data-testid=frame-last-facts]", (t) => /900\s*×\s*506/.test(t));
+  assert.equal(
+    await s.count("[data-testid=mismatch-warning]"),
+    0,
+    "the warning is gone once the shapes match",
+  );
+  assert.ok(statSync(frames.last).size > 0, "the original is untouched");
+});
+
+test("Generate in demo mode produces the sample clip on disk", async () => {
+  await s.type("[data-testid=prompt]", 'The light sweeps from the sea to the sky, "look" she whispers');
+  const enabled = async () => (await s.attr("[data-testid=generate-button]", "disabled")) === null;
+  for (let i = 0; i < 50 && !(await enabled()); i++) await sleep(100);
+  assert.ok(
+    await enabled(),
+    `Generate stays disabled: ${await s.text("[data-testid=submit-reason]").catch(() => "")}`,
+  );
+  await s.screenshot("generate-filled");
+  await s.click("[data-testid=generate-button]");
+  await s.find("[data-testid=queue-item]");
+  await s.click("[data-testid=nav-jobs]");
+  const deadline = Date.now() + 40_000;
+  let status = "";
+  while (Date.now() < deadline) {
+    status = (await s.attr("[data-testid=job-row]", "data-status")) ?? "";
+    if (["done", "failed", "submission_uncertain"].includes(status)) break;
+    await sleep(250);
+  }
+  assert.equal(status, "done");
+  await s.find("[data-testid=thumb-first]");
+  await s.screenshot("jobs-demo-done");
+  const videos = videosUnder(home.env.HOME);
+  assert.equal(videos.length, 1, `one video: ${videos}`);
+  assert.ok(statSync(videos[0]).size > 10_000);
+});

@@ -1,0 +1,115 @@
+// The real flow with an account: paste a token, generate against a SinanCode-compatible service (the simulator,
+// as a separate process on loopback), get the MP4 on disk, remove the token, and check that the token's text was
+// never written to any file the app owns.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
+
+const TOKEN = `sk-e2e-${process.pid}-Zq8mWv3Lr`;
+let sim;
+let driver;
+let s;
+let home;
+
+async function startSim() {
+  const child = spawn(
+    process.env.SEEDANCE_SIM,
+    ["--port", "0", "--files-port", "0", "--token", TOKEN, "--queued-secs", "1", "--running-secs", "2"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  for (let i = 0; i < 100 && !/api.*http:\/\/127\.0\.0\.1:\d+/i.test(out); i++) await sleep(100);
+  const api = out.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+  assert.ok(api, `the simulator did not print its address: ${out}`);
+  return { child, api };
+}
+
+/** Every file under `dir`, recursively (symlinks not followed). */
+function filesUnder(dir) {
+  let out = [];
+  let entries = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out = out.concat(filesUnder(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+before(async () => {
+  sim = await startSim();
+  home = isolatedEnv("token", { SEEDANCE_API_BASE: sim.api, SEEDANCE_UPLOAD_BASE: sim.api });
+  driver = await startDriver(home.env);
+  s = await newSession(driver, process.env.SEEDANCE_APP);
+});
+
+after(async () => {
+  await s?.close();
+  driver?.stop();
+  sim?.child.kill("SIGKILL");
+});
+
+test("a pasted token is saved to the keychain and the field is cleared", async () => {
+  await s.find("[data-testid=welcome-screen]");
+  await s.type("[data-testid=token-input]", TOKEN);
+  await s.click("[data-testid=token-save]");
+  await s.find("[data-testid=generate-screen]");
+  await s.click("[data-testid=nav-settings]");
+  const status = await s.waitForText("[data-testid=token-status]", (t) => t.includes(TOKEN.slice(-4)));
+  assert.ok(!status.includes(TOKEN), "only the last 4 characters are shown");
+  assert.equal(await s.attr("[data-testid=token-input]", "value"), "");
+  await s.click("[data-testid=nav-generate]");
+});
+
+test("a text-to-video job runs against the service and the MP4 lands on disk", async () => {
+  await s.type("[data-testid=prompt]", 'A lighthouse at dawn, waves rolling in, "hello" says the keeper');
+  await s.waitForText("[data-testid=generate-button]", () => true);
+  const enabled = async () => (await s.attr("[data-testid=generate-button]", "disabled")) === null;
+  for (let i = 0; i < 50 && !(await enabled()); i++) await sleep(100);
+  assert.ok(
+    await enabled(),
+    `Generate stays disabled: ${await s.text("[data-testid=submit-reason]").catch(() => "")}`,
+  );
+  await s.click("[data-testid=generate-button]");
+  await s.find("[data-testid=queue-item]");
+  await s.click("[data-testid=nav-jobs]");
+  await s.waitForText("[data-testid=job-row] [data-testid=job-status]", () => true);
+  const deadline = Date.now() + 40_000;
+  let status = "";
+  while (Date.now() < deadline) {
+    status = (await s.attr("[data-testid=job-row]", "data-status")) ?? "";
+    if (["done", "failed", "submission_uncertain"].includes(status)) break;
+    await sleep(250);
+  }
+  assert.equal(status, "done");
+  await s.screenshot("jobs-done");
+  const videos = filesUnder(home.env.HOME).filter((f) => f.endsWith(".mp4"));
+  assert.equal(videos.length, 1, `one video in the output folder: ${videos}`);
+  assert.ok(statSync(videos[0]).size > 10_000);
+});
+
+test("removing the token leaves it in no file the app wrote", async () => {
+  await s.click("[data-testid=nav-settings]");
+  await s.click("[data-testid=token-remove]");
+  await s.waitForText("[data-testid=token-status]", (t) => !t.includes(TOKEN.slice(-4)));
+  await s.close();
+  s = null;
+  const files = filesUnder(home.root);
+  assert.ok(files.length > 3, `the app wrote its files under ${home.root}`);
+  const leaks = files.filter((f) => readFileSync(f).includes(TOKEN));
+  assert.deepEqual(leaks, [], "the token's text must never reach disk outside the keychain");
+});
