@@ -56,7 +56,10 @@ function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
   const { session } = useSession();
   const jobs = useJobs();
   const canSubmit = session !== null && (session.demo || session.token.set);
-  const submit = useCallback((draft: RequestDraft) => jobs?.submit(draft), [jobs]);
+  const submit = useCallback(
+    (draft: RequestDraft, tokensEstimate: number | null) => jobs?.submit(draft, tokensEstimate),
+    [jobs],
+  );
 
   const welcome = session?.needs_setup && view === "generate";
   // Generate stays mounted behind the other screens so a half-written prompt survives a look at Jobs.

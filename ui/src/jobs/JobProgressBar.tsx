@@ -8,13 +8,12 @@ import { type ProgressStore, useProgress } from "./progressStore";
 export function JobProgressBar({ job, store }: { job: JobRecord; store: ProgressStore | null }) {
   const { t } = useTranslation();
   const live = useProgress(store, job.id);
-  const stage =
-    live?.stage ?? (job.status === "uploading" ? "upload" : job.status === "downloading" ? "download" : null);
-  if (!stage || (job.status !== "uploading" && job.status !== "downloading")) return null;
-  const done = live?.done ?? job.bytes_done;
+  if (job.status !== "uploading" && job.status !== "downloading") return null;
+  const stage = live?.stage ?? (job.status === "uploading" ? "upload" : "download");
+  const done = live?.done ?? job.bytes_done ?? 0;
   const total = live ? live.total : job.bytes_total;
   const pct = percent(done, total);
-  const label = stage === "upload" ? t("jobs.uploadProgress") : t("jobs.downloadProgress");
+  const label = t(`jobs.progress.${stage}`);
   const amount = [formatBytes(done), total != null ? formatBytes(total) : null].filter(Boolean).join(" / ");
   return (
     <div className="job-progress">

@@ -10,6 +10,7 @@ import {
 } from "react";
 import type { FrameInfo, RequestDraft } from "../bindings";
 import { type JobRecord, jobCommands, onJobChanged, onJobProgress, onJobRemoved } from "./api";
+import { createdAt } from "./format";
 import { createProgressStore, type ProgressStore } from "./progressStore";
 
 /** How many jobs the queue beside the Generate form shows. */
@@ -27,7 +28,8 @@ export type JobChange = { type: "upsert"; job: JobRecord } | { type: "remove"; i
 
 interface JobsContextValue {
   progress: ProgressStore;
-  submit: (draft: RequestDraft) => Promise<JobRecord>;
+  /** `tokensEstimate` is the figure the form showed; it is kept with the job. */
+  submit: (draft: RequestDraft, tokensEstimate: number | null) => Promise<JobRecord>;
   /** A command returned a new state of a job: every list shows it at once. */
   publish: (job: JobRecord) => void;
   remove: (id: string) => void;
@@ -43,7 +45,7 @@ const JobsContext = createContext<JobsContextValue | null>(null);
 const RecentJobsContext = createContext<JobRecord[]>([]);
 
 function byNewest(a: JobRecord, b: JobRecord) {
-  return b.created_at - a.created_at;
+  return createdAt(b) - createdAt(a);
 }
 
 export function upsertJob(list: JobRecord[], job: JobRecord): JobRecord[] {
@@ -113,8 +115,8 @@ export function JobsProvider({ children, onOpenJobs, onLoad }: ProviderProps) {
   const value = useMemo<JobsContextValue>(
     () => ({
       progress,
-      submit: async (draft) => {
-        const job = await jobCommands.submitJob(draft);
+      submit: async (draft, tokensEstimate) => {
+        const job = await jobCommands.submitJob(draft, tokensEstimate);
         emit({ type: "upsert", job });
         return job;
       },

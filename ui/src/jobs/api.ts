@@ -1,21 +1,25 @@
-/**
- * The job commands and events. They mirror the Rust store types (store/model.rs, store/status.rs) until the
- * generated bindings carry them; then this module re-exports the generated ones and nothing else changes.
- */
-import { invoke } from "@tauri-apps/api/core";
-import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { FrameInfo, Msg, RequestDraft } from "../bindings";
-import type { IpcError } from "../ipc";
+/** The job commands and events from the generated bindings, shaped for the job screens. */
+import {
+  commands,
+  events,
+  type JobProgress,
+  type JobRecord,
+  type JobStatus,
+  type RequestDraft,
+} from "../bindings";
+import { unwrap } from "../ipc";
 
-export type JobStatus =
-  | "uploading"
-  | "submitting"
-  | "queued"
-  | "running"
-  | "downloading"
-  | "done"
-  | "failed"
-  | "submission_uncertain";
+export type {
+  JobCursor,
+  JobPage,
+  JobProblem,
+  JobProgress,
+  JobQuery,
+  JobRecord,
+  JobStatus,
+  JobThumbnails,
+  TransferStage,
+} from "../bindings";
 
 export const JOB_STATUSES: JobStatus[] = [
   "uploading",
@@ -33,91 +37,31 @@ export function isSettled(status: JobStatus): boolean {
   return status === "done" || status === "failed" || status === "submission_uncertain";
 }
 
-export type JobProblem = { kind: string; message: Msg };
-
-/** One job; times are unix milliseconds. Lists leave the thumbnails null (see `jobThumbnails`). */
-export type JobRecord = {
-  id: string;
-  created_at: number;
-  updated_at: number;
-  status: JobStatus;
-  request: RequestDraft;
-  prompt: string;
-  mode: string | null;
-  resolution: string;
-  ratio: string;
-  duration: number;
-  first_frame_path: string | null;
-  last_frame_path: string | null;
-  first_frame_url?: string | null;
-  last_frame_url?: string | null;
-  task_id: string | null;
-  output_path: string | null;
-  bytes_done: number;
-  bytes_total: number | null;
-  tokens_estimate: number | null;
-  problem: JobProblem | null;
-  demo: boolean;
-  retry_of: string | null;
-  finished_at: number | null;
-  has_first_thumb: boolean;
-  has_last_thumb: boolean;
-  first_thumb: string | null;
-  last_thumb: string | null;
-};
-
-export type JobCursor = { created_at: number; seq: number };
-export type JobQuery = {
-  search?: string | null;
-  status?: JobStatus | null;
-  limit?: number;
-  before?: JobCursor | null;
-};
-export type JobPage = { jobs: JobRecord[]; next: JobCursor | null };
-export type JobThumbnails = { first: string | null; last: string | null };
-export type JobProgress = { id: string; stage: "upload" | "download"; done: number; total: number | null };
-
-function isIpcError(value: unknown): value is IpcError {
-  return typeof value === "object" && value !== null && "kind" in value && "message" in value;
-}
-
-/** Every rejection becomes an `IpcError`, so the screens show all failures the same way. */
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(cmd, args);
-  } catch (e) {
-    if (isIpcError(e)) throw e;
-    const detail = e instanceof Error ? e.message : String(e);
-    throw {
-      kind: "ipc_failed",
-      message: `The app's backend did not answer (${detail}). Restart Seedance Studio.`,
-      message_zh: `应用后台没有响应（${detail}）。请重启 Seedance Studio。`,
-      details: null,
-    } satisfies IpcError;
-  }
-}
-
+/** The job commands as promises that reject with an `IpcError`. */
 export const jobCommands = {
-  submitJob: (draft: RequestDraft) => call<JobRecord>("submit_job", { draft }),
-  listJobs: (query: JobQuery) => call<JobPage>("list_jobs", { query }),
-  jobThumbnails: (id: string) => call<JobThumbnails>("job_thumbnails", { id }),
-  resubmitJob: (id: string) => call<JobRecord>("resubmit_job", { id }),
-  markJobFailed: (id: string) => call<JobRecord>("mark_job_failed", { id }),
-  deleteJob: (id: string, deleteFile: boolean) => call<null>("delete_job", { id, deleteFile }),
-  retryDownload: (id: string) => call<JobRecord>("retry_download", { id }),
-  openJobVideo: (id: string) => call<null>("open_job_video", { id }),
-  revealJobVideo: (id: string) => call<null>("reveal_job_video", { id }),
-  saveFrameImage: (dataUrl: string) => call<FrameInfo>("save_frame_image", { dataUrl }),
+  submitJob: (draft: RequestDraft, tokensEstimate: number | null) =>
+    unwrap(commands.submitJob(draft, tokensEstimate)),
+  listJobs: (query: Parameters<typeof commands.listJobs>[0]) => unwrap(commands.listJobs(query)),
+  jobThumbnails: (id: string) => unwrap(commands.jobThumbnails(id)),
+  resubmitJob: (id: string) => unwrap(commands.resubmitJob(id)),
+  markJobFailed: (id: string) => unwrap(commands.markJobFailed(id)),
+  deleteJob: (id: string, deleteFile: boolean) => unwrap(commands.deleteJob(id, deleteFile)),
+  retryDownload: (id: string) => unwrap(commands.retryDownload(id)),
+  openJobVideo: (id: string) => unwrap(commands.openJobVideo(id)),
+  revealJobVideo: (id: string) => unwrap(commands.revealJobVideo(id)),
+  saveFrameImage: (dataUrl: string) => unwrap(commands.saveFrameImage(dataUrl)),
 };
+
+type Listen<T> = (cb: (event: { payload: T }) => void) => Promise<() => void>;
 
 /**
  * Subscribes to an app event. The returned function unsubscribes, even when called before the
  * subscription finished; a failed subscription (no backend) is ignored: the lists still load.
  */
-function subscribe<T>(event: string, handler: (payload: T) => void): () => void {
-  let unlisten: UnlistenFn | null = null;
+function subscribe<T>(listen: Listen<T>, handler: (payload: T) => void): () => void {
+  let unlisten: (() => void) | null = null;
   let stopped = false;
-  listen<T>(event, (e) => {
+  listen((e) => {
     if (!stopped) handler(e.payload);
   }).then(
     (fn) => {
@@ -132,15 +76,12 @@ function subscribe<T>(event: string, handler: (payload: T) => void): () => void 
   };
 }
 
-export const JOB_CHANGED = "job-changed";
-export const JOB_PROGRESS = "job-progress";
-export const JOB_REMOVED = "job-removed";
-
-export const onJobChanged = (handler: (job: JobRecord) => void) => subscribe(JOB_CHANGED, handler);
-export const onJobProgress = (handler: (p: JobProgress) => void) => subscribe(JOB_PROGRESS, handler);
-/** A record was deleted; the payload is its id (bare or as `{ id }`, whichever the backend sends). */
+export const onJobChanged = (handler: (job: JobRecord) => void) =>
+  subscribe(events.jobChanged.listen, handler);
+export const onJobProgress = (handler: (p: JobProgress) => void) =>
+  subscribe(events.jobProgress.listen, handler);
 export const onJobRemoved = (handler: (id: string) => void) =>
-  subscribe<string | { id: string }>(JOB_REMOVED, (p) => handler(typeof p === "string" ? p : p.id));
+  subscribe(events.jobRemoved.listen, (p) => handler(p.id));
 
 /**
  * Whether asking the task again can bring the video: the task finished but its download failed or its link

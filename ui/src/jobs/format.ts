@@ -14,8 +14,13 @@ export function formatElapsed(ms: number): string {
 
 /** Time since the job was created; for a settled job, the time it took. */
 export function elapsedMs(job: JobRecord, now: number): number {
-  const end = job.finished_at ?? (isSettled(job.status) ? job.updated_at : now);
-  return end - job.created_at;
+  const end = job.finished_at ?? (isSettled(job.status) ? job.updated_at : now) ?? now;
+  return end - (job.created_at ?? end);
+}
+
+/** For ordering: a record without a time (never written by the store) sorts last. */
+export function createdAt(job: JobRecord): number {
+  return job.created_at ?? 0;
 }
 
 /** "720p · 16:9 · 5 s · audio" in the UI language. */

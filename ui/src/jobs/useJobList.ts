@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { IpcError } from "../ipc";
 import { type JobCursor, type JobRecord, type JobStatus, jobCommands } from "./api";
+import { createdAt } from "./format";
 import { type JobChange, upsertJob, useJobs } from "./JobsContext";
 
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -99,7 +100,7 @@ export function useJobList() {
         if (!matchesFilter(job, f.search, f.status)) return prev;
         // A job older than the last loaded row belongs to a page not fetched yet.
         const oldest = prev[prev.length - 1];
-        if (f.next && oldest && job.created_at < oldest.created_at) return prev;
+        if (f.next && oldest && createdAt(job) < createdAt(oldest)) return prev;
         return upsertJob(prev, job);
       });
     });

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { App } from "../App";
 import type { RequestDraft } from "../bindings";
-import { frameInfo } from "../generate/testBackend";
+import { frameInfo, okCheck } from "../generate/testBackend";
 import { callsTo, doneJob, emitJob, job, jobsBackend } from "../jobs/testJobs";
 import { session } from "../test-ipc";
 import { renderWithI18n } from "../test-utils";
@@ -35,6 +35,20 @@ describe("submitting from Generate", () => {
   it("sends the draft once, shows the job in the queue at once and keeps the form", async () => {
     let resolveSubmit: (value: unknown) => void = () => undefined;
     const calls = jobsBackend({
+      check_request: (args) => ({
+        ...okCheck(args.draft as RequestDraft),
+        estimate: {
+          width: 1280,
+          height: 720,
+          tokens_min: 108_900,
+          tokens_max: 108_900,
+          cost_min: null,
+          cost_max: null,
+          currency: "CNY",
+          draft_lower: false,
+          approximate: false,
+        },
+      }),
       submit_job: (args) =>
         new Promise((resolve) => {
           const draft = args.draft as RequestDraft;
@@ -53,6 +67,8 @@ describe("submitting from Generate", () => {
 
     await waitFor(() => expect(queueItems()).toHaveLength(1));
     expect(callsTo(calls, "submit_job")).toHaveLength(1);
+    // The estimate the form showed is kept with the job.
+    expect(callsTo(calls, "submit_job")[0].tokensEstimate).toBe(108_900);
     expect(callsTo(calls, "submit_job")[0].draft).toMatchObject({
       prompt: "a fox runs in the snow",
       resolution: "720p",

@@ -24,7 +24,7 @@ interface Props {
   /** False without a token outside demo mode: Generate stays disabled and says why. */
   canSubmit?: boolean;
   /** Sends the request; a rejection (an `IpcError`) is shown beside the Generate button. */
-  onSubmit?: (draft: RequestDraft) => Promise<unknown> | undefined;
+  onSubmit?: (draft: RequestDraft, tokensEstimate: number | null) => Promise<unknown> | undefined;
   /** A request or frame to load into the form (from the Jobs screen). */
   load?: GenerateLoad | null;
   /**
@@ -93,7 +93,8 @@ export function GenerateView({ canSubmit = false, onSubmit, load, active = true 
   submitNow.current = () => {
     if (!active || !submit.enabled || !onSubmit) return;
     setSubmitError(null);
-    const sent = onSubmit(form.draft);
+    // For Auto duration (a range) the upper end, so the history never understates what a job may cost.
+    const sent = onSubmit(form.draft, check?.estimate?.tokens_max ?? null);
     if (!sent) return;
     setSubmitting(true);
     sent.then(
