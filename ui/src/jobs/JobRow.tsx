@@ -28,6 +28,11 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
       <div className="job-main">
         <div className="job-head">
           <JobStatusBadge job={job} />
+          {(job.status === "queued" || job.status === "running") && (
+            <span className="muted small" data-testid="job-typical">
+              {t("jobs.typicalTime")}
+            </span>
+          )}
           {job.demo && <span className="demo-badge">{t("demo.badge")}</span>}
           {tokens && <span className="muted small">{tokens}</span>}
         </div>

@@ -67,6 +67,7 @@ describe("Jobs list", () => {
 
     const running = row("j3");
     expect(within(running).getByTestId("job-status").textContent).toMatch(/^Generating 2:0\d$/);
+    expect(within(running).getByTestId("job-typical").textContent).toBe("usually 1–3 min");
     expect(within(running).getByTestId("job-prompt").textContent).toBe("a fox runs in snow");
     expect(within(running).getByTestId("job-settings").textContent).toBe("720p · 16:9 · 5 s · audio");
     expect(running.textContent?.replace(/\u00a0/g, " ")).toContain("≈ 108 900 tokens");
