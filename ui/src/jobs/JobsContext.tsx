@@ -48,9 +48,14 @@ function byNewest(a: JobRecord, b: JobRecord) {
   return createdAt(b) - createdAt(a);
 }
 
+/**
+ * Puts a record into a newest-first list. A page that was read before an event arrived may carry an older
+ * state of the same job: the later `updated_at` wins.
+ */
 export function upsertJob(list: JobRecord[], job: JobRecord): JobRecord[] {
   const at = list.findIndex((j) => j.id === job.id);
   if (at >= 0) {
+    if ((job.updated_at ?? 0) < (list[at].updated_at ?? 0)) return list;
     const next = list.slice();
     next[at] = job;
     return next;

@@ -66,4 +66,12 @@ describe("list helpers", () => {
     expect(upsertJob(list, job("c", { created_at: 15 })).map((j) => j.id)).toEqual(["b", "c", "a"]);
     expect(list.map((j) => j.id)).toEqual(["b", "a"]);
   });
+
+  it("upsert keeps the later state when an older one arrives late", () => {
+    const newer = doneJob("a", { created_at: 10, updated_at: 500 });
+    const stale = job("a", { created_at: 10, updated_at: 100 });
+    const list = [newer];
+    expect(upsertJob(list, stale)).toBe(list);
+    expect(upsertJob([stale], newer)[0].status).toBe("done");
+  });
 });
