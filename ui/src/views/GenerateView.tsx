@@ -17,6 +17,7 @@ import { useGenerateForm } from "../generate/useGenerateForm";
 import { usePasteFrame } from "../generate/usePasteFrame";
 import type { IpcError } from "../ipc";
 import type { GenerateLoad } from "../jobs/JobsContext";
+import { registerTestHook } from "../testHooks";
 
 export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif", "heic", "heif"];
 
@@ -85,6 +86,12 @@ export function GenerateView({ canSubmit = false, onSubmit, load, active = true 
       if (path) await inspect(slot, path);
     },
     [inspect, t],
+  );
+
+  // End-to-end tests pick frames through the same path as the file dialog's answer.
+  useEffect(
+    () => registerTestHook("pickFrame", (slot: FrameSlotName, path: string) => inspect(slot, path)),
+    [inspect],
   );
 
   const loadingFrame = slots.first.loading || slots.last.loading;
