@@ -10,6 +10,7 @@ pub mod images;
 pub mod jobs;
 pub mod pipeline;
 pub mod prefs;
+pub mod presets;
 pub mod request;
 pub mod secrets;
 pub mod session;

@@ -9,6 +9,7 @@ use super::StoreError;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_jobs.sql")),
     (2, include_str!("migrations/0002_upload_cache.sql")),
+    (3, include_str!("migrations/0003_presets.sql")),
 ];
 
 /// The newest schema this build knows.

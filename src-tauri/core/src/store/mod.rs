@@ -1,4 +1,5 @@
-//! The local database (SQLite): jobs and the upload cache. No SQL lives outside this module.
+//! The local database (SQLite): jobs and the upload cache. No SQL lives outside this module except the
+//! presets', which `crate::presets` keeps beside its own model through [`Store::conn`].
 //!
 //! Every method is synchronous and short; the connection sits behind a `std::sync::Mutex` that is never
 //! held across an `.await` (async callers call straight in, or use `spawn_blocking` for bulk work).
@@ -92,13 +93,13 @@ impl Store {
         })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while the lock was held cannot leave half a write: SQLite rolls back any transaction the
         // panicking code had open when its `Transaction` was dropped.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn now_ms(&self) -> i64 {
+    pub(crate) fn now_ms(&self) -> i64 {
         now_ms(self.clock.as_ref())
     }
 
@@ -114,7 +115,7 @@ fn now_ms(clock: &dyn Clock) -> i64 {
 }
 
 /// A random (version 4) UUID.
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     let mut b: [u8; 16] = rand::random();
     b[6] = (b[6] & 0x0F) | 0x40;
     b[8] = (b[8] & 0x3F) | 0x80;

@@ -1,0 +1,282 @@
+//! Export to and import from preset files. An import checks everything first and then writes every preset
+//! in one transaction: a file with any problem changes nothing.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+
+use super::file_format::{self, FilePreset, FileSettings};
+use super::frames::{self, FrameBytes, StoredFrame};
+use super::model::{ExportSelection, ExportSummary, ImportSummary, Preset};
+use super::{storage, validate, PresetError, PresetLibrary};
+use crate::images::MAX_DATA_URL_BYTES;
+use crate::request::{FrameSlot, Settings};
+
+/// Larger than any sensible file (a few hundred presets with two big frames each) yet small enough to
+/// read into memory.
+pub const MAX_IMPORT_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// One preset of a file, checked and decoded, ready to store.
+struct Incoming {
+    name: String,
+    settings: Settings,
+    prompt: Option<String>,
+    first: Option<FrameBytes>,
+    last: Option<FrameBytes>,
+}
+
+impl PresetLibrary {
+    /// The preset file's text for `selection`, with frames embedded or left out.
+    pub fn export_json(
+        &self,
+        selection: &ExportSelection,
+        embed_frames: bool,
+    ) -> Result<(String, ExportSummary), PresetError> {
+        let all = self.list()?;
+        let chosen: Vec<Preset> = match selection {
+            ExportSelection::AllUserPresets => {
+                all.into_iter().filter(|p| !p.is_builtin()).collect()
+            }
+            ExportSelection::Ids(ids) => {
+                if let Some(unknown) = ids.iter().find(|id| !all.iter().any(|p| &p.id == *id)) {
+                    return Err(PresetError::NotFound {
+                        id: unknown.clone(),
+                    });
+                }
+                all.into_iter().filter(|p| ids.contains(&p.id)).collect()
+            }
+        };
+        let mut summary = ExportSummary {
+            presets: 0,
+            frames: 0,
+            missing_frames: Vec::new(),
+        };
+        let mut entries = Vec::with_capacity(chosen.len());
+        for preset in &chosen {
+            let mut embed = |frame: &Option<String>| -> Option<String> {
+                let path = frame.as_ref().filter(|_| embed_frames)?;
+                match frames::read_stored(Path::new(path)) {
+                    StoredFrame::Readable(f) => {
+                        summary.frames += 1;
+                        Some(data_url(&f))
+                    }
+                    StoredFrame::Missing | StoredFrame::Damaged => {
+                        if !summary.missing_frames.contains(&preset.name) {
+                            summary.missing_frames.push(preset.name.clone());
+                        }
+                        None
+                    }
+                }
+            };
+            let first_frame = embed(&preset.first_frame);
+            // A last frame without its first would make the preset invalid on import.
+            let last_frame = embed(&preset.last_frame).filter(|_| first_frame.is_some());
+            entries.push(FilePreset {
+                name: preset.name.clone(),
+                settings: FileSettings::from(&preset.settings),
+                prompt: preset.prompt.clone(),
+                first_frame,
+                last_frame,
+            });
+            summary.presets += 1;
+        }
+        Ok((file_format::render(entries)?, summary))
+    }
+
+    /// Writes the export to `path` (chosen by the user), replacing it whole or not at all.
+    pub fn export_to_file(
+        &self,
+        selection: &ExportSelection,
+        embed_frames: bool,
+        path: &Path,
+    ) -> Result<ExportSummary, PresetError> {
+        let (text, summary) = self.export_json(selection, embed_frames)?;
+        let failed = |source| PresetError::WriteFailed {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+        tmp_name.push(".part");
+        let tmp = path.with_file_name(tmp_name);
+        std::fs::write(&tmp, text).map_err(failed)?;
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            failed(e)
+        })?;
+        Ok(summary)
+    }
+
+    pub fn import_file(&self, path: &Path) -> Result<ImportSummary, PresetError> {
+        let unreadable = |source| PresetError::ImportUnreadable {
+            path: PathBuf::from(path),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(unreadable)?;
+        let len = file.metadata().map_err(unreadable)?.len();
+        if len > MAX_IMPORT_FILE_BYTES {
+            return Err(PresetError::ImportTooLarge { bytes: len });
+        }
+        let mut bytes = Vec::new();
+        file.take(MAX_IMPORT_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
+        let text = String::from_utf8(bytes).map_err(|e| PresetError::ImportNotJson {
+            detail: e.to_string(),
+        })?;
+        self.import_json(&text)
+    }
+
+    /// Adds every preset of the file, or none: any problem is reported before anything is written.
+    pub fn import_json(&self, text: &str) -> Result<ImportSummary, PresetError> {
+        let file = file_format::parse(text)?;
+        let incoming = file
+            .presets
+            .into_iter()
+            .map(decode)
+            .collect::<Result<Vec<_>, _>>()?;
+        check_unique_within(&incoming)?;
+        // Checked now to spare writing frames for nothing, and again inside the transaction.
+        self.write(|tx, _| check_free(tx, &incoming))?;
+
+        let mut created = Vec::new();
+        let result = self.store_incoming(&incoming, &mut created);
+        if result.is_err() {
+            frames::remove_created(self.frames_dir(), &created);
+        }
+        result
+    }
+
+    fn store_incoming(
+        &self,
+        incoming: &[Incoming],
+        created: &mut Vec<String>,
+    ) -> Result<ImportSummary, PresetError> {
+        let mut files = Vec::with_capacity(incoming.len());
+        let mut frame_count = 0;
+        for preset in incoming {
+            let mut keep = |frame: &Option<FrameBytes>| -> Result<Option<String>, PresetError> {
+                let Some(frame) = frame else { return Ok(None) };
+                let (file, new) = frames::store(self.frames_dir(), frame)?;
+                if new {
+                    created.push(file.clone());
+                }
+                frame_count += 1;
+                Ok(Some(file))
+            };
+            files.push((keep(&preset.first)?, keep(&preset.last)?));
+        }
+        let ids: Vec<String> = incoming.iter().map(|_| crate::store::new_id()).collect();
+        self.write(|tx, now| {
+            check_free(tx, incoming)?;
+            for ((preset, (first, last)), id) in incoming.iter().zip(&files).zip(&ids) {
+                storage::insert(
+                    tx,
+                    &storage::NewRow {
+                        id,
+                        builtin: None,
+                        name: &preset.name,
+                        settings: &preset.settings,
+                        prompt: preset.prompt.as_deref(),
+                        first_frame: first.as_deref(),
+                        last_frame: last.as_deref(),
+                        now_ms: now,
+                    },
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(ImportSummary {
+            imported: u32::try_from(incoming.len()).unwrap_or(u32::MAX),
+            names: incoming.iter().map(|p| p.name.clone()).collect(),
+            frames: frame_count,
+        })
+    }
+}
+
+fn data_url(frame: &FrameBytes) -> String {
+    format!(
+        "data:{};base64,{}",
+        frames::media_type(frame.ext),
+        base64::engine::general_purpose::STANDARD.encode(&frame.bytes)
+    )
+}
+
+/// Checks one preset of a file by the same rules as a saved one, and decodes its frames.
+fn decode(entry: FilePreset) -> Result<Incoming, PresetError> {
+    let name = validate::checked_name(&entry.name).map_err(|_| PresetError::ImportBadName {
+        name: entry.name.clone(),
+    })?;
+    let first = validate::present(&entry.first_frame);
+    let last = validate::present(&entry.last_frame);
+    let content = validate::check_content(
+        &entry.settings.to_form(),
+        entry.prompt.as_deref(),
+        first.is_some(),
+        last.is_some(),
+    )
+    .map_err(|errors| PresetError::ImportInvalid {
+        name: name.clone(),
+        errors,
+    })?;
+    let first = first
+        .map(|f| decode_frame(&name, f, FrameSlot::First))
+        .transpose()?;
+    let last = last
+        .map(|f| decode_frame(&name, f, FrameSlot::Last))
+        .transpose()?;
+    Ok(Incoming {
+        name,
+        settings: content.settings,
+        prompt: content.prompt,
+        first,
+        last,
+    })
+}
+
+fn decode_frame(name: &str, data_url: &str, slot: FrameSlot) -> Result<FrameBytes, PresetError> {
+    let bad_data = || PresetError::ImportBadFrameData {
+        name: name.to_owned(),
+        slot,
+    };
+    let (header, payload) = data_url.split_once(',').ok_or_else(bad_data)?;
+    if !header.starts_with("data:") || !header.ends_with(";base64") {
+        return Err(bad_data());
+    }
+    if payload.len() / 4 * 3 > MAX_DATA_URL_BYTES {
+        return Err(bad_data());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(payload.trim())
+        .map_err(|_| bad_data())?;
+    let (ext, _) = frames::image_kind(&bytes).ok_or_else(|| PresetError::ImportFrameNotImage {
+        name: name.to_owned(),
+        slot,
+    })?;
+    Ok(FrameBytes { bytes, ext })
+}
+
+fn check_unique_within(incoming: &[Incoming]) -> Result<(), PresetError> {
+    let mut seen = std::collections::HashSet::new();
+    for preset in incoming {
+        if !seen.insert(storage::name_key(&preset.name)) {
+            return Err(PresetError::ImportNameCollision {
+                name: preset.name.clone(),
+                within_file: true,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_free(conn: &rusqlite::Connection, incoming: &[Incoming]) -> Result<(), PresetError> {
+    for preset in incoming {
+        if storage::name_taken(conn, &preset.name, None)? {
+            return Err(PresetError::ImportNameCollision {
+                name: preset.name.clone(),
+                within_file: false,
+            });
+        }
+    }
+    Ok(())
+}
