@@ -42,6 +42,17 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::jobs::mark_job_failed,
             commands::jobs::delete_job,
             commands::jobs::retry_download,
+            commands::presets::list_presets,
+            commands::presets::save_preset,
+            commands::presets::update_preset,
+            commands::presets::rename_preset,
+            commands::presets::duplicate_preset,
+            commands::presets::delete_preset,
+            commands::presets::set_default_preset,
+            commands::presets::reorder_presets,
+            commands::presets::apply_preset,
+            commands::presets::export_presets,
+            commands::presets::import_presets,
         ])
         .events(collect_events![
             events::JobChanged,

@@ -3,4 +3,5 @@
 pub mod app;
 pub mod generate;
 pub mod jobs;
+pub mod presets;
 pub mod settings;

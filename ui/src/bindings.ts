@@ -71,6 +71,25 @@ export const commands = {
 	deleteJob: (id: string, deleteFile: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("delete_job", { id, deleteFile })),
 	/**  Asks a failed job's task again and downloads its video. Never creates a task. */
 	retryDownload: (id: string) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("retry_download", { id })),
+	listPresets: () => typedError<Preset[], IpcError>(__TAURI_INVOKE("list_presets")),
+	/**  Saves the current form as a new preset; the prompt and frames only when asked (frames are copied). */
+	savePreset: (name: string, draft: RequestDraft, includePrompt: boolean, includeFrames: boolean) => typedError<Preset, IpcError>(__TAURI_INVOKE("save_preset", { name, draft, includePrompt, includeFrames })),
+	/**  Replaces a user preset's content with the current form. */
+	updatePreset: (id: string, draft: RequestDraft, includePrompt: boolean, includeFrames: boolean) => typedError<Preset, IpcError>(__TAURI_INVOKE("update_preset", { id, draft, includePrompt, includeFrames })),
+	renamePreset: (id: string, name: string) => typedError<Preset, IpcError>(__TAURI_INVOKE("rename_preset", { id, name })),
+	duplicatePreset: (id: string) => typedError<Preset, IpcError>(__TAURI_INVOKE("duplicate_preset", { id })),
+	/**  Deletes a user preset. The UI asks the user to confirm first. */
+	deletePreset: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("delete_preset", { id })),
+	/**  The preset new sessions start with; `None` clears it. */
+	setDefaultPreset: (id: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("set_default_preset", { id })),
+	/**  Puts the presets in this order (ids first to last); returns the list as now stored. */
+	reorderPresets: (ids: string[]) => typedError<Preset[], IpcError>(__TAURI_INVOKE("reorder_presets", { ids })),
+	/**  What to load into the form, and what could not be loaded (e.g. a frame copy that vanished). */
+	applyPreset: (id: string) => typedError<AppliedPreset, IpcError>(__TAURI_INVOKE("apply_preset", { id })),
+	/**  Writes a preset file to `path` (from the UI's save dialog). Never contains the token. */
+	exportPresets: (selection: ExportSelection, embedFrames: boolean, path: string) => typedError<ExportSummary, IpcError>(__TAURI_INVOKE("export_presets", { selection, embedFrames, path })),
+	/**  Imports every preset of the file at `path`, or none (a clear error says why). */
+	importPresets: (path: string) => typedError<ImportSummary, IpcError>(__TAURI_INVOKE("import_presets", { path })),
 };
 
 /** Events */
@@ -93,6 +112,25 @@ export type AppInfo = {
 	 */
 	test_hooks: boolean,
 };
+
+/**  What applying a preset loads into the form. */
+export type AppliedPreset = {
+	preset_id: string,
+	/**  Settings always; the prompt and frames only as far as the flags below say. */
+	draft: RequestDraft,
+	/**  False: keep the prompt the user has typed (`draft.prompt` is empty). */
+	replaces_prompt: boolean,
+	/**
+	 *  False: keep the frames the user has chosen. True: load `draft`'s frames, clearing a slot that is
+	 *  `None` (a frame the preset lost is left out and reported in `problems`).
+	 */
+	replaces_frames: boolean,
+	/**  Why the preset could not be applied completely, e.g. a frame file that no longer exists. */
+	problems: Problem[],
+};
+
+/**  A built-in starter, by a key that never changes (the UI translates the name by it). */
+export type BuiltinPreset = "draft_480p" | "vertical_9_16_720p" | "cinematic_21_9_1080p" | "silent_loop";
 
 /**  The user's price per million tokens. */
 export type CostRates = {
@@ -120,6 +158,9 @@ export type DropPlan = {
 	ignored: string[],
 };
 
+/**  Clip length (`duration` in the API): the model chooses (`-1` on the wire) or 4..=12 seconds. */
+export type Duration = number;
+
 /**  What the estimate line under the settings shows. */
 export type Estimate = {
 	width: number,
@@ -134,6 +175,21 @@ export type Estimate = {
 	draft_lower: boolean,
 	/**  The output size is itself a guess (21:9 at 1080p). */
 	approximate: boolean,
+};
+
+/**  Which presets an export holds. */
+export type ExportSelection = 
+/**  Every preset the user made. Built-in starters are left out: every copy of the app has them. */
+{ kind: "all_user_presets" } | 
+/**  These presets, in the manager's order (built-ins included if chosen). */
+{ kind: "ids"; ids: string[] };
+
+/**  What an export wrote. */
+export type ExportSummary = {
+	presets: number,
+	frames: number,
+	/**  Names of presets exported without a frame because its copy was missing from the presets folder. */
+	missing_frames: string[],
 };
 
 /**  The form control a problem belongs to, so the UI can show the message beside it. */
@@ -194,6 +250,13 @@ export type FrameSlot = "first" | "last";
 
 /**  Which kind of generation the frames make. Never chosen directly: it follows from the frames present. */
 export type GenerationMode = "text_to_video" | "first_frame" | "first_last_frame";
+
+/**  What an import added (all of the file, or nothing). */
+export type ImportSummary = {
+	imported: number,
+	names: string[],
+	frames: number,
+};
 
 export type IpcError = {
 	kind: string,
@@ -354,6 +417,25 @@ export type PrefsView = {
 	warning: Msg | null,
 };
 
+/**  A saved preset. Frames are file paths inside the app's presets folder (copies, not the originals). */
+export type Preset = {
+	id: string,
+	/**  For a built-in starter the UI shows its translated name by this key; `name` is the English one. */
+	builtin: BuiltinPreset | null,
+	name: string,
+	settings: Settings,
+	/**  `None`: a settings-only preset that leaves the prompt box alone when applied. */
+	prompt: string | null,
+	first_frame: string | null,
+	last_frame: string | null,
+	/**  Loaded into the form of a new session. */
+	is_default: boolean,
+	/**  Place in the manager's list, 0 first. */
+	position: number,
+	created_at_ms: number | null,
+	updated_at_ms: number | null,
+};
+
 /**  A [`RequestError`] ready for the UI: stable kind, the control it concerns, and the message. */
 export type Problem = {
 	kind: string,
@@ -370,6 +452,9 @@ export type PromptStats = {
 	/**  Past the advised word count: only a hint. */
 	over_word_advice: boolean,
 };
+
+/**  Output aspect ratio (`ratio` in the API). `Adaptive` follows the first frame (16:9 for text-to-video). */
+export type Ratio = "adaptive" | "16:9" | "4:3" | "1:1" | "3:4" | "9:16" | "21:9";
 
 /**
  *  The generation form as typed: plain strings and integers, so that an unknown word in a preset file
@@ -391,6 +476,9 @@ export type RequestDraft = {
 	watermark?: boolean,
 };
 
+/**  Output resolution (`resolution` in the API). */
+export type Resolution = "480p" | "720p" | "1080p";
+
 export type Session = {
 	demo: boolean,
 	token: TokenStatus,
@@ -398,6 +486,20 @@ export type Session = {
 	needs_setup: boolean,
 	/**  The job database could not be opened: history is not being saved (what happened, what to do). */
 	store_problem: IpcError | null,
+};
+
+/**
+ *  Every setting of a generation except the prompt and frames. `Default` is the API's own defaults.
+ *  Field names are the API's, so this serialises straight into the create body.
+ */
+export type Settings = {
+	resolution?: Resolution,
+	ratio?: Ratio,
+	duration?: Duration,
+	generate_audio?: boolean,
+	camera_fixed?: boolean,
+	draft?: boolean,
+	watermark?: boolean,
 };
 
 /**  The id SinanCode gives a task; persisted the moment it arrives. */
