@@ -41,5 +41,14 @@ describe("submitState", () => {
     expect(submitState(null, true)).toEqual({ enabled: false, block: { type: "checking" } });
     expect(submitState(check, true, true)).toEqual({ enabled: false, block: { type: "busy" } });
     expect(submitState(check, true)).toEqual({ enabled: true });
+    const small = {
+      kind: "too_small" as const,
+      message: { en: "Too small.", zh: "太小。" },
+      fix: { type: "upscale" as const, min_side: 300 },
+    };
+    expect(submitState(check, true, false, small)).toEqual({
+      enabled: false,
+      block: { type: "frame_problem", problem: small },
+    });
   });
 });

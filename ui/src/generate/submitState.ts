@@ -1,8 +1,9 @@
-import type { FormCheck, Problem } from "../bindings";
+import type { FormCheck, FrameProblem, Problem } from "../bindings";
 
 /** Why the Generate button is disabled. */
 export type SubmitBlock =
   | { type: "problem"; problem: Problem }
+  | { type: "frame_problem"; problem: FrameProblem }
   | { type: "no_token" }
   | { type: "busy" }
   | { type: "checking" };
@@ -12,11 +13,18 @@ export type SubmitState = { enabled: true } | { enabled: false; block: SubmitBlo
 /**
  * The one place that decides whether Generate can be pressed. `canSubmit` is false without a token outside
  * demo mode; `busy` while a frame is being read or a request is on its way (a second click must not start
- * a second paid job). Form problems always win so the user sees what to fix.
+ * a second paid job). Form and frame problems always win so the user sees what to fix.
  */
-export function submitState(check: FormCheck | null, canSubmit: boolean, busy = false): SubmitState {
+export function submitState(
+  check: FormCheck | null,
+  canSubmit: boolean,
+  busy = false,
+  frameProblem: FrameProblem | null = null,
+): SubmitState {
   const first = check?.problems[0];
   if (first) return { enabled: false, block: { type: "problem", problem: first } };
+  // A frame outside the model's limits (as the backend found it) is fixed or replaced before anything is sent.
+  if (frameProblem) return { enabled: false, block: { type: "frame_problem", problem: frameProblem } };
   if (!canSubmit) return { enabled: false, block: { type: "no_token" } };
   if (!check) return { enabled: false, block: { type: "checking" } };
   if (busy) return { enabled: false, block: { type: "busy" } };

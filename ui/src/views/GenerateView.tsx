@@ -95,7 +95,8 @@ export function GenerateView({ canSubmit = false, onSubmit, load, active = true 
   );
 
   const loadingFrame = slots.first.loading || slots.last.loading;
-  const submit: SubmitState = submitState(check, canSubmit, loadingFrame || submitting);
+  const frameProblem = slots.first.info?.problems[0] ?? slots.last.info?.problems[0] ?? null;
+  const submit: SubmitState = submitState(check, canSubmit, loadingFrame || submitting, frameProblem);
   const submitNow = useRef(() => {});
   submitNow.current = () => {
     if (!active || !submit.enabled || !onSubmit) return;
@@ -128,13 +129,15 @@ export function GenerateView({ canSubmit = false, onSubmit, load, active = true 
     ? null
     : submit.block.type === "problem"
       ? msgText(submit.block.problem.msg, i18n.language)
-      : submit.block.type === "no_token"
-        ? t("generate.needsToken")
-        : submit.block.type === "busy"
-          ? submitting
-            ? t("generate.sending")
-            : t("generate.waitForFrame")
-          : t("generate.checking");
+      : submit.block.type === "frame_problem"
+        ? msgText(submit.block.problem.message, i18n.language)
+        : submit.block.type === "no_token"
+          ? t("generate.needsToken")
+          : submit.block.type === "busy"
+            ? submitting
+              ? t("generate.sending")
+              : t("generate.waitForFrame")
+            : t("generate.checking");
 
   const problems = check?.problems ?? [];
   const first = slots.first.info;
