@@ -131,8 +131,19 @@ mod jobs {
     fn assert_done_once(case: &Case, job: &JobRecord) {
         assert_eq!(job.status, JobStatus::Done, "{:?}", job.problem);
         let path = PathBuf::from(job.output_path.clone().unwrap());
-        assert_eq!(std::fs::read(path).unwrap(), SAMPLE_MP4);
+        assert_eq!(std::fs::read(&path).unwrap(), SAMPLE_MP4);
         assert_eq!(case.sim.counts().create, 1, "one paid task, never two");
+        // The killed run's claim is continued, not abandoned: one video and no partial file left behind.
+        let names: Vec<String> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names.iter().filter(|n| n.ends_with(".mp4")).count(),
+            1,
+            "{names:?}"
+        );
+        assert!(!names.iter().any(|n| n.ends_with(".part")), "{names:?}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

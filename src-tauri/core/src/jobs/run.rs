@@ -114,12 +114,19 @@ impl JobRunner {
     }
 
     /// `<output dir>/<file name pattern>.mp4`, never over an existing file; the folder is created (and
-    /// checked writable) here, so a bad folder fails the job before a paid task is waited for.
+    /// checked writable) here, so a bad folder fails the job before a paid task is waited for. A job that
+    /// already claimed a name whose `.part` is still there (a run cut short by a quit or crash) keeps it, so the
+    /// download continues that file. The claim is stored before the download can start.
     async fn output_path(
         &self,
         job: &JobRecord,
         settings: &RunnerSettings,
     ) -> Result<PathBuf, JobError> {
+        if let Some(planned) = job.output_path.as_deref().map(PathBuf::from) {
+            if part_path(&planned).is_ok_and(|part| part.exists()) {
+                return Ok(planned);
+            }
+        }
         let dir = settings.output_dir.clone();
         let short_id: String = job.id.chars().take(8).collect();
         let stem = render_file_name(
@@ -128,12 +135,14 @@ impl JobRunner {
             &job.prompt,
             &short_id,
         );
-        tokio::task::spawn_blocking(move || {
+        let path = tokio::task::spawn_blocking(move || {
             ensure_output_dir(&dir)?;
             reserve(&dir, &stem)
         })
         .await
-        .map_err(|e| JobError::from(PipelineError::Io(std::io::Error::other(e))))?
+        .map_err(|e| JobError::from(PipelineError::Io(std::io::Error::other(e))))??;
+        self.inner.store.set_planned_output(&job.id, &path)?;
+        Ok(path)
     }
 
     /// Records how a run that did not finish ended. A job with a paid task whose service is out of reach

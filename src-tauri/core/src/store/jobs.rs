@@ -287,6 +287,27 @@ impl Store {
         self.step(id, step, Self::wrong_state(id, "record the video link"))
     }
 
+    /// Where the video will be saved, chosen (and its `.part` file claimed) before the download starts, so a
+    /// run after a crash continues that same partial file instead of leaving it behind. Until the job is done
+    /// this is a plan, not a file.
+    pub fn set_planned_output(&self, id: &str, output_path: &Path) -> Result<(), StoreError> {
+        let path = output_path.to_string_lossy();
+        let step = Step {
+            set: "output_path = ?3",
+            params: &[&path],
+            from: &[
+                JobStatus::Uploading,
+                JobStatus::Submitting,
+                JobStatus::Queued,
+                JobStatus::Running,
+                JobStatus::Downloading,
+                JobStatus::Failed,
+            ],
+            also: "",
+        };
+        self.step(id, step, Self::wrong_state(id, "plan the video's file"))
+    }
+
     /// The video is on disk under its final name.
     pub fn set_done(&self, id: &str, output_path: &Path) -> Result<(), StoreError> {
         let path = output_path.to_string_lossy();
