@@ -81,10 +81,10 @@ pub fn render_bindings() -> Result<String, String> {
     Ok(text)
 }
 
-/// The inline player reads finished videos through the asset protocol, allowed for the output folder only.
-fn allow_playback(app: &tauri::App, state: &state::AppState) {
-    let dir = seedance_core::prefs::resolve_output_dir(&state.prefs(), &state.config.data_dir);
-    if let Err(e) = app.asset_protocol_scope().allow_directory(&dir, true) {
+/// The inline player reads finished videos through the asset protocol, allowed for the output folder only
+/// (and each folder the user picks later).
+pub(crate) fn allow_playback<R: tauri::Runtime>(app: &impl Manager<R>, dir: &std::path::Path) {
+    if let Err(e) = app.asset_protocol_scope().allow_directory(dir, true) {
         log::warn!("video playback unavailable for {}: {e}", dir.display());
     }
 }
@@ -124,7 +124,10 @@ pub fn run() {
                 app: app.handle().clone(),
             });
             let state = state::AppState::new(config, secrets, events);
-            allow_playback(app, &state);
+            allow_playback(
+                app,
+                &seedance_core::prefs::resolve_output_dir(&state.prefs(), &state.config.data_dir),
+            );
             let runner = state.runner.clone();
             app.manage(state);
             // Every job left unfinished by a quit or crash continues (or is marked uncertain, never re-sent).

@@ -112,3 +112,26 @@ test("Generate in demo mode produces the sample clip on disk", async () => {
   assert.equal(videos.length, 1, `one video: ${videos}`);
   assert.ok(statSync(videos[0]).size > 10_000);
 });
+
+test("the finished clip plays inline, and its last frame starts the next shot", async () => {
+  await s.click("[data-testid=play]");
+  await s.find("[data-testid=player]");
+  // The player reads the file through the asset protocol (scoped to the output folder): wait for its metadata.
+  const ready = await s.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     const v = document.querySelector("[data-testid=player]");
+     const start = Date.now();
+     (function check() {
+       if (v && v.readyState >= 1 && v.videoWidth > 0) return done(v.videoWidth + "x" + v.videoHeight);
+       if (v && v.error) return done("error " + v.error.code);
+       if (Date.now() - start > 15000) return done("timeout " + (v && v.readyState));
+       setTimeout(check, 100);
+     })();`,
+  );
+  assert.equal(ready, "640x360", "the sample clip's size");
+  await s.screenshot("jobs-player");
+  await s.click("[data-testid=use-last-frame]");
+  await s.find("[data-testid=generate-screen]");
+  await s.waitForText("[data-testid=frame-first-facts]", (t) => /640\s*×\s*360/.test(t), 20_000);
+  await s.screenshot("generate-next-shot");
+});

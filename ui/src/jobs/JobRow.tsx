@@ -10,7 +10,7 @@ import { JobStatusBadge } from "./JobStatusBadge";
 import { useJobs } from "./JobsContext";
 import { JobThumbs } from "./JobThumbs";
 import { useRowActions } from "./useRowActions";
-import { videoSrc } from "./video";
+import { useVideoUrl } from "./video";
 
 /** One job in the Jobs list. Memoised: a live update re-renders only the row whose record changed. */
 export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
@@ -21,6 +21,7 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
   const [confirming, setConfirming] = useState<Confirming>(null);
   const tokens = tokensText(job, t);
   const showPlayer = playing && job.status === "done" && job.output_path != null;
+  const video = useVideoUrl(showPlayer ? job.output_path : null);
 
   return (
     <li className="job-row" data-testid="job-row" data-job-id={job.id} data-status={job.status}>
@@ -51,15 +52,14 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
         {job.status === "submission_uncertain" && confirming === null && (
           <UncertainNotice actions={actions} onResubmit={() => setConfirming("resubmit")} />
         )}
-        {showPlayer && job.output_path && (
+        {showPlayer && video.url && (
           // biome-ignore lint/a11y/useMediaCaption: generated clips carry no captions to offer.
-          <video
-            className="job-player"
-            controls
-            crossOrigin="anonymous"
-            src={videoSrc(job.output_path)}
-            data-testid="player"
-          />
+          <video className="job-player" controls src={video.url} data-testid="player" />
+        )}
+        {showPlayer && video.failed && (
+          <p className="job-problem small" role="alert" data-testid="player-error">
+            {t("jobs.playerFailed")}
+          </p>
         )}
         {isSettled(job.status) ? (
           <JobActions

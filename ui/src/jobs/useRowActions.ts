@@ -4,7 +4,7 @@ import type { IpcError } from "../ipc";
 import { type JobRecord, jobCommands } from "./api";
 import { copyText } from "./clipboard";
 import { useJobs } from "./JobsContext";
-import { grabLastFrame, videoSrc } from "./video";
+import { grabLastFrame } from "./video";
 
 function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "kind" in e && "message_zh" in e;
@@ -75,7 +75,7 @@ export function useRowActions(job: JobRecord) {
         if (!job.output_path) return;
         let dataUrl: string;
         try {
-          dataUrl = await grabLastFrame(videoSrc(job.output_path));
+          dataUrl = await grabLastFrame(job.output_path);
         } catch {
           throw localError("last_frame_unreadable", "jobs.errors.lastFrame");
         }

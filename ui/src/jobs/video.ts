@@ -1,16 +1,63 @@
 import { convertFileSrc } from "@tauri-apps/api/core";
+import { useEffect, useState } from "react";
 
-/** The URL the webview plays a saved video from (the asset protocol, scoped to the output folder). */
+/** The asset-protocol URL of a saved video (the protocol is scoped to the output folder). */
 export function videoSrc(path: string): string {
   return convertFileSrc(path);
+}
+
+/**
+ * Reads a saved video into a `blob:` URL. WebKitGTK's media player cannot read the asset protocol itself, and a
+ * same-origin blob also lets the last frame be drawn to a canvas. Revoke the URL when done.
+ */
+export async function loadVideo(path: string): Promise<string> {
+  const response = await fetch(videoSrc(path));
+  if (!response.ok) throw new Error(`the video could not be read (${response.status})`);
+  return URL.createObjectURL(await response.blob());
+}
+
+export type VideoState = { url: string | null; failed: boolean };
+
+/** A playable URL for `path` while `path` is set; the blob is released when it changes or unmounts. */
+export function useVideoUrl(path: string | null): VideoState {
+  const [state, setState] = useState<VideoState>({ url: null, failed: false });
+  useEffect(() => {
+    if (!path) return;
+    let url: string | null = null;
+    let current = true;
+    loadVideo(path).then(
+      (u) => {
+        if (current) {
+          url = u;
+          setState({ url: u, failed: false });
+        } else URL.revokeObjectURL(u);
+      },
+      () => current && setState({ url: null, failed: true }),
+    );
+    return () => {
+      current = false;
+      if (url) URL.revokeObjectURL(url);
+      setState({ url: null, failed: false });
+    };
+  }, [path]);
+  return state;
 }
 
 export const GRAB_TIMEOUT_MS = 15_000;
 /** Seeking exactly to the end shows nothing in some decoders; one frame before it is the last frame. */
 const FRAME_BEFORE_END_S = 1 / 24;
 
-/** Draws a video's final frame onto a canvas and returns it as a PNG data URL. */
-export function grabLastFrame(src: string, timeoutMs = GRAB_TIMEOUT_MS): Promise<string> {
+/** Draws the final frame of the video saved at `path` onto a canvas and returns it as a PNG data URL. */
+export async function grabLastFrame(path: string, timeoutMs = GRAB_TIMEOUT_MS): Promise<string> {
+  const src = await loadVideo(path);
+  try {
+    return await grabFrom(src, timeoutMs);
+  } finally {
+    URL.revokeObjectURL(src);
+  }
+}
+
+function grabFrom(src: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const video = document.createElement("video");
     const timer = setTimeout(() => finish(new Error("the video did not load in time")), timeoutMs);
@@ -21,7 +68,6 @@ export function grabLastFrame(src: string, timeoutMs = GRAB_TIMEOUT_MS): Promise
       if (error) reject(error);
       else resolve(url ?? "");
     }
-    video.crossOrigin = "anonymous";
     video.muted = true;
     video.preload = "auto";
     video.addEventListener("loadedmetadata", () => {

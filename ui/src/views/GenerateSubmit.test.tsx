@@ -11,8 +11,8 @@ vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
 }));
 const video = vi.hoisted(() => ({
-  videoSrc: (path: string) => `asset://localhost/${encodeURIComponent(path)}`,
-  grabLastFrame: vi.fn(async (_src: string) => "data:image/png;base64,TEFTVA=="),
+  grabLastFrame: vi.fn(async (_path: string) => "data:image/png;base64,TEFTVA=="),
+  useVideoUrl: () => ({ url: null, failed: false }),
 }));
 vi.mock("../jobs/video", () => video);
 
