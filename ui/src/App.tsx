@@ -6,9 +6,11 @@ import { commands } from "./bindings";
 import { Sidebar, type View } from "./components/Sidebar";
 import { unwrap } from "./ipc";
 import { type GenerateLoad, JobsProvider, useJobs } from "./jobs/JobsContext";
+import { PresetsProvider } from "./presets/PresetsContext";
 import { SessionProvider, useSession } from "./session";
 import { GenerateView } from "./views/GenerateView";
 import { JobsView } from "./views/JobsView";
+import { PresetsView } from "./views/PresetsView";
 import { SettingsView } from "./views/SettingsView";
 import { WelcomeView } from "./views/WelcomeView";
 
@@ -42,12 +44,14 @@ function Shell() {
 
   return (
     <JobsProvider onOpenJobs={openJobs} onLoad={loadIntoGenerate}>
-      <div className="app">
-        <Sidebar current={view} onSelect={setView} />
-        <main className="content" aria-live="polite">
-          <Screen view={view} load={load} />
-        </main>
-      </div>
+      <PresetsProvider>
+        <div className="app">
+          <Sidebar current={view} onSelect={setView} />
+          <main className="content" aria-live="polite">
+            <Screen view={view} load={load} />
+          </main>
+        </div>
+      </PresetsProvider>
     </JobsProvider>
   );
 }
@@ -68,10 +72,17 @@ function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
       {welcome && <WelcomeView />}
       {!welcome && (
         <div className="view-keeper" hidden={view !== "generate"}>
-          <GenerateView canSubmit={canSubmit} onSubmit={submit} load={load} active={view === "generate"} />
+          <GenerateView
+            canSubmit={canSubmit}
+            onSubmit={submit}
+            load={load}
+            active={view === "generate"}
+            restoreOnStart
+          />
         </div>
       )}
       {view === "jobs" && <JobsView />}
+      {view === "presets" && <PresetsView />}
       {view === "settings" && <SettingsView />}
     </>
   );

@@ -6,6 +6,7 @@ import { initI18n } from "./i18n";
 import "./styles/app.css";
 import "./styles/settings.css";
 import "./styles/jobs.css";
+import "./styles/presets.css";
 
 const root = document.getElementById("root");
 if (root) {

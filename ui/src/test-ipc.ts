@@ -49,6 +49,7 @@ export function mockBackend(overrides: Record<string, Handler> = {}) {
     get_session: () => session(),
     get_preferences: () => PREFS,
     list_jobs: () => ({ jobs: [], next: null }),
+    list_presets: () => [],
   };
   mockIPC(
     (cmd, args) => {

@@ -3,10 +3,11 @@ import { commands } from "../bindings";
 import { unwrap } from "../ipc";
 import { useSession } from "../session";
 
-export type View = "generate" | "jobs" | "settings";
+export type View = "generate" | "jobs" | "presets" | "settings";
 const VIEWS: { id: View; icon: string }[] = [
   { id: "generate", icon: "✦" },
   { id: "jobs", icon: "▤" },
+  { id: "presets", icon: "☰" },
   { id: "settings", icon: "⚙" },
 ];
 

@@ -50,6 +50,8 @@ export interface Backend {
   fixed: (path: string) => FrameInfo;
   cropped: (path: string, ratio: number, offset: number) => FrameInfo;
   plan: (paths: string[]) => DropPlan;
+  /** Answers for commands beyond the form's own (presets, say), by command name. */
+  more: Record<string, (args: Record<string, never>) => unknown>;
   calls: { cmd: string; args: Record<string, unknown> }[];
 }
 
@@ -87,6 +89,7 @@ export function installBackend(overrides: Partial<Backend> = {}): Backend {
         .map((p, i) => [i === 0 ? "first" : "last", p] as ["first" | "last", string]),
       ignored: paths.slice(2),
     }),
+    more: { list_presets: () => [] },
     calls: [],
     ...overrides,
   };
@@ -113,6 +116,7 @@ export function installBackend(overrides: Partial<Backend> = {}): Backend {
       case "plan_frame_drop":
         return backend.plan(args.paths);
       default:
+        if (backend.more[cmd]) return backend.more[cmd](args);
         throw new Error(`unexpected command ${cmd}`);
     }
   });

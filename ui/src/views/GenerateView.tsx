@@ -17,6 +17,8 @@ import { useGenerateForm } from "../generate/useGenerateForm";
 import { usePasteFrame } from "../generate/usePasteFrame";
 import type { IpcError } from "../ipc";
 import type { GenerateLoad } from "../jobs/JobsContext";
+import { PresetPicker } from "../presets/PresetPicker";
+import { usePresetPicker } from "../presets/usePresetPicker";
 import { registerTestHook } from "../testHooks";
 
 export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif", "heic", "heif"];
@@ -33,11 +35,20 @@ interface Props {
    * shortcuts, pastes and drops belong to the screen in front.
    */
   active?: boolean;
+  /** Once, on the window's start: the default preset, else the settings and prompt last submitted. */
+  restoreOnStart?: boolean;
 }
 
-export function GenerateView({ canSubmit = false, onSubmit, load, active = true }: Props) {
+export function GenerateView({
+  canSubmit = false,
+  onSubmit,
+  load,
+  active = true,
+  restoreOnStart = false,
+}: Props) {
   const { t, i18n } = useTranslation();
   const form = useGenerateForm();
+  const presetPicker = usePresetPicker(form, restoreOnStart);
   const { slots, check, inspect, loadDraft, startFromFrame } = form;
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<IpcError | null>(null);
@@ -198,6 +209,11 @@ export function GenerateView({ canSubmit = false, onSubmit, load, active = true 
           onChange={form.setPrompt}
           stats={check?.prompt ?? null}
           problems={problemsFor(problems, "prompt")}
+        />
+        <PresetPicker
+          picker={presetPicker}
+          hasPrompt={form.prompt.trim() !== ""}
+          hasFrames={first !== null || last !== null}
         />
         <SettingsPanel settings={form.settings} problems={problems} onChange={form.updateSettings} />
         <EstimateLine estimate={check?.estimate ?? null} />
