@@ -67,16 +67,7 @@ export function PresetRow({ preset, index, count, selected, busy, actions }: Pro
           />
         ) : (
           <p className="preset-name" data-testid="preset-name">
-            {preset.builtin && (
-              <span
-                className="lock"
-                role="img"
-                aria-label={t("presets.builtinLock")}
-                title={t("presets.builtinHelp")}
-              >
-                🔒
-              </span>
-            )}
+            {preset.builtin && <LockIcon label={t("presets.builtinLock")} help={t("presets.builtinHelp")} />}
             {name}
             {preset.is_default && <span className="badge">{t("presets.isDefault")}</span>}
           </p>
@@ -202,5 +193,17 @@ function RenameField({
       </button>
       {error && <ErrorNotice error={error} />}
     </div>
+  );
+}
+
+/** Drawn rather than an emoji, which not every system font has. */
+function LockIcon({ label, help }: { label: string; help: string }) {
+  return (
+    <span className="lock" title={help}>
+      <svg role="img" aria-label={label} width="12" height="14" viewBox="0 0 12 14">
+        <path d="M3 6V4a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" strokeWidth="1.6" />
+        <rect x="1" y="6" width="10" height="8" rx="1.5" fill="currentColor" />
+      </svg>
+    </span>
   );
 }
