@@ -153,3 +153,25 @@ describe("i18n helpers", () => {
     expect(errorText(e, "en")).toBe("A");
   });
 });
+
+describe("job database problem", () => {
+  it("is shown on every screen when the database could not be opened", async () => {
+    mockBackend({
+      get_session: () =>
+        session({
+          store_problem: {
+            kind: "store_newer_version",
+            message: "The job database was written by a newer version.",
+            message_zh: "任务数据库由更新的版本写入。",
+            details: null,
+          },
+        }),
+      check_request: () => ({ problems: [], mode: "text_to_video", prompt: { chars: 0 }, estimate: null }),
+    });
+    renderWithI18n(<App />);
+    const banner = await screen.findByTestId("store-problem");
+    expect(banner.textContent).toContain("newer version");
+    fireEvent.click(screen.getByTestId("nav-settings"));
+    expect(screen.getByTestId("store-problem")).toBeTruthy();
+  });
+});

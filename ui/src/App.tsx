@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { applyAppearance } from "./appearance";
 import type { RequestDraft } from "./bindings";
 import { commands } from "./bindings";
+import { ErrorNotice } from "./components/ErrorNotice";
 import { Sidebar, type View } from "./components/Sidebar";
 import { unwrap } from "./ipc";
 import { type GenerateLoad, JobsProvider, useJobs } from "./jobs/JobsContext";
@@ -48,11 +49,24 @@ function Shell() {
         <div className="app">
           <Sidebar current={view} onSelect={setView} />
           <main className="content" aria-live="polite">
+            <StoreProblem />
             <Screen view={view} load={load} />
           </main>
         </div>
       </PresetsProvider>
     </JobsProvider>
+  );
+}
+
+/** The job database could not be opened: say so on every screen, since history is not being kept. */
+function StoreProblem() {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  if (!session?.store_problem) return null;
+  return (
+    <div className="store-problem" data-testid="store-problem">
+      <strong>{t("error.storeTitle")}</strong> <ErrorNotice error={session.store_problem} />
+    </div>
   );
 }
 
