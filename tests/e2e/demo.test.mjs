@@ -3,11 +3,10 @@
 // finished MP4 on disk.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
-import { isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
+import { filesUnder, isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
 
 let driver;
 let s;
@@ -17,16 +16,6 @@ let frames;
 function makeImage(path, size, spec) {
   execFileSync("convert", ["-size", size, spec, path]);
   return path;
-}
-
-function videosUnder(dir) {
-  let out = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out = out.concat(videosUnder(p));
-    else if (e.name.endsWith(".mp4")) out.push(p);
-  }
-  return out;
 }
 
 before(async () => {
@@ -88,27 +77,13 @@ test("demo mode, two frames previewed, the mismatch cropped away", async () => {
 
 test("Generate in demo mode produces the sample clip on disk", async () => {
   await s.type("[data-testid=prompt]", 'The light sweeps from the sea to the sky, "look" she whispers');
-  const enabled = async () => (await s.attr("[data-testid=generate-button]", "disabled")) === null;
-  for (let i = 0; i < 50 && !(await enabled()); i++) await sleep(100);
-  assert.ok(
-    await enabled(),
-    `Generate stays disabled: ${await s.text("[data-testid=submit-reason]").catch(() => "")}`,
-  );
   await s.screenshot("generate-filled");
-  await s.click("[data-testid=generate-button]");
-  await s.find("[data-testid=queue-item]");
+  await s.generate();
   await s.click("[data-testid=nav-jobs]");
-  const deadline = Date.now() + 40_000;
-  let status = "";
-  while (Date.now() < deadline) {
-    status = (await s.attr("[data-testid=job-row]", "data-status")) ?? "";
-    if (["done", "failed", "submission_uncertain"].includes(status)) break;
-    await sleep(250);
-  }
-  assert.equal(status, "done");
+  assert.equal(await s.waitForNewestJobSettled(), "done");
   await s.find("[data-testid=thumb-first]");
   await s.screenshot("jobs-demo-done");
-  const videos = videosUnder(home.env.HOME);
+  const videos = filesUnder(home.env.HOME).filter((f) => f.endsWith(".mp4"));
   assert.equal(videos.length, 1, `one video: ${videos}`);
   assert.ok(statSync(videos[0]).size > 10_000);
 });

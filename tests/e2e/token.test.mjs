@@ -3,11 +3,10 @@
 // never written to any file the app owns.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
+import { filesUnder, isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
 
 const TOKEN = `sk-e2e-${process.pid}-Zq8mWv3Lr`;
 let sim;
@@ -31,23 +30,6 @@ async function startSim() {
   const api = out.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
   assert.ok(api, `the simulator did not print its address: ${out}`);
   return { child, api };
-}
-
-/** Every file under `dir`, recursively (symlinks not followed). */
-function filesUnder(dir) {
-  let out = [];
-  let entries = [];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out = out.concat(filesUnder(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
 }
 
 before(async () => {
@@ -78,24 +60,9 @@ test("a pasted token is saved to the keychain and the field is cleared", async (
 test("a text-to-video job runs against the service and the MP4 lands on disk", async () => {
   await s.type("[data-testid=prompt]", 'A lighthouse at dawn, waves rolling in, "hello" says the keeper');
   await s.waitForText("[data-testid=generate-button]", () => true);
-  const enabled = async () => (await s.attr("[data-testid=generate-button]", "disabled")) === null;
-  for (let i = 0; i < 50 && !(await enabled()); i++) await sleep(100);
-  assert.ok(
-    await enabled(),
-    `Generate stays disabled: ${await s.text("[data-testid=submit-reason]").catch(() => "")}`,
-  );
-  await s.click("[data-testid=generate-button]");
-  await s.find("[data-testid=queue-item]");
+  await s.generate();
   await s.click("[data-testid=nav-jobs]");
-  await s.waitForText("[data-testid=job-row] [data-testid=job-status]", () => true);
-  const deadline = Date.now() + 40_000;
-  let status = "";
-  while (Date.now() < deadline) {
-    status = (await s.attr("[data-testid=job-row]", "data-status")) ?? "";
-    if (["done", "failed", "submission_uncertain"].includes(status)) break;
-    await sleep(250);
-  }
-  assert.equal(status, "done");
+  assert.equal(await s.waitForNewestJobSettled(), "done");
   await s.screenshot("jobs-done");
   const videos = filesUnder(home.env.HOME).filter((f) => f.endsWith(".mp4"));
   assert.equal(videos.length, 1, `one video in the output folder: ${videos}`);

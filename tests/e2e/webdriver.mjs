@@ -1,6 +1,6 @@
 // A small W3C WebDriver client over fetch, driving the real app window through tauri-driver.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +39,21 @@ export function isolatedEnv(name, extra = {}) {
       ...extra,
     },
   };
+}
+
+/** Every file under `dir`, recursively (links not followed); none when `dir` does not exist. */
+export function filesUnder(dir) {
+  let entries = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return filesUnder(p);
+    return e.isFile() ? [p] : [];
+  });
 }
 
 /** Starts tauri-driver (in its own process group, so the app and WebKitWebDriver die with it). */
@@ -144,6 +159,28 @@ export class Session {
       await sleep(150);
     }
     throw new Error(`${selector} never matched; last text: ${JSON.stringify(last)}`);
+  }
+  /** Presses Generate once it is enabled (bounded wait) and waits for the job to show in the queue. */
+  async generate() {
+    const enabled = async () => (await this.attr("[data-testid=generate-button]", "disabled")) === null;
+    for (let i = 0; i < 50 && !(await enabled()); i++) await sleep(100);
+    if (!(await enabled())) {
+      const reason = await this.text("[data-testid=submit-reason]").catch(() => "");
+      throw new Error(`Generate stays disabled: ${reason}`);
+    }
+    await this.click("[data-testid=generate-button]");
+    await this.find("[data-testid=queue-item]");
+  }
+  /** On the Jobs screen: waits (bounded) until the newest job settles and returns its status. */
+  async waitForNewestJobSettled(timeoutMs = 40_000) {
+    const deadline = Date.now() + timeoutMs;
+    let status = "";
+    while (Date.now() < deadline) {
+      status = (await this.attr("[data-testid=job-row]", "data-status").catch(() => "")) ?? "";
+      if (["done", "failed", "submission_uncertain"].includes(status)) break;
+      await sleep(250);
+    }
+    return status;
   }
   async screenshot(name) {
     const dir = process.env.SEEDANCE_E2E_OUT;
