@@ -17,6 +17,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .dangerously_cast_bigints_to_number()
         .commands(collect_commands![
             commands::app::app_info,
+            commands::app::open_token_help,
             commands::generate::check_request,
             commands::generate::plan_frame_drop,
             commands::generate::inspect_frame,

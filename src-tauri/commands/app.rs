@@ -27,3 +27,21 @@ pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
         test_hooks: std::env::var("SEEDANCE_TEST_HOOKS").is_ok_and(|v| v == "1"),
     })
 }
+
+/// Where SinanCode explains how to get an API token; the only web page the app opens.
+pub const TOKEN_HELP_URL: &str = "https://docs.sinancode.com";
+
+/// Opens the token help page in the user's browser. The URL is fixed here, so the UI cannot open others.
+#[tauri::command]
+#[specta::specta]
+pub fn open_token_help(app: tauri::AppHandle) -> IpcResult<()> {
+    use tauri_plugin_opener::OpenerExt;
+    app.opener()
+        .open_url(TOKEN_HELP_URL, None::<&str>)
+        .map_err(|e| crate::error::IpcError {
+            kind: "open_failed".into(),
+            message: format!("The browser could not be opened. Visit {TOKEN_HELP_URL} yourself."),
+            message_zh: format!("无法打开浏览器。请自行访问 {TOKEN_HELP_URL}。"),
+            details: Some(e.to_string()),
+        })
+}

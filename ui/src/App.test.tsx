@@ -52,10 +52,13 @@ describe("first run", () => {
       get_session: () =>
         session({ needs_setup: true, token: { ...session().token, set: false, last4: null, source: null } }),
       enter_demo: () => session({ demo: true, needs_setup: false }),
+      open_token_help: () => null,
       leave_demo: () => session({ needs_setup: true }),
       check_request: () => ({ problems: [], mode: "text_to_video", prompt: { chars: 0 }, estimate: null }),
     });
     renderWithI18n(<App />);
+    fireEvent.click(await screen.findByTestId("token-help"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "open_token_help")).toBe(true));
     fireEvent.click(await screen.findByTestId("try-demo"));
     expect(await screen.findByTestId("demo-badge")).toBeTruthy();
     expect(await screen.findByTestId("generate-screen")).toBeTruthy();
@@ -114,11 +117,13 @@ describe("settings", () => {
     fireEvent.click(screen.getByTestId("nav-settings"));
     fireEvent.change(await screen.findByTestId("file-name-pattern"), { target: { value: "{id}_{prompt}" } });
     fireEvent.change(screen.getByTestId("language"), { target: { value: "zh-CN" } });
+    fireEvent.change(screen.getByTestId("max-jobs"), { target: { value: "2" } });
     fireEvent.click(screen.getByTestId("settings-save"));
     await waitFor(() => expect(screen.getByTestId("nav-generate").textContent).toContain("生成"));
     const saved = calls.find((c) => c.cmd === "save_preferences")?.args as { prefs: typeof PREFS.prefs };
     expect(saved.prefs.file_name_pattern).toBe("{id}_{prompt}");
     expect(saved.prefs.language).toBe("zh-CN");
+    expect(saved.prefs.max_concurrent_jobs).toBe(2);
   });
 
   it("shows every validation problem and keeps the form", async () => {

@@ -9,6 +9,8 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
+	/**  Opens the token help page in the user's browser. The URL is fixed here, so the UI cannot open others. */
+	openTokenHelp: () => typedError<null, IpcError>(__TAURI_INVOKE("open_token_help")),
 	checkRequest: (draft: RequestDraft, firstFrameAspect: number | null) => typedError<FormCheck, IpcError>(__TAURI_INVOKE("check_request", { draft, firstFrameAspect })),
 	/**
 	 *  Which slot each dropped file fills. `x`/`y` are the OS's physical pixels; `scale_factor` is the

@@ -195,6 +195,19 @@ export function SettingsView() {
             />
             {t("settings.notifications")}
           </label>
+          <label className="field">
+            {t("settings.maxJobs")}
+            <input
+              type="number"
+              data-testid="max-jobs"
+              min={1}
+              max={8}
+              step={1}
+              value={draft.max_concurrent_jobs}
+              onChange={(e) => set("max_concurrent_jobs", Number(e.target.value))}
+            />
+            <span className="muted small">{t("settings.maxJobsHelp")}</span>
+          </label>
           <div className="submit-row">
             {saved && (
               <span role="status" className="ok">

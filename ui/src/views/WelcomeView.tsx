@@ -33,6 +33,14 @@ export function WelcomeView() {
         <div className="card">
           <h2>{t("welcome.tokenTitle")}</h2>
           <p className="muted small">{t("welcome.tokenHelp")}</p>
+          <button
+            type="button"
+            className="link"
+            data-testid="token-help"
+            onClick={() => void commands.openTokenHelp()}
+          >
+            {t("welcome.whereToken")}
+          </button>
           <TokenForm />
         </div>
         <div className="card">
