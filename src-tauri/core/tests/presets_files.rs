@@ -13,7 +13,8 @@ mod presets {
     use crate::presets_support::{form, png_file, Home};
     use seedance_core::i18n::UserFacing;
     use seedance_core::presets::{
-        BuiltinPreset, ExportSelection, Preset, PresetLibrary, PresetParts, FILE_FORMAT,
+        BuiltinPreset, ExportSelection, Preset, PresetError, PresetLibrary, PresetParts,
+        FILE_FORMAT,
     };
     use seedance_core::request::RequestDraft;
 
@@ -74,6 +75,24 @@ mod presets {
             .flatten()
             .map(|f| std::fs::read(f).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn an_export_only_ever_writes_a_json_file() {
+        let home = Home::new();
+        let (lib, _originals) = stocked(&home);
+        let victim = home.dir.path().join("notes.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        let refused = lib.export_to_file(&ExportSelection::AllUserPresets, false, &victim);
+        assert!(
+            matches!(refused, Err(PresetError::ExportNotJson { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        let upper = home.dir.path().join("ALL.JSON");
+        lib.export_to_file(&ExportSelection::AllUserPresets, false, &upper)
+            .unwrap();
+        assert!(upper.exists());
     }
 
     #[test]

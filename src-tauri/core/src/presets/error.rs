@@ -42,6 +42,10 @@ pub enum PresetError {
         #[source]
         source: std::io::Error,
     },
+    /// Exports only write `.json` files: the path comes from the webview, which must not be able to
+    /// overwrite any other kind of file.
+    #[error("an export must be a .json file: {path}")]
+    ExportNotJson { path: PathBuf },
     #[error("cannot read the preset file {path}: {source}")]
     ImportUnreadable {
         path: PathBuf,
@@ -117,6 +121,7 @@ impl UserFacing for PresetError {
             Self::Invalid { .. } => "preset_invalid",
             Self::FrameUnusable { .. } => "preset_frame_unusable",
             Self::WriteFailed { .. } => "preset_write_failed",
+            Self::ExportNotJson { .. } => "preset_export_not_json",
             Self::ImportUnreadable { .. } => "preset_import_unreadable",
             Self::ImportTooLarge { .. } => "preset_import_too_large",
             Self::ImportNotJson { .. } => "preset_import_not_json",
@@ -188,6 +193,13 @@ impl UserFacing for PresetError {
                     path.display()
                 ),
                 format!("无法写入 {}。请确认磁盘未满且有写入权限，然后重试。", path.display()),
+            ),
+            Self::ExportNotJson { path } => Msg::new(
+                format!(
+                    "Presets are exported as .json files, and {} is not one. Choose a name ending in .json, e.g. presets.json.",
+                    path.display()
+                ),
+                format!("预设会导出为 .json 文件，而 {} 不是。请选择以 .json 结尾的文件名，例如 presets.json。", path.display()),
             ),
             Self::ImportUnreadable { path, .. } => Msg::new(
                 format!(
@@ -298,6 +310,7 @@ mod tests {
                 path: "x".into(),
                 source: io(),
             },
+            PresetError::ExportNotJson { path: "x".into() },
             PresetError::ImportUnreadable {
                 path: "x".into(),
                 source: io(),

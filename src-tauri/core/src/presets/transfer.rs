@@ -91,6 +91,14 @@ impl PresetLibrary {
         embed_frames: bool,
         path: &Path,
     ) -> Result<ExportSummary, PresetError> {
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if !is_json {
+            return Err(PresetError::ExportNotJson {
+                path: path.to_path_buf(),
+            });
+        }
         let (text, summary) = self.export_json(selection, embed_frames)?;
         let failed = |source| PresetError::WriteFailed {
             path: path.to_path_buf(),
