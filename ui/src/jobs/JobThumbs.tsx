@@ -52,7 +52,14 @@ export function JobThumbs({ job }: { job: JobRecord }) {
       {thumbs?.first ? (
         <img src={thumbs.first} alt={t("jobs.firstThumb")} data-testid="thumb-first" />
       ) : (
-        <div className="thumb-placeholder" />
+        // A text-to-video job has no frame: say so instead of showing an empty box.
+        <div
+          className="thumb-placeholder"
+          data-testid="thumb-text"
+          title={wanted ? undefined : t("jobs.textOnly")}
+        >
+          {!wanted && <span aria-hidden="true">T</span>}
+        </div>
       )}
       {thumbs?.last && <img src={thumbs.last} alt={t("jobs.lastThumb")} data-testid="thumb-last" />}
     </div>
