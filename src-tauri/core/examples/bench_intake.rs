@@ -1,7 +1,10 @@
 //! Intake benchmark: `cargo run --release -p seedance-core --example bench_intake`.
 //!
 //! Inputs are generated once into `target/bench-inputs/`. Each case runs in a child process of this
-//! binary so its peak RSS (`VmHWM`) belongs to that case alone.
+//! binary so its peak RSS (`VmHWM`) belongs to that case alone. A last case drops the JPEG and the PNG
+//! together (two threads, as when a first and a last frame arrive at once) and times the pair's wall clock.
+//!
+//! Besides the human table it prints `RESULT key=value` lines that `bench/run.sh` reads.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,23 +15,29 @@ use seedance_core::images::{intake, IntakeOptions};
 
 struct Case {
     name: &'static str,
+    key: &'static str,
     file: &'static str,
     runs: usize,
 }
 
+const PAIR_RUNS: usize = 11;
+
 const CASES: [Case; 3] = [
     Case {
         name: "jpeg 6000x4000 q90",
+        key: "jpeg",
         file: "photo-6000x4000.jpg",
         runs: 11,
     },
     Case {
         name: "png 6000x6000",
+        key: "png",
         file: "photo-6000x6000.png",
         runs: 11,
     },
     Case {
         name: "png bomb 60000x60000",
+        key: "bomb",
         file: "bomb-60000x60000.png",
         runs: 51,
     },
@@ -39,10 +48,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.len() == 4 && args[1] == "--child" {
         return run_child(Path::new(&args[2]), args[3].parse()?);
     }
+    if args.len() == 5 && args[1] == "--child-pair" {
+        return run_child_pair(Path::new(&args[2]), Path::new(&args[3]), args[4].parse()?);
+    }
     let dir = inputs_dir();
     std::fs::create_dir_all(&dir)?;
     make_inputs(&dir)?;
     let exe = std::env::current_exe()?;
+    let mut results = Vec::new();
     println!(
         "{:<24} {:>10} {:>10} {:>12} {:>14}",
         "case", "median ms", "min ms", "file MB", "peak RSS MB"
@@ -78,10 +91,57 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 hwm_kb / 1024.0,
                 baseline_kb / 1024.0
             );
+            results.push(format!("{}_ms={median:.3}", case.key));
+            results.push(format!("{}_peak_mib={:.1}", case.key, hwm_kb / 1024.0));
         } else {
             eprintln!("{}: unexpected child output {line:?}", case.name);
         }
     }
+    let out = Command::new(&exe)
+        .arg("--child-pair")
+        .arg(dir.join(CASES[0].file))
+        .arg(dir.join(CASES[1].file))
+        .arg(PAIR_RUNS.to_string())
+        .output()?;
+    let line = String::from_utf8_lossy(&out.stdout);
+    match line.trim().parse::<f64>() {
+        Ok(median) if out.status.success() => {
+            println!("{:<24} {median:>10.3}", "jpeg + png together");
+            results.push(format!("pair_ms={median:.3}"));
+        }
+        _ => eprintln!(
+            "pair: child failed: {line:?} {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    }
+    for result in results {
+        println!("RESULT {result}");
+    }
+    Ok(())
+}
+
+/// Prints the median wall time in ms of intaking both files at once, each on its own thread.
+fn run_child_pair(
+    first: &Path,
+    last: &Path,
+    runs: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let opts = IntakeOptions::default();
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        let (a, b) = std::thread::scope(|scope| {
+            let a = scope.spawn(|| intake(first, &opts).is_ok());
+            let b = scope.spawn(|| intake(last, &opts).is_ok());
+            (a.join().unwrap_or(false), b.join().unwrap_or(false))
+        });
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        if !(a && b) {
+            return Err("an intake of the pair failed".into());
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    println!("{:.3}", times[times.len() / 2]);
     Ok(())
 }
 
