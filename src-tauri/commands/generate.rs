@@ -10,7 +10,8 @@ use seedance_core::request::RequestDraft;
 
 use tauri::State;
 
-use crate::error::{IpcError, IpcResult};
+use super::blocking;
+use crate::error::IpcResult;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -46,15 +47,6 @@ pub fn plan_frame_drop(
 #[specta::specta]
 pub async fn inspect_frame(path: String) -> IpcResult<FrameInfo> {
     blocking(move || images::intake(&PathBuf::from(path), &IntakeOptions::default())).await
-}
-
-pub(crate) async fn blocking<T: Send + 'static, E: Into<IpcError> + Send + 'static>(
-    f: impl FnOnce() -> Result<T, E> + Send + 'static,
-) -> IpcResult<T> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(r) => r.map_err(Into::into),
-        Err(e) => Err(IpcError::internal(e.to_string())),
-    }
 }
 
 /// Makes a conforming copy of a frame (in the app's data folder; the original is never touched) and

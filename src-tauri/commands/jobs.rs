@@ -9,7 +9,7 @@ use seedance_core::store::{JobPage, JobQuery, JobRecord, Store};
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 
-use crate::commands::generate::blocking;
+use crate::commands::blocking;
 use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
 

@@ -5,3 +5,15 @@ pub mod generate;
 pub mod jobs;
 pub mod presets;
 pub mod settings;
+
+use crate::error::{IpcError, IpcResult};
+
+/// Runs blocking core work (image decoding, SQLite, file copies) on a worker thread and maps its error.
+pub(crate) async fn blocking<T: Send + 'static, E: Into<IpcError> + Send + 'static>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> IpcResult<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(Into::into),
+        Err(e) => Err(IpcError::internal(e.to_string())),
+    }
+}

@@ -10,7 +10,7 @@ use seedance_core::presets::{
 use seedance_core::request::RequestDraft;
 use tauri::State;
 
-use crate::commands::generate::blocking;
+use crate::commands::blocking;
 use crate::error::IpcResult;
 use crate::state::AppState;
 
