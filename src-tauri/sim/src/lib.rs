@@ -12,9 +12,11 @@ mod uploads;
 mod validate;
 
 use std::net::Ipv4Addr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use rand::RngCore;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -42,6 +44,9 @@ pub struct SimConfig {
     pub upload_ttl: Duration,
     /// How long a `Fault::Hang` holds the request.
     pub hang_for: Duration,
+    /// Served as every task's video instead of [`SAMPLE_MP4`] (read once at start), so transfers of
+    /// realistic size can be measured.
+    pub result_file: Option<PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -53,6 +58,7 @@ impl Default for SimConfig {
             link_ttl: Duration::from_secs(24 * 60 * 60),
             upload_ttl: Duration::from_secs(72 * 60 * 60),
             hang_for: Duration::from_secs(120),
+            result_file: None,
         }
     }
 }
@@ -89,7 +95,7 @@ impl Sim {
         Sim::start_on(config, 0, 0).await
     }
 
-    /// Binds 127.0.0.1 only; a port of 0 lets the OS choose.
+    /// Binds 127.0.0.1 only; a port of 0 lets the OS choose. Fails if `config.result_file` cannot be read.
     pub async fn start_on(
         config: SimConfig,
         api_port: u16,
@@ -99,9 +105,19 @@ impl Sim {
         let files_listener = TcpListener::bind((Ipv4Addr::LOCALHOST, files_port)).await?;
         let api_base = format!("http://127.0.0.1:{}", api_listener.local_addr()?.port());
         let result_base = format!("http://127.0.0.1:{}", files_listener.local_addr()?.port());
+        let result_video = match &config.result_file {
+            Some(path) => Bytes::from(tokio::fs::read(path).await?),
+            None => Bytes::from_static(SAMPLE_MP4),
+        };
         let mut link_key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut link_key);
-        let shared = Arc::new(Shared::new(config, link_key, api_base, result_base));
+        let shared = Arc::new(Shared::new(
+            config,
+            link_key,
+            api_base,
+            result_base,
+            result_video,
+        ));
         let servers = vec![
             tokio::spawn(server::serve(
                 api_listener,
@@ -160,6 +176,16 @@ impl Sim {
     /// Every routed request, in arrival order.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared.lock().log.clone()
+    }
+
+    /// The requests from number `first` (0-based, in arrival order) on: a log reader's next batch.
+    pub fn requests_since(&self, first: usize) -> Vec<RequestRecord> {
+        self.shared
+            .lock()
+            .log
+            .get(first..)
+            .map(<[RequestRecord]>::to_vec)
+            .unwrap_or_default()
     }
 
     /// Makes every result link issued so far expired; later polls hand out fresh links.

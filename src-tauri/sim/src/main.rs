@@ -1,16 +1,23 @@
 //! `seedance-sim`: the simulated SinanCode service as a standalone loopback server for manual use.
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use seedance_sim::{Sim, SimConfig};
+use seedance_sim::{RequestRecord, Sim, SimConfig};
 
-const USAGE: &str = "usage: seedance-sim [--port N] [--files-port N] [--token T] [--queued-secs S] [--running-secs S]";
+const USAGE: &str = "usage: seedance-sim [--port N] [--files-port N] [--token T] [--queued-secs S] [--running-secs S] [--result-file PATH] [--log-requests]";
+
+/// How often `--log-requests` prints what arrived since the last look.
+const LOG_EVERY: Duration = Duration::from_millis(50);
 
 struct Options {
     port: u16,
     files_port: Option<u16>,
     config: SimConfig,
+    /// Print one `request METHOD PATH` line per request (benchmarks count a client's polls this way).
+    log_requests: bool,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -18,10 +25,15 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         port: 8787,
         files_port: None,
         config: SimConfig::default(),
+        log_requests: false,
     };
     while let Some(flag) = args.next() {
         if flag == "--help" || flag == "-h" {
             return Err(USAGE.to_owned());
+        }
+        if flag == "--log-requests" {
+            options.log_requests = true;
+            continue;
         }
         let value = args
             .next()
@@ -44,6 +56,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--token" => options.config.token = value.clone(),
             "--queued-secs" => options.config.queued_for = Duration::from_secs_f64(number()?),
             "--running-secs" => options.config.running_for = Duration::from_secs_f64(number()?),
+            "--result-file" => options.config.result_file = Some(PathBuf::from(&value)),
             _ => return Err(format!("unknown option {flag}\n{USAGE}")),
         }
     }
@@ -66,7 +79,7 @@ async fn main() -> ExitCode {
         Ok(sim) => sim,
         Err(error) => {
             eprintln!(
-                "cannot listen on 127.0.0.1:{} / {files_port}: {error}",
+                "cannot start on 127.0.0.1:{} / {files_port}: {error}",
                 options.port
             );
             return ExitCode::FAILURE;
@@ -77,9 +90,46 @@ async fn main() -> ExitCode {
     println!("results: {}", sim.result_base());
     println!("token:   {}", sim.token());
     println!("Ctrl-C to stop.");
-    let _ = tokio::signal::ctrl_c().await;
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
+    if options.log_requests {
+        let mut logged = 0;
+        let mut tick = tokio::time::interval(LOG_EVERY);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {
+                    if log_new_requests(&sim, &mut logged, &mut std::io::stdout()).is_err() {
+                        // Nobody reads the log any more.
+                        break;
+                    }
+                }
+                _ = &mut stop => break,
+            }
+        }
+    } else {
+        let _ = stop.await;
+    }
     sim.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// One log line: method and path only (never the query, which carries link signatures, nor headers).
+fn request_line(record: &RequestRecord) -> String {
+    format!("request {} {}", record.method, record.path)
+}
+
+/// Writes a line for each request after the first `logged` ones and moves `logged` past them.
+fn log_new_requests(sim: &Sim, logged: &mut usize, out: &mut impl Write) -> std::io::Result<()> {
+    let records = sim.requests_since(*logged);
+    if records.is_empty() {
+        return Ok(());
+    }
+    for record in &records {
+        writeln!(out, "{}", request_line(record))?;
+    }
+    out.flush()?;
+    *logged += records.len();
+    Ok(())
 }
 
 #[cfg(test)]
@@ -96,6 +146,7 @@ mod tests {
         let defaults = parse(&[]).unwrap();
         assert_eq!((defaults.port, defaults.files_port), (8787, None));
         assert_eq!(defaults.config.token, "sim-token");
+        assert!(!defaults.log_requests && defaults.config.result_file.is_none());
         let set = parse(&[
             "--port",
             "9000",
@@ -107,8 +158,16 @@ mod tests {
             "0.5",
             "--running-secs",
             "2",
+            "--log-requests",
+            "--result-file",
+            "/tmp/big.mp4",
         ])
         .unwrap();
+        assert!(set.log_requests);
+        assert_eq!(
+            set.config.result_file.as_deref(),
+            Some(std::path::Path::new("/tmp/big.mp4"))
+        );
         assert_eq!((set.port, set.files_port), (9000, Some(9100)));
         assert_eq!(set.config.token, "t");
         assert_eq!(set.config.queued_for, Duration::from_millis(500));
@@ -123,8 +182,32 @@ mod tests {
             &["--queued-secs", "-1"],
             &["--running-secs", "soon"],
             &["--verbose", "1"],
+            &["--result-file"],
         ] {
             assert!(parse(args).is_err(), "{args:?}");
         }
+    }
+
+    #[tokio::test]
+    async fn logs_each_request_once_without_its_query() {
+        let sim = Sim::start(SimConfig::fast()).await.unwrap();
+        let http = reqwest::Client::new();
+        let mut logged = 0;
+        let mut out = Vec::new();
+        log_new_requests(&sim, &mut logged, &mut out).unwrap();
+        assert!(out.is_empty());
+        for id in ["a", "b"] {
+            http.get(format!("{}/v1/tasks/{id}?x=secret", sim.api_base()))
+                .send()
+                .await
+                .unwrap();
+        }
+        log_new_requests(&sim, &mut logged, &mut out).unwrap();
+        log_new_requests(&sim, &mut logged, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "request GET /v1/tasks/a\nrequest GET /v1/tasks/b\n"
+        );
+        assert_eq!(logged, 2);
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{
     ACCEPT_RANGES, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE,
@@ -76,7 +77,7 @@ pub(crate) async fn serve_result(
             return cdn_error("AccessDenied", "Request has expired");
         }
     }
-    serve_bytes(SAMPLE_MP4, "video/mp4", &headers)
+    serve_bytes(shared.result_video.clone(), "video/mp4", &headers)
 }
 
 pub(crate) async fn serve_upload(
@@ -100,13 +101,14 @@ pub(crate) async fn serve_upload(
         (content, upload.content_type.clone())
     };
     match content {
-        Ok(bytes) => serve_bytes(&bytes, &content_type, &headers),
+        Ok(bytes) => serve_bytes(Bytes::from(bytes), &content_type, &headers),
         Err(url) => (StatusCode::FOUND, [(LOCATION, url)]).into_response(),
     }
 }
 
-/// Whole body, or `206` for `Range: bytes=N-` / `bytes=N-M` so downloads can resume.
-fn serve_bytes(bytes: &[u8], content_type: &str, headers: &HeaderMap) -> Response {
+/// Whole body, or `206` for `Range: bytes=N-` / `bytes=N-M` so downloads can resume. `Bytes` so a large
+/// result is served without copying it per request.
+fn serve_bytes(bytes: Bytes, content_type: &str, headers: &HeaderMap) -> Response {
     let total = bytes.len();
     let range = headers
         .get(RANGE)
@@ -120,7 +122,7 @@ fn serve_bytes(bytes: &[u8], content_type: &str, headers: &HeaderMap) -> Respons
                 (CONTENT_LENGTH, total.to_string()),
                 (ACCEPT_RANGES, "bytes".to_owned()),
             ],
-            bytes.to_vec(),
+            bytes,
         )
             .into_response();
     };
@@ -139,7 +141,7 @@ fn serve_bytes(bytes: &[u8], content_type: &str, headers: &HeaderMap) -> Respons
         )
             .into_response();
     }
-    let part = bytes[start..=last].to_vec();
+    let part = bytes.slice(start..=last);
     (
         StatusCode::PARTIAL_CONTENT,
         [

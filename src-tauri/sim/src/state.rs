@@ -4,6 +4,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use axum::body::Bytes;
+
 use crate::model::{Counts, Fault, RequestRecord, Route, TaskScript};
 use crate::SimConfig;
 
@@ -13,6 +15,8 @@ pub(crate) struct Shared {
     pub link_key: [u8; 32],
     pub api_base: String,
     pub result_base: String,
+    /// What every result link serves.
+    pub result_video: Bytes,
     inner: Mutex<Inner>,
 }
 
@@ -54,12 +58,14 @@ impl Shared {
         link_key: [u8; 32],
         api_base: String,
         result_base: String,
+        result_video: Bytes,
     ) -> Self {
         Shared {
             config,
             link_key,
             api_base,
             result_base,
+            result_video,
             inner: Mutex::new(Inner::default()),
         }
     }

@@ -1,4 +1,4 @@
-use seedance_sim::{Route, TaskScript, SAMPLE_MP4};
+use seedance_sim::{Route, Sim, SimConfig, TaskScript, SAMPLE_MP4};
 
 use crate::{client, create_task, finished_task_url, get_task, poll_to_end, start, video_url};
 
@@ -128,4 +128,48 @@ async fn authorization_header_presence_is_recorded() {
         .map(|record| record.had_authorization)
         .collect();
     assert_eq!(result_records, [false, true]);
+}
+
+#[tokio::test]
+async fn a_result_file_is_served_instead_of_the_fixture() {
+    let path = std::env::temp_dir().join(format!("sim-result-{}.mp4", uuid::Uuid::new_v4()));
+    let content: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &content).unwrap();
+    let config = SimConfig {
+        result_file: Some(path.clone()),
+        ..SimConfig::fast()
+    };
+    let sim = Sim::start(config).await.unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let url = finished_task_url(&sim).await;
+    let whole = client().get(&url).send().await.unwrap();
+    assert_eq!(whole.status(), 200);
+    assert_eq!(whole.bytes().await.unwrap().as_ref(), &content[..]);
+    let tail = client()
+        .get(&url)
+        .header("range", "bytes=299990-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tail.status(), 206);
+    assert_eq!(tail.bytes().await.unwrap().as_ref(), &content[299_990..]);
+
+    let missing = SimConfig {
+        result_file: Some(path),
+        ..SimConfig::fast()
+    };
+    assert!(Sim::start(missing).await.is_err());
+}
+
+#[tokio::test]
+async fn requests_since_gives_the_rest_of_the_log() {
+    let sim = start().await;
+    let id = create_task(&sim).await;
+    get_task(&sim, &id).await;
+    assert_eq!(sim.requests_since(0).len(), 2);
+    let rest = sim.requests_since(1);
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0].route, Route::GetTask);
+    assert_eq!(rest[0].path, format!("/v1/tasks/{id}"));
+    assert!(sim.requests_since(2).is_empty() && sim.requests_since(99).is_empty());
 }
