@@ -46,7 +46,7 @@ pub fn plan_frame_drop(
 #[tauri::command]
 #[specta::specta]
 pub async fn inspect_frame(path: String) -> IpcResult<FrameInfo> {
-    blocking(move || images::intake(&PathBuf::from(path), &IntakeOptions::default())).await
+    blocking(move || images::intake(&PathBuf::from(path), &IntakeOptions::preview())).await
 }
 
 /// Makes a conforming copy of a frame (in the app's data folder; the original is never touched) and
@@ -61,7 +61,7 @@ pub async fn fix_frame(
     let out_dir = state.frames_dir();
     blocking(move || {
         let fixed = images::apply_fix(&PathBuf::from(path), &fix, &out_dir)?;
-        images::intake(&fixed, &IntakeOptions::default())
+        images::intake(&fixed, &IntakeOptions::preview())
     })
     .await
 }
@@ -78,7 +78,7 @@ pub async fn crop_frame(
     let out_dir = state.frames_dir();
     blocking(move || {
         let cropped = images::crop_to_ratio(&PathBuf::from(path), &out_dir, target_ratio, offset)?;
-        images::intake(&cropped, &IntakeOptions::default())
+        images::intake(&cropped, &IntakeOptions::preview())
     })
     .await
 }

@@ -116,7 +116,7 @@ pub async fn save_frame_image(
     let out_dir = state.frames_dir();
     blocking(move || {
         let path = images::save_data_url(&data_url, &out_dir)?;
-        images::intake(&path, &IntakeOptions::default())
+        images::intake(&path, &IntakeOptions::preview())
     })
     .await
 }

@@ -11,42 +11,54 @@ use std::process::Command;
 use std::time::Instant;
 
 use image::{DynamicImage, Rgb, RgbImage};
-use seedance_core::images::{intake, IntakeOptions};
+use seedance_core::images::{intake, IntakeDepth, IntakeOptions};
 
 struct Case {
     name: &'static str,
     key: &'static str,
     file: &'static str,
     runs: usize,
+    /// "preview" is what showing a dropped frame runs; "full" is the strict decode before upload.
+    depth: &'static str,
 }
 
 const PAIR_RUNS: usize = 11;
 
-const CASES: [Case; 3] = [
+const CASES: [Case; 4] = [
     Case {
         name: "jpeg 6000x4000 q90",
         key: "jpeg",
         file: "photo-6000x4000.jpg",
         runs: 11,
+        depth: "preview",
+    },
+    Case {
+        name: "jpeg full (before upload)",
+        key: "jpeg_full",
+        file: "photo-6000x4000.jpg",
+        runs: 11,
+        depth: "full",
     },
     Case {
         name: "png 6000x6000",
         key: "png",
         file: "photo-6000x6000.png",
         runs: 11,
+        depth: "preview",
     },
     Case {
         name: "png bomb 60000x60000",
         key: "bomb",
         file: "bomb-60000x60000.png",
         runs: 51,
+        depth: "preview",
     },
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    if args.len() == 4 && args[1] == "--child" {
-        return run_child(Path::new(&args[2]), args[3].parse()?);
+    if args.len() == 5 && args[1] == "--child" {
+        return run_child(Path::new(&args[2]), args[3].parse()?, depth(&args[4]));
     }
     if args.len() == 5 && args[1] == "--child-pair" {
         return run_child_pair(Path::new(&args[2]), Path::new(&args[3]), args[4].parse()?);
@@ -66,6 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .arg("--child")
             .arg(&path)
             .arg(case.runs.to_string())
+            .arg(case.depth)
             .output()?;
         if !out.status.success() {
             eprintln!(
@@ -100,7 +113,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = Command::new(&exe)
         .arg("--child-pair")
         .arg(dir.join(CASES[0].file))
-        .arg(dir.join(CASES[1].file))
+        .arg(dir.join(CASES[2].file))
         .arg(PAIR_RUNS.to_string())
         .output()?;
     let line = String::from_utf8_lossy(&out.stdout);
@@ -126,7 +139,7 @@ fn run_child_pair(
     last: &Path,
     runs: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let opts = IntakeOptions::default();
+    let opts = IntakeOptions::preview();
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let started = Instant::now();
@@ -145,10 +158,25 @@ fn run_child_pair(
     Ok(())
 }
 
+fn depth(name: &str) -> IntakeDepth {
+    if name == "full" {
+        IntakeDepth::Full
+    } else {
+        IntakeDepth::Preview
+    }
+}
+
 /// Prints `median_ms min_ms peak_rss_kb baseline_rss_kb`.
-fn run_child(path: &Path, runs: usize) -> Result<(), Box<dyn std::error::Error>> {
+fn run_child(
+    path: &Path,
+    runs: usize,
+    depth: IntakeDepth,
+) -> Result<(), Box<dyn std::error::Error>> {
     let baseline = status_kb("VmHWM:").unwrap_or(0.0);
-    let opts = IntakeOptions::default();
+    let opts = IntakeOptions {
+        depth,
+        ..IntakeOptions::default()
+    };
     let mut times = Vec::with_capacity(runs);
     let mut outcome = String::new();
     for _ in 0..runs {

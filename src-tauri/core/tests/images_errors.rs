@@ -12,21 +12,27 @@ mod images_errors {
     use seedance_core::i18n::UserFacing;
     use seedance_core::images::{intake, ImageError, IntakeOptions};
 
+    /// The error of a file, which a preview intake and a full one must agree on.
     fn intake_err(path: &std::path::Path) -> ImageError {
-        match intake(path, &IntakeOptions::default()) {
+        let refused = |options: &IntakeOptions| match intake(path, options) {
             Ok(info) => panic!(
-                "{} was accepted as {}×{} {}",
+                "{} was accepted as {}×{} {} ({:?})",
                 path.display(),
                 info.width,
                 info.height,
-                info.format
+                info.format,
+                options.depth
             ),
             Err(e) => {
                 let msg = e.msg();
                 assert!(!msg.en.is_empty() && !msg.zh.is_empty());
                 e
             }
-        }
+        };
+        let full = refused(&IntakeOptions::default());
+        let preview = refused(&IntakeOptions::preview());
+        assert_eq!(full.kind(), preview.kind(), "{full:?} / {preview:?}");
+        full
     }
 
     #[test]

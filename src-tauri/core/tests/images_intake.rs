@@ -11,9 +11,52 @@ mod images_intake {
     use seedance_core::images::{intake, FixKind, FrameInfo, FrameProblemKind, IntakeOptions};
     use sha2::Digest;
 
+    /// The facts of a file, which a preview intake and a full one must agree on.
     fn ok(path: &std::path::Path) -> FrameInfo {
-        intake(path, &IntakeOptions::default())
-            .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+        let accepted = |options: &IntakeOptions| {
+            intake(path, options)
+                .unwrap_or_else(|e| panic!("{} ({:?}): {e:?}", path.display(), options.depth))
+        };
+        let full = accepted(&IntakeOptions::default());
+        let preview = accepted(&IntakeOptions::preview());
+        assert_eq!(
+            FrameInfo {
+                thumbnail_data_url: String::new(),
+                ..preview
+            },
+            FrameInfo {
+                thumbnail_data_url: String::new(),
+                ..full.clone()
+            }
+        );
+        full
+    }
+
+    /// Mean absolute difference per channel of two same-size images.
+    fn distance(a: &DynamicImage, b: &DynamicImage) -> f64 {
+        let (a, b) = (a.to_rgb8(), b.to_rgb8());
+        assert_eq!(a.dimensions(), b.dimensions());
+        let total: f64 = a
+            .as_raw()
+            .iter()
+            .zip(b.as_raw())
+            .map(|(x, y)| f64::from(x.abs_diff(*y)))
+            .sum();
+        total / a.as_raw().len() as f64
+    }
+
+    #[test]
+    fn large_jpeg_preview_matches_the_full_decode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "big.jpg", &jpeg(&photo(4800, 3200), 90));
+        let full = intake(&path, &IntakeOptions::default()).unwrap();
+        let preview = intake(&path, &IntakeOptions::preview()).unwrap();
+        assert_eq!((preview.width, preview.height), (4800, 3200));
+        assert_eq!(preview.content_sha256, full.content_sha256);
+        let (fast, slow) = (thumbnail(&preview), thumbnail(&full));
+        assert_eq!((fast.width(), fast.height()), (512, 341));
+        let d = distance(&fast, &slow);
+        assert!(d < 4.0, "preview differs from the full decode by {d}");
     }
 
     fn problem_kinds(info: &FrameInfo) -> Vec<FrameProblemKind> {

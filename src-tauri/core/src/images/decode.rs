@@ -28,6 +28,56 @@ pub(crate) fn decode_upright(
     Ok(image)
 }
 
+/// An upright image and the upright size of the file it came from (the image itself may be a
+/// reduced-scale preview).
+pub(crate) struct Upright {
+    pub image: DynamicImage,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// `preview_side`: the long side a reduced-scale preview must reach to be used.
+pub(crate) fn decode_for_intake(
+    bytes: &[u8],
+    format: ImageFormat,
+    depth: super::IntakeDepth,
+    preview_side: u32,
+) -> Result<Upright, ImageError> {
+    if depth == super::IntakeDepth::Preview && format == ImageFormat::Jpeg {
+        let min_side = usize::try_from(preview_side).unwrap_or(usize::MAX);
+        if let Some(preview) = super::jpeg_dc::decode(bytes, min_side, check_decode_size)? {
+            let mut image = preview.image;
+            image.apply_orientation(preview.orientation);
+            let (width, height) = if swaps_sides(preview.orientation) {
+                (preview.height, preview.width)
+            } else {
+                (preview.width, preview.height)
+            };
+            return Ok(Upright {
+                image,
+                width,
+                height,
+            });
+        }
+    }
+    let image = decode_upright(bytes, format)?;
+    Ok(Upright {
+        width: image.width(),
+        height: image.height(),
+        image,
+    })
+}
+
+fn swaps_sides(orientation: Orientation) -> bool {
+    matches!(
+        orientation,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    )
+}
+
 /// Refuses decompression bombs from the header's claim, before any pixel buffer exists.
 pub(crate) fn check_decode_size(width: u32, height: u32) -> Result<(), ImageError> {
     let pixels = u64::from(width) * u64::from(height);

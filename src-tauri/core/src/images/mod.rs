@@ -9,6 +9,7 @@ mod decode;
 mod error;
 mod fixes;
 mod geometry;
+mod jpeg_dc;
 mod problems;
 mod read;
 mod sniff;
@@ -50,10 +51,23 @@ pub const DECODE_MAX_ALLOC: u64 = 512 * 1024 * 1024;
 /// Long side of the preview the UI shows.
 pub const THUMBNAIL_MAX_SIDE: u32 = 512;
 
+/// How far intake decodes the pixels. Both depths read the whole file and refuse truncated or
+/// damaged data; they differ in how much of the picture they rebuild.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IntakeDepth {
+    /// Every pixel, with the strict decoder: what runs before a frame is uploaded.
+    #[default]
+    Full,
+    /// For showing a frame: a baseline JPEG has every Huffman code checked but is rebuilt at 1/8
+    /// scale (its DC coefficients), which is all a 512 px preview needs. Other files decode fully.
+    Preview,
+}
+
 #[derive(Clone, Debug)]
 pub struct IntakeOptions {
     pub thumbnail_max_side: u32,
     pub hard_cap_bytes: u64,
+    pub depth: IntakeDepth,
 }
 
 impl Default for IntakeOptions {
@@ -61,6 +75,17 @@ impl Default for IntakeOptions {
         Self {
             thumbnail_max_side: THUMBNAIL_MAX_SIDE,
             hard_cap_bytes: HARD_CAP_BYTES,
+            depth: IntakeDepth::Full,
+        }
+    }
+}
+
+impl IntakeOptions {
+    /// For a frame the user just picked: fast, still reading and checking the whole file.
+    pub fn preview() -> Self {
+        Self {
+            depth: IntakeDepth::Preview,
+            ..Self::default()
         }
     }
 }
@@ -94,8 +119,25 @@ impl FrameInfo {
 /// readable image are returned as `problems` instead.
 pub fn intake(path: &Path, opts: &IntakeOptions) -> Result<FrameInfo, ImageError> {
     let bytes = read::read_capped(path, opts.hard_cap_bytes)?;
-    let (image, format) = decode_bytes(path, &bytes)?;
-    let (width, height) = (image.width(), image.height());
+    let format = sniff_format(path, &bytes)?;
+    // Hashing a 30 MB file takes a noticeable moment; it runs beside the decode.
+    let (decoded, content_sha256) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| hex::encode(Sha256::digest(&bytes)));
+        // A 1/8-scale preview a little under the thumbnail size (a 12 MP photo gives 504 px) looks
+        // the same; smaller photos decode fully, which is quick at their size.
+        let preview_side = opts.thumbnail_max_side.saturating_mul(3) / 4;
+        let decoded = decode::decode_for_intake(&bytes, format, opts.depth, preview_side);
+        let hash = hashing.join();
+        (decoded, hash)
+    });
+    let decode::Upright {
+        image,
+        width,
+        height,
+    } = decoded?;
+    let content_sha256 = content_sha256.map_err(|_| ImageError::Corrupt {
+        detail: "hashing the file failed".into(),
+    })?;
     let thumbnail_data_url = thumbnail::data_url(&image, opts.thumbnail_max_side)?;
     drop(image);
     let file_bytes = bytes.len() as u64;
@@ -107,31 +149,24 @@ pub fn intake(path: &Path, opts: &IntakeOptions) -> Result<FrameInfo, ImageError
         file_bytes: file_bytes as f64,
         aspect: f64::from(width) / f64::from(height.max(1)),
         thumbnail_data_url,
-        content_sha256: hex::encode(Sha256::digest(&bytes)),
+        content_sha256,
         problems: problems::find_problems(width, height, file_bytes),
     })
 }
 
-/// Sniffs and decodes file bytes into an upright image.
-fn decode_bytes(
-    path: &Path,
-    bytes: &[u8],
-) -> Result<(image::DynamicImage, image::ImageFormat), ImageError> {
-    let format = match sniff::sniff(bytes) {
-        sniff::Sniffed::Accepted(format) => format,
-        sniff::Sniffed::Refused(name) => {
-            return Err(ImageError::UnsupportedFormat {
-                format: name.to_string(),
-            })
-        }
-        sniff::Sniffed::Unknown => return Err(ImageError::NotAnImage(path.to_path_buf())),
-    };
-    let image = decode::decode_upright(bytes, format)?;
-    Ok((image, format))
+fn sniff_format(path: &Path, bytes: &[u8]) -> Result<image::ImageFormat, ImageError> {
+    match sniff::sniff(bytes) {
+        sniff::Sniffed::Accepted(format) => Ok(format),
+        sniff::Sniffed::Refused(name) => Err(ImageError::UnsupportedFormat {
+            format: name.to_string(),
+        }),
+        sniff::Sniffed::Unknown => Err(ImageError::NotAnImage(path.to_path_buf())),
+    }
 }
 
-/// Reads, sniffs and decodes a file with the same checks as [`intake`], for the fixes.
+/// Reads, sniffs and fully decodes a file with the same checks as [`intake`], for the fixes.
 fn load_upright(path: &Path) -> Result<image::DynamicImage, ImageError> {
     let bytes = read::read_capped(path, HARD_CAP_BYTES)?;
-    Ok(decode_bytes(path, &bytes)?.0)
+    let format = sniff_format(path, &bytes)?;
+    decode::decode_upright(&bytes, format)
 }
