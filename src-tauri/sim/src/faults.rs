@@ -77,6 +77,9 @@ async fn gate(shared: Arc<Shared>, route: Route, request: Request, next: Next) -
             Err(response) => response,
         },
         Some(Fault::DropAfterRead) => drop_after_read(request).await,
+        Some(Fault::CutBody { after_bytes }) => {
+            cut_body(next.run(request).await, after_bytes).await
+        }
         Some(other) => fault_response(&other),
     };
     let status = response.status().as_u16();
@@ -118,6 +121,32 @@ async fn drop_after_read(request: Request) -> Response {
             "connection drop is unavailable on this listener",
         ),
     }
+}
+
+async fn cut_body(response: Response, after_bytes: usize) -> Response {
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        return json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "sim_error",
+            "could not read the answer to cut",
+        );
+    };
+    if bytes.len() <= after_bytes {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    use futures_util::StreamExt;
+    let head = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes.slice(..after_bytes))]);
+    // An error from the body stream makes hyper abort the connection mid-body. The pause first lets
+    // the headers and the first bytes go out, as on a real connection that breaks.
+    let break_off = futures_util::stream::once(async {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "simulated cut",
+        ))
+    });
+    Response::from_parts(parts, Body::from_stream(head.chain(break_off)))
 }
 
 fn fault_response(fault: &Fault) -> Response {
@@ -163,7 +192,7 @@ fn fault_response(fault: &Fault) -> Response {
             (status, [(CONTENT_TYPE, "text/html")], page).into_response()
         }
         // Handled in `gate`; answered like a server error should they ever reach here.
-        Fault::Hang | Fault::DropAfterRead => json_error(
+        Fault::Hang | Fault::DropAfterRead | Fault::CutBody { .. } => json_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_error",
             "simulated internal server error",

@@ -164,6 +164,11 @@ impl Sim {
             .push_back(fault);
     }
 
+    /// Drops every fault still queued.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
     /// Applies to the next task created (FIFO).
     pub fn script_next_task(&self, script: TaskScript) {
         self.shared.lock().scripts.push_back(script);

@@ -36,6 +36,9 @@ pub enum Fault {
     MalformedJson,
     /// A proxy-style `text/html` error page with this status.
     HtmlError { status: u16 },
+    /// The normal answer, its headers promising the whole body, but the connection breaks after this many
+    /// body bytes (a download cut short). A body no longer than that is sent whole.
+    CutBody { after_bytes: usize },
 }
 
 /// How the next created task behaves.

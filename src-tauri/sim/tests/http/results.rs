@@ -173,3 +173,32 @@ async fn requests_since_gives_the_rest_of_the_log() {
     assert_eq!(rest[0].path, format!("/v1/tasks/{id}"));
     assert!(sim.requests_since(2).is_empty() && sim.requests_since(99).is_empty());
 }
+
+#[tokio::test]
+async fn a_cut_body_breaks_the_connection_after_the_bytes_asked_for() {
+    use seedance_sim::Fault;
+    let sim = start().await;
+    let url = finished_task_url(&sim).await;
+    sim.push_fault(Route::Result, Fault::CutBody { after_bytes: 1000 });
+    let response = client().get(&url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    // The headers promise the whole video; the body stops short and the read fails.
+    assert_eq!(
+        response.headers()["content-length"],
+        SAMPLE_MP4.len().to_string().as_str()
+    );
+    assert!(response.bytes().await.is_err());
+
+    // Queued faults can be dropped; the next request is whole again.
+    sim.push_fault(Route::Result, Fault::CutBody { after_bytes: 10 });
+    sim.clear_faults();
+    let bytes = client()
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), SAMPLE_MP4);
+}
