@@ -118,6 +118,63 @@ mod jobs {
     }
 
     #[tokio::test]
+    async fn a_download_cut_short_continues_where_it_stopped() {
+        let h = harness(SimConfig::fast(), 3).await;
+        // More cuts than the download's own retries: the job fails with part of the video on disk.
+        for _ in 0..30 {
+            h.sim
+                .push_fault(Route::Result, Fault::CutBody { after_bytes: 1000 });
+        }
+        let job = h.runner.submit(text_draft("a cat"), None).await.unwrap();
+        let failed = h.settle(&job.id).await;
+        assert_eq!(failed.status, JobStatus::Failed, "{:?}", failed.problem);
+        let out = std::path::PathBuf::from(failed.output_path.clone().unwrap());
+        let part = seedance_core::api::part_path(&out).unwrap();
+        let kept = std::fs::read(&part).unwrap();
+        assert!(
+            !kept.is_empty() && kept.len() < SAMPLE_MP4.len(),
+            "{}",
+            kept.len()
+        );
+        assert_eq!(kept, SAMPLE_MP4[..kept.len()]);
+        assert!(!out.exists());
+
+        h.sim.clear_faults();
+        let served_before = h.sim.requests().len();
+        h.runner.retry_download(&job.id).unwrap();
+        let done = h.settle(&job.id).await;
+        assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
+        assert_eq!(done.output_path.as_deref(), failed.output_path.as_deref());
+        assert_eq!(std::fs::read(&out).unwrap(), SAMPLE_MP4);
+        assert!(!part.exists());
+        // The retry asked only for the rest (206), and no second task was created.
+        let retry_statuses: Vec<u16> = h.sim.requests()[served_before..]
+            .iter()
+            .filter(|r| r.route == Route::Result)
+            .map(|r| r.status)
+            .collect();
+        assert_eq!(retry_statuses, [206]);
+        assert_eq!(h.sim.counts().create, 1);
+    }
+
+    #[tokio::test]
+    async fn deleting_a_job_removes_its_partial_download() {
+        let h = harness(SimConfig::fast(), 3).await;
+        for _ in 0..30 {
+            h.sim
+                .push_fault(Route::Result, Fault::CutBody { after_bytes: 1000 });
+        }
+        let job = h.runner.submit(text_draft("a cat"), None).await.unwrap();
+        let failed = h.settle(&job.id).await;
+        let out = std::path::PathBuf::from(failed.output_path.unwrap());
+        let part = seedance_core::api::part_path(&out).unwrap();
+        assert!(part.exists());
+        h.runner.delete(&job.id, false).unwrap();
+        assert!(!part.exists());
+        assert!(h.output_files().is_empty(), "{:?}", h.output_files());
+    }
+
+    #[tokio::test]
     async fn deleting_keeps_the_video_unless_asked() {
         let h = harness(SimConfig::fast(), 3).await;
         let kept = h.runner.submit(text_draft("one"), None).await.unwrap();

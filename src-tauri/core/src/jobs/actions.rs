@@ -1,10 +1,13 @@
 //! Start-up resume and what the user can do with a job: mark it failed, submit it again, delete it,
 //! fetch its video again.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use super::run::Plan;
 use super::{ConnectionError, JobError, JobRunner};
+use crate::api::part_path;
 use crate::i18n::{Msg, UserFacing};
 use crate::store::{JobRecord, JobStatus, ResumeAction};
 
@@ -132,6 +135,14 @@ impl JobRunner {
         let job = self.inner.store.get_job(id)?;
         self.inner.store.delete_job(id)?;
         self.inner.events.job_removed(id);
+        // A partial download kept for resuming is ours, not the user's: it goes with the record.
+        if let Some(part) = job
+            .output_path
+            .as_deref()
+            .and_then(|p| part_path(Path::new(p)).ok())
+        {
+            let _ = std::fs::remove_file(part);
+        }
         if let (true, Some(path)) = (delete_file, job.output_path) {
             match std::fs::remove_file(&path) {
                 Ok(()) => {}

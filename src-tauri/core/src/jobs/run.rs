@@ -103,10 +103,15 @@ impl JobRunner {
             }
         };
         if outcome.is_err() {
-            // The next run picks a name of its own, so this run's reservation (or partial file) is
-            // of no further use.
+            // A download cut short keeps what arrived: "Download again" continues that `.part` (the
+            // claimed name is stored). An empty reservation is released; the next run picks a name.
             if let Ok(part) = part_path(&out) {
-                let _ = tokio::fs::remove_file(part).await;
+                let started = tokio::fs::metadata(&part)
+                    .await
+                    .is_ok_and(|meta| meta.len() > 0);
+                if !started {
+                    let _ = tokio::fs::remove_file(part).await;
+                }
             }
         }
         outcome?;
