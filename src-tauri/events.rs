@@ -38,10 +38,7 @@ impl JobEvents for TauriJobEvents {
         if let Err(e) = JobChanged(job.clone()).emit(&self.app) {
             log::warn!("could not announce job {}: {e}", job.id);
         }
-        if matches!(
-            job.status,
-            JobStatus::Done | JobStatus::Failed | JobStatus::SubmissionUncertain
-        ) {
+        if settles(job.status) {
             self.notify_if_unfocused(job);
         }
     }
@@ -73,7 +70,7 @@ impl TauriJobEvents {
             .get_webview_window("main")
             .and_then(|w| w.is_focused().ok())
             .unwrap_or(false);
-        if !wants || focused {
+        if !should_notify(job.status, wants, focused) {
             return;
         }
         let zh = self
@@ -92,6 +89,20 @@ impl TauriJobEvents {
             log::warn!("notification failed: {e}");
         }
     }
+}
+
+/// The statuses a user waits for: the job is over, or needs their decision.
+fn settles(status: JobStatus) -> bool {
+    matches!(
+        status,
+        JobStatus::Done | JobStatus::Failed | JobStatus::SubmissionUncertain
+    )
+}
+
+/// Only when the user asked for notifications and is looking at another window: the app's own
+/// window already shows the change.
+fn should_notify(status: JobStatus, wants: bool, focused: bool) -> bool {
+    settles(status) && wants && !focused
 }
 
 fn notification_text(job: &JobRecord, zh: bool) -> (String, String) {
@@ -115,4 +126,22 @@ fn notification_text(job: &JobRecord, zh: bool) -> (String, String) {
         _ => prompt,
     };
     (title.to_owned(), body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_settled_jobs_notify_and_only_when_wanted_and_away() {
+        for status in JobStatus::ALL {
+            let settled = matches!(
+                status,
+                JobStatus::Done | JobStatus::Failed | JobStatus::SubmissionUncertain
+            );
+            assert_eq!(should_notify(status, true, false), settled, "{status:?}");
+            assert!(!should_notify(status, true, true), "{status:?} while focused");
+            assert!(!should_notify(status, false, false), "{status:?} when off");
+        }
+    }
 }
