@@ -140,7 +140,10 @@ mod tests {
                 JobStatus::Done | JobStatus::Failed | JobStatus::SubmissionUncertain
             );
             assert_eq!(should_notify(status, true, false), settled, "{status:?}");
-            assert!(!should_notify(status, true, true), "{status:?} while focused");
+            assert!(
+                !should_notify(status, true, true),
+                "{status:?} while focused"
+            );
             assert!(!should_notify(status, false, false), "{status:?} when off");
         }
     }
