@@ -1,6 +1,7 @@
 //! The app shell: wires plugins, state and thin commands. All behaviour lives in `seedance_core`.
 
 mod commands;
+mod dialogs;
 mod error;
 mod events;
 mod state;
@@ -18,6 +19,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .commands(collect_commands![
             commands::app::app_info,
             commands::app::open_token_help,
+            commands::app::answer_next_file_dialog,
             commands::generate::check_request,
             commands::generate::plan_frame_drop,
             commands::generate::inspect_frame,
@@ -131,6 +133,9 @@ pub fn run() {
             );
             let runner = state.runner.clone();
             app.manage(state);
+            if commands::app::test_hooks_enabled() {
+                app.manage(dialogs::DialogStandIn::default());
+            }
             // Every job left unfinished by a quit or crash continues (or is marked uncertain, never re-sent).
             tauri::async_runtime::spawn(async move {
                 match runner.resume_all().await {

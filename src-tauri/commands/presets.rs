@@ -1,16 +1,15 @@
 //! The Presets screen's and the Generate form's preset commands. Everything lives in
 //! `seedance_core::presets`; these only parse, call it on a worker thread and map the error.
 
-use std::path::PathBuf;
-
 use seedance_core::presets::{
     AppliedPreset, ExportSelection, ExportSummary, ImportSummary, Preset, PresetLibrary,
     PresetParts,
 };
 use seedance_core::request::RequestDraft;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::commands::blocking;
+use crate::dialogs::{choose_json_file, JsonDialog};
 use crate::error::IpcResult;
 use crate::state::AppState;
 
@@ -115,23 +114,36 @@ pub async fn apply_preset(state: State<'_, AppState>, id: String) -> IpcResult<A
     blocking(move || lib.apply(&id)).await
 }
 
-/// Writes a preset file to `path` (from the UI's save dialog). Never contains the token.
+/// Asks where to save (a native dialog the backend opens, so the path never comes from the
+/// webview) and writes the presets there. `None` when the user cancelled. Never contains the token.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_presets(
+    app: AppHandle,
     state: State<'_, AppState>,
     selection: ExportSelection,
     embed_frames: bool,
-    path: String,
-) -> IpcResult<ExportSummary> {
+) -> IpcResult<Option<ExportSummary>> {
+    let Some(path) = choose_json_file(&app, JsonDialog::Save).await? else {
+        return Ok(None);
+    };
     let lib = library(&state);
-    blocking(move || lib.export_to_file(&selection, embed_frames, &PathBuf::from(path))).await
+    blocking(move || lib.export_to_file(&selection, embed_frames, &path))
+        .await
+        .map(Some)
 }
 
-/// Imports every preset of the file at `path`, or none (a clear error says why).
+/// Asks for a preset file (native dialog) and imports every preset in it, or none (a clear error
+/// says why). `None` when the user cancelled.
 #[tauri::command]
 #[specta::specta]
-pub async fn import_presets(state: State<'_, AppState>, path: String) -> IpcResult<ImportSummary> {
+pub async fn import_presets(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> IpcResult<Option<ImportSummary>> {
+    let Some(path) = choose_json_file(&app, JsonDialog::Open).await? else {
+        return Ok(None);
+    };
     let lib = library(&state);
-    blocking(move || lib.import_file(&PathBuf::from(path))).await
+    blocking(move || lib.import_file(&path)).await.map(Some)
 }

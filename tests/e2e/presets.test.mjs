@@ -1,5 +1,6 @@
-// Presets in the real window: save the form as a preset, change it, re-apply the preset, and export it to a file
-// (through the test stand-in for the native save dialog) that holds the preset and never a token.
+// Presets in the real window: save the form as a preset, change it, re-apply the preset, export it to a file that
+// holds the preset and never a token, delete it and import it back. The Export and Import buttons are pressed for
+// real; only the native file dialog's answer comes from the test stand-in (WebDriver cannot operate it).
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -29,6 +30,22 @@ function selectValue(testId) {
      done(el ? el.value : null);`,
     [testId],
   );
+}
+
+/** What the next native file dialog answers (the backend's test stand-in; only with SEEDANCE_TEST_HOOKS=1). */
+async function answerNextFileDialog(path) {
+  const result = await s.executeAsync(
+    `const [path, done] = arguments;
+     const start = Date.now();
+     (function attempt() {
+       const hook = window.__seedanceTest && window.__seedanceTest.answerNextFileDialog;
+       if (hook) return hook(path).then(() => done("ok"), (e) => done("error: " + JSON.stringify(e)));
+       if (Date.now() - start > 10000) return done("no hook");
+       setTimeout(attempt, 50);
+     })();`,
+    [path],
+  );
+  assert.equal(result, "ok", `answering the file dialog with ${path}`);
 }
 
 /** Whether an element is on the page, asked in the page (a WebDriver element list can go stale mid-read). */
@@ -117,21 +134,8 @@ test("the Presets screen lists it and exports it to a file without any token", a
   const folder = join(home.root, "exported");
   mkdirSync(folder, { recursive: true });
   const file = join(folder, "presets.json");
-  const result = await s.executeAsync(
-    `const [path, done] = arguments;
-     const start = Date.now();
-     (function attempt() {
-       const hook = window.__seedanceTest && window.__seedanceTest.exportPresetsTo;
-       if (hook) return hook(path).then((ok) => done(String(ok)), (e) => done("error: " + e));
-       if (Date.now() - start > 10000) return done("no hook");
-       setTimeout(attempt, 50);
-     })();`,
-    [file],
-  );
-  if (result !== "true") {
-    const shown = await s.text("[data-testid=presets-transfer-error]").catch(() => "");
-    assert.fail(`exporting to ${file}: ${result} ${shown}`);
-  }
+  await answerNextFileDialog(file);
+  await s.click("[data-testid=presets-export-all]");
   await s.waitForText("[data-testid=presets-transfer-result]", (t) => /1/.test(t));
 
   const parsed = JSON.parse(readFileSync(file, "utf8"));
@@ -141,4 +145,17 @@ test("the Presets screen lists it and exports it to a file without any token", a
   assert.equal(parsed.presets[0].settings.ratio, "9:16");
   const keys = keysOf(parsed).map((k) => k.toLowerCase());
   assert.ok(!keys.some((k) => k.includes("token")), `no token key in ${JSON.stringify(keys)}`);
+});
+
+test("a deleted preset comes back from the exported file", async () => {
+  const file = join(home.root, "exported", "presets.json");
+  await s.click("[data-testid=preset-delete]");
+  await s.click("[data-testid=confirm-ok]");
+  await s.waitForText("[data-testid=preset-list]", (t) => !t.includes("My vertical"));
+
+  await answerNextFileDialog(file);
+  await s.click("[data-testid=presets-import]");
+  await s.waitForText("[data-testid=presets-transfer-result]", (t) => t.includes("My vertical"));
+  await s.waitForText("[data-testid=preset-list]", (t) => t.includes("My vertical"));
+  await s.screenshot("presets-imported");
 });

@@ -11,6 +11,11 @@ export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
 	/**  Opens the token help page in the user's browser. The URL is fixed here, so the UI cannot open others. */
 	openTokenHelp: () => typedError<null, IpcError>(__TAURI_INVOKE("open_token_help")),
+	/**
+	 *  End-to-end tests only (the app started with `SEEDANCE_TEST_HOOKS=1`): what the next native file
+	 *  dialog answers, `None` for a cancel. Refused in normal use.
+	 */
+	answerNextFileDialog: (path: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("answer_next_file_dialog", { path })),
 	checkRequest: (draft: RequestDraft, firstFrameAspect: number | null) => typedError<FormCheck, IpcError>(__TAURI_INVOKE("check_request", { draft, firstFrameAspect })),
 	/**
 	 *  Which slot each dropped file fills. `x`/`y` are the OS's physical pixels; `scale_factor` is the
@@ -88,10 +93,16 @@ export const commands = {
 	reorderPresets: (ids: string[]) => typedError<Preset[], IpcError>(__TAURI_INVOKE("reorder_presets", { ids })),
 	/**  What to load into the form, and what could not be loaded (e.g. a frame copy that vanished). */
 	applyPreset: (id: string) => typedError<AppliedPreset, IpcError>(__TAURI_INVOKE("apply_preset", { id })),
-	/**  Writes a preset file to `path` (from the UI's save dialog). Never contains the token. */
-	exportPresets: (selection: ExportSelection, embedFrames: boolean, path: string) => typedError<ExportSummary, IpcError>(__TAURI_INVOKE("export_presets", { selection, embedFrames, path })),
-	/**  Imports every preset of the file at `path`, or none (a clear error says why). */
-	importPresets: (path: string) => typedError<ImportSummary, IpcError>(__TAURI_INVOKE("import_presets", { path })),
+	/**
+	 *  Asks where to save (a native dialog the backend opens, so the path never comes from the
+	 *  webview) and writes the presets there. `None` when the user cancelled. Never contains the token.
+	 */
+	exportPresets: (selection: ExportSelection, embedFrames: boolean) => typedError<ExportSummary | null, IpcError>(__TAURI_INVOKE("export_presets", { selection, embedFrames })),
+	/**
+	 *  Asks for a preset file (native dialog) and imports every preset in it, or none (a clear error
+	 *  says why). `None` when the user cancelled.
+	 */
+	importPresets: () => typedError<ImportSummary | null, IpcError>(__TAURI_INVOKE("import_presets")),
 };
 
 /** Events */

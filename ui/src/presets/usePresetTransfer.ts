@@ -1,4 +1,3 @@
-import { open, save } from "@tauri-apps/plugin-dialog";
 import { useCallback, useEffect, useState } from "react";
 import { commands, type ExportSelection, type ExportSummary, type ImportSummary } from "../bindings";
 import { type IpcError, unwrap } from "../ipc";
@@ -9,27 +8,23 @@ export type TransferResult =
   | { type: "imported"; summary: ImportSummary }
   | { type: "failed"; error: IpcError };
 
-const JSON_FILTER = [{ name: "JSON", extensions: ["json"] }];
-
 /**
- * Import and export through the native file dialogs; the result (or the reason it failed) to show.
+ * Import and export. The backend opens the native file dialog itself (so no file path passes through
+ * the page); a cancelled dialog changes nothing. The result (or the reason it failed) is kept to show.
  * `reload` reads the list again after an import.
  */
 export function usePresetTransfer(embedFrames: boolean, reload: () => Promise<void>) {
   const [result, setResult] = useState<TransferResult | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const exportTo = useCallback(
-    async (selection: ExportSelection, path: string) => {
+  const chooseExport = useCallback(
+    async (selection: ExportSelection) => {
       setBusy(true);
-      setResult(null);
       try {
-        const summary = await unwrap(commands.exportPresets(selection, embedFrames, path));
-        setResult({ type: "exported", summary });
-        return true;
+        const summary = await unwrap(commands.exportPresets(selection, embedFrames));
+        if (summary) setResult({ type: "exported", summary });
       } catch (e) {
         setResult({ type: "failed", error: e as IpcError });
-        return false;
       } finally {
         setBusy(false);
       }
@@ -38,58 +33,29 @@ export function usePresetTransfer(embedFrames: boolean, reload: () => Promise<vo
   );
 
   /** All or nothing: on an error the list is left as it was, so it is not even read again. */
-  const importFrom = useCallback(
-    async (path: string) => {
-      setBusy(true);
-      setResult(null);
-      try {
-        const summary = await unwrap(commands.importPresets(path));
+  const chooseImport = useCallback(async () => {
+    setBusy(true);
+    try {
+      const summary = await unwrap(commands.importPresets());
+      if (summary) {
         await reload();
         setResult({ type: "imported", summary });
-        return true;
-      } catch (e) {
-        setResult({ type: "failed", error: e as IpcError });
-        return false;
-      } finally {
-        setBusy(false);
       }
-    },
-    [reload],
-  );
-
-  const chooseExport = useCallback(
-    async (selection: ExportSelection) => {
-      let path: string | null;
-      try {
-        path = await save({ defaultPath: "presets.json", filters: JSON_FILTER });
-      } catch {
-        return;
-      }
-      if (path) await exportTo(selection, path);
-    },
-    [exportTo],
-  );
-
-  const chooseImport = useCallback(async () => {
-    let chosen: string | string[] | null;
-    try {
-      chosen = await open({ multiple: false, directory: false, filters: JSON_FILTER });
-    } catch {
-      return;
+    } catch (e) {
+      setResult({ type: "failed", error: e as IpcError });
+    } finally {
+      setBusy(false);
     }
-    const path = Array.isArray(chosen) ? chosen[0] : chosen;
-    if (path) await importFrom(path);
-  }, [importFrom]);
+  }, [reload]);
 
-  // End-to-end tests answer the file dialogs through the same paths as the dialogs' answers.
+  // End-to-end tests cannot operate native dialogs: this tells the backend what the next one answers.
   useEffect(
     () =>
-      registerTestHook("exportPresetsTo", (path: string, ids?: string[]) =>
-        exportTo(ids ? { kind: "ids", ids } : { kind: "all_user_presets" }, path),
+      registerTestHook("answerNextFileDialog", (path: string | null) =>
+        unwrap(commands.answerNextFileDialog(path)),
       ),
-    [exportTo],
+    [],
   );
-  useEffect(() => registerTestHook("importPresetsFrom", (path: string) => importFrom(path)), [importFrom]);
 
   return { result, busy, chooseExport, chooseImport };
 }

@@ -1,13 +1,10 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Preset } from "../bindings";
 import { ipcError, preset, VERTICAL } from "../presets/testPresets";
 import { mockBackend } from "../test-ipc";
 import { renderWithI18n } from "../test-utils";
 import { PresetsView } from "./PresetsView";
-
-const dialog = vi.hoisted(() => ({ open: vi.fn(), save: vi.fn() }));
-vi.mock("@tauri-apps/plugin-dialog", () => dialog);
 
 const MINE = preset("p-1", "My vertical", { settings: { ratio: "9:16", duration: 8 } });
 const OTHER = preset("p-2", "Square", { settings: { ratio: "1:1" }, prompt: "a cat" });
@@ -31,11 +28,6 @@ function row(name: string): HTMLElement {
 function names(): string[] {
   return screen.getAllByTestId("preset-name").map((n) => n.textContent ?? "");
 }
-
-beforeEach(() => {
-  dialog.open.mockReset();
-  dialog.save.mockReset();
-});
 
 describe("Presets manager", () => {
   it("built-ins show a lock and their translated name, can be duplicated but not renamed or deleted", async () => {
@@ -153,14 +145,13 @@ describe("Presets manager", () => {
         );
       },
     });
-    dialog.open.mockResolvedValue("/home/me/notes.json");
     renderWithI18n(<PresetsView />);
     await screen.findByTestId("preset-row");
     const listed = b.of("list_presets").length;
     fireEvent.click(screen.getByTestId("presets-import"));
     const error = await screen.findByTestId("presets-transfer-error");
     expect(error.textContent).toContain("not a Seedance Studio preset file");
-    expect(b.of("import_presets")).toEqual([{ path: "/home/me/notes.json" }]);
+    expect(b.of("import_presets")).toHaveLength(1);
     expect(names()).toEqual(["My vertical"]);
     expect(b.of("list_presets").length).toBe(listed);
   });
@@ -172,7 +163,6 @@ describe("Presets manager", () => {
         return { imported: 1, names: ["Square"], frames: 0 };
       },
     });
-    dialog.open.mockResolvedValue("/home/me/presets.json");
     renderWithI18n(<PresetsView />);
     await screen.findByTestId("preset-row");
     fireEvent.click(screen.getByTestId("presets-import"));
@@ -182,11 +172,10 @@ describe("Presets manager", () => {
     expect(names()).toEqual(["My vertical", "Square"]);
   });
 
-  it("exports the selection or all, with or without frames, to the file the dialog names", async () => {
+  it("exports the selection or all, with or without frames (the backend asks where)", async () => {
     const b = backend([VERTICAL, MINE, OTHER], {
       export_presets: () => ({ presets: 2, frames: 0, missing_frames: ["Square"] }),
     });
-    dialog.save.mockResolvedValueOnce("/home/me/two.json").mockResolvedValueOnce("/home/me/all.json");
     renderWithI18n(<PresetsView />);
     await screen.findAllByTestId("preset-row");
     const selected = screen.getByTestId("presets-export-selected") as HTMLButtonElement;
@@ -199,28 +188,30 @@ describe("Presets manager", () => {
       "Exported 2 presets.",
     );
     expect(screen.getByTestId("presets-missing-frames").textContent).toContain("Square");
-    expect(dialog.save).toHaveBeenCalledWith({
-      defaultPath: "presets.json",
-      filters: [{ name: "JSON", extensions: ["json"] }],
-    });
 
     fireEvent.click(screen.getByTestId("presets-embed-frames"));
     fireEvent.click(screen.getByTestId("presets-export-all"));
     await waitFor(() => expect(b.of("export_presets")).toHaveLength(2));
     expect(b.of("export_presets")).toEqual([
-      { selection: { kind: "ids", ids: [VERTICAL.id, "p-2"] }, embedFrames: true, path: "/home/me/two.json" },
-      { selection: { kind: "all_user_presets" }, embedFrames: false, path: "/home/me/all.json" },
+      { selection: { kind: "ids", ids: [VERTICAL.id, "p-2"] }, embedFrames: true },
+      { selection: { kind: "all_user_presets" }, embedFrames: false },
     ]);
   });
 
-  it("a cancelled dialog exports nothing", async () => {
-    const b = backend([MINE]);
-    dialog.save.mockResolvedValue(null);
+  it("a cancelled dialog exports or imports nothing and shows nothing", async () => {
+    const b = backend([MINE], { export_presets: () => null, import_presets: () => null });
     renderWithI18n(<PresetsView />);
     await screen.findByTestId("preset-row");
+    const listed = b.of("list_presets").length;
     fireEvent.click(screen.getByTestId("presets-export-all"));
-    await waitFor(() => expect(dialog.save).toHaveBeenCalled());
-    expect(b.of("export_presets")).toEqual([]);
+    await waitFor(() => expect(b.of("export_presets")).toHaveLength(1));
+    fireEvent.click(screen.getByTestId("presets-import"));
+    await waitFor(() => expect(b.of("import_presets")).toHaveLength(1));
+    await waitFor(() =>
+      expect((screen.getByTestId("presets-import") as HTMLButtonElement).disabled).toBe(false),
+    );
     expect(screen.queryByTestId("presets-transfer-result")).toBeNull();
+    expect(screen.queryByTestId("presets-transfer-error")).toBeNull();
+    expect(b.of("list_presets").length).toBe(listed);
   });
 });
