@@ -133,6 +133,7 @@ pub fn run() {
             );
             let runner = state.runner.clone();
             app.manage(state);
+            webview_tuning(app);
             if commands::app::test_hooks_enabled() {
                 app.manage(dialogs::DialogStandIn::default());
             }
@@ -151,3 +152,32 @@ pub fn run() {
         std::process::exit(1);
     }
 }
+
+/// Linux: the webview paints without GPU compositing unless `SEEDANCE_WEBVIEW_COMPOSITING=1`.
+///
+/// Measured with `bench/start.sh` (release, Xvfb): compositing puts the page's layers in extra
+/// buffers, and WebKitGTK 2.50 treats "on demand" as "always", so the web process held 275–311 MiB
+/// instead of 191 MiB two seconds after start, for a page of forms and lists that gains nothing
+/// from it. Clips still play (WebKit paints video frames itself), and non-composited mode is also the
+/// usual cure for blank windows on some GPU drivers.
+#[cfg(target_os = "linux")]
+fn webview_tuning(app: &tauri::App) {
+    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+    if std::env::var("SEEDANCE_WEBVIEW_COMPOSITING").is_ok_and(|v| v == "1") {
+        return;
+    }
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    let applied = window.with_webview(|webview| {
+        if let Some(settings) = WebViewExt::settings(&webview.inner()) {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    });
+    if let Err(e) = applied {
+        log::warn!("could not set the webview's compositing policy: {e}");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn webview_tuning(_app: &tauri::App) {}

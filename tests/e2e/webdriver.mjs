@@ -1,5 +1,5 @@
 // A small W3C WebDriver client over fetch, driving the real app window through tauri-driver.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -182,12 +182,27 @@ export class Session {
     }
     return status;
   }
+  /**
+   * Saves what the display shows (X11 `import`, ImageMagick): the window as a user sees it. WebKit's own
+   * snapshot (WebDriver's screenshot) can stall on some pages when the webview paints without GPU compositing,
+   * which the app chooses on Linux; it is the fallback when there is no X display or no `import`.
+   */
   async screenshot(name) {
     const dir = process.env.SEEDANCE_E2E_OUT;
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${name}.png`);
+    if (process.env.DISPLAY) {
+      try {
+        await sleep(150); // the last change reaches the screen
+        execFileSync("import", ["-window", "root", file], { timeout: 20_000, stdio: "ignore" });
+        return;
+      } catch {
+        // no ImageMagick: ask WebKit instead
+      }
+    }
     const png = await this.cmd("GET", "/screenshot");
-    writeFileSync(join(dir, `${name}.png`), Buffer.from(png, "base64"));
+    writeFileSync(file, Buffer.from(png, "base64"));
   }
   async close() {
     await call(this.base, "DELETE", `/session/${this.id}`).catch(() => {});
