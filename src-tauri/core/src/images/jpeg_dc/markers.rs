@@ -77,7 +77,9 @@ pub(super) fn parse(bytes: &[u8]) -> Option<Frame<'_>> {
         pos += 2;
         match marker {
             0xFF => pos -= 1, // fill byte before a marker
-            0x00 | SOI | 0x01 | 0xD0..=0xD7 => {}
+            // The general decoder reads FF 00 in the headers differently; let it have this file.
+            0x00 => return None,
+            SOI | 0x01 | 0xD0..=0xD7 => {}
             EOI => return None,
             _ => {
                 let len = usize::from(u16::from_be_bytes([*bytes.get(pos)?, *bytes.get(pos + 1)?]));
@@ -111,8 +113,9 @@ fn parse_segment<'a>(marker: u8, body: &'a [u8], frame: &mut Frame<'a>) -> Optio
             Some(())
         }
         0xE1 => {
+            // The last Exif segment counts, as in the general decoder.
             if let Some(exif) = body.strip_prefix(b"Exif\0\0") {
-                frame.exif.get_or_insert(exif);
+                frame.exif = Some(exif);
             }
             Some(())
         }
@@ -135,7 +138,10 @@ fn parse_sof(body: &[u8], frame: &mut Frame<'_>) -> Option<()> {
     for c in body[6..].chunks_exact(3) {
         let (h, v) = (usize::from(c[1] >> 4), usize::from(c[1] & 0x0F));
         let quant_table = usize::from(c[2]);
-        if !(1..=4).contains(&h) || !(1..=4).contains(&v) || quant_table > 3 {
+        // Sampling factors other than powers of two are valid JPEG, but the general decoder refuses
+        // them, and a preview must never accept what an upload would refuse.
+        let power_of_two = |f: usize| matches!(f, 1 | 2 | 4);
+        if !power_of_two(h) || !power_of_two(v) || quant_table > 3 {
             return None;
         }
         frame.components.push(Component {
@@ -153,6 +159,9 @@ fn parse_dht(mut body: &[u8], frame: &mut Frame<'_>) -> Option<()> {
         let (class, id) = (body[0] >> 4, usize::from(body[0] & 0x0F));
         let counts: [u8; 16] = body.get(1..17)?.try_into().ok()?;
         let total: usize = counts.iter().map(|&n| usize::from(n)).sum();
+        if total > 256 {
+            return None; // more codes than byte-sized symbols
+        }
         let values = body.get(17..17 + total)?;
         let table = HuffmanTable::new(&counts, values)?;
         match (class, id) {
@@ -222,7 +231,10 @@ fn check_complete(frame: Frame<'_>) -> Option<Frame<'_>> {
             && frame.ac_tables[s.ac_table].is_some()
             && frame.quant[frame.components[s.index].quant_table].is_some()
     });
-    let usable = frame.width > 0
+    // Components named R, G, B hold RGB rather than YCbCr (e.g. `cjpeg -rgb`).
+    let rgb_ids = frame.components.iter().map(|c| c.id).eq(*b"RGB");
+    let usable = !rgb_ids
+        && frame.width > 0
         && frame.height > 0
         && frame.scan.len() == frame.components.len()
         && in_order

@@ -91,7 +91,7 @@ fn to_image(frame: &markers::Frame<'_>, planes: &[scan::Plane]) -> Option<Dynami
             let luma = i32::from(luma);
             let (b, r) = (i32::from(b) - 128, i32::from(r) - 128);
             rgb.push(clamp_u8(luma + ((91_881 * r + 32_768) >> 16)));
-            rgb.push(clamp_u8(luma - ((22_554 * b + 46_802 * r - 32_768) >> 16)));
+            rgb.push(clamp_u8(luma + ((32_768 - 22_554 * b - 46_802 * r) >> 16)));
             rgb.push(clamp_u8(luma + ((116_130 * b + 32_768) >> 16)));
         }
     }
@@ -214,6 +214,34 @@ mod tests {
         let mut trailing = good[..good.len() - 2].to_vec();
         trailing.extend_from_slice(&[0x12, 0x34, 0xFF, 0xD9]);
         assert!(preview(&trailing).is_none());
+    }
+
+    /// Offset of the first `FF marker` segment's body (after its length).
+    fn segment(bytes: &[u8], marker: u8) -> usize {
+        bytes.windows(2).position(|w| w == [0xFF, marker]).unwrap() + 4
+    }
+
+    #[test]
+    fn files_the_full_decoder_reads_differently_go_to_it() {
+        let good = fixture!("baseline-444.jpg");
+        assert!(preview(good).is_some());
+        // Components named R, G, B are RGB, not YCbCr.
+        let mut rgb = good.to_vec();
+        let (sof, sos) = (segment(&rgb, 0xC0), segment(&rgb, 0xDA));
+        for (i, id) in b"RGB".iter().enumerate() {
+            rgb[sof + 6 + 3 * i] = *id;
+            rgb[sos + 1 + 2 * i] = *id;
+        }
+        assert!(preview(&rgb).is_none());
+        // A sampling factor of 3.
+        let mut three = good.to_vec();
+        three[sof + 7] = 0x31;
+        assert!(preview(&three).is_none());
+        // FF 00 among the header segments.
+        let mut stuffed = good[..2].to_vec();
+        stuffed.extend_from_slice(&[0xFF, 0x00]);
+        stuffed.extend_from_slice(&good[2..]);
+        assert!(preview(&stuffed).is_none());
     }
 
     #[test]

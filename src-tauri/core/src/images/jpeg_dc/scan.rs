@@ -3,7 +3,8 @@
 //!
 //! Full-resolution blocks (luma) give one sample each, their DC value. A subsampled block (chroma
 //! in 4:2:0 / 4:2:2) covers 2×2 or 2×1 samples of the preview, which its lowest frequencies give
-//! (quadrant means of the block's inverse DCT), so colour edges stay where they are.
+//! (quadrant means of the block's inverse DCT), so colour edges stay where they are. A block
+//! subsampled four times (4:1:1) is spread flat over its 4 samples.
 
 use super::huffman::{AlignedAt, BitReader, HuffmanTable};
 use super::markers::{Frame, LOW_COEFFICIENTS};
@@ -115,10 +116,13 @@ pub(super) fn decode(bytes: &[u8], frame: &Frame<'_>) -> Result<Vec<Plane>, Unha
             let at = origin + slot.offset;
             let predictor = &mut predictors[slot.plane];
             if slot.spread_x == 1 && slot.spread_y == 1 {
-                *predictor += skip_block(&mut reader, slot.dc, slot.ac)?;
+                *predictor = dc_value(*predictor, skip_block(&mut reader, slot.dc, slot.ac)?)?;
                 samples[at] = to_sample((*predictor * slot.quant[0] + 4) >> 3);
             } else {
-                *predictor += low_block(&mut reader, slot.dc, slot.ac, &mut low)?;
+                *predictor = dc_value(
+                    *predictor,
+                    low_block(&mut reader, slot.dc, slot.ac, &mut low)?,
+                )?;
                 low[0] = *predictor;
                 spread_block(&low, slot, samples, at, plane_w);
             }
@@ -132,6 +136,16 @@ pub(super) fn decode(bytes: &[u8], frame: &Frame<'_>) -> Result<Vec<Plane>, Unha
         AlignedAt::End => Err(Unhandled::Overran),
         _ => Err(Unhandled::Trailing),
     }
+}
+
+/// A quantised DC value of 8-bit JPEG lies within ±2047 (and so far below any overflow once
+/// multiplied by a 16-bit quantiser); a stream that walks outside is damaged.
+fn dc_value(predictor: i32, diff: i32) -> Result<i32, Unhandled> {
+    let value = predictor + diff; // both within ±2047 + 2047, no overflow
+    if value.abs() > 2047 {
+        return Err(Unhandled::BadBlock);
+    }
+    Ok(value)
 }
 
 fn to_sample(value: i32) -> u8 {
@@ -281,4 +295,17 @@ fn low_block(
         return Err(Unhandled::BadBlock);
     }
     Ok(diff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dc_values_stay_within_what_8_bit_jpeg_can_hold() {
+        assert_eq!(dc_value(2000, 47), Ok(2047));
+        assert_eq!(dc_value(-2000, -47), Ok(-2047));
+        assert_eq!(dc_value(2047, 1), Err(Unhandled::BadBlock));
+        assert_eq!(dc_value(-2047, -2047), Err(Unhandled::BadBlock));
+    }
 }
