@@ -175,6 +175,20 @@ mod jobs {
     }
 
     #[tokio::test]
+    async fn deleting_a_finished_job_leaves_a_newer_download_of_the_same_name_alone() {
+        let h = harness(SimConfig::fast(), 3).await;
+        let job = h.runner.submit(text_draft("a cat"), None).await.unwrap();
+        let done = h.settle(&job.id).await;
+        let out = std::path::PathBuf::from(done.output_path.unwrap());
+        // The video was removed by hand and a newer job is downloading under the same name.
+        std::fs::remove_file(&out).unwrap();
+        let part = seedance_core::api::part_path(&out).unwrap();
+        std::fs::write(&part, b"a newer download").unwrap();
+        h.runner.delete(&job.id, true).unwrap();
+        assert_eq!(std::fs::read(&part).unwrap(), b"a newer download");
+    }
+
+    #[tokio::test]
     async fn deleting_keeps_the_video_unless_asked() {
         let h = harness(SimConfig::fast(), 3).await;
         let kept = h.runner.submit(text_draft("one"), None).await.unwrap();

@@ -135,13 +135,16 @@ impl JobRunner {
         let job = self.inner.store.get_job(id)?;
         self.inner.store.delete_job(id)?;
         self.inner.events.job_removed(id);
-        // A partial download kept for resuming is ours, not the user's: it goes with the record.
-        if let Some(part) = job
-            .output_path
-            .as_deref()
-            .and_then(|p| part_path(Path::new(p)).ok())
-        {
-            let _ = std::fs::remove_file(part);
+        // A partial download kept for resuming is ours, not the user's: it goes with the record. (A
+        // finished job has none; its name may since belong to a newer job's download.)
+        if job.status != JobStatus::Done {
+            if let Some(part) = job
+                .output_path
+                .as_deref()
+                .and_then(|p| part_path(Path::new(p)).ok())
+            {
+                let _ = std::fs::remove_file(part);
+            }
         }
         if let (true, Some(path)) = (delete_file, job.output_path) {
             match std::fs::remove_file(&path) {
