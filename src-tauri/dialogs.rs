@@ -58,7 +58,23 @@ pub async fn choose_json_file(app: &AppHandle, dialog: JsonDialog) -> IpcResult<
     let path = chosen
         .into_path()
         .map_err(|e| IpcError::internal(format!("the dialog answered with no file path: {e}")))?;
-    Ok(Some(with_json_extension(path, dialog)))
+    let with_extension = with_json_extension(path.clone(), dialog);
+    // The dialog asked before replacing `path`, not the `.json` file it becomes.
+    if with_extension != path && with_extension.exists() {
+        return Err(IpcError {
+            kind: "export_file_exists".into(),
+            message: format!(
+                "{} already exists. Export again and choose another name, or pick that file to replace it.",
+                with_extension.display()
+            ),
+            message_zh: format!(
+                "{} 已存在。请重新导出并换一个文件名，或直接选择该文件以替换它。",
+                with_extension.display()
+            ),
+            details: None,
+        });
+    }
+    Ok(Some(with_extension))
 }
 
 /// A name typed into a save dialog without an extension gets `.json`, as the dialog's filter

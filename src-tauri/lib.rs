@@ -135,6 +135,7 @@ pub fn run() {
             app.manage(state);
             webview_tuning(app);
             if commands::app::test_hooks_enabled() {
+                log::warn!("SEEDANCE_TEST_HOOKS=1: file dialogs are answered by the test stand-in");
                 app.manage(dialogs::DialogStandIn::default());
             }
             // Every job left unfinished by a quit or crash continues (or is marked uncertain, never re-sent).
