@@ -116,7 +116,8 @@ row "memory 2 s after start: RSS" "${R[rss_mib]}" "${R[minimal_rss_mib]}" MiB "+
 row "memory 2 s after start: PSS" "${R[pss_mib]}" "${R[minimal_pss_mib]}" MiB "+<=" 60
 echo "(medians: intake $RUNS runs each, jobs 30, downloads 5, app start ${BENCH_START_RUNS:-7} per app; peak RSS is the"
 echo " whole process; app memory is the whole process tree; the yardstick of app rows is bench/minimal-app)"
-echo "information: full strict JPEG decode (runs before upload) ${R[jpeg_full_ms]} ms;" \
+echo "information: Pillow at 1/8 scale (draft to a sixty-fourth of the pixels) ${R[pillow_jpeg_eighth_ms]:-?} ms;" \
+  "full strict JPEG decode (runs before upload) ${R[jpeg_full_ms]} ms;" \
   "plain curl ${R[curl_nosync_mbps]:-?} MB/s; app idle CPU after start ${R[app_idle_cpu_pct]:-?} %" \
   "(minimal app ${R[minimal_idle_cpu_pct]:-?} %)"
 echo "$FAILS of $ROWS targets missed"
