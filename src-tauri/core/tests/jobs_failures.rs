@@ -9,12 +9,13 @@ mod pipeline_support;
 
 /// Named so `cargo test -p seedance-core jobs` selects these tests.
 mod jobs {
+    use std::path::PathBuf;
     use std::sync::Arc;
 
     use crate::api_support::{client_for, create_body, token, within};
-    use crate::jobs_support::{harness, runner_for, text_draft, Recorder};
+    use crate::jobs_support::{harness, runner_for, text_draft, Harness, Recorder};
     use seedance_core::jobs::{JobError, ResumeSummary};
-    use seedance_core::store::{JobStatus, NewJob};
+    use seedance_core::store::{JobRecord, JobStatus, NewJob};
     use seedance_sim::{Fault, Route, SimConfig, TaskFailure, TaskScript, SAMPLE_MP4};
 
     #[tokio::test]
@@ -117,10 +118,9 @@ mod jobs {
         assert_eq!(h.sim.counts().create, 1);
     }
 
-    #[tokio::test]
-    async fn a_download_cut_short_continues_where_it_stopped() {
-        let h = harness(SimConfig::fast(), 3).await;
-        // More cuts than the download's own retries: the job fails with part of the video on disk.
+    /// A job whose download keeps being cut (more often than the download's own retries), so it
+    /// fails with part of the video on disk: (the failed record, its video path, its `.part`).
+    async fn fail_partway(h: &Harness) -> (JobRecord, PathBuf, PathBuf) {
         for _ in 0..30 {
             h.sim
                 .push_fault(Route::Result, Fault::CutBody { after_bytes: 1000 });
@@ -128,8 +128,15 @@ mod jobs {
         let job = h.runner.submit(text_draft("a cat"), None).await.unwrap();
         let failed = h.settle(&job.id).await;
         assert_eq!(failed.status, JobStatus::Failed, "{:?}", failed.problem);
-        let out = std::path::PathBuf::from(failed.output_path.clone().unwrap());
+        let out = PathBuf::from(failed.output_path.clone().unwrap());
         let part = seedance_core::api::part_path(&out).unwrap();
+        (failed, out, part)
+    }
+
+    #[tokio::test]
+    async fn a_download_cut_short_continues_where_it_stopped() {
+        let h = harness(SimConfig::fast(), 3).await;
+        let (failed, out, part) = fail_partway(&h).await;
         let kept = std::fs::read(&part).unwrap();
         assert!(
             !kept.is_empty() && kept.len() < SAMPLE_MP4.len(),
@@ -141,8 +148,8 @@ mod jobs {
 
         h.sim.clear_faults();
         let served_before = h.sim.requests().len();
-        h.runner.retry_download(&job.id).unwrap();
-        let done = h.settle(&job.id).await;
+        h.runner.retry_download(&failed.id).unwrap();
+        let done = h.settle(&failed.id).await;
         assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
         assert_eq!(done.output_path.as_deref(), failed.output_path.as_deref());
         assert_eq!(std::fs::read(&out).unwrap(), SAMPLE_MP4);
@@ -160,14 +167,7 @@ mod jobs {
     #[tokio::test]
     async fn deleting_a_job_removes_its_partial_download() {
         let h = harness(SimConfig::fast(), 3).await;
-        for _ in 0..30 {
-            h.sim
-                .push_fault(Route::Result, Fault::CutBody { after_bytes: 1000 });
-        }
-        let job = h.runner.submit(text_draft("a cat"), None).await.unwrap();
-        let failed = h.settle(&job.id).await;
-        let out = std::path::PathBuf::from(failed.output_path.unwrap());
-        let part = seedance_core::api::part_path(&out).unwrap();
+        let (job, _, part) = fail_partway(&h).await;
         assert!(part.exists());
         h.runner.delete(&job.id, false).unwrap();
         assert!(!part.exists());
