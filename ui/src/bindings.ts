@@ -456,7 +456,7 @@ export type Problem = {
 	msg: Msg,
 };
 
-/**  What the prompt counter shows. */
+/**  What the prompt counter and the hints under the prompt show. */
 export type PromptStats = {
 	chars: number,
 	words: number,
@@ -464,6 +464,13 @@ export type PromptStats = {
 	over_limit: boolean,
 	/**  Past the advised word count: only a hint. */
 	over_word_advice: boolean,
+	/**  Most of the words are CJK characters, so hints speak of characters (字), not words. */
+	mostly_cjk: boolean,
+	/**
+	 *  Upstream parameter flags written in the prompt (e.g. `--duration`), each once, by their long name.
+	 *  Not refused: the user is warned that the bill may differ from the estimate.
+	 */
+	flags: string[],
 };
 
 /**  Output aspect ratio (`ratio` in the API). `Adaptive` follows the first frame (16:9 for text-to-video). */

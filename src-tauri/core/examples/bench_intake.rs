@@ -112,8 +112,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let out = Command::new(&exe)
         .arg("--child-pair")
-        .arg(dir.join(CASES[0].file))
-        .arg(dir.join(CASES[2].file))
+        .arg(dir.join(case("jpeg").file))
+        .arg(dir.join(case("png").file))
         .arg(PAIR_RUNS.to_string())
         .output()?;
     let line = String::from_utf8_lossy(&out.stdout);
@@ -236,21 +236,57 @@ fn photo(width: u32, height: u32, noise: u32) -> DynamicImage {
     }))
 }
 
+/// What a case's input file holds. Chosen by the case's key, never by its place in [`CASES`], so adding a
+/// case cannot hand one case another's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Input {
+    /// A 6000×4000 photo-like JPEG, quality 90.
+    Jpeg,
+    /// A 6000×6000 photo-like PNG.
+    Png,
+    /// A tiny PNG whose header claims 60000×60000.
+    Bomb,
+}
+
+fn input_of(key: &str) -> Option<Input> {
+    match key {
+        "jpeg" | "jpeg_full" => Some(Input::Jpeg),
+        "png" => Some(Input::Png),
+        "bomb" => Some(Input::Bomb),
+        _ => None,
+    }
+}
+
+fn case(key: &str) -> &'static Case {
+    CASES
+        .iter()
+        .find(|c| c.key == key)
+        .unwrap_or_else(|| panic!("no bench case {key:?}"))
+}
+
+fn make_input(path: &Path, input: Input) -> Result<(), Box<dyn std::error::Error>> {
+    match input {
+        Input::Jpeg => {
+            let mut bytes = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+                .encode_image(&photo(6000, 4000, 6).to_rgb8())?;
+            std::fs::write(path, bytes)?;
+        }
+        Input::Png => photo(6000, 6000, 2).save_with_format(path, image::ImageFormat::Png)?,
+        Input::Bomb => std::fs::write(path, png_claiming(60_000, 60_000))?,
+    }
+    Ok(())
+}
+
+/// Makes every case's input that is not there yet (cases sharing a file share one input).
 fn make_inputs(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
-    let jpeg = dir.join(CASES[0].file);
-    if !jpeg.exists() {
-        let mut bytes = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
-            .encode_image(&photo(6000, 4000, 6).to_rgb8())?;
-        std::fs::write(&jpeg, bytes)?;
-    }
-    let png = dir.join(CASES[1].file);
-    if !png.exists() {
-        photo(6000, 6000, 2).save_with_format(&png, image::ImageFormat::Png)?;
-    }
-    let bomb = dir.join(CASES[2].file);
-    if !bomb.exists() {
-        std::fs::write(&bomb, png_claiming(60_000, 60_000))?;
+    for case in &CASES {
+        let input =
+            input_of(case.key).ok_or_else(|| format!("no input for case {:?}", case.key))?;
+        let path = dir.join(case.file);
+        if !path.exists() {
+            make_input(&path, input)?;
+        }
     }
     Ok(())
 }
@@ -289,4 +325,49 @@ fn png_claiming(width: u32, height: u32) -> Vec<u8> {
     );
     chunk(b"IEND", &[]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// Every case has an input, and cases that share a file agree on what it holds; the file's extension
+    /// matches the input's format.
+    #[test]
+    fn each_case_gets_its_own_kind_of_input() {
+        for c in &CASES {
+            let input = input_of(c.key).expect("an input for every case");
+            let ext = Path::new(c.file).extension().and_then(|e| e.to_str());
+            let expected = match input {
+                Input::Jpeg => "jpg",
+                Input::Png | Input::Bomb => "png",
+            };
+            assert_eq!(ext, Some(expected), "{}", c.key);
+            for other in CASES.iter().filter(|o| o.file == c.file) {
+                assert_eq!(
+                    input_of(other.key),
+                    Some(input),
+                    "{} and {}",
+                    c.key,
+                    other.key
+                );
+            }
+        }
+        assert_eq!(case("png").file, "photo-6000x6000.png");
+        assert_eq!(case("bomb").file, "bomb-60000x60000.png");
+    }
+
+    /// The bomb input is what its case claims: a PNG header of 60000×60000 in a few bytes.
+    #[test]
+    fn the_bomb_input_is_a_bomb() {
+        let dir = std::env::temp_dir().join(format!("bench-intake-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(case("bomb").file);
+        make_input(&path, input_of("bomb").unwrap()).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() < 200);
+        assert_eq!(&bytes[16..24], &[0, 0, 0xEA, 0x60, 0, 0, 0xEA, 0x60]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

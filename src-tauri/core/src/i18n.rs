@@ -19,10 +19,30 @@ impl Msg {
     }
 }
 
+/// A file size as every message shows it: decimal megabytes with one decimal ("41.0 MB"), the unit the
+/// model's own limits are given in (a frame must be under 30 MB = 30 000 000 bytes). The UI formats sizes the
+/// same way, so one file never shows two sizes.
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
 /// An error (or warning) that can be shown to a user.
 pub trait UserFacing {
     /// A stable machine-readable name, e.g. `prompt_too_long`. The UI may switch on it.
     fn kind(&self) -> &'static str;
     /// What happened and what to do next, in English and 简体中文.
     fn msg(&self) -> Msg;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_decimal_megabytes() {
+        assert_eq!(megabytes(41_000_000), "41.0 MB");
+        assert_eq!(megabytes(39_100_000), "39.1 MB");
+        assert_eq!(megabytes(30_000_000), "30.0 MB");
+        assert_eq!(megabytes(52_428_800), "52.4 MB");
+    }
 }

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Problem, PromptStats } from "../bindings";
 import { FieldProblems, fieldProblemsId } from "./FieldProblems";
@@ -17,13 +18,21 @@ interface Props {
   problems?: Problem[];
 }
 
+/** An empty prompt is a problem only once the user has written in the box (or it came filled): before that it
+ * is simply not written yet, and the Generate button already says why it waits. */
+const UNTOUCHED_QUIET = "empty_prompt";
+
 export function PromptBox({ value, onChange, stats, problems = [] }: Props) {
   const { t } = useTranslation();
+  const [touched, setTouched] = useState(value !== "");
   const count = stats ? stats.chars : countChars(value);
   const over = stats ? stats.over_limit : count > PROMPT_MAX_CHARS;
+  const shown = touched || value !== "" ? problems : problems.filter((p) => p.kind !== UNTOUCHED_QUIET);
+  const flags = stats?.flags ?? [];
   const describedBy = ["prompt-counter", "prompt-tip"];
   if (stats?.over_word_advice) describedBy.push("prompt-word-advice");
-  if (problems.length > 0) describedBy.push(fieldProblemsId("prompt"));
+  if (flags.length > 0) describedBy.push("prompt-flags");
+  if (shown.length > 0) describedBy.push(fieldProblemsId("prompt"));
   return (
     <div className="prompt">
       <label htmlFor="prompt-input">{t("generate.prompt")}</label>
@@ -35,7 +44,10 @@ export function PromptBox({ value, onChange, stats, problems = [] }: Props) {
         placeholder={t("generate.promptPlaceholder")}
         aria-describedby={describedBy.join(" ")}
         aria-invalid={over}
-        onChange={(e) => onChange(e.target.value)}
+        onChange={(e) => {
+          setTouched(true);
+          onChange(e.target.value);
+        }}
       />
       <div className="prompt-footer">
         <span id="prompt-tip" className="muted small">
@@ -47,10 +59,17 @@ export function PromptBox({ value, onChange, stats, problems = [] }: Props) {
       </div>
       {stats?.over_word_advice && (
         <p id="prompt-word-advice" className="hint small" data-testid="prompt-word-advice">
-          {t("generate.wordAdvice", { words: stats.words })}
+          {stats.mostly_cjk
+            ? t("generate.charAdvice", { chars: stats.chars })
+            : t("generate.wordAdvice", { words: stats.words })}
         </p>
       )}
-      <FieldProblems field="prompt" problems={problems} />
+      {flags.length > 0 && (
+        <p id="prompt-flags" className="hint small" role="status" data-testid="prompt-flags">
+          {t("generate.promptFlags", { flags: flags.join(" "), count: flags.length })}
+        </p>
+      )}
+      <FieldProblems field="prompt" problems={shown} />
     </div>
   );
 }

@@ -14,7 +14,10 @@ describe("display formatting", () => {
   it("groups thousands and sizes files", () => {
     expect(groupThousands(108_900)).toBe("108\u00a0900");
     expect(groupThousands(999)).toBe("999");
-    expect(formatBytes(2_516_582)).toBe("2.4 MB");
+    expect(formatBytes(2_516_582)).toBe("2.5 MB");
+    // The same unit as the backend's messages: a 41 000 000-byte file is 41.0 MB everywhere, not 39.1.
+    expect(formatBytes(41_000_000)).toBe("41.0 MB");
+    expect(formatBytes(67_000)).toBe("67 kB");
     expect(formatBytes(900)).toBe("900 B");
     expect(formatBytes(null)).toBeNull();
   });
@@ -27,7 +30,14 @@ describe("display formatting", () => {
 });
 
 describe("submitState", () => {
-  const prompt = { chars: 3, words: 1, over_limit: false, over_word_advice: false };
+  const prompt = {
+    chars: 3,
+    words: 1,
+    over_limit: false,
+    over_word_advice: false,
+    mostly_cjk: false,
+    flags: [],
+  };
   const problem = { kind: "empty_prompt", field: "prompt" as const, msg: { en: "x", zh: "x" } };
 
   it("blocks on the first problem before anything else", () => {

@@ -34,11 +34,15 @@ export function ratioLabel(ratio: number | null | undefined): string {
   return ratio >= 1 ? `${ratio.toFixed(2)}:1` : `1:${(1 / ratio).toFixed(2)}`;
 }
 
+/**
+ * Decimal units ("41.0 MB" = 41 000 000 bytes), as the backend's messages and the model's own limits (30 MB) use
+ * them, so one file never shows two sizes.
+ */
 export function formatBytes(bytes: number | null | undefined): string | null {
   if (bytes == null || !Number.isFinite(bytes)) return null;
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(0)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 /** "1920×1080 · JPEG · 2.4 MB · 16:9" */

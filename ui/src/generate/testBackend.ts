@@ -38,6 +38,8 @@ export function okCheck(draft: RequestDraft): FormCheck {
       words: 0,
       over_limit: false,
       over_word_advice: false,
+      mostly_cjk: false,
+      flags: [],
     },
     estimate: null,
   };

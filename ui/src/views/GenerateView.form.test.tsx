@@ -54,6 +54,11 @@ describe("form check", () => {
   it("shows each problem beside its control and disables Generate with the first one as the reason", async () => {
     installBackend({ check: checkWith({ problems: [EMPTY_PROMPT, BAD_DURATION] }) });
     renderWithI18n(<GenerateView />);
+    // An empty prompt is only called a problem once the user has written in the box.
+    await screen.findByTestId("problems-duration");
+    expect(screen.queryByTestId("problems-prompt")).toBeNull();
+    fireEvent.change(screen.getByTestId("prompt"), { target: { value: "a" } });
+    fireEvent.change(screen.getByTestId("prompt"), { target: { value: "" } });
     const promptProblems = await screen.findByTestId("problems-prompt");
     expect(promptProblems.textContent).toBe("Write a prompt first.");
     expect(promptProblems.closest(".prompt")).toBe(screen.getByTestId("prompt").closest(".prompt"));
@@ -94,7 +99,16 @@ describe("form check", () => {
 
   it("the counter and the word hint come from the check", async () => {
     const backend = installBackend({
-      check: checkWith({ prompt: { chars: 42, words: 612, over_limit: false, over_word_advice: true } }),
+      check: checkWith({
+        prompt: {
+          chars: 42,
+          words: 612,
+          over_limit: false,
+          over_word_advice: true,
+          mostly_cjk: false,
+          flags: [],
+        },
+      }),
     });
     renderWithI18n(<GenerateView />);
     fireEvent.change(screen.getByTestId("prompt"), { target: { value: "女孩抱着狐狸" } });
@@ -191,7 +205,7 @@ describe("Chinese UI", () => {
     dialog.open.mockResolvedValueOnce(info.path);
     fireEvent.click(screen.getByRole("button", { name: /^尾帧：/ }));
     await waitFor(() =>
-      expect(screen.getByTestId("frame-last-facts").textContent).toBe("1080×1920 · WebP · 500 KB · 9:16"),
+      expect(screen.getByTestId("frame-last-facts").textContent).toBe("1080×1920 · WebP · 512 kB · 9:16"),
     );
     expect(screen.getByRole("img", { name: "尾帧预览" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "清除尾帧" })).toBeTruthy();

@@ -47,7 +47,7 @@ describe("frame zones", () => {
     await pick("first", WIDE.path);
     const img = await zone("first").findByRole("img", { name: "First frame preview" });
     expect(img.getAttribute("src")).toBe(WIDE.thumbnail_data_url);
-    expect(screen.getByTestId("frame-first-facts").textContent).toBe("1920×1080 · JPEG · 2.4 MB · 16:9");
+    expect(screen.getByTestId("frame-first-facts").textContent).toBe("1920×1080 · JPEG · 2.5 MB · 16:9");
     const options = dialog.open.mock.calls[0][0];
     expect(options.multiple).toBe(false);
     expect(options.filters[0].extensions).toEqual(expect.arrayContaining(["png", "jpg", "heic", "tiff"]));

@@ -8,7 +8,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use super::reply;
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{megabytes, Msg, UserFacing};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -212,8 +212,8 @@ impl UserFacing for ApiError {
                 "该视频的下载链接已过期（链接有效期约 24 小时），已无法下载。如仍需要，请重新生成。",
             ),
             Self::FileTooLarge { size, limit } => Msg::new(
-                format!("The image is {:.1} MB, over the {:.0} MB upload limit. Use the offered fix to shrink it, or pick a smaller image.", mb(*size), mb(*limit)),
-                format!("图片大小为 {:.1} MB，超过了 {:.0} MB 的上传上限。请使用提供的修复功能缩小图片，或选择更小的图片。", mb(*size), mb(*limit)),
+                format!("The image is {}, over the {} upload limit. Use the offered fix to shrink it, or pick a smaller image.", megabytes(*size), megabytes(*limit)),
+                format!("图片大小为 {}，超过了 {} 的上传上限。请使用提供的修复功能缩小图片，或选择更小的图片。", megabytes(*size), megabytes(*limit)),
             ),
             Self::GaveUpWaiting { waited } => Msg::new(
                 format!("The task is still not finished after {} minutes. It may still complete: check it again later.", waited.as_secs() / 60),
@@ -225,10 +225,6 @@ impl UserFacing for ApiError {
             ),
         }
     }
-}
-
-fn mb(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ impl ImageError {
 }
 
 fn mb(bytes: u64) -> String {
-    format!("{:.0} MB", bytes as f64 / 1_000_000.0)
+    crate::i18n::megabytes(bytes)
 }
 
 impl UserFacing for ImageError {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::geometry::{crop_window, ratio_label};
 use super::{MAX_FILE_BYTES, MAX_RATIO, MAX_SIDE, MAX_UPSCALE_FACTOR, MIN_RATIO, MIN_SIDE};
-use crate::i18n::Msg;
+use crate::i18n::{megabytes, Msg};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -87,17 +87,17 @@ pub(crate) fn find_problems(width: u32, height: u32, file_bytes: u64) -> Vec<Fra
         problems.push(small_problem(width, height, short, long));
     }
     if file_bytes >= MAX_FILE_BYTES {
-        let size = format!("{:.1} MB", file_bytes as f64 / 1_000_000.0);
+        let size = megabytes(file_bytes);
         problems.push(FrameProblem {
             kind: FrameProblemKind::FileTooBig,
             message: Msg::new(
                 format!(
-                    "The file is {size}; the model accepts files under {} MB. Fix saves a smaller JPEG copy.",
-                    MAX_FILE_BYTES / 1_000_000
+                    "The file is {size}; the model accepts files under {}. Fix saves a smaller JPEG copy.",
+                    megabytes(MAX_FILE_BYTES)
                 ),
                 format!(
-                    "文件大小为 {size}，模型要求小于 {} MB。点击“修复”可另存为更小的 JPEG 副本。",
-                    MAX_FILE_BYTES / 1_000_000
+                    "文件大小为 {size}，模型要求小于 {}。点击“修复”可另存为更小的 JPEG 副本。",
+                    megabytes(MAX_FILE_BYTES)
                 ),
             ),
             fix: Some(FixKind::ReEncode { max_bytes: MAX_FILE_BYTES as f64 }),
@@ -147,17 +147,23 @@ fn small_problem(width: u32, height: u32, short: u32, long: u32) -> FrameProblem
     let factor = f64::from(MIN_SIDE) / f64::from(short);
     let new_long = (f64::from(long) * factor).ceil() as u32;
     if factor <= MAX_UPSCALE_FACTOR && new_long <= MAX_SIDE {
+        let (new_w, new_h) = if width <= height {
+            (MIN_SIDE, new_long)
+        } else {
+            (new_long, MIN_SIDE)
+        };
+        // Whole percent, rounded up: a 299 px side grows by 0.3 %, which must not read "0% larger".
+        let percent = ((factor - 1.0) * 100.0).ceil().max(1.0);
         return FrameProblem {
             kind: FrameProblemKind::TooSmall,
             message: Msg::new(
                 format!(
                     "The image is {width}×{height} px; the model needs at least {MIN_SIDE} px per side. Fix \
-                     makes an enlarged copy ({:.0}% larger; it may look slightly soft).",
-                    (factor - 1.0) * 100.0
+                     makes an enlarged copy of {new_w}×{new_h} px (up to {percent:.0}% larger; it may look slightly \
+                     soft)."
                 ),
                 format!(
-                    "图片为 {width}×{height} 像素，模型要求每边至少 {MIN_SIDE} 像素。点击“修复”可生成放大 {:.0}% 的副本（可能略显模糊）。",
-                    (factor - 1.0) * 100.0
+                    "图片为 {width}×{height} 像素，模型要求每边至少 {MIN_SIDE} 像素。点击“修复”可生成放大到 {new_w}×{new_h} 像素的副本（最多放大 {percent:.0}%，可能略显模糊）。"
                 ),
             ),
             fix: Some(FixKind::Upscale { min_side: MIN_SIDE }),
@@ -227,6 +233,33 @@ mod tests {
                 })
             )]
         );
+    }
+
+    #[test]
+    fn an_upscale_names_the_new_size_and_never_says_zero_percent() {
+        let problems = find_problems(299, 400, 1);
+        let msg = &problems[0].message;
+        assert!(msg.en.contains("300×402 px"), "{}", msg.en);
+        assert!(msg.en.contains("up to 1% larger"), "{}", msg.en);
+        assert!(!msg.en.contains(" 0%"), "{}", msg.en);
+        assert!(msg.zh.contains("300×402"), "{}", msg.zh);
+        let wide = &find_problems(400, 200, 1)[0].message;
+        assert!(
+            wide.en.contains("600×300 px") && wide.en.contains("50% larger"),
+            "{}",
+            wide.en
+        );
+    }
+
+    #[test]
+    fn the_size_in_a_problem_matches_the_facts_line() {
+        let problems = find_problems(1000, 1000, 41_000_000);
+        assert!(
+            problems[0].message.en.contains("41.0 MB"),
+            "{}",
+            problems[0].message.en
+        );
+        assert!(problems[0].message.en.contains("under 30.0 MB"));
     }
 
     #[test]

@@ -7,8 +7,24 @@ pub const PROMPT_MAX_CHARS: usize = 2000;
 /// The service recommends staying under this many words; longer prompts are allowed.
 pub const PROMPT_ADVISED_WORDS: usize = 500;
 
-/// What the prompt counter shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+/// The parameter flags the upstream model reads inside prompt text (long and short names). SinanCode does not
+/// say whether it passes the prompt on unchanged; if it does, a flag can change the video and the bill.
+const UPSTREAM_FLAGS: [(&str, &str); 11] = [
+    ("resolution", "--resolution"),
+    ("rs", "--resolution"),
+    ("ratio", "--ratio"),
+    ("rt", "--ratio"),
+    ("duration", "--duration"),
+    ("dur", "--duration"),
+    ("seed", "--seed"),
+    ("camerafixed", "--camerafixed"),
+    ("cf", "--camerafixed"),
+    ("watermark", "--watermark"),
+    ("wm", "--watermark"),
+];
+
+/// What the prompt counter and the hints under the prompt show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct PromptStats {
     pub chars: u32,
     pub words: u32,
@@ -16,6 +32,11 @@ pub struct PromptStats {
     pub over_limit: bool,
     /// Past the advised word count: only a hint.
     pub over_word_advice: bool,
+    /// Most of the words are CJK characters, so hints speak of characters (字), not words.
+    pub mostly_cjk: bool,
+    /// Upstream parameter flags written in the prompt (e.g. `--duration`), each once, by their long name.
+    /// Not refused: the user is warned that the bill may differ from the estimate.
+    pub flags: Vec<String>,
 }
 
 /// Counts characters the way the service does, and words the way a reader would: each CJK character
@@ -24,12 +45,46 @@ pub struct PromptStats {
 pub fn prompt_stats(prompt: &str) -> PromptStats {
     let chars = prompt.chars().count();
     let words = count_words(prompt);
+    let cjk = prompt.chars().filter(|c| is_cjk_word_char(*c)).count();
     PromptStats {
         chars: saturate(chars),
         words: saturate(words),
         over_limit: chars > PROMPT_MAX_CHARS,
         over_word_advice: words > PROMPT_ADVISED_WORDS,
+        mostly_cjk: cjk * 2 > words,
+        flags: upstream_flags(prompt),
     }
+}
+
+/// The upstream flags in `prompt`: `--name` (or an auto-corrected dash: `—name`, `——name`, `–name`,
+/// full-width `－－name`) at the start or after a space, and not followed by more letters (`--durations` is no
+/// flag).
+pub fn upstream_flags(prompt: &str) -> Vec<String> {
+    let lower = prompt.to_lowercase();
+    let mut found: Vec<String> = Vec::new();
+    for dash in ["--", "\u{2014}", "\u{2013}", "\u{FF0D}\u{FF0D}"] {
+        for (at, _) in lower.match_indices(dash) {
+            let before = lower[..at].chars().next_back();
+            // A Chinese keyboard types "——" for "--": a dash right before is part of the flag.
+            let separates = |c: char| {
+                c.is_whitespace() || is_cjk_punctuation(c) || matches!(c, '\u{2014}' | '\u{2013}')
+            };
+            if before.is_some_and(|c| !separates(c)) {
+                continue;
+            }
+            let rest = &lower[at + dash.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if let Some((_, long)) = UPSTREAM_FLAGS.iter().find(|(short, _)| *short == name) {
+                if !found.iter().any(|f| f == long) {
+                    found.push((*long).to_owned());
+                }
+            }
+        }
+    }
+    found
 }
 
 fn saturate(n: usize) -> u32 {
@@ -130,8 +185,58 @@ mod tests {
                 chars: 2,
                 words: 0,
                 over_limit: false,
-                over_word_advice: false
+                over_word_advice: false,
+                mostly_cjk: false,
+                flags: vec![],
             }
         );
+    }
+
+    #[test]
+    fn chinese_prompts_are_counted_in_characters() {
+        let long = "猫".repeat(2000);
+        let stats = prompt_stats(&long);
+        assert_eq!((stats.chars, stats.words), (2000, 2000));
+        assert!(stats.mostly_cjk);
+        assert!(prompt_stats("一只猫 walks slowly 在海边").mostly_cjk);
+        assert!(!prompt_stats("A cat walks 慢").mostly_cjk);
+    }
+
+    #[test]
+    fn upstream_flags_are_found_in_any_spelling() {
+        assert_eq!(
+            upstream_flags("A cat --duration 12 --rs 1080p"),
+            vec!["--duration", "--resolution"]
+        );
+        assert_eq!(upstream_flags("--SEED 42"), vec!["--seed"]);
+        assert_eq!(upstream_flags("猫在跑，--cf true"), vec!["--camerafixed"]);
+        assert_eq!(upstream_flags("猫在跑 \u{2014}ratio 16:9"), vec!["--ratio"]);
+        assert_eq!(upstream_flags("\u{FF0D}\u{FF0D}wm"), vec!["--watermark"]);
+        assert_eq!(
+            upstream_flags("镜头固定 \u{2014}\u{2014}seed 7"),
+            vec!["--seed"]
+        );
+        assert_eq!(
+            upstream_flags("--dur 5 and --duration 6"),
+            vec!["--duration"]
+        );
+        assert_eq!(
+            prompt_stats("slow pan --watermark").flags,
+            vec!["--watermark"]
+        );
+    }
+
+    #[test]
+    fn ordinary_dashes_are_not_flags() {
+        for prompt in [
+            "a well--known place",
+            "--durations of light",
+            "-- a pause --",
+            "x--seed",
+            "she says \"--\" and waits",
+            "--unknown 3",
+        ] {
+            assert!(upstream_flags(prompt).is_empty(), "{prompt}");
+        }
     }
 }
