@@ -38,6 +38,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::jobs::list_jobs,
             commands::jobs::job_thumbnails,
             commands::jobs::open_job_video,
+            commands::jobs::job_video_url,
             commands::jobs::reveal_job_video,
             commands::jobs::save_frame_image,
             commands::jobs::submit_job,
@@ -84,12 +85,31 @@ pub fn render_bindings() -> Result<String, String> {
     Ok(text)
 }
 
-/// The inline player reads finished videos through the asset protocol, allowed for the output folder only
-/// (and each folder the user picks later).
-pub(crate) fn allow_playback<R: tauri::Runtime>(app: &impl Manager<R>, dir: &std::path::Path) {
-    if let Err(e) = app.asset_protocol_scope().allow_directory(dir, true) {
-        log::warn!("video playback unavailable for {}: {e}", dir.display());
+/// The page origins the app's own UI is served from: the player's source lets only them read a video's pixels
+/// (to take its last frame). The Vite dev server's too in debug builds, for `tauri dev`.
+fn own_page_origins() -> Vec<String> {
+    let mut origins = vec![
+        "tauri://localhost".to_owned(),
+        "http://tauri.localhost".to_owned(),
+        "https://tauri.localhost".to_owned(),
+    ];
+    if cfg!(debug_assertions) {
+        origins.push("http://127.0.0.1:1420".to_owned());
     }
+    origins
+}
+
+/// Starts the inline player's video source (loopback only, one per launch).
+fn start_player_source(store: std::sync::Arc<seedance_core::store::Store>) -> state::PlayerSource {
+    let options = seedance_core::media::MediaOptions {
+        allowed_origins: own_page_origins(),
+    };
+    let started =
+        tauri::async_runtime::block_on(seedance_core::media::MediaServer::start(store, options));
+    if let Err(e) = &started {
+        log::error!("inline player unavailable: {e}");
+    }
+    state::PlayerSource(started)
 }
 
 pub fn run() {
@@ -127,10 +147,7 @@ pub fn run() {
                 app: app.handle().clone(),
             });
             let state = state::AppState::new(config, secrets, events);
-            allow_playback(
-                app,
-                &seedance_core::prefs::resolve_output_dir(&state.prefs(), &state.config.data_dir),
-            );
+            app.manage(start_player_source(state.store.clone()));
             let runner = state.runner.clone();
             app.manage(state);
             webview_tuning(app);

@@ -11,6 +11,7 @@ use seedance_core::i18n::UserFacing;
 use seedance_core::jobs::{
     Connection, ConnectionError, ConnectionFuture, ConnectionSource, JobEvents, JobRunner,
 };
+use seedance_core::media::{MediaError, MediaServer};
 use seedance_core::prefs::{Preferences, PrefsStore, PrefsWarning};
 use seedance_core::secrets::{
     resolve_token, ApiToken, SecretError, SecretStore, TokenSource, TOKEN_ENV,
@@ -20,7 +21,7 @@ use seedance_core::store::{Store, StoreError};
 use seedance_sim::Sim;
 use tokio::sync::Mutex;
 
-use crate::error::IpcResult;
+use crate::error::{IpcError, IpcResult};
 
 /// The pieces a job run needs to find its service, shared between the app state and the runner.
 #[derive(Clone)]
@@ -179,5 +180,15 @@ fn open_store(data_dir: &std::path::Path) -> (Arc<Store>, Option<StoreError>) {
             let mem = Store::open_in_memory().expect("in-memory database");
             (Arc::new(mem), Some(e))
         }
+    }
+}
+
+/// The inline player's loopback video source, started once per launch. If the system refused it a local
+/// port, playback says so and "Open" (the system player) still works.
+pub struct PlayerSource(pub Result<MediaServer, MediaError>);
+
+impl PlayerSource {
+    pub fn server(&self) -> IpcResult<&MediaServer> {
+        self.0.as_ref().map_err(IpcError::from_user_facing)
     }
 }

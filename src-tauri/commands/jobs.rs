@@ -11,7 +11,7 @@ use tauri_plugin_opener::OpenerExt;
 
 use crate::commands::blocking;
 use crate::error::{IpcError, IpcResult};
-use crate::state::AppState;
+use crate::state::{AppState, PlayerSource};
 
 #[tauri::command]
 #[specta::specta]
@@ -92,6 +92,21 @@ pub async fn open_job_video(
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
         .map_err(opener_failed)
+}
+
+/// The inline player's source for a finished job's video: a loopback URL, valid for this launch, that
+/// streams the file with byte ranges. A job without a playable file gets the same errors as "Open".
+#[tauri::command]
+#[specta::specta]
+pub async fn job_video_url(
+    state: State<'_, AppState>,
+    player: State<'_, PlayerSource>,
+    id: String,
+) -> IpcResult<String> {
+    let store = state.store.clone();
+    let job_id = id.clone();
+    blocking(move || video_path(&store, &job_id)).await?;
+    Ok(player.server()?.video_url(&id))
 }
 
 /// Shows a finished job's video in the OS file manager.

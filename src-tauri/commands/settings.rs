@@ -166,7 +166,6 @@ pub async fn get_preferences(state: State<'_, AppState>) -> IpcResult<PrefsView>
 #[tauri::command]
 #[specta::specta]
 pub async fn save_preferences(
-    app: tauri::AppHandle,
     state: State<'_, AppState>,
     prefs: Preferences,
 ) -> IpcResult<PrefsView> {
@@ -180,7 +179,6 @@ pub async fn save_preferences(
         .map_err(|e| IpcError::internal(e.to_string()))??;
     state.set_prefs(prefs.clone());
     let output_dir = resolve_output_dir(&prefs, &state.config.data_dir);
-    crate::allow_playback(&app, &output_dir);
     Ok(PrefsView {
         output_dir: output_dir.display().to_string(),
         prefs,

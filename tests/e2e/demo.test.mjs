@@ -91,7 +91,7 @@ test("Generate in demo mode produces the sample clip on disk", async () => {
 test("the finished clip plays inline, and its last frame starts the next shot", async () => {
   await s.click("[data-testid=play]");
   await s.find("[data-testid=player]");
-  // The player reads the file through the asset protocol (scoped to the output folder): wait for its metadata.
+  // The player streams the file from the app's loopback video source: wait for its metadata.
   const ready = await s.executeAsync(
     `const done = arguments[arguments.length - 1];
      const v = document.querySelector("[data-testid=player]");

@@ -58,6 +58,11 @@ export const commands = {
 	jobThumbnails: (id: string) => typedError<JobThumbnails, IpcError>(__TAURI_INVOKE("job_thumbnails", { id })),
 	/**  Opens a finished job's video in the OS's default player. Only job outputs can be opened this way. */
 	openJobVideo: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("open_job_video", { id })),
+	/**
+	 *  The inline player's source for a finished job's video: a loopback URL, valid for this launch, that
+	 *  streams the file with byte ranges. A job without a playable file gets the same errors as "Open".
+	 */
+	jobVideoUrl: (id: string) => typedError<string, IpcError>(__TAURI_INVOKE("job_video_url", { id })),
 	/**  Shows a finished job's video in the OS file manager. */
 	revealJobVideo: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("reveal_job_video", { id })),
 	/**  Saves an image the webview holds (a pasted image, a frame grabbed from a video) and inspects it. */

@@ -8,6 +8,7 @@ pub mod form;
 pub mod i18n;
 pub mod images;
 pub mod jobs;
+pub mod media;
 pub mod pipeline;
 pub mod prefs;
 pub mod presets;

@@ -5,12 +5,12 @@ import { msgText } from "../generate/format";
 import { isSettled, type JobRecord } from "./api";
 import { settingsSummary, tokensText } from "./format";
 import { type Confirming, JobActions, UncertainNotice } from "./JobActions";
+import { JobPlayer } from "./JobPlayer";
 import { JobProgressBar } from "./JobProgressBar";
 import { JobStatusBadge } from "./JobStatusBadge";
 import { useJobs } from "./JobsContext";
 import { JobThumbs } from "./JobThumbs";
 import { useRowActions } from "./useRowActions";
-import { useVideoUrl } from "./video";
 
 /** One job in the Jobs list. Memoised: a live update re-renders only the row whose record changed. */
 export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
@@ -21,7 +21,6 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
   const [confirming, setConfirming] = useState<Confirming>(null);
   const tokens = tokensText(job, t);
   const showPlayer = playing && job.status === "done" && job.output_path != null;
-  const video = useVideoUrl(showPlayer ? job.output_path : null);
 
   return (
     <li className="job-row" data-testid="job-row" data-job-id={job.id} data-status={job.status}>
@@ -52,15 +51,7 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
         {job.status === "submission_uncertain" && confirming === null && (
           <UncertainNotice actions={actions} onResubmit={() => setConfirming("resubmit")} />
         )}
-        {showPlayer && video.url && (
-          // biome-ignore lint/a11y/useMediaCaption: generated clips carry no captions to offer.
-          <video className="job-player" controls src={video.url} data-testid="player" />
-        )}
-        {showPlayer && video.failed && (
-          <p className="job-problem small" role="alert" data-testid="player-error">
-            {t("jobs.playerFailed")}
-          </p>
-        )}
+        {showPlayer && <JobPlayer job={job} onOpen={() => void actions.open()} />}
         {isSettled(job.status) ? (
           <JobActions
             job={job}

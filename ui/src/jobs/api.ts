@@ -48,6 +48,7 @@ export const jobCommands = {
   deleteJob: (id: string, deleteFile: boolean) => unwrap(commands.deleteJob(id, deleteFile)),
   retryDownload: (id: string) => unwrap(commands.retryDownload(id)),
   openJobVideo: (id: string) => unwrap(commands.openJobVideo(id)),
+  jobVideoUrl: (id: string) => unwrap(commands.jobVideoUrl(id)),
   revealJobVideo: (id: string) => unwrap(commands.revealJobVideo(id)),
   saveFrameImage: (dataUrl: string) => unwrap(commands.saveFrameImage(dataUrl)),
 };

@@ -75,8 +75,10 @@ export function useRowActions(job: JobRecord) {
         if (!job.output_path) return;
         let dataUrl: string;
         try {
-          dataUrl = await grabLastFrame(job.output_path);
-        } catch {
+          dataUrl = await grabLastFrame(job.id);
+        } catch (e) {
+          // The backend's own reason (e.g. the file is gone) says more than "unreadable".
+          if (isIpcError(e)) throw e;
           throw localError("last_frame_unreadable", "jobs.errors.lastFrame");
         }
         const info = await jobCommands.saveFrameImage(dataUrl);

@@ -1,45 +1,28 @@
-import { convertFileSrc } from "@tauri-apps/api/core";
 import { useEffect, useState } from "react";
-
-/** The asset-protocol URL of a saved video (the protocol is scoped to the output folder). */
-export function videoSrc(path: string): string {
-  return convertFileSrc(path);
-}
+import type { IpcError } from "../ipc";
+import { jobCommands } from "./api";
 
 /**
- * Reads a saved video into a `blob:` URL. WebKitGTK's media player cannot read the asset protocol itself, and a
- * same-origin blob also lets the last frame be drawn to a canvas. Revoke the URL when done.
+ * Finished videos reach the webview from the app's loopback video source (a per-launch URL per job, streamed
+ * from disk with byte ranges). Not through `blob:` URLs: WebKitGTK 2.50 reads those wrongly past 2 MiB.
  */
-export async function loadVideo(path: string): Promise<string> {
-  const response = await fetch(videoSrc(path));
-  if (!response.ok) throw new Error(`the video could not be read (${response.status})`);
-  return URL.createObjectURL(await response.blob());
-}
+export type VideoSource = { url: string | null; error: IpcError | null };
 
-export type VideoState = { url: string | null; failed: boolean };
-
-/** A playable URL for `path` while `path` is set; the blob is released when it changes or unmounts. */
-export function useVideoUrl(path: string | null): VideoState {
-  const [state, setState] = useState<VideoState>({ url: null, failed: false });
+/** The player URL of job `jobId` while `jobId` is set, or why there is none. */
+export function useVideoUrl(jobId: string | null): VideoSource {
+  const [state, setState] = useState<VideoSource>({ url: null, error: null });
   useEffect(() => {
-    if (!path) return;
-    let url: string | null = null;
+    if (!jobId) return;
     let current = true;
-    loadVideo(path).then(
-      (u) => {
-        if (current) {
-          url = u;
-          setState({ url: u, failed: false });
-        } else URL.revokeObjectURL(u);
-      },
-      () => current && setState({ url: null, failed: true }),
+    jobCommands.jobVideoUrl(jobId).then(
+      (url) => current && setState({ url, error: null }),
+      (e: IpcError) => current && setState({ url: null, error: e }),
     );
     return () => {
       current = false;
-      if (url) URL.revokeObjectURL(url);
-      setState({ url: null, failed: false });
+      setState({ url: null, error: null });
     };
-  }, [path]);
+  }, [jobId]);
   return state;
 }
 
@@ -47,14 +30,9 @@ export const GRAB_TIMEOUT_MS = 15_000;
 /** Seeking exactly to the end shows nothing in some decoders; one frame before it is the last frame. */
 const FRAME_BEFORE_END_S = 1 / 24;
 
-/** Draws the final frame of the video saved at `path` onto a canvas and returns it as a PNG data URL. */
-export async function grabLastFrame(path: string, timeoutMs = GRAB_TIMEOUT_MS): Promise<string> {
-  const src = await loadVideo(path);
-  try {
-    return await grabFrom(src, timeoutMs);
-  } finally {
-    URL.revokeObjectURL(src);
-  }
+/** Draws the final frame of job `jobId`'s video onto a canvas and returns it as a PNG data URL. */
+export async function grabLastFrame(jobId: string, timeoutMs = GRAB_TIMEOUT_MS): Promise<string> {
+  return grabFrom(await jobCommands.jobVideoUrl(jobId), timeoutMs);
 }
 
 function grabFrom(src: string, timeoutMs: number): Promise<string> {
@@ -68,6 +46,9 @@ function grabFrom(src: string, timeoutMs: number): Promise<string> {
       if (error) reject(error);
       else resolve(url ?? "");
     }
+    // The source lets only the app's own page read the pixels, and only in a CORS request; without it the
+    // canvas would be tainted and refuse to export.
+    video.crossOrigin = "anonymous";
     video.muted = true;
     video.preload = "auto";
     video.addEventListener("loadedmetadata", () => {
@@ -89,7 +70,9 @@ function grabFrom(src: string, timeoutMs: number): Promise<string> {
         finish(e instanceof Error ? e : new Error(String(e)));
       }
     });
-    video.addEventListener("error", () => finish(new Error("the video could not be read")));
+    video.addEventListener("error", () =>
+      finish(new Error(`the video could not be read (${video.error?.code})`)),
+    );
     video.src = src;
   });
 }

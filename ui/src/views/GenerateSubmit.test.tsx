@@ -11,8 +11,8 @@ vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
 }));
 const video = vi.hoisted(() => ({
-  grabLastFrame: vi.fn(async (_path: string) => "data:image/png;base64,TEFTVA=="),
-  useVideoUrl: () => ({ url: null, failed: false }),
+  grabLastFrame: vi.fn(async (_jobId: string) => "data:image/png;base64,TEFTVA=="),
+  useVideoUrl: () => ({ url: null, error: null }),
 }));
 vi.mock("../jobs/video", () => video);
 
@@ -208,7 +208,7 @@ describe("from Jobs back to Generate", () => {
         saved.thumbnail_data_url,
       ),
     );
-    expect(video.grabLastFrame).toHaveBeenCalledWith(expect.stringContaining("v.mp4"));
+    expect(video.grabLastFrame).toHaveBeenCalledWith("v");
     expect(callsTo(calls, "save_frame_image")).toEqual([{ dataUrl: "data:image/png;base64,TEFTVA==" }]);
   });
 

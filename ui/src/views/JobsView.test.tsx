@@ -1,5 +1,4 @@
 import { emit } from "@tauri-apps/api/event";
-import { mockConvertFileSrc } from "@tauri-apps/api/mocks";
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "../App";
@@ -7,12 +6,6 @@ import type { JobRecord } from "../jobs/api";
 import { callsTo, doneJob, emitJob, emitProgress, job, jobsBackend } from "../jobs/testJobs";
 import { PREFS } from "../test-ipc";
 import { renderWithI18n } from "../test-utils";
-
-// The player loads the file into a blob: URL; here the "blob" names the file it came from.
-vi.mock("../jobs/video", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("../jobs/video")>()),
-  useVideoUrl: (path: string | null) => ({ url: path ? `blob:${path}` : null, failed: false }),
-}));
 
 vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
@@ -195,12 +188,12 @@ describe("Jobs list", () => {
 
 describe("done jobs", () => {
   it("Open, Show in folder, Copy path, Copy prompt and the player call the right things", async () => {
-    mockConvertFileSrc("linux");
     const done = doneJob("d1", { prompt: "a cat jumps" });
     const calls = jobsBackend({
       list_jobs: () => page([done]),
       open_job_video: () => null,
       reveal_job_video: () => null,
+      job_video_url: (args) => `http://127.0.0.1:5555/video/t0k3n/${args.id}`,
     });
     await openJobs();
     const r = await findRow("d1");
@@ -217,8 +210,9 @@ describe("done jobs", () => {
     await waitFor(() => expect(clipboard.writeText).toHaveBeenLastCalledWith("a cat jumps"));
 
     fireEvent.click(within(r).getByTestId("play"));
-    const video = within(r).getByTestId("player") as HTMLVideoElement;
-    expect(video.getAttribute("src")).toBe(`blob:${done.output_path}`);
+    const video = (await within(r).findByTestId("player")) as HTMLVideoElement;
+    expect(video.getAttribute("src")).toBe("http://127.0.0.1:5555/video/t0k3n/d1");
+    expect(video.getAttribute("crossorigin")).toBe("anonymous");
     fireEvent.click(within(r).getByTestId("play"));
     expect(within(r).queryByTestId("player")).toBeNull();
   });
@@ -239,6 +233,53 @@ describe("done jobs", () => {
     const r = await findRow("d2");
     fireEvent.click(within(r).getByTestId("open"));
     expect((await within(r).findByRole("alert")).textContent).toContain("The video file is gone.");
+  });
+
+  it("a video the system cannot decode says which decoder is missing and offers the system player", async () => {
+    vi.spyOn(navigator, "userAgent", "get").mockReturnValue(
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15",
+    );
+    const calls = jobsBackend({
+      list_jobs: () => page([doneJob("d4")]),
+      job_video_url: () => "http://127.0.0.1:5555/video/t/d4",
+      open_job_video: () => null,
+    });
+    await openJobs();
+    const r = await findRow("d4");
+    fireEvent.click(within(r).getByTestId("play"));
+    const video = await within(r).findByTestId("player");
+    Object.defineProperty(video, "error", { value: { code: 4 } });
+    fireEvent.error(video);
+    const alert = await within(r).findByRole("alert");
+    expect(alert.textContent).toContain("gstreamer1.0-libav");
+    expect(within(r).queryByTestId("player")).toBeNull();
+    fireEvent.click(within(r).getByTestId("player-open"));
+    await waitFor(() => expect(callsTo(calls, "open_job_video")).toEqual([{ id: "d4" }]));
+  });
+
+  it("a player whose file went away shows the backend's reason, not a decoder", async () => {
+    let asked = 0;
+    jobsBackend({
+      list_jobs: () => page([doneJob("d5")]),
+      job_video_url: () => {
+        asked += 1;
+        if (asked === 1) return "http://127.0.0.1:5555/video/t/d5";
+        throw {
+          kind: "video_missing",
+          message: "The video file is gone.",
+          message_zh: "视频文件不见了。",
+          details: null,
+        };
+      },
+    });
+    await openJobs();
+    const r = await findRow("d5");
+    fireEvent.click(within(r).getByTestId("play"));
+    const video = await within(r).findByTestId("player");
+    Object.defineProperty(video, "error", { value: { code: 4 } });
+    fireEvent.error(video);
+    expect((await within(r).findByRole("alert")).textContent).toContain("The video file is gone.");
+    expect(within(r).getByTestId("player-open")).toBeTruthy();
   });
 
   it.each([

@@ -12,6 +12,7 @@ mod error;
 mod jobs;
 mod migrate;
 mod model;
+mod outputs;
 mod query;
 mod row;
 mod status;
