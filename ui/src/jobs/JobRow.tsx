@@ -9,6 +9,8 @@ import { JobProgressBar } from "./JobProgressBar";
 import { JobStatusBadge } from "./JobStatusBadge";
 import { useJobs } from "./JobsContext";
 import { JobThumbs } from "./JobThumbs";
+import { PollTroubleNote } from "./PollTroubleNote";
+import { ResubmittedNote } from "./ResubmittedNote";
 import { useRowActions } from "./useRowActions";
 import { useVideoUrl } from "./video";
 
@@ -48,9 +50,14 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
             {msgText(job.problem.message, i18n.language)}
           </p>
         )}
+        {job.poll_trouble && !isSettled(job.status) && <PollTroubleNote trouble={job.poll_trouble} />}
+        {job.resubmitted_as && <ResubmittedNote newId={job.resubmitted_as} />}
         <JobProgressBar job={job} store={jobs?.progress ?? null} />
         {job.status === "submission_uncertain" && confirming === null && (
-          <UncertainNotice actions={actions} onResubmit={() => setConfirming("resubmit")} />
+          <UncertainNotice
+            actions={actions}
+            onResubmit={job.can_resubmit ? () => setConfirming("resubmit") : null}
+          />
         )}
         {showPlayer && video.url && (
           // biome-ignore lint/a11y/useMediaCaption: generated clips carry no captions to offer.
