@@ -31,7 +31,7 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
       <div className="job-main">
         <div className="job-head">
           <JobStatusBadge job={job} />
-          {(job.status === "queued" || job.status === "running") && (
+          {(job.status === "queued" || job.status === "running") && !job.poll_trouble && (
             <span className="muted small" data-testid="job-typical">
               {t("jobs.typicalTime")}
             </span>

@@ -65,7 +65,8 @@ describe("a paid task whose queries are not answered", () => {
     );
     expect(note.querySelector("summary")?.textContent).toBe("Details");
     expect(note.querySelector("code")?.textContent).toContain("os error 104");
-    // Still a live job: no Submit again, no failure.
+    // Still a live job: no Submit again, no failure, and no promise of "usually 1–3 min" while it waits.
+    expect(within(row("t1")).queryByTestId("job-typical")).toBeNull();
     expect(within(row("t1")).queryByTestId("resubmit")).toBeNull();
     expect(within(row("t1")).queryByTestId("job-problem")).toBeNull();
 
