@@ -16,8 +16,8 @@ use crate::state::{AppState, PlayerSource};
 #[tauri::command]
 #[specta::specta]
 pub async fn list_jobs(state: State<'_, AppState>, query: JobQuery) -> IpcResult<JobPage> {
-    let store = state.store.clone();
-    blocking(move || store.list_jobs(&query)).await
+    let runner = state.runner.clone();
+    blocking(move || runner.list_jobs(&query)).await
 }
 
 #[derive(Debug, Clone, serde::Serialize, specta::Type)]

@@ -224,6 +224,8 @@ pub async fn leave_demo(state: State<'_, AppState>) -> IpcResult<Session> {
 /// runner never starts a second run of a job, and never re-sends a create.
 fn resume_waiting_jobs(state: &AppState) {
     let runner = state.runner.clone();
+    // Runs that wait for a usable token ask their task again now rather than at their next check.
+    runner.service_changed();
     tauri::async_runtime::spawn(async move {
         if let Err(e) = runner.resume_all().await {
             log::warn!("resuming jobs failed: {}", e.kind());

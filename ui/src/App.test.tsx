@@ -176,6 +176,7 @@ describe("job database problem", () => {
     renderWithI18n(<App />);
     const banner = await screen.findByTestId("store-problem");
     expect(banner.textContent).toContain("newer version");
+    expect(banner.textContent).toContain("live generation is off");
     fireEvent.click(screen.getByTestId("nav-settings"));
     expect(screen.getByTestId("store-problem")).toBeTruthy();
   });

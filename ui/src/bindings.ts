@@ -363,6 +363,12 @@ export type JobRecord = {
 	has_last_thumb: boolean,
 	first_thumb: string | null,
 	last_thumb: string | null,
+	/**  The job submitted again from this one, if any. */
+	resubmitted_as: string | null,
+	/**  The one rule for offering "Submit again" ([`may_resubmit`]). */
+	can_resubmit: boolean,
+	/**  Set while polls of its task are not being answered (see [`PollTrouble`]). */
+	poll_trouble: PollTrouble | null,
 };
 
 /**  A job's record was deleted. */
@@ -402,6 +408,21 @@ export type Mismatch = {
 export type Msg = {
 	en: string,
 	zh: string,
+};
+
+/**
+ *  Why polling a job's task is not getting answers right now, while the job keeps waiting (it is never
+ *  failed for it): the service cannot be reached, or it refuses the token. Kept by the runner, not the
+ *  database: the next poll after a restart finds out again. Cleared by the next poll that is answered.
+ */
+export type PollTrouble = {
+	/**  `service_unreachable`, `service_trouble`, `token_refused`, `no_token` or `service_unavailable`. */
+	kind: string,
+	message: Msg,
+	/**  The raw cause (transport or HTTP detail), shown only behind "Details". */
+	details: string | null,
+	/**  When the app asks the service again (unix ms). */
+	next_try_at: number | null,
 };
 
 /**

@@ -268,4 +268,36 @@ fn main() {
     measure("unfinished jobs (start-up resume)", || {
         store.unfinished_jobs().unwrap().len()
     });
+    durable_writes(&store);
+}
+
+/// The two writes that must reach the disk (fsync) before a paid create may leave and as its task id
+/// arrives, each on a fresh job of the 10 000.
+fn durable_writes(store: &Store) {
+    let mut marks: Vec<Duration> = Vec::with_capacity(RUNS);
+    let mut task_ids: Vec<Duration> = Vec::with_capacity(RUNS);
+    for i in 0..RUNS {
+        let job = store.insert_job(NewJob::default()).unwrap();
+        let started = Instant::now();
+        store.mark_create_sent(&job.id).unwrap();
+        marks.push(started.elapsed());
+        let started = Instant::now();
+        store
+            .set_task_id(&job.id, &TaskId(format!("durable-{i}")))
+            .unwrap();
+        task_ids.push(started.elapsed());
+    }
+    for (label, mut times) in [
+        ("durable create mark", marks),
+        ("durable task id", task_ids),
+    ] {
+        times.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let p95 = times[(RUNS * 95).div_ceil(100) - 1];
+        println!(
+            "{label:<42} median {:>7.3} ms   p95 {:>7.3} ms   (1 rows)",
+            ms(times[RUNS / 2]),
+            ms(p95)
+        );
+    }
 }

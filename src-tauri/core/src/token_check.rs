@@ -40,6 +40,7 @@ pub async fn check_token(client: &SinanClient, token: &ApiToken) -> TokenCheck {
         base: Duration::ZERO,
         max: Duration::ZERO,
         jitter: 0.0,
+        min: Duration::ZERO,
     });
     let id = TaskId(format!("{CHECK_TASK_PREFIX}{:016x}", rand::random::<u64>()));
     let outcome = TokenCheck::from_reply(client.get_task(token, &id).await);

@@ -285,4 +285,29 @@ mod api {
             "a definite error ends the wait: {err:?}"
         );
     }
+
+    #[tokio::test]
+    async fn retries_after_a_500_or_a_garbled_reply_keep_two_seconds_apart() {
+        let sim = start(slow_phases(600_000, 0)).await;
+        let sleeper = Arc::new(RecordingSleeper::default());
+        let client = client_for(&sim).with_sleeper(sleeper.clone());
+        let tok = token(&sim);
+        let id = within(client.create_task(&tok, &create_body()))
+            .await
+            .unwrap();
+        sim.push_fault(Route::GetTask, Fault::ServerError);
+        sim.push_fault(Route::GetTask, Fault::MalformedJson);
+        sim.push_fault(Route::GetTask, Fault::HtmlError { status: 502 });
+        let state = within(client.get_task(&tok, &id)).await.unwrap();
+        assert_eq!(state.status, TaskStatus::Queued);
+        assert_eq!(sim.counts().get_task, 4);
+        let waits = sleeper.0.lock().unwrap().clone();
+        assert_eq!(waits.len(), 3, "{waits:?}");
+        assert!(
+            waits
+                .iter()
+                .all(|w| *w >= seedance_core::api::MIN_POLL_INTERVAL),
+            "a retried query came sooner than the service allows: {waits:?}"
+        );
+    }
 }

@@ -99,8 +99,11 @@ mod jobs {
     #[tokio::test]
     async fn a_failed_download_is_fetched_again_without_a_new_task() {
         let h = harness(SimConfig::fast(), 3).await;
-        h.sim
-            .push_fault(Route::Result, Fault::HtmlError { status: 403 });
+        // Refused twice: the link, then the fresh link the run asked for by itself.
+        for _ in 0..2 {
+            h.sim
+                .push_fault(Route::Result, Fault::HtmlError { status: 403 });
+        }
         let job = h.runner.submit(text_draft("a cat"), None).await.unwrap();
         let failed = h.settle(&job.id).await;
         assert_eq!(failed.status, JobStatus::Failed);

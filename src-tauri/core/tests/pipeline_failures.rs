@@ -183,10 +183,19 @@ mod pipeline {
             matches!(err, PipelineError::Api(ApiError::ResultLinkExpired)),
             "{err:?}"
         );
+        // Refused, the task was asked again for a fresh link (its answer passed on), refused again.
+        let steps = recorder.steps();
         assert_eq!(
-            recorder.steps().last().map(String::as_str),
-            Some("downloading")
+            steps[steps.len() - 2..],
+            ["downloading".to_owned(), "status".to_owned()]
         );
+        let results: Vec<u16> = sim
+            .requests()
+            .iter()
+            .filter(|r| r.route == Route::Result)
+            .map(|r| r.status)
+            .collect();
+        assert_eq!(results.len(), 2, "{results:?}");
         assert!(!out.exists());
         assert_eq!(sim.counts().create, 1);
     }

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use seedance_sim::{RequestRecord, Sim, SimConfig};
+use seedance_sim::{Fault, RequestRecord, Route, Sim, SimConfig};
 
-const USAGE: &str = "usage: seedance-sim [--port N] [--files-port N] [--token T] [--queued-secs S] [--running-secs S] [--result-file PATH] [--log-requests]";
+const USAGE: &str = "usage: seedance-sim [--port N] [--files-port N] [--token T] [--queued-secs S] [--running-secs S] [--result-file PATH] [--log-requests] [--fault ROUTE:KIND[:COUNT]]...
+  ROUTE: create, get_task, upload, result
+  KIND:  server_error, unauthorized, payment_required, drop_after_read, malformed_json, hang, html_502";
 
 /// How often `--log-requests` prints what arrived since the last look.
 const LOG_EVERY: Duration = Duration::from_millis(50);
@@ -18,6 +20,39 @@ struct Options {
     config: SimConfig,
     /// Print one `request METHOD PATH` line per request (benchmarks count a client's polls this way).
     log_requests: bool,
+    /// Misbehaviours queued at start, in order, per route (end-to-end tests drive the app through them).
+    faults: Vec<(Route, Fault)>,
+}
+
+/// `ROUTE:KIND[:COUNT]`, e.g. `get_task:unauthorized:100`.
+fn parse_fault(value: &str) -> Result<Vec<(Route, Fault)>, String> {
+    let bad = || format!("--fault: expected ROUTE:KIND[:COUNT], got {value}\n{USAGE}");
+    let mut parts = value.split(':');
+    let route = match parts.next().ok_or_else(bad)? {
+        "create" => Route::Create,
+        "get_task" => Route::GetTask,
+        "upload" => Route::UploadFile,
+        "result" => Route::Result,
+        _ => return Err(bad()),
+    };
+    let fault = match parts.next().ok_or_else(bad)? {
+        "server_error" => Fault::ServerError,
+        "unauthorized" => Fault::Unauthorized,
+        "payment_required" => Fault::PaymentRequired,
+        "drop_after_read" => Fault::DropAfterRead,
+        "malformed_json" => Fault::MalformedJson,
+        "hang" => Fault::Hang,
+        "html_502" => Fault::HtmlError { status: 502 },
+        _ => return Err(bad()),
+    };
+    let count = match parts.next() {
+        None => 1,
+        Some(n) => n.parse::<u32>().map_err(|_| bad())?,
+    };
+    if parts.next().is_some() {
+        return Err(bad());
+    }
+    Ok((0..count).map(|_| (route, fault.clone())).collect())
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -26,6 +61,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         files_port: None,
         config: SimConfig::default(),
         log_requests: false,
+        faults: Vec::new(),
     };
     while let Some(flag) = args.next() {
         if flag == "--help" || flag == "-h" {
@@ -57,6 +93,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--queued-secs" => options.config.queued_for = Duration::from_secs_f64(number()?),
             "--running-secs" => options.config.running_for = Duration::from_secs_f64(number()?),
             "--result-file" => options.config.result_file = Some(PathBuf::from(&value)),
+            "--fault" => options.faults.extend(parse_fault(&value)?),
             _ => return Err(format!("unknown option {flag}\n{USAGE}")),
         }
     }
@@ -75,6 +112,7 @@ async fn main() -> ExitCode {
     let files_port = options
         .files_port
         .unwrap_or_else(|| options.port.saturating_add(1));
+    let faults = options.faults;
     let sim = match Sim::start_on(options.config, options.port, files_port).await {
         Ok(sim) => sim,
         Err(error) => {
@@ -85,6 +123,9 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    for (route, fault) in faults {
+        sim.push_fault(route, fault);
+    }
     println!("api:     {}", sim.api_base());
     println!("upload:  {}", sim.upload_base());
     println!("results: {}", sim.result_base());
@@ -172,6 +213,38 @@ mod tests {
         assert_eq!(set.config.token, "t");
         assert_eq!(set.config.queued_for, Duration::from_millis(500));
         assert_eq!(set.config.running_for, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn faults_are_queued_per_route_in_order() {
+        let set = parse(&[
+            "--fault",
+            "get_task:unauthorized:3",
+            "--fault",
+            "result:html_502",
+        ])
+        .unwrap();
+        let routes: Vec<Route> = set.faults.iter().map(|(r, _)| *r).collect();
+        assert_eq!(
+            routes,
+            [
+                Route::GetTask,
+                Route::GetTask,
+                Route::GetTask,
+                Route::Result
+            ]
+        );
+        assert!(matches!(set.faults[0].1, Fault::Unauthorized));
+        assert!(matches!(set.faults[3].1, Fault::HtmlError { status: 502 }));
+        for bad in [
+            "get_task",
+            "nowhere:hang",
+            "create:explode",
+            "create:hang:x",
+            "create:hang:1:2",
+        ] {
+            assert!(parse(&["--fault", bad]).is_err(), "{bad}");
+        }
     }
 
     #[test]

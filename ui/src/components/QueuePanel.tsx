@@ -1,6 +1,8 @@
 import { useTranslation } from "react-i18next";
+import { isSettled } from "../jobs/api";
 import { JobStatusBadge } from "../jobs/JobStatusBadge";
 import { useJobs, useRecentJobs } from "../jobs/JobsContext";
+import { PollTroubleLine } from "../jobs/PollTroubleNote";
 
 /** The newest jobs beside the Generate form; a click opens the Jobs screen. */
 export function QueuePanel() {
@@ -25,6 +27,7 @@ export function QueuePanel() {
                 <JobStatusBadge job={job} />
                 {job.demo && <span className="demo-badge">{t("demo.badge")}</span>}
                 <span className="queue-prompt">{job.prompt || t("jobs.noPrompt")}</span>
+                {job.poll_trouble && !isSettled(job.status) && <PollTroubleLine trouble={job.poll_trouble} />}
               </button>
             </li>
           ))}

@@ -20,8 +20,9 @@ export function JobActions({ job, actions, playing, onTogglePlayer, confirming, 
   const { t } = useTranslation();
   const [deleteFile, setDeleteFile] = useState(false);
   const hasFile = job.status === "done" && job.output_path != null;
-  // An uncertain job offers "Submit again" in its explanation, beside the other choices.
-  const canResubmit = job.status === "failed";
+  // The rule is the backend's (`can_resubmit`): never while a paid task is live, never twice. An uncertain
+  // job offers it in its explanation, beside the other choices.
+  const canResubmit = job.status === "failed" && job.can_resubmit;
 
   if (confirming === "delete") {
     return (
@@ -139,7 +140,14 @@ export function JobActions({ job, actions, playing, onTogglePlayer, confirming, 
 }
 
 /** What "submission uncertain" means and the choices, in plain words. */
-export function UncertainNotice({ actions, onResubmit }: { actions: RowActions; onResubmit: () => void }) {
+export function UncertainNotice({
+  actions,
+  onResubmit,
+}: {
+  actions: RowActions;
+  /** `null` when the job may not be submitted again (e.g. it already was). */
+  onResubmit: (() => void) | null;
+}) {
   const { t } = useTranslation();
   const [collapsed, setCollapsed] = useState(false);
   if (collapsed) {
@@ -169,9 +177,11 @@ export function UncertainNotice({ actions, onResubmit }: { actions: RowActions; 
         >
           {t("jobs.markFailed")}
         </button>
-        <button type="button" data-testid="uncertain-resubmit" onClick={onResubmit}>
-          {t("jobs.resubmit")}
-        </button>
+        {onResubmit && (
+          <button type="button" data-testid="uncertain-resubmit" onClick={onResubmit}>
+            {t("jobs.resubmit")}
+          </button>
+        )}
       </div>
     </div>
   );

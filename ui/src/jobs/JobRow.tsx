@@ -10,6 +10,8 @@ import { JobProgressBar } from "./JobProgressBar";
 import { JobStatusBadge } from "./JobStatusBadge";
 import { useJobs } from "./JobsContext";
 import { JobThumbs } from "./JobThumbs";
+import { PollTroubleNote } from "./PollTroubleNote";
+import { ResubmittedNote } from "./ResubmittedNote";
 import { useRowActions } from "./useRowActions";
 
 /** One job in the Jobs list. Memoised: a live update re-renders only the row whose record changed. */
@@ -28,7 +30,7 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
       <div className="job-main">
         <div className="job-head">
           <JobStatusBadge job={job} />
-          {(job.status === "queued" || job.status === "running") && (
+          {(job.status === "queued" || job.status === "running") && !job.poll_trouble && (
             <span className="muted small" data-testid="job-typical">
               {t("jobs.typicalTime")}
             </span>
@@ -47,9 +49,14 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
             {msgText(job.problem.message, i18n.language)}
           </p>
         )}
+        {job.poll_trouble && !isSettled(job.status) && <PollTroubleNote trouble={job.poll_trouble} />}
+        {job.resubmitted_as && <ResubmittedNote newId={job.resubmitted_as} />}
         <JobProgressBar job={job} store={jobs?.progress ?? null} />
         {job.status === "submission_uncertain" && confirming === null && (
-          <UncertainNotice actions={actions} onResubmit={() => setConfirming("resubmit")} />
+          <UncertainNotice
+            actions={actions}
+            onResubmit={job.can_resubmit ? () => setConfirming("resubmit") : null}
+          />
         )}
         {showPlayer && <JobPlayer job={job} onOpen={() => void actions.open()} />}
         {isSettled(job.status) ? (

@@ -53,6 +53,9 @@ export function job(id: string, over: Partial<JobRecord> = {}): JobRecord {
     has_last_thumb: false,
     first_thumb: null,
     last_thumb: null,
+    resubmitted_as: null,
+    can_resubmit: false,
+    poll_trouble: null,
     ...over,
   };
 }

@@ -316,6 +316,7 @@ describe("submission uncertain", () => {
     status: "submission_uncertain",
     created_at: Date.now() - MIN,
     updated_at: Date.now(),
+    can_resubmit: true,
   });
 
   it("explains in plain words and asks before submitting again", async () => {
@@ -375,6 +376,7 @@ describe("failed jobs", () => {
     task_id: "task-x2",
     finished_at: Date.now(),
     problem: { kind: "task_failed", message: { en: "The service failed the task.", zh: "服务端任务失败。" } },
+    can_resubmit: true,
   });
 
   it("Retry download is offered only when the task itself finished, and calls retry_download", async () => {

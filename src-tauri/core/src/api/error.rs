@@ -208,8 +208,8 @@ impl UserFacing for ApiError {
                 format!("SinanCode 返回了无法识别的答复（{detail}）。请稍后重试；如果一直出现，请更新 Seedance Studio。"),
             ),
             Self::ResultLinkExpired => Msg::new(
-                "The download link for this video has expired (links last about 24 hours). The video can no longer be downloaded; generate it again if you need it.",
-                "该视频的下载链接已过期（链接有效期约 24 小时），已无法下载。如仍需要，请重新生成。",
+                "SinanCode no longer serves this video: its download link was refused, and so was the fresh link the app asked SinanCode for (videos are kept about 24 hours). Retry download checks once more for free; Submit again generates a new video and is charged.",
+                "SinanCode 已不再提供该视频：下载链接被拒绝，应用向 SinanCode 重新获取的新链接也被拒绝（视频约保留 24 小时）。“重新下载”会免费再检查一次；“重新提交”会生成新视频并再次计费。",
             ),
             Self::FileTooLarge { size, limit } => Msg::new(
                 format!("The image is {}, over the {} upload limit. Use the offered fix to shrink it, or pick a smaller image.", megabytes(*size), megabytes(*limit)),

@@ -30,7 +30,7 @@ pub use config::{
 pub use download::part_path;
 pub use error::{ApiError, CreateError};
 pub use poll::MIN_POLL_INTERVAL;
-pub use poll::{poll_until_finished, PollSchedule};
+pub use poll::{poll_until_finished, poll_until_finished_reporting, PollEvent, PollSchedule};
 pub use retry::{RetryPolicy, MAX_RETRY_AFTER};
 pub use tasks::{parse_task_state, TaskId, TaskState, TaskStatus};
 pub use upload::{

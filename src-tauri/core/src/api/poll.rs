@@ -76,6 +76,21 @@ impl PollSchedule {
     }
 }
 
+/// What the poll loop reports besides the final answer.
+#[derive(Debug)]
+pub enum PollEvent<'a> {
+    /// A poll was answered with a state different from the last one.
+    Changed(&'a TaskState),
+    /// A query failed (after its own retries) with an error that may go away; the loop asks again after
+    /// `retry_in`.
+    Trouble {
+        error: &'a ApiError,
+        retry_in: Duration,
+    },
+    /// A poll was answered again after [`PollEvent::Trouble`].
+    Recovered,
+}
+
 /// Polls `id` until it is done or failed, calling `on_update` whenever the state changes. Transient query
 /// failures back off and keep going; definite ones (bad token, unknown task) end the wait. Gives up with
 /// [`ApiError::GaveUpWaiting`] once `schedule`'s overall bound has passed by `clock`.
@@ -88,6 +103,25 @@ pub async fn poll_until_finished(
     sleeper: &dyn Sleeper,
     mut on_update: impl FnMut(&TaskState),
 ) -> Result<TaskState, ApiError> {
+    poll_until_finished_reporting(client, token, id, schedule, clock, sleeper, |event| {
+        if let PollEvent::Changed(state) = event {
+            on_update(state);
+        }
+    })
+    .await
+}
+
+/// [`poll_until_finished`], also telling `on_event` when queries fail and when they are answered again,
+/// so the user can see that the service is out of reach and when the next try is.
+pub async fn poll_until_finished_reporting(
+    client: &SinanClient,
+    token: &ApiToken,
+    id: &TaskId,
+    schedule: &PollSchedule,
+    clock: &dyn Clock,
+    sleeper: &dyn Sleeper,
+    mut on_event: impl FnMut(PollEvent<'_>),
+) -> Result<TaskState, ApiError> {
     let started = clock.now();
     let mut polls: u32 = 0;
     let mut errors: u32 = 0;
@@ -97,9 +131,12 @@ pub async fn poll_until_finished(
         sleeper.sleep(wait).await;
         match client.get_task(token, id).await {
             Ok(state) => {
+                if errors > 0 {
+                    on_event(PollEvent::Recovered);
+                }
                 errors = 0;
                 if last.as_ref() != Some(&state) {
-                    on_update(&state);
+                    on_event(PollEvent::Changed(&state));
                 }
                 if state.status.is_finished() {
                     return Ok(state);
@@ -118,6 +155,10 @@ pub async fn poll_until_finished(
                     .error_delay(polls, errors)
                     .max(asked.min(MAX_ERROR_BACKOFF));
                 tracing::debug!(task = %id, errors, ?wait, "task query failed, backing off");
+                on_event(PollEvent::Trouble {
+                    error: &e,
+                    retry_in: wait,
+                });
             }
             Err(e) => return Err(e),
         }

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use rand::Rng;
 
+use super::poll::MIN_POLL_INTERVAL;
+
 /// Longest `Retry-After` wait honoured inside one call; a longer request is cut to this so every call stays
 /// bounded.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
@@ -20,16 +22,20 @@ pub struct RetryPolicy {
     /// Fraction (0..=1) by which each wait is randomly shortened or lengthened, so many clients that
     /// failed together do not come back together.
     pub jitter: f64,
+    /// Floor under every wait, jitter included (the service's own minimum spacing between requests).
+    pub min: Duration,
 }
 
 impl RetryPolicy {
-    /// For task queries: a few quick tries; the poll loop adds its own slower backoff on top.
+    /// For task queries: a few tries, never closer than the service's 2 s minimum between queries of a
+    /// task (a retry is a query too); the poll loop adds its own slower backoff on top.
     pub fn for_queries() -> Self {
         Self {
             max_attempts: 4,
-            base: Duration::from_millis(500),
+            base: MIN_POLL_INTERVAL,
             max: Duration::from_secs(15),
             jitter: 0.2,
+            min: MIN_POLL_INTERVAL,
         }
     }
 
@@ -40,6 +46,7 @@ impl RetryPolicy {
             base: Duration::from_secs(1),
             max: Duration::from_secs(30),
             jitter: 0.2,
+            min: Duration::ZERO,
         }
     }
 
@@ -50,6 +57,7 @@ impl RetryPolicy {
             base: Duration::from_secs(1),
             max: Duration::from_secs(4),
             jitter: 0.2,
+            min: Duration::ZERO,
         }
     }
 
@@ -58,6 +66,7 @@ impl RetryPolicy {
         let d = divisor.max(1);
         self.base /= d;
         self.max /= d;
+        self.min /= d;
         self
     }
 
@@ -78,13 +87,13 @@ impl RetryPolicy {
         } else {
             1.0
         };
-        unjittered.mul_f64(factor)
+        unjittered.mul_f64(factor).max(self.min)
     }
 
     /// Wait before retry number `retry` when the server named its own (capped) delay.
     pub fn delay_honouring(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
         match retry_after {
-            Some(asked) => asked.min(MAX_RETRY_AFTER),
+            Some(asked) => asked.min(MAX_RETRY_AFTER).max(self.min),
             None => self.delay(retry),
         }
     }
@@ -101,6 +110,7 @@ mod tests {
             base: Duration::from_millis(100),
             max: Duration::from_secs(1),
             jitter: 0.0,
+            min: Duration::ZERO,
         };
         let got: Vec<_> = (0..6).map(|r| p.delay(r).as_millis()).collect();
         assert_eq!(got, vec![100, 200, 400, 800, 1000, 1000]);
@@ -124,5 +134,19 @@ mod tests {
             MAX_RETRY_AFTER
         );
         assert_eq!(p.scaled_down(10).base, Duration::from_millis(10));
+    }
+
+    #[test]
+    fn query_retries_never_come_sooner_than_the_services_minimum() {
+        let q = RetryPolicy::for_queries();
+        for retry in 0..q.max_attempts {
+            for _ in 0..200 {
+                assert!(q.delay(retry) >= MIN_POLL_INTERVAL, "retry {retry}");
+            }
+        }
+        assert_eq!(
+            q.delay_honouring(0, Some(Duration::from_millis(100))),
+            MIN_POLL_INTERVAL
+        );
     }
 }

@@ -9,7 +9,7 @@ use super::run::Plan;
 use super::{ConnectionError, JobError, JobRunner};
 use crate::api::part_path;
 use crate::i18n::{Msg, UserFacing};
-use crate::store::{JobRecord, JobStatus, ResumeAction};
+use crate::store::{JobRecord, JobStatus, ResumeAction, StoreError, TASK_FAILED};
 
 /// What [`JobRunner::resume_all`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, specta::Type)]
@@ -114,7 +114,8 @@ impl JobRunner {
     }
 
     /// Submits a settled job's request again as a NEW job (`retry_of` = `id`). Only on the user's
-    /// explicit, confirmed request: for an uncertain job this may pay for a second task.
+    /// explicit, confirmed request: for an uncertain job this may pay for a second task. Refused for a
+    /// job with a live task and for one already submitted again (the rule is `store::may_resubmit`).
     pub async fn resubmit(&self, id: &str) -> Result<JobRecord, JobError> {
         let job = self.inner.store.get_job(id)?;
         if !job.status.is_settled() {
@@ -122,6 +123,16 @@ impl JobRunner {
                 id: id.to_owned(),
                 status: job.status,
             });
+        }
+        if let Some(again) = job.resubmitted_as {
+            return Err(StoreError::AlreadyResubmitted {
+                id: id.to_owned(),
+                again,
+            }
+            .into());
+        }
+        if !job.can_resubmit {
+            return Err(JobError::NotResubmittable { id: id.to_owned() });
         }
         self.submit_new(job.request, job.tokens_estimate, Some(job.id))
             .await
@@ -168,10 +179,7 @@ impl JobRunner {
             return Err(JobError::Busy { id: id.to_owned() });
         }
         let job = self.inner.store.get_job(id)?;
-        let task_failed = job
-            .problem
-            .as_ref()
-            .is_some_and(|p| p.kind == "task_failed");
+        let task_failed = job.problem.as_ref().is_some_and(|p| p.kind == TASK_FAILED);
         let task_id = match (&job.task_id, job.status) {
             (Some(task_id), JobStatus::Failed) if !task_failed => task_id.clone(),
             _ => return Err(JobError::NothingToDownload { id: id.to_owned() }),

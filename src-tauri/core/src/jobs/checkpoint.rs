@@ -5,10 +5,11 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::trouble::query_note;
 use super::JobRunner;
 use crate::api::{TaskId, TaskState, TaskStatus, Uploaded};
 use crate::pipeline::{
-    Checkpoint, CheckpointError, HookFuture, HookResult, ProgressFn, TransferProgress,
+    Checkpoint, CheckpointError, HookFuture, HookResult, ProgressFn, QueryTrouble, TransferProgress,
 };
 use crate::prefs::UploadRegion;
 use crate::request::{CreateBody, FrameSlot};
@@ -22,8 +23,46 @@ pub(super) struct StoreCheckpoint {
     id: String,
     region: UploadRegion,
     /// The status last written, so polls never move the job backwards (e.g. a resumed download).
-    status: Mutex<JobStatus>,
+    status: Arc<Mutex<JobStatus>>,
+    /// The task id the service gave this run, saved or not.
+    known_task: Mutex<Option<TaskId>>,
+    /// A task id whose write failed (database busy, I/O error): the run goes on with it in memory and
+    /// writes it again until it is saved. Never a reason to fail the job or to offer paying again.
+    unsaved_task: Arc<Mutex<Option<TaskId>>>,
 }
+
+/// Tries to write an unsaved task id; true when none is left unsaved.
+fn save_task_id(
+    runner: &JobRunner,
+    id: &str,
+    unsaved: &Mutex<Option<TaskId>>,
+    status: &Mutex<JobStatus>,
+) -> bool {
+    let mut unsaved = unsaved.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(task) = unsaved.as_ref() else {
+        return true;
+    };
+    match runner.inner.store.set_task_id(id, task) {
+        Ok(()) => {
+            tracing::info!(job = id, task = %task, "task id saved");
+            *unsaved = None;
+            *status.lock().unwrap_or_else(|p| p.into_inner()) = JobStatus::Queued;
+            drop(unsaved);
+            runner.announce(id);
+            true
+        }
+        Err(e) => {
+            tracing::warn!(job = id, task = %task, error = %e, "task id still not saved; kept in memory");
+            false
+        }
+    }
+}
+
+/// First wait between writes of an unsaved task id; doubles up to [`SAVE_RETRY_MAX`].
+const SAVE_RETRY_FIRST: Duration = Duration::from_millis(250);
+const SAVE_RETRY_MAX: Duration = Duration::from_secs(30);
+/// Writes tried before the download (which needs the id saved) gives up: about ten minutes.
+const SAVE_ATTEMPTS_BEFORE_DOWNLOAD: u32 = 28;
 
 /// Order of the working statuses; a status update only ever moves forward.
 fn rank(status: JobStatus) -> u8 {
@@ -52,8 +91,63 @@ impl StoreCheckpoint {
             runner,
             id: id.to_owned(),
             region,
-            status: Mutex::new(status),
+            status: Arc::new(Mutex::new(status)),
+            known_task: Mutex::new(None),
+            unsaved_task: Arc::new(Mutex::new(None)),
         }
+    }
+
+    pub(super) fn known_task(&self) -> Option<TaskId> {
+        self.known_task
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn task_id_saved(&self) -> bool {
+        save_task_id(&self.runner, &self.id, &self.unsaved_task, &self.status)
+    }
+
+    /// Writes the unsaved task id again with backoff, in the background, until it is saved or the run
+    /// is over (the run itself also tries at each step).
+    fn keep_saving_task_id(&self) {
+        let runner = self.runner.clone();
+        let id = self.id.clone();
+        let unsaved = Arc::downgrade(&self.unsaved_task);
+        let status = self.status.clone();
+        tokio::spawn(async move {
+            let mut wait = SAVE_RETRY_FIRST;
+            loop {
+                runner.inner.timing.sleeper.sleep(wait).await;
+                let Some(unsaved) = unsaved.upgrade() else {
+                    return;
+                };
+                if save_task_id(&runner, &id, &unsaved, &status) {
+                    return;
+                }
+                wait = (wait * 2).min(SAVE_RETRY_MAX);
+            }
+        });
+    }
+
+    /// The download needs the task id in the store; waits (with backoff, bounded) until it is.
+    async fn task_id_saved_before_download(&self) -> HookResult {
+        let mut wait = SAVE_RETRY_FIRST;
+        for _ in 0..SAVE_ATTEMPTS_BEFORE_DOWNLOAD {
+            if self.task_id_saved() {
+                return Ok(());
+            }
+            self.runner.inner.timing.sleeper.sleep(wait).await;
+            wait = (wait * 2).min(SAVE_RETRY_MAX);
+        }
+        if self.task_id_saved() {
+            return Ok(());
+        }
+        let task = self.known_task().map(|t| t.0).unwrap_or_default();
+        tracing::error!(job = %self.id, task, "task id could not be saved; the download waits for the next run");
+        Err(CheckpointError(format!(
+            "task id {task} could not be saved"
+        )))
     }
 
     fn store(&self) -> &Store {
@@ -83,6 +177,13 @@ impl StoreCheckpoint {
     }
 
     fn on_status(&self, state: &TaskState) -> HookResult {
+        // An answered poll: whatever kept the task from being asked about is over.
+        self.runner.set_trouble(&self.id, None);
+        if !self.task_id_saved() {
+            // Status writes need the task id in the store; the poll goes on and the next one catches up.
+            self.runner.announce(&self.id);
+            return Ok(());
+        }
         // Diagnostics only: losing the raw word must not stop a paid task.
         if let Err(e) = self
             .store()
@@ -165,11 +266,20 @@ impl Checkpoint for StoreCheckpoint {
     }
 
     fn task_created<'a>(&'a self, task: &'a TaskId) -> HookFuture<'a> {
-        let result = self.write("task_created", |store, id| store.set_task_id(id, task));
-        if result.is_ok() {
-            self.set_current(JobStatus::Queued);
+        *self.known_task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task.clone());
+        *self.unsaved_task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task.clone());
+        if !self.task_id_saved() {
+            // The task exists and is paid for: keep following it with the id in memory.
+            self.keep_saving_task_id();
         }
-        ready(result)
+        ready(Ok(()))
+    }
+
+    fn poll_trouble<'a>(&'a self, trouble: Option<&'a QueryTrouble>) -> HookFuture<'a> {
+        self.task_id_saved();
+        let note = trouble.map(|t| query_note(t, self.runner.next_try_at(t.retry_in)));
+        self.runner.set_trouble(&self.id, note);
+        ready(Ok(()))
     }
 
     fn status<'a>(&'a self, state: &'a TaskState) -> HookFuture<'a> {
@@ -177,15 +287,18 @@ impl Checkpoint for StoreCheckpoint {
     }
 
     fn downloading(&self) -> HookFuture<'_> {
-        let result = self.write("downloading", |store, id| {
-            store.set_status(id, JobStatus::Downloading)?;
-            // The byte count so far belonged to the uploads.
-            store.set_progress(id, 0, None)
-        });
-        if result.is_ok() {
-            self.set_current(JobStatus::Downloading);
-        }
-        ready(result)
+        Box::pin(async move {
+            self.task_id_saved_before_download().await?;
+            let result = self.write("downloading", |store, id| {
+                store.set_status(id, JobStatus::Downloading)?;
+                // The byte count so far belonged to the uploads.
+                store.set_progress(id, 0, None)
+            });
+            if result.is_ok() {
+                self.set_current(JobStatus::Downloading);
+            }
+            result
+        })
     }
 
     fn finished<'a>(&'a self, path: &'a Path) -> HookFuture<'a> {

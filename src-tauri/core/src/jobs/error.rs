@@ -31,9 +31,19 @@ pub enum JobError {
     NotUncertain { id: String, status: JobStatus },
     #[error("job {id} is {status}, not finished")]
     NotSettled { id: String, status: JobStatus },
+    /// The history is only in memory (the database could not be opened): a live, paid job would not
+    /// survive a quit or crash.
+    #[error("the job history is not being saved; live jobs are refused")]
+    HistoryNotSaved,
+    /// A job with a live task (or its video) is never paid for again: see `store::may_resubmit`.
+    #[error("job {id} has a task at the service; it is not submitted again")]
+    NotResubmittable { id: String },
     /// Only a failed job whose task exists and did not fail itself can be fetched again.
     #[error("job {id} has no finished task to download again")]
     NothingToDownload { id: String },
+    /// The run stopped on an internal error (a bug), not on anything the service or the disk did.
+    #[error("the job's run stopped on an internal error")]
+    RunCrashed { task_known: bool },
     #[error("the video {path} could not be deleted: {source}")]
     DeleteFile {
         path: PathBuf,
@@ -59,7 +69,10 @@ impl UserFacing for JobError {
             Self::Busy { .. } => "job_busy",
             Self::NotUncertain { .. } => "job_not_uncertain",
             Self::NotSettled { .. } => "job_not_settled",
+            Self::HistoryNotSaved => "history_not_saved",
+            Self::NotResubmittable { .. } => "job_not_resubmittable",
             Self::NothingToDownload { .. } => "job_nothing_to_download",
+            Self::RunCrashed { .. } => "run_crashed",
             Self::DeleteFile { .. } => "file_not_deleted",
         }
     }
@@ -95,9 +108,25 @@ impl UserFacing for JobError {
                     status.label().zh
                 ),
             ),
+            Self::HistoryNotSaved => Msg::new(
+                "The job history could not be opened, so this app cannot keep track of a paid video if it stops or crashes. Live jobs are refused until it can: fix the problem named in the notice about the history (free disk space, folder permissions, or a damaged file), then restart the app. Demo mode still works.",
+                "无法打开任务记录，应用一旦停止或崩溃就无法继续跟踪付费视频。在能够保存记录之前，将拒绝提交真实任务：请先解决关于任务记录的提示中指出的问题（释放磁盘空间、检查文件夹权限或处理损坏的文件），然后重启应用。演示模式仍可使用。",
+            ),
+            Self::NotResubmittable { .. } => Msg::new(
+                "This job's task exists at SinanCode and is paid for, so it is not submitted again: its video can still be had without paying twice (let it finish, or choose Retry download). To make a different video, use \"Use settings\" and generate.",
+                "该任务在 SinanCode 上已存在且已计费，因此不会重新提交：无需再次付费即可获得其视频（等待其完成，或选择“重新下载”）。如需生成另一段视频，请使用“使用此设置”后再生成。",
+            ),
             Self::NothingToDownload { .. } => Msg::new(
                 "There is no finished video to download for this job: SinanCode never created its task, or the task itself failed. Submit the job again instead.",
                 "该任务没有可下载的视频：SinanCode 未创建其任务，或任务本身已失败。请改为重新提交该任务。",
+            ),
+            Self::RunCrashed { task_known: true } => Msg::new(
+                "The app hit an internal error while following this job and stopped it. Its SinanCode task still exists and is paid for: choose Retry download to check it again (nothing is charged).",
+                "应用在跟踪该任务时遇到内部错误并停止了它。其 SinanCode 任务仍然存在且已计费：请选择“重新下载”再次查询（不会再次计费）。",
+            ),
+            Self::RunCrashed { task_known: false } => Msg::new(
+                "The app hit an internal error while working on this job and stopped it. If its request had already gone out, check your SinanCode account before submitting again; otherwise submit it again.",
+                "应用在处理该任务时遇到内部错误并停止了它。如果请求已经发出，请先在 SinanCode 账户中核实再重新提交；否则直接重新提交即可。",
             ),
             Self::DeleteFile { path, source } => Msg::new(
                 format!(
@@ -135,6 +164,10 @@ mod tests {
                 status: JobStatus::Running,
             },
             JobError::NothingToDownload { id: "j".into() },
+            JobError::NotResubmittable { id: "j".into() },
+            JobError::HistoryNotSaved,
+            JobError::RunCrashed { task_known: true },
+            JobError::RunCrashed { task_known: false },
             JobError::DeleteFile {
                 path: "/v/a.mp4".into(),
                 source: std::io::Error::other("busy"),

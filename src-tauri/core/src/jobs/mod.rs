@@ -13,21 +13,23 @@ mod checkpoint;
 mod connection;
 mod error;
 mod events;
+mod history;
 mod run;
 mod submit;
+mod trouble;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Notify, Semaphore};
 
 use crate::api::{Clock, MemoryUploadCache, PollSchedule, RealTime, Sleeper};
 use crate::prefs::{
     resolve_output_dir, Preferences, UploadRegion, CONCURRENT_JOBS_RANGE,
     DEFAULT_MAX_CONCURRENT_JOBS,
 };
-use crate::store::{SqliteUploadCache, Store};
+use crate::store::{PollTrouble, SqliteUploadCache, Store};
 
 pub use actions::ResumeSummary;
 pub use connection::{
@@ -35,6 +37,7 @@ pub use connection::{
 };
 pub use error::JobError;
 pub use events::{JobEvents, NoEvents};
+pub use trouble::SERVICE_RECHECK;
 
 /// The settings a run reads when it starts (the user may change them between jobs).
 #[derive(Clone, Debug, PartialEq)]
@@ -106,6 +109,10 @@ struct Inner {
     /// Demo uploads live on the simulator: they must never be offered to the real service.
     demo_cache: Arc<MemoryUploadCache>,
     live_cache: Arc<SqliteUploadCache>,
+    /// Jobs whose task queries are not being answered right now, and why (shown with the job).
+    troubles: Mutex<HashMap<String, PollTrouble>>,
+    /// Wakes runs waiting for a usable token or service (a token was saved, the mode changed).
+    service_changed: Notify,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -138,6 +145,8 @@ impl JobRunner {
                 active: Mutex::new(HashSet::new()),
                 active_count: watch::channel(0).0,
                 demo_cache: Arc::new(MemoryUploadCache::default()),
+                troubles: Mutex::new(HashMap::new()),
+                service_changed: Notify::new(),
             }),
         }
     }
@@ -207,7 +216,7 @@ impl JobRunner {
     /// Re-reads the job and tells the app. A failed read is only logged: the write it follows succeeded.
     fn announce(&self, id: &str) {
         match self.inner.store.get_job(id) {
-            Ok(job) => self.inner.events.job_changed(&job),
+            Ok(job) => self.inner.events.job_changed(&self.with_trouble(job)),
             Err(e) => {
                 tracing::warn!(job = id, error = %e, "could not re-read the job to announce it")
             }

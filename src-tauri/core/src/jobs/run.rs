@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::checkpoint::StoreCheckpoint;
-use super::{ConnectionError, JobError, JobRunner, RunnerSettings};
+use super::{trouble, ConnectionError, JobError, JobRunner, RunnerSettings};
 use crate::api::part_path;
 use crate::api::{SinanClient, TaskId, UploadCache};
 use crate::i18n::UserFacing;
@@ -33,6 +33,18 @@ fn reserve(dir: &Path, stem: &str) -> Result<PathBuf, JobError> {
     Err(PipelineError::Io(std::io::Error::other("no free file name for the video")).into())
 }
 
+/// A job's place among the active ones, given back when the run ends in any way (a panic included).
+struct ActiveSlot {
+    runner: JobRunner,
+    id: String,
+}
+
+impl Drop for ActiveSlot {
+    fn drop(&mut self) {
+        self.runner.release(&self.id);
+    }
+}
+
 /// Where a run starts.
 #[derive(Clone, Debug)]
 pub(super) enum Plan {
@@ -49,26 +61,117 @@ impl JobRunner {
             tracing::debug!(job = id, "already running");
             return false;
         }
+        let slot = ActiveSlot {
+            runner: self.clone(),
+            id: id.to_owned(),
+        };
         let runner = self.clone();
         let id = id.to_owned();
         tokio::spawn(async move {
-            runner.drive(&id, plan).await;
-            runner.release(&id);
+            // The run is its own task so a panic in it ends only it, and is seen here as a `JoinError`.
+            let run = {
+                let runner = runner.clone();
+                let id = id.clone();
+                tokio::spawn(async move { runner.drive(&id, plan).await })
+            };
+            if let Err(e) = run.await {
+                if e.is_panic() {
+                    runner.record_crash(&id);
+                }
+            }
+            drop(slot);
         });
         true
     }
 
-    async fn drive(&self, id: &str, plan: Plan) {
-        self.sync_limit();
-        // The semaphore is never closed, so this waits for a turn and does not fail.
-        let permit = self.inner.permits.clone().acquire_owned().await;
-        if let Err(error) = self.run_once(id, &plan).await {
-            self.settle(id, &plan, error);
+    /// A run panicked: the job must not sit "active" with nobody working on it. It is settled the way
+    /// the money rule allows: a known task stays reachable (failed, with "Retry download" asking the task
+    /// again, never a resubmit), a create that may have gone out becomes uncertain, and a job that never
+    /// sent its create fails plainly (submitting it again pays nothing twice).
+    fn record_crash(&self, id: &str) {
+        self.set_trouble(id, None);
+        let store = &self.inner.store;
+        let written = match store.get_job(id) {
+            Ok(job) if job.status.is_settled() => return,
+            Ok(job) if job.task_id.is_none() && job.create_sent_at.is_some() => {
+                store.set_uncertain(id, &JobError::RunCrashed { task_known: false }.msg())
+            }
+            Ok(job) => store.fail_with(
+                id,
+                &JobError::RunCrashed {
+                    task_known: job.task_id.is_some(),
+                },
+            ),
+            Err(e) => Err(e),
+        };
+        match written {
+            Ok(()) => {
+                tracing::error!(job = id, "the job's run stopped on an internal error");
+                self.announce(id);
+            }
+            Err(e) => tracing::error!(job = id, error = %e, "could not record a crashed run"),
         }
-        drop(permit);
     }
 
-    async fn run_once(&self, id: &str, plan: &Plan) -> Result<(), JobError> {
+    async fn drive(&self, id: &str, plan: Plan) {
+        let mut plan = plan;
+        loop {
+            self.sync_limit();
+            // The semaphore is never closed, so this waits for a turn and does not fail.
+            let permit = self.inner.permits.clone().acquire_owned().await;
+            let mut known_task = match &plan {
+                Plan::FromTask(task) => Some(task.clone()),
+                Plan::Fresh => None,
+            };
+            let outcome = self.run_once(id, &plan, &mut known_task).await;
+            // A run waiting for its service holds no turn: other jobs go meanwhile.
+            drop(permit);
+            let error = match outcome {
+                Ok(()) => {
+                    self.set_trouble(id, None);
+                    return;
+                }
+                Err(error) => error,
+            };
+            match known_task {
+                // A paid task that cannot be asked about now is waited for, never failed.
+                Some(task) if trouble::waits_for_service(&error) => {
+                    self.wait_for_service(id, &task, &error).await;
+                    plan = Plan::FromTask(task);
+                }
+                Some(task) if !self.task_id_on_record(id, &task) => {
+                    // Failing it now would store a paid job without its task: left as it is (on the
+                    // next start it is uncertain, never re-sent); the id is in the log.
+                    tracing::error!(job = id, task = %task, kind = error.kind(), "run stopped with its task id unsaved");
+                    return;
+                }
+                _ => {
+                    self.set_trouble(id, None);
+                    self.settle(id, &plan, error);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Whether the store has the job's task id, writing it once more if not.
+    fn task_id_on_record(&self, id: &str, task: &TaskId) -> bool {
+        let store = &self.inner.store;
+        match store.get_job(id) {
+            Ok(job) if job.task_id.is_some() => true,
+            Ok(_) => store.set_task_id(id, task).is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    /// One attempt at the job. `known_task` is updated with the task id as soon as the service gives
+    /// one, saved or not.
+    async fn run_once(
+        &self,
+        id: &str,
+        plan: &Plan,
+        known_task: &mut Option<TaskId>,
+    ) -> Result<(), JobError> {
         let job = self.inner.store.get_job(id)?;
         let connection = self.inner.connections.for_job(job.demo).await?;
         let request = job.request.validate().map_err(JobError::Invalid)?;
@@ -102,6 +205,9 @@ impl JobRunner {
                     .await
             }
         };
+        if let Some(task) = checkpoint.known_task() {
+            *known_task = Some(task);
+        }
         if outcome.is_err() {
             // A download cut short keeps what arrived: "Download again" continues that `.part` (the
             // claimed name is stored). An empty reservation is released; the next run picks a name.

@@ -29,6 +29,7 @@ impl JobRunner {
     ) -> Result<JobRecord, JobError> {
         let request = draft.validate().map_err(JobError::Invalid)?;
         let connection = self.inner.connections.current().await?;
+        self.ensure_history_is_saved(connection.demo)?;
         let frames = check_frames(&request).await?;
         let thumb = |slot: FrameSlot| {
             frames

@@ -8,6 +8,7 @@ use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -65,6 +66,13 @@ pub trait Checkpoint: Send + Sync {
     /// The service accepted the task: a paid task now exists under this id.
     fn task_created<'a>(&'a self, id: &'a TaskId) -> HookFuture<'a>;
 
+    /// Queries of the task are failing (`Some`) and the poll loop keeps trying, or are answered again
+    /// (`None`). Never stops a paid task's run by default.
+    fn poll_trouble<'a>(&'a self, trouble: Option<&'a QueryTrouble>) -> HookFuture<'a> {
+        let _ = trouble;
+        proceed()
+    }
+
     /// A poll saw a new status (including the final done or failed one).
     fn status<'a>(&'a self, state: &'a TaskState) -> HookFuture<'a> {
         let _ = state;
@@ -95,6 +103,19 @@ impl Checkpoint for NoCheckpoint {
     fn task_created<'a>(&'a self, _id: &'a TaskId) -> HookFuture<'a> {
         proceed()
     }
+}
+
+/// A failed query of a task that the poll loop will repeat.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryTrouble {
+    /// The error's `UserFacing::kind`.
+    pub error_kind: &'static str,
+    /// No answer at all (network down, timeout), as opposed to an answer that was an error.
+    pub unreachable: bool,
+    /// The raw cause, for "Details" and logs.
+    pub detail: String,
+    /// When the loop asks again.
+    pub retry_in: Duration,
 }
 
 /// Which transfer a progress report is about.

@@ -14,16 +14,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::api::{
-    poll_until_finished, ApiError, Clock, PollSchedule, RealTime, SinanClient, Sleeper, TaskId,
-    TaskState, TaskStatus, UploadCache, Uploaded,
+    poll_until_finished_reporting, ApiError, Clock, PollEvent, PollSchedule, RealTime, SinanClient,
+    Sleeper, TaskId, TaskState, TaskStatus, UploadCache, Uploaded, MIN_POLL_INTERVAL,
 };
+use crate::i18n::UserFacing;
 use crate::images::IntakeOptions;
 use crate::request::{FrameSlot, ValidRequest};
 use crate::secrets::ApiToken;
 
 pub use checkpoint::{
     no_progress, Checkpoint, CheckpointError, HookFuture, HookResult, NoCheckpoint, ProgressFn,
-    TransferProgress, TransferStage,
+    QueryTrouble, TransferProgress, TransferStage,
 };
 pub use error::PipelineError;
 
@@ -210,8 +211,36 @@ impl Pipeline {
             tokio::fs::create_dir_all(dir).await?;
         }
         hook("downloading", Some(id), checkpoint.downloading()).await?;
-        let path = self
-            .client
+        let path = match self.download(url, out_path, &progress).await {
+            Err(ApiError::ResultLinkExpired) => {
+                // Links expire, tasks keep their video longer: ask the task again for a fresh link (free)
+                // before calling the video gone. A failed query is not "gone": it is reported as itself.
+                tracing::info!(task = %id, "result link refused; asking the task for a fresh one");
+                // The last poll may have been a moment ago: the service's spacing applies to this query too.
+                self.sleeper.sleep(MIN_POLL_INTERVAL).await;
+                let fresh = self.client.get_task(token, id).await?;
+                let url = fresh
+                    .video_url
+                    .as_deref()
+                    .filter(|_| fresh.status == TaskStatus::Done)
+                    .ok_or(ApiError::ResultLinkExpired)?;
+                hook("status", Some(id), checkpoint.status(&fresh)).await?;
+                self.download(url, out_path, &progress).await?
+            }
+            other => other?,
+        };
+        hook("finished", Some(id), checkpoint.finished(&path)).await?;
+        Ok(path)
+    }
+
+    async fn download(
+        &self,
+        url: &str,
+        out_path: &Path,
+        progress: &ProgressFn,
+    ) -> Result<PathBuf, ApiError> {
+        let progress = progress.clone();
+        self.client
             .download(url, out_path, move |done, total| {
                 progress(TransferProgress {
                     stage: TransferStage::Download,
@@ -219,9 +248,7 @@ impl Pipeline {
                     total_bytes: total.map(|t| t as f64),
                 })
             })
-            .await?;
-        hook("finished", Some(id), checkpoint.finished(&path)).await?;
-        Ok(path)
+            .await
     }
 
     /// Polls until the task is done or failed, handing each new status to the checkpoint before the next
@@ -233,17 +260,30 @@ impl Pipeline {
         id: &TaskId,
         checkpoint: &dyn Checkpoint,
     ) -> Result<TaskState, PipelineError> {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<TaskState>();
-        let poll = poll_until_finished(
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Polled>();
+        let poll = poll_until_finished_reporting(
             &self.client,
             token,
             id,
             &self.schedule,
             &*self.clock,
             &*self.sleeper,
-            move |state| {
+            move |event| {
+                let polled = match event {
+                    PollEvent::Changed(state) => Polled::Changed(state.clone()),
+                    PollEvent::Trouble { error, retry_in } => Polled::Trouble(QueryTrouble {
+                        error_kind: error.kind(),
+                        unreachable: matches!(
+                            error,
+                            ApiError::NetworkDown { .. } | ApiError::Timeout
+                        ),
+                        detail: error.to_string(),
+                        retry_in,
+                    }),
+                    PollEvent::Recovered => Polled::Recovered,
+                };
                 // The receiver lives until the loop ends, so a send cannot fail while it matters.
-                let _ = tx.send(state.clone());
+                let _ = tx.send(polled);
             },
         );
         tokio::pin!(poll);
@@ -251,15 +291,42 @@ impl Pipeline {
         let outcome = loop {
             tokio::select! {
                 biased;
-                Some(state) = rx.recv() => announce(&mut last_status, &state, id, checkpoint).await?,
+                Some(polled) = rx.recv() => pass_on(&mut last_status, polled, id, checkpoint).await?,
                 outcome = &mut poll => break outcome,
             }
         };
         // The final state is sent in the same step that ends the loop.
-        while let Ok(state) = rx.try_recv() {
-            announce(&mut last_status, &state, id, checkpoint).await?;
+        while let Ok(polled) = rx.try_recv() {
+            pass_on(&mut last_status, polled, id, checkpoint).await?;
         }
         Ok(outcome?)
+    }
+}
+
+/// What the poll loop reported, carried from its callback to the checkpoint.
+enum Polled {
+    Changed(TaskState),
+    Trouble(QueryTrouble),
+    Recovered,
+}
+
+async fn pass_on(
+    last_status: &mut Option<TaskStatus>,
+    polled: Polled,
+    id: &TaskId,
+    checkpoint: &dyn Checkpoint,
+) -> Result<(), PipelineError> {
+    match polled {
+        Polled::Changed(state) => announce(last_status, &state, id, checkpoint).await,
+        Polled::Trouble(trouble) => {
+            hook(
+                "poll_trouble",
+                Some(id),
+                checkpoint.poll_trouble(Some(&trouble)),
+            )
+            .await
+        }
+        Polled::Recovered => hook("poll_trouble", Some(id), checkpoint.poll_trouble(None)).await,
     }
 }
 

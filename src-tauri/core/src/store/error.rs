@@ -37,6 +37,9 @@ pub enum StoreError {
     /// The status carries data (a create time, an output file, a message) that `set_status` cannot give.
     #[error("status {status} is set through its own method, not set_status")]
     StatusNeedsDetails { status: JobStatus },
+    /// The job was already submitted again once: a second copy would pay a second time for the same job.
+    #[error("job {id} was already submitted again as {again}")]
+    AlreadyResubmitted { id: String, again: String },
     #[error("a thumbnail must be a JPEG or PNG image")]
     InvalidThumbnail,
     #[error("database error: {detail}")]
@@ -79,6 +82,7 @@ impl UserFacing for StoreError {
             Self::IllegalTransition { .. } => "job_illegal_transition",
             Self::WrongState { .. } => "job_wrong_state",
             Self::StatusNeedsDetails { .. } => "job_status_needs_details",
+            Self::AlreadyResubmitted { .. } => "job_already_resubmitted",
             Self::InvalidThumbnail => "invalid_thumbnail",
             Self::Database { .. } => "database_error",
         }
@@ -135,6 +139,10 @@ impl UserFacing for StoreError {
             Self::StatusNeedsDetails { .. } => Msg::new(
                 "The job's status could not be changed because details were missing. Please report this problem.",
                 "缺少必要信息，无法更改任务状态。请报告此问题。",
+            ),
+            Self::AlreadyResubmitted { .. } => Msg::new(
+                "This job was already submitted again; follow \"Resubmitted as\" to the new job. Submitting it once more would pay for another video: use the new job instead (its own Submit again, if it fails).",
+                "该任务已经重新提交过；请点击“已重新提交为”查看新任务。再次提交会为另一段视频付费：请改用新任务（如果它失败，可在新任务上重新提交）。",
             ),
             Self::InvalidThumbnail => Msg::new(
                 "The preview image could not be saved with the job. Pick the frame again.",
@@ -201,6 +209,10 @@ mod tests {
             },
             StoreError::StatusNeedsDetails {
                 status: JobStatus::Done,
+            },
+            StoreError::AlreadyResubmitted {
+                id: "j".into(),
+                again: "k".into(),
             },
             StoreError::InvalidThumbnail,
             StoreError::Database { detail: "x".into() },

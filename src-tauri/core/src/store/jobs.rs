@@ -29,6 +29,9 @@ struct Step<'a> {
     params: &'a [&'a dyn ToSql],
     from: &'a [JobStatus],
     also: &'a str,
+    /// Committed with a full sync (`synchronous = FULL`): on disk before the call returns, even across
+    /// a power loss or OS crash. For the two writes that protect money.
+    durable: bool,
 }
 
 /// A frame given as a web address needs no upload; anything else is a local path.
@@ -74,6 +77,20 @@ impl Store {
             let conn = self.conn();
             if let Some(original) = &job.retry_of {
                 current_status(&conn, original)?;
+                // Checked under the same lock as the insert: two clicks cannot both pass.
+                let again: Option<String> = conn
+                    .query_row(
+                        "SELECT id FROM jobs WHERE retry_of = ?1 LIMIT 1",
+                        [original],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(again) = again {
+                    return Err(StoreError::AlreadyResubmitted {
+                        id: original.clone(),
+                        again,
+                    });
+                }
             }
             conn.execute(
                 "INSERT INTO jobs (id, created_at, updated_at, status, request_json, prompt, mode, resolution,
@@ -150,7 +167,21 @@ impl Store {
         let mut params: Vec<&dyn ToSql> = vec![&now, &id];
         params.extend_from_slice(step.params);
         let conn = self.conn();
-        if conn.execute(&sql, params.as_slice())? == 1 {
+        // WAL with NORMAL survives an app crash but an OS crash or power loss may lose the last commits;
+        // for these writes that would mean a create sent twice, so they wait for the sync.
+        let durable = step.durable && self.persistent;
+        if durable {
+            conn.pragma_update(None, "synchronous", "FULL")?;
+        }
+        #[cfg(test)]
+        self.observe_synchronous(&conn, step.set);
+        let updated = conn.execute(&sql, params.as_slice());
+        if durable {
+            if let Err(e) = conn.pragma_update(None, "synchronous", "NORMAL") {
+                tracing::warn!(error = %e, "database left at synchronous = FULL");
+            }
+        }
+        if updated? == 1 {
             return Ok(());
         }
         Err(refused(current_status(&conn, id)?))
@@ -191,6 +222,7 @@ impl Store {
             params: &[],
             from: to.predecessors(),
             also,
+            durable: false,
         };
         self.step(id, step, Self::illegal(id, to))
     }
@@ -203,6 +235,7 @@ impl Store {
             params: &[],
             from: JobStatus::Submitting.predecessors(),
             also: "AND create_sent_at IS NULL",
+            durable: true,
         };
         self.step(id, step, Self::illegal(id, JobStatus::Submitting))
     }
@@ -216,6 +249,7 @@ impl Store {
             params: &[&task_id.0],
             from: &[JobStatus::Submitting, JobStatus::SubmissionUncertain],
             also: "AND task_id IS NULL",
+            durable: true,
         };
         self.step(id, step, Self::illegal(id, JobStatus::Queued))
     }
@@ -227,6 +261,7 @@ impl Store {
             params: &[&raw],
             from: &JobStatus::UNSETTLED,
             also: "AND task_id IS NOT NULL",
+            durable: false,
         };
         self.step(id, step, Self::wrong_state(id, "record the task status"))
     }
@@ -254,6 +289,7 @@ impl Store {
             params: &[&url, &expires_ms],
             from: &[JobStatus::Uploading],
             also: "",
+            durable: false,
         };
         self.step(id, step, Self::wrong_state(id, "record an upload"))
     }
@@ -267,6 +303,7 @@ impl Store {
             params: &[&done, &total],
             from: &[JobStatus::Uploading, JobStatus::Downloading],
             also: "",
+            durable: false,
         };
         self.step(id, step, Self::wrong_state(id, "record progress"))
     }
@@ -283,6 +320,7 @@ impl Store {
                 JobStatus::Failed,
             ],
             also: "AND task_id IS NOT NULL",
+            durable: false,
         };
         self.step(id, step, Self::wrong_state(id, "record the video link"))
     }
@@ -304,6 +342,7 @@ impl Store {
                 JobStatus::Failed,
             ],
             also: "",
+            durable: false,
         };
         self.step(id, step, Self::wrong_state(id, "plan the video's file"))
     }
@@ -317,6 +356,7 @@ impl Store {
             params: &[&path],
             from: JobStatus::Done.predecessors(),
             also: "",
+            durable: false,
         };
         self.step(id, step, Self::illegal(id, JobStatus::Done))
     }
@@ -329,6 +369,7 @@ impl Store {
             params: &[&kind, &message.en, &message.zh],
             from: JobStatus::Failed.predecessors(),
             also: "",
+            durable: false,
         };
         self.step(id, step, Self::illegal(id, JobStatus::Failed))
     }
@@ -346,6 +387,7 @@ impl Store {
             params: &[&reason.en, &reason.zh],
             from: JobStatus::SubmissionUncertain.predecessors(),
             also: "",
+            durable: false,
         };
         self.step(id, step, Self::illegal(id, JobStatus::SubmissionUncertain))
     }
@@ -371,6 +413,40 @@ impl Store {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    /// `PRAGMA synchronous` levels: 1 NORMAL, 2 FULL.
+    const NORMAL: i64 = 1;
+    const FULL: i64 = 2;
+
+    fn level_of(store: &Store, set_starts: &str) -> Vec<i64> {
+        store
+            .synchronous_seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(set, _)| set.starts_with(set_starts))
+            .map(|(_, level)| *level)
+            .collect()
+    }
+
+    #[test]
+    fn the_create_mark_and_the_task_id_are_synced_to_disk_before_returning() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("jobs.db")).unwrap();
+        let job = store.insert_job(NewJob::default()).unwrap();
+        store.mark_create_sent(&job.id).unwrap();
+        store.set_task_id(&job.id, &TaskId("t-1".into())).unwrap();
+        store.set_status(&job.id, JobStatus::Running).unwrap();
+        assert_eq!(level_of(&store, "status = 'submitting'"), [FULL]);
+        assert_eq!(level_of(&store, "status = 'queued', task_id"), [FULL]);
+        // Everything else keeps the cheaper setting, and the connection goes back to it.
+        assert_eq!(level_of(&store, "status = 'running'"), [NORMAL]);
+        let now: i64 = store
+            .conn()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(now, NORMAL);
+    }
 
     #[test]
     fn frames_split_into_paths_and_urls() {

@@ -29,8 +29,8 @@ use crate::api::{Clock, RealTime};
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;
 pub use model::{
-    resume_action, JobCursor, JobPage, JobProblem, JobQuery, JobRecord, NewJob, ResumeAction,
-    Thumbnail, DEFAULT_PAGE, MAX_PAGE,
+    may_resubmit, resume_action, JobCursor, JobPage, JobProblem, JobQuery, JobRecord, NewJob,
+    PollTrouble, ResumeAction, Thumbnail, DEFAULT_PAGE, MAX_PAGE, RESULT_GONE, TASK_FAILED,
 };
 pub use status::JobStatus;
 pub use upload_cache::SqliteUploadCache;
@@ -42,6 +42,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Store {
     conn: Mutex<Connection>,
     clock: Arc<dyn Clock>,
+    /// On disk: what is written survives the app.
+    persistent: bool,
+    /// `(SET clause, PRAGMA synchronous)` in effect for each job step, as SQLite reports it.
+    #[cfg(test)]
+    synchronous_seen: Mutex<Vec<(String, i64)>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -91,7 +96,32 @@ impl Store {
         Ok(Self {
             conn: Mutex::new(conn),
             clock,
+            persistent: on_disk,
+            #[cfg(test)]
+            synchronous_seen: Mutex::new(Vec::new()),
         })
+    }
+
+    #[cfg(test)]
+    fn observe_synchronous(&self, conn: &Connection, set: &str) {
+        let level: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap_or(-1);
+        self.synchronous_seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((set.to_owned(), level));
+    }
+
+    /// False for an in-memory database: nothing written outlives the app.
+    pub fn is_persistent(&self) -> bool {
+        self.persistent
+    }
+
+    /// How long a write waits for another connection's lock before failing with
+    /// [`StoreError::Locked`] (tests shorten it).
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
+        Ok(self.conn().busy_timeout(timeout)?)
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {

@@ -84,6 +84,48 @@ pub struct JobProblem {
     pub message: Msg,
 }
 
+/// Why polling a job's task is not getting answers right now, while the job keeps waiting (it is never
+/// failed for it): the service cannot be reached, or it refuses the token. Kept by the runner, not the
+/// database: the next poll after a restart finds out again. Cleared by the next poll that is answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
+pub struct PollTrouble {
+    /// `service_unreachable`, `service_trouble`, `token_refused`, `no_token` or `service_unavailable`.
+    pub kind: String,
+    pub message: Msg,
+    /// The raw cause (transport or HTTP detail), shown only behind "Details".
+    pub details: Option<String>,
+    /// When the app asks the service again (unix ms).
+    #[specta(type = Option<f64>)]
+    pub next_try_at: Option<i64>,
+}
+
+/// Whether the user may knowingly submit a settled job again as a new (paid) job: never while a live
+/// task exists for it (its video can still be had for free), never twice for the same job.
+pub fn may_resubmit(
+    status: JobStatus,
+    task_id: Option<&TaskId>,
+    problem_kind: Option<&str>,
+    resubmitted_as: Option<&str>,
+) -> bool {
+    if resubmitted_as.is_some() {
+        return false;
+    }
+    match status {
+        JobStatus::SubmissionUncertain => true,
+        JobStatus::Failed => match task_id {
+            None => true,
+            // The task itself failed at the service, or its video is confirmed gone.
+            Some(_) => matches!(problem_kind, Some(TASK_FAILED | RESULT_GONE)),
+        },
+        _ => false,
+    }
+}
+
+/// Problem kind of a task the service reports failed.
+pub const TASK_FAILED: &str = "task_failed";
+/// Problem kind of a video the service no longer serves, even after a fresh link was asked for.
+pub const RESULT_GONE: &str = "result_link_expired";
+
 /// One job. Times are unix milliseconds. Thumbnails are data URLs from [`super::Store::get_job`] only:
 /// list views leave them out (a page of 50 jobs would otherwise carry megabytes) and say whether one
 /// exists, for [`super::Store::thumbnail`] to fetch lazily.
@@ -131,6 +173,12 @@ pub struct JobRecord {
     pub has_last_thumb: bool,
     pub first_thumb: Option<String>,
     pub last_thumb: Option<String>,
+    /// The job submitted again from this one, if any.
+    pub resubmitted_as: Option<String>,
+    /// The one rule for offering "Submit again" ([`may_resubmit`]).
+    pub can_resubmit: bool,
+    /// Set while polls of its task are not being answered (see [`PollTrouble`]).
+    pub poll_trouble: Option<PollTrouble>,
 }
 
 impl JobRecord {

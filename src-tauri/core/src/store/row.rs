@@ -3,6 +3,7 @@
 use rusqlite::types::Type;
 use rusqlite::Row;
 
+use super::model::may_resubmit;
 use super::{JobProblem, JobRecord, JobStatus, Thumbnail};
 use crate::api::TaskId;
 use crate::i18n::Msg;
@@ -13,10 +14,11 @@ pub(crate) const JOB_COLUMNS: &str = "seq, id, created_at, updated_at, status, r
     mode, resolution, ratio, duration, first_frame_path, last_frame_path, first_frame_url, last_frame_url, \
     uploads_expire_at, create_sent_at, task_id, task_status_raw, video_url, output_path, bytes_done, \
     bytes_total, tokens_estimate, error_kind, error_en, error_zh, demo, retry_of, finished_at, \
-    first_thumb IS NOT NULL, last_thumb IS NOT NULL";
+    first_thumb IS NOT NULL, last_thumb IS NOT NULL, \
+    (SELECT again.id FROM jobs AS again WHERE again.retry_of = jobs.id ORDER BY again.seq LIMIT 1)";
 
 /// Index of the first column after [`JOB_COLUMNS`], where a full read appends the two thumbnails.
-pub(crate) const THUMB_COLUMN: usize = 32;
+pub(crate) const THUMB_COLUMN: usize = 33;
 
 fn bad(index: usize, ty: Type, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(index, ty, what.into())
@@ -31,16 +33,26 @@ pub(crate) fn job_from_row(row: &Row<'_>) -> rusqlite::Result<(i64, JobRecord)> 
     let request: RequestDraft = serde_json::from_str(&request_json)
         .map_err(|e| bad(5, Type::Text, format!("request_json: {e}")))?;
     let error_kind: Option<String> = row.get(24)?;
-    let problem = error_kind.map(|kind| -> rusqlite::Result<JobProblem> {
-        Ok(JobProblem {
-            kind,
-            message: Msg::new(
-                row.get::<_, Option<String>>(25)?.unwrap_or_default(),
-                row.get::<_, Option<String>>(26)?.unwrap_or_default(),
-            ),
-        })
-    });
+    let problem = error_kind
+        .clone()
+        .map(|kind| -> rusqlite::Result<JobProblem> {
+            Ok(JobProblem {
+                kind,
+                message: Msg::new(
+                    row.get::<_, Option<String>>(25)?.unwrap_or_default(),
+                    row.get::<_, Option<String>>(26)?.unwrap_or_default(),
+                ),
+            })
+        });
     let tokens: Option<i64> = row.get(23)?;
+    let task_id = row.get::<_, Option<String>>(17)?.map(TaskId);
+    let resubmitted_as: Option<String> = row.get(32)?;
+    let can_resubmit = may_resubmit(
+        status,
+        task_id.as_ref(),
+        error_kind.as_deref(),
+        resubmitted_as.as_deref(),
+    );
     let record = JobRecord {
         id: row.get(1)?,
         created_at: row.get(2)?,
@@ -58,7 +70,7 @@ pub(crate) fn job_from_row(row: &Row<'_>) -> rusqlite::Result<(i64, JobRecord)> 
         last_frame_url: row.get(14)?,
         uploads_expire_at: row.get(15)?,
         create_sent_at: row.get(16)?,
-        task_id: row.get::<_, Option<String>>(17)?.map(TaskId),
+        task_id,
         task_status_raw: row.get(18)?,
         video_url: row.get(19)?,
         output_path: row.get(20)?,
@@ -73,6 +85,9 @@ pub(crate) fn job_from_row(row: &Row<'_>) -> rusqlite::Result<(i64, JobRecord)> 
         has_last_thumb: row.get(31)?,
         first_thumb: None,
         last_thumb: None,
+        resubmitted_as,
+        can_resubmit,
+        poll_trouble: None,
     };
     Ok((row.get(0)?, record))
 }

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use seedance_core::api::ScaledTime;
 use seedance_core::jobs::{
-    Connection, FixedConnection, JobEvents, JobRunner, RunnerSettings, RunnerTiming,
+    Connection, ConnectionSource, FixedConnection, JobEvents, JobRunner, RunnerSettings,
+    RunnerTiming,
 };
 use seedance_core::pipeline::TransferStage;
 use seedance_core::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
@@ -30,6 +31,7 @@ pub struct Progress {
 #[derive(Default)]
 pub struct Recorder {
     changes: Mutex<Vec<(String, JobStatus)>>,
+    records: Mutex<Vec<JobRecord>>,
     progress: Mutex<Vec<Progress>>,
     removed: Mutex<Vec<String>>,
 }
@@ -48,6 +50,17 @@ impl Recorder {
             }
         }
         out
+    }
+
+    /// Every record announced for the job, in order.
+    pub fn records(&self, id: &str) -> Vec<JobRecord> {
+        self.records
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|job| job.id == id)
+            .cloned()
+            .collect()
     }
 
     pub fn progress(&self, id: &str) -> Vec<Progress> {
@@ -71,6 +84,7 @@ impl JobEvents for Recorder {
             .lock()
             .unwrap()
             .push((job.id.clone(), job.status));
+        self.records.lock().unwrap().push(job.clone());
     }
 
     fn progress(&self, id: &str, stage: TransferStage, done: f64, total: Option<f64>) {
@@ -126,6 +140,27 @@ pub fn runner_for(
     demo: bool,
     max_concurrent_jobs: u32,
 ) -> JobRunner {
+    let connections = Arc::new(FixedConnection(connection_to(sim, demo)));
+    runner_with(connections, store, events, dir, max_concurrent_jobs)
+}
+
+/// How a runner made by [`runner_for`] reaches `sim`.
+pub fn connection_to(sim: &Sim, demo: bool) -> Connection {
+    Connection {
+        api: config_for(sim),
+        token: token(sim),
+        demo,
+    }
+}
+
+/// A runner on `store` with time 100× fast, asking `connections` for its service.
+pub fn runner_with(
+    connections: Arc<dyn ConnectionSource>,
+    store: &Arc<Store>,
+    events: &Arc<Recorder>,
+    dir: &Path,
+    max_concurrent_jobs: u32,
+) -> JobRunner {
     let settings = RunnerSettings {
         output_dir: dir.join("videos"),
         file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
@@ -136,11 +171,7 @@ pub fn runner_for(
     JobRunner::new(
         store.clone(),
         events.clone(),
-        Arc::new(FixedConnection(Connection {
-            api: config_for(sim),
-            token: token(sim),
-            demo,
-        })),
+        connections,
         Arc::new(move || settings.clone()),
         RunnerTiming {
             clock: time.clone(),

@@ -1,0 +1,164 @@
+//! The "poll trouble" note: a job whose task exists but whose queries are not being answered (the
+//! service is out of reach, or refuses the token) keeps its status and says so, with the time of the
+//! next try, until a query is answered again. It is never a reason to fail the job or to pay again.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use super::{ConnectionError, JobError, JobRunner};
+use crate::api::{ApiError, TaskId};
+use crate::i18n::{Msg, UserFacing};
+use crate::pipeline::{PipelineError, QueryTrouble};
+use crate::store::{JobPage, JobQuery, JobRecord, PollTrouble, StoreError};
+
+/// How long a run waits for a usable token or service before asking again by itself (saving a token
+/// or switching modes wakes it sooner).
+pub const SERVICE_RECHECK: Duration = Duration::from_secs(60);
+
+/// A stop that means "the task is fine, we just cannot ask about it now": worth waiting out.
+pub(super) fn waits_for_service(error: &JobError) -> bool {
+    matches!(
+        error,
+        JobError::Pipeline(PipelineError::Api(ApiError::InvalidToken))
+            | JobError::Connection(ConnectionError::NoToken | ConnectionError::Unavailable { .. })
+    )
+}
+
+fn unix_ms(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// The note for a stop that [`waits_for_service`].
+fn service_note(error: &JobError, next_try_at: i64) -> PollTrouble {
+    let (kind, message) = match error {
+        JobError::Pipeline(PipelineError::Api(ApiError::InvalidToken)) => (
+            "token_refused",
+            Msg::new(
+                "SinanCode refused the API token while the app was checking on this job. The task exists at SinanCode and is paid for, and it keeps going there. Paste a valid token in Settings: the job continues by itself (it also checks again every minute).",
+                "应用查询该任务时，SinanCode 拒绝了 API 令牌。该任务已在 SinanCode 上创建并计费，并会继续生成。请在“设置”中粘贴有效令牌：任务会自动继续（应用也会每分钟自动重试）。",
+            ),
+        ),
+        JobError::Connection(ConnectionError::NoToken) => (
+            "no_token",
+            Msg::new(
+                "No API token is set, so the app cannot check on this job. The task exists at SinanCode and is paid for. Paste your token in Settings: the job continues by itself.",
+                "尚未设置 API 令牌，应用无法查询该任务。该任务已在 SinanCode 上创建并计费。请在“设置”中粘贴令牌：任务会自动继续。",
+            ),
+        ),
+        other => {
+            let inner = other.msg();
+            (
+                "service_unavailable",
+                Msg::new(
+                    format!("The app cannot check on this job right now: {} The task exists at SinanCode and is paid for; the job continues by itself once this is fixed.", inner.en),
+                    format!("应用暂时无法查询该任务：{}该任务已在 SinanCode 上创建并计费；问题解决后任务会自动继续。", inner.zh),
+                ),
+            )
+        }
+    };
+    PollTrouble {
+        kind: kind.to_owned(),
+        message,
+        details: Some(error.to_string()),
+        next_try_at: Some(next_try_at),
+    }
+}
+
+/// The note for queries the poll loop keeps repeating by itself.
+pub(super) fn query_note(trouble: &QueryTrouble, next_try_at: i64) -> PollTrouble {
+    let (kind, message) = if trouble.unreachable {
+        (
+            "service_unreachable",
+            Msg::new(
+                "Can't reach SinanCode. The task is safe there; the app keeps checking by itself. Check your internet connection if this lasts.",
+                "无法连接到 SinanCode。任务在 SinanCode 上不受影响，应用会自动继续查询。如果持续出现，请检查网络连接。",
+            ),
+        )
+    } else {
+        (
+            "service_trouble",
+            Msg::new(
+                "SinanCode is not answering properly right now. The task is safe there; the app keeps checking by itself.",
+                "SinanCode 暂时无法正常响应。任务在 SinanCode 上不受影响，应用会自动继续查询。",
+            ),
+        )
+    };
+    PollTrouble {
+        kind: kind.to_owned(),
+        message,
+        details: Some(format!("{}: {}", trouble.error_kind, trouble.detail)),
+        next_try_at: Some(next_try_at),
+    }
+}
+
+impl JobRunner {
+    /// The record with its poll trouble note, if any (the store does not keep notes).
+    pub fn with_trouble(&self, mut job: JobRecord) -> JobRecord {
+        job.poll_trouble = self.troubles().get(&job.id).cloned();
+        job
+    }
+
+    /// A stored job with its note.
+    pub fn get_job(&self, id: &str) -> Result<JobRecord, StoreError> {
+        Ok(self.with_trouble(self.inner.store.get_job(id)?))
+    }
+
+    /// A page of the history with notes.
+    pub fn list_jobs(&self, query: &JobQuery) -> Result<JobPage, StoreError> {
+        let mut page = self.inner.store.list_jobs(query)?;
+        let troubles = self.troubles();
+        for job in &mut page.jobs {
+            job.poll_trouble = troubles.get(&job.id).cloned();
+        }
+        Ok(page)
+    }
+
+    /// A token was saved or the mode changed: runs waiting for their service ask again now.
+    pub fn service_changed(&self) {
+        self.inner.service_changed.notify_waiters();
+    }
+
+    fn troubles(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, PollTrouble>> {
+        self.inner
+            .troubles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sets (or with `None` clears) the job's note and announces the job when that changed anything.
+    pub(super) fn set_trouble(&self, id: &str, trouble: Option<PollTrouble>) {
+        let changed = {
+            let mut troubles = self.troubles();
+            match trouble {
+                Some(t) => troubles.insert(id.to_owned(), t.clone()) != Some(t),
+                None => troubles.remove(id).is_some(),
+            }
+        };
+        if changed {
+            self.announce(id);
+        }
+    }
+
+    pub(super) fn next_try_at(&self, wait: Duration) -> i64 {
+        unix_ms(self.inner.timing.clock.now() + wait)
+    }
+
+    /// Shows why the job's task cannot be asked about, then waits until [`SERVICE_RECHECK`] has passed
+    /// or [`JobRunner::service_changed`] is called. The job keeps its status throughout.
+    pub(super) async fn wait_for_service(&self, id: &str, task: &TaskId, error: &JobError) {
+        let woken = self.inner.service_changed.notified();
+        tokio::pin!(woken);
+        // Registered before the note is shown, so a token saved right after it is not missed.
+        woken.as_mut().enable();
+        let note = service_note(error, self.next_try_at(SERVICE_RECHECK));
+        tracing::warn!(job = id, task = %task, kind = %note.kind, "task exists; waiting for its service");
+        self.set_trouble(id, Some(note));
+        tokio::select! {
+            () = self.inner.timing.sleeper.sleep(SERVICE_RECHECK) => {}
+            () = &mut woken => {}
+        }
+    }
+}
