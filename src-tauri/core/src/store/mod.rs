@@ -15,6 +15,7 @@ mod model;
 mod query;
 mod row;
 mod status;
+mod submission;
 mod upload_cache;
 
 use std::path::Path;
@@ -32,6 +33,7 @@ pub use model::{
     Thumbnail, DEFAULT_PAGE, MAX_PAGE,
 };
 pub use status::JobStatus;
+pub use submission::Inserted;
 pub use upload_cache::SqliteUploadCache;
 
 /// How long a write waits for another connection (e.g. a second app instance starting) before giving up.
