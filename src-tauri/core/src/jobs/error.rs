@@ -10,6 +10,19 @@ use crate::prefs::PrefsError;
 use crate::request::RequestError;
 use crate::store::{JobStatus, StoreError};
 
+/// What the UI needs to ask "Generate the same video again?" (the `details` of a
+/// `duplicate_submission` error, as JSON).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct DuplicateSubmission {
+    /// The job already stored for this same request and frames.
+    pub job_id: String,
+    /// When it was stored (unix milliseconds).
+    #[specta(type = f64)]
+    pub stored_at: i64,
+    #[specta(type = f64)]
+    pub seconds_ago: u64,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
     /// Every rule the request breaks; nothing was stored or sent.
@@ -31,6 +44,13 @@ pub enum JobError {
     NotUncertain { id: String, status: JobStatus },
     #[error("job {id} is {status}, not finished")]
     NotSettled { id: String, status: JobStatus },
+    /// The same request with the same frames was stored moments ago; nothing was stored or sent. Sending
+    /// it again needs the caller to say the repeat is intended.
+    #[error("an identical job ({}) was stored {} s ago", .0.job_id, .0.seconds_ago)]
+    DuplicateSubmission(DuplicateSubmission),
+    /// Send and discard are for jobs waiting as not sent.
+    #[error("job {id} is {status}, not waiting to be sent")]
+    NotWaiting { id: String, status: JobStatus },
     /// Only a failed job whose task exists and did not fail itself can be fetched again.
     #[error("job {id} has no finished task to download again")]
     NothingToDownload { id: String },
@@ -59,8 +79,17 @@ impl UserFacing for JobError {
             Self::Busy { .. } => "job_busy",
             Self::NotUncertain { .. } => "job_not_uncertain",
             Self::NotSettled { .. } => "job_not_settled",
+            Self::DuplicateSubmission(_) => "duplicate_submission",
+            Self::NotWaiting { .. } => "job_not_waiting",
             Self::NothingToDownload { .. } => "job_nothing_to_download",
             Self::DeleteFile { .. } => "file_not_deleted",
+        }
+    }
+
+    fn details(&self) -> Option<String> {
+        match self {
+            Self::DuplicateSubmission(d) => serde_json::to_string(d).ok(),
+            _ => None,
         }
     }
 
@@ -92,6 +121,26 @@ impl UserFacing for JobError {
                 ),
                 format!(
                     "该任务仍处于「{}」状态。请在它完成、失败或提交结果不确定之后再重新提交。",
+                    status.label().zh
+                ),
+            ),
+            Self::DuplicateSubmission(d) => Msg::new(
+                format!(
+                    "You sent this same request with the same frames {} s ago, so it was not sent again (each one is paid). To make another video from it, confirm that you want it.",
+                    d.seconds_ago
+                ),
+                format!(
+                    "您在 {} 秒前已发送过相同的请求和相同的帧，因此这次没有再次发送（每次生成都要付费）。如需再生成一段视频，请确认。",
+                    d.seconds_ago
+                ),
+            ),
+            Self::NotWaiting { status, .. } => Msg::new(
+                format!(
+                    "Only a job that is not sent yet can be sent or discarded; this one is {}. Refresh the job list.",
+                    status.label().en
+                ),
+                format!(
+                    "只有“尚未发送”的任务才能发送或放弃；该任务当前为「{}」。请刷新任务列表。",
                     status.label().zh
                 ),
             ),
@@ -135,6 +184,15 @@ mod tests {
                 status: JobStatus::Running,
             },
             JobError::NothingToDownload { id: "j".into() },
+            JobError::DuplicateSubmission(DuplicateSubmission {
+                job_id: "j".into(),
+                stored_at: 1,
+                seconds_ago: 3,
+            }),
+            JobError::NotWaiting {
+                id: "j".into(),
+                status: JobStatus::Done,
+            },
             JobError::DeleteFile {
                 path: "/v/a.mp4".into(),
                 source: std::io::Error::other("busy"),
