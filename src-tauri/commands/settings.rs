@@ -226,8 +226,9 @@ pub async fn leave_demo(state: State<'_, AppState>) -> IpcResult<Session> {
 /// runner never starts a second run of a job, and never re-sends a create.
 fn resume_waiting_jobs(state: &AppState) {
     let runner = state.runner.clone();
+    let policy = seedance_core::jobs::ResumePolicy::from_prefs(&state.prefs());
     tauri::async_runtime::spawn(async move {
-        if let Err(e) = runner.resume_all().await {
+        if let Err(e) = runner.resume_all_with(&policy).await {
             log::warn!("resuming jobs failed: {}", e.kind());
         }
     });
