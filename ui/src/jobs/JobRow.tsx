@@ -9,6 +9,7 @@ import { JobProgressBar } from "./JobProgressBar";
 import { JobStatusBadge } from "./JobStatusBadge";
 import { useJobs } from "./JobsContext";
 import { JobThumbs } from "./JobThumbs";
+import { UnsentActions } from "./UnsentActions";
 import { useRowActions } from "./useRowActions";
 import { useVideoUrl } from "./video";
 
@@ -43,6 +44,7 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
         <p className="muted small" data-testid="job-settings">
           {settingsSummary(job, t)}
         </p>
+        {job.status === "not_sent" && <UnsentActions job={job} />}
         {job.problem && (job.status === "failed" || job.status === "submission_uncertain") && (
           <p className="job-problem small" data-testid="job-problem" data-kind={job.problem.kind}>
             {msgText(job.problem.message, i18n.language)}
