@@ -71,6 +71,22 @@ describe("an accidental repeat of Generate", () => {
     expect(callsTo(calls, "submit_job")).toHaveLength(1);
   });
 
+  it("the second click of a double click counts for nothing, even once the first is answered", async () => {
+    const backend = slowSubmit();
+    const calls = jobsBackend({ submit_job: backend.handler });
+    renderWithI18n(<App />);
+    await typePrompt("a fox in the snow");
+    fireEvent.click(generateButton(), { detail: 1 });
+    backend.answerAll();
+    await waitFor(() => expect(generateButton().disabled).toBe(false));
+    fireEvent.click(generateButton(), { detail: 2 });
+    await act(async () => undefined);
+    expect(callsTo(calls, "submit_job")).toHaveLength(1);
+    // A new single click is a new press.
+    fireEvent.click(generateButton(), { detail: 1 });
+    await waitFor(() => expect(callsTo(calls, "submit_job")).toHaveLength(2));
+  });
+
   it("Ctrl+Enter twice at once, or held down, sends one request", async () => {
     const backend = slowSubmit();
     const calls = jobsBackend({ submit_job: backend.handler });

@@ -225,7 +225,12 @@ export function GenerateView({
             data-testid="generate-button"
             disabled={!submit.enabled}
             aria-describedby={reason ? "submit-reason" : undefined}
-            onClick={() => submitNow.current()}
+            onClick={(e) => {
+              // The second click of a double click (detail 2) may come after the first one's answer,
+              // with the button enabled again: it is part of the same press.
+              if (e.detail > 1) return;
+              submitNow.current();
+            }}
           >
             {t("generate.submit")} <kbd>{t("generate.submitShortcut")}</kbd>
           </button>
