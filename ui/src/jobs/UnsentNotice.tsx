@@ -62,8 +62,12 @@ export function UnsentNotice({ onReview }: { onReview: () => void }) {
       <strong id="unsent-title">{t("unsent.title", { count: summary.count })}</strong>
       <p className="small" data-testid="unsent-cost">
         {tokenCount > 0 && summary.cost != null
-          ? t("unsent.explain", { tokens, cost: formatMoney(summary.cost, summary.currency) })
-          : t("unsent.explainTokens", { tokens })}
+          ? t("unsent.explain", {
+              count: summary.count,
+              tokens,
+              cost: formatMoney(summary.cost, summary.currency),
+            })
+          : t("unsent.explainTokens", { count: summary.count, tokens })}
         {summary.without_estimate > 0 &&
           ` ${t("unsent.withoutEstimate", { count: summary.without_estimate })}`}
       </p>
