@@ -4,7 +4,7 @@ import { App } from "../App";
 import type { UnsentSummary } from "../bindings";
 import { NO_UNSENT } from "../test-ipc";
 import { renderWithI18n } from "../test-utils";
-import { callsTo, job, jobsBackend } from "./testJobs";
+import { callsTo, emitJob, job, jobsBackend } from "./testJobs";
 
 vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
@@ -48,6 +48,19 @@ describe("jobs saved but never sent", () => {
     expect(screen.queryByTestId("unsent-notice")).toBeNull();
     expect(callsTo(calls, "send_all_unsent")).toHaveLength(1);
     expect(callsTo(calls, "discard_all_unsent")).toHaveLength(0);
+  });
+
+  it("a job held back after the page first asked still brings the notice", async () => {
+    let summary = NO_UNSENT;
+    jobsBackend({ unsent_summary: () => summary });
+    renderWithI18n(<App />);
+    await screen.findByTestId("generate-screen");
+    expect(screen.queryByTestId("unsent-notice")).toBeNull();
+    summary = { ...THREE, count: 1, without_estimate: 0, tokens: 108_900, cost: 0.26 };
+    await emitJob(job("late", { status: "not_sent" }));
+    expect((await screen.findByTestId("unsent-notice")).textContent).toContain(
+      "1 job was saved but never sent",
+    );
   });
 
   it("Don't send any discards them all, and nothing is shown when none wait", async () => {

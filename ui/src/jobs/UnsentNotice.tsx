@@ -4,7 +4,7 @@ import type { UnsentSummary } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { formatMoney, groupThousands } from "../generate/format";
 import type { IpcError } from "../ipc";
-import { jobCommands } from "./api";
+import { jobCommands, onJobChanged } from "./api";
 
 /**
  * Said once at start: jobs saved but never sent, held back because they are old, with what sending them
@@ -26,6 +26,10 @@ export function UnsentNotice({ onReview }: { onReview: () => void }) {
   );
   useEffect(() => {
     void refresh();
+    // Start-up resume runs beside the page loading: a job it holds back after the first look is announced.
+    return onJobChanged((job) => {
+      if (job.status === "not_sent") void refresh();
+    });
   }, [refresh]);
 
   const run = async (call: () => Promise<{ done: number; kept: number }>, key: string) => {
