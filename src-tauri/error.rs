@@ -19,7 +19,7 @@ impl IpcError {
             kind: e.kind().to_owned(),
             message: msg.en,
             message_zh: msg.zh,
-            details: None,
+            details: e.details(),
         }
     }
 }

@@ -46,6 +46,11 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::jobs::mark_job_failed,
             commands::jobs::delete_job,
             commands::jobs::retry_download,
+            commands::unsent::unsent_summary,
+            commands::unsent::send_unsent_job,
+            commands::unsent::discard_unsent_job,
+            commands::unsent::send_all_unsent,
+            commands::unsent::discard_all_unsent,
             commands::presets::list_presets,
             commands::presets::save_preset,
             commands::presets::update_preset,
@@ -58,6 +63,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::presets::export_presets,
             commands::presets::import_presets,
         ])
+        // The `details` of a `duplicate_submission` error, for the UI to read.
+        .typ::<seedance_core::jobs::DuplicateSubmission>()
         .events(collect_events![
             events::JobChanged,
             events::JobRemoved,
@@ -149,15 +156,17 @@ pub fn run() {
             let state = state::AppState::new(config, secrets, events);
             app.manage(start_player_source(state.store.clone()));
             let runner = state.runner.clone();
+            let policy = seedance_core::jobs::ResumePolicy::from_prefs(&state.prefs());
             app.manage(state);
             webview_tuning(app);
             if commands::app::test_hooks_enabled() {
                 log::warn!("SEEDANCE_TEST_HOOKS=1: file dialogs are answered by the test stand-in");
                 app.manage(dialogs::DialogStandIn::default());
             }
-            // Every job left unfinished by a quit or crash continues (or is marked uncertain, never re-sent).
+            // Every job left unfinished by a quit or crash continues (or is marked uncertain, never re-sent);
+            // one never sent and stored long ago waits as not sent for the user.
             tauri::async_runtime::spawn(async move {
-                match runner.resume_all().await {
+                match runner.resume_all_with(&policy).await {
                     Ok(summary) => log::info!("resumed jobs: {summary:?}"),
                     Err(e) => log::error!("resuming jobs failed: {e}"),
                 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use seedance_core::i18n::UserFacing;
 use seedance_core::images::{self, FrameInfo, IntakeOptions};
+use seedance_core::jobs::Intent;
 use seedance_core::request::{FrameSlot, RequestDraft};
 use seedance_core::store::{JobPage, JobQuery, JobRecord, Store};
 use tauri::State;
@@ -138,15 +139,26 @@ pub async fn save_frame_image(
 
 /// Stores the job (before anything is sent) and starts it; returns at once with the new record.
 /// `tokens_estimate` is the figure the form showed (the backend's own estimate), kept with the job.
+/// An identical job stored moments ago refuses it (`duplicate_submission`) unless `intended`: the user
+/// confirmed they want another video from the same request.
 #[tauri::command]
 #[specta::specta]
 pub async fn submit_job(
     state: State<'_, AppState>,
     draft: RequestDraft,
     tokens_estimate: Option<u32>,
+    intended: bool,
 ) -> IpcResult<JobRecord> {
     remember_form(&state, &draft);
-    Ok(state.runner.submit(draft, tokens_estimate).await?)
+    let intent = if intended {
+        Intent::Repeat
+    } else {
+        Intent::Once
+    };
+    Ok(state
+        .runner
+        .submit_with(draft, tokens_estimate, intent)
+        .await?)
 }
 
 /// The form as last submitted comes back on the next start.

@@ -5,6 +5,7 @@ pub mod generate;
 pub mod jobs;
 pub mod presets;
 pub mod settings;
+pub mod unsent;
 
 use crate::error::{IpcError, IpcResult};
 

@@ -226,8 +226,9 @@ fn resume_waiting_jobs(state: &AppState) {
     let runner = state.runner.clone();
     // Runs that wait for a usable token ask their task again now rather than at their next check.
     runner.service_changed();
+    let policy = seedance_core::jobs::ResumePolicy::from_prefs(&state.prefs());
     tauri::async_runtime::spawn(async move {
-        if let Err(e) = runner.resume_all().await {
+        if let Err(e) = runner.resume_all_with(&policy).await {
             log::warn!("resuming jobs failed: {}", e.kind());
         }
     });

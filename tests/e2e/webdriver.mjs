@@ -107,6 +107,14 @@ export async function newSession(driver, application, args = []) {
   return new Session(driver.base, value.sessionId);
 }
 
+/** A pointer action's origin at the centre of an element (from `Session.element`). */
+export function elementOrigin(id) {
+  return { [ELEMENT]: id };
+}
+
+/** WebDriver's codes for special keys. */
+export const KEYS = { control: "\uE009", enter: "\uE007" };
+
 export class Session {
   constructor(base, id) {
     this.base = base;
@@ -142,6 +150,21 @@ export class Session {
   /** Runs a script in the page (W3C "execute/async": the last argument is the callback). */
   async executeAsync(script, args = []) {
     return this.cmd("POST", "/execute/async", { script, args });
+  }
+  /**
+   * Performs W3C input actions (real pointer and key events in the window), then releases whatever is still
+   * pressed. `sources` is the `actions` array of the spec; `elementOrigin(id)` aims a pointer at an element.
+   */
+  async actions(sources) {
+    try {
+      await this.cmd("POST", "/actions", { actions: sources });
+    } finally {
+      await this.cmd("DELETE", "/actions").catch(() => {});
+    }
+  }
+  /** The element's id, for `elementOrigin`. */
+  async element(selector) {
+    return this.find(selector);
   }
   async count(selector) {
     const els = await this.cmd("POST", "/elements", { using: "css selector", value: selector });

@@ -7,6 +7,7 @@ import { ErrorNotice } from "./components/ErrorNotice";
 import { Sidebar, type View } from "./components/Sidebar";
 import { unwrap } from "./ipc";
 import { type GenerateLoad, JobsProvider, useJobs } from "./jobs/JobsContext";
+import { UnsentNotice } from "./jobs/UnsentNotice";
 import { PresetsProvider } from "./presets/PresetsContext";
 import { SessionProvider, useSession } from "./session";
 import { GenerateView } from "./views/GenerateView";
@@ -50,6 +51,7 @@ function Shell() {
           <Sidebar current={view} onSelect={setView} />
           <main className="content" aria-live="polite">
             <StoreProblem />
+            <UnsentNotice onReview={openJobs} />
             <Screen view={view} load={load} />
           </main>
         </div>
@@ -75,7 +77,8 @@ function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
   const jobs = useJobs();
   const canSubmit = session !== null && (session.demo || session.token.set);
   const submit = useCallback(
-    (draft: RequestDraft, tokensEstimate: number | null) => jobs?.submit(draft, tokensEstimate),
+    (draft: RequestDraft, tokensEstimate: number | null, intended: boolean) =>
+      jobs?.submit(draft, tokensEstimate, intended),
     [jobs],
   );
 

@@ -70,8 +70,10 @@ export const commands = {
 	/**
 	 *  Stores the job (before anything is sent) and starts it; returns at once with the new record.
 	 *  `tokens_estimate` is the figure the form showed (the backend's own estimate), kept with the job.
+	 *  An identical job stored moments ago refuses it (`duplicate_submission`) unless `intended`: the user
+	 *  confirmed they want another video from the same request.
 	 */
-	submitJob: (draft: RequestDraft, tokensEstimate: number | null) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("submit_job", { draft, tokensEstimate })),
+	submitJob: (draft: RequestDraft, tokensEstimate: number | null, intended: boolean) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("submit_job", { draft, tokensEstimate, intended })),
 	/**
 	 *  Submits a settled job's request again as a new, linked job. Only after the user confirmed: for an
 	 *  uncertain job this may pay for a second generation.
@@ -83,6 +85,14 @@ export const commands = {
 	deleteJob: (id: string, deleteFile: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("delete_job", { id, deleteFile })),
 	/**  Asks a failed job's task again and downloads its video. Never creates a task. */
 	retryDownload: (id: string) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("retry_download", { id })),
+	/**  How many jobs wait as not sent and what they would cost at the user's rates. */
+	unsentSummary: () => typedError<UnsentSummary, IpcError>(__TAURI_INVOKE("unsent_summary")),
+	/**  Sends one not-sent job (its frames are checked again first). */
+	sendUnsentJob: (id: string) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("send_unsent_job", { id })),
+	/**  Keeps one not-sent job's record as failed (discarded); nothing is sent. */
+	discardUnsentJob: (id: string) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("discard_unsent_job", { id })),
+	sendAllUnsent: () => typedError<UnsentOutcome, IpcError>(__TAURI_INVOKE("send_all_unsent")),
+	discardAllUnsent: () => typedError<UnsentOutcome, IpcError>(__TAURI_INVOKE("discard_all_unsent")),
 	listPresets: () => typedError<Preset[], IpcError>(__TAURI_INVOKE("list_presets")),
 	/**  Saves the current form as a new preset; the prompt and frames only when asked (frames are copied). */
 	savePreset: (name: string, draft: RequestDraft, includePrompt: boolean, includeFrames: boolean) => typedError<Preset, IpcError>(__TAURI_INVOKE("save_preset", { name, draft, includePrompt, includeFrames })),
@@ -174,6 +184,18 @@ export type CropRect = {
 export type DropPlan = {
 	assignments: ([FrameSlot, string])[],
 	ignored: string[],
+};
+
+/**
+ *  What the UI needs to ask "Generate the same video again?" (the `details` of a
+ *  `duplicate_submission` error, as JSON).
+ */
+export type DuplicateSubmission = {
+	/**  The job already stored for this same request and frames. */
+	job_id: string,
+	/**  When it was stored (unix milliseconds). */
+	stored_at: number | null,
+	seconds_ago: number | null,
 };
 
 /**  Clip length (`duration` in the API): the model chooses (`-1` on the wire) or 4..=12 seconds. */
@@ -380,7 +402,12 @@ export type JobStatus = "uploading" |
 /**  The create request is about to be sent or on its way: `create_sent_at` is set. */
 "submitting" | "queued" | "running" | "downloading" | "done" | "failed" | 
 /**  The create request may or may not have reached the service; only the user decides what next. */
-"submission_uncertain";
+"submission_uncertain" | 
+/**
+ *  Stored but never sent, and too old to send without asking (the app was closed before its create
+ *  request); it waits for the user to send or discard it.
+ */
+"not_sent";
 
 export type JobThumbnails = {
 	first: string | null,
@@ -444,6 +471,11 @@ export type Preferences = {
 	/**  Notify when a job finishes or fails while the window is unfocused. */
 	notifications?: boolean,
 	max_concurrent_jobs?: number,
+	/**
+	 *  A job stored but never sent (the app stopped before its create request) that is older than this
+	 *  many hours is not sent on start: it waits as "not sent yet" until the user sends or discards it.
+	 */
+	hold_unsent_after_hours?: number,
 	/**  The generation form as last used, restored on the next start. */
 	last_request?: RequestDraft | null,
 };
@@ -579,6 +611,27 @@ export type TokenStatus = {
 
 /**  Which transfer a progress report is about. */
 export type TransferStage = "upload_first_frame" | "upload_last_frame" | "download";
+
+/**  What sending or discarding every not-sent job did. */
+export type UnsentOutcome = {
+	done: number,
+	/**  Jobs refused (e.g. a frame is gone): they stay not sent, and Jobs shows why when sent one by one. */
+	kept: number,
+};
+
+/**  The jobs waiting as not sent, for the start-up notice. */
+export type UnsentSummary = {
+	count: number,
+	/**  Estimated tokens of those that carry an estimate. */
+	tokens: number | null,
+	/**  `tokens` at the user's rates. */
+	cost: number | null,
+	currency: string,
+	/**  Jobs stored without an estimate (not in `tokens` or `cost`). */
+	without_estimate: number,
+	/**  When the oldest was stored (unix milliseconds). */
+	oldest_created_at: number | null,
+};
 
 /**  Which of the two addresses an upload reply offers is sent to the model. */
 export type UploadRegion = 

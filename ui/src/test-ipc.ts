@@ -1,5 +1,5 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { AppInfo, PrefsView, Session } from "./bindings";
+import type { AppInfo, PrefsView, Session, UnsentSummary } from "./bindings";
 
 export const INFO: AppInfo = {
   version: "0.1.0",
@@ -32,8 +32,18 @@ export const PREFS: PrefsView = {
     theme: "system",
     notifications: true,
     max_concurrent_jobs: 3,
+    hold_unsent_after_hours: 6,
     last_request: null,
   },
+};
+
+export const NO_UNSENT: UnsentSummary = {
+  count: 0,
+  tokens: 0,
+  cost: 0,
+  currency: "CNY",
+  without_estimate: 0,
+  oldest_created_at: null,
 };
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -50,6 +60,7 @@ export function mockBackend(overrides: Record<string, Handler> = {}) {
     get_preferences: () => PREFS,
     list_jobs: () => ({ jobs: [], next: null }),
     list_presets: () => [],
+    unsent_summary: () => NO_UNSENT,
   };
   mockIPC(
     (cmd, args) => {

@@ -32,6 +32,10 @@ pub trait UserFacing {
     fn kind(&self) -> &'static str;
     /// What happened and what to do next, in English and 简体中文.
     fn msg(&self) -> Msg;
+    /// Facts the UI needs to offer the next step (JSON of a type exported to the bindings), if any.
+    fn details(&self) -> Option<String> {
+        None
+    }
 }
 
 #[cfg(test)]

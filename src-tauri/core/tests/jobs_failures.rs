@@ -244,7 +244,8 @@ mod jobs {
                 restarted: 1,
                 resumed: 1,
                 uncertain: 1,
-                demo_ended: 1
+                demo_ended: 1,
+                ..ResumeSummary::default()
             }
         );
         assert_eq!(h.settle(&fresh.id).await.status, JobStatus::Done);

@@ -14,7 +14,7 @@ mod jobs {
 
     use crate::jobs_support::{harness, text_draft};
     use crate::pipeline_support::frame;
-    use seedance_core::jobs::JobError;
+    use seedance_core::jobs::{Intent, JobError};
     use seedance_core::pipeline::{PipelineError, TransferStage};
     use seedance_core::request::{FrameSlot, RequestDraft};
     use seedance_core::store::{JobQuery, JobStatus};
@@ -77,10 +77,10 @@ mod jobs {
         let h = harness(config, 2).await;
         let mut ids = Vec::new();
         for _ in 0..3 {
-            // The same prompt each time: the three videos still get three files.
+            // The same prompt each time (the user confirmed the repeats): three videos, three files.
             let job = h
                 .runner
-                .submit(text_draft("rain on a tin roof"), None)
+                .submit_with(text_draft("rain on a tin roof"), None, Intent::Repeat)
                 .await;
             ids.push(job.unwrap().id);
         }

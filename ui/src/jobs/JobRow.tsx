@@ -12,6 +12,7 @@ import { useJobs } from "./JobsContext";
 import { JobThumbs } from "./JobThumbs";
 import { PollTroubleNote } from "./PollTroubleNote";
 import { ResubmittedNote } from "./ResubmittedNote";
+import { UnsentActions } from "./UnsentActions";
 import { useRowActions } from "./useRowActions";
 
 /** One job in the Jobs list. Memoised: a live update re-renders only the row whose record changed. */
@@ -44,6 +45,7 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
         <p className="muted small" data-testid="job-settings">
           {settingsSummary(job, t)}
         </p>
+        {job.status === "not_sent" && <UnsentActions job={job} />}
         {job.problem && (job.status === "failed" || job.status === "submission_uncertain") && (
           <p className="job-problem small" data-testid="job-problem" data-kind={job.problem.kind}>
             {msgText(job.problem.message, i18n.language)}

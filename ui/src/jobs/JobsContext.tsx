@@ -29,7 +29,8 @@ export type JobChange = { type: "upsert"; job: JobRecord } | { type: "remove"; i
 interface JobsContextValue {
   progress: ProgressStore;
   /** `tokensEstimate` is the figure the form showed; it is kept with the job. */
-  submit: (draft: RequestDraft, tokensEstimate: number | null) => Promise<JobRecord>;
+  /** `intended`: the user confirmed another video from the same request as a recent job. */
+  submit: (draft: RequestDraft, tokensEstimate: number | null, intended: boolean) => Promise<JobRecord>;
   /** A command returned a new state of a job: every list shows it at once. */
   publish: (job: JobRecord) => void;
   remove: (id: string) => void;
@@ -120,8 +121,8 @@ export function JobsProvider({ children, onOpenJobs, onLoad }: ProviderProps) {
   const value = useMemo<JobsContextValue>(
     () => ({
       progress,
-      submit: async (draft, tokensEstimate) => {
-        const job = await jobCommands.submitJob(draft, tokensEstimate);
+      submit: async (draft, tokensEstimate, intended) => {
+        const job = await jobCommands.submitJob(draft, tokensEstimate, intended);
         emit({ type: "upsert", job });
         return job;
       },

@@ -30,17 +30,25 @@ export const JOB_STATUSES: JobStatus[] = [
   "done",
   "failed",
   "submission_uncertain",
+  "not_sent",
 ];
 
 /** Nothing will happen to the job without the user. */
 export function isSettled(status: JobStatus): boolean {
-  return status === "done" || status === "failed" || status === "submission_uncertain";
+  return (
+    status === "done" || status === "failed" || status === "submission_uncertain" || status === "not_sent"
+  );
 }
 
 /** The job commands as promises that reject with an `IpcError`. */
 export const jobCommands = {
-  submitJob: (draft: RequestDraft, tokensEstimate: number | null) =>
-    unwrap(commands.submitJob(draft, tokensEstimate)),
+  submitJob: (draft: RequestDraft, tokensEstimate: number | null, intended: boolean) =>
+    unwrap(commands.submitJob(draft, tokensEstimate, intended)),
+  unsentSummary: () => unwrap(commands.unsentSummary()),
+  sendUnsentJob: (id: string) => unwrap(commands.sendUnsentJob(id)),
+  discardUnsentJob: (id: string) => unwrap(commands.discardUnsentJob(id)),
+  sendAllUnsent: () => unwrap(commands.sendAllUnsent()),
+  discardAllUnsent: () => unwrap(commands.discardAllUnsent()),
   listJobs: (query: Parameters<typeof commands.listJobs>[0]) => unwrap(commands.listJobs(query)),
   jobThumbnails: (id: string) => unwrap(commands.jobThumbnails(id)),
   resubmitJob: (id: string) => unwrap(commands.resubmitJob(id)),

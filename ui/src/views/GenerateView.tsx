@@ -1,7 +1,7 @@
 import { open } from "@tauri-apps/plugin-dialog";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import type { FrameSlot as FrameSlotName, RequestDraft } from "../bindings";
+import type { FrameSlot as FrameSlotName } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { EstimateLine } from "../components/EstimateLine";
 import { problemsFor } from "../components/FieldProblems";
@@ -11,11 +11,12 @@ import { PromptBox } from "../components/PromptBox";
 import { QueuePanel } from "../components/QueuePanel";
 import { SettingsPanel } from "../components/SettingsPanel";
 import { msgText } from "../generate/format";
+import { RepeatConfirm } from "../generate/RepeatConfirm";
 import { type SubmitState, submitState } from "../generate/submitState";
 import { useFrameDragDrop } from "../generate/useFrameDragDrop";
 import { useGenerateForm } from "../generate/useGenerateForm";
+import { type SubmitFn, useGuardedSubmit } from "../generate/useGuardedSubmit";
 import { usePasteFrame } from "../generate/usePasteFrame";
-import type { IpcError } from "../ipc";
 import type { GenerateLoad } from "../jobs/JobsContext";
 import { PresetPicker } from "../presets/PresetPicker";
 import { usePresetPicker } from "../presets/usePresetPicker";
@@ -26,8 +27,11 @@ export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "bmp", "tif", "ti
 interface Props {
   /** False without a token outside demo mode: Generate stays disabled and says why. */
   canSubmit?: boolean;
-  /** Sends the request; a rejection (an `IpcError`) is shown beside the Generate button. */
-  onSubmit?: (draft: RequestDraft, tokensEstimate: number | null) => Promise<unknown> | undefined;
+  /**
+   * Sends the request; a rejection (an `IpcError`) is shown beside the Generate button, except a refused
+   * repeat of an identical recent job, which asks whether to generate it again.
+   */
+  onSubmit?: SubmitFn;
   /** A request or frame to load into the form (from the Jobs screen). */
   load?: GenerateLoad | null;
   /**
@@ -50,8 +54,8 @@ export function GenerateView({
   const form = useGenerateForm();
   const presetPicker = usePresetPicker(form, restoreOnStart);
   const { slots, check, inspect, loadDraft, startFromFrame } = form;
-  const [submitting, setSubmitting] = useState(false);
-  const [submitError, setSubmitError] = useState<IpcError | null>(null);
+  const guarded = useGuardedSubmit(onSubmit);
+  const { submitting, error: submitError } = guarded;
 
   // Keyed by `seq` so the same job loaded twice applies twice, and a re-render does not re-apply it.
   const loadSeq = load?.seq;
@@ -110,25 +114,17 @@ export function GenerateView({
   const submit: SubmitState = submitState(check, canSubmit, loadingFrame || submitting, frameProblem);
   const submitNow = useRef(() => {});
   submitNow.current = () => {
-    if (!active || !submit.enabled || !onSubmit) return;
-    setSubmitError(null);
+    if (!active || !submit.enabled) return;
     // For Auto duration (a range) the upper end, so the history never understates what a job may cost.
-    const sent = onSubmit(form.draft, check?.estimate?.tokens_max ?? null);
-    if (!sent) return;
-    setSubmitting(true);
-    sent.then(
-      () => setSubmitting(false),
-      (e: IpcError) => {
-        setSubmitting(false);
-        setSubmitError(e);
-      },
-    );
+    guarded.send(form.draft, check?.estimate?.tokens_max ?? null, check?.estimate ?? null, false);
   };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
+        // A held key repeats its keydown: only the first press counts.
+        if (e.repeat) return;
         submitNow.current();
       }
     };
@@ -229,11 +225,24 @@ export function GenerateView({
             data-testid="generate-button"
             disabled={!submit.enabled}
             aria-describedby={reason ? "submit-reason" : undefined}
-            onClick={() => submitNow.current()}
+            onClick={(e) => {
+              // The second click of a double click (detail 2) may come after the first one's answer,
+              // with the button enabled again: it is part of the same press.
+              if (e.detail > 1) return;
+              submitNow.current();
+            }}
           >
             {t("generate.submit")} <kbd>{t("generate.submitShortcut")}</kbd>
           </button>
         </div>
+        {guarded.pendingRepeat && (
+          <RepeatConfirm
+            pending={guarded.pendingRepeat}
+            busy={submitting}
+            onConfirm={guarded.confirmRepeat}
+            onCancel={guarded.cancelRepeat}
+          />
+        )}
         {submitError && (
           <div data-testid="submit-error">
             <ErrorNotice error={submitError} />

@@ -208,6 +208,19 @@ export function SettingsView() {
             />
             <span className="muted small">{t("settings.maxJobsHelp")}</span>
           </label>
+          <label className="field">
+            {t("settings.holdUnsent")}
+            <input
+              type="number"
+              data-testid="hold-unsent-hours"
+              min={0}
+              max={168}
+              step={1}
+              value={draft.hold_unsent_after_hours}
+              onChange={(e) => set("hold_unsent_after_hours", Number(e.target.value))}
+            />
+            <span className="muted small">{t("settings.holdUnsentHelp")}</span>
+          </label>
           <div className="submit-row">
             {saved && (
               <span role="status" className="ok">

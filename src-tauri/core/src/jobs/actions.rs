@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::run::Plan;
-use super::{ConnectionError, JobError, JobRunner};
+use super::{ConnectionError, Intent, JobError, JobRunner};
 use crate::api::part_path;
 use crate::i18n::{Msg, UserFacing};
 use crate::store::{JobRecord, JobStatus, ResumeAction, StoreError, TASK_FAILED};
@@ -14,14 +14,50 @@ use crate::store::{JobRecord, JobStatus, ResumeAction, StoreError, TASK_FAILED};
 /// What [`JobRunner::resume_all`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, specta::Type)]
 pub struct ResumeSummary {
-    /// Runs started again from the upload (the create request had not been sent).
+    /// Runs started again from the upload (the create request had not been sent, and recently stored).
     pub restarted: u32,
+    /// Jobs never sent and stored too long ago to send without asking: now waiting as not sent.
+    pub not_sent: u32,
+    /// Their estimated tokens (jobs without an estimate count 0).
+    #[specta(type = f64)]
+    pub not_sent_tokens: u64,
     /// Runs picking up a known task.
     pub resumed: u32,
     /// Jobs whose create request may have been sent without a task id coming back.
     pub uncertain: u32,
     /// Demo jobs failed because the demo service is gone.
     pub demo_ended: u32,
+}
+
+/// How long a job that was stored but never sent may wait and still be sent on start without asking.
+/// A job from the last few hours is one the user just made (the app was closed or crashed during its
+/// upload) and still wants; after a night or a weekend, prompts, frames, prices and plans may have changed,
+/// so the user decides. Six hours spans a working session with a break, not an overnight gap.
+pub const DEFAULT_HOLD_UNSENT_AFTER: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
+/// What [`JobRunner::resume_all_with`] may do without asking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResumePolicy {
+    /// Never-sent jobs stored longer ago than this wait as not sent.
+    pub hold_unsent_after: std::time::Duration,
+}
+
+impl Default for ResumePolicy {
+    fn default() -> Self {
+        Self {
+            hold_unsent_after: DEFAULT_HOLD_UNSENT_AFTER,
+        }
+    }
+}
+
+impl ResumePolicy {
+    pub fn from_prefs(prefs: &crate::prefs::Preferences) -> Self {
+        Self {
+            hold_unsent_after: std::time::Duration::from_secs(
+                u64::from(prefs.hold_unsent_after_hours) * 3600,
+            ),
+        }
+    }
 }
 
 /// Kind of the problem recorded when the user gives up on an uncertain job.
@@ -42,11 +78,20 @@ fn marked_failed() -> Msg {
 }
 
 impl JobRunner {
-    /// Picks up every unfinished job, e.g. on start. A create request whose outcome is unknown is never
-    /// sent again: such a job becomes submission uncertain. Safe to call again later (e.g. once a token
-    /// is set): jobs already running are left alone.
+    /// [`JobRunner::resume_all_with`] the default policy.
     pub async fn resume_all(&self) -> Result<ResumeSummary, JobError> {
+        self.resume_all_with(&ResumePolicy::default()).await
+    }
+
+    /// Picks up every unfinished job, e.g. on start. A create request whose outcome is unknown is never
+    /// sent again: such a job becomes submission uncertain. A job never sent that was stored longer ago
+    /// than the policy allows is not sent either: it waits as not sent for the user. Safe to call again
+    /// later (e.g. once a token is set): jobs already running are left alone.
+    pub async fn resume_all_with(&self, policy: &ResumePolicy) -> Result<ResumeSummary, JobError> {
         let mut summary = ResumeSummary::default();
+        let hold_before = self.inner.store.now_ms().saturating_sub(
+            i64::try_from(policy.hold_unsent_after.as_millis()).unwrap_or(i64::MAX),
+        );
         for job in self.inner.store.unfinished_jobs()? {
             if self.is_active(&job.id) {
                 continue;
@@ -62,6 +107,19 @@ impl JobRunner {
                 }
             }
             match job.resume_action() {
+                ResumeAction::RestartUpload if job.created_at < hold_before => {
+                    match self.inner.store.hold_unsent(&job.id) {
+                        Ok(()) => {
+                            self.announce(&job.id);
+                            summary.not_sent += 1;
+                            summary.not_sent_tokens +=
+                                u64::from(job.tokens_estimate.unwrap_or_default());
+                        }
+                        Err(e) => {
+                            tracing::error!(job = %job.id, kind = e.kind(), error = %e, "job not held back")
+                        }
+                    }
+                }
                 ResumeAction::RestartUpload => {
                     if self.spawn(&job.id, Plan::Fresh) {
                         summary.restarted += 1;
@@ -86,7 +144,7 @@ impl JobRunner {
     }
 
     /// Writes and announces; a failed write is logged (the job stays as it was and is retried next start).
-    fn record(
+    pub(super) fn record(
         &self,
         id: &str,
         write: impl FnOnce(&crate::store::Store, &str) -> Result<(), crate::store::StoreError>,
@@ -134,8 +192,14 @@ impl JobRunner {
         if !job.can_resubmit {
             return Err(JobError::NotResubmittable { id: id.to_owned() });
         }
-        self.submit_new(job.request, job.tokens_estimate, Some(job.id))
-            .await
+        // The user confirmed this repeat: it is not refused as a duplicate.
+        self.submit_new(
+            job.request,
+            job.tokens_estimate,
+            Some(job.id),
+            Intent::Repeat,
+        )
+        .await
     }
 
     /// Deletes the record; the video file only when `delete_file` (the file is the user's either way).

@@ -72,7 +72,10 @@ fn rank(status: JobStatus) -> u8 {
         JobStatus::Queued => 2,
         JobStatus::Running => 3,
         JobStatus::Downloading => 4,
-        JobStatus::Done | JobStatus::Failed | JobStatus::SubmissionUncertain => 5,
+        JobStatus::Done
+        | JobStatus::Failed
+        | JobStatus::SubmissionUncertain
+        | JobStatus::NotSent => 5,
     }
 }
 

@@ -10,6 +10,19 @@ use crate::prefs::PrefsError;
 use crate::request::RequestError;
 use crate::store::{JobStatus, StoreError};
 
+/// What the UI needs to ask "Generate the same video again?" (the `details` of a
+/// `duplicate_submission` error, as JSON).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct DuplicateSubmission {
+    /// The job already stored for this same request and frames.
+    pub job_id: String,
+    /// When it was stored (unix milliseconds).
+    #[specta(type = f64)]
+    pub stored_at: i64,
+    #[specta(type = f64)]
+    pub seconds_ago: u64,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
     /// Every rule the request breaks; nothing was stored or sent.
@@ -38,6 +51,13 @@ pub enum JobError {
     /// A job with a live task (or its video) is never paid for again: see `store::may_resubmit`.
     #[error("job {id} has a task at the service; it is not submitted again")]
     NotResubmittable { id: String },
+    /// The same request with the same frames was stored moments ago; nothing was stored or sent. Sending
+    /// it again needs the caller to say the repeat is intended.
+    #[error("an identical job ({}) was stored {} s ago", .0.job_id, .0.seconds_ago)]
+    DuplicateSubmission(DuplicateSubmission),
+    /// Send and discard are for jobs waiting as not sent.
+    #[error("job {id} is {status}, not waiting to be sent")]
+    NotWaiting { id: String, status: JobStatus },
     /// Only a failed job whose task exists and did not fail itself can be fetched again.
     #[error("job {id} has no finished task to download again")]
     NothingToDownload { id: String },
@@ -71,9 +91,18 @@ impl UserFacing for JobError {
             Self::NotSettled { .. } => "job_not_settled",
             Self::HistoryNotSaved => "history_not_saved",
             Self::NotResubmittable { .. } => "job_not_resubmittable",
+            Self::DuplicateSubmission(_) => "duplicate_submission",
+            Self::NotWaiting { .. } => "job_not_waiting",
             Self::NothingToDownload { .. } => "job_nothing_to_download",
             Self::RunCrashed { .. } => "run_crashed",
             Self::DeleteFile { .. } => "file_not_deleted",
+        }
+    }
+
+    fn details(&self) -> Option<String> {
+        match self {
+            Self::DuplicateSubmission(d) => serde_json::to_string(d).ok(),
+            _ => None,
         }
     }
 
@@ -115,6 +144,25 @@ impl UserFacing for JobError {
             Self::NotResubmittable { .. } => Msg::new(
                 "This job's task exists at SinanCode and is paid for, so it is not submitted again: its video can still be had without paying twice (let it finish, or choose Retry download). To make a different video, use \"Use settings\" and generate.",
                 "该任务在 SinanCode 上已存在且已计费，因此不会重新提交：无需再次付费即可获得其视频（等待其完成，或选择“重新下载”）。如需生成另一段视频，请使用“使用此设置”后再生成。",
+            Self::DuplicateSubmission(d) => Msg::new(
+                format!(
+                    "You sent this same request with the same frames {} s ago, so it was not sent again (each one is paid). To make another video from it, confirm that you want it.",
+                    d.seconds_ago
+                ),
+                format!(
+                    "您在 {} 秒前已发送过相同的请求和相同的帧，因此这次没有再次发送（每次生成都要付费）。如需再生成一段视频，请确认。",
+                    d.seconds_ago
+                ),
+            ),
+            Self::NotWaiting { status, .. } => Msg::new(
+                format!(
+                    "Only a job that is not sent yet can be sent or discarded; this one is {}. Refresh the job list.",
+                    status.label().en
+                ),
+                format!(
+                    "只有“尚未发送”的任务才能发送或放弃；该任务当前为「{}」。请刷新任务列表。",
+                    status.label().zh
+                ),
             ),
             Self::NothingToDownload { .. } => Msg::new(
                 "There is no finished video to download for this job: SinanCode never created its task, or the task itself failed. Submit the job again instead.",
@@ -168,6 +216,15 @@ mod tests {
             JobError::HistoryNotSaved,
             JobError::RunCrashed { task_known: true },
             JobError::RunCrashed { task_known: false },
+            JobError::DuplicateSubmission(DuplicateSubmission {
+                job_id: "j".into(),
+                stored_at: 1,
+                seconds_ago: 3,
+            }),
+            JobError::NotWaiting {
+                id: "j".into(),
+                status: JobStatus::Done,
+            },
             JobError::DeleteFile {
                 path: "/v/a.mp4".into(),
                 source: std::io::Error::other("busy"),

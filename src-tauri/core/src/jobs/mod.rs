@@ -3,7 +3,9 @@
 //! Every step is written to the store before it is announced and before the next step may happen (see
 //! [`crate::pipeline::Checkpoint`]): the job row exists before any network call, `create_sent_at` before
 //! the paid create request may leave, the task id the moment it arrives. [`JobRunner::resume_all`] picks
-//! every unfinished job up again on start and never re-sends a create request whose outcome is unknown.
+//! every unfinished job up again on start and never re-sends a create request whose outcome is unknown;
+//! a job never sent and stored long ago waits as not sent for the user instead. A submission identical to
+//! a job stored moments ago is refused unless the caller says the repeat is intended.
 //!
 //! Waiting, retries and backoff live in the client and the pipeline; the runner only starts runs, limits
 //! how many go at once, and records how they end.
@@ -17,6 +19,7 @@ mod history;
 mod run;
 mod submit;
 mod trouble;
+mod unsent;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -31,13 +34,15 @@ use crate::prefs::{
 };
 use crate::store::{PollTrouble, SqliteUploadCache, Store};
 
-pub use actions::ResumeSummary;
+pub use actions::{ResumePolicy, ResumeSummary, DEFAULT_HOLD_UNSENT_AFTER};
 pub use connection::{
     Connection, ConnectionError, ConnectionFuture, ConnectionSource, FixedConnection,
 };
-pub use error::JobError;
+pub use error::{DuplicateSubmission, JobError};
 pub use events::{JobEvents, NoEvents};
 pub use trouble::SERVICE_RECHECK;
+pub use submit::{Intent, DUPLICATE_WINDOW};
+pub use unsent::{UnsentOutcome, UnsentSummary, DISCARDED};
 
 /// The settings a run reads when it starts (the user may change them between jobs).
 #[derive(Clone, Debug, PartialEq)]

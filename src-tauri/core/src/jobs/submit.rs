@@ -1,24 +1,56 @@
 //! Taking a new job: every check that can refuse it happens before the row is written, and the row is
-//! written before anything goes over the network.
+//! written before anything goes over the network. An accidental repeat (a double click, a held key, two
+//! front ends) of a job stored moments ago is refused, atomically, unless the caller says it is intended.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
+use sha2::{Digest, Sha256};
+
+use super::error::DuplicateSubmission;
 use super::run::Plan;
 use super::{JobError, JobRunner};
 use crate::images::{intake, FrameInfo, IntakeOptions};
 use crate::pipeline::PipelineError;
 use crate::request::{FrameSlot, RequestDraft, ValidRequest};
-use crate::store::{JobRecord, NewJob, Thumbnail};
+use crate::store::{Inserted, JobRecord, NewJob, Thumbnail};
+
+/// How long after a job is stored an identical submission counts as an accidental repeat. Double clicks,
+/// held keys and "did it take?" presses come within seconds; someone who wants a second take of the same
+/// request usually waits for the first video, which takes a minute or two to make and fetch. Ten minutes
+/// covers a slow upload plus that wait, and a deliberate repeat inside it costs one confirmation, while a
+/// wrong guess the other way costs a paid task.
+pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(10 * 60);
+
+/// Whether a repeat of a recent identical job is what the user wants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Intent {
+    /// A plain submission: refused as a duplicate within [`DUPLICATE_WINDOW`].
+    Once,
+    /// The user confirmed they want another video from the same request.
+    Repeat,
+}
 
 impl JobRunner {
-    /// Validates the request (refusing with every problem), checks its local frames, stores the job as
-    /// uploading, announces it and starts its run. Returns as soon as the job is stored.
+    /// [`JobRunner::submit_with`] a plain submission: a repeat of a recent identical job is refused.
     pub async fn submit(
         &self,
         draft: RequestDraft,
         tokens_estimate: Option<u32>,
     ) -> Result<JobRecord, JobError> {
-        self.submit_new(draft, tokens_estimate, None).await
+        self.submit_with(draft, tokens_estimate, Intent::Once).await
+    }
+
+    /// Validates the request (refusing with every problem), checks its local frames, stores the job as
+    /// uploading (unless an identical job was stored within [`DUPLICATE_WINDOW`] and `intent` is not
+    /// [`Intent::Repeat`]), announces it and starts its run. Returns as soon as the job is stored.
+    pub async fn submit_with(
+        &self,
+        draft: RequestDraft,
+        tokens_estimate: Option<u32>,
+        intent: Intent,
+    ) -> Result<JobRecord, JobError> {
+        self.submit_new(draft, tokens_estimate, None, intent).await
     }
 
     pub(super) async fn submit_new(
@@ -26,6 +58,7 @@ impl JobRunner {
         draft: RequestDraft,
         tokens_estimate: Option<u32>,
         retry_of: Option<String>,
+        intent: Intent,
     ) -> Result<JobRecord, JobError> {
         let request = draft.validate().map_err(JobError::Invalid)?;
         let connection = self.inner.connections.current().await?;
@@ -37,19 +70,63 @@ impl JobRunner {
                 .find(|(s, _)| *s == slot)
                 .and_then(|(_, info)| Thumbnail::from_data_url(&info.thumbnail_data_url).ok())
         };
-        let job = self.inner.store.insert_job(NewJob {
+        let fingerprint = fingerprint(&request, &frames, connection.demo)?;
+        let window = match intent {
+            Intent::Once => Some(DUPLICATE_WINDOW),
+            Intent::Repeat => None,
+        };
+        let new_job = NewJob {
             request: request.to_draft(),
             first_thumb: thumb(FrameSlot::First),
             last_thumb: thumb(FrameSlot::Last),
             tokens_estimate,
             demo: connection.demo,
             retry_of,
-        })?;
+        };
+        let job = match self
+            .inner
+            .store
+            .insert_job_once(new_job, &fingerprint, window)?
+        {
+            Inserted::New(job) => job,
+            Inserted::Duplicate(existing) => {
+                let now = self.inner.store.now_ms();
+                let seconds_ago = u64::try_from(now.saturating_sub(existing.created_at) / 1000)
+                    .unwrap_or_default();
+                tracing::info!(existing = %existing.id, seconds_ago, "identical submission refused");
+                return Err(JobError::DuplicateSubmission(DuplicateSubmission {
+                    job_id: existing.id,
+                    stored_at: existing.created_at,
+                    seconds_ago,
+                }));
+            }
+        };
         tracing::info!(job = %job.id, demo = job.demo, "job submitted");
         self.inner.events.job_changed(&job);
         self.spawn(&job.id, Plan::Fresh);
         Ok(job)
     }
+}
+
+/// SHA-256 of the request as it would be sent, with each local frame replaced by the SHA-256 of its
+/// bytes (the same path may hold another picture, and a copy elsewhere the same one), and whether it runs
+/// in demo mode (a free demo job must not hold back a paid one).
+fn fingerprint(
+    request: &ValidRequest,
+    frames: &[(FrameSlot, FrameInfo)],
+    demo: bool,
+) -> Result<String, JobError> {
+    let mut draft = request.to_draft();
+    for (slot, info) in frames {
+        let content = Some(format!("sha256:{}", info.content_sha256));
+        match slot {
+            FrameSlot::First => draft.first_frame = content,
+            FrameSlot::Last => draft.last_frame = content,
+        }
+    }
+    let bytes = serde_json::to_vec(&(draft, demo))
+        .map_err(|e| PipelineError::Io(std::io::Error::other(e)))?;
+    Ok(hex::encode(Sha256::digest(bytes)))
 }
 
 fn is_web_address(frame: &str) -> bool {
@@ -59,7 +136,9 @@ fn is_web_address(frame: &str) -> bool {
 
 /// Reads every local frame (decoding is CPU work: a blocking thread) and refuses the first one that is
 /// unreadable or outside the model's limits. Frames given as web addresses are not fetched.
-async fn check_frames(request: &ValidRequest) -> Result<Vec<(FrameSlot, FrameInfo)>, JobError> {
+pub(super) async fn check_frames(
+    request: &ValidRequest,
+) -> Result<Vec<(FrameSlot, FrameInfo)>, JobError> {
     let mut checked = Vec::new();
     for (slot, frame) in [
         (FrameSlot::First, request.first_frame()),

@@ -24,6 +24,8 @@ pub enum PrefsError {
     InvalidRate { field: RateField, value: f64 },
     #[error("{value} jobs at once is outside the allowed range")]
     ConcurrencyOutOfRange { value: u32 },
+    #[error("{value} hours is outside the range for holding back unsent jobs")]
+    HoldUnsentOutOfRange { value: u32 },
     /// A relative folder would depend on where the app happened to be started from.
     #[error("the output folder {path:?} is not a full path")]
     RelativeOutputDir { path: String },
@@ -54,6 +56,7 @@ impl UserFacing for PrefsError {
             Self::EmptyFileName { .. } => "prefs_empty_file_name",
             Self::InvalidRate { .. } => "prefs_invalid_rate",
             Self::ConcurrencyOutOfRange { .. } => "prefs_concurrency_out_of_range",
+            Self::HoldUnsentOutOfRange { .. } => "prefs_hold_unsent_out_of_range",
             Self::RelativeOutputDir { .. } => "prefs_relative_output_dir",
             Self::Invalid { .. } => "prefs_invalid",
             Self::SaveFailed { .. } => "prefs_save_failed",
@@ -85,6 +88,10 @@ impl UserFacing for PrefsError {
             Self::ConcurrencyOutOfRange { value } => Msg::new(
                 format!("{value} jobs at once is not allowed. Choose a number from {} to {}.", super::CONCURRENT_JOBS_RANGE.start(), super::CONCURRENT_JOBS_RANGE.end()),
                 format!("不支持同时运行 {value} 个任务。请选择 {} 到 {} 之间的数字。", super::CONCURRENT_JOBS_RANGE.start(), super::CONCURRENT_JOBS_RANGE.end()),
+            ),
+            Self::HoldUnsentOutOfRange { value } => Msg::new(
+                format!("{value} hours is not allowed for holding back jobs that were never sent. Choose a number from {} to {} (0 asks about every one).", super::HOLD_UNSENT_HOURS_RANGE.start(), super::HOLD_UNSENT_HOURS_RANGE.end()),
+                format!("“未发送任务的保留时间”不支持 {value} 小时。请选择 {} 到 {} 之间的数字（0 表示每个都先询问）。", super::HOLD_UNSENT_HOURS_RANGE.start(), super::HOLD_UNSENT_HOURS_RANGE.end()),
             ),
             Self::RelativeOutputDir { path } => Msg::new(
                 format!("The output folder \"{path}\" is not a full path. Choose the folder with the Browse button in Settings."),

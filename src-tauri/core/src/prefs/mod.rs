@@ -28,6 +28,10 @@ pub use store::{LoadOutcome, PrefsStore, PREFS_FILE_NAME};
 pub const DEFAULT_FILE_NAME_PATTERN: &str = "{date}_{time}_{prompt}";
 /// How many jobs may upload, wait and download at once by default.
 pub const DEFAULT_MAX_CONCURRENT_JOBS: u32 = 3;
+/// Default for [`Preferences::hold_unsent_after_hours`] (see `jobs::DEFAULT_HOLD_UNSENT_AFTER` for why).
+pub const DEFAULT_HOLD_UNSENT_AFTER_HOURS: u32 = 6;
+/// Allowed range for [`Preferences::hold_unsent_after_hours`]; 0 asks about every job never sent.
+pub const HOLD_UNSENT_HOURS_RANGE: std::ops::RangeInclusive<u32> = 0..=168;
 /// Allowed range for [`Preferences::max_concurrent_jobs`]; more would mostly earn rate limits.
 pub const CONCURRENT_JOBS_RANGE: std::ops::RangeInclusive<u32> = 1..=8;
 
@@ -88,6 +92,9 @@ pub struct Preferences {
     /// Notify when a job finishes or fails while the window is unfocused.
     pub notifications: bool,
     pub max_concurrent_jobs: u32,
+    /// A job stored but never sent (the app stopped before its create request) that is older than this
+    /// many hours is not sent on start: it waits as "not sent yet" until the user sends or discards it.
+    pub hold_unsent_after_hours: u32,
     /// The generation form as last used, restored on the next start.
     pub last_request: Option<RequestDraft>,
 }
@@ -104,6 +111,7 @@ impl Default for Preferences {
             theme: Theme::default(),
             notifications: true,
             max_concurrent_jobs: DEFAULT_MAX_CONCURRENT_JOBS,
+            hold_unsent_after_hours: DEFAULT_HOLD_UNSENT_AFTER_HOURS,
             last_request: None,
         }
     }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::file_name::{parse_pattern, render_sample};
-use super::{Preferences, PrefsError, RateField, CONCURRENT_JOBS_RANGE};
+use super::{Preferences, PrefsError, RateField, CONCURRENT_JOBS_RANGE, HOLD_UNSENT_HOURS_RANGE};
 use crate::api::validate_base_url;
 
 impl Preferences {
@@ -39,6 +39,11 @@ impl Preferences {
         if !CONCURRENT_JOBS_RANGE.contains(&self.max_concurrent_jobs) {
             problems.push(PrefsError::ConcurrencyOutOfRange {
                 value: self.max_concurrent_jobs,
+            });
+        }
+        if !HOLD_UNSENT_HOURS_RANGE.contains(&self.hold_unsent_after_hours) {
+            problems.push(PrefsError::HoldUnsentOutOfRange {
+                value: self.hold_unsent_after_hours,
             });
         }
         if let Some(dir) = self.output_dir_override() {

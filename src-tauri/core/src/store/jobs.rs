@@ -24,14 +24,14 @@ const IN_FLIGHT: [JobStatus; 4] = [
 
 /// One guarded update: `SET {set}` (parameters from `?3` on) when the job's status is in `from` and the
 /// extra condition `also` holds. `?1` is the time of the write, `?2` the job id.
-struct Step<'a> {
-    set: &'a str,
-    params: &'a [&'a dyn ToSql],
-    from: &'a [JobStatus],
-    also: &'a str,
+pub(super) struct Step<'a> {
+    pub(super) set: &'a str,
+    pub(super) params: &'a [&'a dyn ToSql],
+    pub(super) from: &'a [JobStatus],
+    pub(super) also: &'a str,
     /// Committed with a full sync (`synchronous = FULL`): on disk before the call returns, even across
     /// a power loss or OS crash. For the two writes that protect money.
-    durable: bool,
+    pub(super) durable: bool,
 }
 
 /// A frame given as a web address needs no upload; anything else is a local path.
@@ -53,7 +53,7 @@ fn mode_word(mode: GenerationMode) -> &'static str {
     }
 }
 
-fn current_status(conn: &Connection, id: &str) -> Result<JobStatus, StoreError> {
+pub(super) fn current_status(conn: &Connection, id: &str) -> Result<JobStatus, StoreError> {
     let word: Option<String> = conn
         .query_row("SELECT status FROM jobs WHERE id = ?1", [id], |r| r.get(0))
         .optional()?;
@@ -63,61 +63,74 @@ fn current_status(conn: &Connection, id: &str) -> Result<JobStatus, StoreError> 
     })
 }
 
+/// Writes a new job as uploading. `retry_of` must name a stored job.
+pub(super) fn insert_row(
+    conn: &Connection,
+    id: &str,
+    now: i64,
+    job: &NewJob,
+    fingerprint: Option<&str>,
+) -> Result<(), StoreError> {
+    let request = &job.request;
+    let request_json = serde_json::to_string(request).map_err(|e| StoreError::Database {
+        detail: format!("request_json: {e}"),
+    })?;
+    let (first_path, first_url) = split_frame(&request.first_frame);
+    let (last_path, last_url) = split_frame(&request.last_frame);
+    if let Some(original) = &job.retry_of {
+        current_status(conn, original)?;
+        // Checked on the same connection, under the same lock, as the insert: two clicks cannot both pass.
+        let again: Option<String> = conn
+            .query_row(
+                "SELECT id FROM jobs WHERE retry_of = ?1 LIMIT 1",
+                [original],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(again) = again {
+            return Err(StoreError::AlreadyResubmitted {
+                id: original.clone(),
+                again,
+            });
+        }
+    }
+    conn.execute(
+        "INSERT INTO jobs (id, created_at, updated_at, status, request_json, prompt, mode, resolution,
+             ratio, duration, first_frame_path, last_frame_path, first_frame_url, last_frame_url,
+             tokens_estimate, demo, retry_of, first_thumb, last_thumb, fingerprint)
+         VALUES (?1, ?2, ?2, 'uploading', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+             ?16, ?17, ?18)",
+        rusqlite::params![
+            id,
+            now,
+            request_json,
+            request.prompt,
+            request.mode().map(mode_word),
+            request.resolution,
+            request.ratio,
+            request.duration,
+            first_path,
+            last_path,
+            first_url,
+            last_url,
+            job.tokens_estimate,
+            job.demo,
+            job.retry_of,
+            job.first_thumb.as_ref().map(Thumbnail::bytes),
+            job.last_thumb.as_ref().map(Thumbnail::bytes),
+            fingerprint,
+        ],
+    )?;
+    Ok(())
+}
+
 impl Store {
     pub fn insert_job(&self, job: NewJob) -> Result<JobRecord, StoreError> {
         let id = new_id();
         let now = self.now_ms();
-        let request = &job.request;
-        let request_json = serde_json::to_string(request).map_err(|e| StoreError::Database {
-            detail: format!("request_json: {e}"),
-        })?;
-        let (first_path, first_url) = split_frame(&request.first_frame);
-        let (last_path, last_url) = split_frame(&request.last_frame);
         {
             let conn = self.conn();
-            if let Some(original) = &job.retry_of {
-                current_status(&conn, original)?;
-                // Checked under the same lock as the insert: two clicks cannot both pass.
-                let again: Option<String> = conn
-                    .query_row(
-                        "SELECT id FROM jobs WHERE retry_of = ?1 LIMIT 1",
-                        [original],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if let Some(again) = again {
-                    return Err(StoreError::AlreadyResubmitted {
-                        id: original.clone(),
-                        again,
-                    });
-                }
-            }
-            conn.execute(
-                "INSERT INTO jobs (id, created_at, updated_at, status, request_json, prompt, mode, resolution,
-                     ratio, duration, first_frame_path, last_frame_path, first_frame_url, last_frame_url,
-                     tokens_estimate, demo, retry_of, first_thumb, last_thumb)
-                 VALUES (?1, ?2, ?2, 'uploading', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                     ?16, ?17)",
-                rusqlite::params![
-                    id,
-                    now,
-                    request_json,
-                    request.prompt,
-                    request.mode().map(mode_word),
-                    request.resolution,
-                    request.ratio,
-                    request.duration,
-                    first_path,
-                    last_path,
-                    first_url,
-                    last_url,
-                    job.tokens_estimate,
-                    job.demo,
-                    job.retry_of,
-                    job.first_thumb.as_ref().map(Thumbnail::bytes),
-                    job.last_thumb.as_ref().map(Thumbnail::bytes),
-                ],
-            )?;
+            insert_row(&conn, &id, now, &job, None)?;
         }
         self.get_job(&id)
     }
@@ -151,7 +164,7 @@ impl Store {
     }
 
     /// Runs one guarded update; when it matches no row, `refused(current status)` says why.
-    fn step(
+    pub(super) fn step(
         &self,
         id: &str,
         step: Step<'_>,
@@ -187,7 +200,7 @@ impl Store {
         Err(refused(current_status(&conn, id)?))
     }
 
-    fn illegal(id: &str, to: JobStatus) -> impl FnOnce(JobStatus) -> StoreError + '_ {
+    pub(super) fn illegal(id: &str, to: JobStatus) -> impl FnOnce(JobStatus) -> StoreError + '_ {
         move |from| StoreError::IllegalTransition {
             id: id.to_owned(),
             from,

@@ -10,6 +10,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_jobs.sql")),
     (2, include_str!("migrations/0002_upload_cache.sql")),
     (3, include_str!("migrations/0003_presets.sql")),
+    (
+        4,
+        include_str!("migrations/0004_jobs_not_sent_and_fingerprint.sql"),
+    ),
 ];
 
 /// The newest schema this build knows.
@@ -117,5 +121,154 @@ mod tests {
             .optional()
             .unwrap();
         assert_eq!(jobs, None, "the jobs table was rolled back");
+    }
+
+    /// A database as the previous version left it: migrations up to `version` only.
+    fn at_version(version: i64) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+        )
+        .unwrap();
+        for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v <= version) {
+            conn.execute_batch(sql).unwrap();
+            conn.execute("INSERT INTO schema_migrations VALUES (?1, 0)", [v])
+                .unwrap();
+        }
+        conn
+    }
+
+    fn search(conn: &Connection, term: &str) -> Vec<String> {
+        conn.prepare(
+            "SELECT id FROM jobs WHERE seq IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?1) ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([term], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+
+    #[test]
+    fn version_4_rebuilds_jobs_keeping_rows_links_search_and_indexes() {
+        let mut conn = at_version(3);
+        let insert = |id: &str, status: &str, prompt: &str, retry_of: Option<&str>| {
+            conn.execute(
+                "INSERT INTO jobs (id, created_at, updated_at, status, request_json, prompt, resolution, ratio,
+                     duration, tokens_estimate, retry_of, first_thumb)
+                 VALUES (?1, 1, 1, ?2, '{}', ?3, '720p', '16:9', 5, 108900, ?4, x'FFD8FF')",
+                rusqlite::params![id, status, prompt, retry_of],
+            )
+            .unwrap();
+        };
+        insert("a", "done", "一只橘猫在雪中奔跑", None);
+        insert(
+            "b",
+            "submission_uncertain",
+            "a lighthouse at dusk",
+            Some("a"),
+        );
+        insert("c", "uploading", "rain on a tin roof", None);
+        let not_sent = conn.execute("UPDATE jobs SET status = 'not_sent' WHERE id = 'c'", []);
+        assert!(not_sent.is_err(), "version 3 refuses the new status");
+
+        assert_eq!(migrate(&mut conn, 9).unwrap(), 1);
+        assert_eq!(applied_version(&conn).unwrap(), 4);
+
+        type Row = (i64, String, Option<String>, Option<i64>, Option<String>);
+        let rows: Vec<Row> = conn
+            .prepare(
+                "SELECT seq, id, retry_of, tokens_estimate, fingerprint FROM jobs ORDER BY seq",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let expected: Vec<Row> = vec![
+            (1, "a".into(), None, Some(108_900), None),
+            (2, "b".into(), Some("a".into()), Some(108_900), None),
+            (3, "c".into(), None, Some(108_900), None),
+        ];
+        assert_eq!(rows, expected);
+        let thumb: Vec<u8> = conn
+            .query_row("SELECT first_thumb FROM jobs WHERE id = 'a'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(thumb, [0xFF, 0xD8, 0xFF]);
+
+        // The full-text index still finds the old prompts, and its triggers follow the new table.
+        assert_eq!(search(&conn, "\"橘猫在\""), ["a"]);
+        assert_eq!(search(&conn, "\"lighthouse\""), ["b"]);
+        conn.execute(
+            "UPDATE jobs SET prompt = 'a lighthouse at dawn' WHERE id = 'b'",
+            [],
+        )
+        .unwrap();
+        assert_eq!(search(&conn, "\"dawn\""), ["b"]);
+        assert!(search(&conn, "\"dusk\"").is_empty());
+        conn.execute("UPDATE jobs SET status = 'not_sent' WHERE id = 'c'", [])
+            .unwrap();
+        assert!(conn
+            .execute("UPDATE jobs SET status = 'lost' WHERE id = 'c'", [])
+            .is_err());
+
+        // Deleting the original still unlinks its retry (the foreign key points at the new table).
+        conn.execute("DELETE FROM jobs WHERE id = 'a'", []).unwrap();
+        assert!(search(&conn, "\"橘猫在\"").is_empty());
+        let link: Option<String> = conn
+            .query_row("SELECT retry_of FROM jobs WHERE id = 'b'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(link, None);
+
+        let mut names: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'jobs' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "jobs_fingerprint",
+                "jobs_fts_after_delete",
+                "jobs_fts_after_insert",
+                "jobs_fts_after_update",
+                "jobs_newest",
+                "jobs_retry_of",
+                "jobs_status_newest",
+                "jobs_task_id",
+            ]
+        );
+        let leftovers: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name LIKE '%before_0004%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(leftovers, 0);
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok");
+        let broken_links = conn
+            .prepare("PRAGMA foreign_key_check")
+            .unwrap()
+            .query_map([], |_| Ok(()))
+            .unwrap()
+            .count();
+        assert_eq!(broken_links, 0);
+        conn.execute(
+            "INSERT INTO jobs_fts (jobs_fts) VALUES ('integrity-check')",
+            [],
+        )
+        .unwrap();
     }
 }

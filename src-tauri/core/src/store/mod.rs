@@ -16,6 +16,7 @@ mod outputs;
 mod query;
 mod row;
 mod status;
+mod submission;
 mod upload_cache;
 
 use std::path::Path;
@@ -33,6 +34,7 @@ pub use model::{
     PollTrouble, ResumeAction, Thumbnail, DEFAULT_PAGE, MAX_PAGE, RESULT_GONE, TASK_FAILED,
 };
 pub use status::JobStatus;
+pub use submission::Inserted;
 pub use upload_cache::SqliteUploadCache;
 
 /// How long a write waits for another connection (e.g. a second app instance starting) before giving up.

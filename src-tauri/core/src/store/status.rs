@@ -19,10 +19,13 @@ pub enum JobStatus {
     Failed,
     /// The create request may or may not have reached the service; only the user decides what next.
     SubmissionUncertain,
+    /// Stored but never sent, and too old to send without asking (the app was closed before its create
+    /// request); it waits for the user to send or discard it.
+    NotSent,
 }
 
 impl JobStatus {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Uploading,
         Self::Submitting,
         Self::Queued,
@@ -31,6 +34,7 @@ impl JobStatus {
         Self::Done,
         Self::Failed,
         Self::SubmissionUncertain,
+        Self::NotSent,
     ];
 
     /// The word stored in the database (and used by the UI).
@@ -44,6 +48,7 @@ impl JobStatus {
             Self::Done => "done",
             Self::Failed => "failed",
             Self::SubmissionUncertain => "submission_uncertain",
+            Self::NotSent => "not_sent",
         }
     }
 
@@ -53,7 +58,10 @@ impl JobStatus {
 
     /// Nothing will happen to the job without the user: no upload, poll or download is pending.
     pub fn is_settled(self) -> bool {
-        matches!(self, Self::Done | Self::Failed | Self::SubmissionUncertain)
+        matches!(
+            self,
+            Self::Done | Self::Failed | Self::SubmissionUncertain | Self::NotSent
+        )
     }
 
     /// The statuses the app resumes on start.
@@ -72,8 +80,9 @@ impl JobStatus {
     pub(crate) fn predecessors(self) -> &'static [Self] {
         use JobStatus::*;
         match self {
-            // Restarting an upload after a crash keeps the job uploading.
-            Uploading => &[Uploading],
+            // Restarting an upload after a crash keeps the job uploading; a not-sent job the user sends
+            // starts from its upload.
+            Uploading => &[Uploading, NotSent],
             Submitting => &[Uploading],
             // The service may report a task as pending again after it was processing; harmless.
             Queued => &[Queued, Running],
@@ -88,8 +97,11 @@ impl JobStatus {
                 Running,
                 Downloading,
                 SubmissionUncertain,
+                NotSent,
             ],
             SubmissionUncertain => &[Submitting],
+            // Only a job whose create request never left (`create_sent_at` empty, checked by the store).
+            NotSent => &[Uploading],
         }
     }
 
@@ -104,6 +116,7 @@ impl JobStatus {
             Self::Done => Msg::new("done", "已完成"),
             Self::Failed => Msg::new("failed", "失败"),
             Self::SubmissionUncertain => Msg::new("submission uncertain", "提交结果不确定"),
+            Self::NotSent => Msg::new("not sent yet", "尚未发送"),
         }
     }
 }
@@ -157,6 +170,19 @@ mod tests {
         assert!(!JobStatus::Submitting
             .predecessors()
             .contains(&JobStatus::SubmissionUncertain));
+    }
+
+    #[test]
+    fn a_not_sent_job_waits_for_the_user_and_never_follows_a_sent_create() {
+        assert!(JobStatus::NotSent.is_settled());
+        assert!(!JobStatus::UNSETTLED.contains(&JobStatus::NotSent));
+        assert_eq!(JobStatus::NotSent.predecessors(), &[JobStatus::Uploading]);
+        // Sending it starts at the upload; discarding it fails it. Nothing else may follow it.
+        let followers: Vec<_> = JobStatus::ALL
+            .into_iter()
+            .filter(|s| s.predecessors().contains(&JobStatus::NotSent))
+            .collect();
+        assert_eq!(followers, [JobStatus::Uploading, JobStatus::Failed]);
     }
 
     #[test]

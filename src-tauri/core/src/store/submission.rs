@@ -1,0 +1,118 @@
+//! Writes that keep a user from paying twice by accident: storing a job unless an identical one was just
+//! stored, and holding back a job that was never sent until the user decides.
+
+use std::time::Duration;
+
+use rusqlite::{OptionalExtension, TransactionBehavior};
+
+use super::jobs::{insert_row, Step};
+use super::row::{job_from_row, JOB_COLUMNS};
+use super::{new_id, JobRecord, JobStatus, NewJob, Store, StoreError};
+use crate::i18n::Msg;
+
+/// What [`Store::insert_job_once`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Inserted {
+    New(JobRecord),
+    /// Nothing was stored: this job, with the same fingerprint, was stored within the window.
+    Duplicate(JobRecord),
+}
+
+impl Store {
+    /// Stores `job` with its `fingerprint` unless a job with the same fingerprint was stored within
+    /// `window` (`None`: the user asked for a repeat, store it anyway). A job that failed before its create
+    /// request left cost nothing and does not count: pressing Generate again is then the natural retry.
+    ///
+    /// The check and the insert are one IMMEDIATE transaction: two calls at once (threads, or two
+    /// processes sharing the database) store one job.
+    pub fn insert_job_once(
+        &self,
+        job: NewJob,
+        fingerprint: &str,
+        window: Option<Duration>,
+    ) -> Result<Inserted, StoreError> {
+        let id = new_id();
+        let now = self.now_ms();
+        let existing = {
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let existing: Option<String> = match window {
+                Some(window) => {
+                    let since =
+                        now.saturating_sub(i64::try_from(window.as_millis()).unwrap_or(i64::MAX));
+                    tx.query_row(
+                        "SELECT id FROM jobs WHERE fingerprint = ?1 AND created_at >= ?2
+                             AND NOT (status = 'failed' AND create_sent_at IS NULL)
+                         ORDER BY created_at DESC, seq DESC LIMIT 1",
+                        rusqlite::params![fingerprint, since],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                }
+                None => None,
+            };
+            if existing.is_none() {
+                insert_row(&tx, &id, now, &job, Some(fingerprint))?;
+                tx.commit()?;
+            }
+            existing
+        };
+        match existing {
+            Some(existing) => Ok(Inserted::Duplicate(self.get_job(&existing)?)),
+            None => Ok(Inserted::New(self.get_job(&id)?)),
+        }
+    }
+
+    /// An uploading job whose create request never left waits for the user as not sent.
+    pub fn hold_unsent(&self, id: &str) -> Result<(), StoreError> {
+        let step = Step {
+            set: "status = 'not_sent'",
+            params: &[],
+            from: JobStatus::NotSent.predecessors(),
+            also: "AND create_sent_at IS NULL AND task_id IS NULL",
+            durable: false,
+        };
+        self.step(id, step, Self::illegal(id, JobStatus::NotSent))
+    }
+
+    /// The user sends a not-sent job: it starts again from its upload. Only one caller can win, so two
+    /// clicks (or two processes) start one run and at most one create request.
+    pub fn release_unsent(&self, id: &str) -> Result<(), StoreError> {
+        let step = Step {
+            set: "status = 'uploading', bytes_done = 0, bytes_total = NULL",
+            params: &[],
+            from: &[JobStatus::NotSent],
+            also: "AND create_sent_at IS NULL",
+            durable: false,
+        };
+        self.step(id, step, Self::illegal(id, JobStatus::Uploading))
+    }
+
+    /// The user gives up on a not-sent job: it is kept as failed (`kind`, `message`), so history still
+    /// shows what was asked for and Use settings still works.
+    pub fn discard_unsent(&self, id: &str, kind: &str, message: &Msg) -> Result<(), StoreError> {
+        let step = Step {
+            set:
+                "status = 'failed', error_kind = ?3, error_en = ?4, error_zh = ?5, finished_at = ?1",
+            params: &[&kind, &message.en, &message.zh],
+            from: &[JobStatus::NotSent],
+            also: "",
+            durable: false,
+        };
+        self.step(id, step, Self::illegal(id, JobStatus::Failed))
+    }
+
+    /// Every job waiting as not sent, oldest first.
+    pub fn not_sent_jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE status = 'not_sent' ORDER BY created_at, seq"
+        );
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let jobs = stmt
+            .query_map([], job_from_row)?
+            .map(|r| r.map(|(_, job)| job))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(jobs)
+    }
+}

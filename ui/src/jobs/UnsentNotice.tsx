@@ -1,0 +1,104 @@
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { UnsentSummary } from "../bindings";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { formatMoney, groupThousands } from "../generate/format";
+import type { IpcError } from "../ipc";
+import { jobCommands, onJobChanged } from "./api";
+
+/**
+ * Said once at start: jobs saved but never sent, held back because they are old, with what sending them
+ * would cost (the backend's sum at the user's rates). Send all, send none, or decide per job in Jobs.
+ */
+export function UnsentNotice({ onReview }: { onReview: () => void }) {
+  const { t } = useTranslation();
+  const [summary, setSummary] = useState<UnsentSummary | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+
+  const refresh = useCallback(
+    () =>
+      jobCommands.unsentSummary().then(setSummary, () => {
+        /* no notice without figures; the jobs still show as not sent in Jobs */
+      }),
+    [],
+  );
+  useEffect(() => {
+    void refresh();
+    // Start-up resume runs beside the page loading: a job it holds back after the first look is announced.
+    return onJobChanged((job) => {
+      if (job.status === "not_sent") void refresh();
+    });
+  }, [refresh]);
+
+  const run = async (call: () => Promise<{ done: number; kept: number }>, key: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await call();
+      setOutcome(t(key, { done: result.done, kept: result.kept }));
+      await refresh();
+    } catch (e) {
+      setError(e as IpcError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (outcome && (!summary || summary.count === 0)) {
+    return (
+      <p className="notice small" role="status" data-testid="unsent-outcome">
+        {outcome}
+      </p>
+    );
+  }
+  if (!summary || summary.count === 0) return null;
+  // Numbers cross IPC as `number | null` (a float that is not finite becomes null).
+  const tokenCount = summary.tokens ?? 0;
+  const tokens = groupThousands(tokenCount);
+  return (
+    <section
+      className="store-problem unsent-notice"
+      data-testid="unsent-notice"
+      aria-labelledby="unsent-title"
+    >
+      <strong id="unsent-title">{t("unsent.title", { count: summary.count })}</strong>
+      <p className="small" data-testid="unsent-cost">
+        {tokenCount > 0 && summary.cost != null
+          ? t("unsent.explain", {
+              count: summary.count,
+              tokens,
+              cost: formatMoney(summary.cost, summary.currency),
+            })
+          : t("unsent.explainTokens", { count: summary.count, tokens })}
+        {summary.without_estimate > 0 &&
+          ` ${t("unsent.withoutEstimate", { count: summary.without_estimate })}`}
+      </p>
+      <div className="job-actions">
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          data-testid="unsent-send-all"
+          onClick={() => void run(jobCommands.sendAllUnsent, "unsent.sent")}
+        >
+          {t("unsent.sendAll")}
+        </button>
+        <button
+          type="button"
+          disabled={busy}
+          data-testid="unsent-discard-all"
+          onClick={() => void run(jobCommands.discardAllUnsent, "unsent.discarded")}
+        >
+          {t("unsent.discardAll")}
+        </button>
+        <button type="button" data-testid="unsent-review" onClick={onReview}>
+          {t("unsent.review")}
+        </button>
+      </div>
+      {outcome && <p className="small">{outcome}</p>}
+      {error && <ErrorNotice error={error} />}
+    </section>
+  );
+}
