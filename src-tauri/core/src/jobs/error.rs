@@ -144,6 +144,7 @@ impl UserFacing for JobError {
             Self::NotResubmittable { .. } => Msg::new(
                 "This job's task exists at SinanCode and is paid for, so it is not submitted again: its video can still be had without paying twice (let it finish, or choose Retry download). To make a different video, use \"Use settings\" and generate.",
                 "该任务在 SinanCode 上已存在且已计费，因此不会重新提交：无需再次付费即可获得其视频（等待其完成，或选择“重新下载”）。如需生成另一段视频，请使用“使用此设置”后再生成。",
+            ),
             Self::DuplicateSubmission(d) => Msg::new(
                 format!(
                     "You sent this same request with the same frames {} s ago, so it was not sent again (each one is paid). To make another video from it, confirm that you want it.",

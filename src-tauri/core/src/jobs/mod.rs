@@ -40,8 +40,8 @@ pub use connection::{
 };
 pub use error::{DuplicateSubmission, JobError};
 pub use events::{JobEvents, NoEvents};
-pub use trouble::SERVICE_RECHECK;
 pub use submit::{Intent, DUPLICATE_WINDOW};
+pub use trouble::SERVICE_RECHECK;
 pub use unsent::{UnsentOutcome, UnsentSummary, DISCARDED};
 
 /// The settings a run reads when it starts (the user may change them between jobs).
