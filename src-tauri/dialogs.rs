@@ -72,6 +72,7 @@ pub async fn choose_json_file(app: &AppHandle, dialog: JsonDialog) -> IpcResult<
                 with_extension.display()
             ),
             details: None,
+            cause: None,
         });
     }
     Ok(Some(with_extension))

@@ -1,4 +1,4 @@
-//! The one error shape that crosses IPC: `{ kind, message, message_zh, details? }`. The UI switches on `kind`
+//! The one error shape that crosses IPC: `{ kind, message, message_zh, details?, cause? }`. The UI switches on `kind`
 //! and shows the message in the user's language.
 
 use seedance_core::i18n::UserFacing;
@@ -10,6 +10,8 @@ pub struct IpcError {
     pub message: String,
     pub message_zh: String,
     pub details: Option<String>,
+    /// The technical cause in its own words (an OS or transport error), shown only behind "Details".
+    pub cause: Option<String>,
 }
 
 impl IpcError {
@@ -20,6 +22,7 @@ impl IpcError {
             message: msg.en,
             message_zh: msg.zh,
             details: e.details(),
+            cause: e.raw_cause(),
         }
     }
 }
@@ -47,17 +50,19 @@ impl IpcError {
                     .collect::<Vec<_>>()
                     .join(","),
             ),
+            cause: None,
         }
     }
 
     /// A failure inside the app itself (e.g. a worker thread panicked); nothing the user did.
-    pub fn internal(details: impl Into<String>) -> Self {
+    pub fn internal(cause: impl Into<String>) -> Self {
         Self {
             kind: "internal".into(),
             message: "Something went wrong inside Seedance Studio. Try again; if it keeps happening, restart the app."
                 .into(),
             message_zh: "Seedance Studio 内部出错。请重试；如果反复出现，请重启应用。".into(),
-            details: Some(details.into()),
+            details: None,
+            cause: Some(cause.into()),
         }
     }
 }

@@ -45,6 +45,7 @@ pub fn answer_next_file_dialog(app: tauri::AppHandle, path: Option<String>) -> I
             message: "This is only available to automated tests.".into(),
             message_zh: "此功能仅供自动化测试使用。".into(),
             details: None,
+            cause: None,
         });
     };
     stand_in.push(path.map(std::path::PathBuf::from));
@@ -65,6 +66,7 @@ pub fn open_token_help(app: tauri::AppHandle) -> IpcResult<()> {
             kind: "open_failed".into(),
             message: format!("The browser could not be opened. Visit {TOKEN_HELP_URL} yourself."),
             message_zh: format!("无法打开浏览器。请自行访问 {TOKEN_HELP_URL}。"),
-            details: Some(e.to_string()),
+            details: None,
+            cause: Some(e.to_string()),
         })
 }

@@ -58,6 +58,7 @@ fn video_path(store: &Store, id: &str) -> IpcResult<PathBuf> {
             ),
             message_zh: format!("视频文件已不在 {}，可能已被移动或删除。", path.display()),
             details: None,
+            cause: None,
         });
     }
     Ok(path)
@@ -69,6 +70,7 @@ fn no_video() -> IpcError {
         message: "This job has no video yet. Wait until it is done.".into(),
         message_zh: "此任务还没有视频，请等待它完成。".into(),
         details: None,
+        cause: None,
     }
 }
 
@@ -77,7 +79,8 @@ fn opener_failed(e: tauri_plugin_opener::Error) -> IpcError {
         kind: "open_failed".into(),
         message: "The system could not open the file. Open it from its folder instead.".into(),
         message_zh: "系统无法打开该文件，请从所在文件夹中打开。".into(),
-        details: Some(e.to_string()),
+        details: None,
+        cause: Some(e.to_string()),
     }
 }
 

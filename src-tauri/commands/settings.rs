@@ -139,6 +139,7 @@ fn empty_token() -> IpcError {
                 .into(),
         message_zh: "没有输入 API 令牌。请粘贴 SinanCode 账户中的令牌后再保存。".into(),
         details: None,
+        cause: None,
     }
 }
 

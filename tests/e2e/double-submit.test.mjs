@@ -3,39 +3,18 @@
 // held down each make exactly one create request. A repeat the user asks for goes through a confirmation that
 // shows the cost, and then makes a second one.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { elementOrigin, isolatedEnv, KEYS, newSession, startDriver } from "./webdriver.mjs";
+import { elementOrigin, isolatedEnv, KEYS, newSession, startDriver, startSim } from "./webdriver.mjs";
 
 const TOKEN = `sk-e2e-${process.pid}-double`;
-const CREATE = /^request POST \/v1\/generate\//;
 let sim;
 let driver;
 let s;
 
-async function startSim() {
-  const child = spawn(
-    process.env.SEEDANCE_SIM,
-    ["--port", "0", "--files-port", "0", "--token", TOKEN, "--queued-secs", "1", "--running-secs", "1", "--log-requests"],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const log = { text: "" };
-  child.stdout.on("data", (d) => {
-    log.text += d;
-  });
-  for (let i = 0; i < 100 && !/api.*http:\/\/127\.0\.0\.1:\d+/i.test(log.text); i++) await sleep(100);
-  const api = log.text.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
-  assert.ok(api, `the simulator did not print its address: ${log.text}`);
-  return {
-    child,
-    api,
-    creates: () => log.text.split("\n").filter((line) => CREATE.test(line)).length,
-  };
-}
 
 before(async () => {
-  sim = await startSim();
+  sim = await startSim(TOKEN, { extra: ["--log-requests"] });
   const home = isolatedEnv("double-submit", {
     SEEDANCE_API_BASE: sim.api,
     SEEDANCE_UPLOAD_BASE: sim.api,

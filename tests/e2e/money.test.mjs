@@ -2,38 +2,21 @@
 // (the task was created and paid for), the job keeps its status and says why it waits and when it checks
 // again, in the Jobs list and in the queue beside the Generate form, and offers no way to pay again.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
-import { isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
+import { isolatedEnv, newSession, startDriver, startSim } from "./webdriver.mjs";
 
 const TOKEN = `sk-e2e-money-${process.pid}`;
 let sim;
 let driver;
 let s;
 
-async function startSim() {
-  const child = spawn(
-    process.env.SEEDANCE_SIM,
-    [
-      ...["--port", "0", "--files-port", "0", "--token", TOKEN, "--queued-secs", "1", "--running-secs", "2"],
-      // Creating works; every query of the task is refused as if the token had been revoked meanwhile.
-      ...["--fault", "get_task:unauthorized:1000"],
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  let out = "";
-  child.stdout.on("data", (d) => {
-    out += d;
-  });
-  for (let i = 0; i < 100 && !/api.*http:\/\/127\.0\.0\.1:\d+/i.test(out); i++) await sleep(100);
-  const api = out.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
-  assert.ok(api, `the simulator did not print its address: ${out}`);
-  return { child, api };
-}
 
 before(async () => {
-  sim = await startSim();
+  sim = await startSim(TOKEN, {
+    runningSecs: 2,
+    // Creating works; every query of the task is refused as if the token had been revoked meanwhile.
+    extra: ["--fault", "get_task:unauthorized:1000"],
+  });
   const home = isolatedEnv("money", {
     SEEDANCE_API_BASE: sim.api,
     SEEDANCE_UPLOAD_BASE: sim.api,

@@ -2,34 +2,18 @@
 // and sends them only when asked. The job is planted in the app's own database between two launches (the
 // app first creates the database), as if the app had stopped before its create request a day ago.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
+import { isolatedEnv, newSession, startDriver, startSim } from "./webdriver.mjs";
 
 const TOKEN = `sk-e2e-${process.pid}-notsent`;
-const CREATE = /^request POST \/v1\/generate\//;
 let sim;
 let driver;
 let s;
 let home;
 
-async function startSim() {
-  const child = spawn(
-    process.env.SEEDANCE_SIM,
-    ["--port", "0", "--files-port", "0", "--token", TOKEN, "--queued-secs", "1", "--running-secs", "1", "--log-requests"],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const log = { text: "" };
-  child.stdout.on("data", (d) => {
-    log.text += d;
-  });
-  for (let i = 0; i < 100 && !/api.*http:\/\/127\.0\.0\.1:\d+/i.test(log.text); i++) await sleep(100);
-  const api = log.text.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
-  assert.ok(api, `the simulator did not print its address: ${log.text}`);
-  return { child, api, creates: () => log.text.split("\n").filter((l) => CREATE.test(l)).length };
-}
 
 /** Writes an uploading, never-sent job stored `hoursAgo` hours ago (Python's sqlite3: no extra tools). */
 function plantUnsentJob(db, prompt, hoursAgo) {
@@ -49,7 +33,7 @@ c.commit()
 }
 
 before(async () => {
-  sim = await startSim();
+  sim = await startSim(TOKEN, { extra: ["--log-requests"] });
   home = isolatedEnv("not-sent", {
     SEEDANCE_API_BASE: sim.api,
     SEEDANCE_UPLOAD_BASE: sim.api,

@@ -3,12 +3,11 @@
 // simulator as a separate process, downloaded by the app, played inline to its end, and its last frame taken as
 // the next shot's first frame. The clip is not "faststart" (its index is at the end), like many real results.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
-import { isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
+import { isolatedEnv, newSession, startDriver, startSim } from "./webdriver.mjs";
 
 const TOKEN = `sk-e2e-play-${process.pid}-Hq4vTn`;
 const SIZE = { width: 1920, height: 1080 };
@@ -36,32 +35,6 @@ function makeClip(path) {
   return path;
 }
 
-async function startSim(resultFile) {
-  const child = spawn(
-    process.env.SEEDANCE_SIM,
-    [
-      "--port",
-      "0",
-      "--files-port",
-      "0",
-      "--token",
-      TOKEN,
-      "--queued-secs",
-      "1",
-      "--running-secs",
-      "1",
-    ].concat(["--result-file", resultFile]),
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  let out = "";
-  child.stdout.on("data", (d) => {
-    out += d;
-  });
-  for (let i = 0; i < 100 && !/api.*http:\/\/127\.0\.0\.1:\d+/i.test(out); i++) await sleep(100);
-  const api = out.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
-  assert.ok(api, `the simulator did not print its address: ${out}`);
-  return { child, api };
-}
 
 /** The web process of this test's app (the one whose HOME is ours), for its CPU time. */
 function webProcessOf(homeDir) {
@@ -87,7 +60,7 @@ function cpuTicks(pid) {
 before(async () => {
   home = isolatedEnv("playback", {});
   clip = makeClip(join(home.root, "result-1080p.mp4"));
-  sim = await startSim(clip);
+  sim = await startSim(TOKEN, { extra: ["--result-file", clip] });
   home.env = {
     ...home.env,
     SEEDANCE_API_BASE: sim.api,

@@ -2,11 +2,10 @@
 // as a separate process on loopback), get the MP4 on disk, remove the token, and check that the token's text was
 // never written to any file the app owns.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { filesUnder, isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
+import { filesUnder, isolatedEnv, newSession, startDriver, startSim } from "./webdriver.mjs";
 
 const TOKEN = `sk-e2e-${process.pid}-Zq8mWv3Lr`;
 let sim;
@@ -14,26 +13,9 @@ let driver;
 let s;
 let home;
 
-async function startSim() {
-  const child = spawn(
-    process.env.SEEDANCE_SIM,
-    ["--port", "0", "--files-port", "0", "--token", TOKEN, "--queued-secs", "1", "--running-secs", "2"],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  let out = "";
-  child.stdout.on("data", (d) => {
-    out += d;
-  });
-  for (let i = 0; i < 100 && !/api.*http:\/\/127\.0\.0\.1:\d+/i.test(out); i++) await sleep(100);
-  const api = out.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
-  assert.ok(api, `the simulator did not print its address: ${out}`);
-  return { child, api };
-}
 
 before(async () => {
-  sim = await startSim();
+  sim = await startSim(TOKEN, { runningSecs: 2 });
   home = isolatedEnv("token", { SEEDANCE_API_BASE: sim.api, SEEDANCE_UPLOAD_BASE: sim.api });
   driver = await startDriver(home.env);
   s = await newSession(driver, process.env.SEEDANCE_APP);

@@ -20,6 +20,35 @@ function freePort() {
   });
 }
 
+/** A create request in the simulator's `--log-requests` output. */
+const CREATE_LINE = /^request POST \/v1\/generate\//;
+
+/**
+ * Starts the simulator as its own process on loopback (`SEEDANCE_SIM`), accepting `token`, with tasks that finish
+ * after `queuedSecs` + `runningSecs` and any `extra` flags (faults, a result file). Its output is kept so tests can
+ * count the create requests it saw (with `--log-requests`).
+ */
+export async function startSim(token, { queuedSecs = 1, runningSecs = 1, extra = [] } = {}) {
+  const args = ["--port", "0", "--files-port", "0", "--token", token];
+  args.push("--queued-secs", String(queuedSecs), "--running-secs", String(runningSecs), ...extra);
+  const child = spawn(process.env.SEEDANCE_SIM, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  for (let i = 0; i < 100 && !/api.*http:\/\/127\.0\.0\.1:\d+/i.test(out); i++) await sleep(100);
+  const api = out.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+  if (!api) {
+    child.kill("SIGKILL");
+    throw new Error(`the simulator did not print its address: ${out}`);
+  }
+  return {
+    child,
+    api,
+    creates: () => out.split("\n").filter((line) => CREATE_LINE.test(line)).length,
+  };
+}
+
 /**
  * A private home for one test file's app: its own HOME, XDG folders and data folder, so nothing from a
  * developer's settings leaks in, and the files the app wrote can be inspected afterwards.

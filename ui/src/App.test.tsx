@@ -1,6 +1,8 @@
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { App } from "./App";
+import type { RequestDraft } from "./bindings";
+import { okCheck } from "./generate/testBackend";
 import { errorText, systemLanguage } from "./i18n";
 import { INFO, mockBackend, PREFS, session } from "./test-ipc";
 import { renderWithI18n } from "./test-utils";
@@ -35,6 +37,7 @@ describe("App shell", () => {
           message: "No data folder.",
           message_zh: "没有数据文件夹。",
           details: null,
+          cause: null,
         };
       },
     });
@@ -134,6 +137,7 @@ describe("settings", () => {
           message: "Unknown placeholder {foo}.",
           message_zh: "未知占位符 {foo}。",
           details: null,
+          cause: null,
         };
       },
     });
@@ -169,6 +173,7 @@ describe("job database problem", () => {
             message: "The job database was written by a newer version.",
             message_zh: "任务数据库由更新的版本写入。",
             details: null,
+            cause: null,
           },
         }),
       check_request: () => ({ problems: [], mode: "text_to_video", prompt: { chars: 0 }, estimate: null }),
@@ -179,5 +184,35 @@ describe("job database problem", () => {
     expect(banner.textContent).toContain("live generation is off");
     fireEvent.click(screen.getByTestId("nav-settings"));
     expect(screen.getByTestId("store-problem")).toBeTruthy();
+  });
+
+  it("keeps Generate off for live jobs and says why, while demo mode still generates", async () => {
+    const problem = {
+      kind: "store_cannot_open",
+      message: "The job database cannot be opened.",
+      message_zh: "无法打开任务数据库。",
+      details: null,
+      cause: "unable to open database file",
+    };
+    const backend = (demo: boolean) =>
+      mockBackend({
+        get_session: () => session({ demo, store_problem: problem }),
+        check_request: (args) => okCheck(args.draft as RequestDraft),
+      });
+    backend(false);
+    const live = renderWithI18n(<App />);
+    fireEvent.change(await screen.findByTestId("prompt"), { target: { value: "a fox in the snow" } });
+    await waitFor(() =>
+      expect(screen.getByTestId("submit-reason").textContent).toContain("live generation is off"),
+    );
+    expect((screen.getByTestId("generate-button") as HTMLButtonElement).disabled).toBe(true);
+    live.unmount();
+
+    backend(true);
+    renderWithI18n(<App />);
+    fireEvent.change(await screen.findByTestId("prompt"), { target: { value: "a fox in the snow" } });
+    await waitFor(() =>
+      expect((screen.getByTestId("generate-button") as HTMLButtonElement).disabled).toBe(false),
+    );
   });
 });

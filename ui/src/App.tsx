@@ -76,6 +76,7 @@ function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
   const { session } = useSession();
   const jobs = useJobs();
   const canSubmit = session !== null && (session.demo || session.token.set);
+  const noHistory = session !== null && !session.demo && session.store_problem !== null;
   const submit = useCallback(
     (draft: RequestDraft, tokensEstimate: number | null, intended: boolean) =>
       jobs?.submit(draft, tokensEstimate, intended),
@@ -91,6 +92,7 @@ function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
         <div className="view-keeper" hidden={view !== "generate"}>
           <GenerateView
             canSubmit={canSubmit}
+            noHistory={noHistory}
             onSubmit={submit}
             load={load}
             active={view === "generate"}

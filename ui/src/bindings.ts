@@ -303,6 +303,8 @@ export type IpcError = {
 	message: string,
 	message_zh: string,
 	details: string | null,
+	/**  The technical cause in its own words (an OS or transport error), shown only behind "Details". */
+	cause: string | null,
 };
 
 /**  A job was created or changed; the record is what the store now holds. */
@@ -325,6 +327,11 @@ export type JobProblem = {
 	/**  The `UserFacing::kind` of the error. */
 	kind: string,
 	message: Msg,
+	/**
+	 *  The technical cause in its own words (e.g. an OS error), for a Details disclosure; never shown as the
+	 *  message.
+	 */
+	cause: string | null,
 };
 
 /**  Bytes moved by a job's current upload or download. */

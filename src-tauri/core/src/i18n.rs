@@ -36,6 +36,11 @@ pub trait UserFacing {
     fn details(&self) -> Option<String> {
         None
     }
+    /// The technical cause in its own words (an OS, transport or parser error), shown only behind a
+    /// "Details" disclosure: the message itself says what happened in plain words.
+    fn raw_cause(&self) -> Option<String> {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -213,6 +213,40 @@ mod store {
     }
 
     #[test]
+    fn a_failure_keeps_its_raw_cause_apart_from_its_words() {
+        let (store, _) = memory_store();
+        let raw = "client error (SendRequest): connection reset by peer (os error 104)";
+        let failed = store.insert_job(NewJob::default()).unwrap();
+        let error = seedance_core::api::ApiError::NetworkDown { detail: raw.into() };
+        store.fail_with(&failed.id, &error).unwrap();
+        let p = store.get_job(&failed.id).unwrap().problem.unwrap();
+        assert_eq!(p.kind, "network_down");
+        assert!(!p.message.en.contains("os error"), "{}", p.message.en);
+        assert!(!p.message.zh.contains("os error"), "{}", p.message.zh);
+        assert_eq!(p.cause.as_deref(), Some(raw));
+
+        let uncertain = store.insert_job(NewJob::default()).unwrap();
+        store.mark_create_sent(&uncertain.id).unwrap();
+        let error = seedance_core::api::CreateError::SubmissionUncertain { reason: raw.into() };
+        store.uncertain_with(&uncertain.id, &error).unwrap();
+        let j = store.get_job(&uncertain.id).unwrap();
+        assert_eq!(j.status, JobStatus::SubmissionUncertain);
+        let p = j.problem.unwrap();
+        assert!(!p.message.en.contains("os error"));
+        assert_eq!(p.cause.as_deref(), Some(raw));
+        // The same row read through a list page carries it too.
+        let page = store.list_jobs(&Default::default()).unwrap();
+        let listed = page.jobs.iter().find(|j| j.id == uncertain.id).unwrap();
+        assert_eq!(listed.problem.as_ref().unwrap().cause.as_deref(), Some(raw));
+
+        // A task id arriving later clears the warning and its cause.
+        store
+            .set_task_id(&uncertain.id, &TaskId("late".into()))
+            .unwrap();
+        assert_eq!(store.get_job(&uncertain.id).unwrap().problem, None);
+    }
+
+    #[test]
     fn illegal_steps_are_refused_and_write_nothing() {
         let (store, clock) = memory_store();
         let job = store.insert_job(NewJob::default()).unwrap();

@@ -5,6 +5,7 @@ export type SubmitBlock =
   | { type: "problem"; problem: Problem }
   | { type: "frame_problem"; problem: FrameProblem }
   | { type: "no_token" }
+  | { type: "no_history" }
   | { type: "busy" }
   | { type: "checking" };
 
@@ -13,18 +14,22 @@ export type SubmitState = { enabled: true } | { enabled: false; block: SubmitBlo
 /**
  * The one place that decides whether Generate can be pressed. `canSubmit` is false without a token outside
  * demo mode; `busy` while a frame is being read or a request is on its way (a second click must not start
- * a second paid job). Form and frame problems always win so the user sees what to fix.
+ * a second paid job); `noHistory` while live jobs are refused because the job history cannot be saved (the
+ * backend refuses them too: this only says so before the click). Form and frame problems always win so the user
+ * sees what to fix.
  */
 export function submitState(
   check: FormCheck | null,
   canSubmit: boolean,
   busy = false,
   frameProblem: FrameProblem | null = null,
+  noHistory = false,
 ): SubmitState {
   const first = check?.problems[0];
   if (first) return { enabled: false, block: { type: "problem", problem: first } };
   // A frame outside the model's limits (as the backend found it) is fixed or replaced before anything is sent.
   if (frameProblem) return { enabled: false, block: { type: "frame_problem", problem: frameProblem } };
+  if (noHistory) return { enabled: false, block: { type: "no_history" } };
   if (!canSubmit) return { enabled: false, block: { type: "no_token" } };
   if (!check) return { enabled: false, block: { type: "checking" } };
   if (busy) return { enabled: false, block: { type: "busy" } };

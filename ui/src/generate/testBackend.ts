@@ -25,7 +25,7 @@ export function frameInfo(
 }
 
 export function refusal(kind: string, message: string, message_zh: string): IpcError {
-  return { kind, message, message_zh, details: null };
+  return { kind, message, message_zh, details: null, cause: null };
 }
 
 export function okCheck(draft: RequestDraft): FormCheck {

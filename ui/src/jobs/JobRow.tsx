@@ -1,6 +1,6 @@
 import { memo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ErrorNotice } from "../components/ErrorNotice";
+import { CauseDetails, ErrorNotice } from "../components/ErrorNotice";
 import { msgText } from "../generate/format";
 import { isSettled, type JobRecord } from "./api";
 import { settingsSummary, tokensText } from "./format";
@@ -47,9 +47,10 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
         </p>
         {job.status === "not_sent" && <UnsentActions job={job} />}
         {job.problem && (job.status === "failed" || job.status === "submission_uncertain") && (
-          <p className="job-problem small" data-testid="job-problem" data-kind={job.problem.kind}>
-            {msgText(job.problem.message, i18n.language)}
-          </p>
+          <div className="job-problem small" data-testid="job-problem" data-kind={job.problem.kind}>
+            <p>{msgText(job.problem.message, i18n.language)}</p>
+            {job.problem.cause && <CauseDetails cause={job.problem.cause} />}
+          </div>
         )}
         {job.poll_trouble && !isSettled(job.status) && <PollTroubleNote trouble={job.poll_trouble} />}
         {job.resubmitted_as && <ResubmittedNote newId={job.resubmitted_as} />}

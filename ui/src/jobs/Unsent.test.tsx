@@ -107,6 +107,7 @@ describe("jobs saved but never sent", () => {
           message: "The image file is gone.",
           message_zh: "图片文件已不存在。",
           details: null,
+          cause: null,
         };
       },
       discard_unsent_job: (args) =>
@@ -115,6 +116,7 @@ describe("jobs saved but never sent", () => {
           problem: {
             kind: "discarded",
             message: { en: "You chose not to send this job.", zh: "您选择了不发送该任务。" },
+            cause: null,
           },
         }),
     });

@@ -81,7 +81,13 @@ export function jobsBackend(overrides: Record<string, Handler> = {}, files: Reco
     inspect_frame: (args) => {
       const found = files[args.path as string];
       if (!found)
-        throw { kind: "not_found", message: "File not found.", message_zh: "找不到文件。", details: null };
+        throw {
+          kind: "not_found",
+          message: "File not found.",
+          message_zh: "找不到文件。",
+          details: null,
+          cause: null,
+        };
       return found;
     },
     frame_mismatch: () => null,

@@ -25,6 +25,7 @@ export function useRowActions(job: JobRecord) {
       message: i18n.getFixedT("en")(key),
       message_zh: i18n.getFixedT("zh-CN")(key),
       details: null,
+      cause: null,
     }),
     [i18n],
   );

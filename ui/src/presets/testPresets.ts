@@ -54,5 +54,5 @@ export function appliedFrom(p: Preset): AppliedPreset {
 }
 
 export function ipcError(kind: string, message: string, message_zh: string): IpcError {
-  return { kind, message, message_zh, details: null };
+  return { kind, message, message_zh, details: null, cause: null };
 }

@@ -92,6 +92,7 @@ describe("submitting from Generate", () => {
           message: "No connection to SinanCode. Check your network and try again.",
           message_zh: "无法连接到 SinanCode。请检查网络后重试。",
           details: null,
+          cause: null,
         };
       },
     });
@@ -267,6 +268,7 @@ describe("pasting an image", () => {
           message: "This is not an image the app can read.",
           message_zh: "无法读取此图片格式。",
           details: null,
+          cause: null,
         };
       },
     });

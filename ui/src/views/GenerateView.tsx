@@ -27,6 +27,8 @@ export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "bmp", "tif", "ti
 interface Props {
   /** False without a token outside demo mode: Generate stays disabled and says why. */
   canSubmit?: boolean;
+  /** True outside demo mode while the job history cannot be saved: live jobs are refused, and Generate says why. */
+  noHistory?: boolean;
   /**
    * Sends the request; a rejection (an `IpcError`) is shown beside the Generate button, except a refused
    * repeat of an identical recent job, which asks whether to generate it again.
@@ -45,6 +47,7 @@ interface Props {
 
 export function GenerateView({
   canSubmit = false,
+  noHistory = false,
   onSubmit,
   load,
   active = true,
@@ -111,7 +114,13 @@ export function GenerateView({
 
   const loadingFrame = slots.first.loading || slots.last.loading;
   const frameProblem = slots.first.info?.problems[0] ?? slots.last.info?.problems[0] ?? null;
-  const submit: SubmitState = submitState(check, canSubmit, loadingFrame || submitting, frameProblem);
+  const submit: SubmitState = submitState(
+    check,
+    canSubmit,
+    loadingFrame || submitting,
+    frameProblem,
+    noHistory,
+  );
   const submitNow = useRef(() => {});
   submitNow.current = () => {
     if (!active || !submit.enabled) return;
@@ -138,13 +147,15 @@ export function GenerateView({
       ? msgText(submit.block.problem.msg, i18n.language)
       : submit.block.type === "frame_problem"
         ? msgText(submit.block.problem.message, i18n.language)
-        : submit.block.type === "no_token"
-          ? t("generate.needsToken")
-          : submit.block.type === "busy"
-            ? submitting
-              ? t("generate.sending")
-              : t("generate.waitForFrame")
-            : t("generate.checking");
+        : submit.block.type === "no_history"
+          ? t("generate.needsHistory")
+          : submit.block.type === "no_token"
+            ? t("generate.needsToken")
+            : submit.block.type === "busy"
+              ? submitting
+                ? t("generate.sending")
+                : t("generate.waitForFrame")
+              : t("generate.checking");
 
   const problems = check?.problems ?? [];
   const first = slots.first.info;

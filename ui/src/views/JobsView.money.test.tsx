@@ -90,7 +90,11 @@ describe("submitting again", () => {
       task_id: "task-f1",
       finished_at: Date.now(),
       can_resubmit: false,
-      problem: { kind: "network_down", message: { en: "The download broke off.", zh: "下载中断。" } },
+      problem: {
+        kind: "network_down",
+        message: { en: "The download broke off.", zh: "下载中断。" },
+        cause: null,
+      },
     });
     jobsBackend({ list_jobs: () => page([cut]) });
     await openJobs();

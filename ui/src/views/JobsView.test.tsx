@@ -136,6 +136,34 @@ describe("Jobs list", () => {
     expect(rows().map((r) => r.getAttribute("data-job-id"))).toEqual(["j9", "j3", "j1"]);
   });
 
+  it("a network failure says what happened in words; the raw cause waits behind Details", async () => {
+    const raw = "client error (SendRequest): connection closed before message completed (os error 104)";
+    const failed = job("jn", {
+      status: "failed",
+      finished_at: Date.now(),
+      problem: {
+        kind: "network_down",
+        message: {
+          en: "Could not reach SinanCode, or the connection broke off.",
+          zh: "无法连接到 SinanCode。",
+        },
+        cause: raw,
+      },
+    });
+    jobsBackend({ list_jobs: () => page([failed]) });
+    renderWithI18n(<App />);
+    fireEvent.click(await screen.findByTestId("nav-jobs"));
+    const r = await findRow("jn");
+    const problem = within(r).getByTestId("job-problem");
+    expect(problem.querySelector("p")?.textContent).toBe(
+      "Could not reach SinanCode, or the connection broke off.",
+    );
+    const details = within(r).getByTestId("error-cause");
+    expect(details.tagName).toBe("DETAILS");
+    expect(details.hasAttribute("open")).toBe(false);
+    expect(details.textContent).toContain("os error 104");
+  });
+
   it("a failed job shows the service's message in the UI language", async () => {
     const failed = job("jf", {
       status: "failed",
@@ -146,6 +174,7 @@ describe("Jobs list", () => {
           en: "The service refused the image. Try another frame.",
           zh: "服务拒绝了这张图片。请换一张。",
         },
+        cause: null,
       },
     });
     jobsBackend({
@@ -226,6 +255,7 @@ describe("done jobs", () => {
           message: "The video file is gone.",
           message_zh: "视频文件不见了。",
           details: null,
+          cause: null,
         };
       },
     });
@@ -269,6 +299,7 @@ describe("done jobs", () => {
           message: "The video file is gone.",
           message_zh: "视频文件不见了。",
           details: null,
+          cause: null,
         };
       },
     });
@@ -369,13 +400,18 @@ describe("failed jobs", () => {
     problem: {
       kind: "result_expired",
       message: { en: "The result link expired before it was saved.", zh: "结果链接在保存前已过期。" },
+      cause: null,
     },
   });
   const refused = job("x2", {
     status: "failed",
     task_id: "task-x2",
     finished_at: Date.now(),
-    problem: { kind: "task_failed", message: { en: "The service failed the task.", zh: "服务端任务失败。" } },
+    problem: {
+      kind: "task_failed",
+      message: { en: "The service failed the task.", zh: "服务端任务失败。" },
+      cause: null,
+    },
     can_resubmit: true,
   });
 

@@ -128,6 +128,13 @@ pub enum CreateError {
 }
 
 impl UserFacing for CreateError {
+    fn raw_cause(&self) -> Option<String> {
+        match self {
+            Self::NotSubmitted(e) => e.raw_cause(),
+            Self::SubmissionUncertain { reason } => Some(reason.clone()),
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Self::NotSubmitted(e) => e.kind(),
@@ -138,15 +145,23 @@ impl UserFacing for CreateError {
     fn msg(&self) -> Msg {
         match self {
             Self::NotSubmitted(e) => e.msg(),
-            Self::SubmissionUncertain { reason } => Msg::new(
-                format!("The request reached SinanCode or may have, but no clear answer came back ({reason}). A paid task may have been created. Check your SinanCode balance or usage before submitting again, because resubmitting could start a second paid task."),
-                format!("请求已发送或可能已发送到 SinanCode，但没有收到明确的答复（{reason}）。可能已经创建了一个计费任务。再次提交前请先查看 SinanCode 的余额或用量，因为重新提交可能会再创建一个计费任务。"),
+            Self::SubmissionUncertain { .. } => Msg::new(
+                "The request reached SinanCode or may have, but no clear answer came back. A paid task may have been created. Check your SinanCode balance or usage before submitting again, because resubmitting could start a second paid task.",
+                "请求已发送或可能已发送到 SinanCode，但没有收到明确的答复。可能已经创建了一个计费任务。再次提交前请先查看 SinanCode 的余额或用量，因为重新提交可能会再创建一个计费任务。",
             ),
         }
     }
 }
 
 impl UserFacing for ApiError {
+    fn raw_cause(&self) -> Option<String> {
+        match self {
+            Self::NetworkDown { detail } | Self::MalformedReply { detail } => Some(detail.clone()),
+            Self::Io(e) => Some(e.to_string()),
+            _ => None,
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Self::InvalidToken => "invalid_token",
@@ -195,17 +210,17 @@ impl UserFacing for ApiError {
                 format!("SinanCode had an internal problem (HTTP {status}). Wait a few minutes and try again; if it persists, check SinanCode's status."),
                 format!("SinanCode 服务器出现内部问题（HTTP {status}）。请等几分钟后重试；如果问题持续，请查看 SinanCode 的服务状态。"),
             ),
-            Self::NetworkDown { detail } => Msg::new(
-                format!("Could not reach SinanCode ({detail}). Check your internet connection, proxy or firewall, then try again."),
-                format!("无法连接到 SinanCode（{detail}）。请检查网络连接、代理或防火墙后重试。"),
+            Self::NetworkDown { .. } => Msg::new(
+                "Could not reach SinanCode, or the connection broke off. Check your internet connection, proxy or firewall, then try again.",
+                "无法连接到 SinanCode，或连接中途断开。请检查网络连接、代理或防火墙后重试。",
             ),
             Self::Timeout => Msg::new(
                 "SinanCode did not answer in time. Check your internet connection and try again.",
                 "SinanCode 未在规定时间内响应。请检查网络连接后重试。",
             ),
-            Self::MalformedReply { detail } => Msg::new(
-                format!("SinanCode sent a reply the app could not understand ({detail}). Try again later; if it keeps happening, update Seedance Studio."),
-                format!("SinanCode 返回了无法识别的答复（{detail}）。请稍后重试；如果一直出现，请更新 Seedance Studio。"),
+            Self::MalformedReply { .. } => Msg::new(
+                "SinanCode sent a reply the app could not understand. Try again later; if it keeps happening, update Seedance Studio.",
+                "SinanCode 返回了无法识别的答复。请稍后重试；如果一直出现，请更新 Seedance Studio。",
             ),
             Self::ResultLinkExpired => Msg::new(
                 "SinanCode no longer serves this video: its download link was refused, and so was the fresh link the app asked SinanCode for (videos are kept about 24 hours). Retry download checks once more for free; Submit again generates a new video and is charged.",
@@ -219,9 +234,9 @@ impl UserFacing for ApiError {
                 format!("The task is still not finished after {} minutes. It may still complete: check it again later.", waited.as_secs() / 60),
                 format!("任务在 {} 分钟后仍未完成，可能仍会完成，请稍后再查看。", waited.as_secs() / 60),
             ),
-            Self::Io(e) => Msg::new(
-                format!("A file could not be read or written ({e}). Check that the folder exists, is writable and the disk is not full, then try again."),
-                format!("无法读取或写入文件（{e}）。请确认文件夹存在且可写、磁盘未满，然后重试。"),
+            Self::Io(_) => Msg::new(
+                "A file could not be read or written. Check that the folder exists, is writable and the disk is not full, then try again.",
+                "无法读取或写入文件。请确认文件夹存在且可写、磁盘未满，然后重试。",
             ),
         }
     }
@@ -282,6 +297,30 @@ mod tests {
         assert!(!classify(400, "").is_transient());
     }
 
+    /// The words a transport or OS error uses stay behind Details; the message says what happened plainly.
+    #[test]
+    fn transport_words_stay_out_of_the_message() {
+        let raw = "client error (SendRequest): connection closed: Connection reset by peer (os error 104)";
+        for e in [
+            ApiError::NetworkDown { detail: raw.into() },
+            ApiError::MalformedReply { detail: raw.into() },
+            ApiError::Io(std::io::Error::other(raw)),
+        ] {
+            let m = e.msg();
+            for text in [&m.en, &m.zh] {
+                assert!(
+                    !text.contains("os error") && !text.contains("SendRequest"),
+                    "{text}"
+                );
+            }
+            assert_eq!(e.raw_cause().as_deref(), Some(raw), "{}", e.kind());
+        }
+        let uncertain = CreateError::SubmissionUncertain { reason: raw.into() };
+        assert!(!uncertain.msg().en.contains("os error"));
+        assert_eq!(uncertain.raw_cause().as_deref(), Some(raw));
+        assert_eq!(ApiError::InvalidToken.raw_cause(), None);
+    }
+
     #[test]
     fn every_message_is_bilingual_and_kinds_are_snake_case() {
         let all = [
@@ -324,7 +363,9 @@ mod tests {
             reason: "timed out".into(),
         };
         assert_eq!(uncertain.kind(), "submission_uncertain");
-        assert!(uncertain.msg().en.contains("timed out"));
+        // The raw reason is kept behind Details, not in the words.
+        assert!(!uncertain.msg().en.contains("timed out"));
+        assert_eq!(uncertain.raw_cause().as_deref(), Some("timed out"));
         assert_eq!(
             CreateError::NotSubmitted(ApiError::OutOfCredit).kind(),
             "out_of_credit"

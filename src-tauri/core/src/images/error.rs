@@ -64,6 +64,13 @@ fn mb(bytes: u64) -> String {
 }
 
 impl UserFacing for ImageError {
+    fn raw_cause(&self) -> Option<String> {
+        match self {
+            Self::Io { source, .. } => Some(source.to_string()),
+            _ => None,
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Self::NotFound(_) => "image_not_found",
@@ -196,9 +203,9 @@ impl UserFacing for ImageError {
                 format!("Cannot crop to the aspect ratio {r}. Choose the first frame again and retry."),
                 format!("无法裁剪为宽高比 {r}。请重新选择首帧后再试。"),
             ),
-            Self::Io { path, source } => Msg::new(
-                format!("Could not read {}: {source}. Check the disk or network drive and try again.", path.display()),
-                format!("无法读取 {}：{source}。请检查磁盘或网络驱动器后重试。", path.display()),
+            Self::Io { path, .. } => Msg::new(
+                format!("Could not read {}. Check the disk or network drive and try again.", path.display()),
+                format!("无法读取 {}。请检查磁盘或网络驱动器后重试。", path.display()),
             ),
         }
     }

@@ -106,6 +106,17 @@ impl UserFacing for JobError {
         }
     }
 
+    fn raw_cause(&self) -> Option<String> {
+        match self {
+            Self::Pipeline(e) => e.raw_cause(),
+            Self::Connection(e) => e.raw_cause(),
+            Self::Store(e) => e.raw_cause(),
+            Self::OutputDir(e) => e.raw_cause(),
+            Self::DeleteFile { source, .. } => Some(source.to_string()),
+            _ => None,
+        }
+    }
+
     fn msg(&self) -> Msg {
         match self {
             Self::Invalid(errors) => PipelineError::Invalid(errors.clone()).msg(),
@@ -177,13 +188,13 @@ impl UserFacing for JobError {
                 "The app hit an internal error while working on this job and stopped it. If its request had already gone out, check your SinanCode account before submitting again; otherwise submit it again.",
                 "应用在处理该任务时遇到内部错误并停止了它。如果请求已经发出，请先在 SinanCode 账户中核实再重新提交；否则直接重新提交即可。",
             ),
-            Self::DeleteFile { path, source } => Msg::new(
+            Self::DeleteFile { path, .. } => Msg::new(
                 format!(
-                    "The job was removed, but its video {} could not be deleted ({source}). Delete it in your file manager.",
+                    "The job was removed, but its video {} could not be deleted. Delete it in your file manager.",
                     path.display()
                 ),
                 format!(
-                    "任务记录已删除，但视频 {} 无法删除（{source}）。请在文件管理器中手动删除。",
+                    "任务记录已删除，但视频 {} 无法删除。请在文件管理器中手动删除。",
                     path.display()
                 ),
             ),

@@ -261,7 +261,7 @@ impl JobRunner {
     fn settle(&self, id: &str, plan: &Plan, error: JobError) {
         let store = &self.inner.store;
         let written = match &error {
-            JobError::Pipeline(e) if e.submission_uncertain() => store.set_uncertain(id, &e.msg()),
+            JobError::Pipeline(e) if e.submission_uncertain() => store.uncertain_with(id, e),
             JobError::Connection(e)
                 if matches!(plan, Plan::FromTask(_))
                     && !matches!(e, ConnectionError::DemoEnded) =>

@@ -77,6 +77,17 @@ fn slot_names(slot: FrameSlot) -> (&'static str, &'static str) {
 }
 
 impl UserFacing for PipelineError {
+    fn raw_cause(&self) -> Option<String> {
+        match self {
+            Self::Frame { source, .. } => source.raw_cause(),
+            Self::Api(e) => e.raw_cause(),
+            Self::SubmissionUncertain { reason } => Some(reason.clone()),
+            Self::Checkpoint { step, detail, .. } => Some(format!("{step}: {detail}")),
+            Self::Io(e) => Some(e.to_string()),
+            Self::Invalid(_) | Self::FrameOutOfLimits { .. } | Self::TaskFailed { .. } => None,
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Self::Invalid(_) => "invalid_request",
@@ -141,36 +152,23 @@ impl UserFacing for PipelineError {
                 ),
                 format!("SinanCode 未能生成该视频：{message}。如果提示指出了提示词或图片的问题，请先修改，然后重新生成。"),
             ),
-            Self::Checkpoint {
-                step,
-                detail,
-                task: None,
-            } => Msg::new(
-                format!(
-                    "The job could not be saved ({step}: {detail}), so it was stopped before anything \
-                     was paid for. Check that the disk is not full and the app's data folder is writable, \
-                     then generate again."
-                ),
-                format!("无法保存该任务（{step}：{detail}），因此在产生任何费用之前已停止。请确认磁盘未满且应用的数据文件夹可写，然后重新生成。"),
+            Self::Checkpoint { task: None, .. } => Msg::new(
+                "The job could not be saved, so it was stopped before anything was paid for. Check that \
+                 the disk is not full and the app's data folder is writable, then generate again.",
+                "无法保存该任务，因此在产生任何费用之前已停止。请确认磁盘未满且应用的数据文件夹可写，然后重新生成。",
             ),
-            Self::Checkpoint {
-                step,
-                detail,
-                task: Some(id),
-            } => Msg::new(
+            Self::Checkpoint { task: Some(id), .. } => Msg::new(
                 format!(
-                    "The job could not be saved ({step}: {detail}). SinanCode already created the paid \
-                     task {id}: note this id, free some disk space or fix the data folder, and check \
-                     the task again instead of generating anew."
+                    "The job could not be saved. SinanCode already created the paid task {id}: note this \
+                     id, free some disk space or fix the data folder, and check the task again instead of \
+                     generating anew."
                 ),
-                format!("无法保存该任务（{step}：{detail}）。SinanCode 已经创建了计费任务 {id}：请记下该编号，清理磁盘空间或修复数据文件夹后重新查询该任务，而不要重新生成。"),
+                format!("无法保存该任务。SinanCode 已经创建了计费任务 {id}：请记下该编号，清理磁盘空间或修复数据文件夹后重新查询该任务，而不要重新生成。"),
             ),
-            Self::Io(e) => Msg::new(
-                format!(
-                    "A file could not be written ({e}). Check that the output folder exists, is writable \
-                     and the disk is not full, then try again."
-                ),
-                format!("无法写入文件（{e}）。请确认输出文件夹存在且可写、磁盘未满，然后重试。"),
+            Self::Io(_) => Msg::new(
+                "A file could not be written. Check that the output folder exists, is writable and the \
+                 disk is not full, then try again.",
+                "无法写入文件。请确认输出文件夹存在且可写、磁盘未满，然后重试。",
             ),
         }
     }
@@ -252,7 +250,10 @@ mod tests {
         assert!(errors[2].msg().zh.contains("太小。"));
         assert_eq!(errors[3].kind(), "result_link_expired");
         assert!(errors[4].submission_uncertain());
-        assert!(errors[4].msg().en.contains("connection reset"));
+        assert!(!errors[4].msg().en.contains("connection reset"));
+        assert!(errors[4]
+            .raw_cause()
+            .is_some_and(|c| c.contains("connection reset")));
         assert!(errors[5].msg().en.contains("the prompt was refused"));
         assert!(!errors[6].msg().en.contains("t-42"));
         assert!(errors[7].msg().en.contains("t-42") && errors[7].msg().zh.contains("t-42"));

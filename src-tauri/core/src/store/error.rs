@@ -71,6 +71,15 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 impl UserFacing for StoreError {
+    fn raw_cause(&self) -> Option<String> {
+        match self {
+            Self::Corrupt { detail } | Self::CannotOpen { detail } | Self::Database { detail } => {
+                Some(detail.clone())
+            }
+            _ => None,
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Self::Locked => "database_locked",

@@ -258,7 +258,7 @@ impl Store {
     pub fn set_task_id(&self, id: &str, task_id: &TaskId) -> Result<(), StoreError> {
         let step = Step {
             set: "status = 'queued', task_id = ?3, finished_at = NULL, error_kind = NULL, \
-                  error_en = NULL, error_zh = NULL",
+                  error_en = NULL, error_zh = NULL, error_cause = NULL",
             params: &[&task_id.0],
             from: &[JobStatus::Submitting, JobStatus::SubmissionUncertain],
             also: "AND task_id IS NULL",
@@ -365,7 +365,7 @@ impl Store {
         let path = output_path.to_string_lossy();
         let step = Step {
             set: "status = 'done', output_path = ?3, finished_at = ?1, error_kind = NULL, \
-                  error_en = NULL, error_zh = NULL",
+                  error_en = NULL, error_zh = NULL, error_cause = NULL",
             params: &[&path],
             from: JobStatus::Done.predecessors(),
             also: "",
@@ -376,10 +376,25 @@ impl Store {
 
     /// `kind` is the error's stable `UserFacing::kind`; `message` what the user sees.
     pub fn set_failed(&self, id: &str, kind: &str, message: &Msg) -> Result<(), StoreError> {
+        self.record_failure(id, kind, message, None)
+    }
+
+    /// [`Store::set_failed`] with the error's own kind, message and technical cause.
+    pub fn fail_with(&self, id: &str, error: &dyn UserFacing) -> Result<(), StoreError> {
+        self.record_failure(id, error.kind(), &error.msg(), error.raw_cause().as_deref())
+    }
+
+    fn record_failure(
+        &self,
+        id: &str,
+        kind: &str,
+        message: &Msg,
+        cause: Option<&str>,
+    ) -> Result<(), StoreError> {
         let step = Step {
-            set:
-                "status = 'failed', error_kind = ?3, error_en = ?4, error_zh = ?5, finished_at = ?1",
-            params: &[&kind, &message.en, &message.zh],
+            set: "status = 'failed', error_kind = ?3, error_en = ?4, error_zh = ?5, error_cause = ?6, \
+                  finished_at = ?1",
+            params: &[&kind, &message.en, &message.zh, &cause],
             from: JobStatus::Failed.predecessors(),
             also: "",
             durable: false,
@@ -387,17 +402,26 @@ impl Store {
         self.step(id, step, Self::illegal(id, JobStatus::Failed))
     }
 
-    /// [`Store::set_failed`] with the error's own kind and message.
-    pub fn fail_with(&self, id: &str, error: &dyn UserFacing) -> Result<(), StoreError> {
-        self.set_failed(id, error.kind(), &error.msg())
-    }
-
     /// The create request may have reached the service and no task id came back.
     pub fn set_uncertain(&self, id: &str, reason: &Msg) -> Result<(), StoreError> {
+        self.record_uncertain(id, reason, None)
+    }
+
+    /// [`Store::set_uncertain`] with the error's own message and technical cause.
+    pub fn uncertain_with(&self, id: &str, error: &dyn UserFacing) -> Result<(), StoreError> {
+        self.record_uncertain(id, &error.msg(), error.raw_cause().as_deref())
+    }
+
+    fn record_uncertain(
+        &self,
+        id: &str,
+        reason: &Msg,
+        cause: Option<&str>,
+    ) -> Result<(), StoreError> {
         let step = Step {
             set: "status = 'submission_uncertain', error_kind = 'submission_uncertain', \
-                  error_en = ?3, error_zh = ?4, finished_at = ?1",
-            params: &[&reason.en, &reason.zh],
+                  error_en = ?3, error_zh = ?4, error_cause = ?5, finished_at = ?1",
+            params: &[&reason.en, &reason.zh, &cause],
             from: JobStatus::SubmissionUncertain.predecessors(),
             also: "",
             durable: false,

@@ -82,6 +82,9 @@ pub struct JobProblem {
     /// The `UserFacing::kind` of the error.
     pub kind: String,
     pub message: Msg,
+    /// The technical cause in its own words (e.g. an OS error), for a Details disclosure; never shown as the
+    /// message.
+    pub cause: Option<String>,
 }
 
 /// Why polling a job's task is not getting answers right now, while the job keeps waiting (it is never

@@ -15,10 +15,11 @@ pub(crate) const JOB_COLUMNS: &str = "seq, id, created_at, updated_at, status, r
     uploads_expire_at, create_sent_at, task_id, task_status_raw, video_url, output_path, bytes_done, \
     bytes_total, tokens_estimate, error_kind, error_en, error_zh, demo, retry_of, finished_at, \
     first_thumb IS NOT NULL, last_thumb IS NOT NULL, \
-    (SELECT again.id FROM jobs AS again WHERE again.retry_of = jobs.id ORDER BY again.seq LIMIT 1)";
+    (SELECT again.id FROM jobs AS again WHERE again.retry_of = jobs.id ORDER BY again.seq LIMIT 1), \
+    error_cause";
 
 /// Index of the first column after [`JOB_COLUMNS`], where a full read appends the two thumbnails.
-pub(crate) const THUMB_COLUMN: usize = 33;
+pub(crate) const THUMB_COLUMN: usize = 34;
 
 fn bad(index: usize, ty: Type, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(index, ty, what.into())
@@ -42,6 +43,7 @@ pub(crate) fn job_from_row(row: &Row<'_>) -> rusqlite::Result<(i64, JobRecord)> 
                     row.get::<_, Option<String>>(25)?.unwrap_or_default(),
                     row.get::<_, Option<String>>(26)?.unwrap_or_default(),
                 ),
+                cause: row.get(33)?,
             })
         });
     let tokens: Option<i64> = row.get(23)?;

@@ -1,8 +1,10 @@
--- Two changes to jobs, in one rebuild (SQLite cannot alter a CHECK constraint in place; this follows its
+-- Three changes to jobs, in one rebuild (SQLite cannot alter a CHECK constraint in place; this follows its
 -- documented procedure: new table, copy, drop, recreate indexes and triggers):
 --   * status `not_sent`: a job stored but never sent that waits for the user instead of being sent on start;
 --   * `fingerprint`: SHA-256 of the request with each local frame replaced by its content hash, so a second
---     identical submission arriving moments later can be refused atomically, even from another process.
+--     identical submission arriving moments later can be refused atomically, even from another process;
+--   * `error_cause`: the technical cause of a failure (an OS or transport error's own words), kept for a
+--     Details disclosure so the message itself stays in plain words.
 -- The old table is renamed first: the new one's `retry_of` then references the new `jobs`, so dropping the
 -- old table (whose implicit DELETE runs foreign-key actions) cannot null out the copied links.
 -- `seq` values are kept, so the external-content full-text index stays valid without a rebuild.
@@ -42,6 +44,7 @@ CREATE TABLE jobs (
     retry_of          TEXT    REFERENCES jobs (id) ON DELETE SET NULL,
     finished_at       INTEGER,
     fingerprint       TEXT,
+    error_cause       TEXT,
     -- Thumbnails stay the last columns: SQLite then never has to walk their overflow pages to read the
     -- columns a list or a search needs.
     first_thumb       BLOB,
