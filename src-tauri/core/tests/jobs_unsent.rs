@@ -71,6 +71,26 @@ mod jobs {
         b.store.get_job(&job.id).unwrap().status
     }
 
+    /// "Always ask" (0 hours) still never holds back a job stored moments ago: that is this session's own
+    /// submission, whose run a resume (e.g. after saving a token) may overtake between insert and start.
+    #[tokio::test]
+    async fn always_ask_never_holds_back_a_job_stored_moments_ago() {
+        let b = bench().await;
+        let older = stored(&b, text_draft("stored two minutes ago"), Some(108_900));
+        b.clock.advance(110_000);
+        let fresh = stored(&b, text_draft("stored just now"), Some(108_900));
+        b.clock.advance(10_000);
+        let always_ask = ResumePolicy {
+            hold_unsent_after: Duration::ZERO,
+        };
+        let summary = within(b.runner.resume_all_with(&always_ask)).await.unwrap();
+        assert_eq!((summary.restarted, summary.not_sent), (1, 1));
+        within(b.runner.wait_idle()).await;
+        assert_eq!(status(&b, &older), JobStatus::NotSent);
+        assert_eq!(status(&b, &fresh), JobStatus::Done);
+        assert_eq!(b.sim.counts().create, 1);
+    }
+
     #[tokio::test]
     async fn on_start_only_recent_unsent_jobs_are_sent_and_old_ones_wait() {
         let b = bench().await;
@@ -120,6 +140,26 @@ mod jobs {
         assert_eq!((again.restarted, again.not_sent), (0, 0));
         within(b.runner.wait_idle()).await;
         assert_eq!(b.sim.counts().create, 1);
+    }
+
+    /// Send all pressed twice (or from two windows): each job is sent once, and neither call reports as
+    /// "not sent" a job the other one sent.
+    #[tokio::test]
+    async fn send_all_twice_at_once_sends_each_job_once_and_counts_it_once() {
+        let b = bench().await;
+        for n in 0..3 {
+            stored(&b, text_draft(&format!("held job {n}")), Some(108_900));
+        }
+        b.clock.advance(7 * HOUR_MS);
+        within(b.runner.resume_all_with(&six_hours()))
+            .await
+            .unwrap();
+        let (one, two) = tokio::join!(b.runner.send_all_unsent(), b.runner.send_all_unsent());
+        let (one, two) = (one.unwrap(), two.unwrap());
+        assert_eq!(one.done + two.done, 3, "{one:?} {two:?}");
+        assert_eq!(one.kept + two.kept, 0, "{one:?} {two:?}");
+        within(b.runner.wait_idle()).await;
+        assert_eq!(b.sim.counts().create, 3);
     }
 
     #[tokio::test]

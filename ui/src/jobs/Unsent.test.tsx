@@ -50,6 +50,24 @@ describe("jobs saved but never sent", () => {
     expect(callsTo(calls, "discard_all_unsent")).toHaveLength(0);
   });
 
+  it("a double click on Send all sends them once", async () => {
+    let summary = THREE;
+    const calls = jobsBackend({
+      unsent_summary: () => summary,
+      send_all_unsent: () => {
+        summary = NO_UNSENT;
+        return { done: 3, kept: 0 };
+      },
+    });
+    renderWithI18n(<App />);
+    const notice = await screen.findByTestId("unsent-notice");
+    const sendAll = within(notice).getByTestId("unsent-send-all");
+    fireEvent.click(sendAll);
+    fireEvent.click(sendAll);
+    expect((await screen.findByTestId("unsent-outcome")).textContent).toBe("Sent: 3.");
+    expect(callsTo(calls, "send_all_unsent")).toHaveLength(1);
+  });
+
   it("a job held back after the page first asked still brings the notice", async () => {
     let summary = NO_UNSENT;
     jobsBackend({ unsent_summary: () => summary });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { UnsentSummary } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -14,6 +14,8 @@ export function UnsentNotice({ onReview }: { onReview: () => void }) {
   const { t } = useTranslation();
   const [summary, setSummary] = useState<UnsentSummary | null>(null);
   const [busy, setBusy] = useState(false);
+  // Set at once, not on the next render: a double click on Send all must make one call.
+  const inFlight = useRef(false);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
 
@@ -33,15 +35,20 @@ export function UnsentNotice({ onReview }: { onReview: () => void }) {
   }, [refresh]);
 
   const run = async (call: () => Promise<{ done: number; kept: number }>, key: string) => {
+    if (inFlight.current) return;
+    inFlight.current = true;
     setBusy(true);
     setError(null);
     try {
       const result = await call();
-      setOutcome(t(key, { done: result.done, kept: result.kept }));
+      // "Not sent: 0" after sending every one would read as a problem.
+      const said = key === "unsent.sent" && result.kept === 0 ? "unsent.sentEvery" : key;
+      setOutcome(t(said, { done: result.done, kept: result.kept }));
       await refresh();
     } catch (e) {
       setError(e as IpcError);
     } finally {
+      inFlight.current = false;
       setBusy(false);
     }
   };

@@ -11,6 +11,9 @@ use crate::api::part_path;
 use crate::i18n::{Msg, UserFacing};
 use crate::store::{JobRecord, JobStatus, ResumeAction, StoreError, TASK_FAILED};
 
+/// Jobs stored this recently are never held back as not sent: see [`JobRunner::resume_all_with`].
+pub const FRESH_JOB_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// What [`JobRunner::resume_all`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, specta::Type)]
 pub struct ResumeSummary {
@@ -89,9 +92,14 @@ impl JobRunner {
     /// later (e.g. once a token is set): jobs already running are left alone.
     pub async fn resume_all_with(&self, policy: &ResumePolicy) -> Result<ResumeSummary, JobError> {
         let mut summary = ResumeSummary::default();
-        let hold_before = self.inner.store.now_ms().saturating_sub(
-            i64::try_from(policy.hold_unsent_after.as_millis()).unwrap_or(i64::MAX),
-        );
+        // A job stored moments ago is this session's own, its run about to start (a resume can run between a
+        // submission's insert and its spawn): it is never held back, even when the setting says always ask.
+        let hold_after = policy.hold_unsent_after.max(FRESH_JOB_GRACE);
+        let hold_before = self
+            .inner
+            .store
+            .now_ms()
+            .saturating_sub(i64::try_from(hold_after.as_millis()).unwrap_or(i64::MAX));
         for job in self.inner.store.unfinished_jobs()? {
             if self.is_active(&job.id) {
                 continue;

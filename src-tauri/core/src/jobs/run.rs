@@ -12,7 +12,7 @@ use crate::api::{SinanClient, TaskId, UploadCache};
 use crate::i18n::UserFacing;
 use crate::pipeline::{Pipeline, PipelineError};
 use crate::prefs::{ensure_output_dir, render_file_name, unique_path};
-use crate::store::JobRecord;
+use crate::store::{JobRecord, JobStatus};
 
 /// Names tried when other jobs keep taking the free one first.
 const RESERVE_ATTEMPTS: u32 = 50;
@@ -133,6 +133,16 @@ impl JobRunner {
                 }
                 Err(error) => error,
             };
+            if self.moved_on_elsewhere(id, &error) {
+                // Another process sharing the history sent this job's create (or held it back) first: the
+                // job is its now. Recording a failure here would hide that process's paid task.
+                tracing::warn!(
+                    job = id,
+                    "another process took the job over; this run stops"
+                );
+                self.set_trouble(id, None);
+                return;
+            }
             match known_task {
                 // A paid task that cannot be asked about now is waited for, never failed.
                 Some(task) if trouble::waits_for_service(&error) => {
@@ -152,6 +162,25 @@ impl JobRunner {
                 }
             }
         }
+    }
+
+    /// This run's create step was refused because the job moved on without it: its create was sent, or it
+    /// was held back, by another writer. (A refusal that leaves the job uploading and unsent, e.g. a full
+    /// disk, is this run's own failure.)
+    fn moved_on_elsewhere(&self, id: &str, error: &JobError) -> bool {
+        let refused_create = matches!(
+            error,
+            JobError::Pipeline(PipelineError::Checkpoint {
+                step: "before_create",
+                ..
+            })
+        );
+        refused_create
+            && self
+                .inner
+                .store
+                .get_job(id)
+                .is_ok_and(|job| job.create_sent_at.is_some() || job.status != JobStatus::Uploading)
     }
 
     /// Whether the store has the job's task id, writing it once more if not.

@@ -99,6 +99,8 @@ impl JobRunner {
         for job in self.inner.store.not_sent_jobs()? {
             match self.send_unsent(&job.id).await {
                 Ok(_) => outcome.done += 1,
+                // Sent or discarded meanwhile (a second press, another window): not this call's to count.
+                Err(JobError::NotWaiting { .. }) => {}
                 Err(e) => {
                     tracing::warn!(job = %job.id, kind = e.kind(), "not-sent job kept");
                     outcome.kept += 1;
@@ -113,6 +115,7 @@ impl JobRunner {
         for job in self.inner.store.not_sent_jobs()? {
             match self.discard_unsent(&job.id) {
                 Ok(_) => outcome.done += 1,
+                Err(JobError::NotWaiting { .. }) => {}
                 Err(e) => {
                     tracing::warn!(job = %job.id, kind = e.kind(), "not-sent job kept");
                     outcome.kept += 1;

@@ -82,7 +82,7 @@ impl UserFacing for PipelineError {
             Self::Frame { source, .. } => source.raw_cause(),
             Self::Api(e) => e.raw_cause(),
             Self::SubmissionUncertain { reason } => Some(reason.clone()),
-            Self::Checkpoint { step, detail, .. } => Some(format!("{step}: {detail}")),
+            Self::Checkpoint { detail, .. } => Some(detail.clone()),
             Self::Io(e) => Some(e.to_string()),
             Self::Invalid(_) | Self::FrameOutOfLimits { .. } | Self::TaskFailed { .. } => None,
         }

@@ -254,14 +254,19 @@ impl Store {
     }
 
     /// The service created the task: the job is queued under this id. Also accepted for a job marked
-    /// uncertain (the user found out the task did start).
+    /// uncertain (the user found out the task did start), and for one failed meanwhile after its create was
+    /// sent (e.g. by another process sharing the history): a paid task's id always wins over a failure.
     pub fn set_task_id(&self, id: &str, task_id: &TaskId) -> Result<(), StoreError> {
         let step = Step {
             set: "status = 'queued', task_id = ?3, finished_at = NULL, error_kind = NULL, \
                   error_en = NULL, error_zh = NULL, error_cause = NULL",
             params: &[&task_id.0],
-            from: &[JobStatus::Submitting, JobStatus::SubmissionUncertain],
-            also: "AND task_id IS NULL",
+            from: &[
+                JobStatus::Submitting,
+                JobStatus::SubmissionUncertain,
+                JobStatus::Failed,
+            ],
+            also: "AND task_id IS NULL AND create_sent_at IS NOT NULL",
             durable: true,
         };
         self.step(id, step, Self::illegal(id, JobStatus::Queued))
