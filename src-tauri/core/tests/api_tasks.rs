@@ -234,6 +234,36 @@ mod api {
         );
     }
 
+    /// An outage longer than the overall bound is not the task taking too long: once the service answers
+    /// again, the finished task is picked up.
+    #[tokio::test]
+    async fn an_outage_longer_than_the_bound_does_not_give_up_on_the_task() {
+        let sim = start(slow_phases(0, 0)).await;
+        let client = client_for(&sim);
+        let tok = token(&sim);
+        let id = within(client.create_task(&tok, &create_body()))
+            .await
+            .unwrap();
+        // Four polls in a row fail (each with its own quick retries), backing off 6, 12, 24 and 48 s.
+        for _ in 0..16 {
+            sim.push_fault(Route::GetTask, Fault::ServerError);
+        }
+        let time = ScaledTime::new(1000);
+        let schedule = PollSchedule::default().with_overall(Duration::from_secs(60));
+        let state = within(poll_until_finished(
+            &client,
+            &tok,
+            &id,
+            &schedule,
+            &time,
+            &time,
+            |_| {},
+        ))
+        .await
+        .unwrap();
+        assert!(state.status.is_finished(), "{state:?}");
+    }
+
     #[tokio::test]
     async fn poll_backs_off_through_errors_and_stops_at_its_bound() {
         let sim = start(slow_phases(600_000, 0)).await;

@@ -13,6 +13,9 @@ use crate::secrets::ApiToken;
 
 /// No two polls of one task are ever closer than this, whatever the schedule says.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// Between two answered polls at most this many longest poll intervals count towards the overall bound: a
+/// longer gap is the service out of reach or the computer asleep, not the task taking long.
+const ANSWER_GAP_FACTOR: u32 = 2;
 /// Longest wait after repeated query failures.
 const MAX_ERROR_BACKOFF: Duration = Duration::from_secs(300);
 
@@ -93,7 +96,9 @@ pub enum PollEvent<'a> {
 
 /// Polls `id` until it is done or failed, calling `on_update` whenever the state changes. Transient query
 /// failures back off and keep going; definite ones (bad token, unknown task) end the wait. Gives up with
-/// [`ApiError::GaveUpWaiting`] once `schedule`'s overall bound has passed by `clock`.
+/// [`ApiError::GaveUpWaiting`] once the task has been reported unfinished for `schedule`'s overall bound by
+/// `clock`: time the service could not be reached (an outage, a computer asleep) does not count, since the
+/// bound is about a task that never finishes, not about the network.
 pub async fn poll_until_finished(
     client: &SinanClient,
     token: &ApiToken,
@@ -122,7 +127,9 @@ pub async fn poll_until_finished_reporting(
     sleeper: &dyn Sleeper,
     mut on_event: impl FnMut(PollEvent<'_>),
 ) -> Result<TaskState, ApiError> {
-    let started = clock.now();
+    // Time the service was seen working on the task: gaps between answers count at most `ANSWER_GAP_CAP`.
+    let mut answered_for = Duration::ZERO;
+    let mut last_answer = clock.now();
     let mut polls: u32 = 0;
     let mut errors: u32 = 0;
     let mut last: Option<TaskState> = None;
@@ -131,6 +138,10 @@ pub async fn poll_until_finished_reporting(
         sleeper.sleep(wait).await;
         match client.get_task(token, id).await {
             Ok(state) => {
+                let now = clock.now();
+                let gap: Duration = (now - last_answer).try_into().unwrap_or_default();
+                answered_for += gap.min(schedule.max.saturating_mul(ANSWER_GAP_FACTOR));
+                last_answer = now;
                 if errors > 0 {
                     on_event(PollEvent::Recovered);
                 }
@@ -144,6 +155,11 @@ pub async fn poll_until_finished_reporting(
                 last = Some(state);
                 polls = polls.saturating_add(1);
                 wait = schedule.jittered(polls);
+                if answered_for >= schedule.overall {
+                    return Err(ApiError::GaveUpWaiting {
+                        waited: answered_for,
+                    });
+                }
             }
             Err(e) if e.is_transient() => {
                 errors = errors.saturating_add(1);
@@ -161,12 +177,6 @@ pub async fn poll_until_finished_reporting(
                 });
             }
             Err(e) => return Err(e),
-        }
-        let waited = clock.now() - started;
-        if waited >= schedule.overall {
-            return Err(ApiError::GaveUpWaiting {
-                waited: waited.try_into().unwrap_or(schedule.overall),
-            });
         }
     }
 }
