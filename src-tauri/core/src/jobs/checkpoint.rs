@@ -100,6 +100,18 @@ impl StoreCheckpoint {
         }
     }
 
+    /// A run that starts from a known task: when the store does not have its id yet (its write failed in
+    /// an earlier run), it is kept and saved the way a newly created task's id is.
+    pub(super) fn follow_task(&self, task: &TaskId, on_record: bool) {
+        *self.known_task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task.clone());
+        if !on_record {
+            *self.unsaved_task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task.clone());
+            if !self.task_id_saved() {
+                self.keep_saving_task_id();
+            }
+        }
+    }
+
     pub(super) fn known_task(&self) -> Option<TaskId> {
         self.known_task
             .lock()

@@ -146,14 +146,21 @@ impl JobRunner {
             match known_task {
                 // A paid task that cannot be asked about now is waited for, never failed.
                 Some(task) if trouble::waits_for_service(&error) => {
+                    // While waiting, the task id is written again if an earlier write failed.
+                    self.task_id_on_record(id, &task);
                     self.wait_for_service(id, &task, &error).await;
                     plan = Plan::FromTask(task);
                 }
                 Some(task) if !self.task_id_on_record(id, &task) => {
-                    // Failing it now would store a paid job without its task: left as it is (on the
-                    // next start it is uncertain, never re-sent); the id is in the log.
-                    tracing::error!(job = id, task = %task, kind = error.kind(), "run stopped with its task id unsaved");
-                    return;
+                    // Failing it now would store a paid job without its task. The id stays in memory (and
+                    // in the log); the run asks the task again after a pause and keeps writing the id.
+                    tracing::error!(job = id, task = %task, kind = error.kind(), "task id still unsaved; trying again");
+                    self.inner
+                        .timing
+                        .sleeper
+                        .sleep(trouble::SERVICE_RECHECK)
+                        .await;
+                    plan = Plan::FromTask(task);
                 }
                 _ => {
                     self.set_trouble(id, None);
@@ -220,6 +227,9 @@ impl JobRunner {
             .with_poll_schedule(timing.poll_schedule.clone())
             .with_upload_region(settings.upload_region);
         let checkpoint = StoreCheckpoint::new(self.clone(), id, job.status, settings.upload_region);
+        if let Plan::FromTask(task) = plan {
+            checkpoint.follow_task(task, job.task_id.is_some());
+        }
         let progress = checkpoint.progress_fn();
         let token = &connection.token;
         let outcome = match plan {
