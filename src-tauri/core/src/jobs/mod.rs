@@ -170,7 +170,9 @@ impl JobRunner {
     }
 
     /// Returns once no run is in progress or waiting (e.g. before quitting a tool; the app itself never
-    /// needs to wait: unfinished jobs resume on the next start).
+    /// needs to wait: unfinished jobs resume on the next start). A run whose paid task waits for its service
+    /// (a refused or missing token) counts as in progress, so a caller that must end regardless bounds this
+    /// with a timeout.
     pub async fn wait_idle(&self) {
         let mut rx = self.inner.active_count.subscribe();
         // The sender lives as long as `self`, so this only ends when the count reaches zero.
