@@ -134,10 +134,13 @@ impl Store {
 
     /// Every job the app should pick up again on start, oldest first (see [`super::resume_action`]).
     pub fn unfinished_jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
-        let sql = format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE status IN ({}) ORDER BY created_at, seq",
-            sql_list(&JobStatus::UNSETTLED)
-        );
+        self.jobs_oldest_first(&format!("status IN ({})", sql_list(&JobStatus::UNSETTLED)))
+    }
+
+    /// Every job matching `condition` (fixed SQL only, never user input), oldest first.
+    pub(super) fn jobs_oldest_first(&self, condition: &str) -> Result<Vec<JobRecord>, StoreError> {
+        let sql =
+            format!("SELECT {JOB_COLUMNS} FROM jobs WHERE {condition} ORDER BY created_at, seq");
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
         let jobs = stmt

@@ -6,7 +6,6 @@ use std::time::Duration;
 use rusqlite::{OptionalExtension, TransactionBehavior};
 
 use super::jobs::{insert_row, Step};
-use super::row::{job_from_row, JOB_COLUMNS};
 use super::{new_id, JobRecord, JobStatus, NewJob, Store, StoreError};
 use crate::i18n::Msg;
 
@@ -104,15 +103,6 @@ impl Store {
 
     /// Every job waiting as not sent, oldest first.
     pub fn not_sent_jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
-        let sql = format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE status = 'not_sent' ORDER BY created_at, seq"
-        );
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let jobs = stmt
-            .query_map([], job_from_row)?
-            .map(|r| r.map(|(_, job)| job))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(jobs)
+        self.jobs_oldest_first("status = 'not_sent'")
     }
 }
