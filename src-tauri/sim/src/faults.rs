@@ -67,20 +67,21 @@ async fn gate(shared: Arc<Shared>, route: Route, request: Request, next: Next) -
             .and_then(|queue| queue.pop_front());
         (inner.log.len() - 1, fault)
     };
-    let response = match fault {
-        None => next.run(request).await,
-        Some(Fault::Hang) => match buffer_body(request).await {
-            Ok(request) => {
-                tokio::time::sleep(shared.config.hang_for).await;
-                next.run(request).await
-            }
-            Err(response) => response,
-        },
-        Some(Fault::DropAfterRead) => drop_after_read(request).await,
-        Some(Fault::CutBody { after_bytes }) => {
+    // The service sits behind nginx, which reads a request's whole body before any answer comes back
+    // (a refused token, a fault). Answering mid-upload instead makes the client see either the answer
+    // or a broken connection, depending on timing.
+    let response = match (buffer_body(request).await, fault) {
+        (Err(too_large), _) => too_large,
+        (Ok(request), None) => next.run(request).await,
+        (Ok(request), Some(Fault::Hang)) => {
+            tokio::time::sleep(shared.config.hang_for).await;
+            next.run(request).await
+        }
+        (Ok(request), Some(Fault::DropAfterRead)) => drop_after_read(request).await,
+        (Ok(request), Some(Fault::CutBody { after_bytes })) => {
             cut_body(next.run(request).await, after_bytes).await
         }
-        Some(other) => fault_response(&other),
+        (Ok(_), Some(other)) => fault_response(&other),
     };
     let status = response.status().as_u16();
     let mut inner = shared.lock();
@@ -93,7 +94,7 @@ async fn gate(shared: Arc<Shared>, route: Route, request: Request, next: Next) -
     response
 }
 
-/// Reads the body first so a delayed answer still proves the request fully arrived.
+/// Reads the whole body, so whatever answer follows comes after the request fully arrived.
 async fn buffer_body(request: Request) -> Result<Request, Response> {
     let (parts, body) = request.into_parts();
     match to_bytes(body, BODY_LIMIT).await {
