@@ -174,7 +174,7 @@ fn classify_link_failure(
 }
 
 /// The first byte position in `Content-Range: bytes <start>-<end>/<size>`.
-fn range_start(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+pub(crate) fn range_start(headers: &reqwest::header::HeaderMap) -> Option<u64> {
     let value = headers.get(CONTENT_RANGE)?.to_str().ok()?;
     value
         .trim()

@@ -9,6 +9,8 @@ mod clock;
 mod config;
 mod download;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzz;
 mod poll;
 mod reply;
 mod retry;

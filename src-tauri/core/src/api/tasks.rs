@@ -140,7 +140,7 @@ fn pick_video_url(result: &Value) -> Option<String> {
 }
 
 /// The task id in a create reply (`task_id`, tolerating `id` and a `data` wrapper).
-fn parse_created(body: &[u8]) -> Option<TaskId> {
+pub(crate) fn parse_created(body: &[u8]) -> Option<TaskId> {
     let json: Value = serde_json::from_slice(body).ok()?;
     [&json, json.get("data").unwrap_or(&Value::Null)]
         .iter()

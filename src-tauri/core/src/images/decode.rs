@@ -121,7 +121,7 @@ fn decode_other(
     Ok((image, orientation))
 }
 
-fn decode_jpeg(bytes: &[u8]) -> Result<(DynamicImage, Orientation), ImageError> {
+pub(crate) fn decode_jpeg(bytes: &[u8]) -> Result<(DynamicImage, Orientation), ImageError> {
     let options = DecoderOptions::default()
         .set_strict_mode(false)
         .set_max_width(usize::from(u16::MAX))

@@ -8,6 +8,8 @@ mod apply;
 mod decode;
 mod error;
 mod fixes;
+#[cfg(feature = "fuzzing")]
+pub mod fuzz;
 mod geometry;
 mod jpeg_dc;
 mod problems;
@@ -119,14 +121,23 @@ impl FrameInfo {
 /// readable image are returned as `problems` instead.
 pub fn intake(path: &Path, opts: &IntakeOptions) -> Result<FrameInfo, ImageError> {
     let bytes = read::read_capped(path, opts.hard_cap_bytes)?;
-    let format = sniff_format(path, &bytes)?;
+    intake_bytes(path, &bytes, opts)
+}
+
+/// [`intake`] of bytes already read from `path` (the path is only named in the result and messages).
+pub(crate) fn intake_bytes(
+    path: &Path,
+    bytes: &[u8],
+    opts: &IntakeOptions,
+) -> Result<FrameInfo, ImageError> {
+    let format = sniff_format(path, bytes)?;
     // Hashing a 30 MB file takes a noticeable moment; it runs beside the decode.
     let (decoded, content_sha256) = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| hex::encode(Sha256::digest(&bytes)));
+        let hashing = scope.spawn(|| hex::encode(Sha256::digest(bytes)));
         // A 1/8-scale preview a little under the thumbnail size (a 12 MP photo gives 504 px) looks
         // the same; smaller photos decode fully, which is quick at their size.
         let preview_side = opts.thumbnail_max_side.saturating_mul(3) / 4;
-        let decoded = decode::decode_for_intake(&bytes, format, opts.depth, preview_side);
+        let decoded = decode::decode_for_intake(bytes, format, opts.depth, preview_side);
         let hash = hashing.join();
         (decoded, hash)
     });

@@ -1,0 +1,3 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| seedance_fuzz_checks::check_jpeg_preview(data));
