@@ -1,7 +1,7 @@
 //! Server replies: every parser takes any bytes without panicking, and what it returns is usable.
 
 use seedance_core::api::fuzz::parse_replies;
-use seedance_core::api::MAX_RETRY_AFTER;
+use seedance_core::api::{RetryPolicy, MAX_RETRY_AFTER};
 use time::macros::datetime;
 
 /// Longest message the app will show from a server's reply (the parser shortens to far less; this
@@ -40,7 +40,11 @@ pub fn check_replies(data: &[u8]) {
             message.chars().count()
         );
     }
-    if let Some(Some(wait)) = parsed.retry_after {
-        assert!(wait <= MAX_RETRY_AFTER, "Retry-After not capped: {wait:?}");
+    if let Some(asked) = parsed.retry_after {
+        // The parser reports what the server asked; every policy caps the wait it honours.
+        for policy in [RetryPolicy::for_queries(), RetryPolicy::for_transfers()] {
+            let wait = policy.delay_honouring(0, asked);
+            assert!(wait <= MAX_RETRY_AFTER, "Retry-After {asked:?} honoured as {wait:?}");
+        }
     }
 }

@@ -110,7 +110,7 @@ fn text_field(v: &Value, key: &str) -> Option<String> {
 
 /// The entry typed `video`, else the first whose path ends in `.mp4`, else the first URL.
 fn pick_video_url(result: &Value) -> Option<String> {
-    let entries: Vec<(Option<&str>, &str)> = match result {
+    let mut entries: Vec<(Option<&str>, &str)> = match result {
         Value::String(url) => vec![(None, url.as_str())],
         Value::Array(items) => items
             .iter()
@@ -122,10 +122,11 @@ fn pick_video_url(result: &Value) -> Option<String> {
                 }
                 _ => None,
             })
-            .filter(|(_, url)| !url.trim().is_empty())
             .collect(),
         _ => Vec::new(),
     };
+    // A blank link is no link (found by fuzzing: `"result": ""` gave an empty video URL).
+    entries.retain(|(_, url)| !url.trim().is_empty());
     let is_mp4 = |url: &str| {
         url::Url::parse(url.trim())
             .map(|u| u.path().to_ascii_lowercase().ends_with(".mp4"))

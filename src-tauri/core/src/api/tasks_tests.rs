@@ -115,3 +115,16 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_blank_result_link_is_no_link() {
+    for body in [
+        r#"{"status":"completed","result":""}"#,
+        r#"{"status":"completed","result":"   "}"#,
+        r#"{"status":"completed","result":["", {"url":" "}]}"#,
+    ] {
+        assert_eq!(parse(body).video_url, None, "{body}");
+    }
+    let after_blank = parse(r#"{"status":"completed","result":["", "https://r/v.mp4"]}"#);
+    assert_eq!(after_blank.video_url.as_deref(), Some("https://r/v.mp4"));
+}
