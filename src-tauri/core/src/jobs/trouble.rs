@@ -20,8 +20,9 @@ pub const SERVICE_RECHECK: Duration = Duration::from_secs(60);
 pub(super) fn waits_for_service(error: &JobError) -> bool {
     matches!(
         error,
-        JobError::Pipeline(PipelineError::Api(ApiError::InvalidToken))
-            | JobError::Connection(ConnectionError::NoToken | ConnectionError::Unavailable { .. })
+        JobError::Pipeline(PipelineError::Api(
+            ApiError::InvalidToken | ApiError::HostNotConfirmed { .. }
+        )) | JobError::Connection(ConnectionError::NoToken | ConnectionError::Unavailable { .. })
     )
 }
 
