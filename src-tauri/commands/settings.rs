@@ -201,6 +201,8 @@ pub async fn save_preferences(
         .await
         .map_err(|e| IpcError::internal(e.to_string()))??;
     state.set_prefs(prefs.clone());
+    // Runs waiting for their service (e.g. for an address the user just confirmed) try again now.
+    state.runner.service_changed();
     let output_dir = resolve_output_dir(&prefs, &state.config.data_dir);
     Ok(PrefsView {
         output_dir: output_dir.display().to_string(),
