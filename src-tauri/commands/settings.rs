@@ -19,7 +19,8 @@ pub struct TokenStatus {
     pub source: Option<TokenSource>,
     /// `SEEDANCE_API_TOKEN` is set: it is used instead of the keychain and never stored.
     pub from_environment: bool,
-    /// Hosts besides SinanCode's own (and this computer) that the user agreed to send the token to.
+    /// Hosts besides SinanCode's own (and this computer) the token may go to: confirmed by the user, or named
+    /// by the same launch environment as the token.
     pub bound_hosts: Vec<String>,
     /// The keychain could not be read (unavailable, locked, access denied): what happened and how to fix it.
     pub keychain_error: Option<IpcError>,

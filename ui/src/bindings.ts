@@ -621,7 +621,10 @@ export type TokenStatus = {
 	source: TokenSource | null,
 	/**  `SEEDANCE_API_TOKEN` is set: it is used instead of the keychain and never stored. */
 	from_environment: boolean,
-	/**  Hosts besides SinanCode's own (and this computer) that the user agreed to send the token to. */
+	/**
+	 *  Hosts besides SinanCode's own (and this computer) the token may go to: confirmed by the user, or named
+	 *  by the same launch environment as the token.
+	 */
 	bound_hosts: string[],
 	/**  The keychain could not be read (unavailable, locked, access denied): what happened and how to fix it. */
 	keychain_error: IpcError | null,
