@@ -163,3 +163,20 @@ impl JobRunner {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A task that exists keeps waiting (never fails) when its query was refused for a host the token
+    /// is not bound to: the user can still agree to the host, or change it.
+    #[test]
+    fn an_unbound_host_waits_like_a_refused_token() {
+        let api = |e: ApiError| JobError::Pipeline(PipelineError::Api(e));
+        assert!(waits_for_service(&api(ApiError::HostNotConfirmed {
+            host: "https://proxy.example.com".into()
+        })));
+        assert!(waits_for_service(&api(ApiError::InvalidToken)));
+        assert!(!waits_for_service(&api(ApiError::OutOfCredit)));
+    }
+}
