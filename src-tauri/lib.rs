@@ -4,6 +4,7 @@ mod commands;
 mod dialogs;
 mod error;
 mod events;
+mod host_question;
 mod state;
 
 use tauri::Manager;
@@ -119,7 +120,9 @@ fn start_player_source(store: std::sync::Arc<seedance_core::store::Store>) -> st
     state::PlayerSource(started)
 }
 
-pub fn run() {
+/// Runs the app. `env_token` is `SEEDANCE_API_TOKEN`, taken out of the environment by `main` before
+/// anything else (see `seedance_core::secrets::take_env_token`).
+pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
     let config = match seedance_core::config::AppConfig::from_process_env() {
         Ok(c) => c,
         Err(e) => {
@@ -150,10 +153,17 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             let secrets = std::sync::Arc::new(seedance_core::secrets::KeyringStore::app_default());
+            let question = std::sync::Arc::new(host_question::NativeHostQuestion {
+                app: app.handle().clone(),
+            });
+            let credentials = std::sync::Arc::new(
+                seedance_core::credentials::Credentials::new(secrets, question)
+                    .with_env_token(env_token, &config.api),
+            );
             let events = std::sync::Arc::new(events::TauriJobEvents {
                 app: app.handle().clone(),
             });
-            let state = state::AppState::new(config, secrets, events);
+            let state = state::AppState::new(config, credentials, events);
             app.manage(start_player_source(state.store.clone()));
             let runner = state.runner.clone();
             let policy = seedance_core::jobs::ResumePolicy::from_prefs(&state.prefs());

@@ -7,15 +7,14 @@ use std::sync::{Arc, RwLock};
 
 use seedance_core::api::ApiConfig;
 use seedance_core::config::AppConfig;
+use seedance_core::credentials::Credentials;
 use seedance_core::i18n::UserFacing;
 use seedance_core::jobs::{
     Connection, ConnectionError, ConnectionFuture, ConnectionSource, JobEvents, JobRunner,
 };
 use seedance_core::media::{MediaError, MediaServer};
 use seedance_core::prefs::{Preferences, PrefsStore, PrefsWarning};
-use seedance_core::secrets::{
-    resolve_token, ApiToken, SecretError, SecretStore, TokenSource, TOKEN_ENV,
-};
+use seedance_core::secrets::{ApiToken, SecretError, TokenSource};
 use seedance_core::session::live_api_config;
 use seedance_core::store::{Store, StoreError};
 use seedance_sim::Sim;
@@ -28,7 +27,8 @@ use crate::error::{IpcError, IpcResult};
 pub struct Services {
     pub config: AppConfig,
     pub prefs: Arc<RwLock<Preferences>>,
-    pub secrets: Arc<dyn SecretStore>,
+    /// The token (keychain or launch environment) and the hosts it may go to.
+    pub credentials: Arc<Credentials>,
     /// The simulated service while demo mode is on.
     pub demo: Arc<Mutex<Option<Sim>>>,
 }
@@ -49,7 +49,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(
         config: AppConfig,
-        secrets: Arc<dyn SecretStore>,
+        credentials: Arc<Credentials>,
         events: Arc<dyn JobEvents>,
     ) -> Self {
         let prefs_store = Arc::new(PrefsStore::in_dir(&config.data_dir));
@@ -58,7 +58,7 @@ impl AppState {
         let services = Services {
             config: config.clone(),
             prefs: Arc::new(RwLock::new(loaded.prefs)),
-            secrets,
+            credentials,
             demo: Arc::new(Mutex::new(None)),
         };
         let settings = {
@@ -120,15 +120,9 @@ fn read_prefs(prefs: &RwLock<Preferences>) -> Preferences {
 }
 
 impl Services {
-    /// The token in use and where it came from (environment first, then the keychain). The keychain call
-    /// blocks on the OS, so it runs on a worker thread.
+    /// The token in use and where it came from (environment first, then the keychain).
     pub async fn live_token(&self) -> Result<Option<(ApiToken, TokenSource)>, SecretError> {
-        let secrets = self.secrets.clone();
-        tokio::task::spawn_blocking(move || {
-            resolve_token(std::env::var(TOKEN_ENV).ok().as_deref(), &*secrets)
-        })
-        .await
-        .unwrap_or_else(|e| Err(SecretError::Other(e.to_string())))
+        self.credentials.current().await
     }
 
     async fn connection(&self) -> Result<Connection, ConnectionError> {
@@ -148,6 +142,12 @@ impl Services {
             .map_err(|e| ConnectionError::from_user_facing(&e))?
             .ok_or(ConnectionError::NoToken)?;
         let api = live_api_config(&self.config, &read_prefs(&self.prefs))
+            .map_err(|e| ConnectionError::from_user_facing(&e))?;
+        // A host the token is not bound to yet is asked about here, before the run can use it.
+        let token = self
+            .credentials
+            .authorize(token, &api)
+            .await
             .map_err(|e| ConnectionError::from_user_facing(&e))?;
         Ok(Connection {
             api,

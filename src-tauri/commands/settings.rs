@@ -2,7 +2,8 @@
 
 use seedance_core::i18n::{Msg, UserFacing};
 use seedance_core::prefs::{resolve_output_dir, Preferences};
-use seedance_core::secrets::{ApiToken, TokenSource, TOKEN_ENV};
+use seedance_core::secrets::{ApiToken, TokenSource};
+use seedance_core::session::live_api_config;
 use seedance_core::token_check::{check_token, TokenCheck};
 use seedance_sim::{Sim, SimConfig};
 use tauri::State;
@@ -18,6 +19,9 @@ pub struct TokenStatus {
     pub source: Option<TokenSource>,
     /// `SEEDANCE_API_TOKEN` is set: it is used instead of the keychain and never stored.
     pub from_environment: bool,
+    /// Hosts besides SinanCode's own (and this computer) the token may go to: confirmed by the user, or named
+    /// by the same launch environment as the token.
+    pub bound_hosts: Vec<String>,
     /// The keychain could not be read (unavailable, locked, access denied): what happened and how to fix it.
     pub keychain_error: Option<IpcError>,
 }
@@ -42,11 +46,15 @@ pub struct PrefsView {
 }
 
 async fn token_status(state: &AppState) -> TokenStatus {
-    let from_environment = std::env::var(TOKEN_ENV).is_ok_and(|v| !v.trim().is_empty());
+    let from_environment = state.services.credentials.from_environment();
     match state.live_token().await {
         Ok(found) => TokenStatus {
             set: found.is_some(),
             last4: found.as_ref().map(|(t, _)| t.last4()),
+            bound_hosts: found
+                .as_ref()
+                .map(|(t, _)| t.hosts().iter().map(str::to_owned).collect())
+                .unwrap_or_default(),
             source: found.map(|(_, s)| s),
             from_environment,
             keychain_error: None,
@@ -56,6 +64,7 @@ async fn token_status(state: &AppState) -> TokenStatus {
             last4: None,
             source: None,
             from_environment,
+            bound_hosts: Vec::new(),
             keychain_error: Some(e.into()),
         },
     }
@@ -78,15 +87,13 @@ pub async fn get_session(state: State<'_, AppState>) -> IpcResult<Session> {
     Ok(session_of(&state).await)
 }
 
-/// Stores a pasted token in the OS keychain. The text is dropped from memory on return and never echoed back.
+/// Stores a pasted token in the OS keychain, bound to the hosts the previous one was. The text is dropped
+/// from memory on return and never echoed back.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_token(state: State<'_, AppState>, token: String) -> IpcResult<Session> {
     let token = ApiToken::new(&token).ok_or_else(empty_token)?;
-    let secrets = state.services.secrets.clone();
-    tokio::task::spawn_blocking(move || secrets.set(&token))
-        .await
-        .map_err(|e| IpcError::internal(e.to_string()))??;
+    state.services.credentials.save(token).await?;
     resume_waiting_jobs(&state);
     Ok(session_of(&state).await)
 }
@@ -94,30 +101,34 @@ pub async fn save_token(state: State<'_, AppState>, token: String) -> IpcResult<
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_token(state: State<'_, AppState>) -> IpcResult<Session> {
-    let secrets = state.services.secrets.clone();
-    tokio::task::spawn_blocking(move || secrets.remove())
-        .await
-        .map_err(|e| IpcError::internal(e.to_string()))??;
+    state.services.credentials.remove().await?;
     Ok(session_of(&state).await)
 }
 
 /// One harmless authenticated call. Tests the typed token when one is given (before saving it), else the
-/// token in use.
+/// token in use. An API host the token is not bound to is asked about first (native dialog).
 #[tauri::command]
 #[specta::specta]
 pub async fn test_token(
     state: State<'_, AppState>,
     token: Option<String>,
 ) -> IpcResult<TokenCheckView> {
+    let credentials = &state.services.credentials;
     let token = match token.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(t) => ApiToken::new(t).ok_or_else(empty_token)?,
+        Some(t) => {
+            credentials
+                .typed(ApiToken::new(t).ok_or_else(empty_token)?)
+                .await
+        }
         None => state
             .live_token()
             .await?
             .map(|(t, _)| t)
             .ok_or_else(empty_token)?,
     };
-    let client = seedance_core::api::SinanClient::new(state.live_api()?)?;
+    let api = state.live_api()?;
+    let token = credentials.authorize(token, &api).await?;
+    let client = seedance_core::api::SinanClient::new(api)?;
     let outcome = check_token(&client, &token).await;
     Ok(TokenCheckView {
         message: outcome.msg(),
@@ -164,6 +175,8 @@ pub async fn get_preferences(state: State<'_, AppState>) -> IpcResult<PrefsView>
 }
 
 /// Validates and saves the preferences; on any problem nothing is saved and every problem is returned.
+/// A new API address the token is not bound to is saved only after the user agrees, in a native dialog,
+/// to send the token there.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_preferences(
@@ -173,12 +186,24 @@ pub async fn save_preferences(
     if let Err(errors) = prefs.validate() {
         return Err(IpcError::from_many("invalid_preferences", &errors));
     }
+    let after = live_api_config(&state.config, &prefs)?;
+    // Without a token (or keychain) there is nothing to send yet: the question comes before first use.
+    if let Ok(Some((token, _))) = state.live_token().await {
+        let before = state.live_api().ok();
+        state
+            .services
+            .credentials
+            .confirm_saved_address(token, before.as_ref(), &after)
+            .await?;
+    }
     let store_prefs = prefs.clone();
     let store = state.prefs_store.clone();
     tokio::task::spawn_blocking(move || store.save(&store_prefs))
         .await
         .map_err(|e| IpcError::internal(e.to_string()))??;
     state.set_prefs(prefs.clone());
+    // Runs waiting for their service (e.g. for an address the user just confirmed) try again now.
+    state.runner.service_changed();
     let output_dir = resolve_output_dir(&prefs, &state.config.data_dir);
     Ok(PrefsView {
         output_dir: output_dir.display().to_string(),

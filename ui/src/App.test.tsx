@@ -150,6 +150,32 @@ describe("settings", () => {
   });
 });
 
+describe("token hosts", () => {
+  it("Settings names the hosts besides SinanCode the user agreed to send the token to", async () => {
+    mockBackend({
+      get_session: () =>
+        session({
+          token: {
+            ...session().token,
+            bound_hosts: ["https://proxy.example.com", "https://files.example.net"],
+          },
+        }),
+    });
+    renderWithI18n(<App />);
+    fireEvent.click(screen.getByTestId("nav-settings"));
+    const hosts = await screen.findByTestId("token-hosts");
+    expect(hosts.textContent).toContain("https://proxy.example.com, https://files.example.net");
+  });
+
+  it("shows nothing about hosts while the token goes only to SinanCode", async () => {
+    mockBackend({});
+    renderWithI18n(<App />);
+    fireEvent.click(screen.getByTestId("nav-settings"));
+    await screen.findByTestId("token-status");
+    expect(screen.queryByTestId("token-hosts")).toBeNull();
+  });
+});
+
 describe("i18n helpers", () => {
   it("follows the system language, falling back to English", () => {
     expect(systemLanguage(["zh-TW", "en"])).toBe("zh-CN");

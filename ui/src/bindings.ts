@@ -36,16 +36,23 @@ export const commands = {
 	/**  Whether the two frames' shapes differ enough to warp the video, with the warning to show. */
 	frameMismatch: (firstAspect: number | null, lastAspect: number | null) => __TAURI_INVOKE<Mismatch | null>("frame_mismatch", { firstAspect, lastAspect }),
 	getSession: () => typedError<Session, IpcError>(__TAURI_INVOKE("get_session")),
-	/**  Stores a pasted token in the OS keychain. The text is dropped from memory on return and never echoed back. */
+	/**
+	 *  Stores a pasted token in the OS keychain, bound to the hosts the previous one was. The text is dropped
+	 *  from memory on return and never echoed back.
+	 */
 	saveToken: (token: string) => typedError<Session, IpcError>(__TAURI_INVOKE("save_token", { token })),
 	removeToken: () => typedError<Session, IpcError>(__TAURI_INVOKE("remove_token")),
 	/**
 	 *  One harmless authenticated call. Tests the typed token when one is given (before saving it), else the
-	 *  token in use.
+	 *  token in use. An API host the token is not bound to is asked about first (native dialog).
 	 */
 	testToken: (token: string | null) => typedError<TokenCheckView, IpcError>(__TAURI_INVOKE("test_token", { token })),
 	getPreferences: () => typedError<PrefsView, IpcError>(__TAURI_INVOKE("get_preferences")),
-	/**  Validates and saves the preferences; on any problem nothing is saved and every problem is returned. */
+	/**
+	 *  Validates and saves the preferences; on any problem nothing is saved and every problem is returned.
+	 *  A new API address the token is not bound to is saved only after the user agrees, in a native dialog,
+	 *  to send the token there.
+	 */
 	savePreferences: (prefs: Preferences) => typedError<PrefsView, IpcError>(__TAURI_INVOKE("save_preferences", { prefs })),
 	/**
 	 *  Starts the built-in simulated service on a random loopback port and uses it for everything until
@@ -595,7 +602,9 @@ export type Theme = "system" | "light" | "dark";
 /**  What the check found. Serialised as `{"outcome": "valid"}`, `{"outcome": "service_error", "status": 503}`… */
 export type TokenCheck = { outcome: "valid" } | { outcome: "rejected" } | { outcome: "no_network" } | 
 /**  `status` is `None` when the service accepted the connection but never answered. */
-{ outcome: "service_error"; status: number | null } | { outcome: "rate_limited" } | { outcome: "unexpected"; detail: string };
+{ outcome: "service_error"; status: number | null } | { outcome: "rate_limited" } | { outcome: "unexpected"; detail: string } | 
+/**  The token is not confirmed for the API host, so nothing was sent. */
+{ outcome: "host_not_confirmed"; host: string };
 
 export type TokenCheckView = {
 	outcome: TokenCheck,
@@ -612,6 +621,11 @@ export type TokenStatus = {
 	source: TokenSource | null,
 	/**  `SEEDANCE_API_TOKEN` is set: it is used instead of the keychain and never stored. */
 	from_environment: boolean,
+	/**
+	 *  Hosts besides SinanCode's own (and this computer) the token may go to: confirmed by the user, or named
+	 *  by the same launch environment as the token.
+	 */
+	bound_hosts: string[],
 	/**  The keychain could not be read (unavailable, locked, access denied): what happened and how to fix it. */
 	keychain_error: IpcError | null,
 };

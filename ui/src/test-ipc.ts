@@ -14,7 +14,14 @@ export function session(over: Partial<Session> = {}): Session {
     demo: false,
     needs_setup: false,
     store_problem: null,
-    token: { set: true, last4: "abcd", source: "keychain", from_environment: false, keychain_error: null },
+    token: {
+      set: true,
+      last4: "abcd",
+      source: "keychain",
+      from_environment: false,
+      bound_hosts: [],
+      keychain_error: null,
+    },
     ...over,
   };
 }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod config;
 pub mod cost;
+pub mod credentials;
 pub mod drop;
 pub mod form;
 pub mod i18n;
@@ -17,3 +18,4 @@ pub mod secrets;
 pub mod session;
 pub mod store;
 pub mod token_check;
+pub mod token_hosts;

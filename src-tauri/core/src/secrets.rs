@@ -1,11 +1,15 @@
-//! The API token: kept only in the OS keychain (or, for scripting, in `SEEDANCE_API_TOKEN`), never on disk,
-//! never in logs, never in the webview. [`ApiToken`] redacts itself in `Debug`/`Display` so a stray `{:?}`
-//! cannot leak it.
+//! The API token: kept only in the OS keychain (or, for scripting, in `SEEDANCE_API_TOKEN`, read once at
+//! start and removed from the environment), never on disk, never in logs, never in the webview. [`ApiToken`]
+//! redacts itself in `Debug`/`Display` so a stray `{:?}` cannot leak it, and carries the hosts it is bound
+//! to (see [`crate::token_hosts`]), which its keychain entry keeps with it.
 
 use std::fmt;
 use std::sync::Mutex;
 
+use serde::{Deserialize, Serialize};
+
 use crate::i18n::{Msg, UserFacing};
+use crate::token_hosts::TokenHosts;
 
 /// The keychain service name: unique to the app so no other program's entries are touched.
 pub const KEYRING_SERVICE: &str = "com.seedance-studio.desktop";
@@ -14,27 +18,92 @@ pub const TOKEN_ACCOUNT: &str = "sinancode-api-token";
 /// Environment variable that supplies a token for scripting and CI; it is used and never persisted.
 pub const TOKEN_ENV: &str = "SEEDANCE_API_TOKEN";
 
-/// A SinanCode API token. Its text is only reachable through [`ApiToken::expose`].
+/// A SinanCode API token and the hosts it may be sent to. Its text is only reachable through
+/// [`ApiToken::expose`].
 #[derive(Clone, PartialEq, Eq)]
-pub struct ApiToken(String);
+pub struct ApiToken {
+    text: String,
+    hosts: TokenHosts,
+}
 
 impl ApiToken {
     /// Trims surrounding whitespace (pasted tokens often carry a newline); `None` when nothing is left.
+    /// The new token is bound only to SinanCode's own hosts and this machine.
     pub fn new(raw: &str) -> Option<Self> {
         let t = raw.trim();
-        (!t.is_empty()).then(|| Self(t.to_owned()))
+        (!t.is_empty()).then(|| Self {
+            text: t.to_owned(),
+            hosts: TokenHosts::default(),
+        })
     }
 
     /// The token's text, for the Authorization header only.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    /// The hosts beyond SinanCode's own and this machine that the token may be sent to.
+    pub fn hosts(&self) -> &TokenHosts {
+        &self.hosts
+    }
+
+    /// The same token, also bound to `hosts`.
+    pub fn bound_to(mut self, hosts: &TokenHosts) -> Self {
+        self.hosts.extend(hosts);
+        self
+    }
+
+    /// Whether two tokens have the same text, whatever hosts they are bound to.
+    pub fn same_secret(&self, other: &ApiToken) -> bool {
+        self.text == other.text
     }
 
     /// The last four characters, which the UI may show so a user can tell tokens apart.
     pub fn last4(&self) -> String {
-        let chars: Vec<char> = self.0.chars().collect();
+        let chars: Vec<char> = self.text.chars().collect();
         chars[chars.len().saturating_sub(4)..].iter().collect()
     }
+}
+
+/// The keychain entry's text: `{"token": "…", "hosts": ["https://proxy.example.com"]}`.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    token: String,
+    #[serde(default)]
+    hosts: Vec<String>,
+}
+
+/// What [`KeyringStore`] writes: the token with the hosts it is bound to.
+pub fn encode_entry(token: &ApiToken) -> String {
+    let entry = Entry {
+        token: token.text.clone(),
+        hosts: token.hosts.iter().map(str::to_owned).collect(),
+    };
+    // Serialising two strings and a list of strings cannot fail.
+    serde_json::to_string(&entry).unwrap_or_default()
+}
+
+/// Reads a keychain entry. An entry written before tokens were bound to hosts holds just the token: it
+/// counts as bound to SinanCode's own hosts only (never to whatever address is configured when it is
+/// read, since that address may be exactly what someone changed), so a user with a proxy is asked once.
+pub fn decode_entry(text: &str) -> Option<ApiToken> {
+    match serde_json::from_str::<Entry>(text.trim()) {
+        Ok(entry) => {
+            ApiToken::new(&entry.token).map(|t| t.bound_to(&TokenHosts::from_saved(&entry.hosts)))
+        }
+        Err(_) => ApiToken::new(text),
+    }
+}
+
+/// Reads `SEEDANCE_API_TOKEN` once and removes it from this process's environment, so no child process
+/// (the system video player, WebKit's helper processes, a browser opened for help) inherits it.
+///
+/// Call it first thing in `main`, before any thread starts: changing the environment while another thread
+/// reads it is a data race in the C library, which is why Rust 2024 makes `remove_var` unsafe.
+pub fn take_env_token() -> Option<ApiToken> {
+    let value = std::env::var_os(TOKEN_ENV)?;
+    std::env::remove_var(TOKEN_ENV);
+    ApiToken::new(&value.to_string_lossy())
 }
 
 impl fmt::Debug for ApiToken {
@@ -132,7 +201,7 @@ fn map_keyring_error(e: keyring::Error) -> SecretError {
 impl SecretStore for KeyringStore {
     fn get(&self) -> Result<Option<ApiToken>, SecretError> {
         match self.entry()?.get_password() {
-            Ok(text) => Ok(ApiToken::new(&text)),
+            Ok(text) => Ok(decode_entry(&text)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_keyring_error(e)),
         }
@@ -140,7 +209,7 @@ impl SecretStore for KeyringStore {
 
     fn set(&self, token: &ApiToken) -> Result<(), SecretError> {
         self.entry()?
-            .set_password(token.expose())
+            .set_password(&encode_entry(token))
             .map_err(map_keyring_error)
     }
 
@@ -188,13 +257,14 @@ pub enum TokenSource {
     Keychain,
 }
 
-/// The token to use: the environment variable wins over the keychain and is never persisted.
+/// The token to use: the one from the environment (see [`take_env_token`]) wins over the keychain and is
+/// never persisted.
 pub fn resolve_token(
-    env_value: Option<&str>,
+    env_token: Option<&ApiToken>,
     store: &dyn SecretStore,
 ) -> Result<Option<(ApiToken, TokenSource)>, SecretError> {
-    if let Some(t) = env_value.and_then(ApiToken::new) {
-        return Ok(Some((t, TokenSource::Environment)));
+    if let Some(t) = env_token {
+        return Ok(Some((t.clone(), TokenSource::Environment)));
     }
     Ok(store.get()?.map(|t| (t, TokenSource::Keychain)))
 }
@@ -222,12 +292,32 @@ mod tests {
         store.set(&ApiToken::new("keychain-tok").unwrap()).unwrap();
         let (t, src) = resolve_token(None, &store).unwrap().unwrap();
         assert_eq!((t.expose(), src), ("keychain-tok", TokenSource::Keychain));
-        let (t, src) = resolve_token(Some("env-tok"), &store).unwrap().unwrap();
+        let env = ApiToken::new("env-tok");
+        let (t, src) = resolve_token(env.as_ref(), &store).unwrap().unwrap();
         assert_eq!((t.expose(), src), ("env-tok", TokenSource::Environment));
-        let (_, src) = resolve_token(Some("  "), &store).unwrap().unwrap();
-        assert_eq!(src, TokenSource::Keychain, "a blank env var is ignored");
         store.remove().unwrap();
         store.remove().unwrap();
         assert!(store.get().unwrap().is_none());
+    }
+
+    #[test]
+    fn an_entry_keeps_its_hosts_and_the_old_plain_form_is_bound_to_sinancode_only() {
+        let hosts = TokenHosts::from_saved(["https://proxy.example.com"]);
+        let token = ApiToken::new("sk-abc-1234").unwrap().bound_to(&hosts);
+        let text = encode_entry(&token);
+        assert_eq!(
+            text,
+            r#"{"token":"sk-abc-1234","hosts":["https://proxy.example.com"]}"#
+        );
+        assert_eq!(decode_entry(&text), Some(token.clone()));
+        let old = decode_entry("sk-abc-1234\n").unwrap();
+        assert!(old.same_secret(&token));
+        assert!(
+            old.hosts().is_empty(),
+            "old entries: SinanCode's own hosts only"
+        );
+        assert_eq!(decode_entry(r#"{"token":" ","hosts":[]}"#), None);
+        assert!(decode_entry(r#"{"token":"t"}"#).unwrap().hosts().is_empty());
+        assert_eq!(format!("{token:?}"), "ApiToken(***1234)");
     }
 }

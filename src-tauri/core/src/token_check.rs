@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::api::{ApiError, RetryPolicy, SinanClient, TaskId};
-use crate::i18n::Msg;
+use crate::i18n::{Msg, UserFacing};
 use crate::secrets::ApiToken;
 
 /// Prefix of the made-up task id, so the request is recognisable in the service's logs.
@@ -29,6 +29,10 @@ pub enum TokenCheck {
     RateLimited,
     Unexpected {
         detail: String,
+    },
+    /// The token is not confirmed for the API host, so nothing was sent.
+    HostNotConfirmed {
+        host: String,
     },
 }
 
@@ -63,6 +67,7 @@ impl TokenCheck {
             Err(ApiError::ServerError { status }) => Self::ServiceError {
                 status: Some(status),
             },
+            Err(ApiError::HostNotConfirmed { host }) => Self::HostNotConfirmed { host },
             Err(e @ ApiError::MalformedReply { .. }) => Self::Unexpected {
                 detail: e.to_string(),
             },
@@ -90,6 +95,7 @@ impl TokenCheck {
             Self::ServiceError { .. } => "service_error",
             Self::RateLimited => "rate_limited",
             Self::Unexpected { .. } => "unexpected",
+            Self::HostNotConfirmed { .. } => "host_not_confirmed",
         }
     }
 
@@ -124,6 +130,7 @@ impl TokenCheck {
                 format!("The token check got an answer Seedance Studio did not expect ({detail}). If you set a custom API address in Advanced settings, check it; otherwise test again later."),
                 format!("令牌检查收到了意外的答复（{detail}）。如果您在高级设置中填写了自定义 API 地址，请检查该地址；否则请稍后重新测试。"),
             ),
+            Self::HostNotConfirmed { host } => ApiError::HostNotConfirmed { host: host.clone() }.msg(),
         }
     }
 }
@@ -172,6 +179,9 @@ mod tests {
             TokenCheck::ServiceError { status: None },
             TokenCheck::RateLimited,
             TokenCheck::Unexpected { detail: "x".into() },
+            TokenCheck::HostNotConfirmed {
+                host: "https://proxy.example.com".into(),
+            },
         ];
         for outcome in all {
             let json = serde_json::to_value(&outcome).unwrap();

@@ -66,6 +66,11 @@ export function SettingsView() {
       {session?.demo && <p className="muted small">{t("settings.tokenInDemo")}</p>}
       {token?.keychain_error && <ErrorNotice error={token.keychain_error} />}
       {token?.from_environment && <p className="muted small">{t("settings.tokenFromEnv")}</p>}
+      {token?.set && token.bound_hosts.length > 0 && (
+        <p className="muted small" data-testid="token-hosts">
+          {t("settings.tokenHosts", { hosts: token.bound_hosts.join(", ") })}
+        </p>
+      )}
       <p data-testid="token-status">
         {token?.set ? t("settings.tokenSet", { last4: token.last4 }) : t("settings.tokenNotSet")}
         {token?.set && token.source === "keychain" && (

@@ -41,6 +41,9 @@ pub enum ApiError {
     GaveUpWaiting { waited: Duration },
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    /// The token is not bound to this host (see `token_hosts`), so the request was never sent.
+    #[error("the API token is not confirmed for {host}; nothing was sent")]
+    HostNotConfirmed { host: String },
 }
 
 impl ApiError {
@@ -176,6 +179,7 @@ impl UserFacing for ApiError {
             Self::FileTooLarge { .. } => "file_too_large",
             Self::GaveUpWaiting { .. } => "task_wait_exceeded",
             Self::Io(_) => "file_error",
+            Self::HostNotConfirmed { .. } => "token_host_not_confirmed",
         }
     }
 
@@ -237,6 +241,10 @@ impl UserFacing for ApiError {
             Self::Io(_) => Msg::new(
                 "A file could not be read or written. Check that the folder exists, is writable and the disk is not full, then try again.",
                 "无法读取或写入文件。请确认文件夹存在且可写、磁盘未满，然后重试。",
+            ),
+            Self::HostNotConfirmed { host } => Msg::new(
+                format!("Your API token was not sent to {host}: you have not confirmed that address for it, so nothing was sent. To use it, save the API address again in Settings and answer Yes when asked; otherwise remove it (in Settings, or the SEEDANCE_API_BASE / SEEDANCE_UPLOAD_BASE variable) to use SinanCode's own address."),
+                format!("您的 API 令牌没有发送到 {host}：您尚未确认该地址可以使用此令牌，因此没有发送任何内容。如需使用该地址，请在“设置”中重新保存 API 地址，并在询问时选择“是”；否则请删除该地址（在“设置”中，或删除 SEEDANCE_API_BASE / SEEDANCE_UPLOAD_BASE 环境变量），改用 SinanCode 自己的地址。"),
             ),
         }
     }
@@ -349,6 +357,9 @@ mod tests {
                 waited: Duration::from_secs(7200),
             },
             ApiError::Io(std::io::Error::other("disk full")),
+            ApiError::HostNotConfirmed {
+                host: "https://proxy.example.com".into(),
+            },
         ];
         for e in all {
             let m = e.msg();

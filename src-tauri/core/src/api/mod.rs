@@ -3,7 +3,8 @@
 //! Money rule: the create request is never repeated once its bytes may have left the machine (see
 //! [`SinanClient::create_task`]); everything else is a safe GET or a free upload and is retried with backoff.
 //! The API token only ever goes into the `Authorization` header of requests to the configured API and
-//! upload hosts: never to the result host, never into logs or errors.
+//! upload hosts, and only when the token is bound to that host (see [`crate::token_hosts`]): never to the
+//! result host, never into logs or errors.
 
 mod clock;
 mod config;
@@ -17,6 +18,7 @@ mod retry;
 mod tasks;
 mod upload;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -25,6 +27,7 @@ use reqwest::header::HeaderValue;
 use url::Url;
 
 pub use clock::{Clock, FixedClock, RealTime, ScaledTime, SleepFuture, Sleeper};
+pub(crate) use config::is_loopback;
 pub use config::{
     validate_base_url, ApiConfig, ConfigError, Timeouts, API_BASE_ENV, PRODUCTION_API_BASE,
     PRODUCTION_UPLOAD_BASE, UPLOAD_BASE_ENV,
@@ -40,6 +43,7 @@ pub use upload::{
 };
 
 use crate::secrets::ApiToken;
+use crate::token_hosts::{may_send_token, origin_of};
 
 /// Sent with every request so the service can tell this app's traffic apart.
 pub const USER_AGENT: &str = concat!("SeedanceStudio/", env!("CARGO_PKG_VERSION"));
@@ -66,7 +70,22 @@ impl std::fmt::Debug for SinanClient {
 
 impl SinanClient {
     pub fn new(config: ApiConfig) -> Result<Self, ApiError> {
-        let http = reqwest::Client::builder()
+        Self::new_resolving(config, &[])
+    }
+
+    /// [`SinanClient::new`], with each `(host, address)` in `pinned` reached at that address instead of
+    /// through DNS (the port still comes from the URL). Tests use it to reach the simulator on loopback
+    /// under a name that is not loopback.
+    pub fn new_resolving(
+        config: ApiConfig,
+        pinned: &[(&str, SocketAddr)],
+    ) -> Result<Self, ApiError> {
+        let builder = pinned
+            .iter()
+            .fold(reqwest::Client::builder(), |b, (host, addr)| {
+                b.resolve(host, *addr)
+            });
+        let http = builder
             .user_agent(USER_AGENT)
             .connect_timeout(config.timeouts.connect)
             .read_timeout(config.timeouts.read_idle)
@@ -149,9 +168,16 @@ fn error_kind(e: &ApiError) -> &'static str {
     e.kind()
 }
 
-/// The Authorization header value, marked sensitive so HTTP/2 never indexes it and `Debug` hides it.
-/// A token that cannot be a header value (control characters) cannot be valid either.
-fn bearer(token: &ApiToken) -> Result<HeaderValue, ApiError> {
+/// The Authorization header value for a request to `target`, marked sensitive so HTTP/2 never indexes it
+/// and `Debug` hides it. Every request that carries the token gets it here, and only when the token is
+/// bound to `target`'s host; otherwise nothing is sent. A token that cannot be a header value (control
+/// characters) cannot be valid either.
+fn bearer(token: &ApiToken, target: &Url) -> Result<HeaderValue, ApiError> {
+    if !may_send_token(token.hosts(), target) {
+        return Err(ApiError::HostNotConfirmed {
+            host: origin_of(target).unwrap_or_else(|| target.as_str().to_owned()),
+        });
+    }
     let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
         .map_err(|_| ApiError::InvalidToken)?;
     value.set_sensitive(true);
@@ -227,14 +253,30 @@ mod tests {
 
     #[test]
     fn bearer_is_sensitive_and_rejects_control_characters() {
-        let v = bearer(&ApiToken::new("tok-123").unwrap()).unwrap();
+        let api = Url::parse("https://api.sinancode.com/v1/tasks/x").unwrap();
+        let v = bearer(&ApiToken::new("tok-123").unwrap(), &api).unwrap();
         assert!(v.is_sensitive());
         assert_eq!(v.to_str().unwrap(), "Bearer tok-123");
         assert!(!format!("{v:?}").contains("tok-123"));
         assert!(matches!(
-            bearer(&ApiToken::new("a\nb").unwrap()),
+            bearer(&ApiToken::new("a\nb").unwrap(), &api),
             Err(ApiError::InvalidToken)
         ));
+    }
+
+    #[test]
+    fn bearer_is_only_made_for_a_host_the_token_is_bound_to() {
+        let proxy = Url::parse("https://proxy.example.com:8443/v1/tasks/x").unwrap();
+        let token = ApiToken::new("tok-123").unwrap();
+        match bearer(&token, &proxy) {
+            Err(ApiError::HostNotConfirmed { host }) => {
+                assert_eq!(host, "https://proxy.example.com:8443")
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut hosts = crate::token_hosts::TokenHosts::default();
+        hosts.insert("https://proxy.example.com:8443");
+        assert!(bearer(&token.bound_to(&hosts), &proxy).is_ok());
     }
 
     #[test]

@@ -159,7 +159,7 @@ impl SinanClient {
         body: &impl Serialize,
     ) -> Result<TaskId, CreateError> {
         let url = endpoint(&self.config.api_base, &CREATE_PATH);
-        let auth = bearer(token).map_err(CreateError::NotSubmitted)?;
+        let auth = bearer(token, &url).map_err(CreateError::NotSubmitted)?;
         let payload = serde_json::to_vec(body)
             .map_err(|e| CreateError::NotSubmitted(ApiError::Io(e.into())))?;
         let mut attempt = 1;
@@ -233,7 +233,7 @@ impl SinanClient {
     /// within the query retry policy.
     pub async fn get_task(&self, token: &ApiToken, id: &TaskId) -> Result<TaskState, ApiError> {
         let url = endpoint(&self.config.api_base, &["v1", "tasks", &id.0]);
-        let auth = bearer(token)?;
+        let auth = bearer(token, &url)?;
         self.with_retries("get_task", &self.query_retry, || async {
             let response = self
                 .http

@@ -183,7 +183,7 @@ impl SinanClient {
             });
         }
         let url = endpoint(&self.config.upload_base, &["api", "upload", "file"]);
-        let auth = bearer(token)?;
+        let auth = bearer(token, &url)?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -20,8 +20,9 @@ pub const SERVICE_RECHECK: Duration = Duration::from_secs(60);
 pub(super) fn waits_for_service(error: &JobError) -> bool {
     matches!(
         error,
-        JobError::Pipeline(PipelineError::Api(ApiError::InvalidToken))
-            | JobError::Connection(ConnectionError::NoToken | ConnectionError::Unavailable { .. })
+        JobError::Pipeline(PipelineError::Api(
+            ApiError::InvalidToken | ApiError::HostNotConfirmed { .. }
+        )) | JobError::Connection(ConnectionError::NoToken | ConnectionError::Unavailable { .. })
     )
 }
 
@@ -160,5 +161,22 @@ impl JobRunner {
             () = self.inner.timing.sleeper.sleep(SERVICE_RECHECK) => {}
             () = &mut woken => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A task that exists keeps waiting (never fails) when its query was refused for a host the token
+    /// is not bound to: the user can still agree to the host, or change it.
+    #[test]
+    fn an_unbound_host_waits_like_a_refused_token() {
+        let api = |e: ApiError| JobError::Pipeline(PipelineError::Api(e));
+        assert!(waits_for_service(&api(ApiError::HostNotConfirmed {
+            host: "https://proxy.example.com".into()
+        })));
+        assert!(waits_for_service(&api(ApiError::InvalidToken)));
+        assert!(!waits_for_service(&api(ApiError::OutOfCredit)));
     }
 }
