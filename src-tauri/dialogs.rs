@@ -1,11 +1,9 @@
 //! Native file dialogs the backend opens itself, so a file it writes or reads for the user (preset
 //! export and import) was chosen by the user in the dialog and never named by the webview.
 
-use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::Mutex;
 
-use tauri::{AppHandle, Manager};
+use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::{IpcError, IpcResult};
@@ -17,30 +15,10 @@ pub enum JsonDialog {
     Open,
 }
 
-/// End-to-end tests cannot operate native dialogs. Only when the app starts with
-/// `SEEDANCE_TEST_HOOKS=1` is this managed, and then it answers the dialogs instead (an empty
-/// queue answers like a cancelled dialog).
-#[derive(Default)]
-pub struct DialogStandIn(Mutex<VecDeque<Option<PathBuf>>>);
-
-impl DialogStandIn {
-    pub fn push(&self, answer: Option<PathBuf>) {
-        if let Ok(mut queue) = self.0.lock() {
-            queue.push_back(answer);
-        }
-    }
-
-    fn next(&self) -> Option<PathBuf> {
-        self.0.lock().ok().and_then(|mut q| q.pop_front()).flatten()
-    }
-}
-
 /// The file the user chose, or `None` when they cancelled.
 pub async fn choose_json_file(app: &AppHandle, dialog: JsonDialog) -> IpcResult<Option<PathBuf>> {
-    if let Some(stand_in) = app.try_state::<DialogStandIn>() {
-        return Ok(stand_in
-            .next()
-            .map(|path| with_json_extension(path, dialog)));
+    if let Some(answer) = crate::test_hooks::dialog_answer(app) {
+        return Ok(answer.map(|path| with_json_extension(path, dialog)));
     }
     let app = app.clone();
     let chosen = tokio::task::spawn_blocking(move || {
@@ -99,15 +77,5 @@ mod tests {
         assert_eq!(save("/tmp/mine.txt"), PathBuf::from("/tmp/mine.txt"));
         let open = with_json_extension(PathBuf::from("/tmp/mine"), JsonDialog::Open);
         assert_eq!(open, PathBuf::from("/tmp/mine"));
-    }
-
-    #[test]
-    fn the_stand_in_answers_in_order_then_cancels() {
-        let stand_in = DialogStandIn::default();
-        stand_in.push(Some(PathBuf::from("/a.json")));
-        stand_in.push(None);
-        assert_eq!(stand_in.next(), Some(PathBuf::from("/a.json")));
-        assert_eq!(stand_in.next(), None);
-        assert_eq!(stand_in.next(), None);
     }
 }

@@ -5,6 +5,7 @@ mod dialogs;
 mod error;
 mod events;
 mod state;
+mod test_hooks;
 
 use tauri::Manager;
 use tauri_specta::{collect_commands, collect_events, Builder};
@@ -159,10 +160,7 @@ pub fn run() {
             let policy = seedance_core::jobs::ResumePolicy::from_prefs(&state.prefs());
             app.manage(state);
             webview_tuning(app);
-            if commands::app::test_hooks_enabled() {
-                log::warn!("SEEDANCE_TEST_HOOKS=1: file dialogs are answered by the test stand-in");
-                app.manage(dialogs::DialogStandIn::default());
-            }
+            test_hooks::install(app.handle());
             // Every job left unfinished by a quit or crash continues (or is marked uncertain, never re-sent);
             // one never sent and stored long ago waits as not sent for the user.
             tauri::async_runtime::spawn(async move {

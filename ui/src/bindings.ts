@@ -12,8 +12,8 @@ export const commands = {
 	/**  Opens the token help page in the user's browser. The URL is fixed here, so the UI cannot open others. */
 	openTokenHelp: () => typedError<null, IpcError>(__TAURI_INVOKE("open_token_help")),
 	/**
-	 *  End-to-end tests only (the app started with `SEEDANCE_TEST_HOOKS=1`): what the next native file
-	 *  dialog answers, `None` for a cancel. Refused in normal use.
+	 *  End-to-end tests only (a `test-hooks` build started with `SEEDANCE_TEST_HOOKS=1`): what the next native
+	 *  file or folder dialog answers, `None` for a cancel. Refused in every other build.
 	 */
 	answerNextFileDialog: (path: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("answer_next_file_dialog", { path })),
 	checkRequest: (draft: RequestDraft, firstFrameAspect: number | null) => typedError<FormCheck, IpcError>(__TAURI_INVOKE("check_request", { draft, firstFrameAspect })),
@@ -135,8 +135,8 @@ export type AppInfo = {
 	api_base: string,
 	upload_base: string,
 	/**
-	 *  `SEEDANCE_TEST_HOOKS=1`: the UI exposes a way for end-to-end tests to stand in for the native file
-	 *  picker (which WebDriver cannot operate). It grants nothing the UI could not already ask the backend.
+	 *  A `test-hooks` build started with `SEEDANCE_TEST_HOOKS=1` (end-to-end tests only): the backend's native
+	 *  dialogs are answered by the test stand-in, and the UI exposes hooks for WebDriver. Never in a user's build.
 	 */
 	test_hooks: boolean,
 };
