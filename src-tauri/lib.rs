@@ -4,6 +4,7 @@ mod commands;
 mod dialogs;
 mod error;
 mod events;
+mod navigation;
 mod state;
 mod test_hooks;
 
@@ -93,24 +94,10 @@ pub fn render_bindings() -> Result<String, String> {
     Ok(text)
 }
 
-/// The page origins the app's own UI is served from: the player's source lets only them read a video's pixels
-/// (to take its last frame). The Vite dev server's too in debug builds, for `tauri dev`.
-fn own_page_origins() -> Vec<String> {
-    let mut origins = vec![
-        "tauri://localhost".to_owned(),
-        "http://tauri.localhost".to_owned(),
-        "https://tauri.localhost".to_owned(),
-    ];
-    if cfg!(debug_assertions) {
-        origins.push("http://127.0.0.1:1420".to_owned());
-    }
-    origins
-}
-
 /// Starts the inline player's video source (loopback only, one per launch).
 fn start_player_source(store: std::sync::Arc<seedance_core::store::Store>) -> state::PlayerSource {
     let options = seedance_core::media::MediaOptions {
-        allowed_origins: own_page_origins(),
+        allowed_origins: navigation::own_page_origins(),
     };
     let started =
         tauri::async_runtime::block_on(seedance_core::media::MediaServer::start(store, options));
@@ -142,9 +129,15 @@ pub fn run() {
                 .level(log::LevelFilter::Info)
                 .build(),
         )
+        .plugin(navigation::guard())
         .plugin(tauri_plugin_window_state::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_opener::init())
+        // Only the backend opens web pages (see `navigation`): no page script that sends link clicks to the opener.
+        .plugin(
+            tauri_plugin_opener::Builder::new()
+                .open_js_links_on_click(false)
+                .build(),
+        )
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())

@@ -1,6 +1,6 @@
 use tauri::State;
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::IpcResult;
 use crate::state::AppState;
 
 /// Facts about this installation the UI shows (never the token).
@@ -36,21 +36,10 @@ pub fn answer_next_file_dialog(app: tauri::AppHandle, path: Option<String>) -> I
     crate::test_hooks::push_dialog_answer(&app, path.map(std::path::PathBuf::from))
 }
 
-/// Where SinanCode explains how to get an API token; the only web page the app opens.
-pub const TOKEN_HELP_URL: &str = "https://docs.sinancode.com";
-
-/// Opens the token help page in the user's browser. The URL is fixed here, so the UI cannot open others.
+/// Opens the token help page in the user's browser. The page is fixed (see `navigation::ExternalLink`), so
+/// the UI cannot open others.
 #[tauri::command]
 #[specta::specta]
 pub fn open_token_help(app: tauri::AppHandle) -> IpcResult<()> {
-    use tauri_plugin_opener::OpenerExt;
-    app.opener()
-        .open_url(TOKEN_HELP_URL, None::<&str>)
-        .map_err(|e| IpcError {
-            kind: "open_failed".into(),
-            message: format!("The browser could not be opened. Visit {TOKEN_HELP_URL} yourself."),
-            message_zh: format!("无法打开浏览器。请自行访问 {TOKEN_HELP_URL}。"),
-            details: None,
-            cause: Some(e.to_string()),
-        })
+    crate::navigation::open_external(&app, crate::navigation::ExternalLink::TokenHelp)
 }
