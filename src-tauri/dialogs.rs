@@ -1,7 +1,8 @@
 //! Native file dialogs the backend opens itself, so a file it writes or reads for the user (preset
-//! export and import) was chosen by the user in the dialog and never named by the webview.
+//! export and import) and the folder videos go to were chosen by the user in the dialog and never named by
+//! the webview.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
@@ -54,6 +55,34 @@ pub async fn choose_json_file(app: &AppHandle, dialog: JsonDialog) -> IpcResult<
         });
     }
     Ok(Some(with_extension))
+}
+
+/// The folder the user picked in the native folder picker, starting at `start`; `None` when they cancelled.
+pub async fn choose_folder(app: &AppHandle, start: &Path) -> IpcResult<Option<PathBuf>> {
+    if let Some(answer) = crate::test_hooks::dialog_answer(app) {
+        return Ok(answer);
+    }
+    let app = app.clone();
+    let start = start.to_path_buf();
+    let chosen = tokio::task::spawn_blocking(move || {
+        let builder = app.dialog().file();
+        // A folder that does not exist yet (the default before the first video) would make some pickers fail.
+        let builder = if start.is_dir() {
+            builder.set_directory(&start)
+        } else {
+            builder
+        };
+        builder.blocking_pick_folder()
+    })
+    .await
+    .map_err(|e| IpcError::internal(e.to_string()))?;
+    chosen
+        .map(|c| {
+            c.into_path().map_err(|e| {
+                IpcError::internal(format!("the folder picker answered with no path: {e}"))
+            })
+        })
+        .transpose()
 }
 
 /// A name typed into a save dialog without an extension gets `.json`, as the dialog's filter

@@ -35,6 +35,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::settings::test_token,
             commands::settings::get_preferences,
             commands::settings::save_preferences,
+            commands::settings::choose_output_folder,
             commands::settings::enter_demo,
             commands::settings::leave_demo,
             commands::jobs::list_jobs,

@@ -9,7 +9,10 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
-	/**  Opens the token help page in the user's browser. The URL is fixed here, so the UI cannot open others. */
+	/**
+	 *  Opens the token help page in the user's browser. The page is fixed (see `navigation::ExternalLink`), so
+	 *  the UI cannot open others.
+	 */
 	openTokenHelp: () => typedError<null, IpcError>(__TAURI_INVOKE("open_token_help")),
 	/**
 	 *  End-to-end tests only (a `test-hooks` build started with `SEEDANCE_TEST_HOOKS=1`): what the next native
@@ -45,8 +48,16 @@ export const commands = {
 	 */
 	testToken: (token: string | null) => typedError<TokenCheckView, IpcError>(__TAURI_INVOKE("test_token", { token })),
 	getPreferences: () => typedError<PrefsView, IpcError>(__TAURI_INVOKE("get_preferences")),
-	/**  Validates and saves the preferences; on any problem nothing is saved and every problem is returned. */
+	/**
+	 *  Validates and saves the preferences; on any problem nothing is saved and every problem is returned.
+	 *  The output folder can only be kept or reset to the default here: `choose_output_folder` changes it.
+	 */
 	savePreferences: (prefs: Preferences) => typedError<PrefsView, IpcError>(__TAURI_INVOKE("save_preferences", { prefs })),
+	/**
+	 *  Opens the native folder picker (the backend's own, so the folder is the user's choice, never a path the
+	 *  webview named) and saves the picked folder as where videos go. `None` when the user cancelled.
+	 */
+	chooseOutputFolder: () => typedError<PrefsView | null, IpcError>(__TAURI_INVOKE("choose_output_folder")),
 	/**
 	 *  Starts the built-in simulated service on a random loopback port and uses it for everything until
 	 *  demo mode is left. No account, no network.
