@@ -1,6 +1,6 @@
 //! Native file dialogs the backend opens itself, so a file it writes or reads for the user (preset
-//! export and import) and the folder videos go to were chosen by the user in the dialog and never named by
-//! the webview.
+//! export and import, a frame picked for the form) and the folder videos go to were chosen by the user in
+//! the dialog and never named by the webview.
 
 use std::path::{Path, PathBuf};
 
@@ -55,6 +55,36 @@ pub async fn choose_json_file(app: &AppHandle, dialog: JsonDialog) -> IpcResult<
         });
     }
     Ok(Some(with_extension))
+}
+
+/// What the frame picker offers (the formats intake reads or explains; the content decides, not the name).
+const IMAGE_EXTENSIONS: [&str; 10] = [
+    "png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif", "heic", "heif",
+];
+
+/// The image the user picked in the native file picker; `None` when they cancelled. `filter_name` labels
+/// the picker's image filter in the UI's language.
+pub async fn choose_image_file(app: &AppHandle, filter_name: &str) -> IpcResult<Option<PathBuf>> {
+    if let Some(answer) = crate::test_hooks::dialog_answer(app) {
+        return Ok(answer);
+    }
+    let app = app.clone();
+    let filter_name = filter_name.to_owned();
+    let chosen = tokio::task::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .add_filter(filter_name, &IMAGE_EXTENSIONS)
+            .blocking_pick_file()
+    })
+    .await
+    .map_err(|e| IpcError::internal(e.to_string()))?;
+    chosen
+        .map(|c| {
+            c.into_path().map_err(|e| {
+                IpcError::internal(format!("the file picker answered with no path: {e}"))
+            })
+        })
+        .transpose()
 }
 
 /// The folder the user picked in the native folder picker, starting at `start`; `None` when they cancelled.

@@ -25,6 +25,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::generate::check_request,
             commands::generate::plan_frame_drop,
             commands::generate::inspect_frame,
+            commands::generate::pick_frame,
             commands::generate::fix_frame,
             commands::generate::crop_frame,
             commands::generate::crop_window,

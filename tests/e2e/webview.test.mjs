@@ -59,6 +59,8 @@ test("core APIs the UI does not use are refused; its own commands answer", async
     ["plugin:window|set_focus", { label: "main" }],
     ["plugin:webview|get_all_webviews", {}],
     ["plugin:opener|open_url", { url: "https://example.com" }],
+    // Native dialogs are the backend's: the page cannot open one and learn the path chosen in it.
+    ["plugin:dialog|open", { options: {} }],
   ]) {
     assert.match(await invoke(cmd, args), /^refused: .*not allowed/i, cmd);
   }

@@ -28,6 +28,11 @@ export const commands = {
 	/**  Reads, checks and previews an image on a worker thread (decoding a big photo takes a while). */
 	inspectFrame: (path: string) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("inspect_frame", { path })),
 	/**
+	 *  Opens the native file picker (the backend's own) and takes in the image the user picked; `None` when
+	 *  they cancelled. `filter_name` labels the picker's image filter.
+	 */
+	pickFrame: (filterName: string) => typedError<FrameInfo | null, IpcError>(__TAURI_INVOKE("pick_frame", { filterName })),
+	/**
 	 *  Makes a conforming copy of a frame (in the app's data folder; the original is never touched) and
 	 *  returns the copy's facts.
 	 */
