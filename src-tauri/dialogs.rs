@@ -1,11 +1,10 @@
 //! Native file dialogs the backend opens itself, so a file it writes or reads for the user (preset
-//! export and import) was chosen by the user in the dialog and never named by the webview.
+//! export and import, a frame picked for the form) and the folder videos go to were chosen by the user in
+//! the dialog and never named by the webview.
 
-use std::collections::VecDeque;
-use std::path::PathBuf;
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
 
-use tauri::{AppHandle, Manager};
+use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::{IpcError, IpcResult};
@@ -17,30 +16,10 @@ pub enum JsonDialog {
     Open,
 }
 
-/// End-to-end tests cannot operate native dialogs. Only when the app starts with
-/// `SEEDANCE_TEST_HOOKS=1` is this managed, and then it answers the dialogs instead (an empty
-/// queue answers like a cancelled dialog).
-#[derive(Default)]
-pub struct DialogStandIn(Mutex<VecDeque<Option<PathBuf>>>);
-
-impl DialogStandIn {
-    pub fn push(&self, answer: Option<PathBuf>) {
-        if let Ok(mut queue) = self.0.lock() {
-            queue.push_back(answer);
-        }
-    }
-
-    fn next(&self) -> Option<PathBuf> {
-        self.0.lock().ok().and_then(|mut q| q.pop_front()).flatten()
-    }
-}
-
 /// The file the user chose, or `None` when they cancelled.
 pub async fn choose_json_file(app: &AppHandle, dialog: JsonDialog) -> IpcResult<Option<PathBuf>> {
-    if let Some(stand_in) = app.try_state::<DialogStandIn>() {
-        return Ok(stand_in
-            .next()
-            .map(|path| with_json_extension(path, dialog)));
+    if let Some(answer) = crate::test_hooks::dialog_answer(app) {
+        return Ok(answer.map(|path| with_json_extension(path, dialog)));
     }
     let app = app.clone();
     let chosen = tokio::task::spawn_blocking(move || {
@@ -78,6 +57,64 @@ pub async fn choose_json_file(app: &AppHandle, dialog: JsonDialog) -> IpcResult<
     Ok(Some(with_extension))
 }
 
+/// What the frame picker offers (the formats intake reads or explains; the content decides, not the name).
+const IMAGE_EXTENSIONS: [&str; 10] = [
+    "png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif", "heic", "heif",
+];
+
+/// The image the user picked in the native file picker; `None` when they cancelled. `filter_name` labels
+/// the picker's image filter in the UI's language.
+pub async fn choose_image_file(app: &AppHandle, filter_name: &str) -> IpcResult<Option<PathBuf>> {
+    if let Some(answer) = crate::test_hooks::dialog_answer(app) {
+        return Ok(answer);
+    }
+    let app = app.clone();
+    let filter_name = filter_name.to_owned();
+    let chosen = tokio::task::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .add_filter(filter_name, &IMAGE_EXTENSIONS)
+            .blocking_pick_file()
+    })
+    .await
+    .map_err(|e| IpcError::internal(e.to_string()))?;
+    chosen
+        .map(|c| {
+            c.into_path().map_err(|e| {
+                IpcError::internal(format!("the file picker answered with no path: {e}"))
+            })
+        })
+        .transpose()
+}
+
+/// The folder the user picked in the native folder picker, starting at `start`; `None` when they cancelled.
+pub async fn choose_folder(app: &AppHandle, start: &Path) -> IpcResult<Option<PathBuf>> {
+    if let Some(answer) = crate::test_hooks::dialog_answer(app) {
+        return Ok(answer);
+    }
+    let app = app.clone();
+    let start = start.to_path_buf();
+    let chosen = tokio::task::spawn_blocking(move || {
+        let builder = app.dialog().file();
+        // A folder that does not exist yet (the default before the first video) would make some pickers fail.
+        let builder = if start.is_dir() {
+            builder.set_directory(&start)
+        } else {
+            builder
+        };
+        builder.blocking_pick_folder()
+    })
+    .await
+    .map_err(|e| IpcError::internal(e.to_string()))?;
+    chosen
+        .map(|c| {
+            c.into_path().map_err(|e| {
+                IpcError::internal(format!("the folder picker answered with no path: {e}"))
+            })
+        })
+        .transpose()
+}
+
 /// A name typed into a save dialog without an extension gets `.json`, as the dialog's filter
 /// suggests (not every platform's dialog adds it). Any other extension is left for the export to refuse.
 fn with_json_extension(path: PathBuf, dialog: JsonDialog) -> PathBuf {
@@ -99,15 +136,5 @@ mod tests {
         assert_eq!(save("/tmp/mine.txt"), PathBuf::from("/tmp/mine.txt"));
         let open = with_json_extension(PathBuf::from("/tmp/mine"), JsonDialog::Open);
         assert_eq!(open, PathBuf::from("/tmp/mine"));
-    }
-
-    #[test]
-    fn the_stand_in_answers_in_order_then_cancels() {
-        let stand_in = DialogStandIn::default();
-        stand_in.push(Some(PathBuf::from("/a.json")));
-        stand_in.push(None);
-        assert_eq!(stand_in.next(), Some(PathBuf::from("/a.json")));
-        assert_eq!(stand_in.next(), None);
-        assert_eq!(stand_in.next(), None);
     }
 }

@@ -5,7 +5,9 @@ mod dialogs;
 mod error;
 mod events;
 mod host_question;
+mod navigation;
 mod state;
+mod test_hooks;
 
 use tauri::Manager;
 use tauri_specta::{collect_commands, collect_events, Builder};
@@ -24,6 +26,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::generate::check_request,
             commands::generate::plan_frame_drop,
             commands::generate::inspect_frame,
+            commands::generate::pick_frame,
             commands::generate::fix_frame,
             commands::generate::crop_frame,
             commands::generate::crop_window,
@@ -34,6 +37,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::settings::test_token,
             commands::settings::get_preferences,
             commands::settings::save_preferences,
+            commands::settings::choose_output_folder,
             commands::settings::enter_demo,
             commands::settings::leave_demo,
             commands::jobs::list_jobs,
@@ -93,24 +97,10 @@ pub fn render_bindings() -> Result<String, String> {
     Ok(text)
 }
 
-/// The page origins the app's own UI is served from: the player's source lets only them read a video's pixels
-/// (to take its last frame). The Vite dev server's too in debug builds, for `tauri dev`.
-fn own_page_origins() -> Vec<String> {
-    let mut origins = vec![
-        "tauri://localhost".to_owned(),
-        "http://tauri.localhost".to_owned(),
-        "https://tauri.localhost".to_owned(),
-    ];
-    if cfg!(debug_assertions) {
-        origins.push("http://127.0.0.1:1420".to_owned());
-    }
-    origins
-}
-
 /// Starts the inline player's video source (loopback only, one per launch).
 fn start_player_source(store: std::sync::Arc<seedance_core::store::Store>) -> state::PlayerSource {
     let options = seedance_core::media::MediaOptions {
-        allowed_origins: own_page_origins(),
+        allowed_origins: navigation::own_page_origins(),
     };
     let started =
         tauri::async_runtime::block_on(seedance_core::media::MediaServer::start(store, options));
@@ -144,9 +134,15 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
                 .level(log::LevelFilter::Info)
                 .build(),
         )
+        .plugin(navigation::guard())
         .plugin(tauri_plugin_window_state::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_opener::init())
+        // Only the backend opens web pages (see `navigation`): no page script that sends link clicks to the opener.
+        .plugin(
+            tauri_plugin_opener::Builder::new()
+                .open_js_links_on_click(false)
+                .build(),
+        )
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
@@ -169,10 +165,7 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
             let policy = seedance_core::jobs::ResumePolicy::from_prefs(&state.prefs());
             app.manage(state);
             webview_tuning(app);
-            if commands::app::test_hooks_enabled() {
-                log::warn!("SEEDANCE_TEST_HOOKS=1: file dialogs are answered by the test stand-in");
-                app.manage(dialogs::DialogStandIn::default());
-            }
+            test_hooks::install(app.handle());
             // Every job left unfinished by a quit or crash continues (or is marked uncertain, never re-sent);
             // one never sent and stored long ago waits as not sent for the user.
             tauri::async_runtime::spawn(async move {

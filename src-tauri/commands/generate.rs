@@ -49,6 +49,22 @@ pub async fn inspect_frame(path: String) -> IpcResult<FrameInfo> {
     blocking(move || images::intake(&PathBuf::from(path), &IntakeOptions::preview())).await
 }
 
+/// Opens the native file picker (the backend's own) and takes in the image the user picked; `None` when
+/// they cancelled. `filter_name` labels the picker's image filter.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_frame(
+    app: tauri::AppHandle,
+    filter_name: String,
+) -> IpcResult<Option<FrameInfo>> {
+    let Some(path) = crate::dialogs::choose_image_file(&app, &filter_name).await? else {
+        return Ok(None);
+    };
+    blocking(move || images::intake(&path, &IntakeOptions::preview()))
+        .await
+        .map(Some)
+}
+
 /// Makes a conforming copy of a frame (in the app's data folder; the original is never touched) and
 /// returns the copy's facts.
 #[tauri::command]

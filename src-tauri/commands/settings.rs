@@ -1,7 +1,9 @@
 //! Settings, the API token and demo mode.
 
 use seedance_core::i18n::{Msg, UserFacing};
-use seedance_core::prefs::{resolve_output_dir, Preferences};
+use seedance_core::prefs::{
+    check_output_dir_kept, resolve_output_dir, with_chosen_output_dir, Preferences,
+};
 use seedance_core::secrets::{ApiToken, TokenSource};
 use seedance_core::session::live_api_config;
 use seedance_core::token_check::{check_token, TokenCheck};
@@ -176,13 +178,37 @@ pub async fn get_preferences(state: State<'_, AppState>) -> IpcResult<PrefsView>
 
 /// Validates and saves the preferences; on any problem nothing is saved and every problem is returned.
 /// A new API address the token is not bound to is saved only after the user agrees, in a native dialog,
-/// to send the token there.
+/// to send the token there. The output folder can only be kept or reset to the default here:
+/// `choose_output_folder` changes it.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_preferences(
     state: State<'_, AppState>,
     prefs: Preferences,
 ) -> IpcResult<PrefsView> {
+    check_output_dir_kept(&prefs, &state.prefs())?;
+    store_preferences(&state, prefs).await
+}
+
+/// Opens the native folder picker (the backend's own, so the folder is the user's choice, never a path the
+/// webview named) and saves the picked folder as where videos go. `None` when the user cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_output_folder(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> IpcResult<Option<PrefsView>> {
+    let current = state.prefs();
+    let start = resolve_output_dir(&current, &state.config.data_dir);
+    let Some(chosen) = crate::dialogs::choose_folder(&app, &start).await? else {
+        return Ok(None);
+    };
+    let prefs =
+        crate::commands::blocking(move || with_chosen_output_dir(&current, &chosen)).await?;
+    store_preferences(&state, prefs).await.map(Some)
+}
+
+async fn store_preferences(state: &AppState, prefs: Preferences) -> IpcResult<PrefsView> {
     if let Err(errors) = prefs.validate() {
         return Err(IpcError::from_many("invalid_preferences", &errors));
     }

@@ -1,6 +1,6 @@
-// The creator's whole flow in demo mode, in the real window: two frames of different shapes (picked through the
-// test stand-in for the native file dialog), both previews, the mismatch warning, the crop, Generate, and the
-// finished MP4 on disk.
+// The creator's whole flow in demo mode, in the real window: two frames of different shapes (picked with the
+// backend's file picker, answered by the test stand-in for the native dialog), both previews, the mismatch
+// warning, the crop, Generate, and the finished MP4 on disk.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
@@ -36,19 +36,14 @@ after(async () => {
 });
 
 async function pick(slot, path) {
-  // Wait until the page has registered the hook, then use it exactly as the dialog's answer is used.
-  const result = await s.executeAsync(
-    `const [slot, path, done] = arguments;
-     const start = Date.now();
-     (function attempt() {
-       const hook = window.__seedanceTest && window.__seedanceTest.pickFrame;
-       if (hook) return hook(slot, path).then((ok) => done(String(ok)), (e) => done("error: " + e));
-       if (Date.now() - start > 10000) return done("no hook");
-       setTimeout(attempt, 50);
-     })();`,
-    [slot, path],
+  // The backend's own picker opens on the click; the test stand-in gives its answer (WebDriver cannot press it).
+  const answered = await s.executeAsync(
+    `const [path, done] = arguments;
+     window.__TAURI_INTERNALS__.invoke("answer_next_file_dialog", { path }).then(() => done("ok"), (e) => done(e.kind));`,
+    [path],
   );
-  assert.equal(result, "true", `picking ${path} into ${slot}`);
+  assert.equal(answered, "ok", `answering the picker with ${path}`);
+  await s.click(`[data-testid=frame-${slot}-zone]`);
 }
 
 test("demo mode, two frames previewed, the mismatch cropped away", async () => {

@@ -9,11 +9,14 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
-	/**  Opens the token help page in the user's browser. The URL is fixed here, so the UI cannot open others. */
+	/**
+	 *  Opens the token help page in the user's browser. The page is fixed (see `navigation::ExternalLink`), so
+	 *  the UI cannot open others.
+	 */
 	openTokenHelp: () => typedError<null, IpcError>(__TAURI_INVOKE("open_token_help")),
 	/**
-	 *  End-to-end tests only (the app started with `SEEDANCE_TEST_HOOKS=1`): what the next native file
-	 *  dialog answers, `None` for a cancel. Refused in normal use.
+	 *  End-to-end tests only (a `test-hooks` build started with `SEEDANCE_TEST_HOOKS=1`): what the next native
+	 *  file or folder dialog answers, `None` for a cancel. Refused in every other build.
 	 */
 	answerNextFileDialog: (path: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("answer_next_file_dialog", { path })),
 	checkRequest: (draft: RequestDraft, firstFrameAspect: number | null) => typedError<FormCheck, IpcError>(__TAURI_INVOKE("check_request", { draft, firstFrameAspect })),
@@ -24,6 +27,11 @@ export const commands = {
 	planFrameDrop: (paths: string[], x: number | null, y: number | null, scaleFactor: number | null, zones: ZoneRect[], firstFilled: boolean, lastFilled: boolean) => __TAURI_INVOKE<DropPlan>("plan_frame_drop", { paths, x, y, scaleFactor, zones, firstFilled, lastFilled }),
 	/**  Reads, checks and previews an image on a worker thread (decoding a big photo takes a while). */
 	inspectFrame: (path: string) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("inspect_frame", { path })),
+	/**
+	 *  Opens the native file picker (the backend's own) and takes in the image the user picked; `None` when
+	 *  they cancelled. `filter_name` labels the picker's image filter.
+	 */
+	pickFrame: (filterName: string) => typedError<FrameInfo | null, IpcError>(__TAURI_INVOKE("pick_frame", { filterName })),
 	/**
 	 *  Makes a conforming copy of a frame (in the app's data folder; the original is never touched) and
 	 *  returns the copy's facts.
@@ -51,9 +59,15 @@ export const commands = {
 	/**
 	 *  Validates and saves the preferences; on any problem nothing is saved and every problem is returned.
 	 *  A new API address the token is not bound to is saved only after the user agrees, in a native dialog,
-	 *  to send the token there.
+	 *  to send the token there. The output folder can only be kept or reset to the default here:
+	 *  `choose_output_folder` changes it.
 	 */
 	savePreferences: (prefs: Preferences) => typedError<PrefsView, IpcError>(__TAURI_INVOKE("save_preferences", { prefs })),
+	/**
+	 *  Opens the native folder picker (the backend's own, so the folder is the user's choice, never a path the
+	 *  webview named) and saves the picked folder as where videos go. `None` when the user cancelled.
+	 */
+	chooseOutputFolder: () => typedError<PrefsView | null, IpcError>(__TAURI_INVOKE("choose_output_folder")),
 	/**
 	 *  Starts the built-in simulated service on a random loopback port and uses it for everything until
 	 *  demo mode is left. No account, no network.
@@ -142,8 +156,8 @@ export type AppInfo = {
 	api_base: string,
 	upload_base: string,
 	/**
-	 *  `SEEDANCE_TEST_HOOKS=1`: the UI exposes a way for end-to-end tests to stand in for the native file
-	 *  picker (which WebDriver cannot operate). It grants nothing the UI could not already ask the backend.
+	 *  A `test-hooks` build started with `SEEDANCE_TEST_HOOKS=1` (end-to-end tests only): the backend's native
+	 *  dialogs are answered by the test stand-in, and the UI exposes hooks for WebDriver. Never in a user's build.
 	 */
 	test_hooks: boolean,
 };

@@ -11,7 +11,7 @@ let enabled: Promise<boolean> | null = null;
 
 /**
  * Lets end-to-end tests stand in for what WebDriver cannot operate (the native file picker). Only when the
- * backend was started with SEEDANCE_TEST_HOOKS=1; returns a function that removes the hook.
+ * backend is a `test-hooks` build started with SEEDANCE_TEST_HOOKS=1; returns a function that removes the hook.
  */
 export function registerTestHook(name: string, fn: (...args: never[]) => unknown): () => void {
   enabled ??= commands.appInfo().then(

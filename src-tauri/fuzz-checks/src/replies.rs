@@ -44,7 +44,10 @@ pub fn check_replies(data: &[u8]) {
         // The parser reports what the server asked; every policy caps the wait it honours.
         for policy in [RetryPolicy::for_queries(), RetryPolicy::for_transfers()] {
             let wait = policy.delay_honouring(0, asked);
-            assert!(wait <= MAX_RETRY_AFTER, "Retry-After {asked:?} honoured as {wait:?}");
+            assert!(
+                wait <= MAX_RETRY_AFTER,
+                "Retry-After {asked:?} honoured as {wait:?}"
+            );
         }
     }
 }

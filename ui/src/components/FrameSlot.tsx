@@ -60,6 +60,7 @@ export function FrameSlot({
         type="button"
         ref={zoneRef}
         className={zoneClass}
+        data-testid={`frame-${slot}-zone`}
         aria-label={t(info ? "generate.replaceFrame" : "generate.chooseFrame", { frame: title })}
         aria-busy={loading}
         onClick={onPick}

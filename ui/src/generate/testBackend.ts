@@ -49,6 +49,8 @@ export interface Backend {
   check: (draft: RequestDraft, aspect: number | null) => FormCheck;
   /** A path → its facts, or the refusal the backend gives for it. */
   files: Record<string, FrameInfo | IpcError>;
+  /** What the backend's file picker answers next, in order (a path in `files`); none left = cancelled. */
+  picks: string[];
   fixed: (path: string) => FrameInfo;
   cropped: (path: string, ratio: number, offset: number) => FrameInfo;
   plan: (paths: string[]) => DropPlan;
@@ -83,6 +85,7 @@ export function installBackend(overrides: Partial<Backend> = {}): Backend {
   const backend: Backend = {
     check: (draft) => okCheck(draft),
     files: {},
+    picks: [],
     fixed: (path) => frameInfo(`${path}.fixed.png`, 6000, 3375, { format: "PNG" }),
     cropped: (path) => frameInfo(`${path}.crop.png`, 1600, 900, { format: "PNG" }),
     plan: (paths) => ({
@@ -95,17 +98,23 @@ export function installBackend(overrides: Partial<Backend> = {}): Backend {
     calls: [],
     ...overrides,
   };
+  const lookUp = (path: string) => {
+    const found = backend.files[path];
+    if (!found) throw refusal("not_found", "File not found.", "找不到文件。");
+    if ("kind" in found) throw found;
+    return found;
+  };
   mockIPC((cmd, raw) => {
     const args = (raw ?? {}) as Record<string, never>;
     backend.calls.push({ cmd, args });
     switch (cmd) {
       case "check_request":
         return backend.check(args.draft, args.firstFrameAspect);
-      case "inspect_frame": {
-        const found = backend.files[args.path as string];
-        if (!found) throw refusal("not_found", "File not found.", "找不到文件。");
-        if ("kind" in found) throw found;
-        return found;
+      case "inspect_frame":
+        return lookUp(args.path as string);
+      case "pick_frame": {
+        const picked = backend.picks.shift();
+        return picked === undefined ? null : lookUp(picked);
       }
       case "fix_frame":
         return backend.fixed(args.path);

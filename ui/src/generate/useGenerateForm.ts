@@ -69,16 +69,24 @@ export function useGenerateForm() {
 
   /**
    * Runs `produce` for a slot, showing progress and keeping the old frame if it fails (the reason shows
-   * on the zone). True when the slot now holds the new frame.
+   * on the zone) or produces nothing (a cancelled picker). True when the slot now holds the new frame.
    */
   const load = useCallback(
-    async (slot: FrameSlot, produce: () => Promise<FrameInfo>, fixedCopy: boolean): Promise<boolean> => {
+    async (
+      slot: FrameSlot,
+      produce: () => Promise<FrameInfo | null>,
+      fixedCopy: boolean,
+    ): Promise<boolean> => {
       generation.current[slot] += 1;
       const mine = generation.current[slot];
       patchSlot(slot, { loading: true, error: null });
       try {
         const info = await produce();
         if (generation.current[slot] !== mine) return false;
+        if (info === null) {
+          patchSlot(slot, { loading: false });
+          return false;
+        }
         patchSlot(slot, { info, error: null, loading: false, fixedCopy });
         return true;
       } catch (e) {
@@ -91,6 +99,12 @@ export function useGenerateForm() {
 
   const inspect = useCallback(
     (slot: FrameSlot, path: string) => load(slot, () => unwrap(commands.inspectFrame(path)), false),
+    [load],
+  );
+
+  /** Fills a slot from the backend's file picker; a cancelled picker leaves the slot as it was. */
+  const pick = useCallback(
+    (slot: FrameSlot, filterName: string) => load(slot, () => unwrap(commands.pickFrame(filterName)), false),
     [load],
   );
 
@@ -190,6 +204,7 @@ export function useGenerateForm() {
     check,
     draft,
     inspect,
+    pick,
     applyFix,
     cropLast,
     clear,

@@ -6,7 +6,6 @@ import { renderWithI18n } from "../test-utils";
 import { GenerateView } from "../views/GenerateView";
 import { appliedFrom, DRAFT, ipcError, preset, VERTICAL } from "./testPresets";
 
-vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn(), save: vi.fn() }));
 vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
 }));

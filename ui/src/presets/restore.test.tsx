@@ -7,7 +7,6 @@ import { mockBackend, PREFS } from "../test-ipc";
 import { renderWithI18n } from "../test-utils";
 import { appliedFrom, preset, VERTICAL } from "./testPresets";
 
-vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn(), save: vi.fn() }));
 vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
 }));

@@ -1,12 +1,10 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Estimate, FormCheck, RequestDraft } from "../bindings";
 import { callsOf, frameInfo, installBackend, okCheck, refusal } from "../generate/testBackend";
 import { renderWithI18n } from "../test-utils";
 import { GenerateView } from "./GenerateView";
 
-const dialog = vi.hoisted(() => ({ open: vi.fn() }));
-vi.mock("@tauri-apps/plugin-dialog", () => dialog);
 vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
 }));
@@ -45,10 +43,6 @@ function checkWith(extra: Partial<FormCheck>) {
 function text(el: HTMLElement): string {
   return (el.textContent ?? "").replace(/\u00a0/g, " ");
 }
-
-beforeEach(() => {
-  dialog.open.mockReset();
-});
 
 describe("form check", () => {
   it("shows each problem beside its control and disables Generate with the first one as the reason", async () => {
@@ -190,19 +184,18 @@ describe("Chinese UI", () => {
     await waitFor(() => expect(screen.getByTestId("submit-reason").textContent).toBe("请先填写提示词。"));
     expect(text(screen.getByTestId("estimate"))).toContain("108 900 token ≈ ¥0.26");
 
-    dialog.open.mockResolvedValueOnce("/图片/坏.jpg");
+    backend.picks.push("/图片/坏.jpg");
     fireEvent.click(screen.getByRole("button", { name: /^首帧：/ }));
     const alert = await within(screen.getByTestId("frame-first")).findByRole("alert");
     expect(alert.textContent).toBe("图片已损坏，请换一张。");
-    expect(callsOf(backend, "inspect_frame")).toEqual([{ path: "/图片/坏.jpg" }]);
+    expect(callsOf(backend, "pick_frame")).toEqual([{ filterName: "图片" }]);
     await waitFor(() => expect(screen.getByTestId("mode-badge").textContent).toContain("文字 → 视频"));
   });
 
   it("frame facts and the fixed-copy note read naturally", async () => {
     const info = frameInfo("/p/a.webp", 1080, 1920, { format: "WebP", file_bytes: 512_000 });
-    installBackend({ files: { [info.path]: info } });
+    installBackend({ files: { [info.path]: info }, picks: [info.path] });
     renderWithI18n(<GenerateView />, "zh-CN");
-    dialog.open.mockResolvedValueOnce(info.path);
     fireEvent.click(screen.getByRole("button", { name: /^尾帧：/ }));
     await waitFor(() =>
       expect(screen.getByTestId("frame-last-facts").textContent).toBe("1080×1920 · WebP · 512 kB · 9:16"),

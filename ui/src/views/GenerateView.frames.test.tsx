@@ -4,9 +4,6 @@ import { callsOf, frameInfo, installBackend, refusal } from "../generate/testBac
 import { renderWithI18n } from "../test-utils";
 import { GenerateView } from "./GenerateView";
 
-const dialog = vi.hoisted(() => ({ open: vi.fn() }));
-vi.mock("@tauri-apps/plugin-dialog", () => dialog);
-
 type DragHandler = (event: { payload: unknown }) => void;
 const webview = vi.hoisted(() => ({ handler: null as DragHandler | null, unlisten: vi.fn() }));
 vi.mock("@tauri-apps/api/webview", () => ({
@@ -26,16 +23,15 @@ function zone(slot: "first" | "last") {
 }
 
 async function pick(slot: "first" | "last", path: string) {
-  dialog.open.mockResolvedValueOnce(path);
+  backend.picks.push(path);
   const label = slot === "first" ? /^First frame:/ : /^Last frame:/;
   fireEvent.click(screen.getByRole("button", { name: label }));
-  await waitFor(() => expect(callsOf(backend, "inspect_frame").some((a) => a.path === path)).toBe(true));
+  await waitFor(() => expect(backend.picks).toEqual([]));
 }
 
 let backend: ReturnType<typeof installBackend>;
 
 beforeEach(() => {
-  dialog.open.mockReset();
   webview.handler = null;
   webview.unlisten.mockReset();
   backend = installBackend({ files: { [WIDE.path]: WIDE, [CLASSIC.path]: CLASSIC } });
@@ -48,12 +44,22 @@ describe("frame zones", () => {
     const img = await zone("first").findByRole("img", { name: "First frame preview" });
     expect(img.getAttribute("src")).toBe(WIDE.thumbnail_data_url);
     expect(screen.getByTestId("frame-first-facts").textContent).toBe("1920×1080 · JPEG · 2.5 MB · 16:9");
-    const options = dialog.open.mock.calls[0][0];
-    expect(options.multiple).toBe(false);
-    expect(options.filters[0].extensions).toEqual(expect.arrayContaining(["png", "jpg", "heic", "tiff"]));
+    expect(callsOf(backend, "pick_frame")).toEqual([{ filterName: "Images" }]);
+    expect(callsOf(backend, "inspect_frame")).toEqual([]);
     await waitFor(() =>
       expect(screen.getByTestId("mode-badge").textContent).toContain("First frame → video"),
     );
+  });
+
+  it("a cancelled picker leaves the frame as it was", async () => {
+    renderWithI18n(<GenerateView />);
+    await pick("first", WIDE.path);
+    await zone("first").findByRole("img", { name: "First frame preview" });
+    fireEvent.click(screen.getByRole("button", { name: /^First frame:/ }));
+    await waitFor(() => expect(callsOf(backend, "pick_frame")).toHaveLength(2));
+    await waitFor(() => expect(zone("first").queryByRole("status")).toBeNull());
+    expect(zone("first").getByRole("img").getAttribute("src")).toBe(WIDE.thumbnail_data_url);
+    expect(zone("first").queryByRole("alert")).toBeNull();
   });
 
   it("a refused file shows its reason on that zone and changes nothing else", async () => {

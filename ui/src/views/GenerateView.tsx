@@ -1,4 +1,3 @@
-import { open } from "@tauri-apps/plugin-dialog";
 import { useCallback, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { FrameSlot as FrameSlotName } from "../bindings";
@@ -20,9 +19,6 @@ import { usePasteFrame } from "../generate/usePasteFrame";
 import type { GenerateLoad } from "../jobs/JobsContext";
 import { PresetPicker } from "../presets/PresetPicker";
 import { usePresetPicker } from "../presets/usePresetPicker";
-import { registerTestHook } from "../testHooks";
-
-export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif", "heic", "heif"];
 
 interface Props {
   /** False without a token outside demo mode: Generate stays disabled and says why. */
@@ -56,7 +52,7 @@ export function GenerateView({
   const { t, i18n } = useTranslation();
   const form = useGenerateForm();
   const presetPicker = usePresetPicker(form, restoreOnStart);
-  const { slots, check, inspect, loadDraft, startFromFrame } = form;
+  const { slots, check, inspect, pick: pickInto, loadDraft, startFromFrame } = form;
   const guarded = useGuardedSubmit(onSubmit);
   const { submitting, error: submitError } = guarded;
 
@@ -88,28 +84,12 @@ export function GenerateView({
     },
   });
 
+  // The backend opens the picker itself: the page never names the file.
   const pick = useCallback(
     async (slot: FrameSlotName) => {
-      let chosen: string | string[] | null;
-      try {
-        chosen = await open({
-          multiple: false,
-          directory: false,
-          filters: [{ name: t("generate.imageFilter"), extensions: IMAGE_EXTENSIONS }],
-        });
-      } catch {
-        return;
-      }
-      const path = Array.isArray(chosen) ? chosen[0] : chosen;
-      if (path) await inspect(slot, path);
+      await pickInto(slot, t("generate.imageFilter"));
     },
-    [inspect, t],
-  );
-
-  // End-to-end tests pick frames through the same path as the file dialog's answer.
-  useEffect(
-    () => registerTestHook("pickFrame", (slot: FrameSlotName, path: string) => inspect(slot, path)),
-    [inspect],
+    [pickInto, t],
   );
 
   const loadingFrame = slots.first.loading || slots.last.loading;

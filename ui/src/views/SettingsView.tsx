@@ -1,4 +1,3 @@
-import { open } from "@tauri-apps/plugin-dialog";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { applyAppearance, type Prefs } from "../appearance";
@@ -44,9 +43,17 @@ export function SettingsView() {
     }
   };
 
+  // The backend opens the folder picker and saves the choice itself: the page never names a folder.
   const chooseFolder = async () => {
-    const dir = await open({ directory: true, multiple: false, defaultPath: view?.output_dir });
-    if (typeof dir === "string") set("output_dir", dir);
+    setError(null);
+    try {
+      const v = await unwrap(commands.chooseOutputFolder());
+      if (!v) return;
+      setView(v);
+      setDraft((d) => (d ? { ...d, output_dir: v.prefs.output_dir ?? null } : d));
+    } catch (e) {
+      setError(e as IpcError);
+    }
   };
 
   const removeToken = () => update(unwrap(commands.removeToken())).catch(setError);
@@ -88,7 +95,7 @@ export function SettingsView() {
             <span>{t("settings.outputDir")}</span>
             <div className="row">
               <code data-testid="output-dir">{draft.output_dir ?? view?.output_dir}</code>
-              <button type="button" onClick={chooseFolder}>
+              <button type="button" data-testid="output-dir-choose" onClick={chooseFolder}>
                 {t("settings.choose")}
               </button>
               {draft.output_dir && (

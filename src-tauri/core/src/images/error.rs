@@ -37,6 +37,12 @@ pub enum ImageError {
     CannotShrink { max_bytes: u64 },
     #[error("the requested crop ratio {0} is not a positive number")]
     InvalidRatio(f64),
+    /// Not a plain local file: a network share, a device, a relative path (see [`super::check_frame_path`]).
+    #[error("{path} is not read as a frame: {reason:?}")]
+    PathRefused {
+        path: PathBuf,
+        reason: super::PathRefusal,
+    },
     #[error("i/o error on {path}: {source}")]
     Io {
         path: PathBuf,
@@ -86,6 +92,7 @@ impl UserFacing for ImageError {
             Self::WriteFailed { .. } => "image_write_failed",
             Self::CannotShrink { .. } => "image_cannot_shrink",
             Self::InvalidRatio(_) => "image_invalid_ratio",
+            Self::PathRefused { .. } => "image_path_refused",
             Self::Io { .. } => "image_io",
         }
     }
@@ -203,11 +210,31 @@ impl UserFacing for ImageError {
                 format!("Cannot crop to the aspect ratio {r}. Choose the first frame again and retry."),
                 format!("无法裁剪为宽高比 {r}。请重新选择首帧后再试。"),
             ),
+            Self::PathRefused { path, reason } => path_refused_msg(path, *reason),
             Self::Io { path, .. } => Msg::new(
                 format!("Could not read {}. Check the disk or network drive and try again.", path.display()),
                 format!("无法读取 {}。请检查磁盘或网络驱动器后重试。", path.display()),
             ),
         }
+    }
+}
+
+fn path_refused_msg(path: &std::path::Path, reason: super::PathRefusal) -> Msg {
+    use super::PathRefusal;
+    let p = path.display();
+    match reason {
+        PathRefusal::NetworkShare => Msg::new(
+            format!("{p} is on a network share, which Seedance Studio does not open. Copy the image to a folder on this computer, then add it from there."),
+            format!("{p} 位于网络共享位置，Seedance Studio 不会打开。请先把图片复制到本机的文件夹，再从那里添加。"),
+        ),
+        PathRefusal::Device | PathRefusal::NotRegularFile => Msg::new(
+            format!("{p} is a device or system file, not an image file. Choose an image file (JPEG, PNG, WebP…) from a folder on this computer."),
+            format!("{p} 是设备或系统文件，不是图片文件。请从本机文件夹中选择图片文件（JPEG、PNG、WebP 等）。"),
+        ),
+        PathRefusal::Relative => Msg::new(
+            format!("{p} is not a full path to a file. Choose the image again with the file picker or drop it onto the window."),
+            format!("{p} 不是完整的文件路径。请用文件选择器重新选择图片，或将其拖放到窗口中。"),
+        ),
     }
 }
 
@@ -246,6 +273,10 @@ mod tests {
                 max_bytes: 30_000_000,
             },
             ImageError::InvalidRatio(f64::NAN),
+            ImageError::PathRefused {
+                path: p(),
+                reason: crate::images::PathRefusal::NetworkShare,
+            },
             ImageError::Io {
                 path: p(),
                 source: io(),

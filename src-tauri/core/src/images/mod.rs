@@ -8,6 +8,7 @@ mod apply;
 mod decode;
 mod error;
 mod fixes;
+mod frame_path;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
 mod geometry;
@@ -25,6 +26,7 @@ use sha2::{Digest, Sha256};
 pub use apply::{apply_fix, save_data_url, MAX_DATA_URL_BYTES};
 pub use error::ImageError;
 pub use fixes::{crop_to_ratio, downscale_to_fit, reencode_under, upscale_to_min};
+pub use frame_path::{check_frame_path, PathRefusal};
 pub use geometry::{
     aspect_mismatch, aspect_mismatch_of, crop_window, ratio_label, Mismatch,
     ASPECT_MISMATCH_TOLERANCE,

@@ -10,6 +10,7 @@ use std::path::Path;
 use super::ImageError;
 
 pub(crate) fn read_capped(path: &Path, hard_cap: u64) -> Result<Vec<u8>, ImageError> {
+    super::check_frame_path(path)?;
     let meta = std::fs::metadata(path).map_err(|e| ImageError::from_io(path, e))?;
     if !meta.is_file() {
         return Err(ImageError::NotAnImage(path.to_path_buf()));

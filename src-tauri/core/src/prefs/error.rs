@@ -29,6 +29,9 @@ pub enum PrefsError {
     /// A relative folder would depend on where the app happened to be started from.
     #[error("the output folder {path:?} is not a full path")]
     RelativeOutputDir { path: String },
+    /// The UI asked to save a new output folder itself; only the folder picker the backend opens may set one.
+    #[error("the output folder {path:?} was not chosen in the folder picker")]
+    OutputDirNotChosen { path: String },
     /// Returned by saving when [`crate::prefs::Preferences::validate`] found problems.
     #[error("the settings have {} problem(s)", problems.len())]
     Invalid { problems: Vec<PrefsError> },
@@ -58,6 +61,7 @@ impl UserFacing for PrefsError {
             Self::ConcurrencyOutOfRange { .. } => "prefs_concurrency_out_of_range",
             Self::HoldUnsentOutOfRange { .. } => "prefs_hold_unsent_out_of_range",
             Self::RelativeOutputDir { .. } => "prefs_relative_output_dir",
+            Self::OutputDirNotChosen { .. } => "prefs_output_dir_not_chosen",
             Self::Invalid { .. } => "prefs_invalid",
             Self::SaveFailed { .. } => "prefs_save_failed",
             Self::OutputDirUnusable { .. } => "output_dir_unusable",
@@ -96,6 +100,10 @@ impl UserFacing for PrefsError {
             Self::RelativeOutputDir { path } => Msg::new(
                 format!("The output folder \"{path}\" is not a full path. Choose the folder with the Browse button in Settings."),
                 format!("输出文件夹“{path}”不是完整路径。请在“设置”中点击“浏览”选择文件夹。"),
+            ),
+            Self::OutputDirNotChosen { path } => Msg::new(
+                format!("The output folder \"{path}\" was not chosen in the folder picker, so the settings were not saved. Change the folder with the Choose… button in Settings, then save again."),
+                format!("输出文件夹“{path}”不是在文件夹选择器中选择的，因此设置未保存。请在“设置”中点击“选择…”更改文件夹，然后重新保存。"),
             ),
             Self::Invalid { problems } => {
                 let msgs: Vec<Msg> = problems.iter().map(UserFacing::msg).collect();

@@ -21,7 +21,10 @@ pub use file_name::{
     render_file_name, render_file_name_with, unique_path, FileNameParts, FALLBACK_FILE_NAME,
     MAX_FILE_NAME_CHARS, PLACEHOLDERS,
 };
-pub use output_dir::{default_output_dir, ensure_output_dir, resolve_output_dir, OUTPUT_SUBFOLDER};
+pub use output_dir::{
+    check_output_dir_kept, default_output_dir, ensure_output_dir, resolve_output_dir,
+    with_chosen_output_dir, OUTPUT_SUBFOLDER,
+};
 pub use store::{LoadOutcome, PrefsStore, PREFS_FILE_NAME};
 
 /// The pattern used when the user has not chosen one.

@@ -47,6 +47,7 @@ impl FrameBytes {
 /// Reads a frame from the form for copying into a preset.
 pub(super) fn read_source(path: &Path, slot: FrameSlot) -> Result<FrameBytes, PresetError> {
     let unusable = |source| PresetError::FrameUnusable { slot, source };
+    crate::images::check_frame_path(path).map_err(unusable)?;
     let meta = std::fs::metadata(path).map_err(|e| unusable(ImageError::from_io(path, e)))?;
     if meta.len() > HARD_CAP_BYTES {
         return Err(unusable(ImageError::FileTooLarge {
