@@ -68,6 +68,7 @@ impl TokenCheck {
             },
             Err(
                 e @ (ApiError::ResultLinkExpired
+                | ApiError::Redirected { .. }
                 | ApiError::FileTooLarge { .. }
                 | ApiError::GaveUpWaiting { .. }
                 | ApiError::Io(_)),

@@ -17,6 +17,21 @@ use super::{loggable, read_limited, SinanClient};
 
 const WRITE_BUFFER: usize = 256 * 1024;
 
+/// The client for result links: no token ever, and no `Referer`, which would hand the signed link of one
+/// hop to the next host.
+pub(super) fn result_http(config: &super::ApiConfig) -> Result<reqwest::Client, ApiError> {
+    reqwest::Client::builder()
+        .user_agent(super::USER_AGENT)
+        .connect_timeout(config.timeouts.connect)
+        .read_timeout(config.timeouts.read_idle)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .referer(false)
+        .build()
+        .map_err(|e| ApiError::NetworkDown {
+            detail: super::error::transport_detail(&e),
+        })
+}
+
 /// `dest` with `.part` appended to its file name, in the same directory (so the final rename is atomic).
 pub fn part_path(dest: &Path) -> Result<PathBuf, ApiError> {
     let mut name = dest
@@ -71,7 +86,7 @@ impl SinanClient {
             Err(e) => return Err(e.into()),
         };
         // Deliberately no Authorization header: the token must never reach the result host.
-        let mut request = self.http.get(url.clone());
+        let mut request = self.download_http.get(url.clone());
         if offset > 0 {
             request = request.header(RANGE, format!("bytes={offset}-"));
         }

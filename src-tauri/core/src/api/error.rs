@@ -24,6 +24,10 @@ pub enum ApiError {
     Rejected { status: u16, message: String },
     #[error("the server failed (HTTP {status})")]
     ServerError { status: u16 },
+    /// A 3xx from the API or upload host: not followed, because the token and a paid create would go
+    /// along to wherever it points.
+    #[error("the server answered with a redirect (HTTP {status}), which is not followed")]
+    Redirected { status: u16 },
     /// The server could not be reached, or the connection broke.
     #[error("network error: {detail}")]
     NetworkDown { detail: String },
@@ -76,6 +80,7 @@ impl ApiError {
                 }),
             },
             500..=599 => Self::ServerError { status: code },
+            300..=399 => Self::Redirected { status: code },
             _ => Self::MalformedReply {
                 detail: format!("unexpected HTTP status {code}"),
             },
@@ -169,6 +174,7 @@ impl UserFacing for ApiError {
             Self::RateLimited { .. } => "rate_limited",
             Self::Rejected { .. } => "request_rejected",
             Self::ServerError { .. } => "server_error",
+            Self::Redirected { .. } => "server_redirected",
             Self::NetworkDown { .. } => "network_down",
             Self::Timeout => "timeout",
             Self::MalformedReply { .. } => "malformed_reply",
@@ -209,6 +215,10 @@ impl UserFacing for ApiError {
             Self::ServerError { status } => Msg::new(
                 format!("SinanCode had an internal problem (HTTP {status}). Wait a few minutes and try again; if it persists, check SinanCode's status."),
                 format!("SinanCode 服务器出现内部问题（HTTP {status}）。请等几分钟后重试；如果问题持续，请查看 SinanCode 的服务状态。"),
+            ),
+            Self::Redirected { status } => Msg::new(
+                format!("The server sent the request on to another address (HTTP {status}). The app does not follow it, so your API token and paid requests only go to the address you set; nothing was created. Check the API and upload addresses in Settings (the defaults are https://api.sinancode.com and https://files-api.sinancode.com)."),
+                format!("服务器把请求转向了另一个地址（HTTP {status}）。为了让您的 API 令牌和计费请求只发往您设置的地址，应用不会跟随转向；没有创建任何任务。请在“设置”中检查 API 和上传地址（默认为 https://api.sinancode.com 和 https://files-api.sinancode.com）。"),
             ),
             Self::NetworkDown { .. } => Msg::new(
                 "Could not reach SinanCode, or the connection broke off. Check your internet connection, proxy or firewall, then try again.",
@@ -335,6 +345,7 @@ mod tests {
                 message: "x".into(),
             },
             ApiError::ServerError { status: 500 },
+            ApiError::Redirected { status: 307 },
             ApiError::NetworkDown {
                 detail: "refused".into(),
             },

@@ -215,7 +215,9 @@ impl SinanClient {
                 uncertain("the server accepted the request but its reply has no task id".to_owned())
             });
         }
-        if status.is_client_error() {
+        // A redirect is a definite answer too: the service did not take the request here, and it is not
+        // followed (see `api_http`).
+        if status.is_client_error() || status.is_redirection() {
             let headers = response.headers().clone();
             let body = read_limited(response, ERROR_BODY_LIMIT).await;
             return Err(CreateError::NotSubmitted(ApiError::from_status(
