@@ -69,6 +69,8 @@ impl TokenCheck {
             Err(
                 e @ (ApiError::ResultLinkExpired
                 | ApiError::Redirected { .. }
+                | ApiError::ResultHostRefused { .. }
+                | ApiError::ResultTooLarge { .. }
                 | ApiError::FileTooLarge { .. }
                 | ApiError::GaveUpWaiting { .. }
                 | ApiError::Io(_)),

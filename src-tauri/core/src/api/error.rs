@@ -38,6 +38,12 @@ pub enum ApiError {
     /// The signed result link expired or was refused by the file host.
     #[error("the result link has expired")]
     ResultLinkExpired,
+    /// The result link (or a redirect from it) points somewhere a download may not go.
+    #[error("the result link was refused: {reason}")]
+    ResultHostRefused { reason: String },
+    /// The result is larger than any real video (see `MAX_RESULT_BYTES`).
+    #[error("the result is larger than {limit} bytes")]
+    ResultTooLarge { limit: u64 },
     #[error("the file is {size} bytes, over the {limit}-byte upload limit")]
     FileTooLarge { size: u64, limit: u64 },
     /// Polling ran past its overall bound while the task was still unfinished.
@@ -162,6 +168,7 @@ impl UserFacing for ApiError {
     fn raw_cause(&self) -> Option<String> {
         match self {
             Self::NetworkDown { detail } | Self::MalformedReply { detail } => Some(detail.clone()),
+            Self::ResultHostRefused { reason } => Some(reason.clone()),
             Self::Io(e) => Some(e.to_string()),
             _ => None,
         }
@@ -179,6 +186,8 @@ impl UserFacing for ApiError {
             Self::Timeout => "timeout",
             Self::MalformedReply { .. } => "malformed_reply",
             Self::ResultLinkExpired => "result_link_expired",
+            Self::ResultHostRefused { .. } => "result_host_refused",
+            Self::ResultTooLarge { .. } => "result_too_large",
             Self::FileTooLarge { .. } => "file_too_large",
             Self::GaveUpWaiting { .. } => "task_wait_exceeded",
             Self::Io(_) => "file_error",
@@ -235,6 +244,14 @@ impl UserFacing for ApiError {
             Self::ResultLinkExpired => Msg::new(
                 "SinanCode no longer serves this video: its download link was refused, and so was the fresh link the app asked SinanCode for (videos are kept about 24 hours). Retry download checks once more for free; Submit again generates a new video and is charged.",
                 "SinanCode 已不再提供该视频：下载链接被拒绝，应用向 SinanCode 重新获取的新链接也被拒绝（视频约保留 24 小时）。“重新下载”会免费再检查一次；“重新提交”会生成新视频并再次计费。",
+            ),
+            Self::ResultHostRefused { .. } => Msg::new(
+                "The video's download link points to this computer, a local network or a plain http address, so the app did not download it (a link from the service must not reach your own network). Nothing was downloaded. Try Retry download later; if it keeps happening, tell SinanCode support.",
+                "视频的下载链接指向本机、局域网或明文 http 地址，因此应用没有下载（服务返回的链接不应访问您自己的网络）。没有下载任何内容。请稍后点击“重新下载”；如果一直出现，请联系 SinanCode 客服。",
+            ),
+            Self::ResultTooLarge { limit } => Msg::new(
+                format!("The result host sent more than {}, far more than any generated video, so the download was stopped and the partial file removed. Try Retry download later; if it keeps happening, tell SinanCode support.", megabytes(*limit)),
+                format!("结果服务器发送的数据超过 {}，远大于任何生成的视频，因此已停止下载并删除了未完成的文件。请稍后点击“重新下载”；如果一直出现，请联系 SinanCode 客服。", megabytes(*limit)),
             ),
             Self::FileTooLarge { size, limit } => Msg::new(
                 format!("The image is {}, over the {} upload limit. Use the offered fix to shrink it, or pick a smaller image.", megabytes(*size), megabytes(*limit)),
@@ -352,6 +369,10 @@ mod tests {
             ApiError::Timeout,
             ApiError::MalformedReply { detail: "x".into() },
             ApiError::ResultLinkExpired,
+            ApiError::ResultHostRefused {
+                reason: "private".into(),
+            },
+            ApiError::ResultTooLarge { limit: 1 << 29 },
             ApiError::FileTooLarge {
                 size: 60 << 20,
                 limit: 50 << 20,

@@ -9,8 +9,10 @@ mod clock;
 mod config;
 mod download;
 mod error;
+mod part_file;
 mod poll;
 mod reply;
+mod result_host;
 mod retry;
 mod tasks;
 mod upload;
@@ -27,8 +29,9 @@ pub use config::{
     validate_base_url, ApiConfig, ConfigError, Timeouts, API_BASE_ENV, PRODUCTION_API_BASE,
     PRODUCTION_UPLOAD_BASE, UPLOAD_BASE_ENV,
 };
-pub use download::part_path;
+pub use download::{part_path, MAX_RESULT_BYTES};
 pub use error::{ApiError, CreateError};
+pub use part_file::{meta_path as part_meta_path, remove_part};
 pub use poll::MIN_POLL_INTERVAL;
 pub use poll::{poll_until_finished, poll_until_finished_reporting, PollEvent, PollSchedule};
 pub use retry::{RetryPolicy, MAX_RETRY_AFTER};

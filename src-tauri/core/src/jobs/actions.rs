@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::run::Plan;
 use super::{ConnectionError, Intent, JobError, JobRunner};
-use crate::api::part_path;
+use crate::api::{part_meta_path, part_path};
 use crate::i18n::{Msg, UserFacing};
 use crate::store::{JobRecord, JobStatus, ResumeAction, StoreError, TASK_FAILED};
 
@@ -226,6 +226,7 @@ impl JobRunner {
                 .as_deref()
                 .and_then(|p| part_path(Path::new(p)).ok())
             {
+                let _ = std::fs::remove_file(part_meta_path(&part));
                 let _ = std::fs::remove_file(part);
             }
         }

@@ -18,6 +18,7 @@ pub struct Answer {
 pub struct RawServer {
     pub base: String,
     seen: Arc<Mutex<Vec<String>>>,
+    heads: Arc<Mutex<Vec<String>>>,
 }
 
 impl RawServer {
@@ -28,23 +29,31 @@ impl RawServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
+        let heads = Arc::new(Mutex::new(Vec::new()));
         let answer = Arc::new(answer);
         let log = seen.clone();
+        let head_log = heads.clone();
         tokio::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {
                 let answer = answer.clone();
                 let log = log.clone();
+                let head_log = head_log.clone();
                 tokio::spawn(async move {
                     let Some((method, path, head)) = read_request(&mut stream).await else {
                         return;
                     };
                     log.lock().unwrap().push(format!("{method} {path}"));
+                    head_log.lock().unwrap().push(head.to_ascii_lowercase());
                     let a = answer(&method, &path, &head);
-                    let mut out = format!(
-                        "HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n",
-                        a.status,
-                        a.body.len()
-                    );
+                    // An answer may announce its own length (to lie about it).
+                    let mut out = format!("HTTP/1.1 {} X\r\nconnection: close\r\n", a.status);
+                    if !a
+                        .headers
+                        .iter()
+                        .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                    {
+                        out.push_str(&format!("content-length: {}\r\n", a.body.len()));
+                    }
                     for (k, v) in &a.headers {
                         out.push_str(&format!("{k}: {v}\r\n"));
                     }
@@ -55,11 +64,16 @@ impl RawServer {
                 });
             }
         });
-        RawServer { base, seen }
+        RawServer { base, seen, heads }
     }
 
     pub fn seen(&self) -> Vec<String> {
         self.seen.lock().unwrap().clone()
+    }
+
+    /// The request heads received so far, lower-cased.
+    pub fn heads(&self) -> Vec<String> {
+        self.heads.lock().unwrap().clone()
     }
 }
 
