@@ -32,6 +32,20 @@ impl Filter {
     }
 }
 
+impl Store {
+    /// Whether a job other than `id` names `path` as its video (done or planned): the name then belongs to
+    /// that job, e.g. after this job's file was removed and a newer download took the free name.
+    pub fn output_path_claimed_by_other(&self, id: &str, path: &str) -> Result<bool, StoreError> {
+        let conn = self.conn();
+        let found: i64 = conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM jobs WHERE output_path = ?1 AND id <> ?2)",
+            [path, id],
+            |row| row.get(0),
+        )?;
+        Ok(found == 1)
+    }
+}
+
 /// `%term%` for LIKE, with the wildcards the user typed taken literally.
 fn like_pattern(term: &str) -> String {
     let mut out = String::with_capacity(term.len() + 2);
