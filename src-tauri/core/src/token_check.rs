@@ -69,6 +69,7 @@ impl TokenCheck {
             Err(
                 e @ (ApiError::ResultLinkExpired
                 | ApiError::Redirected { .. }
+                | ApiError::FileChanged
                 | ApiError::ResultHostRefused { .. }
                 | ApiError::ResultTooLarge { .. }
                 | ApiError::FileTooLarge { .. }

@@ -44,6 +44,9 @@ pub enum ApiError {
     /// The result is larger than any real video (see `MAX_RESULT_BYTES`).
     #[error("the result is larger than {limit} bytes")]
     ResultTooLarge { limit: u64 },
+    /// The file no longer holds the bytes that were checked (see `SinanClient::upload_verified`).
+    #[error("the file changed after it was checked")]
+    FileChanged,
     #[error("the file is {size} bytes, over the {limit}-byte upload limit")]
     FileTooLarge { size: u64, limit: u64 },
     /// Polling ran past its overall bound while the task was still unfinished.
@@ -189,6 +192,7 @@ impl UserFacing for ApiError {
             Self::ResultHostRefused { .. } => "result_host_refused",
             Self::ResultTooLarge { .. } => "result_too_large",
             Self::FileTooLarge { .. } => "file_too_large",
+            Self::FileChanged => "frame_changed",
             Self::GaveUpWaiting { .. } => "task_wait_exceeded",
             Self::Io(_) => "file_error",
         }
@@ -252,6 +256,10 @@ impl UserFacing for ApiError {
             Self::ResultTooLarge { limit } => Msg::new(
                 format!("The result host sent more than {}, far more than any generated video, so the download was stopped and the partial file removed. Try Retry download later; if it keeps happening, tell SinanCode support.", megabytes(*limit)),
                 format!("结果服务器发送的数据超过 {}，远大于任何生成的视频，因此已停止下载并删除了未完成的文件。请稍后点击“重新下载”；如果一直出现，请联系 SinanCode 客服。", megabytes(*limit)),
+            ),
+            Self::FileChanged => Msg::new(
+                "The image changed on disk after it was checked (it was edited, replaced or was still being saved), so it was not used and no task was created. Submit again to check and use the image as it is now.",
+                "图片在检查之后被修改了（被编辑、替换或仍在保存中），因此没有使用它，也没有创建任务。请重新提交，以检查并使用图片的当前版本。",
             ),
             Self::FileTooLarge { size, limit } => Msg::new(
                 format!("The image is {}, over the {} upload limit. Use the offered fix to shrink it, or pick a smaller image.", megabytes(*size), megabytes(*limit)),
@@ -373,6 +381,7 @@ mod tests {
                 reason: "private".into(),
             },
             ApiError::ResultTooLarge { limit: 1 << 29 },
+            ApiError::FileChanged,
             ApiError::FileTooLarge {
                 size: 60 << 20,
                 limit: 50 << 20,
