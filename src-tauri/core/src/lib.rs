@@ -4,6 +4,7 @@ pub mod api;
 pub mod config;
 pub mod cost;
 pub mod drop;
+pub mod durable;
 pub mod form;
 pub mod i18n;
 pub mod images;

@@ -68,12 +68,7 @@ pub(super) fn store(dir: &Path, frame: &FrameBytes) -> Result<(String, bool), Pr
         source,
     };
     std::fs::create_dir_all(dir).map_err(failed)?;
-    let tmp = dir.join(format!("{name}.part"));
-    std::fs::write(&tmp, &frame.bytes).map_err(failed)?;
-    std::fs::rename(&tmp, &path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        failed(e)
-    })?;
+    crate::durable::write_file(&path, &frame.bytes).map_err(failed)?;
     Ok((name, true))
 }
 

@@ -110,14 +110,7 @@ impl PresetLibrary {
             path: path.to_path_buf(),
             source,
         };
-        let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-        tmp_name.push(".part");
-        let tmp = path.with_file_name(tmp_name);
-        std::fs::write(&tmp, text).map_err(failed)?;
-        std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            failed(e)
-        })?;
+        crate::durable::write_file(path, text.as_bytes()).map_err(failed)?;
         Ok(summary)
     }
 
