@@ -214,9 +214,6 @@ mod tests {
                     fix: None,
                 }],
             },
-            PipelineError::FrameChanged {
-                slot: FrameSlot::First,
-            },
             PipelineError::Api(ApiError::ResultLinkExpired),
             PipelineError::SubmissionUncertain {
                 reason: "connection reset".into(),
@@ -236,6 +233,9 @@ mod tests {
                 task: Some(TaskId("t-42".into())),
             },
             PipelineError::Io(std::io::Error::other("read-only")),
+            PipelineError::FrameChanged {
+                slot: FrameSlot::First,
+            },
         ]
     }
 
