@@ -78,7 +78,8 @@ impl ResultHosts {
     /// Redirects are followed only to hosts [`ResultHosts::check`] accepts, at most [`MAX_REDIRECTS`].
     pub(super) fn redirect_policy(self) -> reqwest::redirect::Policy {
         reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= MAX_REDIRECTS {
+            // `previous` holds every address visited so far, the link itself included.
+            if attempt.previous().len() > MAX_REDIRECTS {
                 return attempt.error(RefusedHost("the link redirected too many times"));
             }
             match self.check(attempt.url()) {
