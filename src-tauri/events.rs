@@ -117,19 +117,27 @@ fn notification_text(job: &JobRecord, zh: bool) -> (String, String) {
     };
     let body = match &job.problem {
         Some(p) if job.status != JobStatus::Done => {
-            if zh {
-                p.message.zh.clone()
-            } else {
-                p.message.en.clone()
-            }
+            let message = if zh { &p.message.zh } else { &p.message.en };
+            cut(message, NOTIFICATION_BODY_CHARS)
         }
         _ => prompt,
     };
     (title.to_owned(), body)
 }
 
+/// Desktop notifications show a few lines; the full message stays in the job list.
+const NOTIFICATION_BODY_CHARS: usize = 240;
+
+fn cut(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -146,5 +154,36 @@ mod tests {
             );
             assert!(!should_notify(status, false, false), "{status:?} when off");
         }
+    }
+
+    /// The server's failure text reaches notifications inside the job's message: the body stays short
+    /// whatever the server sent.
+    #[test]
+    fn notification_bodies_are_cut_to_a_few_lines() {
+        let store = seedance_core::store::Store::open_in_memory().unwrap();
+        let job = store
+            .insert_job(seedance_core::store::NewJob {
+                request: seedance_core::request::RequestDraft {
+                    prompt: "a cat".into(),
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+            .unwrap();
+        let long = "x".repeat(50_000);
+        store
+            .set_failed(
+                &job.id,
+                "task_failed",
+                &seedance_core::i18n::Msg::new(long.clone(), long),
+            )
+            .unwrap();
+        let failed = store.get_job(&job.id).unwrap();
+        for zh in [false, true] {
+            let (_, body) = notification_text(&failed, zh);
+            assert_eq!(body.chars().count(), NOTIFICATION_BODY_CHARS + 1);
+            assert!(body.ends_with('…'));
+        }
+        assert_eq!(cut("short", 10), "short");
     }
 }

@@ -5,6 +5,7 @@ pub mod config;
 pub mod cost;
 pub mod credentials;
 pub mod drop;
+pub mod durable;
 pub mod form;
 pub mod i18n;
 pub mod images;

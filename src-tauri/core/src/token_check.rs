@@ -73,6 +73,10 @@ impl TokenCheck {
             },
             Err(
                 e @ (ApiError::ResultLinkExpired
+                | ApiError::Redirected { .. }
+                | ApiError::FileChanged
+                | ApiError::ResultHostRefused { .. }
+                | ApiError::ResultTooLarge { .. }
                 | ApiError::FileTooLarge { .. }
                 | ApiError::GaveUpWaiting { .. }
                 | ApiError::Io(_)),

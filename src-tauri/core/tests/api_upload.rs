@@ -69,6 +69,36 @@ mod api {
         assert_eq!(std::fs::read(&back).unwrap(), bytes);
     }
 
+    /// A verified upload sends only a file that still holds the checked bytes, and caches it under the
+    /// checked hash.
+    #[tokio::test]
+    async fn a_verified_upload_refuses_a_file_that_no_longer_matches_its_check() {
+        let sim = start(SimConfig::fast()).await;
+        let client = client_for(&sim);
+        let tok = token(&sim);
+        let dir = tempfile::tempdir().unwrap();
+        let (path, _) = image_file(&dir, "a.jpg", 4096);
+        let cache = MemoryUploadCache::default();
+        let checked = seedance_core::api::sha256_file(&path).await.unwrap();
+
+        std::fs::write(&path, b"other bytes").unwrap();
+        let err =
+            within(client.upload_verified(&tok, &path, &checked, &cache, &RealTime, |_, _| {}))
+                .await
+                .unwrap_err();
+        assert!(matches!(err, ApiError::FileChanged), "{err:?}");
+        assert_eq!(sim.counts().upload, 0);
+        assert_eq!(cache.get(&checked), None);
+
+        let (path, _) = image_file(&dir, "a.jpg", 4096);
+        let up =
+            within(client.upload_verified(&tok, &path, &checked, &cache, &RealTime, |_, _| {}))
+                .await
+                .unwrap();
+        assert_eq!(sim.counts().upload, 1);
+        assert_eq!(cache.get(&checked), Some(up));
+    }
+
     #[tokio::test]
     async fn cache_reuses_a_fresh_upload_and_replaces_one_near_expiry() {
         let sim = start(SimConfig::fast()).await;

@@ -186,6 +186,53 @@ mod images_errors {
         );
     }
 
+    /// `bytes` with the size in its first frame header (SOF0/SOF2) replaced.
+    fn claiming_size(bytes: &[u8], width: u16, height: u16) -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        let sof = out
+            .windows(2)
+            .position(|w| w == [0xFF, 0xC0] || w == [0xFF, 0xC2])
+            .expect("a frame header");
+        // FF Cn, length (2), precision (1), height (2), width (2).
+        out[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+        out[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+        out
+    }
+
+    /// A progressive JPEG keeps every DCT coefficient until its last scan: 90 megapixels pass the pixel
+    /// limit but need about 800 MB with the output, so the header alone refuses it. A baseline file of the
+    /// same size streams its blocks and is not refused for memory.
+    #[test]
+    fn progressive_jpeg_memory_is_checked_from_the_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/jpeg/progressive-420.jpg"
+        ))
+        .unwrap();
+        let path = write(
+            dir.path(),
+            "big-progressive.jpg",
+            &claiming_size(&fixture, 10_000, 9_000),
+        );
+        let started = Instant::now();
+        let err = intake_err(&path);
+        assert!(
+            matches!(
+                err,
+                ImageError::TooLargeToDecode {
+                    width: 10_000,
+                    height: 9_000
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+        // The real file still opens.
+        let real = write(dir.path(), "progressive.jpg", &fixture);
+        intake(&real, &IntakeOptions::default()).unwrap();
+    }
+
     #[test]
     fn file_above_hard_cap_is_refused_unread() {
         let dir = tempfile::tempdir().unwrap();

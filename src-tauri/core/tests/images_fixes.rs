@@ -65,6 +65,40 @@ mod images_fixes {
         assert!(result.problems.is_empty(), "{:?}", result.problems);
     }
 
+    /// The sizes come from the webview: they are held to the model's limits, so no request can ask for
+    /// an absurd buffer (min_side 100000 once asked for 40 GB and aborted the app).
+    #[test]
+    fn fix_sizes_are_held_to_the_model_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = write(
+            dir.path(),
+            "small.png",
+            &encode(&photo(10, 20), ImageFormat::Png),
+        );
+        let out = fixed(&small, |p| upscale_to_min(p, dir.path(), 100_000));
+        assert_eq!(out.file_name().unwrap(), "small.upscale-300.jpg");
+        assert_eq!((info(&out).width, info(&out).height), (300, 600));
+
+        let thin = write(
+            dir.path(),
+            "thin.png",
+            &encode(&photo(2, 400), ImageFormat::Png),
+        );
+        let out = fixed(&thin, |p| upscale_to_min(p, dir.path(), 300));
+        let result = info(&out);
+        assert!(result.height <= 6000, "{}x{}", result.width, result.height);
+
+        let wide = write(
+            dir.path(),
+            "wide.png",
+            &encode(&photo(800, 400), ImageFormat::Png),
+        );
+        let out = fixed(&wide, |p| downscale_to_fit(p, dir.path(), 10));
+        assert_eq!((info(&out).width, info(&out).height), (300, 150));
+        let out = fixed(&wide, |p| crop_to_ratio(p, dir.path(), 1000.0, 0.0));
+        assert_eq!((info(&out).width, info(&out).height), (800, 320));
+    }
+
     #[test]
     fn crop_to_ratio_follows_the_offset() {
         let dir = tempfile::tempdir().unwrap();

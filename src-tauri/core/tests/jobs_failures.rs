@@ -191,6 +191,40 @@ mod jobs {
         assert_eq!(std::fs::read(&part).unwrap(), b"a newer download");
     }
 
+    /// The backend, not the UI, decides whether a job has a video to delete: an unfinished job has none,
+    /// so a file under its planned name (the user's own) is never removed, and nothing else is either.
+    #[tokio::test]
+    async fn deleting_the_video_of_an_unfinished_job_is_refused() {
+        let h = harness(SimConfig::fast(), 3).await;
+        let (failed, out, part) = fail_partway(&h).await;
+        std::fs::write(&out, b"the user's own file").unwrap();
+        let err = h.runner.delete(&failed.id, true).unwrap_err();
+        assert!(matches!(err, JobError::NotOwnVideo { .. }), "{err:?}");
+        assert_eq!(std::fs::read(&out).unwrap(), b"the user's own file");
+        assert!(part.exists(), "nothing was deleted");
+        assert!(h.store.get_job(&failed.id).is_ok(), "the record stays too");
+    }
+
+    /// After a video was removed by hand, its name may be taken by another job: that file is not this
+    /// job's to delete.
+    #[tokio::test]
+    async fn deleting_the_video_leaves_a_file_that_now_belongs_to_another_job() {
+        let h = harness(SimConfig::fast(), 3).await;
+        let job = h.runner.submit(text_draft("a dog"), None).await.unwrap();
+        let done = h.settle(&job.id).await;
+        let out = PathBuf::from(done.output_path.unwrap());
+        std::fs::remove_file(&out).unwrap();
+        let (other, _, _) = fail_partway(&h).await;
+        h.store.set_planned_output(&other.id, &out).unwrap();
+        std::fs::write(&out, b"the other job's video").unwrap();
+
+        let err = h.runner.delete(&job.id, true).unwrap_err();
+        assert!(matches!(err, JobError::NotOwnVideo { .. }), "{err:?}");
+        assert_eq!(std::fs::read(&out).unwrap(), b"the other job's video");
+        // Without the file, the record goes.
+        h.runner.delete(&job.id, false).unwrap();
+    }
+
     #[tokio::test]
     async fn deleting_keeps_the_video_unless_asked() {
         let h = harness(SimConfig::fast(), 3).await;

@@ -123,7 +123,9 @@ mod jobs {
             .submit(with_frame("a fox at dawn", &pic), None)
             .await
             .unwrap();
-        // Same path, new picture: the content decides, not the name.
+        // Same path, new picture: the content decides, not the name. (Changed only once the jobs using the
+        // old picture are done: a frame changed under a running job stops it before create.)
+        b.idle().await;
         frame(b.dir.path(), "first.png", 640, 360, 200);
         b.runner
             .submit(with_frame("a fox", &pic), None)

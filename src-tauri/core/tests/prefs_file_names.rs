@@ -91,6 +91,16 @@ mod prefs {
         }
         let name = render("nul.{id}", "x");
         assert_eq!(name, "nul_.a1b2c3");
+        // Windows reads superscript digits as digits: COM¹ is COM1.
+        for (prompt, safe) in [
+            ("COM¹", "COM¹_"),
+            ("lpt²", "lpt²_"),
+            ("Com³", "Com³_"),
+            ("LPT0", "LPT0_"),
+        ] {
+            assert_eq!(render("{prompt}", prompt), safe);
+        }
+        assert_eq!(render("com¹.{id}", "x"), "com¹_.a1b2c3");
         assert_eq!(render("{prompt}", "console"), "console");
     }
 

@@ -14,7 +14,7 @@ mod presets {
     use seedance_core::i18n::UserFacing;
     use seedance_core::presets::{
         BuiltinPreset, ExportSelection, Preset, PresetError, PresetLibrary, PresetParts,
-        FILE_FORMAT,
+        FILE_FORMAT, MAX_IMPORT_FILE_BYTES, MAX_IMPORT_FRAMES,
     };
     use seedance_core::request::RequestDraft;
 
@@ -220,6 +220,40 @@ mod presets {
 
     fn good(name: &str) -> Value {
         json!({"name": name, "settings": {"resolution": "720p", "ratio": "1:1", "duration": 6}})
+    }
+
+    /// An import is bounded before anything is decoded or written: the file's size, the number of frames it
+    /// embeds, and what they would decode to.
+    #[test]
+    fn oversized_imports_are_refused_before_anything_is_decoded() {
+        let home = Home::new();
+        let lib = home.open();
+        let before = lib.list().unwrap().len();
+
+        let frame = png_data_url();
+        let many: Vec<Value> = (0..=MAX_IMPORT_FRAMES)
+            .map(|i| json!({"name": format!("P{i}"), "settings": {}, "first_frame": frame}))
+            .collect();
+        let err = lib.import_json(&file_with(Value::Array(many))).unwrap_err();
+        assert!(
+            matches!(err, PresetError::ImportTooManyFrames { count, limit }
+                if count == MAX_IMPORT_FRAMES + 1 && limit == MAX_IMPORT_FRAMES),
+            "{err:?}"
+        );
+        assert!(err.msg().zh.contains("图片"));
+
+        let dir = tempfile::tempdir().unwrap();
+        let huge = dir.path().join("huge.json");
+        // Sparse: takes no disk space, but says it is just over the cap.
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len(MAX_IMPORT_FILE_BYTES + 1)
+            .unwrap();
+        let err = lib.import_file(&huge).unwrap_err();
+        assert_eq!(err.kind(), "preset_import_too_large", "{err:?}");
+
+        assert_eq!(lib.list().unwrap().len(), before);
+        assert_eq!(home.preset_files(), 0);
     }
 
     #[test]

@@ -303,4 +303,34 @@ mod presets {
         assert_eq!(updated.prompt, None);
         assert!(!updated.has_frames());
     }
+
+    /// A frame path is only ever read as a regular file: a pipe (like `/dev/zero`, which would be read
+    /// until memory ran out) is refused at once instead of blocking or filling memory.
+    #[cfg(unix)]
+    #[test]
+    fn a_frame_that_is_not_a_regular_file_is_refused_without_reading_it() {
+        let home = Home::new();
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("frame.png");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let lib = home.open();
+        let draft = RequestDraft {
+            first_frame: Some(fifo.display().to_string()),
+            ..form("shot")
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(lib.create("Pipe", &draft, EVERYTHING).map(|_| ()));
+        });
+        let outcome = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("refused without waiting on the pipe");
+        let err = outcome.unwrap_err();
+        assert_eq!(err.kind(), "preset_frame_unusable");
+        assert_eq!(home.preset_files(), 0);
+    }
 }

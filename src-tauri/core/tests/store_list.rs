@@ -178,6 +178,34 @@ mod store {
         assert_eq!(search(&store, "   ").len(), 12);
     }
 
+    /// Control characters (a NUL pasted in, a tab) are not text anyone searches for: they separate terms,
+    /// and a term that still upsets the index finds nothing instead of failing the list.
+    #[test]
+    fn control_characters_in_a_search_never_fail_it() {
+        let (store, _) = seeded(6);
+        assert_eq!(
+            distinct(&search(&store, "sun\0set")),
+            HashSet::from([PROMPTS[0], PROMPTS[4]]),
+            "two terms, `sun` and `set`, each found"
+        );
+        assert_eq!(
+            distinct(&search(&store, "sunset\0")),
+            HashSet::from([PROMPTS[0], PROMPTS[4]])
+        );
+        assert_eq!(
+            distinct(&search(&store, "rain\u{1}neon\u{7f}")),
+            HashSet::from([PROMPTS[2]])
+        );
+        for odd in ["\0", "\0\0\0", "a\0b\0c", "\u{1b}[31m", "\u{feff}\u{200b}"] {
+            let query = JobQuery {
+                search: Some(odd.into()),
+                ..JobQuery::default()
+            };
+            store.list_jobs(&query).unwrap();
+            store.count_jobs(&query).unwrap();
+        }
+    }
+
     #[test]
     fn status_filter_alone_and_with_search() {
         let (store, ids) = seeded(12);

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{
-    ACCEPT_RANGES, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE,
+    ACCEPT_RANGES, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_RANGE, LOCATION, RANGE,
 };
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -77,7 +77,12 @@ pub(crate) async fn serve_result(
             return cdn_error("AccessDenied", "Request has expired");
         }
     }
-    serve_bytes(shared.result_video.clone(), "video/mp4", &headers)
+    serve_bytes(
+        shared.result_video.clone(),
+        "video/mp4",
+        &headers,
+        Some(&shared.result_etag),
+    )
 }
 
 pub(crate) async fn serve_upload(
@@ -101,17 +106,43 @@ pub(crate) async fn serve_upload(
         (content, upload.content_type.clone())
     };
     match content {
-        Ok(bytes) => serve_bytes(Bytes::from(bytes), &content_type, &headers),
+        Ok(bytes) => serve_bytes(Bytes::from(bytes), &content_type, &headers, None),
         Err(url) => (StatusCode::FOUND, [(LOCATION, url)]).into_response(),
     }
 }
 
 /// Whole body, or `206` for `Range: bytes=N-` / `bytes=N-M` so downloads can resume. `Bytes` so a large
-/// result is served without copying it per request.
-fn serve_bytes(bytes: Bytes, content_type: &str, headers: &HeaderMap) -> Response {
+/// result is served without copying it per request. With an `etag`, it is sent, and a range whose
+/// `If-Range` names another version is answered with the whole file (RFC 9110 §13.1.5).
+fn serve_bytes(
+    bytes: Bytes,
+    content_type: &str,
+    headers: &HeaderMap,
+    etag: Option<&str>,
+) -> Response {
+    let mut response = serve_range(bytes, content_type, headers, etag);
+    if let Some(tag) = etag.and_then(|e| HeaderValue::from_str(e).ok()) {
+        if response.status().is_success() {
+            response.headers_mut().insert(ETAG, tag);
+        }
+    }
+    response
+}
+
+fn serve_range(
+    bytes: Bytes,
+    content_type: &str,
+    headers: &HeaderMap,
+    etag: Option<&str>,
+) -> Response {
     let total = bytes.len();
+    let same_version = match headers.get(IF_RANGE) {
+        None => true,
+        Some(asked) => etag.is_some_and(|e| asked.to_str().is_ok_and(|a| a.trim() == e)),
+    };
     let range = headers
         .get(RANGE)
+        .filter(|_| same_version)
         .and_then(|value| value.to_str().ok())
         .and_then(parse_range);
     let Some((start, end)) = range else {

@@ -17,6 +17,8 @@ pub(crate) struct Shared {
     pub result_base: String,
     /// What every result link serves.
     pub result_video: Bytes,
+    /// Its strong ETag (a hash of the bytes), so a client can resume with `If-Range` as from a CDN.
+    pub result_etag: String,
     inner: Mutex<Inner>,
 }
 
@@ -65,6 +67,10 @@ impl Shared {
             link_key,
             api_base,
             result_base,
+            result_etag: format!(
+                "\"{}\"",
+                hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(&result_video)[..16])
+            ),
             result_video,
             inner: Mutex::new(Inner::default()),
         }

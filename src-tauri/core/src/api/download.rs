@@ -1,21 +1,57 @@
 //! Downloading a finished video from its signed result link: no token (the link is its own credential and
-//! the host is not SinanCode), streamed to a `.part` file that is resumed across retries and renamed only
-//! once complete and synced, so a half file never sits under the final name.
+//! the host is not SinanCode), no `Referer`, only public https hosts (see `result_host`), at most
+//! [`MAX_RESULT_BYTES`], streamed to a `.part` file that is resumed across retries and restarts (see
+//! `part_file`) and put into place only once complete and synced, so a half file never sits under the
+//! final name and no existing file is replaced.
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
-use reqwest::header::{CONTENT_RANGE, RANGE};
+use reqwest::header::{CONTENT_RANGE, IF_RANGE, RANGE};
 use reqwest::StatusCode;
 use tokio::io::{AsyncWriteExt, BufWriter};
 use url::Url;
 
 use super::error::ApiError;
+use super::part_file::{place, range_total, remove_part, PartInfo};
 use super::reply::ERROR_BODY_LIMIT;
+use super::result_host::{refusal_in, ResultHosts};
 use super::{loggable, read_limited, SinanClient};
 
 const WRITE_BUFFER: usize = 256 * 1024;
+
+/// The largest result accepted. A generated clip is 4–10 MB (12 s of 1080p at the model's bitrate stays
+/// well under 50 MB); 512 MiB leaves ten times the headroom of the largest while stopping a host that
+/// streams without end from filling the disk.
+pub const MAX_RESULT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The client for result links: no token ever; no `Referer`, which would hand the signed link of one hop
+/// to the next host; redirects and resolved addresses held to the allowed result hosts.
+pub(super) fn result_http(config: &super::ApiConfig) -> Result<reqwest::Client, ApiError> {
+    let hosts = ResultHosts::for_config(config);
+    reqwest::Client::builder()
+        .user_agent(super::USER_AGENT)
+        .connect_timeout(config.timeouts.connect)
+        .read_timeout(config.timeouts.read_idle)
+        .redirect(hosts.redirect_policy())
+        .dns_resolver(hosts.resolver())
+        .referer(false)
+        .build()
+        .map_err(|e| ApiError::NetworkDown {
+            detail: super::error::transport_detail(&e),
+        })
+}
+
+/// A refused host is final; anything else is classified as usual.
+fn download_transport_error(e: reqwest::Error) -> ApiError {
+    match refusal_in(&e) {
+        Some(reason) => ApiError::ResultHostRefused {
+            reason: reason.to_owned(),
+        },
+        None => ApiError::from_transport(e),
+    }
+}
 
 /// `dest` with `.part` appended to its file name, in the same directory (so the final rename is atomic).
 pub fn part_path(dest: &Path) -> Result<PathBuf, ApiError> {
@@ -48,14 +84,38 @@ impl SinanClient {
                 detail: "the result link is not a web address".to_owned(),
             })?;
         let part = part_path(dest)?;
-        self.with_retries("download", &self.transfer_retry, || {
-            self.download_attempt(&url, &part, &on_progress)
-        })
-        .await?;
-        tokio::fs::rename(&part, dest).await?;
-        sync_parent_dir(dest).await;
+        let refused = ResultHosts::for_config(&self.config)
+            .check(&url)
+            .map_err(|refused| ApiError::ResultHostRefused {
+                reason: refused.0.to_owned(),
+            });
+        let outcome = match refused {
+            Ok(()) => {
+                self.with_retries("download", &self.transfer_retry, || {
+                    self.download_attempt(&url, &part, &on_progress)
+                })
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = outcome {
+            // These end the download for good: what arrived so far is of no further use.
+            if matches!(
+                e,
+                ApiError::ResultHostRefused { .. } | ApiError::ResultTooLarge { .. }
+            ) {
+                remove_part(&part).await?;
+            }
+            return Err(e);
+        }
+        let (from, to) = (part.clone(), dest.to_path_buf());
+        let placed = tokio::task::spawn_blocking(move || place(&from, &to))
+            .await
+            .map_err(std::io::Error::other)??;
+        remove_part(&part).await?;
+        sync_parent_dir(&placed).await;
         tracing::debug!(from = loggable(&url), "download complete");
-        Ok(dest.to_path_buf())
+        Ok(placed)
     }
 
     /// One GET, resuming from whatever the `.part` file already holds.
@@ -70,12 +130,21 @@ impl SinanClient {
             Err(e) if e.kind() == ErrorKind::NotFound => 0,
             Err(e) => return Err(e.into()),
         };
+        // A `.part` without notes predates them: it is resumed on the length check alone.
+        let known = if offset > 0 {
+            PartInfo::read(part).await
+        } else {
+            None
+        };
         // Deliberately no Authorization header: the token must never reach the result host.
-        let mut request = self.http.get(url.clone());
+        let mut request = self.download_http.get(url.clone());
         if offset > 0 {
             request = request.header(RANGE, format!("bytes={offset}-"));
+            if let Some(validator) = known.as_ref().and_then(PartInfo::validator) {
+                request = request.header(IF_RANGE, validator);
+            }
         }
-        let response = request.send().await.map_err(ApiError::from_transport)?;
+        let response = request.send().await.map_err(download_transport_error)?;
         let status = response.status();
         tracing::debug!(
             status = status.as_u16(),
@@ -86,14 +155,18 @@ impl SinanClient {
 
         let resumed = match status {
             StatusCode::PARTIAL_CONTENT
-                if offset > 0 && range_start(response.headers()) == Some(offset) =>
+                if offset > 0
+                    && range_start(response.headers()) == Some(offset)
+                    && known
+                        .as_ref()
+                        .is_none_or(|k| k.same_file(response.headers())) =>
             {
                 true
             }
             StatusCode::OK => false,
             StatusCode::PARTIAL_CONTENT | StatusCode::RANGE_NOT_SATISFIABLE => {
                 // The host and the part file disagree about what is already here: start over.
-                remove_if_present(part).await?;
+                remove_part(part).await?;
                 return Err(ApiError::NetworkDown {
                     detail: "the download could not be resumed; restarting".into(),
                 });
@@ -105,13 +178,32 @@ impl SinanClient {
             }
         };
         let start = if resumed { offset } else { 0 };
-        let total = response.content_length().map(|len| start + len);
+        let total = match response.content_length() {
+            Some(len) => Some(
+                start
+                    .checked_add(len)
+                    .ok_or_else(|| ApiError::MalformedReply {
+                        detail: "the result host announced an impossible length".into(),
+                    })?,
+            ),
+            None if resumed => range_total(response.headers()),
+            None => None,
+        };
+        if total.is_some_and(|t| t > MAX_RESULT_BYTES) {
+            return Err(ApiError::ResultTooLarge {
+                limit: MAX_RESULT_BYTES,
+            });
+        }
         let file = if resumed {
             tokio::fs::OpenOptions::new()
                 .append(true)
                 .open(part)
                 .await?
         } else {
+            // A whole new file (first try, or the host now has a different one): note what it is first.
+            PartInfo::from_full(response.headers(), response.content_length())
+                .write(part)
+                .await?;
             tokio::fs::File::create(part).await?
         };
         let mut writer = BufWriter::with_capacity(WRITE_BUFFER, file);
@@ -125,8 +217,18 @@ impl SinanClient {
                 Ok(None) => break Ok(()),
                 Ok(Some(Err(e))) => break Err(ApiError::from_transport(e)),
                 Ok(Some(Ok(chunk))) => {
+                    match received
+                        .checked_add(chunk.len() as u64)
+                        .filter(|&r| r <= MAX_RESULT_BYTES)
+                    {
+                        Some(r) => received = r,
+                        None => {
+                            break Err(ApiError::ResultTooLarge {
+                                limit: MAX_RESULT_BYTES,
+                            })
+                        }
+                    }
                     writer.write_all(&chunk).await?;
-                    received += chunk.len() as u64;
                     on_progress(received, total);
                 }
             }
@@ -141,7 +243,7 @@ impl SinanClient {
                 })
             }
             Some(expected) if received > expected => {
-                remove_if_present(part).await?;
+                remove_part(part).await?;
                 return Err(ApiError::MalformedReply {
                     detail: "the result host sent more bytes than announced".into(),
                 });
@@ -185,13 +287,6 @@ pub(crate) fn range_start(headers: &reqwest::header::HeaderMap) -> Option<u64> {
         .trim()
         .parse()
         .ok()
-}
-
-async fn remove_if_present(path: &Path) -> Result<(), ApiError> {
-    match tokio::fs::remove_file(path).await {
-        Err(e) if e.kind() != ErrorKind::NotFound => Err(e.into()),
-        _ => Ok(()),
-    }
 }
 
 /// Makes the rename itself durable where the OS allows syncing a directory; failure only weakens

@@ -24,6 +24,10 @@ pub enum ApiError {
     Rejected { status: u16, message: String },
     #[error("the server failed (HTTP {status})")]
     ServerError { status: u16 },
+    /// A 3xx from the API or upload host: not followed, because the token and a paid create would go
+    /// along to wherever it points.
+    #[error("the server answered with a redirect (HTTP {status}), which is not followed")]
+    Redirected { status: u16 },
     /// The server could not be reached, or the connection broke.
     #[error("network error: {detail}")]
     NetworkDown { detail: String },
@@ -34,6 +38,15 @@ pub enum ApiError {
     /// The signed result link expired or was refused by the file host.
     #[error("the result link has expired")]
     ResultLinkExpired,
+    /// The result link (or a redirect from it) points somewhere a download may not go.
+    #[error("the result link was refused: {reason}")]
+    ResultHostRefused { reason: String },
+    /// The result is larger than any real video (see `MAX_RESULT_BYTES`).
+    #[error("the result is larger than {limit} bytes")]
+    ResultTooLarge { limit: u64 },
+    /// The file no longer holds the bytes that were checked (see `SinanClient::upload_verified`).
+    #[error("the file changed after it was checked")]
+    FileChanged,
     #[error("the file is {size} bytes, over the {limit}-byte upload limit")]
     FileTooLarge { size: u64, limit: u64 },
     /// Polling ran past its overall bound while the task was still unfinished.
@@ -79,6 +92,7 @@ impl ApiError {
                 }),
             },
             500..=599 => Self::ServerError { status: code },
+            300..=399 => Self::Redirected { status: code },
             _ => Self::MalformedReply {
                 detail: format!("unexpected HTTP status {code}"),
             },
@@ -160,6 +174,7 @@ impl UserFacing for ApiError {
     fn raw_cause(&self) -> Option<String> {
         match self {
             Self::NetworkDown { detail } | Self::MalformedReply { detail } => Some(detail.clone()),
+            Self::ResultHostRefused { reason } => Some(reason.clone()),
             Self::Io(e) => Some(e.to_string()),
             _ => None,
         }
@@ -172,11 +187,15 @@ impl UserFacing for ApiError {
             Self::RateLimited { .. } => "rate_limited",
             Self::Rejected { .. } => "request_rejected",
             Self::ServerError { .. } => "server_error",
+            Self::Redirected { .. } => "server_redirected",
             Self::NetworkDown { .. } => "network_down",
             Self::Timeout => "timeout",
             Self::MalformedReply { .. } => "malformed_reply",
             Self::ResultLinkExpired => "result_link_expired",
+            Self::ResultHostRefused { .. } => "result_host_refused",
+            Self::ResultTooLarge { .. } => "result_too_large",
             Self::FileTooLarge { .. } => "file_too_large",
+            Self::FileChanged => "frame_changed",
             Self::GaveUpWaiting { .. } => "task_wait_exceeded",
             Self::Io(_) => "file_error",
             Self::HostNotConfirmed { .. } => "token_host_not_confirmed",
@@ -214,6 +233,10 @@ impl UserFacing for ApiError {
                 format!("SinanCode had an internal problem (HTTP {status}). Wait a few minutes and try again; if it persists, check SinanCode's status."),
                 format!("SinanCode 服务器出现内部问题（HTTP {status}）。请等几分钟后重试；如果问题持续，请查看 SinanCode 的服务状态。"),
             ),
+            Self::Redirected { status } => Msg::new(
+                format!("The server sent the request on to another address (HTTP {status}). The app does not follow it, so your API token and paid requests only go to the address you set; nothing was created. Check the API and upload addresses in Settings (the defaults are https://api.sinancode.com and https://files-api.sinancode.com)."),
+                format!("服务器把请求转向了另一个地址（HTTP {status}）。为了让您的 API 令牌和计费请求只发往您设置的地址，应用不会跟随转向；没有创建任何任务。请在“设置”中检查 API 和上传地址（默认为 https://api.sinancode.com 和 https://files-api.sinancode.com）。"),
+            ),
             Self::NetworkDown { .. } => Msg::new(
                 "Could not reach SinanCode, or the connection broke off. Check your internet connection, proxy or firewall, then try again.",
                 "无法连接到 SinanCode，或连接中途断开。请检查网络连接、代理或防火墙后重试。",
@@ -229,6 +252,18 @@ impl UserFacing for ApiError {
             Self::ResultLinkExpired => Msg::new(
                 "SinanCode no longer serves this video: its download link was refused, and so was the fresh link the app asked SinanCode for (videos are kept about 24 hours). Retry download checks once more for free; Submit again generates a new video and is charged.",
                 "SinanCode 已不再提供该视频：下载链接被拒绝，应用向 SinanCode 重新获取的新链接也被拒绝（视频约保留 24 小时）。“重新下载”会免费再检查一次；“重新提交”会生成新视频并再次计费。",
+            ),
+            Self::ResultHostRefused { .. } => Msg::new(
+                "The video's download link points to this computer, a local network or a plain http address, so the app did not download it (a link from the service must not reach your own network). Nothing was downloaded. Try Retry download later; if it keeps happening, tell SinanCode support.",
+                "视频的下载链接指向本机、局域网或明文 http 地址，因此应用没有下载（服务返回的链接不应访问您自己的网络）。没有下载任何内容。请稍后点击“重新下载”；如果一直出现，请联系 SinanCode 客服。",
+            ),
+            Self::ResultTooLarge { limit } => Msg::new(
+                format!("The result host sent more than {}, far more than any generated video, so the download was stopped and the partial file removed. Try Retry download later; if it keeps happening, tell SinanCode support.", megabytes(*limit)),
+                format!("结果服务器发送的数据超过 {}，远大于任何生成的视频，因此已停止下载并删除了未完成的文件。请稍后点击“重新下载”；如果一直出现，请联系 SinanCode 客服。", megabytes(*limit)),
+            ),
+            Self::FileChanged => Msg::new(
+                "The image changed on disk after it was checked (it was edited, replaced or was still being saved), so it was not used and no task was created. Submit again to check and use the image as it is now.",
+                "图片在检查之后被修改了（被编辑、替换或仍在保存中），因此没有使用它，也没有创建任务。请重新提交，以检查并使用图片的当前版本。",
             ),
             Self::FileTooLarge { size, limit } => Msg::new(
                 format!("The image is {}, over the {} upload limit. Use the offered fix to shrink it, or pick a smaller image.", megabytes(*size), megabytes(*limit)),
@@ -343,12 +378,18 @@ mod tests {
                 message: "x".into(),
             },
             ApiError::ServerError { status: 500 },
+            ApiError::Redirected { status: 307 },
             ApiError::NetworkDown {
                 detail: "refused".into(),
             },
             ApiError::Timeout,
             ApiError::MalformedReply { detail: "x".into() },
             ApiError::ResultLinkExpired,
+            ApiError::ResultHostRefused {
+                reason: "private".into(),
+            },
+            ApiError::ResultTooLarge { limit: 1 << 29 },
+            ApiError::FileChanged,
             ApiError::FileTooLarge {
                 size: 60 << 20,
                 limit: 50 << 20,

@@ -12,8 +12,10 @@ mod download;
 mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
+mod part_file;
 mod poll;
 mod reply;
+mod result_host;
 mod retry;
 mod tasks;
 mod upload;
@@ -32,8 +34,9 @@ pub use config::{
     validate_base_url, ApiConfig, ConfigError, Timeouts, API_BASE_ENV, PRODUCTION_API_BASE,
     PRODUCTION_UPLOAD_BASE, UPLOAD_BASE_ENV,
 };
-pub use download::part_path;
+pub use download::{part_path, MAX_RESULT_BYTES};
 pub use error::{ApiError, CreateError};
+pub use part_file::{meta_path as part_meta_path, remove_part};
 pub use poll::MIN_POLL_INTERVAL;
 pub use poll::{poll_until_finished, poll_until_finished_reporting, PollEvent, PollSchedule};
 pub use retry::{RetryPolicy, MAX_RETRY_AFTER};
@@ -51,7 +54,10 @@ pub const USER_AGENT: &str = concat!("SeedanceStudio/", env!("CARGO_PKG_VERSION"
 /// Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct SinanClient {
+    /// For the API and upload hosts: carries the token, follows no redirect, repeats nothing by itself.
     http: reqwest::Client,
+    /// For result links only: no token, redirects checked hop by hop, no Referer.
+    download_http: reqwest::Client,
     config: ApiConfig,
     query_retry: RetryPolicy,
     transfer_retry: RetryPolicy,
@@ -80,22 +86,11 @@ impl SinanClient {
         config: ApiConfig,
         pinned: &[(&str, SocketAddr)],
     ) -> Result<Self, ApiError> {
-        let builder = pinned
-            .iter()
-            .fold(reqwest::Client::builder(), |b, (host, addr)| {
-                b.resolve(host, *addr)
-            });
-        let http = builder
-            .user_agent(USER_AGENT)
-            .connect_timeout(config.timeouts.connect)
-            .read_timeout(config.timeouts.read_idle)
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .build()
-            .map_err(|e| ApiError::NetworkDown {
-                detail: error::transport_detail(&e),
-            })?;
+        let http = api_http(&config, pinned)?;
+        let download_http = download::result_http(&config)?;
         Ok(Self {
             http,
+            download_http,
             config,
             query_retry: RetryPolicy::for_queries(),
             transfer_retry: RetryPolicy::for_transfers(),
@@ -161,6 +156,38 @@ impl SinanClient {
             }
         }
     }
+}
+
+/// The client for the API and upload hosts.
+///
+/// No redirects: a 307/308 would make reqwest send the create POST (and its token) again to wherever the
+/// answer points, and even a same-host redirect to plain http would carry the token in clear text. A 3xx
+/// is reported as [`ApiError::Redirected`] instead.
+///
+/// No retries inside reqwest either: its default re-sends a request when an HTTP/2 stream is refused or
+/// reset, which for create could start a second paid task. Every repeat is decided above this client:
+/// [`SinanClient::with_retries`] for safe requests, and for create only a connection that failed before
+/// anything was sent (see [`SinanClient::create_task`]). (hyper's own re-send of a request that never got
+/// onto a pooled connection stays: nothing of it left the machine.)
+fn api_http(
+    config: &ApiConfig,
+    pinned: &[(&str, SocketAddr)],
+) -> Result<reqwest::Client, ApiError> {
+    pinned
+        .iter()
+        .fold(reqwest::Client::builder(), |b, (host, addr)| {
+            b.resolve(host, *addr)
+        })
+        .user_agent(USER_AGENT)
+        .connect_timeout(config.timeouts.connect)
+        .read_timeout(config.timeouts.read_idle)
+        .redirect(reqwest::redirect::Policy::none())
+        .retry(reqwest::retry::never())
+        .referer(false)
+        .build()
+        .map_err(|e| ApiError::NetworkDown {
+            detail: error::transport_detail(&e),
+        })
 }
 
 fn error_kind(e: &ApiError) -> &'static str {

@@ -104,7 +104,7 @@ fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn shorten(s: &str) -> String {
+pub(crate) fn shorten(s: &str) -> String {
     let s = s.trim();
     match s.char_indices().nth(MESSAGE_LIMIT) {
         Some((cut, _)) => format!("{}…", &s[..cut]),

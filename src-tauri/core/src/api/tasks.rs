@@ -83,9 +83,11 @@ pub fn parse_task_state(requested: &TaskId, body: &[u8]) -> Result<TaskState, Ap
         Some(data) if json.get("status").is_none() && data.is_object() => data,
         _ => &json,
     };
-    let raw_status = text_field(task, "status").ok_or_else(|| ApiError::MalformedReply {
-        detail: "task reply has no status".to_owned(),
-    })?;
+    let raw_status = text_field(task, "status")
+        .map(|t| super::reply::shorten(&t))
+        .ok_or_else(|| ApiError::MalformedReply {
+            detail: "task reply has no status".to_owned(),
+        })?;
     Ok(TaskState {
         id: text_field(task, "id")
             .or_else(|| text_field(task, "task_id"))
@@ -93,8 +95,9 @@ pub fn parse_task_state(requested: &TaskId, body: &[u8]) -> Result<TaskState, Ap
             .unwrap_or_else(|| requested.clone()),
         status: TaskStatus::from_word(&raw_status),
         raw_status,
-        error_code: text_field(task, "error_code"),
-        error_msg: text_field(task, "error_msg"),
+        // Stored with the job and shown in the UI and notifications: a server cannot make them endless.
+        error_code: text_field(task, "error_code").map(|t| super::reply::shorten(&t)),
+        error_msg: text_field(task, "error_msg").map(|t| super::reply::shorten(&t)),
         video_url: task.get("result").and_then(pick_video_url),
     })
 }
@@ -216,7 +219,9 @@ impl SinanClient {
                 uncertain("the server accepted the request but its reply has no task id".to_owned())
             });
         }
-        if status.is_client_error() {
+        // A redirect is a definite answer too: the service did not take the request here, and it is not
+        // followed (see `api_http`).
+        if status.is_client_error() || status.is_redirection() {
             let headers = response.headers().clone();
             let body = read_limited(response, ERROR_BODY_LIMIT).await;
             return Err(CreateError::NotSubmitted(ApiError::from_status(

@@ -128,3 +128,26 @@ fn a_blank_result_link_is_no_link() {
     let after_blank = parse(r#"{"status":"completed","result":["", "https://r/v.mp4"]}"#);
     assert_eq!(after_blank.video_url.as_deref(), Some("https://r/v.mp4"));
 }
+
+/// A failure text is stored with the job and shown in the list and in notifications: it is cut to a
+/// readable length, whatever the server sends.
+#[test]
+fn server_texts_are_cut_to_a_readable_length() {
+    let long = "x".repeat(100_000);
+    let state = parse(&format!(
+        r#"{{"status":"failed {long}","error_code":"{long}","error_msg":"{long}"}}"#
+    ));
+    for text in [
+        state.failure_message().unwrap(),
+        state.error_code.as_deref().unwrap(),
+        state.raw_status.as_str(),
+    ] {
+        assert!(text.chars().count() <= 301, "{}", text.len());
+        assert!(text.ends_with('…'));
+    }
+    assert_eq!(
+        state.status,
+        TaskStatus::Running,
+        "an unknown word still means running"
+    );
+}

@@ -175,6 +175,16 @@ impl SinanClient {
         path: &Path,
         on_progress: impl Fn(u64, u64) + Send + Sync + 'static,
     ) -> Result<Uploaded, ApiError> {
+        Ok(self.upload_streamed(token, path, on_progress).await?.0)
+    }
+
+    /// [`SinanClient::upload_file`], also giving the SHA-256 of the bytes that went out.
+    async fn upload_streamed(
+        &self,
+        token: &ApiToken,
+        path: &Path,
+        on_progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    ) -> Result<(Uploaded, String), ApiError> {
         let total = tokio::fs::metadata(path).await?.len();
         if total > UPLOAD_LIMIT_BYTES {
             return Err(ApiError::FileTooLarge {
@@ -193,8 +203,13 @@ impl SinanClient {
             let file = tokio::fs::File::open(path).await?;
             let sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
             let progress = progress.clone();
+            let hasher = Arc::new(Mutex::new(Sha256::new()));
+            let hashing = hasher.clone();
             let stream = ReaderStream::with_capacity(file, READ_CHUNK).inspect(move |chunk| {
                 if let Ok(bytes) = chunk {
+                    if let Ok(mut h) = hashing.lock() {
+                        h.update(bytes);
+                    }
                     let so_far = sent
                         .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed)
                         + bytes.len() as u64;
@@ -223,10 +238,15 @@ impl SinanClient {
                 let body = read_limited(response, ERROR_BODY_LIMIT).await;
                 return Err(ApiError::from_status(status, &headers, &body));
             }
-            Uploaded::parse(
+            let uploaded = Uploaded::parse(
                 &read_body(response, UPLOAD_REPLY_LIMIT).await?,
                 OffsetDateTime::now_utc(),
-            )
+            )?;
+            let sent = match hasher.lock() {
+                Ok(h) => hex::encode(h.clone().finalize()),
+                Err(_) => String::new(),
+            };
+            Ok((uploaded, sent))
         })
         .await
     }
@@ -249,6 +269,39 @@ impl SinanClient {
         }
         let uploaded = self.upload_file(token, path, on_progress).await?;
         cache.put(sha, uploaded.clone());
+        Ok(uploaded)
+    }
+
+    /// Like [`SinanClient::upload_cached`] for a frame that was checked: `checked_sha256` is the hash of
+    /// the bytes the check read. The file is used only while it still holds exactly those bytes: before
+    /// uploading (a cached upload is looked up by that hash) and again over the bytes that were actually
+    /// sent. Otherwise [`ApiError::FileChanged`], and what was uploaded is not cached or used, so the
+    /// create request never carries an image that was not checked.
+    pub async fn upload_verified(
+        &self,
+        token: &ApiToken,
+        path: &Path,
+        checked_sha256: &str,
+        cache: &dyn UploadCache,
+        clock: &dyn Clock,
+        on_progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    ) -> Result<Uploaded, ApiError> {
+        if sha256_file(path).await? != checked_sha256 {
+            return Err(ApiError::FileChanged);
+        }
+        if let Some(hit) = cache
+            .get(checked_sha256)
+            .filter(|u| u.reusable_at(clock.now()))
+        {
+            let size = hit.size.unwrap_or(0);
+            on_progress(size, size);
+            return Ok(hit);
+        }
+        let (uploaded, sent) = self.upload_streamed(token, path, on_progress).await?;
+        if sent != checked_sha256 {
+            return Err(ApiError::FileChanged);
+        }
+        cache.put(checked_sha256.to_owned(), uploaded.clone());
         Ok(uploaded)
     }
 }

@@ -66,9 +66,7 @@ pub fn save_data_url(data_url: &str, out_dir: &Path) -> Result<PathBuf, ImageErr
     };
     std::fs::create_dir_all(out_dir).map_err(write_failed)?;
     if !path.exists() {
-        let tmp = path.with_extension("part");
-        std::fs::write(&tmp, &bytes).map_err(write_failed)?;
-        std::fs::rename(&tmp, &path).map_err(write_failed)?;
+        crate::durable::write_file(&path, &bytes).map_err(write_failed)?;
     }
     Ok(path)
 }

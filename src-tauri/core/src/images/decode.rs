@@ -87,6 +87,29 @@ pub(crate) fn check_decode_size(width: u32, height: u32) -> Result<(), ImageErro
     Ok(())
 }
 
+/// What decoding a JPEG of this header will hold at once, against [`DECODE_MAX_ALLOC`]: the output pixels
+/// (at most four bytes each) and, for a progressive file, every component's DCT coefficients, which stay in
+/// memory until the last scan (two bytes per sample, with the image padded to whole blocks of the largest
+/// sampling, 32 px). A 100-megapixel progressive file needs about 1 GB: refused here, from the header alone.
+pub(crate) fn check_jpeg_memory(
+    width: u32,
+    height: u32,
+    components: u8,
+    progressive: bool,
+) -> Result<(), ImageError> {
+    let pad = |side: u32| u64::from(side).div_ceil(32) * 32;
+    let output = u64::from(width) * u64::from(height) * 4;
+    let coefficients = if progressive {
+        pad(width) * pad(height) * u64::from(components.max(1)) * 2
+    } else {
+        0
+    };
+    if output.saturating_add(coefficients) > DECODE_MAX_ALLOC {
+        return Err(ImageError::TooLargeToDecode { width, height });
+    }
+    Ok(())
+}
+
 fn decode_limits(strict_sides: bool) -> Limits {
     let mut limits = Limits::default();
     limits.max_alloc = Some(DECODE_MAX_ALLOC);
@@ -133,6 +156,10 @@ pub(crate) fn decode_jpeg(bytes: &[u8]) -> Result<(DynamicImage, Orientation), I
         .ok_or_else(|| corrupt("JPEG header without a size"))?;
     let (width, height) = (dim_u32(width)?, dim_u32(height)?);
     check_decode_size(width, height)?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| corrupt("JPEG header without a frame"))?;
+    check_jpeg_memory(width, height, info.components, info.sof.is_progressive())?;
     if !has_end_marker(bytes) {
         return Err(ImageError::Truncated {
             detail: "JPEG has no end-of-image marker".into(),

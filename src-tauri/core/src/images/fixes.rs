@@ -18,7 +18,7 @@ use image::{DynamicImage, ImageEncoder, RgbImage};
 
 use super::geometry::{crop_window, ratio_label};
 use super::thumbnail::encode_failed;
-use super::{load_upright, ImageError};
+use super::{load_upright, ImageError, MAX_FILE_BYTES, MAX_RATIO, MAX_SIDE, MIN_RATIO, MIN_SIDE};
 
 const OUTPUT_JPEG_QUALITY: u8 = 92;
 /// Qualities tried in turn by `reencode_under` before it starts shrinking the image.
@@ -29,11 +29,12 @@ const REENCODE_SHRINK_STEPS: u32 = 12;
 const REENCODE_SHRINK_QUALITY: u8 = 80;
 
 /// Scales the image down so its long side is at most `max_side` (Lanczos3). An image that already
-/// fits is written upright at its size.
+/// fits is written upright at its size. `max_side` arrives from the webview, so it is held to the model's
+/// limits ([`MIN_SIDE`]..=[`MAX_SIDE`]): a fix never makes a frame the model would refuse.
 pub fn downscale_to_fit(path: &Path, out_dir: &Path, max_side: u32) -> Result<PathBuf, ImageError> {
+    let max_side = max_side.clamp(MIN_SIDE, MAX_SIDE);
     let image = load_upright(path)?;
     let long = image.width().max(image.height());
-    let max_side = max_side.max(1);
     let image = if long > max_side {
         let scale = f64::from(max_side) / f64::from(long);
         let (w, h) = scaled(image.width(), image.height(), scale, f64::round);
@@ -45,11 +46,18 @@ pub fn downscale_to_fit(path: &Path, out_dir: &Path, max_side: u32) -> Result<Pa
 }
 
 /// Enlarges the image so its short side is at least `min_side` (CatmullRom).
+///
+/// `min_side` arrives from the webview: it is held to 1..=[`MIN_SIDE`] (enlarging is only ever a fix for a
+/// frame below the model's minimum), and the long side never grows past [`MAX_SIDE`], so the output is at
+/// most 6000 × 6000 whatever is asked (an unbounded request once asked for a 40 GB buffer and aborted).
 pub fn upscale_to_min(path: &Path, out_dir: &Path, min_side: u32) -> Result<PathBuf, ImageError> {
+    let min_side = min_side.clamp(1, MIN_SIDE);
     let image = load_upright(path)?;
     let short = image.width().min(image.height());
-    let image = if short < min_side {
-        let scale = f64::from(min_side) / f64::from(short.max(1));
+    let long = image.width().max(image.height());
+    let image = if short < min_side && long < MAX_SIDE {
+        let scale = (f64::from(min_side) / f64::from(short.max(1)))
+            .min(f64::from(MAX_SIDE) / f64::from(long.max(1)));
         // Ceil so rounding never leaves the short side at min_side − 1.
         let (w, h) = scaled(image.width(), image.height(), scale, f64::ceil);
         image.resize_exact(w, h, FilterType::CatmullRom)
@@ -69,6 +77,8 @@ pub fn crop_to_ratio(
     if !target_ratio.is_finite() || target_ratio <= 0.0 {
         return Err(ImageError::InvalidRatio(target_ratio));
     }
+    // From the webview: a crop the model would refuse is no fix.
+    let target_ratio = target_ratio.clamp(MIN_RATIO, MAX_RATIO);
     let image = load_upright(path)?;
     let (x, y, w, h) = crop_window(image.width(), image.height(), target_ratio, offset);
     let cropped = image.crop_imm(x, y, w, h);
@@ -77,8 +87,9 @@ pub fn crop_to_ratio(
 }
 
 /// Writes a JPEG smaller than `max_bytes`: first lowering quality 92 → 60, then shrinking the image
-/// in bounded steps.
+/// in bounded steps. `max_bytes` is held to 1..=[`MAX_FILE_BYTES`] (the model's file limit).
 pub fn reencode_under(path: &Path, out_dir: &Path, max_bytes: u64) -> Result<PathBuf, ImageError> {
+    let max_bytes = max_bytes.clamp(1, MAX_FILE_BYTES);
     let image = load_upright(path)?;
     let rgb = flatten_onto_white(&image);
     drop(image);

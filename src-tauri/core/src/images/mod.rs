@@ -32,6 +32,7 @@ pub use geometry::{
     ASPECT_MISMATCH_TOLERANCE,
 };
 pub use problems::{FixKind, FrameProblem, FrameProblemKind};
+pub(crate) use read::read_capped;
 
 /// Model limits (API notes §4): each side 300..=6000 px.
 pub const MIN_SIDE: u32 = 300;

@@ -1,13 +1,13 @@
 //! Start-up resume and what the user can do with a job: mark it failed, submit it again, delete it,
 //! fetch its video again.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::run::Plan;
 use super::{ConnectionError, Intent, JobError, JobRunner};
-use crate::api::part_path;
+use crate::api::{part_meta_path, part_path};
 use crate::i18n::{Msg, UserFacing};
 use crate::store::{JobRecord, JobStatus, ResumeAction, StoreError, TASK_FAILED};
 
@@ -211,11 +211,22 @@ impl JobRunner {
     }
 
     /// Deletes the record; the video file only when `delete_file` (the file is the user's either way).
+    ///
+    /// The file is deleted only for a finished job and only while it is still that job's video (see
+    /// [`JobRunner::own_video`]); otherwise nothing is deleted, the record included, and the error says why.
     pub fn delete(&self, id: &str, delete_file: bool) -> Result<(), JobError> {
         if self.is_active(id) {
             return Err(JobError::Busy { id: id.to_owned() });
         }
         let job = self.inner.store.get_job(id)?;
+        let video = if delete_file {
+            match self.own_video(&job)? {
+                Some(path) => Some(path),
+                None => return Err(JobError::NotOwnVideo { id: id.to_owned() }),
+            }
+        } else {
+            None
+        };
         self.inner.store.delete_job(id)?;
         self.inner.events.job_removed(id);
         // A partial download kept for resuming is ours, not the user's: it goes with the record. (A
@@ -226,22 +237,41 @@ impl JobRunner {
                 .as_deref()
                 .and_then(|p| part_path(Path::new(p)).ok())
             {
+                let _ = std::fs::remove_file(part_meta_path(&part));
                 let _ = std::fs::remove_file(part);
             }
         }
-        if let (true, Some(path)) = (delete_file, job.output_path) {
+        if let Some(path) = video {
             match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(source) => {
-                    return Err(JobError::DeleteFile {
-                        path: path.into(),
-                        source,
-                    })
-                }
+                Err(source) => return Err(JobError::DeleteFile { path, source }),
             }
         }
         Ok(())
+    }
+
+    /// The job's video file, if it is still the one the job saved: the job is done, no other job names
+    /// that path (after this video was removed by hand, a newer download may have taken the free name),
+    /// and what is there is a regular file, not a link or a folder. A missing file is `Some`: there is
+    /// nothing to delete, and nothing of anyone else's either.
+    fn own_video(&self, job: &JobRecord) -> Result<Option<PathBuf>, JobError> {
+        let (JobStatus::Done, Some(path)) = (job.status, job.output_path.as_deref()) else {
+            return Ok(None);
+        };
+        if self
+            .inner
+            .store
+            .output_path_claimed_by_other(&job.id, path)?
+        {
+            return Ok(None);
+        }
+        let path = PathBuf::from(path);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) => Ok(meta.is_file().then_some(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Some(path)),
+            Err(source) => Err(JobError::DeleteFile { path, source }),
+        }
     }
 
     /// Asks a failed job's task again and downloads its video (a fresh link comes with the answer): for

@@ -64,6 +64,10 @@ pub enum JobError {
     /// The run stopped on an internal error (a bug), not on anything the service or the disk did.
     #[error("the job's run stopped on an internal error")]
     RunCrashed { task_known: bool },
+    /// Deleting the video was asked for a job that has none of its own: not finished, or the file under
+    /// its name is no longer the one it saved. Nothing was deleted.
+    #[error("job {id} has no video of its own to delete")]
+    NotOwnVideo { id: String },
     #[error("the video {path} could not be deleted: {source}")]
     DeleteFile {
         path: PathBuf,
@@ -96,6 +100,7 @@ impl UserFacing for JobError {
             Self::NothingToDownload { .. } => "job_nothing_to_download",
             Self::RunCrashed { .. } => "run_crashed",
             Self::DeleteFile { .. } => "file_not_deleted",
+            Self::NotOwnVideo { .. } => "video_not_owned",
         }
     }
 
@@ -187,6 +192,10 @@ impl UserFacing for JobError {
             Self::RunCrashed { task_known: false } => Msg::new(
                 "The app hit an internal error while working on this job and stopped it. If its request had already gone out, check your SinanCode account before submitting again; otherwise submit it again.",
                 "应用在处理该任务时遇到内部错误并停止了它。如果请求已经发出，请先在 SinanCode 账户中核实再重新提交；否则直接重新提交即可。",
+            ),
+            Self::NotOwnVideo { .. } => Msg::new(
+                "Nothing was deleted: this job has no video of its own to delete (it did not finish, or the file under its name now belongs to another job or is not the video it saved). Delete the job without its video, and remove any file yourself in your file manager.",
+                "未删除任何内容：此任务没有属于自己的视频可删除（任务未完成，或该文件名下的文件现在属于另一个任务，或已不是它保存的视频）。请只删除任务记录，如需删除文件请在文件管理器中手动删除。",
             ),
             Self::DeleteFile { path, .. } => Msg::new(
                 format!(

@@ -255,7 +255,7 @@ impl JobRunner {
                     .await
                     .is_ok_and(|meta| meta.len() > 0);
                 if !started {
-                    let _ = tokio::fs::remove_file(part).await;
+                    let _ = crate::api::remove_part(&part).await;
                 }
             }
         }

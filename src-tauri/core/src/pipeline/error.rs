@@ -23,6 +23,9 @@ pub enum PipelineError {
         slot: FrameSlot,
         problems: Vec<FrameProblem>,
     },
+    /// A frame's file changed between its check and its upload; no task was created.
+    #[error("the {slot} frame changed after it was checked")]
+    FrameChanged { slot: FrameSlot },
     #[error(transparent)]
     Api(#[from] ApiError),
     /// The create request may have reached the service: a paid task may exist. Never retried here.
@@ -84,7 +87,10 @@ impl UserFacing for PipelineError {
             Self::SubmissionUncertain { reason } => Some(reason.clone()),
             Self::Checkpoint { detail, .. } => Some(detail.clone()),
             Self::Io(e) => Some(e.to_string()),
-            Self::Invalid(_) | Self::FrameOutOfLimits { .. } | Self::TaskFailed { .. } => None,
+            Self::Invalid(_)
+            | Self::FrameOutOfLimits { .. }
+            | Self::FrameChanged { .. }
+            | Self::TaskFailed { .. } => None,
         }
     }
 
@@ -93,6 +99,7 @@ impl UserFacing for PipelineError {
             Self::Invalid(_) => "invalid_request",
             Self::Frame { source, .. } => source.kind(),
             Self::FrameOutOfLimits { .. } => "frame_out_of_limits",
+            Self::FrameChanged { .. } => "frame_changed",
             Self::Api(e) => e.kind(),
             Self::SubmissionUncertain { .. } => "submission_uncertain",
             Self::TaskFailed { .. } => "task_failed",
@@ -122,6 +129,13 @@ impl UserFacing for PipelineError {
                 Msg::new(
                     format!("The {en} cannot be used. {}", inner.en),
                     format!("{zh}无法使用。{}", inner.zh),
+                )
+            }
+            Self::FrameChanged { slot } => {
+                let (en, zh) = slot_names(*slot);
+                Msg::new(
+                    format!("The {en} image changed on disk after it was checked (it was edited, replaced or was still being saved), so it was not used and no task was created. Submit again to check and use the image as it is now."),
+                    format!("{zh}图片在检查之后被修改了（被编辑、替换或仍在保存中），因此没有使用它，也没有创建任务。请重新提交，以检查并使用图片的当前版本。"),
                 )
             }
             Self::FrameOutOfLimits { slot, problems } => {
@@ -219,6 +233,9 @@ mod tests {
                 task: Some(TaskId("t-42".into())),
             },
             PipelineError::Io(std::io::Error::other("read-only")),
+            PipelineError::FrameChanged {
+                slot: FrameSlot::First,
+            },
         ]
     }
 

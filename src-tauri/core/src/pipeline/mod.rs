@@ -118,7 +118,15 @@ impl Pipeline {
             let url = match source {
                 FrameSource::Remote(url) => url.clone(),
                 FrameSource::Local(path) => {
-                    let upload = self.upload(token, *slot, path, &progress).await?;
+                    // What is uploaded must be what was checked: the hash the check took goes along.
+                    let checked_sha256 = checked
+                        .iter()
+                        .find(|(s, _)| s == slot)
+                        .map(|(_, info)| info.content_sha256.as_str())
+                        .ok_or(PipelineError::FrameChanged { slot: *slot })?;
+                    let upload = self
+                        .upload(token, *slot, path, checked_sha256, &progress)
+                        .await?;
                     hook("uploaded", None, checkpoint.uploaded(*slot, &upload)).await?;
                     self.region.pick(&upload).to_owned()
                 }
@@ -159,15 +167,17 @@ impl Pipeline {
         token: &ApiToken,
         slot: FrameSlot,
         path: &Path,
+        checked_sha256: &str,
         progress: &ProgressFn,
     ) -> Result<Uploaded, PipelineError> {
         let progress = progress.clone();
         let stage = TransferStage::upload_of(slot);
         let upload = self
             .client
-            .upload_cached(
+            .upload_verified(
                 token,
                 path,
+                checked_sha256,
                 &*self.cache,
                 &*self.clock,
                 move |done, total| {
@@ -178,7 +188,11 @@ impl Pipeline {
                     })
                 },
             )
-            .await?;
+            .await
+            .map_err(|e| match e {
+                ApiError::FileChanged => PipelineError::FrameChanged { slot },
+                other => other.into(),
+            })?;
         Ok(upload)
     }
 

@@ -29,10 +29,40 @@ pub const PLACEHOLDERS: [&str; 7] = [
     "resolution",
     "duration",
 ];
-/// Names Windows reserves for devices, whatever the extension.
-const WINDOWS_RESERVED: [&str; 24] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "CONIN$",
+/// Names Windows reserves for devices, whatever the extension. Windows also takes the superscript digits
+/// ¹ ² ³ (which it reads as 1, 2, 3) and 0 after COM and LPT.
+const WINDOWS_RESERVED: [&str; 32] = [
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "COM0",
+    "COM1",
+    "COM2",
+    "COM3",
+    "COM4",
+    "COM5",
+    "COM6",
+    "COM7",
+    "COM8",
+    "COM9",
+    "COM\u{b9}",
+    "COM\u{b2}",
+    "COM\u{b3}",
+    "LPT0",
+    "LPT1",
+    "LPT2",
+    "LPT3",
+    "LPT4",
+    "LPT5",
+    "LPT6",
+    "LPT7",
+    "LPT8",
+    "LPT9",
+    "LPT\u{b9}",
+    "LPT\u{b2}",
+    "LPT\u{b3}",
+    "CONIN$",
     "CONOUT$",
 ];
 /// Bound on the " (n)" counter, so a folder full of look-alikes cannot make the search run forever.

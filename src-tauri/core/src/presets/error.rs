@@ -54,6 +54,12 @@ pub enum PresetError {
     },
     #[error("the preset file is {bytes} bytes, too large to import")]
     ImportTooLarge { bytes: u64 },
+    /// More embedded frames than any real preset file holds (see `MAX_IMPORT_FRAMES`).
+    #[error("the preset file embeds {count} frames, more than {limit}")]
+    ImportTooManyFrames { count: usize, limit: usize },
+    /// The embedded frames would decode to more than `MAX_IMPORT_FRAME_BYTES`.
+    #[error("the preset file's frames add up to more than {limit} bytes")]
+    ImportFramesTooLarge { limit: u64 },
     #[error("the preset file is not JSON: {detail}")]
     ImportNotJson { detail: String },
     #[error("the file is not a Seedance Studio preset file")]
@@ -124,6 +130,8 @@ impl UserFacing for PresetError {
             Self::ExportNotJson { .. } => "preset_export_not_json",
             Self::ImportUnreadable { .. } => "preset_import_unreadable",
             Self::ImportTooLarge { .. } => "preset_import_too_large",
+            Self::ImportTooManyFrames { .. } => "preset_import_too_many_frames",
+            Self::ImportFramesTooLarge { .. } => "preset_import_frames_too_large",
             Self::ImportNotJson { .. } => "preset_import_not_json",
             Self::ImportWrongFormat => "preset_import_wrong_format",
             Self::ImportNewerVersion { .. } => "preset_import_newer_version",
@@ -207,6 +215,14 @@ impl UserFacing for PresetError {
                     path.display()
                 ),
                 format!("无法读取文件 {}。请确认文件仍然存在且有权限打开。{NOTHING_IMPORTED_ZH}", path.display()),
+            ),
+            Self::ImportTooManyFrames { count, limit } => Msg::new(
+                format!("The file embeds {count} frames; a preset file may hold at most {limit}. Export fewer presets at a time, or export them without frames. {NOTHING_IMPORTED_EN}"),
+                format!("该文件内嵌了 {count} 张图片，一个预设文件最多可包含 {limit} 张。请每次导出更少的预设，或导出不含图片的预设。{NOTHING_IMPORTED_ZH}"),
+            ),
+            Self::ImportFramesTooLarge { limit } => Msg::new(
+                format!("The frames in this file add up to more than {} MB, the most one import takes. Export fewer presets at a time, or export them without frames. {NOTHING_IMPORTED_EN}", limit / 1_000_000),
+                format!("该文件中的图片合计超过 {} MB，超出单次导入的上限。请每次导出更少的预设，或导出不含图片的预设。{NOTHING_IMPORTED_ZH}", limit / 1_000_000),
             ),
             Self::ImportTooLarge { bytes } => Msg::new(
                 format!(
@@ -316,6 +332,11 @@ mod tests {
                 source: io(),
             },
             PresetError::ImportTooLarge { bytes: 1 },
+            PresetError::ImportTooManyFrames {
+                count: 300,
+                limit: 200,
+            },
+            PresetError::ImportFramesTooLarge { limit: 1 << 27 },
             PresetError::ImportNotJson { detail: "x".into() },
             PresetError::ImportWrongFormat,
             PresetError::ImportNewerVersion {

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use super::{storage, PresetError};
-use crate::images::{ImageError, HARD_CAP_BYTES};
+use crate::images::{read_capped, ImageError, HARD_CAP_BYTES};
 use crate::request::FrameSlot;
 
 /// File extension and media type of a frame the model accepts, if `bytes` is one whose header reads.
@@ -47,15 +47,9 @@ impl FrameBytes {
 /// Reads a frame from the form for copying into a preset.
 pub(super) fn read_source(path: &Path, slot: FrameSlot) -> Result<FrameBytes, PresetError> {
     let unusable = |source| PresetError::FrameUnusable { slot, source };
-    crate::images::check_frame_path(path).map_err(unusable)?;
-    let meta = std::fs::metadata(path).map_err(|e| unusable(ImageError::from_io(path, e)))?;
-    if meta.len() > HARD_CAP_BYTES {
-        return Err(unusable(ImageError::FileTooLarge {
-            bytes: meta.len(),
-            cap: HARD_CAP_BYTES,
-        }));
-    }
-    let bytes = std::fs::read(path).map_err(|e| unusable(ImageError::from_io(path, e)))?;
+    // Only a regular file outside network shares and device folders, read with a cap: the path comes
+    // from the webview, and `/dev/zero` or a pipe would otherwise be read until memory ran out.
+    let bytes = read_capped(path, HARD_CAP_BYTES).map_err(unusable)?;
     let (ext, _) =
         image_kind(&bytes).ok_or_else(|| unusable(ImageError::NotAnImage(path.to_path_buf())))?;
     Ok(FrameBytes { bytes, ext })
@@ -74,12 +68,7 @@ pub(super) fn store(dir: &Path, frame: &FrameBytes) -> Result<(String, bool), Pr
         source,
     };
     std::fs::create_dir_all(dir).map_err(failed)?;
-    let tmp = dir.join(format!("{name}.part"));
-    std::fs::write(&tmp, &frame.bytes).map_err(failed)?;
-    std::fs::rename(&tmp, &path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        failed(e)
-    })?;
+    crate::durable::write_file(&path, &frame.bytes).map_err(failed)?;
     Ok((name, true))
 }
 

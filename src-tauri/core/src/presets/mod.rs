@@ -31,6 +31,7 @@ pub use model::{
     AppliedPreset, ExportSelection, ExportSummary, ImportSummary, Preset, PresetParts,
     MAX_NAME_CHARS,
 };
+pub use transfer::{MAX_IMPORT_FILE_BYTES, MAX_IMPORT_FRAMES, MAX_IMPORT_FRAME_BYTES};
 
 /// How many "(copy N)" names a duplicate tries before giving up; far more than anyone makes by hand.
 const MAX_COPY_SUFFIX: u32 = 1000;

@@ -13,9 +13,15 @@ use super::{storage, validate, PresetError, PresetLibrary};
 use crate::images::MAX_DATA_URL_BYTES;
 use crate::request::{FrameSlot, Settings};
 
-/// Larger than any sensible file (a few hundred presets with two big frames each) yet small enough to
-/// read into memory.
-pub const MAX_IMPORT_FILE_BYTES: u64 = 512 * 1024 * 1024;
+/// The largest preset file read. Its frames are capped at [`MAX_IMPORT_FRAME_BYTES`], which base64 turns
+/// into about 171 MiB of text; the rest is room for the settings and prompts of hundreds of presets. An
+/// import holds the text and its parsed form at once (about twice this) and then the decoded frames.
+pub const MAX_IMPORT_FILE_BYTES: u64 = 192 * 1024 * 1024;
+/// Embedded frames one import takes: 100 presets with both frames, far beyond any library shared by hand.
+pub const MAX_IMPORT_FRAMES: usize = 200;
+/// Decoded bytes of all embedded frames together: four frames at the model's 30 MB file limit, or a hundred
+/// of the 1–2 MB photos frames usually are. Checked from the text before any frame is decoded.
+pub const MAX_IMPORT_FRAME_BYTES: u64 = 128 * 1024 * 1024;
 
 /// One preset of a file, checked and decoded, ready to store.
 struct Incoming {
@@ -104,14 +110,7 @@ impl PresetLibrary {
             path: path.to_path_buf(),
             source,
         };
-        let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-        tmp_name.push(".part");
-        let tmp = path.with_file_name(tmp_name);
-        std::fs::write(&tmp, text).map_err(failed)?;
-        std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            failed(e)
-        })?;
+        crate::durable::write_file(path, text.as_bytes()).map_err(failed)?;
         Ok(summary)
     }
 
@@ -132,12 +131,19 @@ impl PresetLibrary {
         let text = String::from_utf8(bytes).map_err(|e| PresetError::ImportNotJson {
             detail: e.to_string(),
         })?;
-        self.import_json(&text)
+        let file = file_format::parse(&text)?;
+        // The text is no longer needed: free it before the frames are decoded.
+        drop(text);
+        self.import_parsed(file)
     }
 
     /// Adds every preset of the file, or none: any problem is reported before anything is written.
     pub fn import_json(&self, text: &str) -> Result<ImportSummary, PresetError> {
-        let file = file_format::parse(text)?;
+        self.import_parsed(file_format::parse(text)?)
+    }
+
+    fn import_parsed(&self, file: file_format::PresetFile) -> Result<ImportSummary, PresetError> {
+        check_frame_budget(&file.presets, MAX_IMPORT_FRAMES, MAX_IMPORT_FRAME_BYTES)?;
         let incoming = file
             .presets
             .into_iter()
@@ -264,6 +270,37 @@ fn decode_frame(name: &str, data_url: &str, slot: FrameSlot) -> Result<FrameByte
     Ok(FrameBytes { bytes, ext })
 }
 
+/// Refuses a file with too many frames, or frames that would decode to too many bytes, before any is
+/// decoded (base64 text of length n decodes to at most n / 4 × 3 bytes).
+fn check_frame_budget(
+    presets: &[FilePreset],
+    max_frames: usize,
+    max_bytes: u64,
+) -> Result<(), PresetError> {
+    let frames: Vec<&str> = presets
+        .iter()
+        .flat_map(|p| [&p.first_frame, &p.last_frame])
+        .filter_map(validate::present)
+        .collect();
+    if frames.len() > max_frames {
+        return Err(PresetError::ImportTooManyFrames {
+            count: frames.len(),
+            limit: max_frames,
+        });
+    }
+    let decoded: u64 = frames
+        .iter()
+        .map(|f| {
+            f.split_once(',')
+                .map_or(0, |(_, payload)| payload.len() as u64 / 4 * 3)
+        })
+        .fold(0, u64::saturating_add);
+    if decoded > max_bytes {
+        return Err(PresetError::ImportFramesTooLarge { limit: max_bytes });
+    }
+    Ok(())
+}
+
 fn check_unique_within(incoming: &[Incoming]) -> Result<(), PresetError> {
     let mut seen = std::collections::HashSet::new();
     for preset in incoming {
@@ -287,4 +324,34 @@ fn check_free(conn: &rusqlite::Connection, incoming: &[Incoming]) -> Result<(), 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn with_frame(name: &str, payload_len: usize) -> FilePreset {
+        FilePreset {
+            name: name.into(),
+            settings: FileSettings::default(),
+            prompt: None,
+            first_frame: Some(format!("data:image/png;base64,{}", "A".repeat(payload_len))),
+            last_frame: None,
+        }
+    }
+
+    #[test]
+    fn the_frame_budget_is_checked_from_the_text() {
+        let two = [with_frame("a", 400), with_frame("b", 400)];
+        assert!(check_frame_budget(&two, 2, 600).is_ok());
+        assert!(matches!(
+            check_frame_budget(&two, 1, 600),
+            Err(PresetError::ImportTooManyFrames { count: 2, limit: 1 })
+        ));
+        assert!(matches!(
+            check_frame_budget(&two, 2, 599),
+            Err(PresetError::ImportFramesTooLarge { limit: 599 })
+        ));
+    }
 }

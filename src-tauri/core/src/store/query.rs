@@ -32,6 +32,20 @@ impl Filter {
     }
 }
 
+impl Store {
+    /// Whether a job other than `id` names `path` as its video (done or planned): the name then belongs to
+    /// that job, e.g. after this job's file was removed and a newer download took the free name.
+    pub fn output_path_claimed_by_other(&self, id: &str, path: &str) -> Result<bool, StoreError> {
+        let conn = self.conn();
+        let found: i64 = conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM jobs WHERE output_path = ?1 AND id <> ?2)",
+            [path, id],
+            |row| row.get(0),
+        )?;
+        Ok(found == 1)
+    }
+}
+
 /// `%term%` for LIKE, with the wildcards the user typed taken literally.
 fn like_pattern(term: &str) -> String {
     let mut out = String::with_capacity(term.len() + 2);
@@ -51,15 +65,45 @@ fn fts_phrase(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
 }
 
+/// The words of a search. Control characters (a pasted NUL, a tab, an escape sequence) and invisible
+/// format characters separate words like spaces do: no prompt is searched for by them, and a NUL cut the
+/// full-text query short and made the whole list fail.
+fn search_terms(search: &str) -> impl Iterator<Item = &str> {
+    search
+        .split(|c: char| c.is_whitespace() || c.is_control() || is_invisible(c))
+        .filter(|t| !t.is_empty())
+}
+
+/// Zero-width and byte-order-mark characters.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+}
+
+/// A search the full-text index cannot run finds nothing; only a database that cannot be read is an error.
+fn no_match_on_query_error<T>(
+    searched: bool,
+    outcome: Result<T, rusqlite::Error>,
+    nothing: T,
+) -> Result<T, StoreError> {
+    match outcome {
+        Err(rusqlite::Error::SqliteFailure(e, detail))
+            if searched && e.code == rusqlite::ErrorCode::Unknown =>
+        {
+            tracing::debug!(?detail, "search could not be run; no matches");
+            Ok(nothing)
+        }
+        other => Ok(other?),
+    }
+}
+
 fn filter_for(query: &JobQuery, with_cursor: bool) -> Filter {
     let mut filter = Filter::default();
     if let Some(status) = query.status {
         filter.push("status = ?", [Value::Text(status.as_str().to_owned())]);
     }
     if let Some(search) = &query.search {
-        let (indexed, short): (Vec<&str>, Vec<&str>) = search
-            .split_whitespace()
-            .partition(|t| t.chars().count() >= MIN_INDEXED_CHARS);
+        let (indexed, short): (Vec<&str>, Vec<&str>) =
+            search_terms(search).partition(|t| t.chars().count() >= MIN_INDEXED_CHARS);
         if !indexed.is_empty() {
             let matches = indexed
                 .iter()
@@ -104,9 +148,10 @@ impl Store {
         );
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt
-            .query_map(rusqlite::params_from_iter(filter.params), job_from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(filter.params), job_from_row)
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
+        let mut rows = no_match_on_query_error(query.search.is_some(), rows, Vec::new())?;
         let more = rows.len() > page as usize;
         rows.truncate(page as usize);
         let next = match (more, rows.last()) {
@@ -128,7 +173,11 @@ impl Store {
         let sql = format!("SELECT count(*) FROM jobs {}", filter.sql());
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
-        let count: i64 = stmt.query_row(rusqlite::params_from_iter(filter.params), |r| r.get(0))?;
+        let count: i64 = no_match_on_query_error(
+            query.search.is_some(),
+            stmt.query_row(rusqlite::params_from_iter(filter.params), |r| r.get(0)),
+            0,
+        )?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
@@ -172,6 +221,26 @@ impl Store {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    #[test]
+    fn a_search_the_index_cannot_run_finds_nothing() {
+        let failure = |code| {
+            Err::<u32, _>(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(code),
+                Some("fts5: syntax error near \"\"".into()),
+            ))
+        };
+        assert_eq!(
+            no_match_on_query_error(true, failure(rusqlite::ffi::SQLITE_ERROR), 0).unwrap(),
+            0
+        );
+        assert!(no_match_on_query_error(false, failure(rusqlite::ffi::SQLITE_ERROR), 0).is_err());
+        assert!(no_match_on_query_error(true, failure(rusqlite::ffi::SQLITE_CORRUPT), 0).is_err());
+        assert_eq!(
+            search_terms("a\0b\tc\u{1b}d\u{feff}e").collect::<Vec<_>>(),
+            ["a", "b", "c", "d", "e"]
+        );
+    }
 
     #[test]
     fn user_text_is_never_syntax() {

@@ -73,6 +73,34 @@ async fn scripted_expired_link() {
         .contains("Request has expired"));
 }
 
+/// Like a CDN: a strong ETag, and a range asked `If-Range` another version gets the whole file.
+#[tokio::test]
+async fn results_carry_an_etag_and_honour_if_range() {
+    let sim = start().await;
+    let url = finished_task_url(&sim).await;
+    let whole = client().get(&url).send().await.unwrap();
+    let etag = whole.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+    let same = client()
+        .get(&url)
+        .header("range", "bytes=1000-")
+        .header("if-range", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 206);
+    assert_eq!(same.headers()["etag"], etag.as_str());
+    let other = client()
+        .get(&url)
+        .header("range", "bytes=1000-")
+        .header("if-range", "\"another-version\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200);
+    assert_eq!(other.bytes().await.unwrap().as_ref(), SAMPLE_MP4);
+}
+
 #[tokio::test]
 async fn range_requests_resume() {
     let sim = start().await;

@@ -23,8 +23,13 @@ pub(super) struct HuffmanTable {
 }
 
 impl HuffmanTable {
-    /// Builds the canonical code (JPEG Annex C). `None` for a table no valid encoder writes.
-    pub fn new(counts: &[u8; 16], values: &[u8]) -> Option<Self> {
+    /// Builds the canonical code (JPEG Annex C). `None` for a table no valid encoder writes, by the
+    /// same rules as the full decoder (zune-jpeg), so the preview never reads a file it would refuse: no
+    /// code may be all ones (Annex C), and a DC symbol is a bit count of at most 15.
+    pub fn new(counts: &[u8; 16], values: &[u8], is_dc: bool) -> Option<Self> {
+        if is_dc && values.iter().any(|&v| v > 15) {
+            return None;
+        }
         let mut fast = Box::new([(0u8, 0u8); 1 << FAST_BITS]);
         let mut skip = Box::new([(0u8, 0u8); 1 << FAST_BITS]);
         let mut max_code = [-1i32; 18];
@@ -51,6 +56,10 @@ impl HuffmanTable {
                 }
                 code += 1;
                 index += 1;
+            }
+            // The next free code must still fit this length: the all-ones code stays unused.
+            if code >= 1 << len {
+                return None;
             }
             if count > 0 {
                 max_code[len as usize] = code as i32 - 1;
@@ -288,7 +297,7 @@ mod tests {
         counts[1] = 1;
         counts[2] = 1;
         counts[11] = 1;
-        let table = HuffmanTable::new(&counts, &[7, 9, 42]).unwrap();
+        let table = HuffmanTable::new(&counts, &[7, 9, 42], false).unwrap();
         // 00 | 010 | 011000000000 | then 1-bits (no code of this table).
         #[allow(clippy::unusual_byte_groupings)]
         let bits: u32 = 0b00_010_011000000000_111111111111111;
@@ -306,9 +315,28 @@ mod tests {
     fn impossible_tables_are_refused() {
         let mut counts = [0u8; 16];
         counts[0] = 3; // three 1-bit codes
-        assert!(HuffmanTable::new(&counts, &[1, 2, 3]).is_none());
+        assert!(HuffmanTable::new(&counts, &[1, 2, 3], false).is_none());
         counts[0] = 1; // counts say 1 value, 2 given
-        assert!(HuffmanTable::new(&counts, &[1, 2]).is_none());
+        assert!(HuffmanTable::new(&counts, &[1, 2], false).is_none());
+    }
+
+    /// The full decoder refuses these, so the preview must too.
+    #[test]
+    fn tables_the_full_decoder_refuses_are_refused() {
+        // Two 1-bit codes: the second is 1, all ones.
+        let mut counts = [0u8; 16];
+        counts[0] = 2;
+        assert!(HuffmanTable::new(&counts, &[1, 2], false).is_none());
+        // 00, 01, 10 and then 110, 111: the last is all ones.
+        let mut counts = [0u8; 16];
+        counts[1] = 3;
+        counts[2] = 2;
+        assert!(HuffmanTable::new(&counts, &[0, 1, 2, 3, 4], true).is_none());
+        counts[2] = 1;
+        assert!(HuffmanTable::new(&counts, &[0, 1, 2, 3], true).is_some());
+        // A DC symbol is a bit count, at most 15; AC symbols take any byte.
+        assert!(HuffmanTable::new(&counts, &[0, 1, 2, 16], true).is_none());
+        assert!(HuffmanTable::new(&counts, &[0, 1, 2, 16], false).is_some());
     }
 
     #[test]

@@ -163,7 +163,7 @@ fn parse_dht(mut body: &[u8], frame: &mut Frame<'_>) -> Option<()> {
             return None; // more codes than byte-sized symbols
         }
         let values = body.get(17..17 + total)?;
-        let table = HuffmanTable::new(&counts, values)?;
+        let table = HuffmanTable::new(&counts, values, class == 0)?;
         match (class, id) {
             (0, 0..=3) => frame.dc_tables[id] = Some(table),
             (1, 0..=3) => frame.ac_tables[id] = Some(table),

@@ -244,6 +244,48 @@ mod tests {
         assert!(preview(&stuffed).is_none());
     }
 
+    /// `bytes` with one more symbol in the first DC table: `value`, under a 16-bit code no block uses.
+    fn with_extra_dc_symbol(bytes: &[u8], value: u8) -> Vec<u8> {
+        let at = bytes.windows(2).position(|w| w == [0xFF, 0xC4]).unwrap();
+        let len = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        let body = &bytes[at + 4..at + 2 + len];
+        // Walk the tables of this segment to the first DC one.
+        let mut pos = 0;
+        loop {
+            let counts = &body[pos + 1..pos + 17];
+            let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
+            if body[pos] >> 4 == 0 {
+                let mut out = bytes[..at].to_vec();
+                out.extend_from_slice(&[0xFF, 0xC4]);
+                out.extend_from_slice(&u16::try_from(len + 1).unwrap().to_be_bytes());
+                out.extend_from_slice(&body[..pos + 16]);
+                out.push(body[pos + 16] + 1);
+                out.extend_from_slice(&body[pos + 17..pos + 17 + total]);
+                out.push(value);
+                out.extend_from_slice(&body[pos + 17 + total..]);
+                out.extend_from_slice(&bytes[at + 2 + len..]);
+                return out;
+            }
+            pos += 17 + total;
+        }
+    }
+
+    /// A preview must not say "fine" about a file the full decoder will refuse at submit.
+    #[test]
+    fn tables_the_full_decoder_refuses_go_to_it() {
+        let good = fixture!("baseline-gray.jpg");
+        let strict_ok = |bytes: &[u8]| {
+            zune_jpeg::JpegDecoder::new(std::io::Cursor::new(bytes))
+                .decode()
+                .is_ok()
+        };
+        let harmless = with_extra_dc_symbol(good, 11);
+        assert!(strict_ok(&harmless) && preview(&harmless).is_some());
+        let refused = with_extra_dc_symbol(good, 16);
+        assert!(!strict_ok(&refused));
+        assert!(preview(&refused).is_none());
+    }
+
     #[test]
     fn the_size_check_runs_before_the_scan() {
         let refused = decode(fixture!("baseline-420.jpg"), 1, |w, h| Err((w, h)));
