@@ -286,6 +286,24 @@ mod tests {
         assert!(preview(&refused).is_none());
     }
 
+    /// Found by fuzzing: after a stand-alone marker among the headers the general decoder found another
+    /// frame header (with no components) and refused the file, while the preview passed it.
+    #[test]
+    fn stand_alone_markers_among_the_headers_go_to_the_full_decoder() {
+        let good = fixture!("baseline-gray.jpg");
+        assert!(preview(good).is_some());
+        for marker in [0x01, 0xD0, 0xD7, 0xD8] {
+            let mut bytes = good[..2].to_vec();
+            bytes.extend([0xFF, marker]);
+            bytes.extend(&good[2..]);
+            assert!(preview(&bytes).is_none(), "FF {marker:02X}");
+        }
+        let found = include_bytes!(
+            "../../../../../fuzz/regressions/jpeg_preview/tem-marker-in-headers.jpg"
+        );
+        assert!(preview(found).is_none());
+    }
+
     #[test]
     fn the_size_check_runs_before_the_scan() {
         let refused = decode(fixture!("baseline-420.jpg"), 1, |w, h| Err((w, h)));
