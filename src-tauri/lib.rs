@@ -147,7 +147,16 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
-        .on_webview_event(record_drops)
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(drop) = event {
+                record_drop(window, drop);
+            }
+        })
+        .on_webview_event(|webview, event| {
+            if let tauri::WebviewEvent::DragDrop(drop) = event {
+                record_drop(webview, drop);
+            }
+        })
         .setup(move |app| {
             builder.mount_events(app);
             let secrets = std::sync::Arc::new(seedance_core::secrets::KeyringStore::app_default());
@@ -188,10 +197,12 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
 
 /// Files dropped on the window, as the OS reported them to the backend: only these may become frames by a
 /// drop (the page gets the same list, but a list the page makes up is not a drop). Tauri runs this right
-/// after it forwards the drop to the page, on the same thread, before the page can ask to plan it.
-fn record_drops<R: tauri::Runtime>(webview: &tauri::Webview<R>, event: &tauri::WebviewEvent) {
-    if let tauri::WebviewEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
-        if let Some(frames) = webview.try_state::<state::Frames>() {
+/// after it forwards the drop to the page, on the same thread, before the page can ask to plan it. The
+/// main window's page is its content, so its drops arrive as window events; a separate webview's as
+/// webview events.
+fn record_drop<R: tauri::Runtime>(at: &impl Manager<R>, event: &tauri::DragDropEvent) {
+    if let tauri::DragDropEvent::Drop { paths, .. } = event {
+        if let Some(frames) = at.try_state::<state::Frames>() {
             frames.0.record_drop(paths);
         }
     }
