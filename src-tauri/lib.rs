@@ -47,6 +47,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::jobs::reveal_job_video,
             commands::jobs::save_frame_image,
             commands::jobs::submit_job,
+            commands::jobs::job_draft,
             commands::jobs::resubmit_job,
             commands::jobs::mark_job_failed,
             commands::jobs::delete_job,
@@ -146,6 +147,16 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(drop) = event {
+                record_drop(window, drop);
+            }
+        })
+        .on_webview_event(|webview, event| {
+            if let tauri::WebviewEvent::DragDrop(drop) = event {
+                record_drop(webview, drop);
+            }
+        })
         .setup(move |app| {
             builder.mount_events(app);
             let secrets = std::sync::Arc::new(seedance_core::secrets::KeyringStore::app_default());
@@ -164,6 +175,7 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
             let runner = state.runner.clone();
             let policy = seedance_core::jobs::ResumePolicy::from_prefs(&state.prefs());
             app.manage(state);
+            app.manage(state::Frames::default());
             webview_tuning(app);
             test_hooks::install(app.handle());
             // Every job left unfinished by a quit or crash continues (or is marked uncertain, never re-sent);
@@ -180,6 +192,19 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
     if let Err(e) = result {
         eprintln!("Seedance Studio stopped with an error: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Files dropped on the window, as the OS reported them to the backend: only these may become frames by a
+/// drop (the page gets the same list, but a list the page makes up is not a drop). Tauri runs this right
+/// after it forwards the drop to the page, on the same thread, before the page can ask to plan it. The
+/// main window's page is its content, so its drops arrive as window events; a separate webview's as
+/// webview events.
+fn record_drop<R: tauri::Runtime>(at: &impl Manager<R>, event: &tauri::DragDropEvent) {
+    if let tauri::DragDropEvent::Drop { paths, .. } = event {
+        if let Some(frames) = at.try_state::<state::Frames>() {
+            frames.0.record_drop(paths);
+        }
     }
 }
 

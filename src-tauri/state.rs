@@ -183,6 +183,11 @@ fn open_store(data_dir: &std::path::Path) -> (Arc<Store>, Option<StoreError>) {
     }
 }
 
+/// The frame handles handed to the webview in this run (see `seedance_core::frame_handles`); managed on
+/// its own so the drop listener and every frame command reach it.
+#[derive(Clone, Default)]
+pub struct Frames(pub Arc<seedance_core::frame_handles::FrameHandles>);
+
 /// The inline player's loopback video source, started once per launch. If the system refused it a local
 /// port, playback says so and "Open" (the system player) still works.
 pub struct PlayerSource(pub Result<MediaServer, MediaError>);

@@ -1,18 +1,32 @@
 //! The Generate screen's questions to the core: is this form sendable, what will it cost, where do dropped
-//! files go, what is in this image.
+//! files go, what is in this image. Frames cross as the opaque handles of `seedance_core::frame_handles`:
+//! every frame the backend takes in gets one, and a frame the webview names is looked up by it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use seedance_core::drop::{plan_drop, to_logical, zone_at, DropPlan, ZoneRect};
 use seedance_core::form::{check_form, FormCheck};
-use seedance_core::images::{self, FixKind, FrameInfo, IntakeOptions, Mismatch};
+use seedance_core::frame_handles::FrameHandles;
+use seedance_core::images::{self, FixKind, FrameInfo, ImageError, IntakeOptions, Mismatch};
 use seedance_core::request::RequestDraft;
 
 use tauri::State;
 
 use super::blocking;
 use crate::error::IpcResult;
-use crate::state::AppState;
+use crate::state::{AppState, Frames};
+
+/// Reads and previews a frame file the backend chose itself, and hands out its handle.
+pub(crate) async fn take_in(frames: &Frames, path: PathBuf) -> IpcResult<FrameInfo> {
+    let frames = frames.0.clone();
+    blocking(move || preview_with_handle(&frames, &path)).await
+}
+
+fn preview_with_handle(frames: &FrameHandles, path: &Path) -> Result<FrameInfo, ImageError> {
+    let mut info = images::intake(path, &IntakeOptions::preview())?;
+    info.handle = frames.issue(path);
+    Ok(info)
+}
 
 #[tauri::command]
 #[specta::specta]
@@ -27,9 +41,13 @@ pub async fn check_request(
 
 /// Which slot each dropped file fills. `x`/`y` are the OS's physical pixels; `scale_factor` is the
 /// window's device pixel ratio; `zones` are the drop zones in CSS pixels.
+///
+/// The plan names each file by its handle; only files the window itself reported dropped are planned.
 #[tauri::command]
 #[specta::specta]
+#[allow(clippy::too_many_arguments)]
 pub fn plan_frame_drop(
+    frames: State<'_, Frames>,
     paths: Vec<String>,
     x: f64,
     y: f64,
@@ -37,16 +55,19 @@ pub fn plan_frame_drop(
     zones: Vec<ZoneRect>,
     first_filled: bool,
     last_filled: bool,
-) -> DropPlan {
+) -> IpcResult<DropPlan> {
     let (lx, ly) = to_logical(x, y, scale_factor);
-    plan_drop(&paths, zone_at(&zones, lx, ly), first_filled, last_filled)
+    let plan = plan_drop(&paths, zone_at(&zones, lx, ly), first_filled, last_filled);
+    Ok(frames.0.drop_plan_with_handles(plan)?)
 }
 
-/// Reads, checks and previews an image on a worker thread (decoding a big photo takes a while).
+/// Reads, checks and previews a frame the backend handed out on a worker thread (decoding a big photo
+/// takes a while). A path, or any handle the backend never issued, is refused before the disk is touched.
 #[tauri::command]
 #[specta::specta]
-pub async fn inspect_frame(path: String) -> IpcResult<FrameInfo> {
-    blocking(move || images::intake(&PathBuf::from(path), &IntakeOptions::preview())).await
+pub async fn inspect_frame(frames: State<'_, Frames>, handle: String) -> IpcResult<FrameInfo> {
+    let path = frames.0.resolve(&handle)?;
+    take_in(&frames, path).await
 }
 
 /// Opens the native file picker (the backend's own) and takes in the image the user picked; `None` when
@@ -55,14 +76,13 @@ pub async fn inspect_frame(path: String) -> IpcResult<FrameInfo> {
 #[specta::specta]
 pub async fn pick_frame(
     app: tauri::AppHandle,
+    frames: State<'_, Frames>,
     filter_name: String,
 ) -> IpcResult<Option<FrameInfo>> {
     let Some(path) = crate::dialogs::choose_image_file(&app, &filter_name).await? else {
         return Ok(None);
     };
-    blocking(move || images::intake(&path, &IntakeOptions::preview()))
-        .await
-        .map(Some)
+    take_in(&frames, path).await.map(Some)
 }
 
 /// Makes a conforming copy of a frame (in the app's data folder; the original is never touched) and
@@ -71,13 +91,16 @@ pub async fn pick_frame(
 #[specta::specta]
 pub async fn fix_frame(
     state: State<'_, AppState>,
-    path: String,
+    frames: State<'_, Frames>,
+    handle: String,
     fix: FixKind,
 ) -> IpcResult<FrameInfo> {
+    let path = frames.0.resolve(&handle)?;
     let out_dir = state.frames_dir();
+    let frames = frames.0.clone();
     blocking(move || {
-        let fixed = images::apply_fix(&PathBuf::from(path), &fix, &out_dir)?;
-        images::intake(&fixed, &IntakeOptions::preview())
+        let fixed = images::apply_fix(&path, &fix, &out_dir)?;
+        preview_with_handle(&frames, &fixed)
     })
     .await
 }
@@ -87,14 +110,17 @@ pub async fn fix_frame(
 #[specta::specta]
 pub async fn crop_frame(
     state: State<'_, AppState>,
-    path: String,
+    frames: State<'_, Frames>,
+    handle: String,
     target_ratio: f64,
     offset: f64,
 ) -> IpcResult<FrameInfo> {
+    let path = frames.0.resolve(&handle)?;
     let out_dir = state.frames_dir();
+    let frames = frames.0.clone();
     blocking(move || {
-        let cropped = images::crop_to_ratio(&PathBuf::from(path), &out_dir, target_ratio, offset)?;
-        images::intake(&cropped, &IntakeOptions::preview())
+        let cropped = images::crop_to_ratio(&path, &out_dir, target_ratio, offset)?;
+        preview_with_handle(&frames, &cropped)
     })
     .await
 }
@@ -125,4 +151,44 @@ pub fn crop_window(width: u32, height: u32, target_ratio: f64, offset: f64) -> C
 #[specta::specta]
 pub fn frame_mismatch(first_aspect: f64, last_aspect: f64) -> Option<Mismatch> {
     images::aspect_mismatch_of(first_aspect, last_aspect)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::commands::test_ipc::{invoke, outcome};
+    use tauri::test::{mock_builder, mock_context, noop_assets};
+
+    /// `inspect_frame` called through IPC, as the webview calls it: the error's `kind`, or "ok".
+    fn inspect_over_ipc(frames: &Frames, handle: &str) -> String {
+        let app = mock_builder()
+            .invoke_handler(tauri::generate_handler![inspect_frame])
+            .manage(frames.clone())
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        outcome(&invoke(
+            &app,
+            "inspect_frame",
+            serde_json::json!({ "handle": handle }),
+        ))
+    }
+
+    #[test]
+    fn inspect_frame_reads_only_frames_the_backend_handed_out() {
+        let image = Path::new(env!("CARGO_MANIFEST_DIR")).join("icons/128x128.png");
+        let frames = Frames::default();
+        let handle = frames.0.issue(&image);
+        assert_eq!(inspect_over_ipc(&frames, &handle), "ok");
+        // The same image named by its path, and files the page has no business asking about.
+        assert_eq!(
+            inspect_over_ipc(&frames, &image.to_string_lossy()),
+            "unknown_frame"
+        );
+        assert_eq!(inspect_over_ipc(&frames, "/etc/passwd"), "unknown_frame");
+        assert_eq!(
+            inspect_over_ipc(&frames, r"\\server\share\x.png"),
+            "unknown_frame"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use seedance_core::i18n::UserFacing;
-use seedance_core::images::{self, FrameInfo, IntakeOptions};
+use seedance_core::images::{self, FrameInfo};
 use seedance_core::jobs::Intent;
 use seedance_core::request::{FrameSlot, RequestDraft};
 use seedance_core::store::{JobPage, JobQuery, JobRecord, Store};
@@ -12,7 +12,7 @@ use tauri_plugin_opener::OpenerExt;
 
 use crate::commands::blocking;
 use crate::error::{IpcError, IpcResult};
-use crate::state::{AppState, PlayerSource};
+use crate::state::{AppState, Frames, PlayerSource};
 
 #[tauri::command]
 #[specta::specta]
@@ -130,14 +130,12 @@ pub async fn reveal_job_video(
 #[specta::specta]
 pub async fn save_frame_image(
     state: State<'_, AppState>,
+    frames: State<'_, Frames>,
     data_url: String,
 ) -> IpcResult<FrameInfo> {
     let out_dir = state.frames_dir();
-    blocking(move || {
-        let path = images::save_data_url(&data_url, &out_dir)?;
-        images::intake(&path, &IntakeOptions::preview())
-    })
-    .await
+    let path = blocking(move || images::save_data_url(&data_url, &out_dir)).await?;
+    crate::commands::generate::take_in(&frames, path).await
 }
 
 /// Stores the job (before anything is sent) and starts it; returns at once with the new record.
@@ -148,10 +146,13 @@ pub async fn save_frame_image(
 #[specta::specta]
 pub async fn submit_job(
     state: State<'_, AppState>,
+    frames: State<'_, Frames>,
     draft: RequestDraft,
     tokens_estimate: Option<u32>,
     intended: bool,
 ) -> IpcResult<JobRecord> {
+    // The form names its frames by handle; the job keeps the files they stand for.
+    let draft = frames.0.resolve_draft(&draft)?;
     remember_form(&state, &draft);
     let intent = if intended {
         Intent::Repeat
@@ -172,6 +173,24 @@ fn remember_form(state: &AppState, draft: &RequestDraft) {
         log::warn!("could not remember the form: {}", e.kind());
     }
     state.set_prefs(prefs);
+}
+
+/// A stored job's request for the form (Use settings), its frames as fresh handles.
+#[tauri::command]
+#[specta::specta]
+pub async fn job_draft(
+    state: State<'_, AppState>,
+    frames: State<'_, Frames>,
+    id: String,
+) -> IpcResult<RequestDraft> {
+    let store = state.store.clone();
+    let job = blocking(move || store.get_job(&id)).await?;
+    let stored = RequestDraft {
+        first_frame: job.first_frame_path.or(job.request.first_frame),
+        last_frame: job.last_frame_path.or(job.request.last_frame),
+        ..job.request
+    };
+    Ok(frames.0.draft_for_webview(&stored))
 }
 
 /// Submits a settled job's request again as a new, linked job. Only after the user confirmed: for an
@@ -205,4 +224,66 @@ pub async fn delete_job(
 #[specta::specta]
 pub async fn retry_download(state: State<'_, AppState>, id: String) -> IpcResult<JobRecord> {
     Ok(state.runner.retry_download(&id)?)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::commands::test_ipc::{invoke, outcome};
+    use seedance_core::config::AppConfig;
+    use seedance_core::credentials::{Credentials, NeverConfirm};
+    use seedance_core::jobs::NoEvents;
+    use seedance_core::secrets::MemoryStore;
+    use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
+    use tauri::Manager;
+
+    /// The app's state over a fresh data folder, no token, no events.
+    fn app_with_state(data_dir: &std::path::Path, frames: &Frames) -> tauri::App<MockRuntime> {
+        let config = AppConfig::resolve(|_| None, Some(data_dir.to_path_buf())).unwrap();
+        let credentials = Arc::new(Credentials::new(
+            Arc::new(MemoryStore::default()),
+            Arc::new(NeverConfirm),
+        ));
+        let state = AppState::new(config, credentials, Arc::new(NoEvents));
+        mock_builder()
+            .invoke_handler(tauri::generate_handler![submit_job])
+            .manage(state)
+            .manage(frames.clone())
+            .build(mock_context(noop_assets()))
+            .unwrap()
+    }
+
+    #[test]
+    fn submit_refuses_a_frame_path_the_backend_never_handed_out() {
+        let data_dir = std::env::temp_dir().join(format!(
+            "seedance-submit-handles-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let frames = Frames::default();
+        let app = app_with_state(&data_dir, &frames);
+        let image = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("icons/128x128.png");
+        for named in [image.to_string_lossy().into_owned(), "/etc/passwd".into()] {
+            let draft = RequestDraft {
+                prompt: "a fox".into(),
+                first_frame: Some(named.clone()),
+                ..RequestDraft::default()
+            };
+            let answer = invoke(
+                &app,
+                "submit_job",
+                serde_json::json!({ "draft": draft, "tokensEstimate": null, "intended": false }),
+            );
+            assert_eq!(outcome(&answer), "unknown_frame", "{named}");
+        }
+        let state = app.state::<AppState>();
+        let stored = state.runner.list_jobs(&Default::default()).unwrap();
+        assert!(stored.jobs.is_empty(), "nothing was stored or sent");
+        assert_eq!(state.prefs().last_request, None, "nor remembered");
+        drop(app);
+        let _ = std::fs::remove_dir_all(&data_dir);
+    }
 }

@@ -5,6 +5,8 @@ pub mod generate;
 pub mod jobs;
 pub mod presets;
 pub mod settings;
+#[cfg(test)]
+mod test_ipc;
 pub mod unsent;
 
 use crate::error::{IpcError, IpcResult};

@@ -11,7 +11,7 @@ use tauri::{AppHandle, State};
 use crate::commands::blocking;
 use crate::dialogs::{choose_json_file, JsonDialog};
 use crate::error::IpcResult;
-use crate::state::AppState;
+use crate::state::{AppState, Frames};
 
 /// The library over the app's database, with frame copies in `<data dir>/presets`.
 fn library(state: &AppState) -> PresetLibrary {
@@ -30,11 +30,14 @@ pub async fn list_presets(state: State<'_, AppState>) -> IpcResult<Vec<Preset>> 
 #[specta::specta]
 pub async fn save_preset(
     state: State<'_, AppState>,
+    frames: State<'_, Frames>,
     name: String,
     draft: RequestDraft,
     include_prompt: bool,
     include_frames: bool,
 ) -> IpcResult<Preset> {
+    // The form names its frames by handle; the preset copies the files they stand for.
+    let draft = frames.0.resolve_draft(&draft)?;
     let lib = library(&state);
     let parts = PresetParts {
         include_prompt,
@@ -48,11 +51,14 @@ pub async fn save_preset(
 #[specta::specta]
 pub async fn update_preset(
     state: State<'_, AppState>,
+    frames: State<'_, Frames>,
     id: String,
     draft: RequestDraft,
     include_prompt: bool,
     include_frames: bool,
 ) -> IpcResult<Preset> {
+    // The form names its frames by handle; the preset copies the files they stand for.
+    let draft = frames.0.resolve_draft(&draft)?;
     let lib = library(&state);
     let parts = PresetParts {
         include_prompt,
@@ -106,12 +112,21 @@ pub async fn reorder_presets(
     blocking(move || lib.reorder(&ids)).await
 }
 
-/// What to load into the form, and what could not be loaded (e.g. a frame copy that vanished).
+/// What to load into the form, and what could not be loaded (e.g. a frame copy that vanished). Its
+/// frames come as handles.
 #[tauri::command]
 #[specta::specta]
-pub async fn apply_preset(state: State<'_, AppState>, id: String) -> IpcResult<AppliedPreset> {
+pub async fn apply_preset(
+    state: State<'_, AppState>,
+    frames: State<'_, Frames>,
+    id: String,
+) -> IpcResult<AppliedPreset> {
     let lib = library(&state);
-    blocking(move || lib.apply(&id)).await
+    let applied = blocking(move || lib.apply(&id)).await?;
+    Ok(AppliedPreset {
+        draft: frames.0.draft_for_webview(&applied.draft),
+        ..applied
+    })
 }
 
 /// Asks where to save (a native dialog the backend opens, so the path never comes from the

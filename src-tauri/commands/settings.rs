@@ -158,8 +158,15 @@ fn empty_token() -> IpcError {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn get_preferences(state: State<'_, AppState>) -> IpcResult<PrefsView> {
-    let prefs = state.prefs();
+pub async fn get_preferences(
+    state: State<'_, AppState>,
+    frames: State<'_, crate::state::Frames>,
+) -> IpcResult<PrefsView> {
+    let mut prefs = state.prefs();
+    // The remembered form's frames cross as handles, like every frame the webview sees.
+    prefs.last_request = prefs
+        .last_request
+        .map(|draft| frames.0.draft_for_webview(&draft));
     let warning = state
         .prefs_warning
         .lock()
@@ -184,9 +191,13 @@ pub async fn get_preferences(state: State<'_, AppState>) -> IpcResult<PrefsView>
 #[specta::specta]
 pub async fn save_preferences(
     state: State<'_, AppState>,
-    prefs: Preferences,
+    mut prefs: Preferences,
 ) -> IpcResult<PrefsView> {
-    check_output_dir_kept(&prefs, &state.prefs())?;
+    let current = state.prefs();
+    check_output_dir_kept(&prefs, &current)?;
+    // The remembered form is the backend's own record of the last submit (`submit_job` keeps it): the
+    // webview cannot put frame paths in it.
+    prefs.last_request = current.last_request;
     store_preferences(&state, prefs).await
 }
 

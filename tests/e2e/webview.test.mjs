@@ -1,9 +1,10 @@
 // What the page itself may reach, asked from inside the real window: the prototype of every object is frozen;
 // the core APIs the UI never uses are refused by the capabilities while the app's own commands still answer; the
-// window never leaves the app's own page; and the output folder changes only through the folder picker the
-// backend opens (its answer comes from the test stand-in: WebDriver cannot press a native dialog).
+// window never leaves the app's own page; the output folder changes only through the folder picker the
+// backend opens (its answer comes from the test stand-in: WebDriver cannot press a native dialog); and a frame
+// is read only by the handle the backend handed out for it, never by a path the page names.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -34,6 +35,18 @@ after(async () => {
   driver?.stop();
   elsewhere?.close();
 });
+
+/** Calls a command the way the page's own code does; its answer, or `{ refused }` with the error's kind. */
+function answer(cmd, args = {}) {
+  return s.executeAsync(
+    `const [cmd, args, done] = arguments;
+     window.__TAURI_INTERNALS__.invoke(cmd, args).then(
+       (v) => done({ value: v }),
+       (e) => done({ refused: typeof e === "string" ? e : e.kind }),
+     );`,
+    [cmd, args],
+  );
+}
 
 /** Calls a command the way the page's own code does; "ok" or "refused: <why>". */
 function invoke(cmd, args = {}) {
@@ -122,4 +135,40 @@ test("the output folder changes only through the folder picker the backend opens
   // Saving the rest of the form keeps it.
   await s.click("[data-testid=settings-save]");
   await s.find("[role=status].ok");
+});
+
+test("a frame is read only by the handle the backend handed out, never by a path the page names", async () => {
+  const image = join(home.root, "frame.png");
+  copyFileSync(new URL("../../icons/128x128.png", import.meta.url), image);
+  const draft = {
+    prompt: "a fox",
+    first_frame: image,
+    last_frame: null,
+    resolution: "720p",
+    ratio: "16:9",
+    duration: 5,
+    generate_audio: false,
+    camera_fixed: false,
+    draft: false,
+    watermark: false,
+  };
+  for (const [cmd, args] of [
+    ["inspect_frame", { handle: image }],
+    ["inspect_frame", { handle: "/etc/passwd" }],
+    ["fix_frame", { handle: image, fix: { type: "downscale", max_side: 6000 } }],
+    ["crop_frame", { handle: image, targetRatio: 1, offset: 0 }],
+    ["submit_job", { draft, tokensEstimate: null, intended: false }],
+    // A drop the window never reported.
+    ["plan_frame_drop", { paths: [image], x: 0, y: 0, scaleFactor: 1, zones: [], firstFilled: false, lastFilled: false }],
+  ]) {
+    assert.deepEqual(await answer(cmd, args), { refused: "unknown_frame" }, cmd);
+  }
+
+  // The same file picked in the backend's own picker comes back as a handle, which reads it.
+  assert.deepEqual(await answer("answer_next_file_dialog", { path: image }), { value: null });
+  const picked = (await answer("pick_frame", { filterName: "Images" })).value;
+  assert.match(picked.handle, /^frame-[0-9a-f]{32}$/);
+  assert.equal(picked.path, undefined, "the page never sees the path");
+  const inspected = (await answer("inspect_frame", { handle: picked.handle })).value;
+  assert.equal(inspected.content_sha256, picked.content_sha256);
 });

@@ -23,10 +23,15 @@ export const commands = {
 	/**
 	 *  Which slot each dropped file fills. `x`/`y` are the OS's physical pixels; `scale_factor` is the
 	 *  window's device pixel ratio; `zones` are the drop zones in CSS pixels.
+	 * 
+	 *  The plan names each file by its handle; only files the window itself reported dropped are planned.
 	 */
-	planFrameDrop: (paths: string[], x: number | null, y: number | null, scaleFactor: number | null, zones: ZoneRect[], firstFilled: boolean, lastFilled: boolean) => __TAURI_INVOKE<DropPlan>("plan_frame_drop", { paths, x, y, scaleFactor, zones, firstFilled, lastFilled }),
-	/**  Reads, checks and previews an image on a worker thread (decoding a big photo takes a while). */
-	inspectFrame: (path: string) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("inspect_frame", { path })),
+	planFrameDrop: (paths: string[], x: number | null, y: number | null, scaleFactor: number | null, zones: ZoneRect[], firstFilled: boolean, lastFilled: boolean) => typedError<DropPlan, IpcError>(__TAURI_INVOKE("plan_frame_drop", { paths, x, y, scaleFactor, zones, firstFilled, lastFilled })),
+	/**
+	 *  Reads, checks and previews a frame the backend handed out on a worker thread (decoding a big photo
+	 *  takes a while). A path, or any handle the backend never issued, is refused before the disk is touched.
+	 */
+	inspectFrame: (handle: string) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("inspect_frame", { handle })),
 	/**
 	 *  Opens the native file picker (the backend's own) and takes in the image the user picked; `None` when
 	 *  they cancelled. `filter_name` labels the picker's image filter.
@@ -36,9 +41,9 @@ export const commands = {
 	 *  Makes a conforming copy of a frame (in the app's data folder; the original is never touched) and
 	 *  returns the copy's facts.
 	 */
-	fixFrame: (path: string, fix: FixKind) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("fix_frame", { path, fix })),
+	fixFrame: (handle: string, fix: FixKind) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("fix_frame", { handle, fix })),
 	/**  Crops a copy of a frame to `target_ratio` (width / height); `offset` (-1..1) slides the window. */
-	cropFrame: (path: string, targetRatio: number | null, offset: number | null) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("crop_frame", { path, targetRatio, offset })),
+	cropFrame: (handle: string, targetRatio: number | null, offset: number | null) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("crop_frame", { handle, targetRatio, offset })),
 	/**  The crop window the preview draws, in the image's own pixels. */
 	cropWindow: (width: number, height: number, targetRatio: number | null, offset: number | null) => __TAURI_INVOKE<CropRect>("crop_window", { width, height, targetRatio, offset }),
 	/**  Whether the two frames' shapes differ enough to warp the video, with the warning to show. */
@@ -95,6 +100,8 @@ export const commands = {
 	 *  confirmed they want another video from the same request.
 	 */
 	submitJob: (draft: RequestDraft, tokensEstimate: number | null, intended: boolean) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("submit_job", { draft, tokensEstimate, intended })),
+	/**  A stored job's request for the form (Use settings), its frames as fresh handles. */
+	jobDraft: (id: string) => typedError<RequestDraft, IpcError>(__TAURI_INVOKE("job_draft", { id })),
 	/**
 	 *  Submits a settled job's request again as a new, linked job. Only after the user confirmed: for an
 	 *  uncertain job this may pay for a second generation.
@@ -127,7 +134,10 @@ export const commands = {
 	setDefaultPreset: (id: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("set_default_preset", { id })),
 	/**  Puts the presets in this order (ids first to last); returns the list as now stored. */
 	reorderPresets: (ids: string[]) => typedError<Preset[], IpcError>(__TAURI_INVOKE("reorder_presets", { ids })),
-	/**  What to load into the form, and what could not be loaded (e.g. a frame copy that vanished). */
+	/**
+	 *  What to load into the form, and what could not be loaded (e.g. a frame copy that vanished). Its
+	 *  frames come as handles.
+	 */
 	applyPreset: (id: string) => typedError<AppliedPreset, IpcError>(__TAURI_INVOKE("apply_preset", { id })),
 	/**
 	 *  Asks where to save (a native dialog the backend opens, so the path never comes from the
@@ -271,7 +281,11 @@ export type FormCheck = {
 
 /**  Facts about a readable image, sizes as the viewer sees it (EXIF orientation applied). */
 export type FrameInfo = {
-	path: string,
+	/**
+	 *  The opaque id the webview passes back for this file (see `crate::frame_handles`); empty until the
+	 *  shell issues one.
+	 */
+	handle: string,
 	/**  "JPEG", "PNG", "WebP", "BMP", "TIFF" or "GIF", from the content, not the extension. */
 	format: string,
 	width: number,

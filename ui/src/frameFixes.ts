@@ -13,13 +13,13 @@ function direct<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /** Writes a conforming copy of the image (the original is never touched) and returns the copy's facts. */
-export function fixFrame(path: string, fix: FixKind): Promise<FrameInfo> {
-  return unwrap(commands.fixFrame(path, fix));
+export function fixFrame(handle: string, fix: FixKind): Promise<FrameInfo> {
+  return unwrap(commands.fixFrame(handle, fix));
 }
 
 /** Writes a copy cropped to `targetRatio`; `offset` (-1..1) slides the window along the cut axis. */
-export function cropFrame(path: string, targetRatio: number, offset: number): Promise<FrameInfo> {
-  return unwrap(commands.cropFrame(path, targetRatio, offset));
+export function cropFrame(handle: string, targetRatio: number, offset: number): Promise<FrameInfo> {
+  return unwrap(commands.cropFrame(handle, targetRatio, offset));
 }
 
 /** The window `cropFrame` would keep, in the image's pixels. */

@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod drop;
 pub mod durable;
 pub mod form;
+pub mod frame_handles;
 pub mod i18n;
 pub mod images;
 pub mod jobs;

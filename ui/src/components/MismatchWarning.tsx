@@ -13,7 +13,7 @@ interface Props {
 }
 
 function pairKey(first: FrameInfo, last: FrameInfo): string {
-  return `${first.content_sha256}:${first.path}|${last.content_sha256}:${last.path}`;
+  return `${first.content_sha256}:${first.handle}|${last.content_sha256}:${last.handle}`;
 }
 
 /** Warns when first and last frame differ in shape, and offers to crop the last one to match. */

@@ -4,21 +4,22 @@ import type { DropPlan, FormCheck, FrameInfo, RequestDraft } from "../bindings";
 import type { CropRect, FrameMismatch } from "../frameFixes";
 import type { IpcError } from "../ipc";
 
+/** A frame as the backend describes it; in these tests a frame's handle is the name the test gives it. */
 export function frameInfo(
-  path: string,
+  handle: string,
   width: number,
   height: number,
   extra: Partial<FrameInfo> = {},
 ): FrameInfo {
   return {
-    path,
+    handle,
     format: "JPEG",
     width,
     height,
     file_bytes: 2_516_582,
     aspect: width / height,
-    thumbnail_data_url: `data:image/jpeg;base64,${btoa(path)}`,
-    content_sha256: `sha-${path}`,
+    thumbnail_data_url: `data:image/jpeg;base64,${btoa(handle)}`,
+    content_sha256: `sha-${handle}`,
     problems: [],
     ...extra,
   };
@@ -111,15 +112,15 @@ export function installBackend(overrides: Partial<Backend> = {}): Backend {
       case "check_request":
         return backend.check(args.draft, args.firstFrameAspect);
       case "inspect_frame":
-        return lookUp(args.path as string);
+        return lookUp(args.handle as string);
       case "pick_frame": {
         const picked = backend.picks.shift();
         return picked === undefined ? null : lookUp(picked);
       }
       case "fix_frame":
-        return backend.fixed(args.path);
+        return backend.fixed(args.handle);
       case "crop_frame":
-        return backend.cropped(args.path, args.targetRatio, args.offset);
+        return backend.cropped(args.handle, args.targetRatio, args.offset);
       case "crop_window":
         return cropWindow(args.width, args.height, args.targetRatio, args.offset);
       case "frame_mismatch":

@@ -13,7 +13,8 @@ type DragPayload =
 interface Options {
   zones: Record<FrameSlot, RefObject<HTMLElement | null>>;
   filled: Record<FrameSlot, boolean>;
-  onAssign: (slot: FrameSlot, path: string) => void;
+  /** `handle`: the backend's handle for a file the window reported dropped. */
+  onAssign: (slot: FrameSlot, handle: string) => void;
 }
 
 function zoneRects(zones: Options["zones"]): ZoneRect[] {
@@ -61,7 +62,7 @@ export function useFrameDragDrop({ zones, filled, onAssign }: Options) {
       }
       setHovered(null);
       try {
-        const plan = await commands.planFrameDrop(
+        const planned = await commands.planFrameDrop(
           payload.paths,
           payload.position.x,
           payload.position.y,
@@ -70,10 +71,13 @@ export function useFrameDragDrop({ zones, filled, onAssign }: Options) {
           filled.first,
           filled.last,
         );
+        // Refused: files the window did not report dropped (the page cannot make a drop up). Nothing happens.
+        if (planned.status === "error") return;
+        const plan = planned.data;
         setIgnored(plan.ignored.length);
-        for (const [slot, path] of plan.assignments) onAssign(slot, path);
+        for (const [slot, handle] of plan.assignments) onAssign(slot, handle);
       } catch {
-        // Planning is pure arithmetic on the backend; if it cannot answer, the drop simply does nothing.
+        // Without an answer from the backend, the drop simply does nothing.
       }
     };
 

@@ -98,7 +98,7 @@ export function useGenerateForm() {
   );
 
   const inspect = useCallback(
-    (slot: FrameSlot, path: string) => load(slot, () => unwrap(commands.inspectFrame(path)), false),
+    (slot: FrameSlot, handle: string) => load(slot, () => unwrap(commands.inspectFrame(handle)), false),
     [load],
   );
 
@@ -115,13 +115,13 @@ export function useGenerateForm() {
   );
 
   const applyFix = useCallback(
-    (slot: FrameSlot, path: string, fix: FixKind) => load(slot, () => fixFrame(path, fix), true),
+    (slot: FrameSlot, handle: string, fix: FixKind) => load(slot, () => fixFrame(handle, fix), true),
     [load],
   );
 
   const cropLast = useCallback(
-    (path: string, targetRatio: number, offset: number) =>
-      load("last", () => cropFrame(path, targetRatio, offset), true),
+    (handle: string, targetRatio: number, offset: number) =>
+      load("last", () => cropFrame(handle, targetRatio, offset), true),
     [load],
   );
 
@@ -139,7 +139,10 @@ export function useGenerateForm() {
     }));
   }, []);
 
-  /** Puts a saved request back into the form (Use settings); frames are read again, as if picked. */
+  /**
+   * Puts a saved request back into the form (Use settings, a preset); frames are read again, as if picked.
+   * Its frames are handles the backend handed out with the request.
+   */
   const loadDraft = useCallback(
     (saved: RequestDraft) => {
       setPrompt(saved.prompt ?? "");
@@ -153,8 +156,8 @@ export function useGenerateForm() {
         watermark: saved.watermark ?? DEFAULT_SETTINGS.watermark,
       });
       for (const slot of ["first", "last"] as const) {
-        const path = slot === "first" ? saved.first_frame : saved.last_frame;
-        if (path?.trim()) void inspect(slot, path);
+        const handle = slot === "first" ? saved.first_frame : saved.last_frame;
+        if (handle?.trim()) void inspect(slot, handle);
         else clear(slot);
       }
     },
@@ -171,8 +174,8 @@ export function useGenerateForm() {
   const draft = useMemo<RequestDraft>(
     () => ({
       prompt,
-      first_frame: slots.first.info?.path ?? null,
-      last_frame: slots.last.info?.path ?? null,
+      first_frame: slots.first.info?.handle ?? null,
+      last_frame: slots.last.info?.handle ?? null,
       ...settings,
     }),
     [prompt, slots.first.info, slots.last.info, settings],

@@ -51,6 +51,7 @@ export const jobCommands = {
   discardAllUnsent: () => unwrap(commands.discardAllUnsent()),
   listJobs: (query: Parameters<typeof commands.listJobs>[0]) => unwrap(commands.listJobs(query)),
   jobThumbnails: (id: string) => unwrap(commands.jobThumbnails(id)),
+  jobDraft: (id: string) => unwrap(commands.jobDraft(id)),
   resubmitJob: (id: string) => unwrap(commands.resubmitJob(id)),
   markJobFailed: (id: string) => unwrap(commands.markJobFailed(id)),
   deleteJob: (id: string, deleteFile: boolean) => unwrap(commands.deleteJob(id, deleteFile)),

@@ -79,7 +79,7 @@ export function jobsBackend(overrides: Record<string, Handler> = {}, files: Reco
   return mockBackend({
     check_request: (args) => okCheck(args.draft as never),
     inspect_frame: (args) => {
-      const found = files[args.path as string];
+      const found = files[args.handle as string];
       if (!found)
         throw {
           kind: "not_found",

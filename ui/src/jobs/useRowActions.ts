@@ -63,14 +63,12 @@ export function useRowActions(job: JobRecord) {
     reveal: () => run(() => jobCommands.revealJobVideo(job.id).then(() => undefined), backendError),
     copyPath: () => copy(job.output_path ?? "", "jobs.copiedPath"),
     copyPrompt: () => copy(job.prompt, "jobs.copiedPrompt"),
+    // The backend hands the job's request back with its frames as handles the form can read.
     applySettings: () =>
-      jobs?.loadIntoGenerate({
-        draft: {
-          ...job.request,
-          first_frame: job.first_frame_path ?? job.request.first_frame ?? null,
-          last_frame: job.last_frame_path ?? job.request.last_frame ?? null,
-        },
-      }),
+      run(async () => {
+        const draft = await jobCommands.jobDraft(job.id);
+        jobs?.loadIntoGenerate({ draft });
+      }, backendError),
     continueFromLastFrame: () =>
       run(async () => {
         if (!job.output_path) return;

@@ -152,16 +152,17 @@ describe("queue panel", () => {
 
 describe("from Jobs back to Generate", () => {
   it("Use settings loads the prompt, settings and frames into the form", async () => {
-    const first = frameInfo("/pics/first.jpg", 1920, 1080);
-    const last = frameInfo("/pics/last.jpg", 1920, 1080);
+    // The job keeps its files' paths; the backend hands the form handles for them.
+    const first = frameInfo("frame-first-handle", 1920, 1080);
+    const last = frameInfo("frame-last-handle", 1920, 1080);
     const old = doneJob("old", {
       prompt: "女孩抱着狐狸",
-      first_frame_path: first.path,
-      last_frame_path: last.path,
+      first_frame_path: "/pics/first.jpg",
+      last_frame_path: "/pics/last.jpg",
       request: {
         prompt: "女孩抱着狐狸",
-        first_frame: first.path,
-        last_frame: last.path,
+        first_frame: "/pics/first.jpg",
+        last_frame: "/pics/last.jpg",
         resolution: "1080p",
         ratio: "9:16",
         duration: 8,
@@ -172,8 +173,12 @@ describe("from Jobs back to Generate", () => {
       },
     });
     const calls = jobsBackend(
-      { list_jobs: () => ({ jobs: [old], next: null }) },
-      { [first.path]: first, [last.path]: last },
+      {
+        list_jobs: () => ({ jobs: [old], next: null }),
+        job_draft: (args) =>
+          args.id === "old" ? { ...old.request, first_frame: first.handle, last_frame: last.handle } : null,
+      },
+      { [first.handle]: first, [last.handle]: last },
     );
     renderWithI18n(<App />);
     fireEvent.click(await screen.findByTestId("nav-jobs"));
@@ -190,7 +195,7 @@ describe("from Jobs back to Generate", () => {
     expect(within(screen.getByTestId("frame-first")).getByRole("img").getAttribute("src")).toBe(
       first.thumbnail_data_url,
     );
-    expect(callsTo(calls, "inspect_frame").map((a) => a.path)).toEqual([first.path, last.path]);
+    expect(callsTo(calls, "inspect_frame").map((a) => a.handle)).toEqual([first.handle, last.handle]);
   });
 
   it("Use last frame grabs the video's final frame, saves it and makes it the next first frame", async () => {

@@ -194,7 +194,7 @@ describe("Chinese UI", () => {
 
   it("frame facts and the fixed-copy note read naturally", async () => {
     const info = frameInfo("/p/a.webp", 1080, 1920, { format: "WebP", file_bytes: 512_000 });
-    installBackend({ files: { [info.path]: info }, picks: [info.path] });
+    installBackend({ files: { [info.handle]: info }, picks: [info.handle] });
     renderWithI18n(<GenerateView />, "zh-CN");
     fireEvent.click(screen.getByRole("button", { name: /^尾帧：/ }));
     await waitFor(() =>

@@ -15,15 +15,20 @@ vi.mock("@tauri-apps/api/webview", () => ({
   }),
 }));
 
-const WIDE = frameInfo("/pics/wide.jpg", 1920, 1080);
-const CLASSIC = frameInfo("/pics/classic.png", 1600, 1200, { format: "PNG", file_bytes: 840_000 });
+const WIDE = frameInfo("frame-wide", 1920, 1080);
+const CLASSIC = frameInfo("frame-classic", 1600, 1200, { format: "PNG", file_bytes: 840_000 });
+/** The files the window reported dropped, and the handles the backend gave them. */
+const DROPPED: Record<string, string> = {
+  "/pics/wide.jpg": WIDE.handle,
+  "/pics/classic.png": CLASSIC.handle,
+};
 
 function zone(slot: "first" | "last") {
   return within(screen.getByTestId(`frame-${slot}`));
 }
 
-async function pick(slot: "first" | "last", path: string) {
-  backend.picks.push(path);
+async function pick(slot: "first" | "last", handle: string) {
+  backend.picks.push(handle);
   const label = slot === "first" ? /^First frame:/ : /^Last frame:/;
   fireEvent.click(screen.getByRole("button", { name: label }));
   await waitFor(() => expect(backend.picks).toEqual([]));
@@ -34,13 +39,24 @@ let backend: ReturnType<typeof installBackend>;
 beforeEach(() => {
   webview.handler = null;
   webview.unlisten.mockReset();
-  backend = installBackend({ files: { [WIDE.path]: WIDE, [CLASSIC.path]: CLASSIC } });
+  backend = installBackend({
+    files: { [WIDE.handle]: WIDE, [CLASSIC.handle]: CLASSIC },
+    plan: (paths) => {
+      // Like the backend: the files a plan assigns must be ones the window reported dropped.
+      if (!paths.slice(0, 2).every((p) => p in DROPPED))
+        throw refusal("unknown_frame", "Not dropped.", "未拖入。");
+      return {
+        assignments: paths.slice(0, 2).map((p, i) => [i === 0 ? "first" : "last", DROPPED[p]]),
+        ignored: paths.slice(2),
+      };
+    },
+  });
 });
 
 describe("frame zones", () => {
   it("picking a file fills the zone with the thumbnail and its facts", async () => {
     renderWithI18n(<GenerateView />);
-    await pick("first", WIDE.path);
+    await pick("first", WIDE.handle);
     const img = await zone("first").findByRole("img", { name: "First frame preview" });
     expect(img.getAttribute("src")).toBe(WIDE.thumbnail_data_url);
     expect(screen.getByTestId("frame-first-facts").textContent).toBe("1920×1080 · JPEG · 2.5 MB · 16:9");
@@ -53,7 +69,7 @@ describe("frame zones", () => {
 
   it("a cancelled picker leaves the frame as it was", async () => {
     renderWithI18n(<GenerateView />);
-    await pick("first", WIDE.path);
+    await pick("first", WIDE.handle);
     await zone("first").findByRole("img", { name: "First frame preview" });
     fireEvent.click(screen.getByRole("button", { name: /^First frame:/ }));
     await waitFor(() => expect(callsOf(backend, "pick_frame")).toHaveLength(2));
@@ -69,8 +85,8 @@ describe("frame zones", () => {
       "这个文件不是图片。",
     );
     renderWithI18n(<GenerateView />);
-    await pick("first", WIDE.path);
-    await pick("last", CLASSIC.path);
+    await pick("first", WIDE.handle);
+    await pick("last", CLASSIC.handle);
     fireEvent.change(screen.getByTestId("prompt"), { target: { value: "a fox runs" } });
 
     await pick("first", "/pics/notes.txt");
@@ -96,16 +112,16 @@ describe("frame zones", () => {
         },
       ],
     });
-    backend.files[huge.path] = huge;
+    backend.files[huge.handle] = huge;
     renderWithI18n(<GenerateView />);
-    await pick("first", huge.path);
+    await pick("first", huge.handle);
     expect(await zone("first").findByText("8000 px is over the 6000 px limit.")).toBeTruthy();
     expect(zone("first").getAllByRole("button", { name: "Fix" })).toHaveLength(1);
 
     fireEvent.click(zone("first").getByRole("button", { name: "Fix" }));
     await waitFor(() =>
       expect(callsOf(backend, "fix_frame")).toEqual([
-        { path: huge.path, fix: { type: "downscale", max_side: 6000 } },
+        { handle: huge.handle, fix: { type: "downscale", max_side: 6000 } },
       ]),
     );
     await waitFor(() =>
@@ -119,7 +135,7 @@ describe("frame zones", () => {
     renderWithI18n(<GenerateView />);
     const swap = screen.getByRole("button", { name: "Swap first and last frame" }) as HTMLButtonElement;
     expect(swap.disabled).toBe(true);
-    await pick("first", WIDE.path);
+    await pick("first", WIDE.handle);
     await zone("first").findByRole("img");
     expect(swap.disabled).toBe(false);
 
@@ -144,8 +160,8 @@ describe("frame zones", () => {
 describe("aspect mismatch", () => {
   it("warns for different ratios and the crop flow calls crop_frame and replaces the last frame", async () => {
     renderWithI18n(<GenerateView />);
-    await pick("first", WIDE.path);
-    await pick("last", CLASSIC.path);
+    await pick("first", WIDE.handle);
+    await pick("last", CLASSIC.handle);
     const warning = await screen.findByTestId("mismatch-warning");
     expect(warning.textContent).toContain("The last frame has a different shape.");
 
@@ -162,7 +178,7 @@ describe("aspect mismatch", () => {
     fireEvent.click(within(dialogBox).getByRole("button", { name: "Apply crop" }));
     await waitFor(() =>
       expect(callsOf(backend, "crop_frame")).toEqual([
-        { path: CLASSIC.path, targetRatio: 1920 / 1080, offset: -1 },
+        { handle: CLASSIC.handle, targetRatio: 1920 / 1080, offset: -1 },
       ]),
     );
     await waitFor(() =>
@@ -177,8 +193,8 @@ describe("aspect mismatch", () => {
       throw refusal("crop_failed", "Could not write the cropped copy.", "无法写入裁剪后的副本。");
     };
     renderWithI18n(<GenerateView />);
-    await pick("first", WIDE.path);
-    await pick("last", CLASSIC.path);
+    await pick("first", WIDE.handle);
+    await pick("last", CLASSIC.handle);
     fireEvent.click(await screen.findByRole("button", { name: "Crop last frame to match" }));
     fireEvent.click(await screen.findByRole("button", { name: "Apply crop" }));
     expect((await zone("last").findByRole("alert")).textContent).toBe("Could not write the cropped copy.");
@@ -188,8 +204,8 @@ describe("aspect mismatch", () => {
 
   it("Keep as is hides the warning for this pair; Cancel leaves frames alone", async () => {
     renderWithI18n(<GenerateView />);
-    await pick("first", WIDE.path);
-    await pick("last", CLASSIC.path);
+    await pick("first", WIDE.handle);
+    await pick("last", CLASSIC.handle);
     const warning = await screen.findByTestId("mismatch-warning");
     fireEvent.click(within(warning).getByRole("button", { name: "Crop last frame to match" }));
     fireEvent.click(await screen.findByRole("button", { name: "Cancel" }));
@@ -206,7 +222,7 @@ describe("drag and drop", () => {
     await waitFor(() => expect(webview.handler).not.toBeNull());
     await act(async () => {
       webview.handler?.({
-        payload: { type: "drop", paths: [WIDE.path, CLASSIC.path], position: { x: 5, y: 5 } },
+        payload: { type: "drop", paths: ["/pics/wide.jpg", "/pics/classic.png"], position: { x: 5, y: 5 } },
       });
     });
     await waitFor(() =>
@@ -214,7 +230,8 @@ describe("drag and drop", () => {
     );
     expect(zone("first").getByRole("img").getAttribute("src")).toBe(WIDE.thumbnail_data_url);
     const plan = callsOf(backend, "plan_frame_drop")[0];
-    expect(plan.paths).toEqual([WIDE.path, CLASSIC.path]);
+    expect(plan.paths).toEqual(["/pics/wide.jpg", "/pics/classic.png"]);
+    expect(callsOf(backend, "inspect_frame").map((a) => a.handle)).toEqual([WIDE.handle, CLASSIC.handle]);
     expect((plan.zones as unknown[]).length).toBe(2);
     expect([plan.firstFilled, plan.lastFilled, plan.scaleFactor]).toEqual([
       false,
@@ -247,9 +264,26 @@ describe("drag and drop", () => {
     await waitFor(() => expect(webview.handler).not.toBeNull());
     await act(async () => {
       webview.handler?.({
-        payload: { type: "drop", paths: [WIDE.path, CLASSIC.path, "/c.png"], position: { x: 0, y: 0 } },
+        payload: {
+          type: "drop",
+          paths: ["/pics/wide.jpg", "/pics/classic.png", "/c.png"],
+          position: { x: 0, y: 0 },
+        },
       });
     });
     expect(await screen.findByText(/1 extra file was ignored/)).toBeTruthy();
+  });
+
+  it("a drop the backend did not see (files the window never reported) fills nothing", async () => {
+    renderWithI18n(<GenerateView />);
+    await waitFor(() => expect(webview.handler).not.toBeNull());
+    await act(async () => {
+      webview.handler?.({
+        payload: { type: "drop", paths: ["/home/me/.ssh/id_rsa"], position: { x: 5, y: 5 } },
+      });
+    });
+    await waitFor(() => expect(callsOf(backend, "plan_frame_drop").length).toBe(1));
+    expect(callsOf(backend, "inspect_frame")).toEqual([]);
+    expect(zone("first").queryByRole("img")).toBeNull();
   });
 });

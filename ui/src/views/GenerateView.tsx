@@ -72,8 +72,8 @@ export function GenerateView({
   const drag = useFrameDragDrop({
     zones: { first: firstZone, last: lastZone },
     filled: { first: slots.first.info !== null, last: slots.last.info !== null },
-    onAssign: (slot, path) => {
-      if (active) void inspect(slot, path);
+    onAssign: (slot, handle) => {
+      if (active) void inspect(slot, handle);
     },
   });
 
@@ -152,7 +152,7 @@ export function GenerateView({
       onClear={() => form.clear(slot)}
       onFix={(fix) => {
         const info = slots[slot].info;
-        if (info) void form.applyFix(slot, info.path, fix);
+        if (info) void form.applyFix(slot, info.handle, fix);
       }}
     />
   );
@@ -184,7 +184,7 @@ export function GenerateView({
           <MismatchWarning
             first={first}
             last={last}
-            onCrop={(ratio, offset) => form.cropLast(last.path, ratio, offset)}
+            onCrop={(ratio, offset) => form.cropLast(last.handle, ratio, offset)}
           />
         )}
         <p className="mode-badge" data-testid="mode-badge">

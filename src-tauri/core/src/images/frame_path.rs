@@ -1,5 +1,6 @@
-//! Which paths may be read as a frame. Frame paths reach the backend from the webview (drops, the picker,
-//! presets, resubmits), so before anything touches one, paths that are not a plain local file are refused:
+//! Which paths may be read as a frame. The webview names frames only by handle (`crate::frame_handles`),
+//! but the files behind them still come from outside (a drop, the picker, a stored preset or job), so
+//! before anything touches one, paths that are not a plain local file are refused:
 //! on Windows even asking whether `\\server\share\x.png` exists opens an SMB connection (and hands the
 //! user's credentials to that server); device paths (`\\.\`, `\\?\`, `/dev/…`, `CON`) and pseudo-files
 //! (`/proc/…`) can block, never end, or hold secrets; a FIFO blocks its reader forever.

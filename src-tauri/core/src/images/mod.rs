@@ -98,7 +98,12 @@ impl IntakeOptions {
 /// Facts about a readable image, sizes as the viewer sees it (EXIF orientation applied).
 #[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 pub struct FrameInfo {
+    /// The file read. Never sent to the webview, which names frames only by `handle`.
+    #[serde(skip)]
     pub path: PathBuf,
+    /// The opaque id the webview passes back for this file (see `crate::frame_handles`); empty until the
+    /// shell issues one.
+    pub handle: String,
     /// "JPEG", "PNG", "WebP", "BMP", "TIFF" or "GIF", from the content, not the extension.
     pub format: String,
     pub width: u32,
@@ -157,6 +162,7 @@ pub(crate) fn intake_bytes(
     let file_bytes = bytes.len() as u64;
     Ok(FrameInfo {
         path: path.to_path_buf(),
+        handle: String::new(),
         format: sniff::accepted_name(format).unwrap_or("image").to_string(),
         width,
         height,
