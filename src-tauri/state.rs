@@ -65,7 +65,7 @@ impl AppState {
             let prefs = services.prefs.clone();
             let data_dir = config.data_dir.clone();
             Arc::new(move || {
-                seedance_core::jobs::RunnerSettings::from_prefs(&read_prefs(&prefs), &data_dir)
+                seedance_core::jobs::RunnerPrefs::from_prefs(&read_prefs(&prefs), &data_dir)
             })
         };
         let runner = JobRunner::new(

@@ -1,13 +1,13 @@
 //! Which service the app talks to and with which token: the real SinanCode API (hosts from the environment,
 //! else the user's advanced setting, else production) or the built-in simulator in demo mode.
 
-use crate::api::{validate_base_url, ApiConfig, ConfigError};
+use crate::api::{validate_base_url, ApiConfig, BaseUrlError};
 use crate::config::AppConfig;
 use crate::prefs::Preferences;
 
 /// The live service's configuration: an environment override wins (it is how tests and scripts point the
 /// app elsewhere), then the API address from Settings, then production.
-pub fn live_api_config(app: &AppConfig, prefs: &Preferences) -> Result<ApiConfig, ConfigError> {
+pub fn live_api_config(app: &AppConfig, prefs: &Preferences) -> Result<ApiConfig, BaseUrlError> {
     let mut api = app.api.clone();
     if !app.api_base_from_env {
         if let Some(base) = prefs.api_base_override() {
