@@ -45,9 +45,9 @@ export const commands = {
 	/**  Crops a copy of a frame to `target_ratio` (width / height); `offset` (-1..1) slides the window. */
 	cropFrame: (handle: string, targetRatio: number | null, offset: number | null) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("crop_frame", { handle, targetRatio, offset })),
 	/**  The crop window the preview draws, in the image's own pixels. */
-	cropWindow: (width: number, height: number, targetRatio: number | null, offset: number | null) => __TAURI_INVOKE<CropRect>("crop_window", { width, height, targetRatio, offset }),
+	cropWindow: (width: number, height: number, targetRatio: number | null, offset: number | null) => typedError<CropRect, IpcError>(__TAURI_INVOKE("crop_window", { width, height, targetRatio, offset })),
 	/**  Whether the two frames' shapes differ enough to warp the video, with the warning to show. */
-	frameMismatch: (firstAspect: number | null, lastAspect: number | null) => __TAURI_INVOKE<Mismatch | null>("frame_mismatch", { firstAspect, lastAspect }),
+	frameMismatch: (firstAspect: number | null, lastAspect: number | null) => typedError<Mismatch | null, IpcError>(__TAURI_INVOKE("frame_mismatch", { firstAspect, lastAspect })),
 	getSession: () => typedError<Session, IpcError>(__TAURI_INVOKE("get_session")),
 	/**
 	 *  Stores a pasted token in the OS keychain, bound to the hosts the previous one was. The text is dropped
@@ -599,6 +599,7 @@ export type RequestDraft = {
 /**  Output resolution (`resolution` in the API). */
 export type Resolution = "480p" | "720p" | "1080p";
 
+/**  The session as the UI sees it: demo mode or not, the token, and whether setup is needed. */
 export type Session = {
 	demo: boolean,
 	token: TokenStatus,
