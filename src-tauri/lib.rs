@@ -5,6 +5,7 @@ mod dialogs;
 mod error;
 mod events;
 mod host_question;
+mod logging;
 mod navigation;
 mod state;
 mod test_hooks;
@@ -130,11 +131,7 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
                 let _ = w.set_focus();
             }
         }))
-        .plugin(
-            tauri_plugin_log::Builder::new()
-                .level(tauri_plugin_log::log::LevelFilter::Info)
-                .build(),
-        )
+        .plugin(logging::logger().build())
         .plugin(navigation::guard())
         .plugin(tauri_plugin_window_state::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
