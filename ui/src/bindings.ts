@@ -130,7 +130,7 @@ export const commands = {
 	duplicatePreset: (id: string) => typedError<Preset, IpcError>(__TAURI_INVOKE("duplicate_preset", { id })),
 	/**  Deletes a user preset. The UI asks the user to confirm first. */
 	deletePreset: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("delete_preset", { id })),
-	/**  The preset new sessions start with; `None` clears it. */
+	/**  The preset the form starts with at each launch; `None` clears it. */
 	setDefaultPreset: (id: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("set_default_preset", { id })),
 	/**  Puts the presets in this order (ids first to last); returns the list as now stored. */
 	reorderPresets: (ids: string[]) => typedError<Preset[], IpcError>(__TAURI_INVOKE("reorder_presets", { ids })),
@@ -541,7 +541,7 @@ export type Preset = {
 	prompt: string | null,
 	first_frame: string | null,
 	last_frame: string | null,
-	/**  Loaded into the form of a new session. */
+	/**  Loaded into the form at each launch. */
 	is_default: boolean,
 	/**  Place in the manager's list, 0 first. */
 	position: number,
