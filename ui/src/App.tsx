@@ -12,8 +12,8 @@ import { PresetsProvider } from "./presets/PresetsContext";
 import { SessionProvider, useSession } from "./session";
 import { GenerateView } from "./views/GenerateView";
 import { JobsView } from "./views/JobsView";
-import { PresetsView } from "./views/PresetsView";
 import { PreferencesView } from "./views/PreferencesView";
+import { PresetsView } from "./views/PresetsView";
 import { WelcomeView } from "./views/WelcomeView";
 
 export function App() {
