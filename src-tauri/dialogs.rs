@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{IpcResult, ShellError};
 
 #[derive(Clone, Copy, Debug)]
 pub enum JsonDialog {
@@ -30,29 +30,20 @@ pub async fn choose_json_file(app: &AppHandle, dialog: JsonDialog) -> IpcResult<
         }
     })
     .await
-    .map_err(|e| IpcError::internal(e.to_string()))?;
+    .map_err(|e| ShellError::Internal(e.to_string()))?;
     let Some(chosen) = chosen else {
         return Ok(None);
     };
     let path = chosen
         .into_path()
-        .map_err(|e| IpcError::internal(format!("the dialog answered with no file path: {e}")))?;
+        .map_err(|e| ShellError::Internal(format!("the dialog answered with no file path: {e}")))?;
     let with_extension = with_json_extension(path.clone(), dialog);
     // The dialog asked before replacing `path`, not the `.json` file it becomes.
     if with_extension != path && with_extension.exists() {
-        return Err(IpcError {
-            kind: "export_file_exists".into(),
-            message: format!(
-                "{} already exists. Export again and choose another name, or pick that file to replace it.",
-                with_extension.display()
-            ),
-            message_zh: format!(
-                "{} 已存在。请重新导出并换一个文件名，或直接选择该文件以替换它。",
-                with_extension.display()
-            ),
-            details: None,
-            cause: None,
-        });
+        return Err(ShellError::ExportFileExists {
+            path: with_extension,
+        }
+        .into());
     }
     Ok(Some(with_extension))
 }
@@ -77,14 +68,15 @@ pub async fn choose_image_file(app: &AppHandle, filter_name: &str) -> IpcResult<
             .blocking_pick_file()
     })
     .await
-    .map_err(|e| IpcError::internal(e.to_string()))?;
-    chosen
+    .map_err(|e| ShellError::Internal(e.to_string()))?;
+    let path = chosen
         .map(|c| {
             c.into_path().map_err(|e| {
-                IpcError::internal(format!("the file picker answered with no path: {e}"))
+                ShellError::Internal(format!("the file picker answered with no path: {e}"))
             })
         })
-        .transpose()
+        .transpose()?;
+    Ok(path)
 }
 
 /// The folder the user picked in the native folder picker, starting at `start`; `None` when they cancelled.
@@ -105,14 +97,15 @@ pub async fn choose_folder(app: &AppHandle, start: &Path) -> IpcResult<Option<Pa
         builder.blocking_pick_folder()
     })
     .await
-    .map_err(|e| IpcError::internal(e.to_string()))?;
-    chosen
+    .map_err(|e| ShellError::Internal(e.to_string()))?;
+    let path = chosen
         .map(|c| {
             c.into_path().map_err(|e| {
-                IpcError::internal(format!("the folder picker answered with no path: {e}"))
+                ShellError::Internal(format!("the folder picker answered with no path: {e}"))
             })
         })
-        .transpose()
+        .transpose()?;
+    Ok(path)
 }
 
 /// A name typed into a save dialog without an extension gets `.json`, as the dialog's filter

@@ -1,7 +1,12 @@
-//! The one error shape that crosses IPC: `{ kind, message, message_zh, details?, cause? }`. The UI switches on `kind`
-//! and shows the message in the user's language.
+//! The shell's errors and the one error shape that crosses IPC: `{ kind, message, message_zh, details?,
+//! cause? }`. The UI switches on `kind` and shows the message in the user's language.
+//!
+//! Every error a command can return, the core's and the shell's own ([`ShellError`]), is [`UserFacing`];
+//! `From` turns any of them into an [`IpcError`], here and nowhere else.
 
-use seedance_core::i18n::UserFacing;
+use std::path::PathBuf;
+
+use seedance_core::i18n::{Msg, UserFacing};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -27,50 +32,164 @@ impl IpcError {
     }
 }
 
-impl IpcError {
-    /// Several problems at once (e.g. every invalid field of a form), one per line.
-    pub fn from_many<E: UserFacing>(kind: &str, errors: &[E]) -> Self {
-        let msgs: Vec<_> = errors.iter().map(UserFacing::msg).collect();
-        Self {
-            kind: kind.to_owned(),
-            message: msgs
-                .iter()
-                .map(|m| m.en.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            message_zh: msgs
-                .iter()
-                .map(|m| m.zh.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            details: Some(
-                errors
-                    .iter()
-                    .map(UserFacing::kind)
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
-            cause: None,
-        }
-    }
-
-    /// A failure inside the app itself (e.g. a worker thread panicked); nothing the user did.
-    pub fn internal(cause: impl Into<String>) -> Self {
-        Self {
-            kind: "internal".into(),
-            message: "Something went wrong inside Seedance Studio. Try again; if it keeps happening, restart the app."
-                .into(),
-            message_zh: "Seedance Studio 内部出错。请重试；如果反复出现，请重启应用。".into(),
-            details: None,
-            cause: Some(cause.into()),
-        }
-    }
-}
-
 impl<E: UserFacing> From<E> for IpcError {
     fn from(e: E) -> Self {
         Self::from_user_facing(&e)
     }
 }
 
+/// What only the shell can get wrong: the webview, the OS's opener and dialogs, the app's own threads.
+#[derive(Debug, thiserror::Error)]
+pub enum ShellError {
+    #[error("no API token was entered")]
+    EmptyToken,
+    #[error("the job has no video yet")]
+    NoVideo,
+    #[error("the video file is no longer at {}", path.display())]
+    VideoMissing { path: PathBuf },
+    #[error("the system could not open the file: {0}")]
+    OpenFileFailed(String),
+    #[error("the browser could not open {url}: {cause}")]
+    OpenLinkFailed { url: String, cause: String },
+    /// The name the save dialog returned gained `.json`, and a file by that name is already there.
+    #[error("{} already exists", path.display())]
+    ExportFileExists { path: PathBuf },
+    #[error("test hooks are off in this build or launch")]
+    TestHooksOff,
+    /// A failure inside the app itself (e.g. a worker thread panicked); nothing the user did.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl UserFacing for ShellError {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::EmptyToken => "empty_token",
+            Self::NoVideo => "no_video",
+            Self::VideoMissing { .. } => "video_missing",
+            Self::OpenFileFailed(_) | Self::OpenLinkFailed { .. } => "open_failed",
+            Self::ExportFileExists { .. } => "export_file_exists",
+            Self::TestHooksOff => "test_hooks_off",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    fn msg(&self) -> Msg {
+        match self {
+            Self::EmptyToken => Msg::new(
+                "No API token was entered. Paste the token from your SinanCode account, then save it.",
+                "没有输入 API 令牌。请粘贴 SinanCode 账户中的令牌后再保存。",
+            ),
+            Self::NoVideo => Msg::new(
+                "This job has no video yet. Wait until it is done.",
+                "此任务还没有视频，请等待它完成。",
+            ),
+            Self::VideoMissing { path } => Msg::new(
+                format!(
+                    "The video file is no longer at {}. It may have been moved or deleted.",
+                    path.display()
+                ),
+                format!("视频文件已不在 {}，可能已被移动或删除。", path.display()),
+            ),
+            Self::OpenFileFailed(_) => Msg::new(
+                "The system could not open the file. Open it from its folder instead.",
+                "系统无法打开该文件，请从所在文件夹中打开。",
+            ),
+            Self::OpenLinkFailed { url, .. } => Msg::new(
+                format!("The browser could not be opened. Visit {url} yourself."),
+                format!("无法打开浏览器。请自行访问 {url}。"),
+            ),
+            Self::ExportFileExists { path } => Msg::new(
+                format!(
+                    "{} already exists. Export again and choose another name, or pick that file to replace it.",
+                    path.display()
+                ),
+                format!(
+                    "{} 已存在。请重新导出并换一个文件名，或直接选择该文件以替换它。",
+                    path.display()
+                ),
+            ),
+            Self::TestHooksOff => Msg::new(
+                "This is only available to automated tests.",
+                "此功能仅供自动化测试使用。",
+            ),
+            Self::Internal(_) => Msg::new(
+                "Something went wrong inside Seedance Studio. Try again; if it keeps happening, restart the app.",
+                "Seedance Studio 内部出错。请重试；如果反复出现，请重启应用。",
+            ),
+        }
+    }
+
+    fn raw_cause(&self) -> Option<String> {
+        match self {
+            Self::OpenFileFailed(cause)
+            | Self::OpenLinkFailed { cause, .. }
+            | Self::Internal(cause) => Some(cause.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// What every command returns.
 pub type IpcResult<T> = Result<T, IpcError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shell_error_crosses_with_its_kind_and_both_languages() {
+        let errors = [
+            ShellError::EmptyToken,
+            ShellError::NoVideo,
+            ShellError::VideoMissing {
+                path: "/v/a.mp4".into(),
+            },
+            ShellError::OpenFileFailed("no handler".into()),
+            ShellError::OpenLinkFailed {
+                url: "https://example.com".into(),
+                cause: "no browser".into(),
+            },
+            ShellError::ExportFileExists {
+                path: "/p/presets.json".into(),
+            },
+            ShellError::TestHooksOff,
+            ShellError::Internal("worker panicked".into()),
+        ];
+        for e in errors {
+            let ipc = IpcError::from(e);
+            assert!(!ipc.kind.is_empty());
+            assert!(
+                !ipc.message.is_empty() && !ipc.message_zh.is_ascii(),
+                "{}",
+                ipc.kind
+            );
+        }
+        let ipc = IpcError::from(ShellError::Internal("worker panicked".into()));
+        assert_eq!(ipc.kind, "internal");
+        assert_eq!(ipc.cause.as_deref(), Some("worker panicked"));
+    }
+}
+
+#[cfg(test)]
+mod every_command {
+    #![allow(clippy::unwrap_used)]
+
+    /// Every command answers `Result<T, IpcError>`, so the UI handles all of them one way (`unwrap` in
+    /// `ui/src/ipc.ts`); a command answering a bare value would need an adapter of its own.
+    #[test]
+    fn answers_a_result_with_the_ipc_error() {
+        let bindings = crate::render_bindings().unwrap();
+        let calls: Vec<&str> = bindings
+            .lines()
+            .filter(|l| l.contains("__TAURI_INVOKE") && !l.trim_start().starts_with("import"))
+            .collect();
+        assert!(calls.len() > 40, "the command list was found");
+        let bare: Vec<&str> = calls
+            .iter()
+            .filter(|l| !l.contains("typedError<"))
+            .map(|l| l.trim().split(':').next().unwrap_or(l))
+            .collect();
+        assert!(bare.is_empty(), "commands answering a bare value: {bare:?}");
+    }
+}

@@ -36,7 +36,7 @@ pub struct TauriJobEvents {
 impl JobEvents for TauriJobEvents {
     fn job_changed(&self, job: &JobRecord) {
         if let Err(e) = JobChanged(job.clone()).emit(&self.app) {
-            log::warn!("could not announce job {}: {e}", job.id);
+            tracing::warn!("could not announce job {}: {e}", job.id);
         }
         if settles(job.status) {
             self.notify_if_unfocused(job);
@@ -86,7 +86,7 @@ impl TauriJobEvents {
             .body(body)
             .show()
         {
-            log::warn!("notification failed: {e}");
+            tracing::warn!("notification failed: {e}");
         }
     }
 }

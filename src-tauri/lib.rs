@@ -5,6 +5,7 @@ mod dialogs;
 mod error;
 mod events;
 mod host_question;
+mod logging;
 mod navigation;
 mod state;
 mod test_hooks;
@@ -31,15 +32,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::generate::crop_frame,
             commands::generate::crop_window,
             commands::generate::frame_mismatch,
-            commands::settings::get_session,
-            commands::settings::save_token,
-            commands::settings::remove_token,
-            commands::settings::test_token,
-            commands::settings::get_preferences,
-            commands::settings::save_preferences,
-            commands::settings::choose_output_folder,
-            commands::settings::enter_demo,
-            commands::settings::leave_demo,
+            commands::session::get_session,
+            commands::session::save_token,
+            commands::session::remove_token,
+            commands::session::test_token,
+            commands::preferences::get_preferences,
+            commands::preferences::save_preferences,
+            commands::preferences::choose_output_folder,
+            commands::session::enter_demo,
+            commands::session::leave_demo,
             commands::jobs::list_jobs,
             commands::jobs::job_thumbnails,
             commands::jobs::open_job_video,
@@ -106,7 +107,7 @@ fn start_player_source(store: std::sync::Arc<seedance_core::store::Store>) -> st
     let started =
         tauri::async_runtime::block_on(seedance_core::media::MediaServer::start(store, options));
     if let Err(e) = &started {
-        log::error!("inline player unavailable: {e}");
+        tracing::error!("inline player unavailable: {e}");
     }
     state::PlayerSource(started)
 }
@@ -130,11 +131,7 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
                 let _ = w.set_focus();
             }
         }))
-        .plugin(
-            tauri_plugin_log::Builder::new()
-                .level(log::LevelFilter::Info)
-                .build(),
-        )
+        .plugin(logging::logger().build())
         .plugin(navigation::guard())
         .plugin(tauri_plugin_window_state::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
@@ -182,8 +179,8 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
             // one never sent and stored long ago waits as not sent for the user.
             tauri::async_runtime::spawn(async move {
                 match runner.resume_all_with(&policy).await {
-                    Ok(summary) => log::info!("resumed jobs: {summary:?}"),
-                    Err(e) => log::error!("resuming jobs failed: {e}"),
+                    Ok(summary) => tracing::info!("resumed jobs: {summary:?}"),
+                    Err(e) => tracing::error!("resuming jobs failed: {e}"),
                 }
             });
             Ok(())
@@ -230,7 +227,7 @@ fn webview_tuning(app: &tauri::App) {
         }
     });
     if let Err(e) = applied {
-        log::warn!("could not set the webview's compositing policy: {e}");
+        tracing::warn!("could not set the webview's compositing policy: {e}");
     }
 }
 

@@ -7,7 +7,7 @@ use tauri::plugin::{Builder, TauriPlugin};
 use tauri::{Runtime, Url};
 use tauri_plugin_opener::OpenerExt;
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{IpcResult, ShellError};
 
 /// The page origins the app's own UI is served from (per platform), and the Vite dev server's when the
 /// window loads it (`tauri dev`, a build without `custom-protocol`).
@@ -84,12 +84,12 @@ pub fn guard<R: Runtime>() -> TauriPlugin<R> {
             Navigation::Allow => true,
             Navigation::OpenInBrowser(link) => {
                 if let Err(e) = open_external(webview, link) {
-                    log::warn!("could not open {}: {}", link.url(), e.message);
+                    tracing::warn!("could not open {}: {}", link.url(), e.message);
                 }
                 false
             }
             Navigation::Refuse => {
-                log::warn!(
+                tracing::warn!(
                     "refused to navigate the window away from the app, to {}",
                     origin_of(url)
                 );
@@ -107,13 +107,11 @@ pub fn open_external<R: Runtime, M: tauri::Manager<R>>(
     let url = link.url();
     app.opener()
         .open_url(url, None::<&str>)
-        .map_err(|e| IpcError {
-            kind: "open_failed".into(),
-            message: format!("The browser could not be opened. Visit {url} yourself."),
-            message_zh: format!("无法打开浏览器。请自行访问 {url}。"),
-            details: None,
-            cause: Some(e.to_string()),
-        })
+        .map_err(|e| ShellError::OpenLinkFailed {
+            url: url.to_owned(),
+            cause: e.to_string(),
+        })?;
+    Ok(())
 }
 
 #[cfg(test)]

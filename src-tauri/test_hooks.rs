@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use tauri::{AppHandle, Runtime};
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{IpcResult, ShellError};
 
 /// The variable that turns the stand-in on, in a `test-hooks` build only.
 pub const TEST_HOOKS_ENV: &str = "SEEDANCE_TEST_HOOKS";
@@ -23,13 +23,15 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) {
     #[cfg(feature = "test-hooks")]
     if enabled() {
         use tauri::Manager;
-        log::warn!("{TEST_HOOKS_ENV}=1: file and folder dialogs are answered by the test stand-in");
+        tracing::warn!(
+            "{TEST_HOOKS_ENV}=1: file and folder dialogs are answered by the test stand-in"
+        );
         app.manage(stand_in::DialogStandIn::default());
         return;
     }
     let _ = app;
     if std::env::var_os(TEST_HOOKS_ENV).is_some() {
-        log::warn!("{TEST_HOOKS_ENV} is ignored: this build has no test hooks");
+        tracing::warn!("{TEST_HOOKS_ENV} is ignored: this build has no test hooks");
     }
 }
 
@@ -61,13 +63,7 @@ pub fn push_dialog_answer<R: Runtime>(
         }
     }
     let _ = (app, answer);
-    Err(IpcError {
-        kind: "test_hooks_off".into(),
-        message: "This is only available to automated tests.".into(),
-        message_zh: "此功能仅供自动化测试使用。".into(),
-        details: None,
-        cause: None,
-    })
+    Err(ShellError::TestHooksOff.into())
 }
 
 #[cfg(feature = "test-hooks")]

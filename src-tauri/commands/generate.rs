@@ -136,21 +136,21 @@ pub struct CropRect {
 /// The crop window the preview draws, in the image's own pixels.
 #[tauri::command]
 #[specta::specta]
-pub fn crop_window(width: u32, height: u32, target_ratio: f64, offset: f64) -> CropRect {
+pub fn crop_window(width: u32, height: u32, target_ratio: f64, offset: f64) -> IpcResult<CropRect> {
     let (x, y, w, h) = images::crop_window(width, height, target_ratio, offset);
-    CropRect {
+    Ok(CropRect {
         x,
         y,
         width: w,
         height: h,
-    }
+    })
 }
 
 /// Whether the two frames' shapes differ enough to warp the video, with the warning to show.
 #[tauri::command]
 #[specta::specta]
-pub fn frame_mismatch(first_aspect: f64, last_aspect: f64) -> Option<Mismatch> {
-    images::aspect_mismatch_of(first_aspect, last_aspect)
+pub fn frame_mismatch(first_aspect: f64, last_aspect: f64) -> IpcResult<Option<Mismatch>> {
+    Ok(images::aspect_mismatch_of(first_aspect, last_aspect))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::commands::blocking;
-use crate::error::{IpcError, IpcResult};
+use crate::error::{IpcResult, ShellError};
 use crate::state::{AppState, Frames, PlayerSource};
 
 #[tauri::command]
@@ -48,40 +48,18 @@ pub async fn job_thumbnails(state: State<'_, AppState>, id: String) -> IpcResult
 
 fn video_path(store: &Store, id: &str) -> IpcResult<PathBuf> {
     let job: JobRecord = store.get_job(id)?;
-    let path = job.output_path.map(PathBuf::from).ok_or_else(no_video)?;
+    let path = job
+        .output_path
+        .map(PathBuf::from)
+        .ok_or(ShellError::NoVideo)?;
     if !path.exists() {
-        return Err(IpcError {
-            kind: "video_missing".into(),
-            message: format!(
-                "The video file is no longer at {}. It may have been moved or deleted.",
-                path.display()
-            ),
-            message_zh: format!("视频文件已不在 {}，可能已被移动或删除。", path.display()),
-            details: None,
-            cause: None,
-        });
+        return Err(ShellError::VideoMissing { path }.into());
     }
     Ok(path)
 }
 
-fn no_video() -> IpcError {
-    IpcError {
-        kind: "no_video".into(),
-        message: "This job has no video yet. Wait until it is done.".into(),
-        message_zh: "此任务还没有视频，请等待它完成。".into(),
-        details: None,
-        cause: None,
-    }
-}
-
-fn opener_failed(e: tauri_plugin_opener::Error) -> IpcError {
-    IpcError {
-        kind: "open_failed".into(),
-        message: "The system could not open the file. Open it from its folder instead.".into(),
-        message_zh: "系统无法打开该文件，请从所在文件夹中打开。".into(),
-        details: None,
-        cause: Some(e.to_string()),
-    }
+fn opener_failed(e: tauri_plugin_opener::Error) -> ShellError {
+    ShellError::OpenFileFailed(e.to_string())
 }
 
 /// Opens a finished job's video in the OS's default player. Only job outputs can be opened this way.
@@ -95,7 +73,7 @@ pub async fn open_job_video(
     let path = video_path(&state.store, &id)?;
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
-        .map_err(opener_failed)
+        .map_err(|e| opener_failed(e).into())
 }
 
 /// The inline player's source for a finished job's video: a loopback URL, valid for this launch, that
@@ -122,7 +100,10 @@ pub async fn reveal_job_video(
     id: String,
 ) -> IpcResult<()> {
     let path = video_path(&state.store, &id)?;
-    app.opener().reveal_item_in_dir(path).map_err(opener_failed)
+    Ok(app
+        .opener()
+        .reveal_item_in_dir(path)
+        .map_err(opener_failed)?)
 }
 
 /// Saves an image the webview holds (a pasted image, a frame grabbed from a video) and inspects it.
@@ -153,7 +134,10 @@ pub async fn submit_job(
 ) -> IpcResult<JobRecord> {
     // The form names its frames by handle; the job keeps the files they stand for.
     let draft = frames.0.resolve_draft(&draft)?;
-    remember_form(&state, &draft);
+    // The form as last submitted comes back on the next start.
+    if let Err(e) = state.services.remember_form(&draft) {
+        tracing::warn!("could not remember the form: {}", e.kind());
+    }
     let intent = if intended {
         Intent::Repeat
     } else {
@@ -163,16 +147,6 @@ pub async fn submit_job(
         .runner
         .submit_with(draft, tokens_estimate, intent)
         .await?)
-}
-
-/// The form as last submitted comes back on the next start.
-fn remember_form(state: &AppState, draft: &RequestDraft) {
-    let mut prefs = state.prefs();
-    prefs.last_request = Some(draft.clone());
-    if let Err(e) = state.prefs_store.save(&prefs) {
-        log::warn!("could not remember the form: {}", e.kind());
-    }
-    state.set_prefs(prefs);
 }
 
 /// A stored job's request for the form (Use settings), its frames as fresh handles.

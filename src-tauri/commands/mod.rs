@@ -3,13 +3,14 @@
 pub mod app;
 pub mod generate;
 pub mod jobs;
+pub mod preferences;
 pub mod presets;
-pub mod settings;
+pub mod session;
 #[cfg(test)]
 mod test_ipc;
 pub mod unsent;
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{IpcError, IpcResult, ShellError};
 
 /// Runs blocking core work (image decoding, SQLite, file copies) on a worker thread and maps its error.
 pub(crate) async fn blocking<T: Send + 'static, E: Into<IpcError> + Send + 'static>(
@@ -17,6 +18,6 @@ pub(crate) async fn blocking<T: Send + 'static, E: Into<IpcError> + Send + 'stat
 ) -> IpcResult<T> {
     match tokio::task::spawn_blocking(f).await {
         Ok(r) => r.map_err(Into::into),
-        Err(e) => Err(IpcError::internal(e.to_string())),
+        Err(e) => Err(ShellError::Internal(e.to_string()).into()),
     }
 }

@@ -93,7 +93,7 @@ pub async fn delete_preset(state: State<'_, AppState>, id: String) -> IpcResult<
     blocking(move || lib.delete(&id)).await
 }
 
-/// The preset new sessions start with; `None` clears it.
+/// The preset the form starts with at each launch; `None` clears it.
 #[tauri::command]
 #[specta::specta]
 pub async fn set_default_preset(state: State<'_, AppState>, id: Option<String>) -> IpcResult<()> {

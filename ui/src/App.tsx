@@ -12,8 +12,8 @@ import { PresetsProvider } from "./presets/PresetsContext";
 import { SessionProvider, useSession } from "./session";
 import { GenerateView } from "./views/GenerateView";
 import { JobsView } from "./views/JobsView";
+import { PreferencesView } from "./views/PreferencesView";
 import { PresetsView } from "./views/PresetsView";
-import { SettingsView } from "./views/SettingsView";
 import { WelcomeView } from "./views/WelcomeView";
 
 export function App() {
@@ -102,7 +102,7 @@ function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
       )}
       {view === "jobs" && <JobsView />}
       {view === "presets" && <PresetsView />}
-      {view === "settings" && <SettingsView />}
+      {view === "settings" && <PreferencesView />}
     </>
   );
 }

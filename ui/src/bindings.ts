@@ -45,9 +45,9 @@ export const commands = {
 	/**  Crops a copy of a frame to `target_ratio` (width / height); `offset` (-1..1) slides the window. */
 	cropFrame: (handle: string, targetRatio: number | null, offset: number | null) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("crop_frame", { handle, targetRatio, offset })),
 	/**  The crop window the preview draws, in the image's own pixels. */
-	cropWindow: (width: number, height: number, targetRatio: number | null, offset: number | null) => __TAURI_INVOKE<CropRect>("crop_window", { width, height, targetRatio, offset }),
+	cropWindow: (width: number, height: number, targetRatio: number | null, offset: number | null) => typedError<CropRect, IpcError>(__TAURI_INVOKE("crop_window", { width, height, targetRatio, offset })),
 	/**  Whether the two frames' shapes differ enough to warp the video, with the warning to show. */
-	frameMismatch: (firstAspect: number | null, lastAspect: number | null) => __TAURI_INVOKE<Mismatch | null>("frame_mismatch", { firstAspect, lastAspect }),
+	frameMismatch: (firstAspect: number | null, lastAspect: number | null) => typedError<Mismatch | null, IpcError>(__TAURI_INVOKE("frame_mismatch", { firstAspect, lastAspect })),
 	getSession: () => typedError<Session, IpcError>(__TAURI_INVOKE("get_session")),
 	/**
 	 *  Stores a pasted token in the OS keychain, bound to the hosts the previous one was. The text is dropped
@@ -130,7 +130,7 @@ export const commands = {
 	duplicatePreset: (id: string) => typedError<Preset, IpcError>(__TAURI_INVOKE("duplicate_preset", { id })),
 	/**  Deletes a user preset. The UI asks the user to confirm first. */
 	deletePreset: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("delete_preset", { id })),
-	/**  The preset new sessions start with; `None` clears it. */
+	/**  The preset the form starts with at each launch; `None` clears it. */
 	setDefaultPreset: (id: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("set_default_preset", { id })),
 	/**  Puts the presets in this order (ids first to last); returns the list as now stored. */
 	reorderPresets: (ids: string[]) => typedError<Preset[], IpcError>(__TAURI_INVOKE("reorder_presets", { ids })),
@@ -541,7 +541,7 @@ export type Preset = {
 	prompt: string | null,
 	first_frame: string | null,
 	last_frame: string | null,
-	/**  Loaded into the form of a new session. */
+	/**  Loaded into the form at each launch. */
 	is_default: boolean,
 	/**  Place in the manager's list, 0 first. */
 	position: number,
@@ -599,6 +599,7 @@ export type RequestDraft = {
 /**  Output resolution (`resolution` in the API). */
 export type Resolution = "480p" | "720p" | "1080p";
 
+/**  The session as the UI sees it: demo mode or not, the token, and whether setup is needed. */
 export type Session = {
 	demo: boolean,
 	token: TokenStatus,

@@ -1,16 +1,12 @@
 /**
  * The frame repair commands the Generate screen uses, with IPC errors normalised to `IpcError` rejections
- * (some commands answer a `Result`, some answer directly).
+ * (every command answers a `Result`).
  */
 import { type CropRect, commands, type FixKind, type FrameInfo, type Mismatch } from "./bindings";
 import { unwrap } from "./ipc";
 
 export type { CropRect };
 export type FrameMismatch = Mismatch;
-
-function direct<T>(call: () => Promise<T>): Promise<T> {
-  return unwrap(call().then((data) => ({ status: "ok" as const, data })));
-}
 
 /** Writes a conforming copy of the image (the original is never touched) and returns the copy's facts. */
 export function fixFrame(handle: string, fix: FixKind): Promise<FrameInfo> {
@@ -29,10 +25,10 @@ export function cropWindow(
   targetRatio: number,
   offset: number,
 ): Promise<CropRect> {
-  return direct(() => commands.cropWindow(width, height, targetRatio, offset));
+  return unwrap(commands.cropWindow(width, height, targetRatio, offset));
 }
 
 /** `null` when the two frames have the same shape (within rounding). */
 export function frameMismatch(first: FrameInfo, last: FrameInfo): Promise<FrameMismatch | null> {
-  return direct(() => commands.frameMismatch(first.aspect, last.aspect));
+  return unwrap(commands.frameMismatch(first.aspect, last.aspect));
 }

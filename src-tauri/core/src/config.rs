@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::api::{ApiConfig, ConfigError as ApiConfigError};
+use crate::api::{ApiConfig, BaseUrlError};
 use crate::i18n::{Msg, UserFacing};
 
 pub const ENV_DATA_DIR: &str = "SEEDANCE_DATA_DIR";
@@ -21,7 +21,7 @@ pub struct AppConfig {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
     #[error(transparent)]
-    Api(#[from] ApiConfigError),
+    Api(#[from] BaseUrlError),
     #[error("no data directory could be determined; set {ENV_DATA_DIR}")]
     NoDataDir,
 }
@@ -119,7 +119,7 @@ mod tests {
             AppConfig::resolve(env(&[(API_BASE_ENV, "http://10.0.0.1")]), Some("/d".into()));
         assert!(matches!(
             insecure,
-            Err(ConfigError::Api(ApiConfigError::InsecureUrl { .. }))
+            Err(ConfigError::Api(BaseUrlError::InsecureUrl { .. }))
         ));
         assert_eq!(
             AppConfig::resolve(env(&[]), None).unwrap_err(),

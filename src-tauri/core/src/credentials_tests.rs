@@ -108,7 +108,7 @@ async fn a_no_is_remembered_and_saving_the_address_again_asks_again() {
 }
 
 #[tokio::test]
-async fn saving_settings_asks_only_about_a_new_unbound_address() {
+async fn saving_preferences_asks_only_about_a_new_unbound_address() {
     let (store, token) = stored("sk-1");
     let question = Scripted::answering(&[false]);
     let creds = Credentials::new(store, question.clone());

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use seedance_core::api::{ApiConfig, ScaledTime, Timeouts};
 use seedance_core::jobs::{
-    Connection, FixedConnection, JobEvents, JobRunner, RunnerSettings, RunnerTiming,
+    Connection, FixedConnection, JobEvents, JobRunner, RunnerPrefs, RunnerTiming,
 };
 use seedance_core::pipeline::TransferStage;
 use seedance_core::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
@@ -93,7 +93,7 @@ impl Launch {
             token: ApiToken::new(sim.token()).expect("the simulator's token is not blank"),
             demo: false,
         };
-        let settings = RunnerSettings {
+        let settings = RunnerPrefs {
             output_dir: dir.join("videos"),
             file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
             upload_region: UploadRegion::Global,

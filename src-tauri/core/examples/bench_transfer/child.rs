@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use seedance_core::api::{ApiConfig, MemoryUploadCache, RealTime, SinanClient};
 use seedance_core::jobs::{
-    Connection, FixedConnection, JobRunner, NoEvents, RunnerSettings, RunnerTiming,
+    Connection, FixedConnection, JobRunner, NoEvents, RunnerPrefs, RunnerTiming,
 };
 use seedance_core::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
 use seedance_core::request::RequestDraft;
@@ -81,7 +81,7 @@ pub fn idle(api_base: &str, token_text: &str, window: Duration) -> Result<(), Er
     let rt = runtime()?;
     let data = tempfile::tempdir()?;
     let store = Arc::new(Store::open(&data.path().join("jobs.db"))?);
-    let settings = RunnerSettings {
+    let settings = RunnerPrefs {
         output_dir: data.path().join("videos"),
         file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
         upload_region: UploadRegion::Global,

@@ -17,8 +17,9 @@ pub const API_BASE_ENV: &str = "SEEDANCE_API_BASE";
 /// Overrides the upload host.
 pub const UPLOAD_BASE_ENV: &str = "SEEDANCE_UPLOAD_BASE";
 
+/// A service address (API or upload base URL) that cannot be used: not a URL, or plain http to another machine.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
-pub enum ConfigError {
+pub enum BaseUrlError {
     #[error("{value:?} is not a valid URL: {reason}")]
     InvalidUrl { value: String, reason: String },
     /// Plain http to a machine other than this one would expose the token on the network.
@@ -26,7 +27,7 @@ pub enum ConfigError {
     InsecureUrl { value: String },
 }
 
-impl UserFacing for ConfigError {
+impl UserFacing for BaseUrlError {
     fn kind(&self) -> &'static str {
         match self {
             Self::InvalidUrl { .. } => "invalid_api_url",
@@ -85,7 +86,7 @@ pub struct ApiConfig {
 
 impl ApiConfig {
     /// Validates both base URLs (see [`validate_base_url`]).
-    pub fn new(api_base: &str, upload_base: &str) -> Result<Self, ConfigError> {
+    pub fn new(api_base: &str, upload_base: &str) -> Result<Self, BaseUrlError> {
         Ok(Self {
             api_base: validate_base_url(api_base)?,
             upload_base: validate_base_url(upload_base)?,
@@ -103,12 +104,12 @@ impl ApiConfig {
     }
 
     /// Production, with each host replaced by its environment override when one is set and non-blank.
-    pub fn from_env() -> Result<Self, ConfigError> {
+    pub fn from_env() -> Result<Self, BaseUrlError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// [`ApiConfig::from_env`] with the environment supplied by the caller (tests, settings screens).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, BaseUrlError> {
         let mut config = Self::production();
         let set = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         if let Some(v) = set(API_BASE_ENV) {
@@ -136,9 +137,9 @@ fn production_url(text: &str) -> Url {
 
 /// Accepts https anywhere, and http only for loopback hosts, so the Bearer token never crosses a network
 /// in clear text.
-pub fn validate_base_url(text: &str) -> Result<Url, ConfigError> {
+pub fn validate_base_url(text: &str) -> Result<Url, BaseUrlError> {
     let trimmed = text.trim();
-    let invalid = |reason: &str| ConfigError::InvalidUrl {
+    let invalid = |reason: &str| BaseUrlError::InvalidUrl {
         value: trimmed.to_owned(),
         reason: reason.to_owned(),
     };
@@ -155,7 +156,7 @@ pub fn validate_base_url(text: &str) -> Result<Url, ConfigError> {
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
-        "http" => Err(ConfigError::InsecureUrl {
+        "http" => Err(BaseUrlError::InsecureUrl {
             value: trimmed.to_owned(),
         }),
         other => Err(invalid(&format!("unsupported scheme {other}"))),
@@ -196,7 +197,7 @@ mod tests {
             assert!(
                 matches!(
                     validate_base_url(insecure),
-                    Err(ConfigError::InsecureUrl { .. })
+                    Err(BaseUrlError::InsecureUrl { .. })
                 ),
                 "{insecure}"
             );
@@ -210,7 +211,7 @@ mod tests {
             "mailto:a@b.c",
         ] {
             assert!(
-                matches!(validate_base_url(bad), Err(ConfigError::InvalidUrl { .. })),
+                matches!(validate_base_url(bad), Err(BaseUrlError::InvalidUrl { .. })),
                 "{bad}"
             );
         }

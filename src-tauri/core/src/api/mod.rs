@@ -31,7 +31,7 @@ use url::Url;
 pub use clock::{Clock, FixedClock, RealTime, ScaledTime, SleepFuture, Sleeper};
 pub(crate) use config::is_loopback;
 pub use config::{
-    validate_base_url, ApiConfig, ConfigError, Timeouts, API_BASE_ENV, PRODUCTION_API_BASE,
+    validate_base_url, ApiConfig, BaseUrlError, Timeouts, API_BASE_ENV, PRODUCTION_API_BASE,
     PRODUCTION_UPLOAD_BASE, UPLOAD_BASE_ENV,
 };
 pub use download::{part_path, MAX_RESULT_BYTES};

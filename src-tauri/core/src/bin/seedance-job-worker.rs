@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use seedance_core::api::{ApiConfig, ScaledTime, Timeouts};
 use seedance_core::jobs::{
-    Connection, FixedConnection, JobRunner, NoEvents, RunnerSettings, RunnerTiming,
+    Connection, FixedConnection, JobRunner, NoEvents, RunnerPrefs, RunnerTiming,
 };
 use seedance_core::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
 use seedance_core::request::RequestDraft;
@@ -38,7 +38,7 @@ async fn main() -> Result<(), String> {
     let store = Arc::new(
         Store::open(&PathBuf::from(env("SEEDANCE_WORKER_DB")?)).map_err(|e| e.to_string())?,
     );
-    let settings = RunnerSettings {
+    let settings = RunnerPrefs {
         output_dir: PathBuf::from(env("SEEDANCE_WORKER_OUT")?),
         file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
         upload_region: UploadRegion::Global,

@@ -35,7 +35,7 @@ pub struct ResumeSummary {
 /// How long a job that was stored but never sent may wait and still be sent on start without asking.
 /// A job from the last few hours is one the user just made (the app was closed or crashed during its
 /// upload) and still wants; after a night or a weekend, prompts, frames, prices and plans may have changed,
-/// so the user decides. Six hours spans a working session with a break, not an overnight gap.
+/// so the user decides. Six hours spans a stretch of work with a break, not an overnight gap.
 pub const DEFAULT_HOLD_UNSENT_AFTER: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
 
 /// What [`JobRunner::resume_all_with`] may do without asking.
@@ -92,8 +92,8 @@ impl JobRunner {
     /// later (e.g. once a token is set): jobs already running are left alone.
     pub async fn resume_all_with(&self, policy: &ResumePolicy) -> Result<ResumeSummary, JobError> {
         let mut summary = ResumeSummary::default();
-        // A job stored moments ago is this session's own, its run about to start (a resume can run between a
-        // submission's insert and its spawn): it is never held back, even when the setting says always ask.
+        // A job stored moments ago is this launch's own, its run about to start (a resume can run between a
+        // submission's insert and its spawn): it is never held back, even when the preference says always ask.
         let hold_after = policy.hold_unsent_after.max(FRESH_JOB_GRACE);
         let hold_before = self
             .inner

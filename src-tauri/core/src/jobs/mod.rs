@@ -11,12 +11,12 @@
 //! how many go at once, and records how they end.
 
 mod actions;
-mod checkpoint;
 mod connection;
 mod error;
 mod events;
 mod history;
 mod run;
+mod store_checkpoint;
 mod submit;
 mod trouble;
 mod unsent;
@@ -44,16 +44,16 @@ pub use submit::{Intent, DUPLICATE_WINDOW};
 pub use trouble::SERVICE_RECHECK;
 pub use unsent::{UnsentOutcome, UnsentSummary, DISCARDED};
 
-/// The settings a run reads when it starts (the user may change them between jobs).
+/// The preferences a run reads when it starts (the user may change them between jobs).
 #[derive(Clone, Debug, PartialEq)]
-pub struct RunnerSettings {
+pub struct RunnerPrefs {
     pub output_dir: PathBuf,
     pub file_name_pattern: String,
     pub upload_region: UploadRegion,
     pub max_concurrent_jobs: u32,
 }
 
-impl RunnerSettings {
+impl RunnerPrefs {
     pub fn from_prefs(prefs: &Preferences, data_dir: &Path) -> Self {
         Self {
             output_dir: resolve_output_dir(prefs, data_dir),
@@ -64,8 +64,8 @@ impl RunnerSettings {
     }
 }
 
-/// Reads the current settings; called once per run and per resume.
-pub type SettingsFn = Arc<dyn Fn() -> RunnerSettings + Send + Sync>;
+/// Reads the current preferences; called once per run and per resume.
+pub type RunnerPrefsFn = Arc<dyn Fn() -> RunnerPrefs + Send + Sync>;
 
 /// Time as the runs see it: tests speed it up.
 #[derive(Clone)]
@@ -103,7 +103,7 @@ struct Inner {
     store: Arc<Store>,
     events: Arc<dyn JobEvents>,
     connections: Arc<dyn ConnectionSource>,
-    settings: SettingsFn,
+    prefs: RunnerPrefsFn,
     timing: RunnerTiming,
     permits: Arc<Semaphore>,
     /// How many permits the semaphore stands for now.
@@ -133,17 +133,17 @@ impl JobRunner {
         store: Arc<Store>,
         events: Arc<dyn JobEvents>,
         connections: Arc<dyn ConnectionSource>,
-        settings: SettingsFn,
+        prefs: RunnerPrefsFn,
         timing: RunnerTiming,
     ) -> Self {
-        let limit = clamp_limit(settings().max_concurrent_jobs);
+        let limit = clamp_limit(prefs().max_concurrent_jobs);
         Self {
             inner: Arc::new(Inner {
                 live_cache: Arc::new(SqliteUploadCache::new(store.clone())),
                 store,
                 events,
                 connections,
-                settings,
+                prefs,
                 timing,
                 permits: Arc::new(Semaphore::new(limit as usize)),
                 limit: Mutex::new(limit),
@@ -197,14 +197,14 @@ impl JobRunner {
         self.inner.active_count.send_replace(active.len());
     }
 
-    fn settings(&self) -> RunnerSettings {
-        (self.inner.settings)()
+    fn prefs(&self) -> RunnerPrefs {
+        (self.inner.prefs)()
     }
 
     /// Follows the setting for how many jobs may run at once. Lowering it lets running jobs finish and
     /// retires their permits as they come back.
     fn sync_limit(&self) {
-        let wanted = clamp_limit(self.settings().max_concurrent_jobs);
+        let wanted = clamp_limit(self.prefs().max_concurrent_jobs);
         let mut limit = self.inner.limit.lock().unwrap_or_else(|p| p.into_inner());
         if wanted > *limit {
             self.inner.permits.add_permits((wanted - *limit) as usize);

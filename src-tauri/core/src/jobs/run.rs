@@ -5,8 +5,8 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::checkpoint::StoreCheckpoint;
-use super::{trouble, ConnectionError, JobError, JobRunner, RunnerSettings};
+use super::store_checkpoint::StoreCheckpoint;
+use super::{trouble, ConnectionError, JobError, JobRunner, RunnerPrefs};
 use crate::api::part_path;
 use crate::api::{SinanClient, TaskId, UploadCache};
 use crate::i18n::UserFacing;
@@ -211,8 +211,8 @@ impl JobRunner {
         let job = self.inner.store.get_job(id)?;
         let connection = self.inner.connections.for_job(job.demo).await?;
         let request = job.request.validate().map_err(JobError::Invalid)?;
-        let settings = self.settings();
-        let out = self.output_path(&job, &settings).await?;
+        let prefs = self.prefs();
+        let out = self.output_path(&job, &prefs).await?;
 
         let client =
             SinanClient::new(connection.api)?.with_sleeper(self.inner.timing.sleeper.clone());
@@ -225,8 +225,8 @@ impl JobRunner {
         let pipeline = Pipeline::new(client, cache)
             .with_time(timing.clock.clone(), timing.sleeper.clone())
             .with_poll_schedule(timing.poll_schedule.clone())
-            .with_upload_region(settings.upload_region);
-        let checkpoint = StoreCheckpoint::new(self.clone(), id, job.status, settings.upload_region);
+            .with_upload_region(prefs.upload_region);
+        let checkpoint = StoreCheckpoint::new(self.clone(), id, job.status, prefs.upload_region);
         if let Plan::FromTask(task) = plan {
             checkpoint.follow_task(task, job.task_id.is_some());
         }
@@ -267,20 +267,16 @@ impl JobRunner {
     /// checked writable) here, so a bad folder fails the job before a paid task is waited for. A job that
     /// already claimed a name whose `.part` is still there (a run cut short by a quit or crash) keeps it, so the
     /// download continues that file. The claim is stored before the download can start.
-    async fn output_path(
-        &self,
-        job: &JobRecord,
-        settings: &RunnerSettings,
-    ) -> Result<PathBuf, JobError> {
+    async fn output_path(&self, job: &JobRecord, prefs: &RunnerPrefs) -> Result<PathBuf, JobError> {
         if let Some(planned) = job.output_path.as_deref().map(PathBuf::from) {
             if part_path(&planned).is_ok_and(|part| part.exists()) {
                 return Ok(planned);
             }
         }
-        let dir = settings.output_dir.clone();
+        let dir = prefs.output_dir.clone();
         let short_id: String = job.id.chars().take(8).collect();
         let stem = render_file_name(
-            &settings.file_name_pattern,
+            &prefs.file_name_pattern,
             self.inner.timing.clock.now(),
             &job.prompt,
             &short_id,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::api::ConfigError;
+use crate::api::BaseUrlError;
 use crate::i18n::{Msg, UserFacing};
 
 /// Which of the two cost rates a problem is about.
@@ -15,7 +15,7 @@ pub enum RateField {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum PrefsError {
     #[error("the API address override is not usable: {0}")]
-    InvalidApiBase(#[source] ConfigError),
+    InvalidApiBase(#[source] BaseUrlError),
     #[error("the file name pattern uses an unknown placeholder {placeholder}")]
     UnknownPlaceholder { placeholder: String },
     #[error("the file name pattern {pattern:?} produces an empty file name")]

@@ -7,6 +7,7 @@
 
 mod error;
 mod file_name;
+mod handle;
 mod output_dir;
 mod store;
 mod validate;
@@ -21,6 +22,7 @@ pub use file_name::{
     render_file_name, render_file_name_with, unique_path, FileNameParts, FALLBACK_FILE_NAME,
     MAX_FILE_NAME_CHARS, PLACEHOLDERS,
 };
+pub use handle::PrefsHandle;
 pub use output_dir::{
     check_output_dir_kept, default_output_dir, ensure_output_dir, resolve_output_dir,
     with_chosen_output_dir, OUTPUT_SUBFOLDER,

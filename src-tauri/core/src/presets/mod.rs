@@ -76,7 +76,7 @@ impl PresetLibrary {
         self.write(|tx, _| storage::get(tx, &self.frames_dir, id))
     }
 
-    /// The preset a new session starts with, if the user chose one.
+    /// The preset the form starts with at each launch, if the user chose one.
     pub fn default_preset(&self) -> Result<Option<Preset>, PresetError> {
         Ok(self.list()?.into_iter().find(|p| p.is_default))
     }
@@ -262,7 +262,7 @@ impl PresetLibrary {
         Ok(())
     }
 
-    /// Makes `id` the preset new sessions start with (`None`: no default). There is at most one.
+    /// Makes `id` the preset the form starts with at each launch (`None`: no default). There is at most one.
     pub fn set_default(&self, id: Option<&str>) -> Result<(), PresetError> {
         self.write(|tx, _| {
             if let Some(id) = id {

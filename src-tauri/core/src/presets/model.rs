@@ -20,7 +20,7 @@ pub struct Preset {
     pub prompt: Option<String>,
     pub first_frame: Option<String>,
     pub last_frame: Option<String>,
-    /// Loaded into the form of a new session.
+    /// Loaded into the form at each launch.
     pub is_default: bool,
     /// Place in the manager's list, 0 first.
     pub position: u32,

@@ -7,8 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use seedance_core::api::ScaledTime;
 use seedance_core::jobs::{
-    Connection, ConnectionSource, FixedConnection, JobEvents, JobRunner, RunnerSettings,
-    RunnerTiming,
+    Connection, ConnectionSource, FixedConnection, JobEvents, JobRunner, RunnerPrefs, RunnerTiming,
 };
 use seedance_core::pipeline::TransferStage;
 use seedance_core::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
@@ -161,7 +160,7 @@ pub fn runner_with(
     dir: &Path,
     max_concurrent_jobs: u32,
 ) -> JobRunner {
-    let settings = RunnerSettings {
+    let settings = RunnerPrefs {
         output_dir: dir.join("videos"),
         file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
         upload_region: UploadRegion::Global,

@@ -7,7 +7,11 @@ import { TokenForm } from "../components/TokenForm";
 import { type IpcError, unwrap } from "../ipc";
 import { useSession } from "../session";
 
-export function SettingsView() {
+/**
+ * The screen users know as "Settings": the API token and the preferences. In code, "settings" are a
+ * request's generation settings; what this screen edits are preferences.
+ */
+export function PreferencesView() {
   const { t, i18n } = useTranslation();
   const { session, update } = useSession();
   const [info, setInfo] = useState<AppInfo | null>(null);
