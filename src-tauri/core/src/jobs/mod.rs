@@ -19,6 +19,8 @@ mod history;
 mod run;
 mod submit;
 mod trouble;
+#[cfg(test)]
+mod unsaved_task_tests;
 mod unsent;
 
 use std::collections::{HashMap, HashSet};
