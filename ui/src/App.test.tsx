@@ -109,6 +109,21 @@ describe("first run", () => {
     expect(verdict.getAttribute("data-outcome")).toBe("rejected");
     expect(verdict.textContent).toBe("The token was refused.");
   });
+
+  it("an unexpected answer is told in words, its raw text only behind Details", async () => {
+    mockBackend({
+      test_token: () => ({
+        outcome: { outcome: "unexpected", detail: "file error: Connection reset by peer (os error 104)" },
+        message: { en: "The token check got an answer Seedance Studio did not expect.", zh: "意外的答复。" },
+      }),
+    });
+    renderWithI18n(<App />);
+    fireEvent.click(screen.getByTestId("nav-settings"));
+    fireEvent.click(await screen.findByTestId("token-test"));
+    const verdict = await screen.findByTestId("token-check");
+    expect(verdict.textContent).not.toContain("os error");
+    expect(screen.getByTestId("error-cause").textContent).toContain("os error 104");
+  });
 });
 
 describe("settings", () => {

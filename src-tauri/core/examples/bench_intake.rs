@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let dir = inputs_dir();
     std::fs::create_dir_all(&dir)?;
-    make_inputs(&dir)?;
+    make_inputs(&dir, 1)?;
     let exe = std::env::current_exe()?;
     let mut results = Vec::new();
     println!(
@@ -248,6 +248,27 @@ enum Input {
     Bomb,
 }
 
+impl Input {
+    /// The picture's size in the bench (what the file's header says).
+    fn full_size(self) -> (u32, u32) {
+        match self {
+            Self::Jpeg => (6000, 4000),
+            Self::Png => (6000, 6000),
+            Self::Bomb => (60_000, 60_000),
+        }
+    }
+
+    /// The size made when photos are shrunk by `shrink` (tests make small versions of the same set). A
+    /// bomb is a few bytes at any claimed size, so it keeps its own.
+    fn size(self, shrink: u32) -> (u32, u32) {
+        let (w, h) = self.full_size();
+        match self {
+            Self::Bomb => (w, h),
+            Self::Jpeg | Self::Png => (w / shrink.max(1), h / shrink.max(1)),
+        }
+    }
+}
+
 fn input_of(key: &str) -> Option<Input> {
     match key {
         "jpeg" | "jpeg_full" => Some(Input::Jpeg),
@@ -264,28 +285,31 @@ fn case(key: &str) -> &'static Case {
         .unwrap_or_else(|| panic!("no bench case {key:?}"))
 }
 
-fn make_input(path: &Path, input: Input) -> Result<(), Box<dyn std::error::Error>> {
+/// Writes `input` at `path`, its photos shrunk by `shrink` (1 for the bench itself).
+fn make_input(path: &Path, input: Input, shrink: u32) -> Result<(), Box<dyn std::error::Error>> {
+    let (width, height) = input.size(shrink);
     match input {
         Input::Jpeg => {
             let mut bytes = Vec::new();
             image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
-                .encode_image(&photo(6000, 4000, 6).to_rgb8())?;
+                .encode_image(&photo(width, height, 6).to_rgb8())?;
             std::fs::write(path, bytes)?;
         }
-        Input::Png => photo(6000, 6000, 2).save_with_format(path, image::ImageFormat::Png)?,
-        Input::Bomb => std::fs::write(path, png_claiming(60_000, 60_000))?,
+        Input::Png => photo(width, height, 2).save_with_format(path, image::ImageFormat::Png)?,
+        Input::Bomb => std::fs::write(path, png_claiming(width, height))?,
     }
     Ok(())
 }
 
-/// Makes every case's input that is not there yet (cases sharing a file share one input).
-fn make_inputs(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+/// Makes every case's input that is not there yet (cases sharing a file share one input), its photos
+/// shrunk by `shrink`.
+fn make_inputs(dir: &Path, shrink: u32) -> Result<(), Box<dyn std::error::Error>> {
     for case in &CASES {
         let input =
             input_of(case.key).ok_or_else(|| format!("no input for case {:?}", case.key))?;
         let path = dir.join(case.file);
         if !path.exists() {
-            make_input(&path, input)?;
+            make_input(&path, input, shrink)?;
         }
     }
     Ok(())
@@ -364,10 +388,51 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("bench-intake-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(case("bomb").file);
-        make_input(&path, input_of("bomb").unwrap()).unwrap();
+        make_input(&path, input_of("bomb").unwrap(), 1).unwrap();
         let bytes = std::fs::read(&path).unwrap();
         assert!(bytes.len() < 200);
         assert_eq!(&bytes[16..24], &[0, 0, 0xEA, 0x60, 0, 0, 0xEA, 0x60]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// From an empty folder, every case's file is made, each holding its own kind of picture at its own
+    /// size: the JPEG cases a JPEG, the PNG case a real 6000×6000-shaped PNG (not the bomb's bytes, which
+    /// a positional pick once wrote there), the bomb a few bytes claiming 60000×60000. Photos are made
+    /// 50× smaller so a debug build makes them in moments; the set and the file names are the bench's.
+    #[test]
+    fn inputs_made_from_nothing_are_each_cases_own() {
+        const SHRINK: u32 = 50;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        assert_eq!(std::fs::read_dir(dir).unwrap().count(), 0, "starts empty");
+        make_inputs(dir, SHRINK).unwrap();
+        for c in &CASES {
+            let path = dir.join(c.file);
+            let bytes = std::fs::read(&path)
+                .unwrap_or_else(|e| panic!("{}: {} not made: {e}", c.key, c.file));
+            let input = input_of(c.key).unwrap();
+            let (magic, format): (&[u8], _) = match input {
+                Input::Jpeg => (b"\xFF\xD8\xFF", image::ImageFormat::Jpeg),
+                Input::Png | Input::Bomb => (b"\x89PNG\r\n\x1a\n", image::ImageFormat::Png),
+            };
+            assert!(
+                bytes.starts_with(magic),
+                "{}: {} is not a {format:?}",
+                c.key,
+                c.file
+            );
+            let size = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format)
+                .into_dimensions()
+                .unwrap_or_else(|e| panic!("{}: {}: {e}", c.key, c.file));
+            assert_eq!(size, input.size(SHRINK), "{}: {}", c.key, c.file);
+            match input {
+                Input::Bomb => assert!(bytes.len() < 200, "{}", bytes.len()),
+                // A real picture: it decodes whole.
+                Input::Jpeg | Input::Png => {
+                    let picture = image::load_from_memory_with_format(&bytes, format).unwrap();
+                    assert_eq!((picture.width(), picture.height()), size);
+                }
+            }
+        }
     }
 }

@@ -27,6 +27,8 @@ pub enum TokenCheck {
         status: Option<u16>,
     },
     RateLimited,
+    // `detail` is the technical cause in its own words, for a "Details" disclosure; the message itself
+    // stays in plain words.
     Unexpected {
         detail: String,
     },
@@ -130,9 +132,9 @@ impl TokenCheck {
                 "SinanCode is receiving too many requests right now, so the token could not be checked. Wait a minute and test again.",
                 "SinanCode 当前请求过多，无法检查令牌。请等待一分钟后重新测试。",
             ),
-            Self::Unexpected { detail } => Msg::new(
-                format!("The token check got an answer Seedance Studio did not expect ({detail}). If you set a custom API address in Advanced settings, check it; otherwise test again later."),
-                format!("令牌检查收到了意外的答复（{detail}）。如果您在高级设置中填写了自定义 API 地址，请检查该地址；否则请稍后重新测试。"),
+            Self::Unexpected { .. } => Msg::new(
+                "The token check got an answer Seedance Studio did not expect. If you set a custom API address in Advanced settings, check it; otherwise test again later.",
+                "令牌检查收到了意外的答复。如果您在高级设置中填写了自定义 API 地址，请检查该地址；否则请稍后重新测试。",
             ),
             Self::HostNotConfirmed { host } => ApiError::HostNotConfirmed { host: host.clone() }.msg(),
         }
@@ -171,6 +173,38 @@ mod tests {
             from(ApiError::MalformedReply { detail: "html".into() }),
             TokenCheck::Unexpected { detail } if detail.contains("html")
         ));
+    }
+
+    /// What the OS or the parser said stays out of the words; it still reaches the UI, for Details.
+    #[test]
+    fn an_unexpected_answer_keeps_its_raw_text_out_of_the_message() {
+        let raw = "connection closed: Connection reset by peer (os error 104)";
+        for e in [
+            ApiError::MalformedReply {
+                detail: "expected value at line 1 column 1: <html>".into(),
+            },
+            ApiError::Io(std::io::Error::other(raw)),
+        ] {
+            let shown = e.to_string();
+            let outcome = TokenCheck::from_reply::<()>(Err(e));
+            let m = outcome.msg();
+            for text in [&m.en, &m.zh] {
+                assert!(
+                    !text.contains("os error")
+                        && !text.contains("<html>")
+                        && !text.contains("line 1"),
+                    "{text}"
+                );
+            }
+            assert!(m.en.contains("did not expect") && m.zh.contains("意外"));
+            let json = serde_json::to_value(&outcome).unwrap();
+            assert_eq!(json["outcome"], "unexpected");
+            assert_eq!(
+                json["detail"],
+                shown.as_str(),
+                "the cause still crosses to the UI"
+            );
+        }
     }
 
     #[test]

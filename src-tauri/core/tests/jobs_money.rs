@@ -86,6 +86,97 @@ mod jobs {
         assert!(records.last().unwrap().poll_trouble.is_none());
     }
 
+    /// Time 100× fast, except that the one-minute recheck of a job waiting for its service never comes:
+    /// only a wake-up can resume such a job.
+    struct NoRecheck(seedance_core::api::ScaledTime);
+
+    impl seedance_core::api::Sleeper for NoRecheck {
+        fn sleep(&self, duration: Duration) -> seedance_core::api::SleepFuture<'_> {
+            if duration >= seedance_core::jobs::SERVICE_RECHECK {
+                Box::pin(std::future::pending())
+            } else {
+                self.0.sleep(duration)
+            }
+        }
+    }
+
+    /// A paid job waiting because its queries were refused polls again as soon as a new token is saved
+    /// (the shell's `save_token` and `save_prefs` call `service_changed`), not a minute later, and
+    /// finishes on the task it has: no second create.
+    #[tokio::test]
+    async fn saving_a_token_wakes_a_job_waiting_on_a_refused_one() {
+        use seedance_core::jobs::{FixedConnection, JobRunner, RunnerSettings, RunnerTiming};
+
+        let h = harness(SimConfig::fast(), 3).await;
+        let time = Arc::new(seedance_core::api::ScaledTime::new(100));
+        let settings = RunnerSettings {
+            output_dir: h.out_dir(),
+            file_name_pattern: seedance_core::prefs::DEFAULT_FILE_NAME_PATTERN.to_owned(),
+            upload_region: seedance_core::prefs::UploadRegion::Global,
+            max_concurrent_jobs: 3,
+        };
+        let runner = JobRunner::new(
+            h.store.clone(),
+            h.events.clone(),
+            Arc::new(FixedConnection(connection_to(&h.sim, false))),
+            Arc::new(move || settings.clone()),
+            RunnerTiming {
+                clock: time.clone(),
+                sleeper: Arc::new(NoRecheck(seedance_core::api::ScaledTime::new(100))),
+                ..RunnerTiming::default()
+            },
+        );
+        // Every query is refused until the user saves a token the service accepts.
+        for _ in 0..50 {
+            h.sim.push_fault(Route::GetTask, Fault::Unauthorized);
+        }
+        let job = runner.submit(text_draft("a cat"), None).await.unwrap();
+        let started = Instant::now();
+        let refused = |r: &seedance_core::store::JobRecord| {
+            r.poll_trouble
+                .as_ref()
+                .is_some_and(|t| t.kind == "token_refused")
+        };
+        while !refused(&runner.get_job(&job.id).unwrap()) {
+            assert!(started.elapsed() < Duration::from_secs(10), "never waited");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // Left alone (many poll intervals at this speed), the job keeps waiting and asks nothing.
+        let asked = h.sim.counts().get_task;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let waiting = runner.get_job(&job.id).unwrap();
+        assert!(
+            refused(&waiting) && !waiting.status.is_settled(),
+            "{waiting:?}"
+        );
+        assert!(waiting.task_id.is_some());
+        assert_eq!(
+            h.sim.counts().get_task,
+            asked,
+            "no query before the wake-up"
+        );
+
+        // A valid token is saved: the service answers again and the runner is told.
+        h.sim.clear_faults();
+        let woken = Instant::now();
+        runner.service_changed();
+        within(runner.wait_idle()).await;
+        assert!(
+            woken.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            woken.elapsed()
+        );
+        let done = h.store.get_job(&job.id).unwrap();
+        assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
+        assert_eq!(h.sim.counts().create, 1);
+        assert!(h.sim.counts().get_task > asked);
+        let records = h.events.records(&job.id);
+        assert!(!records
+            .iter()
+            .any(|r| r.status == JobStatus::Failed || r.can_resubmit));
+        assert!(runner.get_job(&job.id).unwrap().poll_trouble.is_none());
+    }
+
     #[tokio::test]
     async fn an_outage_while_polling_shows_when_the_next_check_is() {
         let h = harness(SimConfig::fast(), 3).await;

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { commands, type TokenCheckView } from "../bindings";
 import { type IpcError, unwrap } from "../ipc";
 import { useSession } from "../session";
-import { ErrorNotice } from "./ErrorNotice";
+import { CauseDetails, ErrorNotice } from "./ErrorNotice";
 
 /**
  * Paste, test and save the API token. The typed text goes to the backend once and the field is cleared;
@@ -81,6 +81,7 @@ export function TokenForm() {
           {zh ? check.message.zh : check.message.en}
         </p>
       )}
+      {check?.outcome.outcome === "unexpected" && <CauseDetails cause={check.outcome.detail} />}
       {error && <ErrorNotice error={error} />}
     </form>
   );

@@ -19,6 +19,8 @@ mod run;
 mod store_checkpoint;
 mod submit;
 mod trouble;
+#[cfg(test)]
+mod unsaved_task_tests;
 mod unsent;
 
 use std::collections::{HashMap, HashSet};

@@ -1,4 +1,6 @@
 //! What can be wrong with preferences, their file, or the output folder, in words a user can act on.
+//! What the OS or the JSON parser said about a file travels apart, as the raw cause shown behind
+//! "Details", so a message never reads "Permission denied (os error 13)".
 
 use std::path::PathBuf;
 
@@ -35,10 +37,87 @@ pub enum PrefsError {
     /// Returned by saving when [`crate::prefs::Preferences::validate`] found problems.
     #[error("the settings have {} problem(s)", problems.len())]
     Invalid { problems: Vec<PrefsError> },
-    #[error("the settings could not be saved to {path:?}: {reason}")]
-    SaveFailed { path: PathBuf, reason: String },
-    #[error("the output folder {path:?} cannot be used: {reason}")]
-    OutputDirUnusable { path: PathBuf, reason: String },
+    /// `cause` is the OS's (or serialiser's) own text.
+    #[error("the settings could not be saved to {path:?} ({problem:?}): {cause}")]
+    SaveFailed {
+        path: PathBuf,
+        problem: SaveProblem,
+        cause: String,
+    },
+    /// `cause` is the OS's own text, when the OS gave one.
+    #[error("the output folder {path:?} cannot be used ({problem:?}): {}", .cause.as_deref().unwrap_or("-"))]
+    OutputDirUnusable {
+        path: PathBuf,
+        problem: FolderProblem,
+        cause: Option<String>,
+    },
+}
+
+/// Why saving the settings failed, in words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveProblem {
+    /// A damaged settings file is in the way and could not be renamed.
+    DamagedFileInTheWay,
+    /// The folder or the file could not be written.
+    CannotWrite,
+}
+
+/// Why the output folder cannot take videos, in words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FolderProblem {
+    /// Not a full path, or not valid Unicode: it could not be kept in the settings.
+    NotStorable,
+    CannotCreate,
+    CannotRead,
+    NotAFolder,
+    NotWritable,
+}
+
+impl FolderProblem {
+    /// The reason in English and Chinese, to go inside a sentence.
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Self::NotStorable => (
+                "its path cannot be kept in the settings: it is not a full path, or has characters that cannot be stored",
+                "其路径无法保存到设置中：不是完整路径，或含有无法保存的字符",
+            ),
+            Self::CannotCreate => (
+                "it does not exist and could not be created",
+                "该文件夹不存在，且无法创建",
+            ),
+            Self::CannotRead => ("it could not be opened", "无法打开该文件夹"),
+            Self::NotAFolder => ("it is a file, not a folder", "这是一个文件，而不是文件夹"),
+            Self::NotWritable => (
+                "the app is not allowed to write in it",
+                "应用无权在其中写入文件",
+            ),
+        }
+    }
+}
+
+/// Why a settings file could not be used, in words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileDamage {
+    Unreadable,
+    NotSettings,
+    InvalidValues,
+}
+
+impl FileDamage {
+    /// The reason in English and Chinese, to go inside a sentence.
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Unreadable => ("it could not be read", "无法读取"),
+            Self::NotSettings => (
+                "it is not a settings file the app can read",
+                "内容不是应用能读取的设置",
+            ),
+            Self::InvalidValues => (
+                "it holds values the app does not accept",
+                "含有应用不接受的值",
+            ),
+        }
+    }
 }
 
 impl PrefsError {
@@ -52,6 +131,14 @@ impl PrefsError {
 }
 
 impl UserFacing for PrefsError {
+    fn raw_cause(&self) -> Option<String> {
+        match self {
+            Self::SaveFailed { cause, .. } => Some(cause.clone()),
+            Self::OutputDirUnusable { cause, .. } => cause.clone(),
+            _ => None,
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Self::InvalidApiBase(_) => "prefs_invalid_api_base",
@@ -112,14 +199,21 @@ impl UserFacing for PrefsError {
                     msgs.iter().map(|m| m.zh.as_str()).collect::<Vec<_>>().join("\n"),
                 )
             }
-            Self::SaveFailed { path, reason } => Msg::new(
-                format!("Your settings could not be saved to {} ({reason}). Check that the disk is not full and the folder is writable, then try again.", path.display()),
-                format!("无法将设置保存到 {}（{reason}）。请确认磁盘未满且文件夹可写，然后重试。", path.display()),
+            Self::SaveFailed { path, problem: SaveProblem::DamagedFileInTheWay, .. } => Msg::new(
+                format!("Your settings could not be saved to {}: the damaged settings file there could not be moved aside. Move that file elsewhere or delete it, then save again.", path.display()),
+                format!("无法将设置保存到 {}：该位置已损坏的设置文件无法移开。请将该文件移走或删除，然后重新保存。", path.display()),
             ),
-            Self::OutputDirUnusable { path, reason } => Msg::new(
-                format!("Videos cannot be saved in the folder {} ({reason}). Choose another output folder in Settings.", path.display()),
-                format!("无法将视频保存到文件夹 {}（{reason}）。请在“设置”中选择其他输出文件夹。", path.display()),
+            Self::SaveFailed { path, problem: SaveProblem::CannotWrite, .. } => Msg::new(
+                format!("Your settings could not be saved to {}. Check that the disk is not full and the folder is writable, then try again.", path.display()),
+                format!("无法将设置保存到 {}。请确认磁盘未满且文件夹可写，然后重试。", path.display()),
             ),
+            Self::OutputDirUnusable { path, problem, .. } => {
+                let (en, zh) = problem.words();
+                Msg::new(
+                    format!("Videos cannot be saved in the folder {} ({en}). Choose another output folder in Settings.", path.display()),
+                    format!("无法将视频保存到文件夹 {}（{zh}）。请在“设置”中选择其他输出文件夹。", path.display()),
+                )
+            }
         }
     }
 }
@@ -127,18 +221,30 @@ impl UserFacing for PrefsError {
 /// Something the user should know after loading settings; the app carries on with defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PrefsWarning {
-    /// The settings file could not be used and was moved aside to `backup`.
+    /// The settings file could not be used and was moved aside to `backup`. `cause` is what the OS or
+    /// the parser said.
     Damaged {
         path: PathBuf,
         backup: PathBuf,
-        reason: String,
+        damage: FileDamage,
+        cause: String,
     },
     /// The settings file could not be used, and could not be moved aside either; it is left untouched
     /// and saving refuses to overwrite it until it can be moved.
-    DamagedInPlace { path: PathBuf, reason: String },
+    DamagedInPlace {
+        path: PathBuf,
+        damage: FileDamage,
+        cause: String,
+    },
 }
 
 impl UserFacing for PrefsWarning {
+    fn raw_cause(&self) -> Option<String> {
+        match self {
+            Self::Damaged { cause, .. } | Self::DamagedInPlace { cause, .. } => Some(cause.clone()),
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Self::Damaged { .. } => "prefs_file_damaged",
@@ -148,21 +254,87 @@ impl UserFacing for PrefsWarning {
 
     fn msg(&self) -> Msg {
         match self {
-            Self::Damaged { backup, reason, .. } => Msg::new(
-                format!("Your settings file was damaged ({reason}), so default settings are in use. The old file was kept at {}. Review your settings and save them again.", backup.display()),
-                format!("设置文件已损坏（{reason}），当前使用默认设置。旧文件已保留在 {}。请检查设置并重新保存。", backup.display()),
-            ),
-            Self::DamagedInPlace { path, reason } => Msg::new(
-                format!("Your settings file at {} was damaged ({reason}), so default settings are in use. It could not be renamed and was left as it is; move it elsewhere or delete it, then save your settings again.", path.display()),
-                format!("位于 {} 的设置文件已损坏（{reason}），当前使用默认设置。该文件无法重命名，已原样保留；请将其移走或删除，然后重新保存设置。", path.display()),
-            ),
+            Self::Damaged { backup, damage, .. } => {
+                let (en, zh) = damage.words();
+                Msg::new(
+                    format!("Your settings file was damaged ({en}), so default settings are in use. The old file was kept at {}. Review your settings and save them again.", backup.display()),
+                    format!("设置文件已损坏（{zh}），当前使用默认设置。旧文件已保留在 {}。请检查设置并重新保存。", backup.display()),
+                )
+            }
+            Self::DamagedInPlace { path, damage, .. } => {
+                let (en, zh) = damage.words();
+                Msg::new(
+                    format!("Your settings file at {} was damaged ({en}), so default settings are in use. It could not be renamed and was left as it is; move it elsewhere or delete it, then save your settings again.", path.display()),
+                    format!("位于 {} 的设置文件已损坏（{zh}），当前使用默认设置。该文件无法重命名，已原样保留；请将其移走或删除，然后重新保存设置。", path.display()),
+                )
+            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    /// No OS or parser wording (what `io::Error` and serde print) in a message meant for the user.
+    fn assert_plain(m: &Msg) {
+        for text in [&m.en, &m.zh] {
+            for jargon in [
+                "os error",
+                "Not a directory",
+                "Is a directory",
+                "line 1 column",
+                "expected",
+            ] {
+                assert!(!text.contains(jargon), "{jargon:?} in {text}");
+            }
+        }
+    }
+
+    /// Problems met on disk say what happened in words; the OS's own text waits behind Details.
+    #[test]
+    fn os_and_parser_words_stay_out_of_the_message() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("a-file");
+        std::fs::write(&file, b"x").unwrap();
+
+        // A folder below a file cannot be created (ENOTDIR).
+        let folder = super::super::ensure_output_dir(&file.join("videos")).unwrap_err();
+        assert_eq!(folder.kind(), "output_dir_unusable");
+        assert_plain(&folder.msg());
+        assert!(
+            folder.msg().en.contains("could not be created"),
+            "{}",
+            folder.msg().en
+        );
+        assert!(folder.msg().zh.contains("无法创建"), "{}", folder.msg().zh);
+        let cause = folder.raw_cause().expect("the OS text is kept for Details");
+        assert!(cause.contains("os error"), "{cause}");
+        // It reaches a job's problem the same way.
+        let job = crate::jobs::JobError::from(folder);
+        assert_plain(&job.msg());
+        assert_eq!(job.raw_cause(), Some(cause));
+
+        // Settings that cannot be written (their folder would be below a file).
+        let save = super::super::PrefsStore::new(file.join("data").join("preferences.json"))
+            .save(&super::super::Preferences::default())
+            .unwrap_err();
+        assert_eq!(save.kind(), "prefs_save_failed");
+        assert_plain(&save.msg());
+        assert!(save.raw_cause().is_some_and(|c| c.contains("os error")));
+
+        // A settings file that is not JSON, and one that cannot be read (a folder in its place).
+        let garbled = tmp.path().join("garbled.json");
+        std::fs::write(&garbled, b"not json").unwrap();
+        let folder_in_place = tmp.path().join("folder.json");
+        std::fs::create_dir(&folder_in_place).unwrap();
+        for path in [garbled, folder_in_place] {
+            let warning = super::super::PrefsStore::new(&path).load().warning.unwrap();
+            assert_plain(&warning.msg());
+            assert!(warning.raw_cause().is_some(), "{warning:?}");
+        }
+    }
 
     #[test]
     fn every_message_names_the_problem_in_both_languages() {
@@ -172,25 +344,54 @@ mod tests {
             PrefsWarning::Damaged {
                 path: path.clone(),
                 backup: backup.clone(),
-                reason: "eof".into(),
+                damage: FileDamage::NotSettings,
+                cause: "EOF while parsing a value at line 1 column 0".into(),
             },
             PrefsWarning::DamagedInPlace {
                 path: path.clone(),
-                reason: "eof".into(),
+                damage: FileDamage::Unreadable,
+                cause: "Permission denied (os error 13)".into(),
             },
         ];
         for w in &warnings {
             let m = w.msg();
             assert!(m.en.contains("default") && m.zh.contains("默认"), "{m:?}");
-            assert!(m.en.contains("eof") && m.zh.contains("eof"));
+            assert_plain(&m);
+            assert!(w.raw_cause().is_some());
         }
         assert!(warnings[0].msg().en.contains(&backup.display().to_string()));
         assert!(warnings[1].msg().zh.contains(&path.display().to_string()));
         let save = PrefsError::SaveFailed {
             path: path.clone(),
-            reason: "disk full".into(),
+            problem: SaveProblem::CannotWrite,
+            cause: "No space left on device (os error 28)".into(),
         };
-        assert!(save.msg().en.contains("disk full") && save.msg().zh.contains("disk full"));
+        assert!(save.msg().en.contains("disk is not full") && save.msg().zh.contains("磁盘未满"));
+        assert_plain(&save.msg());
+        let in_the_way = PrefsError::SaveFailed {
+            path: path.clone(),
+            problem: SaveProblem::DamagedFileInTheWay,
+            cause: "Permission denied (os error 13)".into(),
+        };
+        assert!(
+            in_the_way.msg().en.contains("moved aside") && in_the_way.msg().zh.contains("移开")
+        );
+        for problem in [
+            FolderProblem::NotStorable,
+            FolderProblem::CannotCreate,
+            FolderProblem::CannotRead,
+            FolderProblem::NotAFolder,
+            FolderProblem::NotWritable,
+        ] {
+            let e = PrefsError::OutputDirUnusable {
+                path: path.clone(),
+                problem,
+                cause: None,
+            };
+            let (en, zh) = problem.words();
+            assert!(e.msg().en.contains(en) && e.msg().zh.contains(zh));
+            assert!(!zh.is_ascii());
+        }
         let invalid = PrefsError::Invalid {
             problems: vec![
                 PrefsError::ConcurrencyOutOfRange { value: 0 },

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::cost::CostRates;
 use crate::request::RequestDraft;
 
-pub use error::{PrefsError, PrefsWarning, RateField};
+pub use error::{FileDamage, FolderProblem, PrefsError, PrefsWarning, RateField, SaveProblem};
 pub use file_name::{
     render_file_name, render_file_name_with, unique_path, FileNameParts, FALLBACK_FILE_NAME,
     MAX_FILE_NAME_CHARS, PLACEHOLDERS,

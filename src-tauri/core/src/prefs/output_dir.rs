@@ -9,6 +9,7 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::error::FolderProblem;
 use super::{Preferences, PrefsError};
 
 /// The app's folder inside the user's Videos folder.
@@ -65,7 +66,8 @@ pub fn with_chosen_output_dir(
     let Some(text) = chosen.to_str().filter(|_| chosen.is_absolute()) else {
         return Err(PrefsError::OutputDirUnusable {
             path: chosen.to_path_buf(),
-            reason: "its path cannot be stored (not a full path, or not valid Unicode)".to_owned(),
+            problem: FolderProblem::NotStorable,
+            cause: None,
         });
     };
     ensure_output_dir(chosen)?;
@@ -78,14 +80,21 @@ pub fn with_chosen_output_dir(
 /// Creates the folder if needed and proves it is writable by creating and removing a small file, so
 /// the problem shows up before a download, not after.
 pub fn ensure_output_dir(path: &Path) -> Result<(), PrefsError> {
-    let unusable = |reason: String| PrefsError::OutputDirUnusable {
-        path: path.to_path_buf(),
-        reason,
-    };
-    std::fs::create_dir_all(path).map_err(|e| unusable(e.to_string()))?;
-    let meta = std::fs::metadata(path).map_err(|e| unusable(e.to_string()))?;
+    let unusable =
+        |problem: FolderProblem, cause: Option<&std::io::Error>| PrefsError::OutputDirUnusable {
+            path: path.to_path_buf(),
+            problem,
+            cause: cause.map(ToString::to_string),
+        };
+    // A file in the folder's place makes `create_dir_all` fail too; say so rather than "cannot create".
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_dir()) {
+        return Err(unusable(FolderProblem::NotAFolder, None));
+    }
+    std::fs::create_dir_all(path).map_err(|e| unusable(FolderProblem::CannotCreate, Some(&e)))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| unusable(FolderProblem::CannotRead, Some(&e)))?;
     if !meta.is_dir() {
-        return Err(unusable("it is a file, not a folder".to_owned()));
+        return Err(unusable(FolderProblem::NotAFolder, None));
     }
     let probe = path.join(format!(
         ".seedance-write-check-{:08x}",
@@ -97,7 +106,7 @@ pub fn ensure_output_dir(path: &Path) -> Result<(), PrefsError> {
         .open(&probe)
         .and_then(|mut f| f.write_all(b"ok"));
     let removed = std::fs::remove_file(&probe);
-    written.map_err(|e| unusable(format!("it is not writable: {e}")))?;
+    written.map_err(|e| unusable(FolderProblem::NotWritable, Some(&e)))?;
     if let Err(e) = removed {
         tracing::warn!(error = %e, "could not remove the output folder's write check file");
     }

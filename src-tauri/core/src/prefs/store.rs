@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
 
+use super::error::{FileDamage, SaveProblem};
 use super::{Preferences, PrefsError, PrefsWarning};
 
 /// The file's name inside the app's data folder.
@@ -28,10 +29,10 @@ pub struct PrefsStore {
     path: PathBuf,
 }
 
-/// Why the file on disk cannot be used.
+/// Why the file on disk cannot be used: what to tell the user, and what the OS or parser said.
 enum Damage {
     Missing,
-    Damaged(String),
+    Damaged(FileDamage, String),
 }
 
 impl PrefsStore {
@@ -60,19 +61,21 @@ impl PrefsStore {
                 prefs: Preferences::default(),
                 warning: None,
             },
-            Err(Damage::Damaged(reason)) => {
-                tracing::warn!(%reason, "the settings file is damaged; using defaults");
+            Err(Damage::Damaged(damage, cause)) => {
+                tracing::warn!(?damage, %cause, "the settings file is damaged; using defaults");
                 let warning = match self.set_aside() {
                     Ok(backup) => PrefsWarning::Damaged {
                         path: self.path.clone(),
                         backup,
-                        reason,
+                        damage,
+                        cause,
                     },
                     Err(e) => {
                         tracing::warn!(error = %e, "the damaged settings file could not be renamed");
                         PrefsWarning::DamagedInPlace {
                             path: self.path.clone(),
-                            reason,
+                            damage,
+                            cause,
                         }
                     }
                 };
@@ -90,20 +93,21 @@ impl PrefsStore {
         prefs
             .validate()
             .map_err(|problems| PrefsError::Invalid { problems })?;
-        let failed = |reason: String| PrefsError::SaveFailed {
+        let failed = |problem: SaveProblem, cause: &dyn std::fmt::Display| PrefsError::SaveFailed {
             path: self.path.clone(),
-            reason,
+            problem,
+            cause: cause.to_string(),
         };
-        if let Err(Damage::Damaged(_)) = self.read_valid() {
-            self.set_aside().map_err(|e| {
-                failed(format!(
-                    "the damaged settings file already there could not be moved aside: {e}"
-                ))
-            })?;
+        let cannot_write = |cause: &dyn std::fmt::Display| failed(SaveProblem::CannotWrite, cause);
+        // Only a file that is there can be damaged (an unreachable folder is a write problem below).
+        let present = self.path.symlink_metadata().is_ok();
+        if present && matches!(self.read_valid(), Err(Damage::Damaged(..))) {
+            self.set_aside()
+                .map_err(|e| failed(SaveProblem::DamagedFileInTheWay, &e))?;
         }
-        let json = serde_json::to_vec_pretty(prefs).map_err(|e| failed(e.to_string()))?;
+        let json = serde_json::to_vec_pretty(prefs).map_err(|e| cannot_write(&e))?;
         let dir = self.dir();
-        fs::create_dir_all(&dir).map_err(|e| failed(e.to_string()))?;
+        fs::create_dir_all(&dir).map_err(|e| cannot_write(&e))?;
         let temp = dir.join(self.sibling_name(&format!(".tmp-{:08x}", rand::random::<u32>())));
         let written = write_synced(&temp, &json).and_then(|()| fs::rename(&temp, &self.path));
         if let Err(e) = written {
@@ -112,7 +116,7 @@ impl PrefsStore {
                     tracing::warn!(error = %cleanup, "could not remove a temporary settings file");
                 }
             }
-            return Err(failed(e.to_string()));
+            return Err(cannot_write(&e));
         }
         sync_dir(&dir);
         Ok(())
@@ -141,13 +145,13 @@ impl PrefsStore {
         let bytes = match read_capped(&self.path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == ErrorKind::NotFound => return Err(Damage::Missing),
-            Err(e) => return Err(Damage::Damaged(format!("it could not be read: {e}"))),
+            Err(e) => return Err(Damage::Damaged(FileDamage::Unreadable, e.to_string())),
         };
         let prefs: Preferences = serde_json::from_slice(&bytes)
-            .map_err(|e| Damage::Damaged(format!("it is not valid settings JSON: {e}")))?;
+            .map_err(|e| Damage::Damaged(FileDamage::NotSettings, e.to_string()))?;
         prefs.validate().map_err(|problems| {
             let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            Damage::Damaged(format!("it holds invalid values: {}", list.join("; ")))
+            Damage::Damaged(FileDamage::InvalidValues, list.join("; "))
         })?;
         Ok(prefs)
     }

@@ -179,6 +179,8 @@ impl Store {
         );
         let mut params: Vec<&dyn ToSql> = vec![&now, &id];
         params.extend_from_slice(step.params);
+        #[cfg(test)]
+        self.injected_step_failure(step.set)?;
         let conn = self.conn();
         // WAL with NORMAL survives an app crash but an OS crash or power loss may lose the last commits;
         // for these writes that would mean a create sent twice, so they wait for the sync.

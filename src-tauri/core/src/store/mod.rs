@@ -49,6 +49,18 @@ pub struct Store {
     /// `(SET clause, PRAGMA synchronous)` in effect for each job step, as SQLite reports it.
     #[cfg(test)]
     synchronous_seen: Mutex<Vec<(String, i64)>>,
+    /// Unit tests' stand-in for a failing disk: see [`Store::fail_job_steps`].
+    #[cfg(test)]
+    step_fault: Mutex<StepFault>,
+}
+
+/// Job steps whose SET clause starts with `prefix` fail with the SQLite result `code` (extended codes
+/// allowed) until cleared; `refused` counts the writes turned away.
+#[cfg(test)]
+#[derive(Default)]
+struct StepFault {
+    armed: Option<(&'static str, std::ffi::c_int)>,
+    refused: u32,
 }
 
 impl std::fmt::Debug for Store {
@@ -101,7 +113,45 @@ impl Store {
             persistent: on_disk,
             #[cfg(test)]
             synchronous_seen: Mutex::new(Vec::new()),
+            #[cfg(test)]
+            step_fault: Mutex::default(),
         })
+    }
+
+    /// From now on, job steps whose SET clause starts with `prefix` fail as if SQLite had returned
+    /// `code` (e.g. `SQLITE_IOERR_WRITE`), through the same conversion a real failure takes; `None`
+    /// lets them through again.
+    #[cfg(test)]
+    pub(crate) fn fail_job_steps(&self, fault: Option<(&'static str, std::ffi::c_int)>) {
+        self.step_fault
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .armed = fault;
+    }
+
+    /// How many job steps [`Store::fail_job_steps`] has turned away.
+    #[cfg(test)]
+    pub(crate) fn job_steps_refused(&self) -> u32 {
+        self.step_fault
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .refused
+    }
+
+    #[cfg(test)]
+    fn injected_step_failure(&self, set: &str) -> Result<(), StoreError> {
+        let mut state = self.step_fault.lock().unwrap_or_else(|p| p.into_inner());
+        match state.armed {
+            Some((prefix, code)) if set.starts_with(prefix) => {
+                state.refused += 1;
+                Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(code),
+                    Some("injected by a test".to_owned()),
+                )
+                .into())
+            }
+            _ => Ok(()),
+        }
     }
 
     #[cfg(test)]
