@@ -46,6 +46,8 @@ export async function startSim(token, { queuedSecs = 1, runningSecs = 1, extra =
     child,
     api,
     creates: () => out.split("\n").filter((line) => CREATE_LINE.test(line)).length,
+    /** Every `request METHOD PATH` line so far, in order (with `--log-requests`). */
+    requests: () => out.split("\n").filter((line) => line.startsWith("request ")),
   };
 }
 
@@ -175,6 +177,10 @@ export class Session {
   }
   async type(selector, text) {
     await this.cmd("POST", `/element/${await this.find(selector)}/value`, { text });
+  }
+  /** Runs a script in the page and returns what it returns (W3C "execute/sync"). */
+  async execute(script, args = []) {
+    return this.cmd("POST", "/execute/sync", { script, args });
   }
   /** Runs a script in the page (W3C "execute/async": the last argument is the callback). */
   async executeAsync(script, args = []) {

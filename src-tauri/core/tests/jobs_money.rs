@@ -315,6 +315,10 @@ mod jobs {
         let original = h.store.get_job(&job.id).unwrap();
         assert_eq!(original.resubmitted_as.as_deref(), Some(again.id.as_str()));
         assert!(!original.can_resubmit);
+        // Every view hears of the original's change at once (else its row still offers Submit again).
+        let announced = h.events.records(&job.id).pop().unwrap();
+        assert_eq!(announced.resubmitted_as.as_deref(), Some(again.id.as_str()));
+        assert!(!announced.can_resubmit);
         let listed = h.store.list_jobs(&JobQuery::default()).unwrap();
         let listed = listed.jobs.iter().find(|j| j.id == job.id).unwrap();
         assert_eq!(listed.resubmitted_as.as_deref(), Some(again.id.as_str()));

@@ -9,7 +9,9 @@ use seedance_sim::{Fault, RequestRecord, Route, Sim, SimConfig};
 
 const USAGE: &str = "usage: seedance-sim [--port N] [--files-port N] [--token T] [--queued-secs S] [--running-secs S] [--result-file PATH] [--log-requests] [--fault ROUTE:KIND[:COUNT]]...
   ROUTE: create, get_task, upload, result
-  KIND:  server_error, unauthorized, payment_required, drop_after_read, malformed_json, hang, html_502";
+  KIND:  server_error, unauthorized, payment_required, drop_after_read, malformed_json, hang, html_NNN
+         (html_NNN: a proxy's HTML error page with status NNN, 400-599; e.g. html_502, or html_403 for a refused
+         result link)";
 
 /// How often `--log-requests` prints what arrived since the last look.
 const LOG_EVERY: Duration = Duration::from_millis(50);
@@ -42,8 +44,10 @@ fn parse_fault(value: &str) -> Result<Vec<(Route, Fault)>, String> {
         "drop_after_read" => Fault::DropAfterRead,
         "malformed_json" => Fault::MalformedJson,
         "hang" => Fault::Hang,
-        "html_502" => Fault::HtmlError { status: 502 },
-        _ => return Err(bad()),
+        other => match other.strip_prefix("html_").map(str::parse::<u16>) {
+            Some(Ok(status @ 400..=599)) => Fault::HtmlError { status },
+            _ => return Err(bad()),
+        },
     };
     let count = match parts.next() {
         None => 1,
@@ -222,6 +226,8 @@ mod tests {
             "get_task:unauthorized:3",
             "--fault",
             "result:html_502",
+            "--fault",
+            "result:html_403:2",
         ])
         .unwrap();
         let routes: Vec<Route> = set.faults.iter().map(|(r, _)| *r).collect();
@@ -231,17 +237,24 @@ mod tests {
                 Route::GetTask,
                 Route::GetTask,
                 Route::GetTask,
+                Route::Result,
+                Route::Result,
                 Route::Result
             ]
         );
         assert!(matches!(set.faults[0].1, Fault::Unauthorized));
         assert!(matches!(set.faults[3].1, Fault::HtmlError { status: 502 }));
+        assert!(matches!(set.faults[5].1, Fault::HtmlError { status: 403 }));
         for bad in [
             "get_task",
             "nowhere:hang",
             "create:explode",
             "create:hang:x",
             "create:hang:1:2",
+            "result:html_200",
+            "result:html_600",
+            "result:html_",
+            "result:html_4o3",
         ] {
             assert!(parse(&["--fault", bad]).is_err(), "{bad}");
         }

@@ -201,13 +201,18 @@ impl JobRunner {
             return Err(JobError::NotResubmittable { id: id.to_owned() });
         }
         // The user confirmed this repeat: it is not refused as a duplicate.
-        self.submit_new(
-            job.request,
-            job.tokens_estimate,
-            Some(job.id),
-            Intent::Repeat,
-        )
-        .await
+        let again = self
+            .submit_new(
+                job.request,
+                job.tokens_estimate,
+                Some(job.id),
+                Intent::Repeat,
+            )
+            .await?;
+        // The original changed too: it now names its copy and may not be submitted again. Views that
+        // show it learn that now, not at their next reload (a stale row still offered Submit again).
+        self.announce(id);
+        Ok(again)
     }
 
     /// Deletes the record; the video file only when `delete_file` (the file is the user's either way).
