@@ -105,11 +105,11 @@ mod jobs {
     /// finishes on the task it has: no second create.
     #[tokio::test]
     async fn saving_a_token_wakes_a_job_waiting_on_a_refused_one() {
-        use seedance_core::jobs::{FixedConnection, JobRunner, RunnerSettings, RunnerTiming};
+        use seedance_core::jobs::{FixedConnection, JobRunner, RunnerPrefs, RunnerTiming};
 
         let h = harness(SimConfig::fast(), 3).await;
         let time = Arc::new(seedance_core::api::ScaledTime::new(100));
-        let settings = RunnerSettings {
+        let settings = RunnerPrefs {
             output_dir: h.out_dir(),
             file_name_pattern: seedance_core::prefs::DEFAULT_FILE_NAME_PATTERN.to_owned(),
             upload_region: seedance_core::prefs::UploadRegion::Global,

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use rusqlite::ffi;
 use seedance_sim::{Route, Sim, SimConfig};
 
-use super::{Connection, FixedConnection, JobEvents, JobRunner, RunnerSettings, RunnerTiming};
+use super::{Connection, FixedConnection, JobEvents, JobRunner, RunnerPrefs, RunnerTiming};
 use crate::api::{ApiConfig, ScaledTime};
 use crate::pipeline::TransferStage;
 use crate::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
@@ -46,7 +46,7 @@ async fn task_id_write_fails_for_a_while(code: c_int) {
         token: ApiToken::new(sim.token()).unwrap(),
         demo: false,
     };
-    let settings = RunnerSettings {
+    let settings = RunnerPrefs {
         output_dir: dir.path().join("videos"),
         file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
         upload_region: UploadRegion::Global,
