@@ -1,6 +1,5 @@
 //! The request rules checked against the simulator's independent reading of the API
 //! (`seedance_sim::validate_create_body`).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -140,67 +139,62 @@ prop_compose! {
     }
 }
 
-/// Named so that `cargo test -p seedance-core request` selects these too.
-mod request_vs_simulator {
-    use super::*;
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(512))]
+    /// (1) What we accept, the service accepts.
+    #[test]
+    fn accepted_drafts_serialise_to_bodies_the_service_accepts(d in valid_draft()) {
+        let valid = d.validate().map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let body = body_json(&valid);
+        prop_assert_eq!(validate_create_body(&body), Ok(()), "body {}", body);
+    }
 
-        /// (1) What we accept, the service accepts.
-        #[test]
-        fn accepted_drafts_serialise_to_bodies_the_service_accepts(d in valid_draft()) {
-            let valid = d.validate().map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+    /// (1) again, over arbitrary drafts: whenever validation passes, the service agrees.
+    #[test]
+    fn any_draft_that_validates_is_accepted(d in any_draft()) {
+        if let Ok(valid) = d.validate() {
             let body = body_json(&valid);
             prop_assert_eq!(validate_create_body(&body), Ok(()), "body {}", body);
         }
-
-        /// (1) again, over arbitrary drafts: whenever validation passes, the service agrees.
-        #[test]
-        fn any_draft_that_validates_is_accepted(d in any_draft()) {
-            if let Ok(valid) = d.validate() {
-                let body = body_json(&valid);
-                prop_assert_eq!(validate_create_body(&body), Ok(()), "body {}", body);
-            }
-        }
-
-        /// (2) What the service would refuse, we refuse first.
-        #[test]
-        fn drafts_the_service_refuses_fail_validation(d in any_draft()) {
-            if let Err(service_says) = validate_create_body(&raw_json(&d)) {
-                prop_assert!(
-                    d.validate().is_err(),
-                    "service refused {:?} but validate() passed: {:?}", d, service_says
-                );
-            }
-        }
-
-        /// The raw mapping used in (2) is the real create body whenever the draft is valid and its frames
-        /// are not blank, so (2) tests what would actually be sent.
-        #[test]
-        fn raw_mapping_matches_the_create_body(d in valid_draft()) {
-            let valid = d.validate().map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-            prop_assert_eq!(body_json(&valid), raw_json(&d));
-        }
     }
 
+    /// (2) What the service would refuse, we refuse first.
     #[test]
-    fn the_generators_reach_both_sides_of_the_rules() {
-        use proptest::strategy::ValueTree;
-        use proptest::test_runner::TestRunner;
-
-        let mut runner = TestRunner::deterministic();
-        let strategy = any_draft();
-        let (mut valid, mut refused_by_service) = (0, 0);
-        for _ in 0..2000 {
-            let d = strategy.new_tree(&mut runner).unwrap().current();
-            valid += usize::from(d.validate().is_ok());
-            refused_by_service += usize::from(validate_create_body(&raw_json(&d)).is_err());
+    fn drafts_the_service_refuses_fail_validation(d in any_draft()) {
+        if let Err(service_says) = validate_create_body(&raw_json(&d)) {
+            prop_assert!(
+                d.validate().is_err(),
+                "service refused {:?} but validate() passed: {:?}", d, service_says
+            );
         }
-        assert!(valid > 20, "only {valid} valid drafts generated");
-        assert!(
-            refused_by_service > 200,
-            "only {refused_by_service} refused drafts generated"
-        );
     }
+
+    /// The raw mapping used in (2) is the real create body whenever the draft is valid and its frames
+    /// are not blank, so (2) tests what would actually be sent.
+    #[test]
+    fn raw_mapping_matches_the_create_body(d in valid_draft()) {
+        let valid = d.validate().map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        prop_assert_eq!(body_json(&valid), raw_json(&d));
+    }
+}
+
+#[test]
+fn the_generators_reach_both_sides_of_the_rules() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = any_draft();
+    let (mut valid, mut refused_by_service) = (0, 0);
+    for _ in 0..2000 {
+        let d = strategy.new_tree(&mut runner).unwrap().current();
+        valid += usize::from(d.validate().is_ok());
+        refused_by_service += usize::from(validate_create_body(&raw_json(&d)).is_err());
+    }
+    assert!(valid > 20, "only {valid} valid drafts generated");
+    assert!(
+        refused_by_service > 200,
+        "only {refused_by_service} refused drafts generated"
+    );
 }

@@ -1,6 +1,5 @@
 //! A frame path that is not a plain local file is refused before anything reads it, on every way a frame
 //! path reaches the core: intake (the preview, the fixes and crops, the check before upload) and presets.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 

@@ -1,5 +1,4 @@
 //! Properties of the crop window the UI previews and the crop fix applies.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use proptest::prelude::*;
 use seedance_core::images::crop_window;

@@ -1,6 +1,5 @@
 //! What the inline player's video source refuses: anything but a finished job's own file, asked for with
 //! this launch's token.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::support::media::{get, raw, Fixture};
 

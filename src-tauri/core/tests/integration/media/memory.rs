@@ -1,6 +1,5 @@
 //! A real clip is megabytes and a long one hundreds: the video source streams it from disk in small chunks,
 //! so what it holds in memory does not grow with the file, even while the player reads slowly.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Seek, SeekFrom, Write};
 

@@ -1,6 +1,5 @@
 //! The inline player's video source over real HTTP: whole files, byte ranges, HEAD, and which page origins
 //! may read the pixels.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::support::media::{get, raw, Fixture, APP_ORIGIN};
 

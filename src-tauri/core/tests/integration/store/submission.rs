@@ -1,18 +1,18 @@
 //! The store's half of "never pay twice by accident": the duplicate check and the insert are one step,
 //! even for two connections (two processes) on the same database.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use crate::support::store::{draft, file_store, ManualClock};
+use crate::support::store::{file_store, ManualClock};
+use crate::support::text_draft;
 use seedance_core::store::{Inserted, JobStatus, NewJob, Store};
 
 const WINDOW: Option<Duration> = Some(Duration::from_secs(600));
 
 fn job(prompt: &str) -> NewJob {
     NewJob {
-        request: draft(prompt),
+        request: text_draft(prompt),
         ..NewJob::default()
     }
 }

@@ -1,6 +1,5 @@
 //! Shared set-up for the client tests: a simulator on loopback and a client pointed at it whose retry
 //! waits run a thousand times faster than real time.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::future::Future;
 use std::sync::Arc;

@@ -1,5 +1,4 @@
-//! Image builders for the `images_*` integration tests: everything is generated, nothing committed.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+//! Image builders for the `images` tests: everything is generated, nothing committed.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,5 @@
 //! Shared set-up for the job runner tests: a runner on a store in a temporary folder, pointed at the
 //! simulator with time running 100× fast, and an event sink that records every announcement.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -12,7 +11,6 @@ use seedance_core::jobs::{
 };
 use seedance_core::pipeline::TransferStage;
 use seedance_core::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
-use seedance_core::request::RequestDraft;
 use seedance_core::store::{JobRecord, JobStatus, Store};
 use seedance_sim::{Sim, SimConfig};
 use tempfile::TempDir;
@@ -202,12 +200,5 @@ impl Harness {
             .unwrap_or_default();
         names.sort();
         names
-    }
-}
-
-pub fn text_draft(prompt: &str) -> RequestDraft {
-    RequestDraft {
-        prompt: prompt.to_owned(),
-        ..RequestDraft::default()
     }
 }

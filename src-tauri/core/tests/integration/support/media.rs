@@ -1,6 +1,5 @@
 //! Shared helpers of the media server tests: a real job history with finished and unfinished jobs, the
 //! server over it, and a raw HTTP/1.1 client for requests a URL library would tidy up first.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,5 +1,4 @@
 //! Set-up shared by the areas' tests, one module per kind of thing set up.
-#![allow(dead_code)]
 
 pub mod api;
 pub mod images;
@@ -10,3 +9,13 @@ pub mod presets;
 pub mod raw_http;
 pub mod rerun;
 pub mod store;
+
+use seedance_core::request::RequestDraft;
+
+/// A form with only a prompt, every other field at its default.
+pub fn text_draft(prompt: &str) -> RequestDraft {
+    RequestDraft {
+        prompt: prompt.into(),
+        ..RequestDraft::default()
+    }
+}

@@ -1,5 +1,4 @@
 //! Shared helpers of the preset tests: a library over a database file and real little images.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,7 +1,6 @@
 //! A hand-written HTTP/1.1 server on loopback for answers the simulator has no reason to give (redirects
 //! to elsewhere): each connection gets one canned answer chosen by the request path, and every request
 //! line is recorded so a test can prove what was (and was not) sent.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::{Arc, Mutex};
 

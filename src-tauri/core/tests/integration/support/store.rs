@@ -1,12 +1,10 @@
 //! Shared helpers of the store tests: a hand-driven clock and small valid thumbnails.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use seedance_core::api::Clock;
-use seedance_core::request::RequestDraft;
 use seedance_core::store::Store;
 use time::OffsetDateTime;
 
@@ -51,11 +49,4 @@ pub fn memory_store() -> (Store, Arc<ManualClock>) {
 pub fn file_store(path: &Path) -> (Store, Arc<ManualClock>) {
     let clock = ManualClock::at(1_700_000_000_000);
     (Store::open_with_clock(path, clock.clone()).unwrap(), clock)
-}
-
-pub fn draft(prompt: &str) -> RequestDraft {
-    RequestDraft {
-        prompt: prompt.into(),
-        ..RequestDraft::default()
-    }
 }

@@ -2,7 +2,6 @@
 //! system player, WebKit's helpers) does not inherit it. Three generations of this test binary: the test
 //! starts a process with the variable set; that process takes the token first thing, as the app's `main`
 //! does, then starts a third that reports whether it can see the variable.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Command, Output};
 

@@ -1,7 +1,6 @@
 //! Stores, reads, replaces and deletes a secret in the REAL OS keychain (Linux: Secret Service via
 //! gnome-keyring, which `./dev test` starts in a private D-Bus session). Ignored by default because a plain
 //! `cargo test` on a machine without a keychain service cannot pass it; `./dev test` runs it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use seedance_core::secrets::{ApiToken, KeyringStore, SecretStore};
 
