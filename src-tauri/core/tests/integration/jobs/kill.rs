@@ -1,14 +1,17 @@
 //! Killing the app at every state of a job: a worker process runs the job against the simulator (which
 //! lives in this test process), is SIGKILLed once the database shows the state, and a second worker
 //! resumes. The job must end done with its video and exactly one create request, except when the create
-//! request was in flight: then it ends submission uncertain, never sent twice.
+//! request was in flight: then it ends submission uncertain, never sent twice. Each test's workers are the
+//! test itself, started again with the worker's settings in its environment (`support::job_worker`).
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::api::start;
+use crate::support::job_worker;
 use crate::support::pipeline::frame;
+use crate::support::rerun::this_test_again;
 use seedance_core::store::{JobQuery, JobRecord, JobStatus, Store};
 use seedance_sim::{Counts, Fault, Route, Sim, SimConfig, SAMPLE_MP4};
 use tempfile::TempDir;
@@ -27,9 +30,15 @@ impl Drop for Worker {
 }
 
 impl Worker {
-    fn start(sim: &Sim, dir: &Path, args: &[&str]) -> Self {
-        let child = Command::new(env!("CARGO_BIN_EXE_seedance-job-worker"))
-            .args(args)
+    /// `args` as the worker takes them: `submit [frame]` or `resume`.
+    fn start(case: &Case, args: &[&str]) -> Self {
+        let (sim, dir) = (&case.sim, case.dir.path());
+        let mut command = this_test_again(module_path!(), case.test);
+        command.env(job_worker::COMMAND, args[0]);
+        if let Some(frame) = args.get(1) {
+            command.env(job_worker::FRAME, frame);
+        }
+        let child = command
             .env("SEEDANCE_WORKER_DB", dir.join("jobs.db"))
             .env("SEEDANCE_WORKER_API", sim.api_base())
             .env("SEEDANCE_WORKER_TOKEN", sim.token())
@@ -88,12 +97,18 @@ async fn wait_for(
 }
 
 struct Case {
+    /// The test's name, which its workers run as.
+    test: &'static str,
     sim: Sim,
     dir: TempDir,
     store: Store,
 }
 
-async fn case(config: SimConfig) -> Case {
+/// The set-up of the test `test`, or none when this process is one of its workers (which has then run).
+async fn case(test: &'static str, config: SimConfig) -> Option<Case> {
+    if job_worker::run_if_started_as_one().await {
+        return None;
+    }
     let sim = start(SimConfig {
         // Long enough that a held request is still held when the worker dies.
         hang_for: Duration::from_secs(60),
@@ -103,7 +118,12 @@ async fn case(config: SimConfig) -> Case {
     let dir = tempfile::tempdir().unwrap();
     // Created here first, so the two processes never race to create the schema.
     let store = Store::open(&dir.path().join("jobs.db")).unwrap();
-    Case { sim, dir, store }
+    Some(Case {
+        test,
+        sim,
+        dir,
+        store,
+    })
 }
 
 /// Submits in one worker, kills it once the job is in `status`, resumes in another; returns the job.
@@ -113,12 +133,10 @@ async fn kill_in(
     submit: &[&str],
     also: impl Fn(&Counts) -> bool,
 ) -> JobRecord {
-    let first = Worker::start(&case.sim, case.dir.path(), submit);
+    let first = Worker::start(case, submit);
     let caught = wait_for(&case.store, &case.sim, status, also).await;
     first.kill();
-    Worker::start(&case.sim, case.dir.path(), &["resume"])
-        .finish()
-        .await;
+    Worker::start(case, &["resume"]).finish().await;
     case.store.get_job(&caught.id).unwrap()
 }
 
@@ -142,7 +160,14 @@ fn assert_done_once(case: &Case, job: &JobRecord) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_while_uploading_it_uploads_again_and_finishes() {
-    let case = case(SimConfig::fast()).await;
+    let Some(case) = case(
+        "killed_while_uploading_it_uploads_again_and_finishes",
+        SimConfig::fast(),
+    )
+    .await
+    else {
+        return;
+    };
     case.sim.push_fault(Route::UploadFile, Fault::Hang);
     let image = frame(case.dir.path(), "first.png", 1280, 720, 3);
     let image = image.display().to_string();
@@ -156,44 +181,68 @@ async fn killed_while_uploading_it_uploads_again_and_finishes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_while_the_create_is_in_flight_it_becomes_uncertain_and_is_not_resent() {
-    let case = case(SimConfig::fast()).await;
+    let Some(case) = case(
+        "killed_while_the_create_is_in_flight_it_becomes_uncertain_and_is_not_resent",
+        SimConfig::fast(),
+    )
+    .await
+    else {
+        return;
+    };
     case.sim.push_fault(Route::Create, Fault::Hang);
     let job = kill_in(&case, JobStatus::Submitting, &["submit"], |c| c.create == 1).await;
     assert_eq!(job.status, JobStatus::SubmissionUncertain);
     assert!(job.task_id.is_none());
     assert_eq!(case.sim.counts().create, 1);
     // A later start leaves it alone too.
-    Worker::start(&case.sim, case.dir.path(), &["resume"])
-        .finish()
-        .await;
+    Worker::start(&case, &["resume"]).finish().await;
     assert_eq!(case.sim.counts().create, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_while_queued_it_polls_the_same_task_to_the_end() {
-    let case = case(SimConfig {
-        queued_for: Duration::from_secs(2),
-        ..SimConfig::fast()
-    })
-    .await;
+    let Some(case) = case(
+        "killed_while_queued_it_polls_the_same_task_to_the_end",
+        SimConfig {
+            queued_for: Duration::from_secs(2),
+            ..SimConfig::fast()
+        },
+    )
+    .await
+    else {
+        return;
+    };
     let job = kill_in(&case, JobStatus::Queued, &["submit"], |_| true).await;
     assert_done_once(&case, &job);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_while_running_it_polls_the_same_task_to_the_end() {
-    let case = case(SimConfig {
-        running_for: Duration::from_secs(2),
-        ..SimConfig::fast()
-    })
-    .await;
+    let Some(case) = case(
+        "killed_while_running_it_polls_the_same_task_to_the_end",
+        SimConfig {
+            running_for: Duration::from_secs(2),
+            ..SimConfig::fast()
+        },
+    )
+    .await
+    else {
+        return;
+    };
     let job = kill_in(&case, JobStatus::Running, &["submit"], |_| true).await;
     assert_done_once(&case, &job);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_while_downloading_it_downloads_again() {
-    let case = case(SimConfig::fast()).await;
+    let Some(case) = case(
+        "killed_while_downloading_it_downloads_again",
+        SimConfig::fast(),
+    )
+    .await
+    else {
+        return;
+    };
     case.sim.push_fault(Route::Result, Fault::Hang);
     let job = kill_in(&case, JobStatus::Downloading, &["submit"], |c| {
         c.result == 1

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod images;
+pub mod job_worker;
 pub mod jobs;
 pub mod media;
 pub mod pipeline;

@@ -1,6 +1,10 @@
 //! A job runner in its own process, for the tests that kill it mid-job and start it again: `submit
-//! [frame]` stores and runs one job, `resume` picks up every unfinished one; both exit when idle.
-//! Everything comes from the environment: SEEDANCE_WORKER_DB, SEEDANCE_WORKER_API, SEEDANCE_WORKER_TOKEN,
+//! [frame]` stores and runs one job, `resume` picks up every unfinished one; both return when idle.
+//! The process is this test binary again, running only the test that started it (see `rerun`), and
+//! that test runs the worker instead of itself when it finds [`COMMAND`] set. A program of its own would
+//! need a binary target in the shipped crate: cargo builds a package's binaries for its integration
+//! tests, but not another package's. Everything comes from the environment: SEEDANCE_WORKER_COMMAND,
+//! SEEDANCE_WORKER_FRAME, SEEDANCE_WORKER_DB, SEEDANCE_WORKER_API, SEEDANCE_WORKER_TOKEN,
 //! SEEDANCE_WORKER_OUT. Time runs 100× fast, as in the in-process tests.
 
 use std::path::PathBuf;
@@ -20,9 +24,23 @@ fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("{name} is not set"))
 }
 
-#[tokio::main]
-async fn main() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+/// `submit` or `resume`; unset in the test runner's own process.
+pub const COMMAND: &str = "SEEDANCE_WORKER_COMMAND";
+/// The first frame of the job `submit` stores (none when unset).
+pub const FRAME: &str = "SEEDANCE_WORKER_FRAME";
+
+/// Runs the worker to the end if this process was started as one, and says whether it was.
+pub async fn run_if_started_as_one() -> bool {
+    let Ok(command) = std::env::var(COMMAND) else {
+        return false;
+    };
+    if let Err(problem) = run(&command, std::env::var(FRAME).ok()).await {
+        panic!("the job worker failed: {problem}");
+    }
+    true
+}
+
+async fn run(command: &str, frame: Option<String>) -> Result<(), String> {
     let api_base = env("SEEDANCE_WORKER_API")?;
     let api = ApiConfig::new(&api_base, &api_base)
         .map_err(|e| e.to_string())?
@@ -60,11 +78,11 @@ async fn main() -> Result<(), String> {
             ..RunnerTiming::default()
         },
     );
-    match args.first().map(String::as_str) {
-        Some("submit") => {
+    match command {
+        "submit" => {
             let draft = RequestDraft {
                 prompt: "a paper boat drifting down a rainy street".to_owned(),
-                first_frame: args.get(1).cloned(),
+                first_frame: frame,
                 ..RequestDraft::default()
             };
             let job = runner
@@ -73,11 +91,11 @@ async fn main() -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             println!("{}", job.id);
         }
-        Some("resume") => {
+        "resume" => {
             let summary = runner.resume_all().await.map_err(|e| e.to_string())?;
             println!("{summary:?}");
         }
-        _ => return Err("usage: seedance-job-worker submit [frame] | resume".to_owned()),
+        _ => return Err(format!("{COMMAND} is {command:?}, not submit or resume")),
     }
     runner.wait_idle().await;
     Ok(())
