@@ -1,0 +1,9 @@
+//! The job runner against the simulator: runs, failures, the money rules, several processes, a killed worker.
+
+mod failures;
+mod kill;
+mod money;
+mod runs;
+mod shared_history;
+mod submit_once;
+mod unsent;

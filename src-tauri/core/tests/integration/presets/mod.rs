@@ -1,0 +1,4 @@
+//! Presets in the database and in files.
+
+mod files;
+mod store;
