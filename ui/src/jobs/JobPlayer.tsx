@@ -44,6 +44,11 @@ export function JobPlayer({ job, onOpen }: { job: JobRecord; onOpen: () => void 
           src={source.url}
           data-testid="player"
           onError={(e) => void explain(e.currentTarget.error?.code)}
+          onLoadedMetadata={(e) => {
+            // Every generated clip has a picture. With GStreamer's audio decoder present but not its H.264 one,
+            // WebKitGTK raises no error: it plays the sound over a black box and reports no picture size.
+            if (e.currentTarget.videoWidth === 0) void explain(4);
+          }}
         />
       )}
       {failure && (

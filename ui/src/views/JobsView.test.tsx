@@ -287,6 +287,41 @@ describe("done jobs", () => {
     await waitFor(() => expect(callsTo(calls, "open_job_video")).toEqual([{ id: "d4" }]));
   });
 
+  it("a video whose sound plays but whose picture has no decoder is not left as a black box", async () => {
+    vi.spyOn(navigator, "userAgent", "get").mockReturnValue(
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15",
+    );
+    jobsBackend({
+      list_jobs: () => page([doneJob("d6")]),
+      job_video_url: () => "http://127.0.0.1:5555/video/t/d6",
+    });
+    await openJobs();
+    const r = await findRow("d6");
+    fireEvent.click(within(r).getByTestId("play"));
+    const video = await within(r).findByTestId("player");
+    Object.defineProperty(video, "videoWidth", { value: 0 });
+    fireEvent.loadedMetadata(video);
+    const alert = await within(r).findByRole("alert");
+    expect(alert.textContent).toContain("gstreamer1.0-libav");
+    expect(within(r).queryByTestId("player")).toBeNull();
+  });
+
+  it("a video with a picture keeps playing after its metadata loads", async () => {
+    jobsBackend({
+      list_jobs: () => page([doneJob("d7")]),
+      job_video_url: () => "http://127.0.0.1:5555/video/t/d7",
+    });
+    await openJobs();
+    const r = await findRow("d7");
+    fireEvent.click(within(r).getByTestId("play"));
+    const video = await within(r).findByTestId("player");
+    Object.defineProperty(video, "videoWidth", { value: 1920 });
+    fireEvent.loadedMetadata(video);
+    await new Promise((done) => setTimeout(done, 50));
+    expect(within(r).queryByRole("alert")).toBeNull();
+    expect(within(r).getByTestId("player")).toBeTruthy();
+  });
+
   it("a player whose file went away shows the backend's reason, not a decoder", async () => {
     let asked = 0;
     jobsBackend({
