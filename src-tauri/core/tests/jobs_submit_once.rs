@@ -16,7 +16,7 @@ mod jobs {
     use crate::pipeline_support::frame;
     use crate::store_support::ManualClock;
     use seedance_core::jobs::{Intent, JobError, JobRunner, DUPLICATE_WINDOW};
-    use seedance_core::request::RequestDraft;
+    use seedance_core::request::{DraftSettings, RequestDraft};
     use seedance_core::store::{JobQuery, JobRecord, JobStatus, Store};
     use seedance_sim::{Fault, Route, Sim, SimConfig};
     use tempfile::TempDir;
@@ -133,7 +133,10 @@ mod jobs {
             .unwrap();
         // Another setting is another request.
         let longer = RequestDraft {
-            duration: 8,
+            settings: DraftSettings {
+                duration: 8,
+                ..DraftSettings::default()
+            },
             ..with_frame("a fox", &pic)
         };
         b.runner.submit(longer, None).await.unwrap();

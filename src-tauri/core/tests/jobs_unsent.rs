@@ -18,7 +18,7 @@ mod jobs {
     use crate::store_support::ManualClock;
     use seedance_core::cost::CostRates;
     use seedance_core::jobs::{JobError, JobRunner, ResumePolicy, UnsentOutcome, DISCARDED};
-    use seedance_core::request::RequestDraft;
+    use seedance_core::request::{DraftSettings, RequestDraft};
     use seedance_core::store::{JobRecord, JobStatus, NewJob, Store};
     use seedance_sim::{Sim, SimConfig};
     use tempfile::TempDir;
@@ -95,7 +95,10 @@ mod jobs {
     async fn on_start_only_recent_unsent_jobs_are_sent_and_old_ones_wait() {
         let b = bench().await;
         let silent = RequestDraft {
-            generate_audio: false,
+            settings: DraftSettings {
+                generate_audio: false,
+                ..DraftSettings::default()
+            },
             ..text_draft("old and silent")
         };
         let old_silent = stored(&b, silent, Some(100_000));

@@ -16,7 +16,7 @@ mod presets {
         BuiltinPreset, ExportSelection, Preset, PresetError, PresetLibrary, PresetParts,
         FILE_FORMAT, MAX_IMPORT_FILE_BYTES, MAX_IMPORT_FRAMES,
     };
-    use seedance_core::request::RequestDraft;
+    use seedance_core::request::{DraftSettings, RequestDraft};
 
     const EVERYTHING: PresetParts = PresetParts {
         include_prompt: true,
@@ -42,8 +42,11 @@ mod presets {
         };
         lib.create("Framed", &framed, EVERYTHING).unwrap();
         let plain = RequestDraft {
-            resolution: "480p".into(),
-            draft: true,
+            settings: DraftSettings {
+                resolution: "480p".into(),
+                draft: true,
+                ..DraftSettings::default()
+            },
             ..form("")
         };
         lib.create("Plain", &plain, PresetParts::default()).unwrap();

@@ -23,9 +23,9 @@ mod store {
         let mut request = draft("A red fox runs through snow");
         request.first_frame = Some("/photos/fox.jpg".into());
         request.last_frame = Some("https://example.com/end.png".into());
-        request.resolution = "1080p".into();
-        request.ratio = "21:9".into();
-        request.duration = 8;
+        request.settings.resolution = "1080p".into();
+        request.settings.ratio = "21:9".into();
+        request.settings.duration = 8;
         let original = store.insert_job(NewJob::default()).unwrap();
         clock.advance(10);
         let job = store
