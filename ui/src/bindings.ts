@@ -158,6 +158,9 @@ export const events = {
 	jobRemoved: makeEvent<JobRemoved, JobRemoved>("job-removed"),
 };
 
+/* Constants */
+export const FORM_OPTIONS = {"defaults":{"camera_fixed":false,"draft":false,"duration":5,"generate_audio":true,"ratio":"adaptive","resolution":"720p","watermark":false},"draft_resolution":"480p","duration_auto":-1,"duration_max":12,"duration_min":4,"job_statuses":["uploading","submitting","queued","running","downloading","done","failed","submission_uncertain","not_sent"],"ratios":["adaptive","16:9","4:3","1:1","3:4","9:16","21:9"],"resolutions":["480p","720p","1080p"],"settled_statuses":["done","failed","submission_uncertain","not_sent"]} as const;
+
 /* Types */
 /**  Facts about this installation the UI shows (never the token). */
 export type AppInfo = {
@@ -203,6 +206,23 @@ export type CropRect = {
 	y: number,
 	width: number,
 	height: number,
+};
+
+/**
+ *  The settings as typed: plain words and integers, so that an unknown word in a preset file or a bad
+ *  number reaches the request rules and is reported instead of failing to load. A missing field takes the
+ *  API's default. This is the one raw form: the request draft nests it (flattened, so the JSON the UI,
+ *  the job history and preset files hold keeps its shape), the preset file writes it, the form check reads it.
+ */
+export type DraftSettings = {
+	resolution?: string,
+	ratio?: string,
+	/**  Seconds, or -1 for Auto. */
+	duration?: number,
+	generate_audio?: boolean,
+	camera_fixed?: boolean,
+	draft?: boolean,
+	watermark?: boolean,
 };
 
 /**
@@ -279,6 +299,26 @@ export type FormCheck = {
 	estimate: Estimate | null,
 };
 
+/**  What the settings panel and the job screens offer, in the order they show it. */
+export type FormOptions = {
+	/**  What a new form holds: the API's defaults. */
+	defaults: DraftSettings,
+	resolutions: Resolution[],
+	/**  `adaptive` first; the UI shows it by its translated name, the others by their word. */
+	ratios: Ratio[],
+	/**  Explicit clip lengths, in seconds: `min..=max`. */
+	duration_min: number,
+	duration_max: number,
+	/**  The duration value meaning "the model chooses". */
+	duration_auto: number,
+	/**  Draft mode only runs at this resolution: turning draft on moves the form there. */
+	draft_resolution: Resolution,
+	/**  Every job status, in the order the status filter lists them. */
+	job_statuses: JobStatus[],
+	/**  The statuses in which nothing happens to a job without the user. */
+	settled_statuses: JobStatus[],
+};
+
 /**  Facts about a readable image, sizes as the viewer sees it (EXIF orientation applied). */
 export type FrameInfo = {
 	/**
@@ -293,6 +333,8 @@ export type FrameInfo = {
 	file_bytes: number | null,
 	/**  width / height. */
 	aspect: number | null,
+	/**  The aspect as people name it ("16:9", or "1.43:1"): see [`geometry::ratio_label`]. */
+	aspect_label: string,
 	/**  `data:image/jpeg;base64,…` (or PNG when the image has transparency), long side ≤ 512 px. */
 	thumbnail_data_url: string,
 	/**  Hex SHA-256 of the file's bytes; the upload cache keys on it. */
@@ -468,7 +510,7 @@ export type Mismatch = {
 	relative_difference: number | null,
 	first_label: string,
 	last_label: string,
-	/**  Crop the last frame to this ratio to match (the first frame's). */
+	/**  Crop the last frame to this ratio to match (the first frame's, named by `first_label`). */
 	suggested_crop_ratio: number | null,
 	message: Msg,
 };
@@ -577,24 +619,19 @@ export type PromptStats = {
 export type Ratio = "adaptive" | "16:9" | "4:3" | "1:1" | "3:4" | "9:16" | "21:9";
 
 /**
- *  The generation form as typed: plain strings and integers, so that an unknown word in a preset file
- *  or a bad number reaches [`RequestDraft::validate`] and is reported instead of failing to load.
- *  Frames are local paths or URLs; their content is the images module's business. A frame slot that is
- *  empty or blank counts as no frame (a cleared drop zone may arrive as "").
+ *  The generation form as typed: the prompt, the frames and the raw [`DraftSettings`], so that an unknown
+ *  word in a preset file or a bad number reaches [`RequestDraft::validate`] and is reported instead of
+ *  failing to load. Frames are local paths or URLs; their content is the images module's business. A
+ *  frame slot that is empty or blank counts as no frame (a cleared drop zone may arrive as "").
+ * 
+ *  The settings are flattened: the JSON keeps one flat object, as stored in the job history and the
+ *  remembered form, and as the request fingerprint hashes it.
  */
 export type RequestDraft = {
 	prompt?: string,
 	first_frame?: string | null,
 	last_frame?: string | null,
-	resolution?: string,
-	ratio?: string,
-	/**  Seconds, or -1 for Auto. */
-	duration?: number,
-	generate_audio?: boolean,
-	camera_fixed?: boolean,
-	draft?: boolean,
-	watermark?: boolean,
-};
+} & DraftSettings;
 
 /**  Output resolution (`resolution` in the API). */
 export type Resolution = "480p" | "720p" | "1080p";

@@ -15,4 +15,6 @@ mod tests;
 pub use draft::{CreateBody, RequestDraft, ValidRequest};
 pub use error::{describe, Field, FrameSlot, Problem, RequestError};
 pub use prompt::{prompt_stats, PromptStats, PROMPT_ADVISED_WORDS, PROMPT_MAX_CHARS};
-pub use settings::{ClipSeconds, Duration, GenerationMode, Ratio, Resolution, Settings};
+pub use settings::{
+    ClipSeconds, DraftSettings, Duration, GenerationMode, Ratio, Resolution, Settings,
+};

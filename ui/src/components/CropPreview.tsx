@@ -2,19 +2,20 @@ import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FrameInfo } from "../bindings";
 import { type CropRect, cropWindow } from "../frameFixes";
-import { ratioLabel } from "../generate/format";
 import { errorText } from "../i18n";
 import type { IpcError } from "../ipc";
 
 interface Props {
   frame: FrameInfo;
   targetRatio: number;
+  /** The target ratio as the backend names it ("16:9"). */
+  targetLabel: string;
   onApply: (offset: number) => Promise<void>;
   onCancel: () => void;
 }
 
 /** The last frame with the window a crop would keep; the slider slides it (-1 = left/top, 1 = right/bottom). */
-export function CropPreview({ frame, targetRatio, onApply, onCancel }: Props) {
+export function CropPreview({ frame, targetRatio, targetLabel, onApply, onCancel }: Props) {
   const { t, i18n } = useTranslation();
   const titleId = useId();
   const [offset, setOffset] = useState(0);
@@ -48,7 +49,7 @@ export function CropPreview({ frame, targetRatio, onApply, onCancel }: Props) {
 
   return (
     <div className="crop-preview" role="dialog" aria-labelledby={titleId}>
-      <h4 id={titleId}>{t("generate.cropTitle", { ratio: ratioLabel(targetRatio) })}</h4>
+      <h4 id={titleId}>{t("generate.cropTitle", { ratio: targetLabel })}</h4>
       <div className="crop-stage">
         <img
           src={frame.thumbnail_data_url}

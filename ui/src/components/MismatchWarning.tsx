@@ -60,6 +60,7 @@ export function MismatchWarning({ first, last, onCrop }: Props) {
         <CropPreview
           frame={last}
           targetRatio={targetRatio}
+          targetLabel={mismatch.value.first_label}
           onCancel={() => setCropping(false)}
           onApply={async (offset) => {
             if (await onCrop(targetRatio, offset)) setCropping(false);

@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { isSettled } from "../jobs/api";
+import { formOptions } from "../generate/options";
 import { JobStatusBadge } from "../jobs/JobStatusBadge";
 import { useJobs, useRecentJobs } from "../jobs/JobsContext";
 import { PollTroubleLine } from "../jobs/PollTroubleNote";
@@ -27,7 +27,9 @@ export function QueuePanel() {
                 <JobStatusBadge job={job} />
                 {job.demo && <span className="demo-badge">{t("demo.badge")}</span>}
                 <span className="queue-prompt">{job.prompt || t("jobs.noPrompt")}</span>
-                {job.poll_trouble && !isSettled(job.status) && <PollTroubleLine trouble={job.poll_trouble} />}
+                {job.poll_trouble && !formOptions.settled_statuses.includes(job.status) && (
+                  <PollTroubleLine trouble={job.poll_trouble} />
+                )}
               </button>
             </li>
           ))}

@@ -1,16 +1,16 @@
 import { useTranslation } from "react-i18next";
-import type { Field, Problem } from "../bindings";
-import type { FormSettings } from "../generate/useGenerateForm";
+import type { DraftSettings, Field, Problem } from "../bindings";
+import { clipSeconds, formOptions } from "../generate/options";
 import { FieldProblems, fieldProblemsId, problemsFor } from "./FieldProblems";
 
-const RESOLUTIONS = ["480p", "720p", "1080p"] as const;
-const RATIOS = ["adaptive", "16:9", "4:3", "1:1", "3:4", "9:16", "21:9"] as const;
-const DURATIONS = [4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
-
+/**
+ * The generation settings. The menus list what the backend offers (`formOptions`); each on/off setting is one
+ * checkbox here, labelled from the language files.
+ */
 interface Props {
-  settings: FormSettings;
+  settings: Required<DraftSettings>;
   problems: Problem[];
-  onChange: (patch: Partial<FormSettings>) => void;
+  onChange: (patch: Partial<DraftSettings>) => void;
 }
 
 export function SettingsPanel({ settings: s, problems, onChange }: Props) {
@@ -35,7 +35,7 @@ export function SettingsPanel({ settings: s, problems, onChange }: Props) {
             aria-describedby={describedBy("resolution", s.draft ? "draft-resolution-note" : undefined)}
             onChange={(e) => onChange({ resolution: e.target.value })}
           >
-            {RESOLUTIONS.map((r) => (
+            {formOptions.resolutions.map((r) => (
               <option key={r}>{r}</option>
             ))}
           </select>
@@ -57,7 +57,7 @@ export function SettingsPanel({ settings: s, problems, onChange }: Props) {
             aria-describedby={describedBy("ratio")}
             onChange={(e) => onChange({ ratio: e.target.value })}
           >
-            {RATIOS.map((r) => (
+            {formOptions.ratios.map((r) => (
               <option key={r} value={r}>
                 {r === "adaptive" ? t("generate.ratioAdaptive") : r}
               </option>
@@ -76,8 +76,8 @@ export function SettingsPanel({ settings: s, problems, onChange }: Props) {
             aria-describedby={describedBy("duration")}
             onChange={(e) => onChange({ duration: Number(e.target.value) })}
           >
-            <option value={-1}>{t("generate.durationAuto")}</option>
-            {DURATIONS.map((d) => (
+            <option value={formOptions.duration_auto}>{t("generate.durationAuto")}</option>
+            {clipSeconds.map((d) => (
               <option key={d} value={d}>
                 {t("generate.seconds", { count: d })}
               </option>
@@ -90,6 +90,7 @@ export function SettingsPanel({ settings: s, problems, onChange }: Props) {
         <label className="check">
           <input
             type="checkbox"
+            name="generate_audio"
             checked={s.generate_audio}
             onChange={(e) => onChange({ generate_audio: e.target.checked })}
           />
@@ -98,6 +99,7 @@ export function SettingsPanel({ settings: s, problems, onChange }: Props) {
         <label className="check">
           <input
             type="checkbox"
+            name="camera_fixed"
             checked={s.camera_fixed}
             onChange={(e) => onChange({ camera_fixed: e.target.checked })}
           />
@@ -106,6 +108,7 @@ export function SettingsPanel({ settings: s, problems, onChange }: Props) {
         <label className="check">
           <input
             type="checkbox"
+            name="draft"
             checked={s.draft}
             aria-describedby={describedBy("draft")}
             onChange={(e) => onChange({ draft: e.target.checked })}
@@ -115,6 +118,7 @@ export function SettingsPanel({ settings: s, problems, onChange }: Props) {
         <label className="check">
           <input
             type="checkbox"
+            name="watermark"
             checked={s.watermark}
             onChange={(e) => onChange({ watermark: e.target.checked })}
           />

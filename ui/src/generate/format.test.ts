@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatMoney, groupThousands, ratioLabel } from "./format";
+import { formatBytes, formatMoney, groupThousands } from "./format";
 import { submitState } from "./submitState";
 
 describe("display formatting", () => {
-  it("names simple ratios and falls back to two decimals", () => {
-    expect(ratioLabel(1920 / 1080)).toBe("16:9");
-    expect(ratioLabel(1080 / 1920)).toBe("9:16");
-    expect(ratioLabel(1.43)).toBe("1.43:1");
-    expect(ratioLabel(0.7)).toBe("1:1.43");
-    expect(ratioLabel(null)).toBe("?");
-  });
-
   it("groups thousands and sizes files", () => {
     expect(groupThousands(108_900)).toBe("108\u00a0900");
     expect(groupThousands(999)).toBe("999");

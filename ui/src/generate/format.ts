@@ -5,35 +5,6 @@ export function msgText(msg: Msg, lng: string): string {
   return lng.startsWith("zh") ? msg.zh : msg.en;
 }
 
-const NAMED_RATIOS: [number, number][] = [
-  [1, 1],
-  [16, 9],
-  [9, 16],
-  [4, 3],
-  [3, 4],
-  [3, 2],
-  [2, 3],
-  [21, 9],
-  [9, 21],
-  [5, 4],
-  [4, 5],
-  [2, 1],
-  [1, 2],
-  [5, 2],
-  [2, 5],
-  [16, 10],
-];
-
-/** The nearest simple ratio ("16:9") when within half a percent, else two decimals ("1.43:1"). */
-export function ratioLabel(ratio: number | null | undefined): string {
-  if (ratio == null || !Number.isFinite(ratio) || ratio <= 0) return "?";
-  for (const [w, h] of NAMED_RATIOS) {
-    const named = w / h;
-    if (Math.abs((ratio - named) / named) <= 0.005) return `${w}:${h}`;
-  }
-  return ratio >= 1 ? `${ratio.toFixed(2)}:1` : `1:${(1 / ratio).toFixed(2)}`;
-}
-
 /**
  * Decimal units ("41.0 MB" = 41 000 000 bytes), as the backend's messages and the model's own limits (30 MB) use
  * them, so one file never shows two sizes.
@@ -45,14 +16,13 @@ export function formatBytes(bytes: number | null | undefined): string | null {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
-/** "1920×1080 · JPEG · 2.4 MB · 16:9" */
+/** "1920×1080 · JPEG · 2.4 MB · 16:9" (the ratio as the backend names it). */
 export function frameFacts(info: FrameInfo): string {
-  const aspect = info.aspect ?? (info.height > 0 ? info.width / info.height : null);
   const parts = [
     `${info.width}×${info.height}`,
     info.format,
     formatBytes(info.file_bytes),
-    ratioLabel(aspect),
+    info.aspect_label,
   ];
   return parts.filter((p): p is string => p !== null).join(" · ");
 }

@@ -4,6 +4,8 @@ import type { DropPlan, FormCheck, FrameInfo, RequestDraft } from "../bindings";
 import type { CropRect, FrameMismatch } from "../frameFixes";
 import type { IpcError } from "../ipc";
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
 /** A frame as the backend describes it; in these tests a frame's handle is the name the test gives it. */
 export function frameInfo(
   handle: string,
@@ -18,6 +20,8 @@ export function frameInfo(
     height,
     file_bytes: 2_516_582,
     aspect: width / height,
+    // The shapes these tests use all reduce to a ratio the backend names as such ("16:9").
+    aspect_label: `${width / gcd(width, height)}:${height / gcd(width, height)}`,
     thumbnail_data_url: `data:image/jpeg;base64,${btoa(handle)}`,
     content_sha256: `sha-${handle}`,
     problems: [],

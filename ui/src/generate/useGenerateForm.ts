@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   commands,
+  type DraftSettings,
   type FixKind,
   type FormCheck,
   type FrameInfo,
@@ -9,6 +10,7 @@ import {
 } from "../bindings";
 import { cropFrame, fixFrame } from "../frameFixes";
 import { type IpcError, unwrap } from "../ipc";
+import { completeSettings, defaultSettings, formOptions } from "./options";
 
 export const CHECK_DEBOUNCE_MS = 150;
 
@@ -21,44 +23,23 @@ export interface SlotState {
   fixedCopy: boolean;
 }
 
-export interface FormSettings {
-  resolution: string;
-  ratio: string;
-  /** Seconds, or -1 for Auto. */
-  duration: number;
-  generate_audio: boolean;
-  camera_fixed: boolean;
-  draft: boolean;
-  watermark: boolean;
-}
-
-export const DEFAULT_SETTINGS: FormSettings = {
-  resolution: "720p",
-  ratio: "adaptive",
-  duration: 5,
-  generate_audio: true,
-  camera_fixed: false,
-  draft: false,
-  watermark: false,
-};
-
 const EMPTY_SLOT: SlotState = { info: null, error: null, loading: false, fixedCopy: false };
 
 type Slots = Record<FrameSlot, SlotState>;
 
 export function useGenerateForm() {
   const [prompt, setPrompt] = useState("");
-  const [settings, setSettings] = useState<FormSettings>(DEFAULT_SETTINGS);
+  const [settings, setSettings] = useState<Required<DraftSettings>>(defaultSettings);
   const [slots, setSlots] = useState<Slots>({ first: EMPTY_SLOT, last: EMPTY_SLOT });
   const [check, setCheck] = useState<FormCheck | null>(null);
   // A slot's pending read is dropped when a newer action on that slot (or a swap) supersedes it.
   const generation = useRef<Record<FrameSlot, number>>({ first: 0, last: 0 });
 
-  const updateSettings = useCallback((patch: Partial<FormSettings>) => {
+  const updateSettings = useCallback((patch: Partial<DraftSettings>) => {
     setSettings((prev) => {
       const next = { ...prev, ...patch };
-      // The API only accepts drafts at 480p, so turning draft on moves the resolution there.
-      if (patch.draft === true) next.resolution = "480p";
+      // The API only accepts drafts at one resolution, so turning draft on moves the resolution there.
+      if (patch.draft === true) next.resolution = formOptions.draft_resolution;
       return next;
     });
   }, []);
@@ -146,15 +127,7 @@ export function useGenerateForm() {
   const loadDraft = useCallback(
     (saved: RequestDraft) => {
       setPrompt(saved.prompt ?? "");
-      setSettings({
-        resolution: saved.resolution ?? DEFAULT_SETTINGS.resolution,
-        ratio: saved.ratio ?? DEFAULT_SETTINGS.ratio,
-        duration: saved.duration ?? DEFAULT_SETTINGS.duration,
-        generate_audio: saved.generate_audio ?? DEFAULT_SETTINGS.generate_audio,
-        camera_fixed: saved.camera_fixed ?? DEFAULT_SETTINGS.camera_fixed,
-        draft: saved.draft ?? DEFAULT_SETTINGS.draft,
-        watermark: saved.watermark ?? DEFAULT_SETTINGS.watermark,
-      });
+      setSettings(completeSettings(saved));
       for (const slot of ["first", "last"] as const) {
         const handle = slot === "first" ? saved.first_frame : saved.last_frame;
         if (handle?.trim()) void inspect(slot, handle);

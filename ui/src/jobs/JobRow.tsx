@@ -2,7 +2,8 @@ import { memo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { CauseDetails, ErrorNotice } from "../components/ErrorNotice";
 import { msgText } from "../generate/format";
-import { isSettled, type JobRecord } from "./api";
+import { formOptions } from "../generate/options";
+import type { JobRecord } from "./api";
 import { settingsSummary, tokensText } from "./format";
 import { type Confirming, JobActions, UncertainNotice } from "./JobActions";
 import { JobPlayer } from "./JobPlayer";
@@ -52,7 +53,9 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
             {job.problem.cause && <CauseDetails cause={job.problem.cause} />}
           </div>
         )}
-        {job.poll_trouble && !isSettled(job.status) && <PollTroubleNote trouble={job.poll_trouble} />}
+        {job.poll_trouble && !formOptions.settled_statuses.includes(job.status) && (
+          <PollTroubleNote trouble={job.poll_trouble} />
+        )}
         {job.resubmitted_as && <ResubmittedNote newId={job.resubmitted_as} />}
         <JobProgressBar job={job} store={jobs?.progress ?? null} />
         {job.status === "submission_uncertain" && confirming === null && (
@@ -62,7 +65,7 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
           />
         )}
         {showPlayer && <JobPlayer job={job} onOpen={() => void actions.open()} />}
-        {isSettled(job.status) ? (
+        {formOptions.settled_statuses.includes(job.status) ? (
           <JobActions
             job={job}
             actions={actions}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { isSettled, type JobRecord } from "./api";
+import { formOptions } from "../generate/options";
+import type { JobRecord } from "./api";
 import { elapsedMs, formatElapsed } from "./format";
 
 export const TICK_MS = 1000;
@@ -8,7 +9,7 @@ export const TICK_MS = 1000;
 /** The status word and the elapsed time; ticks every second while the job is active. */
 export function JobStatusBadge({ job }: { job: JobRecord }) {
   const { t } = useTranslation();
-  const active = !isSettled(job.status);
+  const active = !formOptions.settled_statuses.includes(job.status);
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {

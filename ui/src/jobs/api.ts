@@ -1,12 +1,5 @@
 /** The job commands and events from the generated bindings, shaped for the job screens. */
-import {
-  commands,
-  events,
-  type JobProgress,
-  type JobRecord,
-  type JobStatus,
-  type RequestDraft,
-} from "../bindings";
+import { commands, events, type JobProgress, type JobRecord, type RequestDraft } from "../bindings";
 import { unwrap } from "../ipc";
 
 export type {
@@ -20,25 +13,6 @@ export type {
   JobThumbnails,
   TransferStage,
 } from "../bindings";
-
-export const JOB_STATUSES: JobStatus[] = [
-  "uploading",
-  "submitting",
-  "queued",
-  "running",
-  "downloading",
-  "done",
-  "failed",
-  "submission_uncertain",
-  "not_sent",
-];
-
-/** Nothing will happen to the job without the user. */
-export function isSettled(status: JobStatus): boolean {
-  return (
-    status === "done" || status === "failed" || status === "submission_uncertain" || status === "not_sent"
-  );
-}
 
 /** The job commands as promises that reject with an `IpcError`. */
 export const jobCommands = {

@@ -1,6 +1,7 @@
 import type { TFunction } from "i18next";
 import { groupThousands } from "../generate/format";
-import { isSettled, type JobRecord } from "./api";
+import { formOptions } from "../generate/options";
+import type { JobRecord } from "./api";
 
 /** "0:42", "12:05", "1:02:03". */
 export function formatElapsed(ms: number): string {
@@ -14,7 +15,8 @@ export function formatElapsed(ms: number): string {
 
 /** Time since the job was created; for a settled job, the time it took. */
 export function elapsedMs(job: JobRecord, now: number): number {
-  const end = job.finished_at ?? (isSettled(job.status) ? job.updated_at : now) ?? now;
+  const end =
+    job.finished_at ?? (formOptions.settled_statuses.includes(job.status) ? job.updated_at : now) ?? now;
   return end - (job.created_at ?? end);
 }
 
@@ -27,7 +29,9 @@ export function createdAt(job: JobRecord): number {
 export function settingsSummary(job: JobRecord, t: TFunction): string {
   const ratio = job.ratio === "adaptive" ? t("generate.ratioAdaptive") : job.ratio;
   const duration =
-    job.duration === -1 ? t("generate.durationAuto") : t("generate.seconds", { count: job.duration });
+    job.duration === formOptions.duration_auto
+      ? t("generate.durationAuto")
+      : t("generate.seconds", { count: job.duration });
   const audio = job.request.generate_audio === false ? t("jobs.silent") : t("jobs.withAudio");
   return [job.resolution, ratio, duration, audio].join(" · ");
 }

@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { type AppliedPreset, commands, type Preset, type Problem } from "../bindings";
-import type { FormSettings, GenerateForm } from "../generate/useGenerateForm";
+import { type AppliedPreset, commands, type DraftSettings, type Preset, type Problem } from "../bindings";
+import { sameSettings } from "../generate/options";
+import type { GenerateForm } from "../generate/useGenerateForm";
 import { type IpcError, unwrap } from "../ipc";
-import { hasFrames, sameSettings, settingsFromDraft } from "./format";
+import { hasFrames, settingsFromDraft } from "./format";
 import { usePresets } from "./PresetsContext";
 
 /** What the form held right after a preset was applied or saved: the yardstick for "(modified)". */
 interface Active {
   id: string;
-  settings: FormSettings;
+  settings: Required<DraftSettings>;
   /** Null when the preset leaves the prompt alone; then the prompt never counts as a change. */
   prompt: string | null;
 }

@@ -1,7 +1,8 @@
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { JOB_STATUSES, type JobStatus } from "../jobs/api";
+import { formOptions } from "../generate/options";
+import type { JobStatus } from "../jobs/api";
 import { JobRow } from "../jobs/JobRow";
 import { useJobList } from "../jobs/useJobList";
 
@@ -49,7 +50,7 @@ export function JobsView() {
             onChange={(e) => list.setStatus((e.target.value || null) as JobStatus | null)}
           >
             <option value="">{t("jobs.allStatuses")}</option>
-            {JOB_STATUSES.map((s) => (
+            {formOptions.job_statuses.map((s) => (
               <option key={s} value={s}>
                 {t(`jobs.status.${s}`)}
               </option>

@@ -90,7 +90,7 @@ pub struct Mismatch {
     pub relative_difference: f64,
     pub first_label: String,
     pub last_label: String,
-    /// Crop the last frame to this ratio to match (the first frame's).
+    /// Crop the last frame to this ratio to match (the first frame's, named by `first_label`).
     pub suggested_crop_ratio: f64,
     pub message: Msg,
 }
@@ -170,5 +170,10 @@ mod tests {
         assert_eq!(ratio_label(0.4), "2:5");
         assert_eq!(ratio_label(1.43), "1.43:1");
         assert_eq!(ratio_label(0.3), "1:3.33");
+        // As the UI labelled frames before it took this label from the backend.
+        assert_eq!(ratio_label(1080.0 / 1920.0), "9:16");
+        assert_eq!(ratio_label(0.7), "1:1.43");
+        assert_eq!(ratio_label(f64::NAN), "?");
+        assert_eq!(ratio_label(0.0), "?");
     }
 }

@@ -111,6 +111,8 @@ pub struct FrameInfo {
     pub file_bytes: f64,
     /// width / height.
     pub aspect: f64,
+    /// The aspect as people name it ("16:9", or "1.43:1"): see [`geometry::ratio_label`].
+    pub aspect_label: String,
     /// `data:image/jpeg;base64,…` (or PNG when the image has transparency), long side ≤ 512 px.
     pub thumbnail_data_url: String,
     /// Hex SHA-256 of the file's bytes; the upload cache keys on it.
@@ -160,6 +162,7 @@ pub(crate) fn intake_bytes(
     let thumbnail_data_url = thumbnail::data_url(&image, opts.thumbnail_max_side)?;
     drop(image);
     let file_bytes = bytes.len() as u64;
+    let aspect = f64::from(width) / f64::from(height.max(1));
     Ok(FrameInfo {
         path: path.to_path_buf(),
         handle: String::new(),
@@ -167,7 +170,8 @@ pub(crate) fn intake_bytes(
         width,
         height,
         file_bytes: file_bytes as f64,
-        aspect: f64::from(width) / f64::from(height.max(1)),
+        aspect,
+        aspect_label: geometry::ratio_label(aspect),
         thumbnail_data_url,
         content_sha256,
         problems: problems::find_problems(width, height, file_bytes),

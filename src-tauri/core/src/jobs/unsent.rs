@@ -58,7 +58,7 @@ impl JobRunner {
             match job.tokens_estimate {
                 Some(tokens) => {
                     summary.tokens += u64::from(tokens);
-                    summary.cost += rates.cost_of(tokens, job.request.generate_audio);
+                    summary.cost += rates.cost_of(tokens, job.request.settings.generate_audio);
                 }
                 None => summary.without_estimate += 1,
             }

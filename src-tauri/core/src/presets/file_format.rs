@@ -1,13 +1,13 @@
 //! The preset file: `{"format": "seedance-studio-presets", "version": 1, "presets": [...]}`.
 //!
-//! Settings are read as the raw form (plain strings and integers) so that a bad value is reported by the
+//! Settings are read as the raw form ([`DraftSettings`]: plain strings and integers) so that a bad value is reported by the
 //! request rules with a clear message instead of failing as malformed JSON. Frames, when embedded, are
 //! `data:image/…;base64,…` URLs. Nothing else is ever written: no paths, ids or secrets.
 
 use serde::{Deserialize, Serialize};
 
 use super::PresetError;
-use crate::request::{RequestDraft, Settings};
+use crate::request::DraftSettings;
 
 pub const FILE_FORMAT: &str = "seedance-studio-presets";
 pub const FILE_VERSION: u32 = 1;
@@ -22,62 +22,14 @@ pub(super) struct PresetFile {
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct FilePreset {
     pub name: String,
-    pub settings: FileSettings,
+    /// As written; a missing field takes the API's default, as in a request form.
+    pub settings: DraftSettings,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_frame: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_frame: Option<String>,
-}
-
-/// The settings as written; a missing field takes the API's default, as in a request form.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(default)]
-pub(super) struct FileSettings {
-    pub resolution: String,
-    pub ratio: String,
-    pub duration: i32,
-    pub generate_audio: bool,
-    pub camera_fixed: bool,
-    pub draft: bool,
-    pub watermark: bool,
-}
-
-impl Default for FileSettings {
-    fn default() -> Self {
-        Self::from(&Settings::default())
-    }
-}
-
-impl From<&Settings> for FileSettings {
-    fn from(s: &Settings) -> Self {
-        Self {
-            resolution: s.resolution.as_str().to_owned(),
-            ratio: s.ratio.as_str().to_owned(),
-            duration: s.duration.to_api(),
-            generate_audio: s.generate_audio,
-            camera_fixed: s.camera_fixed,
-            draft: s.draft,
-            watermark: s.watermark,
-        }
-    }
-}
-
-impl FileSettings {
-    /// The settings as a form, for the request rules to check.
-    pub fn to_form(&self) -> RequestDraft {
-        RequestDraft {
-            resolution: self.resolution.clone(),
-            ratio: self.ratio.clone(),
-            duration: self.duration,
-            generate_audio: self.generate_audio,
-            camera_fixed: self.camera_fixed,
-            draft: self.draft,
-            watermark: self.watermark,
-            ..RequestDraft::default()
-        }
-    }
 }
 
 /// Reads a preset file, telling apart: not JSON, not a preset file, a newer version, a damaged one.

@@ -151,8 +151,9 @@ impl PresetLibrary {
             (None, None)
         };
         let prompt = parts.include_prompt.then_some(form.prompt.as_str());
-        let content = validate::check_content(form, prompt, first.is_some(), last.is_some())
-            .map_err(|errors| PresetError::Invalid { errors })?;
+        let content =
+            validate::check_content(&form.settings, prompt, first.is_some(), last.is_some())
+                .map_err(|errors| PresetError::Invalid { errors })?;
         let mut copy = |source: Option<&str>, slot| -> Result<Option<String>, PresetError> {
             let Some(source) = source else {
                 return Ok(None);

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 
-use super::file_format::{self, FilePreset, FileSettings};
+use super::file_format::{self, FilePreset};
 use super::frames::{self, FrameBytes, StoredFrame};
 use super::model::{ExportSelection, ExportSummary, ImportSummary, Preset};
 use super::{storage, validate, PresetError, PresetLibrary};
 use crate::images::MAX_DATA_URL_BYTES;
-use crate::request::{FrameSlot, Settings};
+use crate::request::{DraftSettings, FrameSlot, Settings};
 
 /// The largest preset file read. Its frames are capped at [`MAX_IMPORT_FRAME_BYTES`], which base64 turns
 /// into about 171 MiB of text; the rest is room for the settings and prompts of hundreds of presets. An
@@ -80,7 +80,7 @@ impl PresetLibrary {
             let last_frame = embed(&preset.last_frame).filter(|_| first_frame.is_some());
             entries.push(FilePreset {
                 name: preset.name.clone(),
-                settings: FileSettings::from(&preset.settings),
+                settings: DraftSettings::from(&preset.settings),
                 prompt: preset.prompt.clone(),
                 first_frame,
                 last_frame,
@@ -224,7 +224,7 @@ fn decode(entry: FilePreset) -> Result<Incoming, PresetError> {
     let first = validate::present(&entry.first_frame);
     let last = validate::present(&entry.last_frame);
     let content = validate::check_content(
-        &entry.settings.to_form(),
+        &entry.settings,
         entry.prompt.as_deref(),
         first.is_some(),
         last.is_some(),
@@ -334,7 +334,7 @@ mod tests {
     fn with_frame(name: &str, payload_len: usize) -> FilePreset {
         FilePreset {
             name: name.into(),
-            settings: FileSettings::default(),
+            settings: DraftSettings::default(),
             prompt: None,
             first_frame: Some(format!("data:image/png;base64,{}", "A".repeat(payload_len))),
             last_frame: None,

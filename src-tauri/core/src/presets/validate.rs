@@ -3,7 +3,7 @@
 
 use super::model::MAX_NAME_CHARS;
 use super::PresetError;
-use crate::request::{RequestDraft, RequestError, Settings};
+use crate::request::{DraftSettings, RequestDraft, RequestError, Settings};
 
 /// Stands in for the prompt of a settings-only preset, so the request rules can check the rest.
 const STAND_IN_PROMPT: &str = "preset";
@@ -35,7 +35,7 @@ pub(super) struct CheckedContent {
 /// Checks the settings (and prompt, and frame combination) a preset would keep. `prompt` is `None` for a
 /// settings-only preset; `has_first`/`has_last` say which frames it keeps.
 pub(super) fn check_content(
-    form: &RequestDraft,
+    settings: &DraftSettings,
     prompt: Option<&str>,
     has_first: bool,
     has_last: bool,
@@ -48,7 +48,7 @@ pub(super) fn check_content(
         prompt: prompt.unwrap_or(STAND_IN_PROMPT).to_owned(),
         first_frame: marker(has_first),
         last_frame: marker(has_last),
-        ..form.clone()
+        settings: settings.clone(),
     };
     let valid = probe.validate()?;
     Ok(CheckedContent {
@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn an_empty_prompt_is_fine_for_a_settings_only_preset() {
-        let form = RequestDraft::default();
+        let form = DraftSettings::default();
         let checked = check_content(&form, Some("  "), false, false).unwrap();
         assert_eq!(checked.prompt, None);
         assert_eq!(checked.settings, Settings::default());
@@ -72,10 +72,10 @@ mod tests {
 
     #[test]
     fn the_request_rules_apply_to_the_rest() {
-        let form = RequestDraft {
+        let form = DraftSettings {
             ratio: "5:4".into(),
             duration: 3,
-            ..RequestDraft::default()
+            ..DraftSettings::default()
         };
         let errors = check_content(&form, None, false, true).err().unwrap();
         assert_eq!(
@@ -89,7 +89,7 @@ mod tests {
             ]
         );
         let long = "字".repeat(2001);
-        let errors = check_content(&RequestDraft::default(), Some(&long), false, false)
+        let errors = check_content(&DraftSettings::default(), Some(&long), false, false)
             .err()
             .unwrap();
         assert_eq!(errors, vec![RequestError::PromptTooLong { chars: 2001 }]);

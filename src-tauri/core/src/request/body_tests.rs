@@ -34,12 +34,15 @@ fn text_only_body_is_exact() {
 fn first_frame_body_is_exact_and_ignores_a_url_for_an_absent_frame() {
     let d = RequestDraft {
         first_frame: Some("/home/me/a.png".into()),
-        ratio: "9:16".into(),
-        resolution: "1080p".into(),
-        duration: 10,
-        generate_audio: false,
-        camera_fixed: true,
-        watermark: true,
+        settings: DraftSettings {
+            ratio: "9:16".into(),
+            resolution: "1080p".into(),
+            duration: 10,
+            generate_audio: false,
+            camera_fixed: true,
+            watermark: true,
+            ..DraftSettings::default()
+        },
         ..draft("镜头缓慢推进")
     };
     let valid = d.validate().unwrap();
@@ -63,10 +66,13 @@ fn first_and_last_frame_body_with_auto_duration_is_exact() {
     let d = RequestDraft {
         first_frame: Some("/a.png".into()),
         last_frame: Some("/b.png".into()),
-        resolution: "480p".into(),
-        ratio: "21:9".into(),
-        duration: -1,
-        draft: true,
+        settings: DraftSettings {
+            resolution: "480p".into(),
+            ratio: "21:9".into(),
+            duration: -1,
+            draft: true,
+            ..DraftSettings::default()
+        },
         ..draft("x")
     };
     let valid = d.validate().unwrap();
@@ -123,8 +129,11 @@ fn a_present_frame_without_an_uploaded_url_is_refused() {
 fn valid_request_round_trips_through_the_draft() {
     let d = RequestDraft {
         first_frame: Some("/a.png".into()),
-        ratio: "4:3".into(),
-        duration: 12,
+        settings: DraftSettings {
+            ratio: "4:3".into(),
+            duration: 12,
+            ..DraftSettings::default()
+        },
         ..draft("x")
     };
     assert_eq!(d.validate().unwrap().to_draft(), d);
@@ -165,8 +174,8 @@ fn settings_and_duration_serialise_as_the_api_spells_them() {
 fn a_partial_preset_loads_with_defaults_and_keeps_bad_values_for_reporting() {
     let d: RequestDraft =
         serde_json::from_value(json!({"prompt": "x", "ratio": "wide", "duration": 30})).unwrap();
-    assert_eq!(d.resolution, "720p");
-    assert!(d.generate_audio);
+    assert_eq!(d.settings.resolution, "720p");
+    assert!(d.settings.generate_audio);
     assert_eq!(
         d.validate().unwrap_err(),
         vec![
@@ -185,4 +194,23 @@ fn clip_seconds_cannot_leave_4_to_12() {
     assert_eq!(ClipSeconds::new(4).map(ClipSeconds::get), Some(4));
     assert_eq!(Duration::Auto.seconds_range(), (4, 12));
     assert_eq!(Duration::seconds(7).unwrap().seconds_range(), (7, 7));
+}
+
+#[test]
+fn the_draft_stays_one_flat_object_on_disk_and_over_ipc() {
+    // Job history rows, the remembered form and the request fingerprint all hold this JSON: nesting the
+    // settings in Rust must not nest them here.
+    let d = draft("x");
+    let flat = json!({
+        "prompt": "x", "first_frame": null, "last_frame": null,
+        "resolution": "720p", "ratio": "adaptive", "duration": 5,
+        "generate_audio": true, "camera_fixed": false, "draft": false, "watermark": false
+    });
+    assert_eq!(serde_json::to_value(&d).unwrap(), flat);
+    assert_eq!(serde_json::from_value::<RequestDraft>(flat).unwrap(), d);
+    assert_eq!(
+        serde_json::to_string(&d).unwrap(),
+        r#"{"prompt":"x","first_frame":null,"last_frame":null,"resolution":"720p","ratio":"adaptive","duration":5,"generate_audio":true,"camera_fixed":false,"draft":false,"watermark":false}"#,
+        "same bytes, same order: the fingerprint of a stored request must not change"
+    );
 }

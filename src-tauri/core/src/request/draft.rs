@@ -5,32 +5,23 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::prompt::PROMPT_MAX_CHARS;
-use super::{Duration, FrameSlot, GenerationMode, Ratio, RequestError, Resolution, Settings};
+use super::{DraftSettings, FrameSlot, GenerationMode, RequestError, Settings};
 
-/// The generation form as typed: plain strings and integers, so that an unknown word in a preset file
-/// or a bad number reaches [`RequestDraft::validate`] and is reported instead of failing to load.
-/// Frames are local paths or URLs; their content is the images module's business. A frame slot that is
-/// empty or blank counts as no frame (a cleared drop zone may arrive as "").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+/// The generation form as typed: the prompt, the frames and the raw [`DraftSettings`], so that an unknown
+/// word in a preset file or a bad number reaches [`RequestDraft::validate`] and is reported instead of
+/// failing to load. Frames are local paths or URLs; their content is the images module's business. A
+/// frame slot that is empty or blank counts as no frame (a cleared drop zone may arrive as "").
+///
+/// The settings are flattened: the JSON keeps one flat object, as stored in the job history and the
+/// remembered form, and as the request fingerprint hashes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(default)]
 pub struct RequestDraft {
     pub prompt: String,
     pub first_frame: Option<String>,
     pub last_frame: Option<String>,
-    pub resolution: String,
-    pub ratio: String,
-    /// Seconds, or -1 for Auto.
-    pub duration: i32,
-    pub generate_audio: bool,
-    pub camera_fixed: bool,
-    pub draft: bool,
-    pub watermark: bool,
-}
-
-impl Default for RequestDraft {
-    fn default() -> Self {
-        Self::from_settings(String::new(), None, None, &Settings::default())
-    }
+    #[serde(flatten)]
+    pub settings: DraftSettings,
 }
 
 /// A frame slot holding only whitespace is an empty slot, not a frame.
@@ -49,13 +40,7 @@ impl RequestDraft {
             prompt,
             first_frame,
             last_frame,
-            resolution: settings.resolution.as_str().to_owned(),
-            ratio: settings.ratio.as_str().to_owned(),
-            duration: settings.duration.to_api(),
-            generate_audio: settings.generate_audio,
-            camera_fixed: settings.camera_fixed,
-            draft: settings.draft,
-            watermark: settings.watermark,
+            settings: DraftSettings::from(settings),
         }
     }
 
@@ -87,48 +72,14 @@ impl RequestDraft {
             errors.push(RequestError::LastFrameWithoutFirst);
         }
 
-        let resolution = Resolution::from_api(&self.resolution);
-        if resolution.is_none() {
-            errors.push(RequestError::UnknownResolution {
-                value: self.resolution.clone(),
-            });
-        }
-        let ratio = Ratio::from_api(&self.ratio);
-        if ratio.is_none() {
-            errors.push(RequestError::UnknownRatio {
-                value: self.ratio.clone(),
-            });
-        }
-        let duration = Duration::from_api(self.duration);
-        if duration.is_none() {
-            errors.push(RequestError::DurationOutOfRange {
-                value: self.duration,
-            });
-        }
-        // Also reported for an unknown resolution: whatever it is, it is not 480p.
-        if self.draft && resolution != Some(Resolution::P480) {
-            errors.push(RequestError::DraftNeedsLowResolution {
-                resolution: self.resolution.clone(),
-            });
-        }
-
-        match (resolution, ratio, duration) {
-            (Some(resolution), Some(ratio), Some(duration)) if errors.is_empty() => {
-                Ok(ValidRequest {
-                    prompt: self.prompt.clone(),
-                    first_frame: first.map(str::to_owned),
-                    last_frame: last.map(str::to_owned),
-                    settings: Settings {
-                        resolution,
-                        ratio,
-                        duration,
-                        generate_audio: self.generate_audio,
-                        camera_fixed: self.camera_fixed,
-                        draft: self.draft,
-                        watermark: self.watermark,
-                    },
-                })
-            }
+        errors.extend(self.settings.errors());
+        match self.settings.known() {
+            Some(settings) if errors.is_empty() => Ok(ValidRequest {
+                prompt: self.prompt.clone(),
+                first_frame: first.map(str::to_owned),
+                last_frame: last.map(str::to_owned),
+                settings,
+            }),
             _ => Err(errors),
         }
     }

@@ -1,4 +1,8 @@
-//! The typed generation settings, spelled exactly as the SinanCode create endpoint spells them.
+//! The generation settings, spelled exactly as the SinanCode create endpoint spells them: typed
+//! ([`Settings`], every value one the API knows) and as typed in a form or preset file ([`DraftSettings`]).
+//! A parameter is declared here and nowhere else in the backend (a field in each struct, its default, and a
+//! line in each of the two conversions, which the compiler points to): the request draft, the preset file
+//! format, the form check and the UI's form options all take these two structs.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +24,8 @@ pub enum Resolution {
 
 impl Resolution {
     pub const ALL: [Resolution; 3] = [Self::P480, Self::P720, Self::P1080];
+    /// The only resolution the API runs draft mode at.
+    pub const DRAFT: Resolution = Self::P480;
 
     /// The API's word for this resolution.
     pub fn as_str(self) -> &'static str {
@@ -239,5 +245,86 @@ impl Default for Settings {
             draft: false,
             watermark: false,
         }
+    }
+}
+
+/// The settings as typed: plain words and integers, so that an unknown word in a preset file or a bad
+/// number reaches the request rules and is reported instead of failing to load. A missing field takes the
+/// API's default. This is the one raw form: the request draft nests it (flattened, so the JSON the UI,
+/// the job history and preset files hold keeps its shape), the preset file writes it, the form check reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct DraftSettings {
+    pub resolution: String,
+    pub ratio: String,
+    /// Seconds, or -1 for Auto.
+    pub duration: i32,
+    pub generate_audio: bool,
+    pub camera_fixed: bool,
+    pub draft: bool,
+    pub watermark: bool,
+}
+
+impl Default for DraftSettings {
+    fn default() -> Self {
+        Self::from(&Settings::default())
+    }
+}
+
+impl From<&Settings> for DraftSettings {
+    fn from(s: &Settings) -> Self {
+        Self {
+            resolution: s.resolution.as_str().to_owned(),
+            ratio: s.ratio.as_str().to_owned(),
+            duration: s.duration.to_api(),
+            generate_audio: s.generate_audio,
+            camera_fixed: s.camera_fixed,
+            draft: s.draft,
+            watermark: s.watermark,
+        }
+    }
+}
+
+impl DraftSettings {
+    /// The typed settings when each value is one the API knows. The draft-needs-480p rule is not applied
+    /// (see [`Self::errors`]): a form breaking only that rule still has a cost to show.
+    pub fn known(&self) -> Option<Settings> {
+        Some(Settings {
+            resolution: Resolution::from_api(&self.resolution)?,
+            ratio: Ratio::from_api(&self.ratio)?,
+            duration: Duration::from_api(self.duration)?,
+            generate_audio: self.generate_audio,
+            camera_fixed: self.camera_fixed,
+            draft: self.draft,
+            watermark: self.watermark,
+        })
+    }
+
+    /// Every rule these settings break, in a fixed order: resolution, ratio, duration, draft.
+    pub fn errors(&self) -> Vec<RequestError> {
+        let mut errors = Vec::new();
+        let resolution = Resolution::from_api(&self.resolution);
+        if resolution.is_none() {
+            errors.push(RequestError::UnknownResolution {
+                value: self.resolution.clone(),
+            });
+        }
+        if Ratio::from_api(&self.ratio).is_none() {
+            errors.push(RequestError::UnknownRatio {
+                value: self.ratio.clone(),
+            });
+        }
+        if Duration::from_api(self.duration).is_none() {
+            errors.push(RequestError::DurationOutOfRange {
+                value: self.duration,
+            });
+        }
+        // Also reported for an unknown resolution: whatever it is, it is not 480p.
+        if self.draft && resolution != Some(Resolution::DRAFT) {
+            errors.push(RequestError::DraftNeedsLowResolution {
+                resolution: self.resolution.clone(),
+            });
+        }
+        errors
     }
 }

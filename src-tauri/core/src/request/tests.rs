@@ -23,7 +23,11 @@ fn defaults_are_the_api_defaults() {
     assert!(s.generate_audio && !s.camera_fixed && !s.draft && !s.watermark);
     let d = RequestDraft::default();
     assert_eq!(
-        (d.resolution.as_str(), d.ratio.as_str(), d.duration),
+        (
+            d.settings.resolution.as_str(),
+            d.settings.ratio.as_str(),
+            d.settings.duration
+        ),
         ("720p", "adaptive", 5)
     );
 }
@@ -60,14 +64,20 @@ fn prompt_limit_counts_characters_not_bytes() {
 fn duration_accepts_auto_and_4_to_12_only() {
     for ok in [-1, 4, 5, 12] {
         let d = RequestDraft {
-            duration: ok,
+            settings: DraftSettings {
+                duration: ok,
+                ..DraftSettings::default()
+            },
             ..draft("x")
         };
         assert!(d.validate().is_ok(), "{ok} should be accepted");
     }
     for bad in [i32::MIN, -2, 0, 1, 3, 13, 255, 256, i32::MAX] {
         let d = RequestDraft {
-            duration: bad,
+            settings: DraftSettings {
+                duration: bad,
+                ..DraftSettings::default()
+            },
             ..draft("x")
         };
         assert_eq!(
@@ -80,15 +90,21 @@ fn duration_accepts_auto_and_4_to_12_only() {
 #[test]
 fn draft_mode_needs_480p() {
     let ok = RequestDraft {
-        draft: true,
-        resolution: "480p".into(),
+        settings: DraftSettings {
+            draft: true,
+            resolution: "480p".into(),
+            ..DraftSettings::default()
+        },
         ..draft("x")
     };
     assert!(ok.validate().unwrap().settings().draft);
     for res in ["720p", "1080p"] {
         let d = RequestDraft {
-            draft: true,
-            resolution: res.into(),
+            settings: DraftSettings {
+                draft: true,
+                resolution: res.into(),
+                ..DraftSettings::default()
+            },
             ..draft("x")
         };
         assert_eq!(
@@ -121,8 +137,11 @@ fn last_frame_needs_first_frame() {
 #[test]
 fn unknown_words_are_reported_verbatim() {
     let d = RequestDraft {
-        resolution: "720P".into(),
-        ratio: "16x9".into(),
+        settings: DraftSettings {
+            resolution: "720P".into(),
+            ratio: "16x9".into(),
+            ..DraftSettings::default()
+        },
         ..draft("x")
     };
     assert_eq!(
@@ -144,11 +163,13 @@ fn every_problem_is_reported_in_a_stable_order() {
         prompt: "   ".into(),
         first_frame: None,
         last_frame: Some("/tmp/b.png".into()),
-        resolution: "4k".into(),
-        ratio: "2:1".into(),
-        duration: 0,
-        draft: true,
-        ..RequestDraft::default()
+        settings: DraftSettings {
+            resolution: "4k".into(),
+            ratio: "2:1".into(),
+            duration: 0,
+            draft: true,
+            ..DraftSettings::default()
+        },
     };
     let errors = errors_of(&d);
     assert_eq!(
@@ -195,8 +216,11 @@ fn every_problem_is_reported_in_a_stable_order() {
 #[test]
 fn too_long_prompt_and_high_resolution_draft_together() {
     let d = RequestDraft {
-        draft: true,
-        resolution: "1080p".into(),
+        settings: DraftSettings {
+            draft: true,
+            resolution: "1080p".into(),
+            ..DraftSettings::default()
+        },
         ..draft(&"x".repeat(2500))
     };
     assert_eq!(

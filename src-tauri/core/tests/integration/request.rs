@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
-use seedance_core::request::{RequestDraft, ValidRequest};
+use seedance_core::request::{DraftSettings, RequestDraft, ValidRequest};
 use seedance_sim::validate_create_body;
 
 const FIRST_URL: &str = "https://upload-tmp.sinancode.com/uploads/u/first.png";
@@ -23,13 +23,13 @@ fn raw_json(d: &RequestDraft) -> Value {
     if filled(&d.last_frame) {
         body.insert("last_frame".into(), json!(LAST_URL));
     }
-    body.insert("resolution".into(), json!(d.resolution));
-    body.insert("ratio".into(), json!(d.ratio));
-    body.insert("duration".into(), json!(d.duration));
-    body.insert("generate_audio".into(), json!(d.generate_audio));
-    body.insert("camera_fixed".into(), json!(d.camera_fixed));
-    body.insert("draft".into(), json!(d.draft));
-    body.insert("watermark".into(), json!(d.watermark));
+    body.insert("resolution".into(), json!(d.settings.resolution));
+    body.insert("ratio".into(), json!(d.settings.ratio));
+    body.insert("duration".into(), json!(d.settings.duration));
+    body.insert("generate_audio".into(), json!(d.settings.generate_audio));
+    body.insert("camera_fixed".into(), json!(d.settings.camera_fixed));
+    body.insert("draft".into(), json!(d.settings.draft));
+    body.insert("watermark".into(), json!(d.settings.watermark));
     Value::Object(body)
 }
 
@@ -107,8 +107,10 @@ prop_compose! {
     ) -> RequestDraft {
         let [generate_audio, camera_fixed, draft, watermark] = flags;
         RequestDraft {
-            prompt, first_frame, last_frame, resolution, ratio, duration,
-            generate_audio, camera_fixed, draft, watermark,
+            prompt, first_frame, last_frame,
+            settings: DraftSettings {
+                resolution, ratio, duration, generate_audio, camera_fixed, draft, watermark,
+            },
         }
     }
 }
@@ -131,10 +133,12 @@ prop_compose! {
             prompt,
             first_frame: frames.0,
             last_frame: frames.1,
-            resolution: if draft { "480p" } else { resolution }.to_owned(),
-            ratio: ratio.to_owned(),
-            duration,
-            generate_audio, camera_fixed, draft, watermark,
+            settings: DraftSettings {
+                resolution: if draft { "480p" } else { resolution }.to_owned(),
+                ratio: ratio.to_owned(),
+                duration,
+                generate_audio, camera_fixed, draft, watermark,
+            },
         }
     }
 }

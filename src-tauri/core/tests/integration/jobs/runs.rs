@@ -10,7 +10,7 @@ use crate::support::pipeline::frame;
 use crate::support::text_draft;
 use seedance_core::jobs::{Intent, JobError};
 use seedance_core::pipeline::{PipelineError, TransferStage};
-use seedance_core::request::{FrameSlot, RequestDraft};
+use seedance_core::request::{DraftSettings, FrameSlot, RequestDraft};
 use seedance_core::store::{JobQuery, JobStatus};
 use seedance_sim::{SimConfig, SAMPLE_MP4};
 
@@ -105,7 +105,10 @@ async fn no_more_jobs_run_at_once_than_the_limit() {
 async fn refused_requests_store_nothing_and_send_nothing() {
     let h = harness(SimConfig::fast(), 3).await;
     let invalid = RequestDraft {
-        duration: 2,
+        settings: DraftSettings {
+            duration: 2,
+            ..DraftSettings::default()
+        },
         ..text_draft("  ")
     };
     match h.runner.submit(invalid, None).await.unwrap_err() {

@@ -9,7 +9,7 @@ use crate::support::pipeline::frame;
 use crate::support::store::ManualClock;
 use crate::support::text_draft;
 use seedance_core::jobs::{Intent, JobError, JobRunner, DUPLICATE_WINDOW};
-use seedance_core::request::RequestDraft;
+use seedance_core::request::{DraftSettings, RequestDraft};
 use seedance_core::store::{JobQuery, JobRecord, JobStatus, Store};
 use seedance_sim::{Fault, Route, Sim, SimConfig};
 use tempfile::TempDir;
@@ -126,7 +126,10 @@ async fn another_prompt_or_other_frame_bytes_are_not_a_repeat() {
         .unwrap();
     // Another setting is another request.
     let longer = RequestDraft {
-        duration: 8,
+        settings: DraftSettings {
+            duration: 8,
+            ..DraftSettings::default()
+        },
         ..with_frame("a fox", &pic)
     };
     b.runner.submit(longer, None).await.unwrap();

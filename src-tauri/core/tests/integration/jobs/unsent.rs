@@ -11,7 +11,7 @@ use crate::support::store::ManualClock;
 use crate::support::text_draft;
 use seedance_core::cost::CostRates;
 use seedance_core::jobs::{JobError, JobRunner, ResumePolicy, UnsentOutcome, DISCARDED};
-use seedance_core::request::RequestDraft;
+use seedance_core::request::{DraftSettings, RequestDraft};
 use seedance_core::store::{JobRecord, JobStatus, NewJob, Store};
 use seedance_sim::{Sim, SimConfig};
 use tempfile::TempDir;
@@ -88,7 +88,10 @@ async fn always_ask_never_holds_back_a_job_stored_moments_ago() {
 async fn on_start_only_recent_unsent_jobs_are_sent_and_old_ones_wait() {
     let b = bench().await;
     let silent = RequestDraft {
-        generate_audio: false,
+        settings: DraftSettings {
+            generate_audio: false,
+            ..DraftSettings::default()
+        },
         ..text_draft("old and silent")
     };
     let old_silent = stored(&b, silent, Some(100_000));

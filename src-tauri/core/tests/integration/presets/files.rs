@@ -11,7 +11,7 @@ use seedance_core::presets::{
     BuiltinPreset, ExportSelection, Preset, PresetError, PresetLibrary, PresetParts, FILE_FORMAT,
     MAX_IMPORT_FILE_BYTES, MAX_IMPORT_FRAMES,
 };
-use seedance_core::request::RequestDraft;
+use seedance_core::request::{DraftSettings, RequestDraft};
 
 const EVERYTHING: PresetParts = PresetParts {
     include_prompt: true,
@@ -37,8 +37,11 @@ fn stocked(home: &Home) -> (PresetLibrary, tempfile::TempDir) {
     };
     lib.create("Framed", &framed, EVERYTHING).unwrap();
     let plain = RequestDraft {
-        resolution: "480p".into(),
-        draft: true,
+        settings: DraftSettings {
+            resolution: "480p".into(),
+            draft: true,
+            ..DraftSettings::default()
+        },
         ..form("")
     };
     lib.create("Plain", &plain, PresetParts::default()).unwrap();

@@ -4,7 +4,7 @@
 use crate::support::presets::{form, png_file, Home};
 use seedance_core::i18n::UserFacing;
 use seedance_core::presets::{BuiltinPreset, PresetError, PresetParts};
-use seedance_core::request::{Field, Ratio, RequestDraft, RequestError, Resolution};
+use seedance_core::request::{DraftSettings, Field, Ratio, RequestDraft, RequestError, Resolution};
 
 const SETTINGS_ONLY: PresetParts = PresetParts {
     include_prompt: false,
@@ -26,8 +26,8 @@ fn a_fresh_database_has_the_builtins_in_order_and_they_apply() {
     assert!(all.iter().all(|p| !p.is_default && p.prompt.is_none()));
 
     let applied = lib.apply(&BuiltinPreset::Vertical9x16P720.id()).unwrap();
-    assert_eq!(applied.draft.ratio, "9:16");
-    assert_eq!(applied.draft.resolution, "720p");
+    assert_eq!(applied.draft.settings.ratio, "9:16");
+    assert_eq!(applied.draft.settings.resolution, "720p");
     assert!(!applied.replaces_prompt && !applied.replaces_frames);
     assert!(applied.problems.is_empty());
     // Re-opening does not seed them twice.
@@ -96,9 +96,12 @@ fn invalid_forms_and_names_are_refused_with_the_request_rules() {
     let home = Home::new();
     let lib = home.open();
     let bad = RequestDraft {
-        resolution: "720p".into(),
-        draft: true,
-        duration: 3,
+        settings: DraftSettings {
+            resolution: "720p".into(),
+            draft: true,
+            duration: 3,
+            ..DraftSettings::default()
+        },
         ..form("x")
     };
     match lib.create("Bad", &bad, SETTINGS_ONLY).unwrap_err() {
@@ -243,7 +246,10 @@ fn a_vanished_frame_copy_is_reported_when_applied() {
     std::fs::remove_file(saved.first_frame.as_deref().unwrap()).unwrap();
     let applied = lib.apply(&saved.id).unwrap();
     assert_eq!(applied.draft.first_frame, None);
-    assert_eq!(applied.draft.ratio, "16:9", "the settings still apply");
+    assert_eq!(
+        applied.draft.settings.ratio, "16:9",
+        "the settings still apply"
+    );
     assert_eq!(applied.problems.len(), 1);
     assert_eq!(applied.problems[0].kind, "preset_frame_missing");
     assert_eq!(applied.problems[0].field, Field::FirstFrame);

@@ -16,9 +16,9 @@ fn insert_and_get_round_trip_with_thumbnails() {
     let mut request = text_draft("A red fox runs through snow");
     request.first_frame = Some("/photos/fox.jpg".into());
     request.last_frame = Some("https://example.com/end.png".into());
-    request.resolution = "1080p".into();
-    request.ratio = "21:9".into();
-    request.duration = 8;
+    request.settings.resolution = "1080p".into();
+    request.settings.ratio = "21:9".into();
+    request.settings.duration = 8;
     let original = store.insert_job(NewJob::default()).unwrap();
     clock.advance(10);
     let job = store

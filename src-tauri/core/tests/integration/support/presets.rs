@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use seedance_core::presets::PresetLibrary;
-use seedance_core::request::RequestDraft;
+use seedance_core::request::{DraftSettings, RequestDraft};
 use seedance_core::store::Store;
 
 /// A data folder with the database and the presets folder, as the app lays them out.
@@ -48,9 +48,12 @@ pub fn png_file(dir: &Path, name: &str, w: u32, h: u32, shade: u8) -> PathBuf {
 pub fn form(prompt: &str) -> RequestDraft {
     RequestDraft {
         prompt: prompt.into(),
-        ratio: "16:9".into(),
-        duration: 8,
-        generate_audio: false,
+        settings: DraftSettings {
+            ratio: "16:9".into(),
+            duration: 8,
+            generate_audio: false,
+            ..DraftSettings::default()
+        },
         ..RequestDraft::default()
     }
 }
