@@ -5,35 +5,21 @@
 // Each case runs its own simulator (its result host refuses the next 1 or 2 downloads) and its own app.
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { isolatedEnv, newSession, startDriver, startSim } from "./webdriver.mjs";
+import { startLiveApp } from "./webdriver.mjs";
 
 const TOKEN = `sk-e2e-expired-${process.pid}-Lk7pXr`;
 const RESULT = /^request GET \/results\//;
 const TASK = /^request GET \/v1\/tasks\//;
 
 /** A simulator whose result host answers the next `refusals` downloads with 403, and an app talking to it. */
-async function launch(name, refusals) {
-  const sim = await startSim(TOKEN, {
-    queuedSecs: 2,
-    runningSecs: 2,
-    extra: ["--log-requests", "--fault", `result:html_403:${refusals}`],
-  });
-  const home = isolatedEnv(name, {
-    SEEDANCE_API_BASE: sim.api,
-    SEEDANCE_UPLOAD_BASE: sim.api,
-    SEEDANCE_API_TOKEN: TOKEN,
-  });
-  const driver = await startDriver(home.env);
-  const s = await newSession(driver, process.env.SEEDANCE_APP);
-  return {
-    sim,
-    s,
-    async stop() {
-      await s.close();
-      driver.stop();
-      sim.child.kill("SIGKILL");
+function launch(name, refusals) {
+  return startLiveApp(name, TOKEN, {
+    sim: {
+      queuedSecs: 2,
+      runningSecs: 2,
+      extra: ["--log-requests", "--fault", `result:html_403:${refusals}`],
     },
-  };
+  });
 }
 
 /** The result and task requests from the first download on, as "result"/"task" (the polls before it are left out). */
@@ -66,7 +52,7 @@ function watchForPayAgain(s) {
 
 describe("a result link refused once", () => {
   let app;
-  after(() => app?.stop());
+  after(() => app?.close());
 
   test("the job asks for a fresh link and finishes with no new create, never suggesting to pay again", async () => {
     app = await launch("expired-once", 1);
@@ -94,7 +80,7 @@ describe("a result link refused once", () => {
 
 describe("a result link refused again after the fresh one", () => {
   let app;
-  after(() => app?.stop());
+  after(() => app?.close());
 
   test("only then says the video is gone, and that Retry download is free and Submit again is charged", async () => {
     app = await launch("expired-twice", 2);

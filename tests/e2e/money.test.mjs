@@ -3,34 +3,24 @@
 // again, in the Jobs list and in the queue beside the Generate form, and offers no way to pay again.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { isolatedEnv, newSession, startDriver, startSim } from "./webdriver.mjs";
+import { startLiveApp } from "./webdriver.mjs";
 
 const TOKEN = `sk-e2e-money-${process.pid}`;
-let sim;
-let driver;
+let app;
 let s;
 
-
 before(async () => {
-  sim = await startSim(TOKEN, {
-    runningSecs: 2,
-    // Creating works; every query of the task is refused as if the token had been revoked meanwhile.
-    extra: ["--fault", "get_task:unauthorized:1000"],
+  app = await startLiveApp("money", TOKEN, {
+    sim: {
+      runningSecs: 2,
+      // Creating works; every query of the task is refused as if the token had been revoked meanwhile.
+      extra: ["--fault", "get_task:unauthorized:1000"],
+    },
   });
-  const home = isolatedEnv("money", {
-    SEEDANCE_API_BASE: sim.api,
-    SEEDANCE_UPLOAD_BASE: sim.api,
-    SEEDANCE_API_TOKEN: TOKEN,
-  });
-  driver = await startDriver(home.env);
-  s = await newSession(driver, process.env.SEEDANCE_APP);
+  ({ s } = app);
 });
 
-after(async () => {
-  await s?.close();
-  driver?.stop();
-  sim?.child.kill("SIGKILL");
-});
+after(() => app?.close());
 
 test("a refused token while polling leaves the paid job waiting, with the next check shown", async () => {
   await s.find("[data-testid=generate-screen]");

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { isolatedEnv, newSession, startDriver, startSim } from "./webdriver.mjs";
+import { startLiveApp } from "./webdriver.mjs";
 
 /** Where this system keeps GStreamer's plugins (the folder holding its core elements). */
 const SYSTEM_PLUGINS = [
@@ -34,29 +34,21 @@ function pluginsWithoutLibav(dir) {
 }
 
 const TOKEN = `sk-e2e-player-${process.pid}-Wm3kQz`;
-let sim;
-let driver;
+let app;
 let s;
 
 before(async () => {
-  sim = await startSim(TOKEN);
   assert.ok(SYSTEM_PLUGINS, "GStreamer's plugin folder was found");
-  const home = isolatedEnv("player-error", {
-    SEEDANCE_API_BASE: sim.api,
-    SEEDANCE_UPLOAD_BASE: sim.api,
-    SEEDANCE_API_TOKEN: TOKEN,
+  app = await startLiveApp("player-error", TOKEN, {
+    // The app's private XDG_CACHE_HOME holds a GStreamer registry of its own, built from this folder.
+    prepare: (home) => {
+      home.env.GST_PLUGIN_SYSTEM_PATH_1_0 = pluginsWithoutLibav(join(home.root, "gstreamer-plugins"));
+    },
   });
-  // The app's private XDG_CACHE_HOME holds a GStreamer registry of its own, built from this folder.
-  home.env.GST_PLUGIN_SYSTEM_PATH_1_0 = pluginsWithoutLibav(join(home.root, "gstreamer-plugins"));
-  driver = await startDriver(home.env);
-  s = await newSession(driver, process.env.SEEDANCE_APP);
+  ({ s } = app);
 });
 
-after(async () => {
-  await s?.close();
-  driver?.stop();
-  sim?.child.kill("SIGKILL");
-});
+after(() => app?.close());
 
 test("a finished video the system cannot decode names the missing decoder and offers the system player", async () => {
   await s.find("[data-testid=generate-screen]");

@@ -4,30 +4,19 @@
 // must say what is missing, as when no decoder at all is there (player-error.test.mjs).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { isolatedEnv, newSession, startDriver, startSim } from "./webdriver.mjs";
+import { startLiveApp } from "./webdriver.mjs";
 
 const TOKEN = `sk-e2e-picture-${process.pid}-Qx7pLm`;
+let app;
 let sim;
-let driver;
 let s;
 
 before(async () => {
-  sim = await startSim(TOKEN);
-  const home = isolatedEnv("player-no-picture", {
-    SEEDANCE_API_BASE: sim.api,
-    SEEDANCE_UPLOAD_BASE: sim.api,
-    SEEDANCE_API_TOKEN: TOKEN,
-    GST_PLUGIN_FEATURE_RANK: "avdec_h264:0",
-  });
-  driver = await startDriver(home.env);
-  s = await newSession(driver, process.env.SEEDANCE_APP);
+  app = await startLiveApp("player-no-picture", TOKEN, { env: { GST_PLUGIN_FEATURE_RANK: "avdec_h264:0" } });
+  ({ sim, s } = app);
 });
 
-after(async () => {
-  await s?.close();
-  driver?.stop();
-  sim?.child.kill("SIGKILL");
-});
+after(() => app?.close());
 
 test("a video whose picture has no decoder names the missing decoder instead of a black box", async () => {
   await s.find("[data-testid=generate-screen]");

@@ -5,30 +5,23 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isolatedEnv, newSession, startDriver, startSim } from "./webdriver.mjs";
+import { newSession, startLiveApp } from "./webdriver.mjs";
 
 const TOKEN = `sk-e2e-resubmit-${process.pid}-Pq2vHc`;
+let app;
 let sim;
 let driver;
 let s;
 let original;
 
 before(async () => {
-  sim = await startSim(TOKEN, { extra: ["--log-requests", "--fault", "create:drop_after_read:1"] });
-  const home = isolatedEnv("resubmitted", {
-    SEEDANCE_API_BASE: sim.api,
-    SEEDANCE_UPLOAD_BASE: sim.api,
-    SEEDANCE_API_TOKEN: TOKEN,
+  app = await startLiveApp("resubmitted", TOKEN, {
+    sim: { extra: ["--log-requests", "--fault", "create:drop_after_read:1"] },
   });
-  driver = await startDriver(home.env);
-  s = await newSession(driver, process.env.SEEDANCE_APP);
+  ({ sim, s, driver } = app);
 });
 
-after(async () => {
-  await s?.close();
-  driver?.stop();
-  sim?.child.kill("SIGKILL");
-});
+after(() => app?.close());
 
 /** The Jobs list as the page shows it: each row's job id and status, newest first. */
 function rows() {
@@ -96,6 +89,7 @@ test("after Submit again the original shows what it was resubmitted as, links to
 test("after a restart the original still says it was resubmitted and still offers no Submit again", async () => {
   await s.close();
   s = await newSession(driver, process.env.SEEDANCE_APP);
+  app.s = s;
   await s.click("[data-testid=nav-jobs]");
   await s.find(inRow(original, "[data-testid=resubmitted]"));
   assert.equal(await s.count(inRow(original, "[data-testid=uncertain-resubmit]")), 0);

@@ -72,6 +72,43 @@ export function isolatedEnv(name, extra = {}) {
   };
 }
 
+/**
+ * One test file's app against a simulator of its own: the simulator started with `sim` options, a private home
+ * called `name` whose environment points the app at it with `token` (plus `env`), the driver and a session.
+ * `prepare(home)` may change the home before the app starts. `close()` ends all three.
+ */
+export async function startLiveApp(name, token, { sim: simOptions = {}, env = {}, prepare } = {}) {
+  const sim = await startSim(token, simOptions);
+  let driver;
+  try {
+    const home = isolatedEnv(name, {
+      SEEDANCE_API_BASE: sim.api,
+      SEEDANCE_UPLOAD_BASE: sim.api,
+      SEEDANCE_API_TOKEN: token,
+      ...env,
+    });
+    await prepare?.(home);
+    driver = await startDriver(home.env);
+    const s = await newSession(driver, process.env.SEEDANCE_APP);
+    return {
+      sim,
+      home,
+      driver,
+      s,
+      /** Ends the session in `this.s` (a test that restarted the app puts its new session there), then the rest. */
+      async close() {
+        await this.s.close();
+        driver.stop();
+        sim.child.kill("SIGKILL");
+      },
+    };
+  } catch (e) {
+    driver?.stop();
+    sim.child.kill("SIGKILL");
+    throw e;
+  }
+}
+
 /** Every file under `dir`, recursively (links not followed); none when `dir` does not exist. */
 export function filesUnder(dir) {
   let entries = [];
