@@ -1,4 +1,5 @@
 import type { FormCheck, FrameProblem, Problem } from "../bindings";
+import { msgText } from "./format";
 
 /** Why the Generate button is disabled. */
 export type SubmitBlock =
@@ -34,4 +35,32 @@ export function submitState(
   if (!check) return { enabled: false, block: { type: "checking" } };
   if (busy) return { enabled: false, block: { type: "busy" } };
   return { enabled: true };
+}
+
+/**
+ * What the disabled Generate button says, in the UI's language: the first problem to fix, else why sending is
+ * not possible yet. `sending` tells a request on its way from a frame still being read (both are "busy").
+ */
+export function submitReason(
+  state: SubmitState,
+  sending: boolean,
+  t: (key: string) => string,
+  language: string,
+): string | null {
+  if (state.enabled) return null;
+  const block = state.block;
+  switch (block.type) {
+    case "problem":
+      return msgText(block.problem.msg, language);
+    case "frame_problem":
+      return msgText(block.problem.message, language);
+    case "no_history":
+      return t("generate.needsHistory");
+    case "no_token":
+      return t("generate.needsToken");
+    case "busy":
+      return t(sending ? "generate.sending" : "generate.waitForFrame");
+    case "checking":
+      return t("generate.checking");
+  }
 }

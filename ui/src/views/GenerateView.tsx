@@ -9,9 +9,8 @@ import { MismatchWarning } from "../components/MismatchWarning";
 import { PromptBox } from "../components/PromptBox";
 import { QueuePanel } from "../components/QueuePanel";
 import { SettingsPanel } from "../components/SettingsPanel";
-import { msgText } from "../generate/format";
 import { RepeatConfirm } from "../generate/RepeatConfirm";
-import { type SubmitState, submitState } from "../generate/submitState";
+import { type SubmitState, submitReason, submitState } from "../generate/submitState";
 import { useFrameDragDrop } from "../generate/useFrameDragDrop";
 import { useGenerateForm } from "../generate/useGenerateForm";
 import { type SubmitFn, useGuardedSubmit } from "../generate/useGuardedSubmit";
@@ -121,21 +120,7 @@ export function GenerateView({
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const reason = submit.enabled
-    ? null
-    : submit.block.type === "problem"
-      ? msgText(submit.block.problem.msg, i18n.language)
-      : submit.block.type === "frame_problem"
-        ? msgText(submit.block.problem.message, i18n.language)
-        : submit.block.type === "no_history"
-          ? t("generate.needsHistory")
-          : submit.block.type === "no_token"
-            ? t("generate.needsToken")
-            : submit.block.type === "busy"
-              ? submitting
-                ? t("generate.sending")
-                : t("generate.waitForFrame")
-              : t("generate.checking");
+  const reason = submitReason(submit, submitting, t, i18n.language);
 
   const problems = check?.problems ?? [];
   const first = slots.first.info;
