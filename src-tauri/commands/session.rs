@@ -2,7 +2,7 @@
 //! `seedance_core::session` decides; these parse, call it and shape its answer for the UI.
 
 use seedance_core::i18n::{Msg, UserFacing};
-use seedance_core::secrets::{ApiToken, TokenSource};
+use seedance_core::secrets::ApiToken;
 use seedance_core::session::{self as core_session, DemoPace, DemoService};
 use seedance_core::token_check::{check_token, TokenCheck};
 use seedance_sim::{Sim, SimConfig};
@@ -11,43 +11,16 @@ use tauri::State;
 use crate::error::{IpcError, IpcResult, ShellError};
 use crate::state::AppState;
 
-/// What the UI may know about the token: never its text, only whether one is set and its last 4 characters.
-#[derive(Debug, Clone, serde::Serialize, specta::Type)]
-pub struct TokenStatus {
-    pub set: bool,
-    pub last4: Option<String>,
-    pub source: Option<TokenSource>,
-    /// `SEEDANCE_API_TOKEN` is set: it is used instead of the keychain and never stored.
-    pub from_environment: bool,
-    /// Hosts besides SinanCode's own (and this computer) the token may go to: confirmed by the user, or named
-    /// by the same launch environment as the token.
-    pub bound_hosts: Vec<String>,
-    /// The keychain could not be read (unavailable, locked, access denied): what happened and how to fix it.
-    pub keychain_error: Option<IpcError>,
-}
-
 /// The session as the UI sees it: demo mode or not, the token, and whether setup is needed.
 #[derive(Debug, Clone, serde::Serialize, specta::Type)]
 pub struct Session {
     pub demo: bool,
-    pub token: TokenStatus,
+    /// Never the token's text: whether one is set, its last 4 characters, its source and hosts.
+    pub token: core_session::TokenStatus<IpcError>,
     /// No token and not in demo mode: the app opens on the welcome screen.
     pub needs_setup: bool,
     /// The job database could not be opened: history is not being saved (what happened, what to do).
     pub store_problem: Option<IpcError>,
-}
-
-impl From<core_session::TokenStatus> for TokenStatus {
-    fn from(t: core_session::TokenStatus) -> Self {
-        Self {
-            set: t.set,
-            last4: t.last4,
-            source: t.source,
-            from_environment: t.from_environment,
-            bound_hosts: t.bound_hosts,
-            keychain_error: t.keychain_error.map(IpcError::from),
-        }
-    }
 }
 
 async fn session_of(state: &AppState) -> Session {
@@ -55,7 +28,7 @@ async fn session_of(state: &AppState) -> Session {
     Session {
         demo: status.demo,
         needs_setup: status.needs_setup,
-        token: status.token.into(),
+        token: status.token.map_keychain_error(IpcError::from),
         store_problem: state.store_problem.as_ref().map(IpcError::from_user_facing),
     }
 }

@@ -639,7 +639,8 @@ export type Resolution = "480p" | "720p" | "1080p";
 /**  The session as the UI sees it: demo mode or not, the token, and whether setup is needed. */
 export type Session = {
 	demo: boolean,
-	token: TokenStatus,
+	/**  Never the token's text: whether one is set, its last 4 characters, its source and hosts. */
+	token: TokenStatus<IpcError>,
 	/**  No token and not in demo mode: the app opens on the welcome screen. */
 	needs_setup: boolean,
 	/**  The job database could not be opened: history is not being saved (what happened, what to do). */
@@ -680,20 +681,23 @@ export type TokenCheckView = {
 /**  Where the token in use came from; the Settings screen says so. */
 export type TokenSource = "environment" | "keychain";
 
-/**  What the UI may know about the token: never its text, only whether one is set and its last 4 characters. */
-export type TokenStatus = {
+/**
+ *  What may be known about the token. `E` is how a keychain failure is told: core's own `SecretError`, or the
+ *  shell's IPC error where the struct crosses to the UI ([`TokenStatus::map_keychain_error`]).
+ */
+export type TokenStatus<E> = {
 	set: boolean,
 	last4: string | null,
 	source: TokenSource | null,
 	/**  `SEEDANCE_API_TOKEN` is set: it is used instead of the keychain and never stored. */
 	from_environment: boolean,
 	/**
-	 *  Hosts besides SinanCode's own (and this computer) the token may go to: confirmed by the user, or named
-	 *  by the same launch environment as the token.
+	 *  Hosts besides SinanCode's own (and this computer) the token may go to: confirmed by the user, or
+	 *  named by the same launch environment as the token.
 	 */
 	bound_hosts: string[],
 	/**  The keychain could not be read (unavailable, locked, access denied): what happened and how to fix it. */
-	keychain_error: IpcError | null,
+	keychain_error: E | null,
 };
 
 /**  Which transfer a progress report is about. */
