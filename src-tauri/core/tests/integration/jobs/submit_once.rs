@@ -1,44 +1,13 @@
 //! An accidental repeat never pays twice: a second identical submission (same request, same frame bytes)
 //! arriving within the window is refused, even when both arrive at once; the user can still ask for it.
 
-use std::sync::Arc;
-
-use crate::support::api::start;
-use crate::support::jobs::{runner_for, Recorder};
+use crate::support::jobs::{bench, Bench};
 use crate::support::pipeline::frame;
-use crate::support::store::ManualClock;
 use crate::support::text_draft;
-use seedance_core::jobs::{Intent, JobError, JobRunner, DUPLICATE_WINDOW};
+use seedance_core::jobs::{Intent, JobError, DUPLICATE_WINDOW};
 use seedance_core::request::{DraftSettings, RequestDraft};
-use seedance_core::store::{JobQuery, JobRecord, JobStatus, Store};
-use seedance_sim::{Fault, Route, Sim, SimConfig};
-use tempfile::TempDir;
-
-struct Bench {
-    sim: Sim,
-    dir: TempDir,
-    store: Arc<Store>,
-    runner: JobRunner,
-    clock: Arc<ManualClock>,
-}
-
-/// A runner whose store reads a hand-driven clock, so the window can be crossed without waiting.
-async fn bench() -> Bench {
-    let sim = start(SimConfig::fast()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::at(1_800_000_000_000);
-    let store =
-        Arc::new(Store::open_with_clock(&dir.path().join("jobs.db"), clock.clone()).unwrap());
-    let events = Arc::new(Recorder::default());
-    let runner = runner_for(&sim, &store, &events, dir.path(), false, 3);
-    Bench {
-        sim,
-        dir,
-        store,
-        runner,
-        clock,
-    }
-}
+use seedance_core::store::{JobQuery, JobRecord, JobStatus};
+use seedance_sim::{Fault, Route};
 
 impl Bench {
     async fn idle(&self) {

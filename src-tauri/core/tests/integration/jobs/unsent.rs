@@ -1,47 +1,18 @@
 //! Jobs stored but never sent are not sent on start once they are old: they wait as not sent, the app
 //! says how many and what they would cost, and the user sends or discards them.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::support::api::{start, within};
-use crate::support::jobs::{runner_for, Recorder};
+use crate::support::api::within;
+use crate::support::jobs::{bench, Bench};
 use crate::support::pipeline::frame;
-use crate::support::store::ManualClock;
 use crate::support::text_draft;
 use seedance_core::cost::CostRates;
-use seedance_core::jobs::{JobError, JobRunner, ResumePolicy, UnsentOutcome, DISCARDED};
+use seedance_core::jobs::{JobError, ResumePolicy, UnsentOutcome, DISCARDED};
 use seedance_core::request::{DraftSettings, RequestDraft};
-use seedance_core::store::{JobRecord, JobStatus, NewJob, Store};
-use seedance_sim::{Sim, SimConfig};
-use tempfile::TempDir;
+use seedance_core::store::{JobRecord, JobStatus, NewJob};
 
 const HOUR_MS: i64 = 3_600_000;
-
-struct Bench {
-    sim: Sim,
-    dir: TempDir,
-    store: Arc<Store>,
-    runner: JobRunner,
-    clock: Arc<ManualClock>,
-}
-
-async fn bench() -> Bench {
-    let sim = start(SimConfig::fast()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::at(1_800_000_000_000);
-    let store =
-        Arc::new(Store::open_with_clock(&dir.path().join("jobs.db"), clock.clone()).unwrap());
-    let events = Arc::new(Recorder::default());
-    let runner = runner_for(&sim, &store, &events, dir.path(), false, 3);
-    Bench {
-        sim,
-        dir,
-        store,
-        runner,
-        clock,
-    }
-}
 
 /// A job as the app leaves it when it stops before the create request: uploading, never sent.
 fn stored(b: &Bench, draft: RequestDraft, tokens: Option<u32>) -> JobRecord {

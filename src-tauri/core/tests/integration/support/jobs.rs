@@ -201,3 +201,30 @@ impl Harness {
         names
     }
 }
+
+/// A runner over the simulator whose store reads a hand-driven clock, so time windows (a repeat's, an unsent
+/// job's age) can be crossed without waiting.
+pub struct Bench {
+    pub sim: Sim,
+    pub dir: TempDir,
+    pub store: Arc<Store>,
+    pub runner: JobRunner,
+    pub clock: Arc<crate::support::store::ManualClock>,
+}
+
+pub async fn bench() -> Bench {
+    let sim = start(SimConfig::fast()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = crate::support::store::ManualClock::at(1_800_000_000_000);
+    let store =
+        Arc::new(Store::open_with_clock(&dir.path().join("jobs.db"), clock.clone()).unwrap());
+    let events = Arc::new(Recorder::default());
+    let runner = runner_for(&sim, &store, &events, dir.path(), false, 3);
+    Bench {
+        sim,
+        dir,
+        store,
+        runner,
+        clock,
+    }
+}
