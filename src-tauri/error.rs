@@ -1,19 +1,18 @@
-//! The shell's errors and the one error shape that crosses IPC: `{ kind, message, message_zh, details?,
-//! cause? }`. The UI switches on `kind` and shows the message in the user's language.
+//! The shell's errors and the one error shape that crosses IPC: `{ kind, message, details?, cause? }`. The
+//! UI switches on `kind` and renders `message` (a catalog key and its arguments) in the user's language.
 //!
 //! Every error a command can return, the core's and the shell's own ([`ShellError`]), is [`UserFacing`];
 //! `From` turns any of them into an [`IpcError`], here and nowhere else.
 
 use std::path::PathBuf;
 
-use seedance_core::i18n::{Msg, UserFacing};
+use seedance_core::i18n::{Message, UserFacing};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct IpcError {
     pub kind: String,
-    pub message: String,
-    pub message_zh: String,
+    pub message: Message,
     pub details: Option<String>,
     /// The technical cause in its own words (an OS or transport error), shown only behind "Details".
     pub cause: Option<String>,
@@ -21,11 +20,9 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn from_user_facing(e: &impl UserFacing) -> Self {
-        let msg = e.msg();
         Self {
             kind: e.kind().to_owned(),
-            message: msg.en,
-            message_zh: msg.zh,
+            message: e.msg(),
             details: e.details(),
             cause: e.raw_cause(),
         }
@@ -74,32 +71,32 @@ impl UserFacing for ShellError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
-            Self::EmptyToken => Msg::new(
+            Self::EmptyToken => Message::verbatim(
                 "No API token was entered. Paste the token from your SinanCode account, then save it.",
                 "没有输入 API 令牌。请粘贴 SinanCode 账户中的令牌后再保存。",
             ),
-            Self::NoVideo => Msg::new(
+            Self::NoVideo => Message::verbatim(
                 "This job has no video yet. Wait until it is done.",
                 "此任务还没有视频，请等待它完成。",
             ),
-            Self::VideoMissing { path } => Msg::new(
+            Self::VideoMissing { path } => Message::verbatim(
                 format!(
                     "The video file is no longer at {}. It may have been moved or deleted.",
                     path.display()
                 ),
                 format!("视频文件已不在 {}，可能已被移动或删除。", path.display()),
             ),
-            Self::OpenFileFailed(_) => Msg::new(
+            Self::OpenFileFailed(_) => Message::verbatim(
                 "The system could not open the file. Open it from its folder instead.",
                 "系统无法打开该文件，请从所在文件夹中打开。",
             ),
-            Self::OpenLinkFailed { url, .. } => Msg::new(
+            Self::OpenLinkFailed { url, .. } => Message::verbatim(
                 format!("The browser could not be opened. Visit {url} yourself."),
                 format!("无法打开浏览器。请自行访问 {url}。"),
             ),
-            Self::ExportFileExists { path } => Msg::new(
+            Self::ExportFileExists { path } => Message::verbatim(
                 format!(
                     "{} already exists. Export again and choose another name, or pick that file to replace it.",
                     path.display()
@@ -109,11 +106,11 @@ impl UserFacing for ShellError {
                     path.display()
                 ),
             ),
-            Self::TestHooksOff => Msg::new(
+            Self::TestHooksOff => Message::verbatim(
                 "This is only available to automated tests.",
                 "此功能仅供自动化测试使用。",
             ),
-            Self::Internal(_) => Msg::new(
+            Self::Internal(_) => Message::verbatim(
                 "Something went wrong inside Seedance Studio. Try again; if it keeps happening, restart the app.",
                 "Seedance Studio 内部出错。请重试；如果反复出现，请重启应用。",
             ),
@@ -160,7 +157,7 @@ mod tests {
             let ipc = IpcError::from(e);
             assert!(!ipc.kind.is_empty());
             assert!(
-                !ipc.message.is_empty() && !ipc.message_zh.is_ascii(),
+                !ipc.message.text("en").is_empty() && !ipc.message.text("zh-CN").is_ascii(),
                 "{}",
                 ipc.kind
             );

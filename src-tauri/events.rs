@@ -1,5 +1,6 @@
 //! App-wide events for the UI (typed through tauri-specta) and desktop notifications for finished jobs.
 
+use seedance_core::i18n::{render, Language, Message};
 use seedance_core::jobs::JobEvents;
 use seedance_core::pipeline::TransferStage;
 use seedance_core::store::{JobRecord, JobStatus};
@@ -73,11 +74,14 @@ impl TauriJobEvents {
         if !should_notify(job.status, wants, focused) {
             return;
         }
-        let zh = self
+        let language = self
             .app
             .try_state::<AppState>()
-            .is_some_and(|s| matches!(s.prefs().language, seedance_core::prefs::Language::ZhCn));
-        let (title, body) = notification_text(job, zh);
+            .map_or(Language::ENGLISH, |s| match s.prefs().language {
+                seedance_core::prefs::Language::ZhCn => Language::from_tag("zh-CN"),
+                _ => Language::ENGLISH,
+            });
+        let (title, body) = notification_text(job, language);
         if let Err(e) = self
             .app
             .notification()
@@ -105,24 +109,20 @@ fn should_notify(status: JobStatus, wants: bool, focused: bool) -> bool {
     settles(status) && wants && !focused
 }
 
-fn notification_text(job: &JobRecord, zh: bool) -> (String, String) {
-    let prompt: String = job.prompt.chars().take(80).collect();
-    let title = match (job.status, zh) {
-        (JobStatus::Done, false) => "Video ready",
-        (JobStatus::Done, true) => "视频已生成",
-        (JobStatus::Failed, false) => "Generation failed",
-        (JobStatus::Failed, true) => "生成失败",
-        (_, false) => "Submission uncertain: your decision is needed",
-        (_, true) => "提交状态不确定：需要你来决定",
+/// Title and body in the user's language, from the same catalogs the window uses.
+fn notification_text(job: &JobRecord, language: Language) -> (String, String) {
+    let title = match job.status {
+        JobStatus::Done => "notify.done",
+        JobStatus::Failed => "notify.failed",
+        _ => "notify.uncertain",
     };
     let body = match &job.problem {
         Some(p) if job.status != JobStatus::Done => {
-            let message = if zh { &p.message.zh } else { &p.message.en };
-            cut(message, NOTIFICATION_BODY_CHARS)
+            cut(&render(&p.message, language), NOTIFICATION_BODY_CHARS)
         }
-        _ => prompt,
+        _ => job.prompt.chars().take(80).collect(),
     };
-    (title.to_owned(), body)
+    (render(&Message::new(title), language), body)
 }
 
 /// Desktop notifications show a few lines; the full message stays in the job list.
@@ -175,15 +175,45 @@ mod tests {
             .set_failed(
                 &job.id,
                 "task_failed",
-                &seedance_core::i18n::Msg::new(long.clone(), long),
+                &seedance_core::i18n::Message::verbatim(long.clone(), long),
             )
             .unwrap();
         let failed = store.get_job(&job.id).unwrap();
-        for zh in [false, true] {
-            let (_, body) = notification_text(&failed, zh);
+        for language in Language::all() {
+            let (_, body) = notification_text(&failed, language);
             assert_eq!(body.chars().count(), NOTIFICATION_BODY_CHARS + 1);
             assert!(body.ends_with('…'));
         }
         assert_eq!(cut("short", 10), "short");
+    }
+
+    #[test]
+    fn notifications_speak_the_users_language_from_the_windows_catalogs() {
+        let store = seedance_core::store::Store::open_in_memory().unwrap();
+        let job = store
+            .insert_job(seedance_core::store::NewJob {
+                request: seedance_core::request::RequestDraft {
+                    prompt: "a cat".into(),
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+            .unwrap();
+        store
+            .set_failed(
+                &job.id,
+                "task_failed",
+                &Message::verbatim("It broke.", "坏了。"),
+            )
+            .unwrap();
+        let failed = store.get_job(&job.id).unwrap();
+        assert_eq!(
+            notification_text(&failed, Language::ENGLISH),
+            ("Generation failed".into(), "It broke.".into())
+        );
+        assert_eq!(
+            notification_text(&failed, Language::from_tag("zh-CN")),
+            ("生成失败".into(), "坏了。".into())
+        );
     }
 }

@@ -84,7 +84,7 @@ pub fn guard<R: Runtime>() -> TauriPlugin<R> {
             Navigation::Allow => true,
             Navigation::OpenInBrowser(link) => {
                 if let Err(e) = open_external(webview, link) {
-                    tracing::warn!("could not open {}: {}", link.url(), e.message);
+                    tracing::warn!("could not open {}: {}", link.url(), e.message.text("en"));
                 }
                 false
             }

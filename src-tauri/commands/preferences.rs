@@ -2,7 +2,7 @@
 //! handle (see `seedance_core::session::Services::save_preferences`); these parse, call it and shape the
 //! answer.
 
-use seedance_core::i18n::{Msg, UserFacing};
+use seedance_core::i18n::{Message, UserFacing};
 use seedance_core::prefs::{resolve_output_dir, Preferences};
 use tauri::State;
 
@@ -15,10 +15,10 @@ pub struct PrefsView {
     /// The folder videos are saved to, with the default resolved.
     pub output_dir: String,
     /// Shown once: the settings file was damaged and replaced by defaults (the old one was kept).
-    pub warning: Option<Msg>,
+    pub warning: Option<Message>,
 }
 
-fn view(state: &AppState, prefs: Preferences, warning: Option<Msg>) -> PrefsView {
+fn view(state: &AppState, prefs: Preferences, warning: Option<Message>) -> PrefsView {
     PrefsView {
         output_dir: resolve_output_dir(&prefs, &state.config.data_dir)
             .display()

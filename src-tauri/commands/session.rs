@@ -1,7 +1,7 @@
 //! The session's commands: the API token (save, remove, test) and demo mode. The core's
 //! `seedance_core::session` decides; these parse, call it and shape its answer for the UI.
 
-use seedance_core::i18n::{Msg, UserFacing};
+use seedance_core::i18n::{Message, UserFacing};
 use seedance_core::secrets::ApiToken;
 use seedance_core::session::{self as core_session, DemoPace, DemoService};
 use seedance_core::token_check::{check_token, TokenCheck};
@@ -92,7 +92,7 @@ pub async fn test_token(
 #[derive(Debug, Clone, serde::Serialize, specta::Type)]
 pub struct TokenCheckView {
     pub outcome: TokenCheck,
-    pub message: Msg,
+    pub message: Message,
 }
 
 /// The built-in simulator as the session's demo service.

@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { App } from "./App";
 import type { RequestDraft } from "./bindings";
 import { okCheck } from "./generate/testBackend";
-import { errorText, systemLanguage } from "./i18n";
+import { errorText, initI18n, systemLanguage } from "./i18n";
 import { INFO, mockBackend, PREFS, session } from "./test-ipc";
 import { renderWithI18n } from "./test-utils";
+import { verbatim } from "./testMessages";
 
 describe("App shell", () => {
   it("opens on Generate and reaches Jobs and Settings", async () => {
@@ -34,8 +35,7 @@ describe("App shell", () => {
       app_info: () => {
         throw {
           kind: "config_no_data_dir",
-          message: "No data folder.",
-          message_zh: "没有数据文件夹。",
+          message: verbatim("No data folder.", "没有数据文件夹。"),
           details: null,
           cause: null,
         };
@@ -98,7 +98,7 @@ describe("first run", () => {
     mockBackend({
       test_token: () => ({
         outcome: { outcome: "rejected" },
-        message: { en: "The token was refused.", zh: "令牌被拒绝。" },
+        message: verbatim("The token was refused.", "令牌被拒绝。"),
       }),
     });
     renderWithI18n(<App />);
@@ -114,7 +114,7 @@ describe("first run", () => {
     mockBackend({
       test_token: () => ({
         outcome: { outcome: "unexpected", detail: "file error: Connection reset by peer (os error 104)" },
-        message: { en: "The token check got an answer Seedance Studio did not expect.", zh: "意外的答复。" },
+        message: verbatim("The token check got an answer Seedance Studio did not expect.", "意外的答复。"),
       }),
     });
     renderWithI18n(<App />);
@@ -149,8 +149,7 @@ describe("settings", () => {
       save_preferences: () => {
         throw {
           kind: "invalid_preferences",
-          message: "Unknown placeholder {foo}.",
-          message_zh: "未知占位符 {foo}。",
+          message: verbatim("Unknown placeholder {foo}.", "未知占位符 {foo}。"),
           details: null,
           cause: null,
         };
@@ -198,9 +197,10 @@ describe("i18n helpers", () => {
     expect(systemLanguage(["de"])).toBe("en");
   });
   it("picks the message for the language", () => {
-    const e = { message: "A", message_zh: "甲" };
-    expect(errorText(e, "zh-CN")).toBe("甲");
-    expect(errorText(e, "en")).toBe("A");
+    const e = { message: verbatim("A", "甲") };
+    const i18n = initI18n("en");
+    expect(errorText(i18n.getFixedT("zh-CN"), e)).toBe("甲");
+    expect(errorText(i18n.getFixedT("en"), e)).toBe("A");
   });
 });
 
@@ -211,8 +211,10 @@ describe("job database problem", () => {
         session({
           store_problem: {
             kind: "store_newer_version",
-            message: "The job database was written by a newer version.",
-            message_zh: "任务数据库由更新的版本写入。",
+            message: verbatim(
+              "The job database was written by a newer version.",
+              "任务数据库由更新的版本写入。",
+            ),
             details: null,
             cause: null,
           },
@@ -230,8 +232,7 @@ describe("job database problem", () => {
   it("keeps Generate off for live jobs and says why, while demo mode still generates", async () => {
     const problem = {
       kind: "store_cannot_open",
-      message: "The job database cannot be opened.",
-      message_zh: "无法打开任务数据库。",
+      message: verbatim("The job database cannot be opened.", "无法打开任务数据库。"),
       details: null,
       cause: "unable to open database file",
     };

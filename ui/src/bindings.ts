@@ -191,6 +191,12 @@ export type AppliedPreset = {
 	problems: Problem[],
 };
 
+/**
+ *  The value of one placeholder. A nested message or a list of them is rendered in the same language
+ *  (a list one per line) before it is put in place.
+ */
+export type Arg = string | number | null | Message | Message[];
+
 /**  A built-in starter, by a key that never changes (the UI translates the name by it). */
 export type BuiltinPreset = "draft_480p" | "vertical_9_16_720p" | "cinematic_21_9_1080p" | "silent_loop";
 
@@ -346,7 +352,7 @@ export type FrameInfo = {
 export type FrameProblem = {
 	kind: FrameProblemKind,
 	/**  What is wrong and what the fix does, or why there is no fix. */
-	message: Msg,
+	message: Message,
 	fix: FixKind | null,
 };
 
@@ -377,8 +383,7 @@ export type ImportSummary = {
 
 export type IpcError = {
 	kind: string,
-	message: string,
-	message_zh: string,
+	message: Message,
 	details: string | null,
 	/**  The technical cause in its own words (an OS or transport error), shown only behind "Details". */
 	cause: string | null,
@@ -403,7 +408,7 @@ export type JobPage = {
 export type JobProblem = {
 	/**  The `UserFacing::kind` of the error. */
 	kind: string,
-	message: Msg,
+	message: Message,
 	/**
 	 *  The technical cause in its own words (e.g. an OS error), for a Details disclosure; never shown as the
 	 *  message.
@@ -502,6 +507,12 @@ export type Language =
 /**  Follow the operating system's language. */
 "system" | "en" | "zh-CN";
 
+/**  A key in every language's catalog (e.g. `msg.image_not_found`) and the values of its `{{placeholders}}`. */
+export type Message = {
+	key: string,
+	args: { [key in string]: Arg },
+};
+
 /**  First and last frame have visibly different shapes. */
 export type Mismatch = {
 	first_aspect: number | null,
@@ -512,13 +523,7 @@ export type Mismatch = {
 	last_label: string,
 	/**  Crop the last frame to this ratio to match (the first frame's, named by `first_label`). */
 	suggested_crop_ratio: number | null,
-	message: Msg,
-};
-
-/**  A message in every language the app ships. */
-export type Msg = {
-	en: string,
-	zh: string,
+	message: Message,
 };
 
 /**
@@ -529,7 +534,7 @@ export type Msg = {
 export type PollTrouble = {
 	/**  `service_unreachable`, `service_trouble`, `token_refused`, `no_token` or `service_unavailable`. */
 	kind: string,
-	message: Msg,
+	message: Message,
 	/**  The raw cause (transport or HTTP detail), shown only behind "Details". */
 	details: string | null,
 	/**  When the app asks the service again (unix ms). */
@@ -569,7 +574,7 @@ export type PrefsView = {
 	/**  The folder videos are saved to, with the default resolved. */
 	output_dir: string,
 	/**  Shown once: the settings file was damaged and replaced by defaults (the old one was kept). */
-	warning: Msg | null,
+	warning: Message | null,
 };
 
 /**  A saved preset. Frames are file paths inside the app's presets folder (copies, not the originals). */
@@ -595,7 +600,7 @@ export type Preset = {
 export type Problem = {
 	kind: string,
 	field: Field,
-	msg: Msg,
+	msg: Message,
 };
 
 /**  What the prompt counter and the hints under the prompt show. */
@@ -675,7 +680,7 @@ export type TokenCheck = { outcome: "valid" } | { outcome: "rejected" } | { outc
 
 export type TokenCheckView = {
 	outcome: TokenCheck,
-	message: Msg,
+	message: Message,
 };
 
 /**  Where the token in use came from; the Settings screen says so. */

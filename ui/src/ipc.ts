@@ -21,8 +21,7 @@ export async function unwrap<T>(call: Promise<Result<T, IpcError>>): Promise<T> 
     const detail = e instanceof Error ? e.message : String(e);
     throw {
       kind: "ipc_failed",
-      message: "The app's backend did not answer. Restart Seedance Studio.",
-      message_zh: "应用后台没有响应。请重启 Seedance Studio。",
+      message: { key: "msg.ipc_failed", args: {} },
       details: null,
       cause: detail,
     } satisfies IpcError;

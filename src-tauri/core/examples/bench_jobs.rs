@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use seedance_core::api::{Clock, TaskId};
-use seedance_core::i18n::Msg;
+use seedance_core::i18n::Message;
 use seedance_core::request::RequestDraft;
 use seedance_core::store::{JobQuery, JobStatus, NewJob, Store, Thumbnail};
 use time::OffsetDateTime;
@@ -139,7 +139,7 @@ fn fill(store: &Store, rng: &mut StdRng) {
         store.mark_create_sent(id).unwrap();
         if roll < 5 {
             store
-                .set_uncertain(id, &Msg::new("uncertain", "不确定"))
+                .set_uncertain(id, &Message::verbatim("uncertain", "不确定"))
                 .unwrap();
             continue;
         }
@@ -151,7 +151,7 @@ fn fill(store: &Store, rng: &mut StdRng) {
                 .set_failed(
                     id,
                     "task_failed",
-                    &Msg::new("The task failed.", "任务失败。"),
+                    &Message::verbatim("The task failed.", "任务失败。"),
                 )
                 .unwrap();
         } else {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::api::{ApiConfig, BaseUrlError};
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 
 pub const ENV_DATA_DIR: &str = "SEEDANCE_DATA_DIR";
 
@@ -34,10 +34,10 @@ impl UserFacing for ConfigError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
             Self::Api(e) => e.msg(),
-            Self::NoDataDir => Msg::new(
+            Self::NoDataDir => Message::verbatim(
                 format!("Seedance Studio could not find a folder for its data. Set {ENV_DATA_DIR} to a writable folder and start it again."),
                 format!("Seedance Studio 找不到用于保存数据的文件夹。请将 {ENV_DATA_DIR} 设置为可写的文件夹后重新启动。"),
             ),

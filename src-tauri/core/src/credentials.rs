@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::api::ApiConfig;
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 use crate::secrets::{resolve_token, ApiToken, SecretError, SecretStore, TokenSource};
 use crate::token_hosts::{origin_of, TokenHosts};
 
@@ -45,9 +45,9 @@ impl UserFacing for HostRefused {
         "token_host_refused"
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         let host = &self.host;
-        Msg::new(
+        Message::verbatim(
             format!("Your API token was not sent to {host}, because you did not agree to it; nothing was sent. If you trust this address, save it again in Settings (API address) and answer Yes; otherwise clear it, or remove SEEDANCE_API_BASE / SEEDANCE_UPLOAD_BASE from the environment, to use SinanCode's own address."),
             format!("您的 API 令牌没有发送到 {host}，因为您没有同意；未发送任何内容。如果您信任该地址，请在“设置”（API 地址）中重新保存并选择“是”；否则请清除该地址，或从环境变量中删除 SEEDANCE_API_BASE / SEEDANCE_UPLOAD_BASE，以使用 SinanCode 自己的地址。"),
         )

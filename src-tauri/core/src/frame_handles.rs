@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use rand::RngCore;
 
 use crate::drop::DropPlan;
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 use crate::request::RequestDraft;
 
 /// What every handle starts with, so a log line or an error shows at a glance what kind of id it is.
@@ -30,8 +30,8 @@ impl UserFacing for UnknownFrame {
         "unknown_frame"
     }
 
-    fn msg(&self) -> Msg {
-        Msg::new(
+    fn msg(&self) -> Message {
+        Message::verbatim(
             "This frame was not chosen in the app. Drop, pick or paste the image again.",
             "此画面不是在应用中选择的。请重新拖入、选择或粘贴该图片。",
         )

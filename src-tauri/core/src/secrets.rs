@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 use crate::token_hosts::TokenHosts;
 
 /// The keychain service name: unique to the app so no other program's entries are touched.
@@ -139,17 +139,17 @@ impl UserFacing for SecretError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
-            Self::Unavailable(d) => Msg::new(
+            Self::Unavailable(d) => Message::verbatim(
                 format!("The system keychain is not available ({d}). The token is never saved to a file, so start a keychain service (on Linux: GNOME Keyring or KWallet with the Secret Service enabled), or set SEEDANCE_API_TOKEN in the environment."),
                 format!("系统钥匙串不可用（{d}）。令牌绝不会保存到文件中，请启动钥匙串服务（Linux 上为启用了 Secret Service 的 GNOME Keyring 或 KWallet），或在环境变量中设置 SEEDANCE_API_TOKEN。"),
             ),
-            Self::Denied(d) => Msg::new(
+            Self::Denied(d) => Message::verbatim(
                 format!("Access to the system keychain was refused ({d}). Unlock the keychain or allow Seedance Studio to use it, then try again."),
                 format!("系统钥匙串拒绝了访问（{d}）。请解锁钥匙串或允许 Seedance Studio 使用它，然后重试。"),
             ),
-            Self::Other(d) => Msg::new(
+            Self::Other(d) => Message::verbatim(
                 format!("The system keychain reported an error ({d}). Try again; if it persists, restart the keychain service."),
                 format!("系统钥匙串报告错误（{d}）。请重试；如果问题持续，请重启钥匙串服务。"),
             ),

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::api::{ApiError, RetryPolicy, SinanClient, TaskId};
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 use crate::secrets::ApiToken;
 
 /// Prefix of the made-up task id, so the request is recognisable in the service's logs.
@@ -106,33 +106,33 @@ impl TokenCheck {
     }
 
     /// What the check found and what to do next.
-    pub fn msg(&self) -> Msg {
+    pub fn msg(&self) -> Message {
         match self {
-            Self::Valid => Msg::new(
+            Self::Valid => Message::verbatim(
                 "The token works: SinanCode accepted it. You can generate videos now.",
                 "令牌有效：SinanCode 已接受该令牌。现在可以生成视频了。",
             ),
-            Self::Rejected => Msg::new(
+            Self::Rejected => Message::verbatim(
                 "SinanCode refused this token: it is wrong, expired or revoked. Copy the token again from your SinanCode account (without extra spaces) and paste it here.",
                 "SinanCode 拒绝了该令牌：令牌错误、已过期或已被撤销。请从您的 SinanCode 账户重新复制令牌（不要带多余空格）并粘贴到这里。",
             ),
-            Self::NoNetwork => Msg::new(
+            Self::NoNetwork => Message::verbatim(
                 "Could not reach SinanCode, so the token was not checked. Check your internet connection, proxy or firewall (and the API address in Advanced settings), then test again.",
                 "无法连接到 SinanCode，因此未能检查令牌。请检查网络连接、代理或防火墙（以及高级设置中的 API 地址），然后重新测试。",
             ),
-            Self::ServiceError { status: Some(status) } => Msg::new(
+            Self::ServiceError { status: Some(status) } => Message::verbatim(
                 format!("SinanCode had a problem (HTTP {status}), so the token could not be checked. Wait a few minutes and test again."),
                 format!("SinanCode 服务出现问题（HTTP {status}），无法检查令牌。请等几分钟后重新测试。"),
             ),
-            Self::ServiceError { status: None } => Msg::new(
+            Self::ServiceError { status: None } => Message::verbatim(
                 "SinanCode had a problem, so the token could not be checked. Wait a few minutes and test again.",
                 "SinanCode 服务出现问题，无法检查令牌。请等几分钟后重新测试。",
             ),
-            Self::RateLimited => Msg::new(
+            Self::RateLimited => Message::verbatim(
                 "SinanCode is receiving too many requests right now, so the token could not be checked. Wait a minute and test again.",
                 "SinanCode 当前请求过多，无法检查令牌。请等待一分钟后重新测试。",
             ),
-            Self::Unexpected { .. } => Msg::new(
+            Self::Unexpected { .. } => Message::verbatim(
                 "The token check got an answer Seedance Studio did not expect. If you set a custom API address in Advanced settings, check it; otherwise test again later.",
                 "令牌检查收到了意外的答复。如果您在高级设置中填写了自定义 API 地址，请检查该地址；否则请稍后重新测试。",
             ),
@@ -188,7 +188,7 @@ mod tests {
             let shown = e.to_string();
             let outcome = TokenCheck::from_reply::<()>(Err(e));
             let m = outcome.msg();
-            for text in [&m.en, &m.zh] {
+            for text in [&m.text("en"), &m.text("zh-CN")] {
                 assert!(
                     !text.contains("os error")
                         && !text.contains("<html>")
@@ -196,7 +196,7 @@ mod tests {
                     "{text}"
                 );
             }
-            assert!(m.en.contains("did not expect") && m.zh.contains("意外"));
+            assert!(m.text("en").contains("did not expect") && m.text("zh-CN").contains("意外"));
             let json = serde_json::to_value(&outcome).unwrap();
             assert_eq!(json["outcome"], "unexpected");
             assert_eq!(
@@ -225,7 +225,7 @@ mod tests {
             let json = serde_json::to_value(&outcome).unwrap();
             assert_eq!(json["outcome"], outcome.kind(), "{json}");
             let m = outcome.msg();
-            assert!(!m.en.is_empty() && !m.zh.is_empty());
+            assert!(!m.text("en").is_empty() && !m.text("zh-CN").is_empty());
         }
         let json = serde_json::to_value(TokenCheck::ServiceError { status: Some(503) }).unwrap();
         assert_eq!(

@@ -16,7 +16,7 @@ interface Props {
 
 /** The last frame with the window a crop would keep; the slider slides it (-1 = left/top, 1 = right/bottom). */
 export function CropPreview({ frame, targetRatio, targetLabel, onApply, onCancel }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const titleId = useId();
   const [offset, setOffset] = useState(0);
   const [rect, setRect] = useState<CropRect | null>(null);
@@ -82,7 +82,7 @@ export function CropPreview({ frame, targetRatio, targetLabel, onApply, onCancel
       <p className="muted small">{t("generate.cropCopyNote")}</p>
       {error && (
         <p className="frame-error small" role="alert">
-          {errorText(error, i18n.language)}
+          {errorText(t, error)}
         </p>
       )}
       <div className="mismatch-actions">

@@ -4,11 +4,11 @@ import type { IpcError } from "../ipc";
 
 /** An error in plain words; the technical cause (an OS or network error's own words) only behind Details. */
 export function ErrorNotice({ error }: { error: IpcError }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (
     <div role="alert" className="error-notice" data-kind={error.kind}>
       <strong>{t("error.title")}</strong>
-      <p>{errorText(error, i18n.language)}</p>
+      <p>{errorText(t, error)}</p>
       {error.cause && <CauseDetails cause={error.cause} />}
     </div>
   );

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import type { Field, Problem } from "../bindings";
-import { msgText } from "../generate/format";
+import { messageText } from "../i18n";
 
 export function problemsFor(problems: Problem[] | undefined, field: Field): Problem[] {
   return (problems ?? []).filter((p) => p.field === field);
@@ -12,13 +12,13 @@ export function fieldProblemsId(field: Field): string {
 
 /** The form check's messages for one control, shown right beside it. */
 export function FieldProblems({ field, problems }: { field: Field; problems: Problem[] }) {
-  const { i18n } = useTranslation();
+  const { t } = useTranslation();
   if (problems.length === 0) return null;
   return (
     <ul className="field-problems" id={fieldProblemsId(field)} data-testid={fieldProblemsId(field)}>
       {problems.map((p) => (
         <li key={p.kind} data-kind={p.kind}>
-          {msgText(p.msg, i18n.language)}
+          {messageText(t, p.msg)}
         </li>
       ))}
     </ul>

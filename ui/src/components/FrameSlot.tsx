@@ -1,9 +1,9 @@
 import type { Ref } from "react";
 import { useTranslation } from "react-i18next";
 import type { FixKind, FrameSlot as FrameSlotName, Problem } from "../bindings";
-import { frameFacts, msgText } from "../generate/format";
+import { frameFacts } from "../generate/format";
 import type { SlotState } from "../generate/useGenerateForm";
-import { errorText } from "../i18n";
+import { errorText, messageText } from "../i18n";
 import { FieldProblems } from "./FieldProblems";
 
 export type { FrameSlotName };
@@ -32,7 +32,7 @@ export function FrameSlot({
   onClear,
   onFix,
 }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const title = slot === "first" ? t("generate.firstFrame") : t("generate.lastFrame");
   const { info, error, loading, fixedCopy } = state;
   const zoneClass = ["frame-drop", highlighted ? "drag-over" : "", info ? "filled" : ""]
@@ -94,14 +94,14 @@ export function FrameSlot({
       {info && fixedCopy && <p className="muted small">{t("generate.fixedCopyUsed")}</p>}
       {error && (
         <p className="frame-error small" role="alert" data-kind={error.kind}>
-          {errorText(error, i18n.language)}
+          {errorText(t, error)}
         </p>
       )}
       {info && info.problems.length > 0 && (
         <ul className="frame-problems small">
           {info.problems.map((p) => (
             <li key={p.kind} data-kind={p.kind}>
-              <span>{msgText(p.message, i18n.language)}</span>
+              <span>{messageText(t, p.message)}</span>
               {p.fix && (
                 <button type="button" className="small-button" onClick={() => p.fix && onFix?.(p.fix)}>
                   {t("generate.fix")}

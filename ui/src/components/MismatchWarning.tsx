@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FrameInfo } from "../bindings";
 import { type FrameMismatch, frameMismatch } from "../frameFixes";
-import { msgText } from "../generate/format";
+import { messageText } from "../i18n";
 import { CropPreview } from "./CropPreview";
 
 interface Props {
@@ -18,7 +18,7 @@ function pairKey(first: FrameInfo, last: FrameInfo): string {
 
 /** Warns when first and last frame differ in shape, and offers to crop the last one to match. */
 export function MismatchWarning({ first, last, onCrop }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const key = pairKey(first, last);
   const [mismatch, setMismatch] = useState<{ key: string; value: FrameMismatch } | null>(null);
   const [keptKey, setKeptKey] = useState<string | null>(null);
@@ -44,7 +44,7 @@ export function MismatchWarning({ first, last, onCrop }: Props) {
     <div className="mismatch" data-testid="mismatch-warning">
       <p role="status" className="mismatch-text">
         <span aria-hidden="true">⚠ </span>
-        {msgText(mismatch.value.message, i18n.language)}
+        {messageText(t, mismatch.value.message)}
       </p>
       {!cropping && (
         <div className="mismatch-actions">

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { describe, expect, it } from "vitest";
 import type { Problem, PromptStats } from "../bindings";
 import { renderWithI18n } from "../test-utils";
+import { verbatim } from "../testMessages";
 import { countChars, PromptBox } from "./PromptBox";
 
 function Harness({ initial = "" }: { initial?: string }) {
@@ -13,7 +14,7 @@ function Harness({ initial = "" }: { initial?: string }) {
 const EMPTY: Problem = {
   kind: "empty_prompt",
   field: "prompt",
-  msg: { en: "The prompt is empty. Describe the video you want before generating.", zh: "提示词为空。" },
+  msg: verbatim("The prompt is empty. Describe the video you want before generating.", "提示词为空。"),
 };
 const NO_STATS: PromptStats = {
   chars: 0,

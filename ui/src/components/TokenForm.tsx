@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { commands, type TokenCheckView } from "../bindings";
+import { messageText } from "../i18n";
 import { type IpcError, unwrap } from "../ipc";
 import { useSession } from "../session";
 import { CauseDetails, ErrorNotice } from "./ErrorNotice";
@@ -10,13 +11,12 @@ import { CauseDetails, ErrorNotice } from "./ErrorNotice";
  * the token never comes back to the webview (only its last 4 characters).
  */
 export function TokenForm() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { update } = useSession();
   const [value, setValue] = useState("");
   const [check, setCheck] = useState<TokenCheckView | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState(false);
-  const zh = i18n.language.startsWith("zh");
 
   const run = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -78,7 +78,7 @@ export function TokenForm() {
           data-outcome={check.outcome.outcome}
           className={check.outcome.outcome === "valid" ? "ok" : "warn"}
         >
-          {zh ? check.message.zh : check.message.en}
+          {messageText(t, check.message)}
         </p>
       )}
       {check?.outcome.outcome === "unexpected" && <CauseDetails cause={check.outcome.detail} />}

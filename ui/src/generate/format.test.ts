@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { verbatim } from "../testMessages";
 import { formatBytes, formatMoney, groupThousands } from "./format";
 import { submitState } from "./submitState";
 
@@ -30,7 +31,7 @@ describe("submitState", () => {
     mostly_cjk: false,
     flags: [],
   };
-  const problem = { kind: "empty_prompt", field: "prompt" as const, msg: { en: "x", zh: "x" } };
+  const problem = { kind: "empty_prompt", field: "prompt" as const, msg: verbatim("x", "x") };
 
   it("blocks on the first problem before anything else", () => {
     const check = { problems: [problem], mode: null, prompt, estimate: null };
@@ -45,7 +46,7 @@ describe("submitState", () => {
     expect(submitState(check, true)).toEqual({ enabled: true });
     const small = {
       kind: "too_small" as const,
-      message: { en: "Too small.", zh: "太小。" },
+      message: verbatim("Too small.", "太小。"),
       fix: { type: "upscale" as const, min_side: 300 },
     };
     expect(submitState(check, true, false, small)).toEqual({

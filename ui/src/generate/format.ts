@@ -1,9 +1,4 @@
-import type { Estimate, FrameInfo, Msg } from "../bindings";
-
-/** A message in the UI's language. */
-export function msgText(msg: Msg, lng: string): string {
-  return lng.startsWith("zh") ? msg.zh : msg.en;
-}
+import type { Estimate, FrameInfo } from "../bindings";
 
 /**
  * Decimal units ("41.0 MB" = 41 000 000 bytes), as the backend's messages and the model's own limits (30 MB) use

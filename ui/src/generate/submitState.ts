@@ -1,5 +1,5 @@
 import type { FormCheck, FrameProblem, Problem } from "../bindings";
-import { msgText } from "./format";
+import { messageText, type Translate } from "../i18n";
 
 /** Why the Generate button is disabled. */
 export type SubmitBlock =
@@ -41,19 +41,14 @@ export function submitState(
  * What the disabled Generate button says, in the UI's language: the first problem to fix, else why sending is
  * not possible yet. `sending` tells a request on its way from a frame still being read (both are "busy").
  */
-export function submitReason(
-  state: SubmitState,
-  sending: boolean,
-  t: (key: string) => string,
-  language: string,
-): string | null {
+export function submitReason(state: SubmitState, sending: boolean, t: Translate): string | null {
   if (state.enabled) return null;
   const block = state.block;
   switch (block.type) {
     case "problem":
-      return msgText(block.problem.msg, language);
+      return messageText(t, block.problem.msg);
     case "frame_problem":
-      return msgText(block.problem.message, language);
+      return messageText(t, block.problem.message);
     case "no_history":
       return t("generate.needsHistory");
     case "no_token":

@@ -3,6 +3,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import type { DropPlan, FormCheck, FrameInfo, RequestDraft } from "../bindings";
 import type { CropRect, FrameMismatch } from "../frameFixes";
 import type { IpcError } from "../ipc";
+import { verbatim } from "../testMessages";
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -30,7 +31,7 @@ export function frameInfo(
 }
 
 export function refusal(kind: string, message: string, message_zh: string): IpcError {
-  return { kind, message, message_zh, details: null, cause: null };
+  return { kind, message: verbatim(message, message_zh), details: null, cause: null };
 }
 
 export function okCheck(draft: RequestDraft): FormCheck {
@@ -73,7 +74,7 @@ function mismatch(a: number, b: number): FrameMismatch | null {
     first_label: "16:9",
     last_label: "4:3",
     suggested_crop_ratio: a,
-    message: { en: "The last frame has a different shape.", zh: "尾帧比例与首帧不一致。" },
+    message: verbatim("The last frame has a different shape.", "尾帧比例与首帧不一致。"),
   };
 }
 

@@ -1,8 +1,8 @@
 import { memo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { CauseDetails, ErrorNotice } from "../components/ErrorNotice";
-import { msgText } from "../generate/format";
 import { formOptions } from "../generate/options";
+import { messageText } from "../i18n";
 import type { JobRecord } from "./api";
 import { settingsSummary, tokensText } from "./format";
 import { type Confirming, JobActions, UncertainNotice } from "./JobActions";
@@ -18,7 +18,7 @@ import { useRowActions } from "./useRowActions";
 
 /** One job in the Jobs list. Memoised: a live update re-renders only the row whose record changed. */
 export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const jobs = useJobs();
   const actions = useRowActions(job);
   const [playing, setPlaying] = useState(false);
@@ -49,7 +49,7 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
         {job.status === "not_sent" && <UnsentActions job={job} />}
         {job.problem && (job.status === "failed" || job.status === "submission_uncertain") && (
           <div className="job-problem small" data-testid="job-problem" data-kind={job.problem.kind}>
-            <p>{msgText(job.problem.message, i18n.language)}</p>
+            <p>{messageText(t, job.problem.message)}</p>
             {job.problem.cause && <CauseDetails cause={job.problem.cause} />}
           </div>
         )}

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import type { PollTrouble } from "../bindings";
-import { msgText } from "../generate/format";
+import { messageText } from "../i18n";
 
 /** When the next check is, as a clock time in the UI's language. */
 export function nextCheckTime(trouble: PollTrouble, lng: string): string | null {
@@ -19,7 +19,7 @@ export function PollTroubleNote({ trouble }: { trouble: PollTrouble }) {
   return (
     <div className="poll-trouble small" role="status" data-testid="poll-trouble" data-kind={trouble.kind}>
       <p>
-        {msgText(trouble.message, i18n.language)}
+        {messageText(t, trouble.message)}
         {next && (
           <>
             {" "}
@@ -42,7 +42,7 @@ export function PollTroubleLine({ trouble }: { trouble: PollTrouble }) {
   const { t, i18n } = useTranslation();
   const what = i18n.exists(`jobs.trouble.${trouble.kind}`)
     ? t(`jobs.trouble.${trouble.kind}`)
-    : msgText(trouble.message, i18n.language);
+    : messageText(t, trouble.message);
   const next = nextCheckTime(trouble, i18n.language);
   return (
     <span className="queue-trouble" data-testid="queue-trouble" data-kind={trouble.kind}>

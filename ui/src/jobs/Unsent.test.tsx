@@ -4,6 +4,7 @@ import { App } from "../App";
 import type { UnsentSummary } from "../bindings";
 import { NO_UNSENT } from "../test-ipc";
 import { renderWithI18n } from "../test-utils";
+import { verbatim } from "../testMessages";
 import { callsTo, emitJob, job, jobsBackend } from "./testJobs";
 
 vi.mock("@tauri-apps/api/webview", () => ({
@@ -122,8 +123,7 @@ describe("jobs saved but never sent", () => {
       send_unsent_job: () => {
         throw {
           kind: "image_not_found",
-          message: "The image file is gone.",
-          message_zh: "图片文件已不存在。",
+          message: verbatim("The image file is gone.", "图片文件已不存在。"),
           details: null,
           cause: null,
         };
@@ -133,7 +133,7 @@ describe("jobs saved but never sent", () => {
           status: "failed",
           problem: {
             kind: "discarded",
-            message: { en: "You chose not to send this job.", zh: "您选择了不发送该任务。" },
+            message: verbatim("You chose not to send this job.", "您选择了不发送该任务。"),
             cause: null,
           },
         }),

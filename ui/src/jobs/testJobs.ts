@@ -4,6 +4,7 @@ import { act } from "@testing-library/react";
 import type { FrameInfo } from "../bindings";
 import { okCheck } from "../generate/testBackend";
 import { type Handler, mockBackend } from "../test-ipc";
+import { verbatim } from "../testMessages";
 import type { JobProgress, JobRecord } from "./api";
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -83,8 +84,7 @@ export function jobsBackend(overrides: Record<string, Handler> = {}, files: Reco
       if (!found)
         throw {
           kind: "not_found",
-          message: "File not found.",
-          message_zh: "找不到文件。",
+          message: verbatim("File not found.", "找不到文件。"),
           details: null,
           cause: null,
         };

@@ -7,7 +7,7 @@ import { useJobs } from "./JobsContext";
 import { grabLastFrame } from "./video";
 
 function isIpcError(e: unknown): e is IpcError {
-  return typeof e === "object" && e !== null && "kind" in e && "message_zh" in e;
+  return typeof e === "object" && e !== null && "kind" in e && "message" in e;
 }
 
 /** Everything a row's buttons do, with one busy flag and one error per row. */
@@ -22,8 +22,7 @@ export function useRowActions(job: JobRecord) {
   const localError = useCallback(
     (kind: string, key: string): IpcError => ({
       kind,
-      message: i18n.getFixedT("en")(key),
-      message_zh: i18n.getFixedT("zh-CN")(key),
+      message: { key, args: {} },
       details: null,
       cause: null,
     }),

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Preset } from "../bindings";
 import { callsOf, installBackend } from "../generate/testBackend";
 import { renderWithI18n } from "../test-utils";
+import { verbatim } from "../testMessages";
 import { GenerateView } from "../views/GenerateView";
 import { appliedFrom, DRAFT, ipcError, preset, VERTICAL } from "./testPresets";
 
@@ -157,10 +158,10 @@ describe("preset picker on Generate", () => {
           {
             kind: "preset_frame_missing",
             field: "first_frame",
-            msg: {
-              en: "The preset's first frame is missing. Choose a frame, then Update preset.",
-              zh: "预设的首帧已丢失。请选择一张帧图，然后更新预设。",
-            },
+            msg: verbatim(
+              "The preset's first frame is missing. Choose a frame, then Update preset.",
+              "预设的首帧已丢失。请选择一张帧图，然后更新预设。",
+            ),
           },
         ],
       }),

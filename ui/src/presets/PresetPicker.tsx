@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { msgText } from "../generate/format";
+import { messageText } from "../i18n";
 import { presetName } from "./format";
 import { SavePresetForm } from "./SavePresetForm";
 import type { PresetPickerState } from "./usePresetPicker";
@@ -14,7 +14,7 @@ interface Props {
 
 /** Above the settings: which preset the form follows, whether it has been changed since, save and update. */
 export function PresetPicker({ picker, hasPrompt, hasFrames }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [saving, setSaving] = useState(false);
   const [updated, setUpdated] = useState(false);
   const { presets, activePreset, modified } = picker;
@@ -100,7 +100,7 @@ export function PresetPicker({ picker, hasPrompt, hasFrames }: Props) {
       {picker.problems.length > 0 && (
         <ul className="field-problems preset-problems" role="alert" data-testid="preset-problems">
           {picker.problems.map((p) => (
-            <li key={`${p.kind}-${p.field}`}>{msgText(p.msg, i18n.language)}</li>
+            <li key={`${p.kind}-${p.field}`}>{messageText(t, p.msg)}</li>
           ))}
         </ul>
       )}

@@ -1,6 +1,7 @@
 /** Presets as the backend lists them, for the picker and manager tests. */
 import type { AppliedPreset, BuiltinPreset, Preset, Settings } from "../bindings";
 import type { IpcError } from "../ipc";
+import { verbatim } from "../testMessages";
 
 const BASE_SETTINGS: Required<Settings> = {
   resolution: "720p",
@@ -54,5 +55,5 @@ export function appliedFrom(p: Preset): AppliedPreset {
 }
 
 export function ipcError(kind: string, message: string, message_zh: string): IpcError {
-  return { kind, message, message_zh, details: null, cause: null };
+  return { kind, message: verbatim(message, message_zh), details: null, cause: null };
 }

@@ -5,6 +5,7 @@ import type { Estimate, RequestDraft } from "../bindings";
 import { okCheck } from "../generate/testBackend";
 import { callsTo, job, jobsBackend } from "../jobs/testJobs";
 import { renderWithI18n } from "../test-utils";
+import { verbatim } from "../testMessages";
 
 vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
@@ -116,8 +117,10 @@ describe("an accidental repeat of Generate", () => {
         if (!args.intended) {
           throw {
             kind: "duplicate_submission",
-            message: "You sent this same request with the same frames 4 s ago, so it was not sent again.",
-            message_zh: "您在 4 秒前已发送过相同的请求和相同的帧，因此这次没有再次发送。",
+            message: verbatim(
+              "You sent this same request with the same frames 4 s ago, so it was not sent again.",
+              "您在 4 秒前已发送过相同的请求和相同的帧，因此这次没有再次发送。",
+            ),
             details: JSON.stringify({ job_id: "first", stored_at: 1, seconds_ago: 4 }),
           };
         }
@@ -151,8 +154,7 @@ describe("an accidental repeat of Generate", () => {
       submit_job: () => {
         throw {
           kind: "duplicate_submission",
-          message: "duplicate",
-          message_zh: "重复",
+          message: verbatim("duplicate", "重复"),
           details: JSON.stringify({ job_id: "first", stored_at: 1, seconds_ago: 2 }),
         };
       },

@@ -6,6 +6,7 @@ import { frameInfo, okCheck } from "../generate/testBackend";
 import { callsTo, doneJob, emitJob, job, jobsBackend } from "../jobs/testJobs";
 import { session } from "../test-ipc";
 import { renderWithI18n } from "../test-utils";
+import { verbatim } from "../testMessages";
 
 vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
@@ -89,8 +90,10 @@ describe("submitting from Generate", () => {
       submit_job: () => {
         throw {
           kind: "no_network",
-          message: "No connection to SinanCode. Check your network and try again.",
-          message_zh: "无法连接到 SinanCode。请检查网络后重试。",
+          message: verbatim(
+            "No connection to SinanCode. Check your network and try again.",
+            "无法连接到 SinanCode。请检查网络后重试。",
+          ),
           details: null,
           cause: null,
         };
@@ -270,8 +273,7 @@ describe("pasting an image", () => {
       save_frame_image: () => {
         throw {
           kind: "unsupported_format",
-          message: "This is not an image the app can read.",
-          message_zh: "无法读取此图片格式。",
+          message: verbatim("This is not an image the app can read.", "无法读取此图片格式。"),
           details: null,
           cause: null,
         };

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Estimate, FormCheck, RequestDraft } from "../bindings";
 import { callsOf, frameInfo, installBackend, okCheck, refusal } from "../generate/testBackend";
 import { renderWithI18n } from "../test-utils";
+import { verbatim } from "../testMessages";
 import { GenerateView } from "./GenerateView";
 
 vi.mock("@tauri-apps/api/webview", () => ({
@@ -12,12 +13,12 @@ vi.mock("@tauri-apps/api/webview", () => ({
 const EMPTY_PROMPT = {
   kind: "empty_prompt",
   field: "prompt" as const,
-  msg: { en: "Write a prompt first.", zh: "请先填写提示词。" },
+  msg: verbatim("Write a prompt first.", "请先填写提示词。"),
 };
 const BAD_DURATION = {
   kind: "duration_out_of_range",
   field: "duration" as const,
-  msg: { en: "Pick 4 to 12 seconds or Auto.", zh: "请选择 4 到 12 秒或自动。" },
+  msg: verbatim("Pick 4 to 12 seconds or Auto.", "请选择 4 到 12 秒或自动。"),
 };
 
 function estimate(extra: Partial<Estimate> = {}): Estimate {

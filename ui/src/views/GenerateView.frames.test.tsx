@@ -2,6 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from "@testing-library/react"
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { callsOf, frameInfo, installBackend, refusal } from "../generate/testBackend";
 import { renderWithI18n } from "../test-utils";
+import { verbatim } from "../testMessages";
 import { GenerateView } from "./GenerateView";
 
 type DragHandler = (event: { payload: unknown }) => void;
@@ -102,12 +103,12 @@ describe("frame zones", () => {
       problems: [
         {
           kind: "too_large",
-          message: { en: "8000 px is over the 6000 px limit.", zh: "8000 像素超过 6000 像素上限。" },
+          message: verbatim("8000 px is over the 6000 px limit.", "8000 像素超过 6000 像素上限。"),
           fix: { type: "downscale", max_side: 6000 },
         },
         {
           kind: "file_too_big",
-          message: { en: "No fix here.", zh: "无法修复。" },
+          message: verbatim("No fix here.", "无法修复。"),
           fix: null,
         },
       ],

@@ -48,7 +48,7 @@ export function GenerateView({
   active = true,
   restoreOnStart = false,
 }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const form = useGenerateForm();
   const presetPicker = usePresetPicker(form, restoreOnStart);
   const { slots, check, inspect, pick: pickInto, loadDraft, startFromFrame } = form;
@@ -120,7 +120,7 @@ export function GenerateView({
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const reason = submitReason(submit, submitting, t, i18n.language);
+  const reason = submitReason(submit, submitting, t);
 
   const problems = check?.problems ?? [];
   const first = slots.first.info;

@@ -4,6 +4,7 @@ import { App } from "../App";
 import type { JobRecord } from "../jobs/api";
 import { emitJob, job, jobsBackend } from "../jobs/testJobs";
 import { renderWithI18n } from "../test-utils";
+import { verbatim } from "../testMessages";
 
 vi.mock("../jobs/video", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../jobs/video")>()),
@@ -40,10 +41,10 @@ const unreachable = job("t1", {
   create_sent_at: Date.now() - 60_000,
   poll_trouble: {
     kind: "service_unreachable",
-    message: {
-      en: "Can't reach SinanCode. The task is safe there; the app keeps checking by itself.",
-      zh: "无法连接到 SinanCode。任务在 SinanCode 上不受影响，应用会自动继续查询。",
-    },
+    message: verbatim(
+      "Can't reach SinanCode. The task is safe there; the app keeps checking by itself.",
+      "无法连接到 SinanCode。任务在 SinanCode 上不受影响，应用会自动继续查询。",
+    ),
     details: "network_down: network error: connection reset by peer (os error 104)",
     next_try_at: NEXT_TRY,
   },
@@ -92,7 +93,7 @@ describe("submitting again", () => {
       can_resubmit: false,
       problem: {
         kind: "network_down",
-        message: { en: "The download broke off.", zh: "下载中断。" },
+        message: verbatim("The download broke off.", "下载中断。"),
         cause: null,
       },
     });

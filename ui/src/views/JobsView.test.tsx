@@ -6,6 +6,7 @@ import type { JobRecord } from "../jobs/api";
 import { callsTo, doneJob, emitJob, emitProgress, job, jobsBackend } from "../jobs/testJobs";
 import { PREFS } from "../test-ipc";
 import { renderWithI18n } from "../test-utils";
+import { verbatim } from "../testMessages";
 
 vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
@@ -143,10 +144,10 @@ describe("Jobs list", () => {
       finished_at: Date.now(),
       problem: {
         kind: "network_down",
-        message: {
-          en: "Could not reach SinanCode, or the connection broke off.",
-          zh: "无法连接到 SinanCode。",
-        },
+        message: verbatim(
+          "Could not reach SinanCode, or the connection broke off.",
+          "无法连接到 SinanCode。",
+        ),
         cause: raw,
       },
     });
@@ -170,10 +171,10 @@ describe("Jobs list", () => {
       finished_at: Date.now(),
       problem: {
         kind: "task_failed",
-        message: {
-          en: "The service refused the image. Try another frame.",
-          zh: "服务拒绝了这张图片。请换一张。",
-        },
+        message: verbatim(
+          "The service refused the image. Try another frame.",
+          "服务拒绝了这张图片。请换一张。",
+        ),
         cause: null,
       },
     });
@@ -252,8 +253,7 @@ describe("done jobs", () => {
       open_job_video: () => {
         throw {
           kind: "video_missing",
-          message: "The video file is gone.",
-          message_zh: "视频文件不见了。",
+          message: verbatim("The video file is gone.", "视频文件不见了。"),
           details: null,
           cause: null,
         };
@@ -331,8 +331,7 @@ describe("done jobs", () => {
         if (asked === 1) return "http://127.0.0.1:5555/video/t/d5";
         throw {
           kind: "video_missing",
-          message: "The video file is gone.",
-          message_zh: "视频文件不见了。",
+          message: verbatim("The video file is gone.", "视频文件不见了。"),
           details: null,
           cause: null,
         };
@@ -434,7 +433,7 @@ describe("failed jobs", () => {
     finished_at: Date.now(),
     problem: {
       kind: "result_expired",
-      message: { en: "The result link expired before it was saved.", zh: "结果链接在保存前已过期。" },
+      message: verbatim("The result link expired before it was saved.", "结果链接在保存前已过期。"),
       cause: null,
     },
   });
@@ -444,7 +443,7 @@ describe("failed jobs", () => {
     finished_at: Date.now(),
     problem: {
       kind: "task_failed",
-      message: { en: "The service failed the task.", zh: "服务端任务失败。" },
+      message: verbatim("The service failed the task.", "服务端任务失败。"),
       cause: null,
     },
     can_resubmit: true,

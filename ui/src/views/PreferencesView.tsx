@@ -4,6 +4,7 @@ import { applyAppearance, type Prefs } from "../appearance";
 import { type AppInfo, commands, type PrefsView } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { TokenForm } from "../components/TokenForm";
+import { messageText } from "../i18n";
 import { type IpcError, unwrap } from "../ipc";
 import { useSession } from "../session";
 
@@ -62,14 +63,13 @@ export function PreferencesView() {
 
   const removeToken = () => update(unwrap(commands.removeToken())).catch(setError);
   const token = session?.token;
-  const zh = i18n.language.startsWith("zh");
 
   return (
     <section data-testid="settings-screen" aria-labelledby="settings-title" className="page settings">
       <h1 id="settings-title">{t("settings.title")}</h1>
       {view?.warning && (
         <div role="alert" className="warning-notice" data-testid="prefs-warning">
-          {zh ? view.warning.zh : view.warning.en}
+          {messageText(t, view.warning)}
         </div>
       )}
 

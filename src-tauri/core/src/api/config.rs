@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use url::{Host, Url};
 
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 
 /// The production API host (create and query tasks).
 pub const PRODUCTION_API_BASE: &str = "https://api.sinancode.com";
@@ -35,13 +35,13 @@ impl UserFacing for BaseUrlError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
-            Self::InvalidUrl { value, reason } => Msg::new(
+            Self::InvalidUrl { value, reason } => Message::verbatim(
                 format!("The server address \"{value}\" is not a valid URL ({reason}). Correct it (for example https://api.sinancode.com) or remove the override to use the default."),
                 format!("服务器地址“{value}”不是有效的网址（{reason}）。请更正（例如 https://api.sinancode.com），或删除该覆盖设置以使用默认地址。"),
             ),
-            Self::InsecureUrl { value } => Msg::new(
+            Self::InsecureUrl { value } => Message::verbatim(
                 format!("The server address \"{value}\" uses plain http, which would send your API token unencrypted. Use an https address; plain http is only allowed for 127.0.0.1 or localhost."),
                 format!("服务器地址“{value}”使用明文 http，会以未加密方式发送您的 API 令牌。请改用 https 地址；明文 http 仅允许用于 127.0.0.1 或 localhost。"),
             ),
@@ -240,6 +240,6 @@ mod tests {
             ApiConfig::from_lookup(|n| (n == UPLOAD_BASE_ENV).then(|| "http://example.com".into()))
                 .unwrap_err();
         assert_eq!(err.kind(), "insecure_api_url");
-        assert!(err.msg().zh.contains("https"));
+        assert!(err.msg().text("zh-CN").contains("https"));
     }
 }

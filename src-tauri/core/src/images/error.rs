@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
@@ -97,13 +97,13 @@ impl UserFacing for ImageError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
-            Self::NotFound(p) => Msg::new(
+            Self::NotFound(p) => Message::verbatim(
                 format!("The file {} does not exist. Choose the image again.", p.display()),
                 format!("文件 {} 不存在。请重新选择图片。", p.display()),
             ),
-            Self::Vanished(p) => Msg::new(
+            Self::Vanished(p) => Message::verbatim(
                 format!(
                     "The file {} was moved, deleted or changed while it was being read. Wait until it is \
                      fully saved, then add it again.",
@@ -111,7 +111,7 @@ impl UserFacing for ImageError {
                 ),
                 format!("读取文件 {} 时它被移动、删除或修改了。请等文件完全保存后再重新添加。", p.display()),
             ),
-            Self::PermissionDenied(p) => Msg::new(
+            Self::PermissionDenied(p) => Message::verbatim(
                 format!(
                     "Seedance Studio is not allowed to read {}. Copy the image to a folder you own (for \
                      example Pictures) or change its permissions, then add it again.",
@@ -122,18 +122,18 @@ impl UserFacing for ImageError {
                     p.display()
                 ),
             ),
-            Self::Empty(p) => Msg::new(
+            Self::Empty(p) => Message::verbatim(
                 format!("The file {} is empty (0 bytes). Export or download the image again.", p.display()),
                 format!("文件 {} 是空的（0 字节）。请重新导出或下载这张图片。", p.display()),
             ),
-            Self::NotAnImage(p) => Msg::new(
+            Self::NotAnImage(p) => Message::verbatim(
                 format!(
                     "{} is not an image this app can read. Use a JPEG, PNG, WebP, BMP, TIFF or GIF file.",
                     p.display()
                 ),
                 format!("{} 不是可识别的图片。请使用 JPEG、PNG、WebP、BMP、TIFF 或 GIF 文件。", p.display()),
             ),
-            Self::UnsupportedFormat { format } => Msg::new(
+            Self::UnsupportedFormat { format } => Message::verbatim(
                 format!(
                     "{format} images cannot be opened here. Convert it to JPEG or PNG (for example with \
                      Preview, Photos or Paint: “Export as JPEG”), then add the converted file."
@@ -142,12 +142,12 @@ impl UserFacing for ImageError {
                     "无法在此打开 {format} 格式的图片。请先把它转换为 JPEG 或 PNG（例如用“预览”“照片”或“画图”导出为 JPEG），再添加转换后的文件。"
                 ),
             ),
-            Self::Corrupt { .. } => Msg::new(
+            Self::Corrupt { .. } => Message::verbatim(
                 "The image data is damaged and cannot be read. Open it in an image editor and save it \
                  again, or use another copy of the file.",
                 "图片数据已损坏，无法读取。请用图片编辑软件打开后重新保存，或换用该文件的其他副本。",
             ),
-            Self::Truncated { .. } => Msg::new(
+            Self::Truncated { .. } => Message::verbatim(
                 "The image file is incomplete (it ends too early), probably from an unfinished download \
                  or copy. Download or copy it again.",
                 "图片文件不完整（提前结束），可能是下载或复制未完成。请重新下载或复制该文件。",
@@ -159,7 +159,7 @@ impl UserFacing for ImageError {
                 } else {
                     (String::new(), String::new())
                 };
-                Msg::new(
+                Message::verbatim(
                     format!(
                         "The image{size_en} is too large to open safely (limit: {} px per side, {} \
                          megapixels). Resize it in an image editor to at most 6000 px per side, then add \
@@ -174,7 +174,7 @@ impl UserFacing for ImageError {
                     ),
                 )
             }
-            Self::FileTooLarge { bytes, cap } => Msg::new(
+            Self::FileTooLarge { bytes, cap } => Message::verbatim(
                 format!(
                     "The file is {}, more than the {} this app will open. Frames must be under 30 MB: \
                      resize or export it as JPEG in an image editor first.",
@@ -187,7 +187,7 @@ impl UserFacing for ImageError {
                     mb(*cap)
                 ),
             ),
-            Self::WriteFailed { path, .. } => Msg::new(
+            Self::WriteFailed { path, .. } => Message::verbatim(
                 format!(
                     "Could not save the fixed copy to {}. Check that the folder exists, is writable and \
                      the disk is not full, then try again.",
@@ -198,7 +198,7 @@ impl UserFacing for ImageError {
                     path.display()
                 ),
             ),
-            Self::CannotShrink { max_bytes } => Msg::new(
+            Self::CannotShrink { max_bytes } => Message::verbatim(
                 format!(
                     "Could not make a copy smaller than {} without shrinking it too far. Export it as JPEG \
                      in an image editor instead.",
@@ -206,12 +206,12 @@ impl UserFacing for ImageError {
                 ),
                 format!("无法在不过度缩小的前提下把副本压缩到 {} 以下。请改用图片编辑软件导出为 JPEG。", mb(*max_bytes)),
             ),
-            Self::InvalidRatio(r) => Msg::new(
+            Self::InvalidRatio(r) => Message::verbatim(
                 format!("Cannot crop to the aspect ratio {r}. Choose the first frame again and retry."),
                 format!("无法裁剪为宽高比 {r}。请重新选择首帧后再试。"),
             ),
             Self::PathRefused { path, reason } => path_refused_msg(path, *reason),
-            Self::Io { path, .. } => Msg::new(
+            Self::Io { path, .. } => Message::verbatim(
                 format!("Could not read {}. Check the disk or network drive and try again.", path.display()),
                 format!("无法读取 {}。请检查磁盘或网络驱动器后重试。", path.display()),
             ),
@@ -219,19 +219,19 @@ impl UserFacing for ImageError {
     }
 }
 
-fn path_refused_msg(path: &std::path::Path, reason: super::PathRefusal) -> Msg {
+fn path_refused_msg(path: &std::path::Path, reason: super::PathRefusal) -> Message {
     use super::PathRefusal;
     let p = path.display();
     match reason {
-        PathRefusal::NetworkShare => Msg::new(
+        PathRefusal::NetworkShare => Message::verbatim(
             format!("{p} is on a network share, which Seedance Studio does not open. Copy the image to a folder on this computer, then add it from there."),
             format!("{p} 位于网络共享位置，Seedance Studio 不会打开。请先把图片复制到本机的文件夹，再从那里添加。"),
         ),
-        PathRefusal::Device | PathRefusal::NotRegularFile => Msg::new(
+        PathRefusal::Device | PathRefusal::NotRegularFile => Message::verbatim(
             format!("{p} is a device or system file, not an image file. Choose an image file (JPEG, PNG, WebP…) from a folder on this computer."),
             format!("{p} 是设备或系统文件，不是图片文件。请从本机文件夹中选择图片文件（JPEG、PNG、WebP 等）。"),
         ),
-        PathRefusal::Relative => Msg::new(
+        PathRefusal::Relative => Message::verbatim(
             format!("{p} is not a full path to a file. Choose the image again with the file picker or drop it onto the window."),
             format!("{p} 不是完整的文件路径。请用文件选择器重新选择图片，或将其拖放到窗口中。"),
         ),
@@ -293,15 +293,20 @@ mod tests {
         assert_eq!(kinds.len(), errors.len());
         for e in &errors {
             let msg = e.msg();
-            assert!(msg.en.len() > 20, "{}: {}", e.kind(), msg.en);
+            assert!(
+                msg.text("en").len() > 20,
+                "{}: {}",
+                e.kind(),
+                msg.text("en")
+            );
             // The Chinese text must really be Chinese, not a copy of the English.
             assert!(
-                msg.zh
+                msg.text("zh-CN")
                     .chars()
                     .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{}: {}",
                 e.kind(),
-                msg.zh
+                msg.text("zh-CN")
             );
         }
     }
@@ -333,12 +338,12 @@ mod tests {
             height: 60_000,
         }
         .msg();
-        assert!(known.en.contains("60000×60000"));
+        assert!(known.text("en").contains("60000×60000"));
         let unknown = ImageError::TooLargeToDecode {
             width: 0,
             height: 0,
         }
         .msg();
-        assert!(!unknown.en.contains("0×0"));
+        assert!(!unknown.text("en").contains("0×0"));
     }
 }

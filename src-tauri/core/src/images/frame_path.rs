@@ -200,7 +200,7 @@ mod tests {
         assert_eq!(err.kind(), "image_path_refused");
         let m = err.msg();
         assert!(
-            m.en.contains("/dev/zero") && m.zh.contains("/dev/zero"),
+            m.text("en").contains("/dev/zero") && m.text("zh-CN").contains("/dev/zero"),
             "{m:?}"
         );
     }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::FrameInfo;
-use crate::i18n::Msg;
+use crate::i18n::Message;
 
 /// Above this relative difference the first and last frame count as different shapes. Below it the
 /// difference is rounding (e.g. 1920×1080 vs 1918×1080), which the model absorbs.
@@ -92,7 +92,7 @@ pub struct Mismatch {
     pub last_label: String,
     /// Crop the last frame to this ratio to match (the first frame's, named by `first_label`).
     pub suggested_crop_ratio: f64,
-    pub message: Msg,
+    pub message: Message,
 }
 
 pub fn aspect_mismatch(first: &FrameInfo, last: &FrameInfo) -> Option<Mismatch> {
@@ -109,7 +109,7 @@ pub fn aspect_mismatch_of(a: f64, b: f64) -> Option<Mismatch> {
         return None;
     }
     let (first_label, last_label) = (ratio_label(a), ratio_label(b));
-    let message = Msg::new(
+    let message = Message::verbatim(
         format!(
             "The last frame is {last_label} but the first frame is {first_label}. The video may come out \
              cropped or stretched. Crop the last frame to {first_label} to match, or keep it as is."

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::geometry::{crop_window, ratio_label};
 use super::{MAX_FILE_BYTES, MAX_RATIO, MAX_SIDE, MAX_UPSCALE_FACTOR, MIN_RATIO, MIN_SIDE};
-use crate::i18n::{megabytes, Msg};
+use crate::i18n::{megabytes, Message};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -40,7 +40,7 @@ pub enum FixKind {
 pub struct FrameProblem {
     pub kind: FrameProblemKind,
     /// What is wrong and what the fix does, or why there is no fix.
-    pub message: Msg,
+    pub message: Message,
     pub fix: Option<FixKind>,
 }
 
@@ -59,14 +59,14 @@ pub(crate) fn find_problems(width: u32, height: u32, file_bytes: u64) -> Vec<Fra
         let new_short = (f64::from(short) * f64::from(MAX_SIDE) / f64::from(long)).round() as u32;
         let fix = (new_short >= MIN_SIDE).then_some(FixKind::Downscale { max_side: MAX_SIDE });
         let message = match fix {
-            Some(_) => Msg::new(
+            Some(_) => Message::verbatim(
                 format!(
                     "The image is {width}×{height} px; the model accepts at most {MAX_SIDE} px per side. \
                      Fix makes a copy scaled down to fit."
                 ),
                 format!("图片为 {width}×{height} 像素，模型要求每边不超过 {MAX_SIDE} 像素。点击“修复”可生成等比缩小后的副本。"),
             ),
-            None => Msg::new(
+            None => Message::verbatim(
                 format!(
                     "The image is {width}×{height} px; the model accepts at most {MAX_SIDE} px per side, \
                      but scaling it down would leave the short side under {MIN_SIDE} px. Fix its shape first \
@@ -90,7 +90,7 @@ pub(crate) fn find_problems(width: u32, height: u32, file_bytes: u64) -> Vec<Fra
         let size = megabytes(file_bytes);
         problems.push(FrameProblem {
             kind: FrameProblemKind::FileTooBig,
-            message: Msg::new(
+            message: Message::verbatim(
                 format!(
                     "The file is {size}; the model accepts files under {}. Fix saves a smaller JPEG copy.",
                     megabytes(MAX_FILE_BYTES)
@@ -117,7 +117,7 @@ fn ratio_problem(width: u32, height: u32, ratio: f64) -> FrameProblem {
     if cw.min(ch) >= MIN_SIDE {
         return FrameProblem {
             kind,
-            message: Msg::new(
+            message: Message::verbatim(
                 format!(
                     "The image's shape is {have}; the model accepts 2:5 to 5:2. Fix crops a copy to {want} \
                      ({cw}×{ch} px); you can move the crop window."
@@ -129,7 +129,7 @@ fn ratio_problem(width: u32, height: u32, ratio: f64) -> FrameProblem {
     }
     FrameProblem {
         kind,
-        message: Msg::new(
+        message: Message::verbatim(
             format!(
                 "The image is {width}×{height} px, a {have} strip; the model accepts shapes from 2:5 to 5:2. \
                  Cropping it to {want} would leave only {cw}×{ch} px, below the {MIN_SIDE} px minimum, so it \
@@ -156,7 +156,7 @@ fn small_problem(width: u32, height: u32, short: u32, long: u32) -> FrameProblem
         let percent = ((factor - 1.0) * 100.0).ceil().max(1.0);
         return FrameProblem {
             kind: FrameProblemKind::TooSmall,
-            message: Msg::new(
+            message: Message::verbatim(
                 format!(
                     "The image is {width}×{height} px; the model needs at least {MIN_SIDE} px per side. Fix \
                      makes an enlarged copy of {new_w}×{new_h} px (up to {percent:.0}% larger; it may look slightly \
@@ -171,7 +171,7 @@ fn small_problem(width: u32, height: u32, short: u32, long: u32) -> FrameProblem
     }
     FrameProblem {
         kind: FrameProblemKind::TooSmall,
-        message: Msg::new(
+        message: Message::verbatim(
             format!(
                 "The image is {width}×{height} px; the model needs at least {MIN_SIDE} px per side. It would \
                  have to be enlarged {factor:.1}×, which looks blurry, so there is no automatic fix. Use a \
@@ -239,15 +239,23 @@ mod tests {
     fn an_upscale_names_the_new_size_and_never_says_zero_percent() {
         let problems = find_problems(299, 400, 1);
         let msg = &problems[0].message;
-        assert!(msg.en.contains("300×402 px"), "{}", msg.en);
-        assert!(msg.en.contains("up to 1% larger"), "{}", msg.en);
-        assert!(!msg.en.contains(" 0%"), "{}", msg.en);
-        assert!(msg.zh.contains("300×402"), "{}", msg.zh);
+        assert!(msg.text("en").contains("300×402 px"), "{}", msg.text("en"));
+        assert!(
+            msg.text("en").contains("up to 1% larger"),
+            "{}",
+            msg.text("en")
+        );
+        assert!(!msg.text("en").contains(" 0%"), "{}", msg.text("en"));
+        assert!(
+            msg.text("zh-CN").contains("300×402"),
+            "{}",
+            msg.text("zh-CN")
+        );
         let wide = &find_problems(400, 200, 1)[0].message;
         assert!(
-            wide.en.contains("600×300 px") && wide.en.contains("50% larger"),
+            wide.text("en").contains("600×300 px") && wide.text("en").contains("50% larger"),
             "{}",
-            wide.en
+            wide.text("en")
         );
     }
 
@@ -255,11 +263,11 @@ mod tests {
     fn the_size_in_a_problem_matches_the_facts_line() {
         let problems = find_problems(1000, 1000, 41_000_000);
         assert!(
-            problems[0].message.en.contains("41.0 MB"),
+            problems[0].message.text("en").contains("41.0 MB"),
             "{}",
-            problems[0].message.en
+            problems[0].message.text("en")
         );
-        assert!(problems[0].message.en.contains("under 30.0 MB"));
+        assert!(problems[0].message.text("en").contains("under 30.0 MB"));
     }
 
     #[test]
@@ -271,11 +279,11 @@ mod tests {
             .unwrap_or_else(|| panic!("{problems:?}"));
         assert_eq!(ratio.fix, None);
         assert!(
-            ratio.message.en.contains("cannot be fixed"),
+            ratio.message.text("en").contains("cannot be fixed"),
             "{}",
-            ratio.message.en
+            ratio.message.text("en")
         );
-        assert!(ratio.message.zh.contains("无法自动修复"));
+        assert!(ratio.message.text("zh-CN").contains("无法自动修复"));
         let small = problems
             .iter()
             .find(|p| p.kind == FrameProblemKind::TooSmall)

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::api::ApiConfig;
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 use crate::secrets::ApiToken;
 
 /// Everything a run needs to reach the service.
@@ -29,8 +29,11 @@ pub enum ConnectionError {
     #[error("the live service is not in use (demo mode)")]
     LiveNotInUse,
     /// Anything else the app reports (keychain locked, bad API address…), with its own words.
-    #[error("the service cannot be reached: {}", message.en)]
-    Unavailable { kind: &'static str, message: Msg },
+    #[error("the service cannot be reached: {}", message.text("en"))]
+    Unavailable {
+        kind: &'static str,
+        message: Message,
+    },
 }
 
 impl ConnectionError {
@@ -53,17 +56,17 @@ impl UserFacing for ConnectionError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
-            Self::NoToken => Msg::new(
+            Self::NoToken => Message::verbatim(
                 "No SinanCode API token is set. Paste your token in Settings (or try demo mode), then generate again.",
                 "尚未设置 SinanCode API 令牌。请在“设置”中粘贴令牌（或试用演示模式），然后重新生成。",
             ),
-            Self::DemoEnded => Msg::new(
+            Self::DemoEnded => Message::verbatim(
                 "This was a demo job, and the demo service ended with the app, so it cannot be finished. Start demo mode again and generate a new clip.",
                 "这是一个演示任务，演示服务已随应用关闭而结束，因此无法完成。请重新进入演示模式并生成新的视频。",
             ),
-            Self::LiveNotInUse => Msg::new(
+            Self::LiveNotInUse => Message::verbatim(
                 "This job belongs to your SinanCode account, but the app is in demo mode. Leave demo mode to let it continue; nothing is lost meanwhile.",
                 "该任务属于您的 SinanCode 账户，但应用当前处于演示模式。退出演示模式后任务会继续，期间不会丢失任何内容。",
             ),
@@ -143,7 +146,11 @@ mod tests {
             wrapped,
         ] {
             let m = e.msg();
-            assert!(!m.en.is_empty() && !m.zh.is_ascii(), "{}", e.kind());
+            assert!(
+                !m.text("en").is_empty() && !m.text("zh-CN").is_ascii(),
+                "{}",
+                e.kind()
+            );
         }
     }
 }

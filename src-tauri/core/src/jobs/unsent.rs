@@ -7,14 +7,14 @@ use super::run::Plan;
 use super::submit::check_frames;
 use super::{JobError, JobRunner};
 use crate::cost::CostRates;
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 use crate::store::{JobRecord, JobStatus, StoreError};
 
 /// Kind of the problem recorded when the user discards a job that was never sent.
 pub const DISCARDED: &str = "discarded";
 
-fn discarded() -> Msg {
-    Msg::new(
+fn discarded() -> Message {
+    Message::verbatim(
         "You chose not to send this job; nothing was sent or charged. Use settings to make it again.",
         "您选择了不发送该任务；没有发送任何请求，也没有计费。如需重新生成，请使用“使用设置”。",
     )

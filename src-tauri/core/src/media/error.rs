@@ -1,4 +1,4 @@
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
@@ -13,9 +13,9 @@ impl UserFacing for MediaError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
-            Self::Bind(_) => Msg::new(
+            Self::Bind(_) => Message::verbatim(
                 "The inline player could not start (the system refused a local connection). Open the video in \
                  the system player instead, or restart Seedance Studio.",
                 "内置播放器无法启动（系统拒绝了本地连接）。请改用系统播放器打开视频，或重启 Seedance Studio。",

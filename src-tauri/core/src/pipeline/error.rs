@@ -1,7 +1,7 @@
 //! Why a run stopped, for the job layer (which decides what state the job ends in) and for the user.
 
 use crate::api::{ApiError, CreateError, TaskId};
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 use crate::images::{FrameProblem, ImageError};
 use crate::request::{FrameSlot, RequestError};
 
@@ -108,41 +108,31 @@ impl UserFacing for PipelineError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
             Self::Invalid(errors) => {
-                let msgs: Vec<Msg> = errors.iter().map(UserFacing::msg).collect();
-                Msg::new(
-                    msgs.iter()
-                        .map(|m| m.en.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    msgs.iter()
-                        .map(|m| m.zh.as_str())
-                        .collect::<Vec<_>>()
-                        .join(""),
-                )
+                Message::lines(errors.iter().map(UserFacing::msg).collect())
             }
             Self::Frame { slot, source } => {
                 let (en, zh) = slot_names(*slot);
                 let inner = source.msg();
-                Msg::new(
-                    format!("The {en} cannot be used. {}", inner.en),
-                    format!("{zh}无法使用。{}", inner.zh),
+                Message::verbatim(
+                    format!("The {en} cannot be used. {}", inner.text("en")),
+                    format!("{zh}无法使用。{}", inner.text("zh-CN")),
                 )
             }
             Self::FrameChanged { slot } => {
                 let (en, zh) = slot_names(*slot);
-                Msg::new(
+                Message::verbatim(
                     format!("The {en} image changed on disk after it was checked (it was edited, replaced or was still being saved), so it was not used and no task was created. Submit again to check and use the image as it is now."),
                     format!("{zh}图片在检查之后被修改了（被编辑、替换或仍在保存中），因此没有使用它，也没有创建任务。请重新提交，以检查并使用图片的当前版本。"),
                 )
             }
             Self::FrameOutOfLimits { slot, problems } => {
                 let (en, zh) = slot_names(*slot);
-                let list_en: Vec<&str> = problems.iter().map(|p| p.message.en.as_str()).collect();
-                let list_zh: Vec<&str> = problems.iter().map(|p| p.message.zh.as_str()).collect();
-                Msg::new(
+                let list_en: Vec<String> = problems.iter().map(|p| p.message.text("en")).collect();
+                let list_zh: Vec<String> = problems.iter().map(|p| p.message.text("zh-CN")).collect();
+                Message::verbatim(
                     format!(
                         "The {en} is outside what the model accepts, so nothing was uploaded. {} \
                          Use Fix on the frame or choose another image, then generate again.",
@@ -159,19 +149,19 @@ impl UserFacing for PipelineError {
                 reason: reason.clone(),
             }
             .msg(),
-            Self::TaskFailed { message, .. } => Msg::new(
+            Self::TaskFailed { message, .. } => Message::verbatim(
                 format!(
                     "SinanCode could not generate the video: {message}. If the message points at the \
                      prompt or the frames, change them; then generate again."
                 ),
                 format!("SinanCode 未能生成该视频：{message}。如果提示指出了提示词或图片的问题，请先修改，然后重新生成。"),
             ),
-            Self::Checkpoint { task: None, .. } => Msg::new(
+            Self::Checkpoint { task: None, .. } => Message::verbatim(
                 "The job could not be saved, so it was stopped before anything was paid for. Check that \
                  the disk is not full and the app's data folder is writable, then generate again.",
                 "无法保存该任务，因此在产生任何费用之前已停止。请确认磁盘未满且应用的数据文件夹可写，然后重新生成。",
             ),
-            Self::Checkpoint { task: Some(id), .. } => Msg::new(
+            Self::Checkpoint { task: Some(id), .. } => Message::verbatim(
                 format!(
                     "The job could not be saved. SinanCode already created the paid task {id}: note this \
                      id, free some disk space or fix the data folder, and check the task again instead of \
@@ -179,7 +169,7 @@ impl UserFacing for PipelineError {
                 ),
                 format!("无法保存该任务。SinanCode 已经创建了计费任务 {id}：请记下该编号，清理磁盘空间或修复数据文件夹后重新查询该任务，而不要重新生成。"),
             ),
-            Self::Io(_) => Msg::new(
+            Self::Io(_) => Message::verbatim(
                 "A file could not be written. Check that the output folder exists, is writable and the \
                  disk is not full, then try again.",
                 "无法写入文件。请确认输出文件夹存在且可写、磁盘未满，然后重试。",
@@ -210,7 +200,7 @@ mod tests {
                 slot: FrameSlot::First,
                 problems: vec![FrameProblem {
                     kind: FrameProblemKind::TooSmall,
-                    message: Msg::new("Too small.", "太小。"),
+                    message: Message::verbatim("Too small.", "太小。"),
                     fix: None,
                 }],
             },
@@ -243,9 +233,14 @@ mod tests {
     fn every_error_is_bilingual_with_a_snake_case_kind() {
         for e in all() {
             let m = e.msg();
-            assert!(!m.en.is_empty() && !m.zh.is_empty(), "{e:?}");
             assert!(
-                m.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                !m.text("en").is_empty() && !m.text("zh-CN").is_empty(),
+                "{e:?}"
+            );
+            assert!(
+                m.text("zh-CN")
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{e:?}"
             );
             assert!(
@@ -260,20 +255,26 @@ mod tests {
     fn messages_carry_what_the_user_needs() {
         let errors = all();
         assert_eq!(errors[0].kind(), "invalid_request");
-        assert!(errors[0].msg().en.contains("prompt is empty"));
+        assert!(errors[0].msg().text("en").contains("prompt is empty"));
         assert_eq!(errors[1].kind(), "image_not_found");
-        assert!(errors[1].msg().en.starts_with("The last frame"));
-        assert!(errors[2].msg().en.contains("Too small."));
-        assert!(errors[2].msg().zh.contains("太小。"));
+        assert!(errors[1].msg().text("en").starts_with("The last frame"));
+        assert!(errors[2].msg().text("en").contains("Too small."));
+        assert!(errors[2].msg().text("zh-CN").contains("太小。"));
         assert_eq!(errors[3].kind(), "result_link_expired");
         assert!(errors[4].submission_uncertain());
-        assert!(!errors[4].msg().en.contains("connection reset"));
+        assert!(!errors[4].msg().text("en").contains("connection reset"));
         assert!(errors[4]
             .raw_cause()
             .is_some_and(|c| c.contains("connection reset")));
-        assert!(errors[5].msg().en.contains("the prompt was refused"));
-        assert!(!errors[6].msg().en.contains("t-42"));
-        assert!(errors[7].msg().en.contains("t-42") && errors[7].msg().zh.contains("t-42"));
+        assert!(errors[5]
+            .msg()
+            .text("en")
+            .contains("the prompt was refused"));
+        assert!(!errors[6].msg().text("en").contains("t-42"));
+        assert!(
+            errors[7].msg().text("en").contains("t-42")
+                && errors[7].msg().text("zh-CN").contains("t-42")
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::api::BaseUrlError;
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 
 /// Which of the two cost rates a problem is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,14 +155,14 @@ impl UserFacing for PrefsError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
             Self::InvalidApiBase(e) => e.msg(),
-            Self::UnknownPlaceholder { placeholder } => Msg::new(
+            Self::UnknownPlaceholder { placeholder } => Message::verbatim(
                 format!("The file name pattern uses {placeholder}, which Seedance Studio does not know. Use only {{date}}, {{time}}, {{prompt}}, {{id}}, {{ratio}}, {{resolution}} and {{duration}}, or reset the pattern to the default."),
                 format!("文件命名规则中的 {placeholder} 无法识别。请只使用 {{date}}、{{time}}、{{prompt}}、{{id}}、{{ratio}}、{{resolution}} 和 {{duration}}，或将命名规则恢复为默认值。"),
             ),
-            Self::EmptyFileName { pattern } => Msg::new(
+            Self::EmptyFileName { pattern } => Message::verbatim(
                 format!("The file name pattern \"{pattern}\" leaves nothing usable for a file name. Include at least one placeholder such as {{date}} or {{id}}, or some letters."),
                 format!("文件命名规则“{pattern}”无法生成可用的文件名。请至少包含一个占位符（如 {{date}} 或 {{id}}）或一些文字。"),
             ),
@@ -171,45 +171,41 @@ impl UserFacing for PrefsError {
                     RateField::WithAudio => ("with audio", "含音频"),
                     RateField::WithoutAudio => ("without audio", "不含音频"),
                 };
-                Msg::new(
+                Message::verbatim(
                     format!("The price per million tokens {en} ({value}) must be a number of 0 or more. Enter the rate from your SinanCode price list."),
                     format!("{zh}的每百万 token 价格（{value}）必须是大于或等于 0 的数字。请填写 SinanCode 价目表中的价格。"),
                 )
             }
-            Self::ConcurrencyOutOfRange { value } => Msg::new(
+            Self::ConcurrencyOutOfRange { value } => Message::verbatim(
                 format!("{value} jobs at once is not allowed. Choose a number from {} to {}.", super::CONCURRENT_JOBS_RANGE.start(), super::CONCURRENT_JOBS_RANGE.end()),
                 format!("不支持同时运行 {value} 个任务。请选择 {} 到 {} 之间的数字。", super::CONCURRENT_JOBS_RANGE.start(), super::CONCURRENT_JOBS_RANGE.end()),
             ),
-            Self::HoldUnsentOutOfRange { value } => Msg::new(
+            Self::HoldUnsentOutOfRange { value } => Message::verbatim(
                 format!("{value} hours is not allowed for holding back jobs that were never sent. Choose a number from {} to {} (0 asks about every one).", super::HOLD_UNSENT_HOURS_RANGE.start(), super::HOLD_UNSENT_HOURS_RANGE.end()),
                 format!("“未发送任务的保留时间”不支持 {value} 小时。请选择 {} 到 {} 之间的数字（0 表示每个都先询问）。", super::HOLD_UNSENT_HOURS_RANGE.start(), super::HOLD_UNSENT_HOURS_RANGE.end()),
             ),
-            Self::RelativeOutputDir { path } => Msg::new(
+            Self::RelativeOutputDir { path } => Message::verbatim(
                 format!("The output folder \"{path}\" is not a full path. Choose the folder with the Browse button in Settings."),
                 format!("输出文件夹“{path}”不是完整路径。请在“设置”中点击“浏览”选择文件夹。"),
             ),
-            Self::OutputDirNotChosen { path } => Msg::new(
+            Self::OutputDirNotChosen { path } => Message::verbatim(
                 format!("The output folder \"{path}\" was not chosen in the folder picker, so the settings were not saved. Change the folder with the Choose… button in Settings, then save again."),
                 format!("输出文件夹“{path}”不是在文件夹选择器中选择的，因此设置未保存。请在“设置”中点击“选择…”更改文件夹，然后重新保存。"),
             ),
             Self::Invalid { problems } => {
-                let msgs: Vec<Msg> = problems.iter().map(UserFacing::msg).collect();
-                Msg::new(
-                    msgs.iter().map(|m| m.en.as_str()).collect::<Vec<_>>().join("\n"),
-                    msgs.iter().map(|m| m.zh.as_str()).collect::<Vec<_>>().join("\n"),
-                )
+                Message::lines(problems.iter().map(UserFacing::msg).collect())
             }
-            Self::SaveFailed { path, problem: SaveProblem::DamagedFileInTheWay, .. } => Msg::new(
+            Self::SaveFailed { path, problem: SaveProblem::DamagedFileInTheWay, .. } => Message::verbatim(
                 format!("Your settings could not be saved to {}: the damaged settings file there could not be moved aside. Move that file elsewhere or delete it, then save again.", path.display()),
                 format!("无法将设置保存到 {}：该位置已损坏的设置文件无法移开。请将该文件移走或删除，然后重新保存。", path.display()),
             ),
-            Self::SaveFailed { path, problem: SaveProblem::CannotWrite, .. } => Msg::new(
+            Self::SaveFailed { path, problem: SaveProblem::CannotWrite, .. } => Message::verbatim(
                 format!("Your settings could not be saved to {}. Check that the disk is not full and the folder is writable, then try again.", path.display()),
                 format!("无法将设置保存到 {}。请确认磁盘未满且文件夹可写，然后重试。", path.display()),
             ),
             Self::OutputDirUnusable { path, problem, .. } => {
                 let (en, zh) = problem.words();
-                Msg::new(
+                Message::verbatim(
                     format!("Videos cannot be saved in the folder {} ({en}). Choose another output folder in Settings.", path.display()),
                     format!("无法将视频保存到文件夹 {}（{zh}）。请在“设置”中选择其他输出文件夹。", path.display()),
                 )
@@ -252,18 +248,18 @@ impl UserFacing for PrefsWarning {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
             Self::Damaged { backup, damage, .. } => {
                 let (en, zh) = damage.words();
-                Msg::new(
+                Message::verbatim(
                     format!("Your settings file was damaged ({en}), so default settings are in use. The old file was kept at {}. Review your settings and save them again.", backup.display()),
                     format!("设置文件已损坏（{zh}），当前使用默认设置。旧文件已保留在 {}。请检查设置并重新保存。", backup.display()),
                 )
             }
             Self::DamagedInPlace { path, damage, .. } => {
                 let (en, zh) = damage.words();
-                Msg::new(
+                Message::verbatim(
                     format!("Your settings file at {} was damaged ({en}), so default settings are in use. It could not be renamed and was left as it is; move it elsewhere or delete it, then save your settings again.", path.display()),
                     format!("位于 {} 的设置文件已损坏（{zh}），当前使用默认设置。该文件无法重命名，已原样保留；请将其移走或删除，然后重新保存设置。", path.display()),
                 )
@@ -278,8 +274,8 @@ mod tests {
     use super::*;
 
     /// No OS or parser wording (what `io::Error` and serde print) in a message meant for the user.
-    fn assert_plain(m: &Msg) {
-        for text in [&m.en, &m.zh] {
+    fn assert_plain(m: &Message) {
+        for text in [&m.text("en"), &m.text("zh-CN")] {
             for jargon in [
                 "os error",
                 "Not a directory",
@@ -304,11 +300,15 @@ mod tests {
         assert_eq!(folder.kind(), "output_dir_unusable");
         assert_plain(&folder.msg());
         assert!(
-            folder.msg().en.contains("could not be created"),
+            folder.msg().text("en").contains("could not be created"),
             "{}",
-            folder.msg().en
+            folder.msg().text("en")
         );
-        assert!(folder.msg().zh.contains("无法创建"), "{}", folder.msg().zh);
+        assert!(
+            folder.msg().text("zh-CN").contains("无法创建"),
+            "{}",
+            folder.msg().text("zh-CN")
+        );
         let cause = folder.raw_cause().expect("the OS text is kept for Details");
         assert!(cause.contains("os error"), "{cause}");
         // It reaches a job's problem the same way.
@@ -355,18 +355,30 @@ mod tests {
         ];
         for w in &warnings {
             let m = w.msg();
-            assert!(m.en.contains("default") && m.zh.contains("默认"), "{m:?}");
+            assert!(
+                m.text("en").contains("default") && m.text("zh-CN").contains("默认"),
+                "{m:?}"
+            );
             assert_plain(&m);
             assert!(w.raw_cause().is_some());
         }
-        assert!(warnings[0].msg().en.contains(&backup.display().to_string()));
-        assert!(warnings[1].msg().zh.contains(&path.display().to_string()));
+        assert!(warnings[0]
+            .msg()
+            .text("en")
+            .contains(&backup.display().to_string()));
+        assert!(warnings[1]
+            .msg()
+            .text("zh-CN")
+            .contains(&path.display().to_string()));
         let save = PrefsError::SaveFailed {
             path: path.clone(),
             problem: SaveProblem::CannotWrite,
             cause: "No space left on device (os error 28)".into(),
         };
-        assert!(save.msg().en.contains("disk is not full") && save.msg().zh.contains("磁盘未满"));
+        assert!(
+            save.msg().text("en").contains("disk is not full")
+                && save.msg().text("zh-CN").contains("磁盘未满")
+        );
         assert_plain(&save.msg());
         let in_the_way = PrefsError::SaveFailed {
             path: path.clone(),
@@ -374,7 +386,8 @@ mod tests {
             cause: "Permission denied (os error 13)".into(),
         };
         assert!(
-            in_the_way.msg().en.contains("moved aside") && in_the_way.msg().zh.contains("移开")
+            in_the_way.msg().text("en").contains("moved aside")
+                && in_the_way.msg().text("zh-CN").contains("移开")
         );
         for problem in [
             FolderProblem::NotStorable,
@@ -389,7 +402,7 @@ mod tests {
                 cause: None,
             };
             let (en, zh) = problem.words();
-            assert!(e.msg().en.contains(en) && e.msg().zh.contains(zh));
+            assert!(e.msg().text("en").contains(en) && e.msg().text("zh-CN").contains(zh));
             assert!(!zh.is_ascii());
         }
         let invalid = PrefsError::Invalid {
@@ -399,7 +412,7 @@ mod tests {
             ],
         };
         assert_eq!(invalid.problems().len(), 2);
-        assert_eq!(invalid.msg().en.lines().count(), 2);
+        assert_eq!(invalid.msg().text("en").lines().count(), 2);
         assert_eq!(save.problems(), vec![&save]);
     }
 }

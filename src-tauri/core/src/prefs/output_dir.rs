@@ -138,7 +138,9 @@ mod tests {
         for other in ["/etc", "/home/me/.ssh", "C:\\", "/home/me/Videos/Picked/.."] {
             let err = check_output_dir_kept(&with_dir(Some(other)), &current).unwrap_err();
             assert_eq!(err.kind(), "prefs_output_dir_not_chosen");
-            assert!(err.msg().en.contains(other) && err.msg().zh.contains(other));
+            assert!(
+                err.msg().text("en").contains(other) && err.msg().text("zh-CN").contains(other)
+            );
         }
         let err = check_output_dir_kept(&with_dir(Some("/tmp/x")), &with_dir(None)).unwrap_err();
         assert_eq!(

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Msg;
+use crate::i18n::Message;
 use crate::request::{Duration, Ratio, Resolution, Settings};
 
 /// A built-in starter, by a key that never changes (the UI translates the name by it).
@@ -46,12 +46,14 @@ impl BuiltinPreset {
         format!("builtin:{}", self.key())
     }
 
-    pub fn name(self) -> Msg {
+    pub fn name(self) -> Message {
         match self {
-            Self::Draft480p => Msg::new("Draft 480p", "草稿 480p"),
-            Self::Vertical9x16P720 => Msg::new("Vertical 9:16 720p", "竖屏 9:16 720p"),
-            Self::Cinematic21x9P1080 => Msg::new("Cinematic 21:9 1080p", "电影宽银幕 21:9 1080p"),
-            Self::SilentLoop => Msg::new("Silent loop", "无声循环"),
+            Self::Draft480p => Message::verbatim("Draft 480p", "草稿 480p"),
+            Self::Vertical9x16P720 => Message::verbatim("Vertical 9:16 720p", "竖屏 9:16 720p"),
+            Self::Cinematic21x9P1080 => {
+                Message::verbatim("Cinematic 21:9 1080p", "电影宽银幕 21:9 1080p")
+            }
+            Self::SilentLoop => Message::verbatim("Silent loop", "无声循环"),
         }
     }
 
@@ -104,7 +106,7 @@ mod tests {
             assert!(draft.validate().is_ok(), "{b:?}");
             assert_eq!(BuiltinPreset::from_key(b.key()), Some(b));
             assert_eq!(serde_json::to_value(b).unwrap(), b.key());
-            assert!(!b.name().zh.is_ascii());
+            assert!(!b.name().text("zh-CN").is_ascii());
         }
     }
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::model::MAX_NAME_CHARS;
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 use crate::images::ImageError;
 use crate::request::{FrameSlot, RequestError};
 use crate::store::StoreError;
@@ -108,7 +108,13 @@ fn joined(errors: &[RequestError], zh: bool) -> String {
     use crate::i18n::UserFacing as _;
     errors
         .iter()
-        .map(|e| if zh { e.msg().zh } else { e.msg().en })
+        .map(|e| {
+            if zh {
+                e.msg().text("zh-CN")
+            } else {
+                e.msg().text("en")
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -147,9 +153,9 @@ impl UserFacing for PresetError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
-            Self::NotFound { .. } => Msg::new(
+            Self::NotFound { .. } => Message::verbatim(
                 "This preset no longer exists; it may have been deleted. Reopen the preset list.",
                 "该预设已不存在，可能已被删除。请重新打开预设列表。",
             ),
@@ -159,72 +165,72 @@ impl UserFacing for PresetError {
                     BuiltinAction::Update => ("changed", "修改"),
                     BuiltinAction::Delete => ("deleted", "删除"),
                 };
-                Msg::new(
+                Message::verbatim(
                     format!(
                         "Built-in presets cannot be {en}. Duplicate it and change the copy instead."
                     ),
                     format!("内置预设不能{zh}。请先复制一份，再修改副本。"),
                 )
             }
-            Self::NameEmpty => Msg::new(
+            Self::NameEmpty => Message::verbatim(
                 "The preset needs a name. Type one, then save again.",
                 "预设需要一个名称。请输入名称后再保存。",
             ),
-            Self::NameTooLong { chars } => Msg::new(
+            Self::NameTooLong { chars } => Message::verbatim(
                 format!(
                     "The name has {chars} characters; at most {MAX_NAME_CHARS} are allowed. Shorten it."
                 ),
                 format!("名称有 {chars} 个字符，最多允许 {MAX_NAME_CHARS} 个。请缩短名称。"),
             ),
-            Self::NameTaken { name } => Msg::new(
+            Self::NameTaken { name } => Message::verbatim(
                 format!("A preset named \"{name}\" already exists. Choose another name."),
                 format!("已存在名为“{name}”的预设。请换一个名称。"),
             ),
-            Self::Invalid { errors } => Msg::new(
+            Self::Invalid { errors } => Message::verbatim(
                 format!("The preset cannot be saved: {}", joined(errors, false)),
                 format!("无法保存预设：{}", joined(errors, true)),
             ),
             Self::FrameUnusable { slot, source } => {
                 let (en, zh) = slot_words(*slot);
                 let why = source.msg();
-                Msg::new(
+                Message::verbatim(
                     format!(
                         "The {en} frame could not be copied into the preset. {} Or save the preset without frames.",
-                        why.en
+                        why.text("en")
                     ),
-                    format!("无法把{zh}复制到预设中。{}或者保存不含图片的预设。", why.zh),
+                    format!("无法把{zh}复制到预设中。{}或者保存不含图片的预设。", why.text("zh-CN")),
                 )
             }
-            Self::WriteFailed { path, .. } => Msg::new(
+            Self::WriteFailed { path, .. } => Message::verbatim(
                 format!(
                     "Could not write {}. Check that the disk is not full and that you may write there, then try again.",
                     path.display()
                 ),
                 format!("无法写入 {}。请确认磁盘未满且有写入权限，然后重试。", path.display()),
             ),
-            Self::ExportNotJson { path } => Msg::new(
+            Self::ExportNotJson { path } => Message::verbatim(
                 format!(
                     "Presets are exported as .json files, and {} is not one. Choose a name ending in .json, e.g. presets.json.",
                     path.display()
                 ),
                 format!("预设会导出为 .json 文件，而 {} 不是。请选择以 .json 结尾的文件名，例如 presets.json。", path.display()),
             ),
-            Self::ImportUnreadable { path, .. } => Msg::new(
+            Self::ImportUnreadable { path, .. } => Message::verbatim(
                 format!(
                     "The file {} could not be read. Check that it still exists and that you may open it. {NOTHING_IMPORTED_EN}",
                     path.display()
                 ),
                 format!("无法读取文件 {}。请确认文件仍然存在且有权限打开。{NOTHING_IMPORTED_ZH}", path.display()),
             ),
-            Self::ImportTooManyFrames { count, limit } => Msg::new(
+            Self::ImportTooManyFrames { count, limit } => Message::verbatim(
                 format!("The file embeds {count} frames; a preset file may hold at most {limit}. Export fewer presets at a time, or export them without frames. {NOTHING_IMPORTED_EN}"),
                 format!("该文件内嵌了 {count} 张图片，一个预设文件最多可包含 {limit} 张。请每次导出更少的预设，或导出不含图片的预设。{NOTHING_IMPORTED_ZH}"),
             ),
-            Self::ImportFramesTooLarge { limit } => Msg::new(
+            Self::ImportFramesTooLarge { limit } => Message::verbatim(
                 format!("The frames in this file add up to more than {} MB, the most one import takes. Export fewer presets at a time, or export them without frames. {NOTHING_IMPORTED_EN}", limit / 1_000_000),
                 format!("该文件中的图片合计超过 {} MB，超出单次导入的上限。请每次导出更少的预设，或导出不含图片的预设。{NOTHING_IMPORTED_ZH}", limit / 1_000_000),
             ),
-            Self::ImportTooLarge { bytes } => Msg::new(
+            Self::ImportTooLarge { bytes } => Message::verbatim(
                 format!(
                     "The file is {} MB, too large for a preset file. Export the presets again without frames, or fewer at a time. {NOTHING_IMPORTED_EN}",
                     bytes / 1_000_000
@@ -234,62 +240,62 @@ impl UserFacing for PresetError {
                     bytes / 1_000_000
                 ),
             ),
-            Self::ImportNotJson { .. } => Msg::new(
+            Self::ImportNotJson { .. } => Message::verbatim(
                 format!("This file is not a preset file (it is not JSON, or it is damaged). Choose a file exported from Seedance Studio. {NOTHING_IMPORTED_EN}"),
                 format!("该文件不是预设文件（不是 JSON 格式，或已损坏）。请选择从 Seedance Studio 导出的文件。{NOTHING_IMPORTED_ZH}"),
             ),
-            Self::ImportWrongFormat => Msg::new(
+            Self::ImportWrongFormat => Message::verbatim(
                 format!("This JSON file is not a Seedance Studio preset file. Choose a file exported from the Presets screen. {NOTHING_IMPORTED_EN}"),
                 format!("该 JSON 文件不是 Seedance Studio 预设文件。请选择从“预设”页面导出的文件。{NOTHING_IMPORTED_ZH}"),
             ),
-            Self::ImportNewerVersion { found, supported } => Msg::new(
+            Self::ImportNewerVersion { found, supported } => Message::verbatim(
                 format!("This preset file was made by a newer version of Seedance Studio (format {found}; this version reads up to {supported}). Update the app, then import it again. {NOTHING_IMPORTED_EN}"),
                 format!("该预设文件由更新版本的 Seedance Studio 创建（格式版本 {found}，本版本最高支持 {supported}）。请更新应用后再导入。{NOTHING_IMPORTED_ZH}"),
             ),
-            Self::ImportMalformed { detail } => Msg::new(
+            Self::ImportMalformed { detail } => Message::verbatim(
                 format!("The preset file is damaged or was edited by hand incorrectly ({detail}). Export it again from the app it came from. {NOTHING_IMPORTED_EN}"),
                 format!("预设文件已损坏或手动编辑有误（{detail}）。请从原来的应用重新导出。{NOTHING_IMPORTED_ZH}"),
             ),
-            Self::ImportBadName { name } => Msg::new(
+            Self::ImportBadName { name } => Message::verbatim(
                 format!("A preset in the file has an unusable name (\"{name}\": empty or longer than {MAX_NAME_CHARS} characters). Fix the name in the file or export it again. {NOTHING_IMPORTED_EN}"),
                 format!("文件中有预设的名称不可用（“{name}”：为空或超过 {MAX_NAME_CHARS} 个字符）。请修改文件中的名称或重新导出。{NOTHING_IMPORTED_ZH}"),
             ),
-            Self::ImportInvalid { name, errors } => Msg::new(
+            Self::ImportInvalid { name, errors } => Message::verbatim(
                 format!("The preset \"{name}\" in the file has settings this app cannot use: {} {NOTHING_IMPORTED_EN}", joined(errors, false)),
                 format!("文件中的预设“{name}”包含无法使用的设置：{}{NOTHING_IMPORTED_ZH}", joined(errors, true)),
             ),
-            Self::ImportNameCollision { name, within_file: false } => Msg::new(
+            Self::ImportNameCollision { name, within_file: false } => Message::verbatim(
                 format!("You already have a preset named \"{name}\". Rename or delete yours, then import again. {NOTHING_IMPORTED_EN}"),
                 format!("已存在名为“{name}”的预设。请先重命名或删除现有预设，再重新导入。{NOTHING_IMPORTED_ZH}"),
             ),
-            Self::ImportNameCollision { name, within_file: true } => Msg::new(
+            Self::ImportNameCollision { name, within_file: true } => Message::verbatim(
                 format!("The file holds two presets named \"{name}\". Rename one in the file, then import again. {NOTHING_IMPORTED_EN}"),
                 format!("文件中有两个名为“{name}”的预设。请在文件中重命名其中一个，再重新导入。{NOTHING_IMPORTED_ZH}"),
             ),
             Self::ImportBadFrameData { name, slot } => {
                 let (en, zh) = slot_words(*slot);
-                Msg::new(
+                Message::verbatim(
                     format!("The {en} frame of preset \"{name}\" in the file is damaged (not valid embedded image data). Export the preset again. {NOTHING_IMPORTED_EN}"),
                     format!("文件中预设“{name}”的{zh}数据已损坏（不是有效的内嵌图片数据）。请重新导出该预设。{NOTHING_IMPORTED_ZH}"),
                 )
             }
             Self::ImportFrameNotImage { name, slot } => {
                 let (en, zh) = slot_words(*slot);
-                Msg::new(
+                Message::verbatim(
                     format!("The {en} frame of preset \"{name}\" in the file is not an image this app can use (JPEG, PNG, WebP, BMP, TIFF or GIF). Export the preset again. {NOTHING_IMPORTED_EN}"),
                     format!("文件中预设“{name}”的{zh}不是可用的图片（JPEG、PNG、WebP、BMP、TIFF 或 GIF）。请重新导出该预设。{NOTHING_IMPORTED_ZH}"),
                 )
             }
             Self::FrameMissing { slot } => {
                 let (en, zh) = slot_words(*slot);
-                Msg::new(
+                Message::verbatim(
                     format!("This preset's {en} frame is missing from the app's presets folder, so it was not loaded. Add the image again, then use Update to repair the preset."),
                     format!("该预设的{zh}已不在应用的预设文件夹中，因此未能载入。请重新添加图片，然后点击“更新”修复该预设。"),
                 )
             }
             Self::FrameDamaged { slot } => {
                 let (en, zh) = slot_words(*slot);
-                Msg::new(
+                Message::verbatim(
                     format!("This preset's {en} frame file is damaged, so it was not loaded. Add the image again, then use Update to repair the preset."),
                     format!("该预设的{zh}文件已损坏，因此未能载入。请重新添加图片，然后点击“更新”修复该预设。"),
                 )
@@ -371,12 +377,16 @@ mod tests {
         let mut kinds = std::collections::HashSet::new();
         for e in &all {
             let m = e.msg();
-            assert!(!m.en.is_empty() && !m.zh.is_ascii(), "{}", e.kind());
+            assert!(
+                !m.text("en").is_empty() && !m.text("zh-CN").is_ascii(),
+                "{}",
+                e.kind()
+            );
             assert!(kinds.insert(e.kind()), "duplicate kind {}", e.kind());
         }
         assert!(PresetError::ImportWrongFormat
             .msg()
-            .en
+            .text("en")
             .contains("Nothing was imported"));
     }
 }

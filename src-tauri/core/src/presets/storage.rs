@@ -83,7 +83,7 @@ pub(super) fn ensure_builtins(conn: &Connection, now_ms: i64) -> Result<(), Pres
         let exists: Option<i64> = conn
             .query_row("SELECT 1 FROM presets WHERE id = ?1", [&id], |r| r.get(0))
             .optional()?;
-        if exists.is_some() || name_taken(conn, &builtin.name().en, None)? {
+        if exists.is_some() || name_taken(conn, &builtin.name().text("en"), None)? {
             continue;
         }
         insert(
@@ -91,7 +91,7 @@ pub(super) fn ensure_builtins(conn: &Connection, now_ms: i64) -> Result<(), Pres
             &NewRow {
                 id: &id,
                 builtin: Some(builtin),
-                name: &builtin.name().en,
+                name: &builtin.name().text("en"),
                 settings: &builtin.settings(),
                 prompt: None,
                 first_frame: None,

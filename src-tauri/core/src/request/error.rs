@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::prompt::PROMPT_MAX_CHARS;
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 
 /// Which frame of a request (and which drop zone of the Generate screen).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize, specta::Type)]
@@ -61,7 +61,7 @@ pub enum Field {
 pub struct Problem {
     pub kind: String,
     pub field: Field,
-    pub msg: Msg,
+    pub msg: Message,
 }
 
 impl RequestError {
@@ -112,15 +112,15 @@ impl UserFacing for RequestError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
-            Self::EmptyPrompt => Msg::new(
+            Self::EmptyPrompt => Message::verbatim(
                 "The prompt is empty. Describe the video you want before generating.",
                 "提示词为空。请先描述你想要的视频，再开始生成。",
             ),
             Self::PromptTooLong { chars } => {
                 let over = chars.saturating_sub(PROMPT_MAX_CHARS);
-                Msg::new(
+                Message::verbatim(
                     format!(
                         "The prompt has {chars} characters, but at most {PROMPT_MAX_CHARS} are allowed. \
                          Shorten it by {over}."
@@ -130,15 +130,15 @@ impl UserFacing for RequestError {
                     ),
                 )
             }
-            Self::LastFrameWithoutFirst => Msg::new(
+            Self::LastFrameWithoutFirst => Message::verbatim(
                 "A last frame only works together with a first frame. Add a first frame, or remove the last frame.",
                 "尾帧必须与首帧一起使用。请添加首帧，或移除尾帧。",
             ),
-            Self::UnknownResolution { value } => Msg::new(
+            Self::UnknownResolution { value } => Message::verbatim(
                 format!("\"{value}\" is not a resolution the service knows. Choose 480p, 720p or 1080p."),
                 format!("“{value}”不是服务支持的分辨率。请选择 480p、720p 或 1080p。"),
             ),
-            Self::UnknownRatio { value } => Msg::new(
+            Self::UnknownRatio { value } => Message::verbatim(
                 format!(
                     "\"{value}\" is not an aspect ratio the service knows. \
                      Choose adaptive, 16:9, 4:3, 1:1, 3:4, 9:16 or 21:9."
@@ -147,14 +147,14 @@ impl UserFacing for RequestError {
                     "“{value}”不是服务支持的画面比例。请选择自适应、16:9、4:3、1:1、3:4、9:16 或 21:9。"
                 ),
             ),
-            Self::DurationOutOfRange { value } => Msg::new(
+            Self::DurationOutOfRange { value } => Message::verbatim(
                 format!(
                     "A duration of {value} seconds is not allowed. \
                      Choose 4 to 12 seconds, or Auto to let the model decide."
                 ),
                 format!("时长 {value} 秒不可用。请选择 4 到 12 秒，或选择“自动”由模型决定。"),
             ),
-            Self::DraftNeedsLowResolution { resolution } => Msg::new(
+            Self::DraftNeedsLowResolution { resolution } => Message::verbatim(
                 format!(
                     "Draft mode only works at 480p, but the resolution is {resolution}. \
                      Switch to 480p, or turn off Draft."
@@ -166,7 +166,7 @@ impl UserFacing for RequestError {
                     FrameSlot::First => ("first", "首帧"),
                     FrameSlot::Last => ("last", "尾帧"),
                 };
-                Msg::new(
+                Message::verbatim(
                     format!(
                         "The {en} frame image was not uploaded, so nothing was sent and nothing was charged. \
                          Try again; if it keeps happening, remove the image and add it again."

@@ -258,10 +258,10 @@ fn every_message_is_bilingual_and_kinds_are_distinct() {
     assert_eq!(kinds.len(), all.len());
     for e in &all {
         let msg = e.msg();
-        assert!(msg.en.ends_with('.'), "{msg:?}");
-        assert!(msg.zh.ends_with('。'), "{msg:?}");
+        assert!(msg.text("en").ends_with('.'), "{msg:?}");
+        assert!(msg.text("zh-CN").ends_with('。'), "{msg:?}");
         assert!(
-            msg.zh
+            msg.text("zh-CN")
                 .chars()
                 .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
             "{msg:?}"
@@ -269,7 +269,7 @@ fn every_message_is_bilingual_and_kinds_are_distinct() {
     }
     assert!(RequestError::PromptTooLong { chars: 2001 }
         .msg()
-        .en
+        .text("en")
         .contains("by 1"));
 }
 
@@ -279,5 +279,6 @@ fn problem_serialises_for_the_ui() {
     let v = serde_json::to_value(&p).unwrap();
     assert_eq!(v["kind"], "duration_out_of_range");
     assert_eq!(v["field"], "duration");
-    assert!(v["msg"]["en"].as_str().unwrap().contains('3'));
+    let msg: crate::i18n::Message = serde_json::from_value(v["msg"].clone()).unwrap();
+    assert!(msg.text("en").contains('3'));
 }

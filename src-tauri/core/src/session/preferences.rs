@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::api::BaseUrlError;
 use crate::credentials::HostRefused;
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 use crate::prefs::{check_output_dir_kept, with_chosen_output_dir, Preferences, PrefsError};
 use crate::request::RequestDraft;
 
@@ -40,17 +40,15 @@ impl UserFacing for PrefsChangeError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
             Self::Invalid(problems) => {
-                let msgs: Vec<Msg> = problems.iter().map(UserFacing::msg).collect();
-                let join = |pick: fn(&Msg) -> &str| msgs.iter().map(pick).collect::<Vec<_>>().join("\n");
-                Msg::new(join(|m| m.en.as_str()), join(|m| m.zh.as_str()))
+                Message::lines(problems.iter().map(UserFacing::msg).collect())
             }
             Self::Prefs(e) => e.msg(),
             Self::ApiAddress(e) => e.msg(),
             Self::HostRefused(e) => e.msg(),
-            Self::Worker(_) => Msg::new(
+            Self::Worker(_) => Message::verbatim(
                 "Something went wrong inside Seedance Studio. Try again; if it keeps happening, restart the app.",
                 "Seedance Studio 内部出错。请重试；如果反复出现，请重启应用。",
             ),

@@ -244,7 +244,7 @@ async fn saving_preferences_keeps_the_remembered_form_and_refuses_a_folder_not_p
         .unwrap_err();
     assert_eq!(UserFacing::kind(&invalid), "invalid_preferences");
     assert_eq!(
-        invalid.msg().en.lines().count(),
+        invalid.msg().text("en").lines().count(),
         2,
         "every problem, one per line"
     );

@@ -3,7 +3,7 @@
 use rusqlite::ErrorCode;
 
 use super::JobStatus;
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -97,67 +97,67 @@ impl UserFacing for StoreError {
         }
     }
 
-    fn msg(&self) -> Msg {
+    fn msg(&self) -> Message {
         match self {
-            Self::Locked => Msg::new(
+            Self::Locked => Message::verbatim(
                 "The job history is in use by another program. Close any other copy of Seedance Studio, then try again.",
                 "任务记录正被其他程序占用。请关闭其他正在运行的 Seedance Studio，然后重试。",
             ),
-            Self::Corrupt { .. } => Msg::new(
+            Self::Corrupt { .. } => Message::verbatim(
                 "The job history file is damaged. Quit the app, move the history database out of the app's data folder (a fresh, empty history is created on the next start), and restart. Your videos are not affected.",
                 "任务记录文件已损坏。请退出应用，把应用数据文件夹中的任务记录数据库移走（下次启动时会新建空白记录），然后重启。已生成的视频不受影响。",
             ),
-            Self::DiskFull => Msg::new(
+            Self::DiskFull => Message::verbatim(
                 "The disk is full, so the job could not be saved. Free some space, then try again.",
                 "磁盘已满，任务无法保存。请释放一些空间后重试。",
             ),
-            Self::CannotOpen { .. } => Msg::new(
+            Self::CannotOpen { .. } => Message::verbatim(
                 "The job history could not be opened or written. Check that the app's data folder exists and that you may write to it, then restart the app.",
                 "无法打开或写入任务记录。请确认应用数据文件夹存在且有写入权限，然后重启应用。",
             ),
-            Self::NewerVersion { .. } => Msg::new(
+            Self::NewerVersion { .. } => Message::verbatim(
                 "The job history was written by a newer version of Seedance Studio and was left untouched. Install the newest version to open it.",
                 "任务记录由更新版本的 Seedance Studio 写入，本版本未作任何改动。请安装最新版本后再打开。",
             ),
-            Self::NotFound { .. } => Msg::new(
+            Self::NotFound { .. } => Message::verbatim(
                 "This job no longer exists; it may have been deleted. Refresh the job list.",
                 "该任务已不存在，可能已被删除。请刷新任务列表。",
             ),
-            Self::IllegalTransition { from, to, .. } => Msg::new(
+            Self::IllegalTransition { from, to, .. } => Message::verbatim(
                 format!(
                     "This job is {} and cannot become {}. Refresh the job list to see its current state.",
-                    from.label().en,
-                    to.label().en
+                    from.label().text("en"),
+                    to.label().text("en")
                 ),
                 format!(
                     "该任务当前为「{}」，不能变为「{}」。请刷新任务列表查看最新状态。",
-                    from.label().zh,
-                    to.label().zh
+                    from.label().text("zh-CN"),
+                    to.label().text("zh-CN")
                 ),
             ),
-            Self::WrongState { status, .. } => Msg::new(
+            Self::WrongState { status, .. } => Message::verbatim(
                 format!(
                     "This action is not possible while the job is {}. Refresh the job list to see its current state.",
-                    status.label().en
+                    status.label().text("en")
                 ),
                 format!(
                     "任务处于「{}」状态时无法执行此操作。请刷新任务列表查看最新状态。",
-                    status.label().zh
+                    status.label().text("zh-CN")
                 ),
             ),
-            Self::StatusNeedsDetails { .. } => Msg::new(
+            Self::StatusNeedsDetails { .. } => Message::verbatim(
                 "The job's status could not be changed because details were missing. Please report this problem.",
                 "缺少必要信息，无法更改任务状态。请报告此问题。",
             ),
-            Self::AlreadyResubmitted { .. } => Msg::new(
+            Self::AlreadyResubmitted { .. } => Message::verbatim(
                 "This job was already submitted again; follow \"Resubmitted as\" to the new job. Submitting it once more would pay for another video: use the new job instead (its own Submit again, if it fails).",
                 "该任务已经重新提交过；请点击“已重新提交为”查看新任务。再次提交会为另一段视频付费：请改用新任务（如果它失败，可在新任务上重新提交）。",
             ),
-            Self::InvalidThumbnail => Msg::new(
+            Self::InvalidThumbnail => Message::verbatim(
                 "The preview image could not be saved with the job. Pick the frame again.",
                 "预览图无法随任务保存。请重新选择该帧图片。",
             ),
-            Self::Database { .. } => Msg::new(
+            Self::Database { .. } => Message::verbatim(
                 "The job history could not be read or saved. Restart the app; if this keeps happening, please report it.",
                 "无法读取或保存任务记录。请重启应用；如果问题持续出现，请报告此问题。",
             ),
@@ -228,8 +228,16 @@ mod tests {
         ];
         for e in all {
             let m = e.msg();
-            assert!(!m.en.is_empty() && !m.zh.is_empty(), "{}", e.kind());
-            assert!(!m.zh.is_ascii(), "{} has no Chinese text", e.kind());
+            assert!(
+                !m.text("en").is_empty() && !m.text("zh-CN").is_empty(),
+                "{}",
+                e.kind()
+            );
+            assert!(
+                !m.text("zh-CN").is_ascii(),
+                "{} has no Chinese text",
+                e.kind()
+            );
         }
         let m = StoreError::IllegalTransition {
             id: "j".into(),
@@ -237,6 +245,9 @@ mod tests {
             to: JobStatus::Running,
         }
         .msg();
-        assert!(m.en.contains("done") && m.zh.contains("已完成"), "{m:?}");
+        assert!(
+            m.text("en").contains("done") && m.text("zh-CN").contains("已完成"),
+            "{m:?}"
+        );
     }
 }

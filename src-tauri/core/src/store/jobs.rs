@@ -6,11 +6,11 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, ToSql};
 use time::OffsetDateTime;
 
-use super::row::{job_from_row, thumb_data_url, JOB_COLUMNS, THUMB_COLUMN};
+use super::row::{job_from_row, message_json, thumb_data_url, JOB_COLUMNS, THUMB_COLUMN};
 use super::status::sql_list;
 use super::{new_id, JobRecord, JobStatus, NewJob, Store, StoreError, Thumbnail};
 use crate::api::TaskId;
-use crate::i18n::{Msg, UserFacing};
+use crate::i18n::{Message, UserFacing};
 use crate::request::{FrameSlot, GenerationMode};
 
 /// Statuses in which a job's task may be running or its create request in flight: deleting the record
@@ -261,7 +261,7 @@ impl Store {
     pub fn set_task_id(&self, id: &str, task_id: &TaskId) -> Result<(), StoreError> {
         let step = Step {
             set: "status = 'queued', task_id = ?3, finished_at = NULL, error_kind = NULL, \
-                  error_en = NULL, error_zh = NULL, error_cause = NULL",
+                  error_message = NULL, error_cause = NULL",
             params: &[&task_id.0],
             from: &[
                 JobStatus::Submitting,
@@ -372,7 +372,7 @@ impl Store {
         let path = output_path.to_string_lossy();
         let step = Step {
             set: "status = 'done', output_path = ?3, finished_at = ?1, error_kind = NULL, \
-                  error_en = NULL, error_zh = NULL, error_cause = NULL",
+                  error_message = NULL, error_cause = NULL",
             params: &[&path],
             from: JobStatus::Done.predecessors(),
             also: "",
@@ -382,7 +382,7 @@ impl Store {
     }
 
     /// `kind` is the error's stable `UserFacing::kind`; `message` what the user sees.
-    pub fn set_failed(&self, id: &str, kind: &str, message: &Msg) -> Result<(), StoreError> {
+    pub fn set_failed(&self, id: &str, kind: &str, message: &Message) -> Result<(), StoreError> {
         self.record_failure(id, kind, message, None)
     }
 
@@ -395,13 +395,12 @@ impl Store {
         &self,
         id: &str,
         kind: &str,
-        message: &Msg,
+        message: &Message,
         cause: Option<&str>,
     ) -> Result<(), StoreError> {
         let step = Step {
-            set: "status = 'failed', error_kind = ?3, error_en = ?4, error_zh = ?5, error_cause = ?6, \
-                  finished_at = ?1",
-            params: &[&kind, &message.en, &message.zh, &cause],
+            set: "status = 'failed', error_kind = ?3, error_message = ?4, error_cause = ?5, finished_at = ?1",
+            params: &[&kind, &message_json(message), &cause],
             from: JobStatus::Failed.predecessors(),
             also: "",
             durable: false,
@@ -410,7 +409,7 @@ impl Store {
     }
 
     /// The create request may have reached the service and no task id came back.
-    pub fn set_uncertain(&self, id: &str, reason: &Msg) -> Result<(), StoreError> {
+    pub fn set_uncertain(&self, id: &str, reason: &Message) -> Result<(), StoreError> {
         self.record_uncertain(id, reason, None)
     }
 
@@ -422,13 +421,13 @@ impl Store {
     fn record_uncertain(
         &self,
         id: &str,
-        reason: &Msg,
+        reason: &Message,
         cause: Option<&str>,
     ) -> Result<(), StoreError> {
         let step = Step {
             set: "status = 'submission_uncertain', error_kind = 'submission_uncertain', \
-                  error_en = ?3, error_zh = ?4, error_cause = ?5, finished_at = ?1",
-            params: &[&reason.en, &reason.zh, &cause],
+                  error_message = ?3, error_cause = ?4, finished_at = ?1",
+            params: &[&message_json(reason), &cause],
             from: JobStatus::SubmissionUncertain.predecessors(),
             also: "",
             durable: false,

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("migrations/0004_jobs_not_sent_and_fingerprint.sql"),
     ),
+    (5, include_str!("migrations/0005_job_problem_messages.sql")),
 ];
 
 /// The newest schema this build knows.
@@ -173,8 +174,9 @@ mod tests {
         let not_sent = conn.execute("UPDATE jobs SET status = 'not_sent' WHERE id = 'c'", []);
         assert!(not_sent.is_err(), "version 3 refuses the new status");
 
-        assert_eq!(migrate(&mut conn, 9).unwrap(), 1);
-        assert_eq!(applied_version(&conn).unwrap(), 4);
+        // Every later migration runs too, and must keep all of this.
+        assert_eq!(migrate(&mut conn, 9).unwrap(), MIGRATIONS.len() - 3);
+        assert_eq!(applied_version(&conn).unwrap(), SCHEMA_VERSION);
 
         type Row = (i64, String, Option<String>, Option<i64>, Option<String>);
         let rows: Vec<Row> = conn
@@ -270,5 +272,81 @@ mod tests {
             [],
         )
         .unwrap();
+    }
+
+    /// A database written by schema 4, whose problems are finished sentences.
+    fn version_4_database() -> Connection {
+        let conn = at_version(4);
+        let request = serde_json::to_string(&crate::request::RequestDraft::default()).unwrap();
+        for (id, status, kind, en, zh) in [
+            (
+                "failed-1",
+                "failed",
+                Some("upload_failed"),
+                Some("The upload failed. Try again."),
+                Some("上传失败。请重试。"),
+            ),
+            ("done-1", "done", None, None, None),
+        ] {
+            conn.execute(
+                "INSERT INTO jobs (id, created_at, updated_at, status, request_json, prompt, resolution, ratio,
+                     duration, error_kind, error_en, error_zh, error_cause)
+                 VALUES (?1, 1, 1, ?2, ?3, 'a prompt', '720p', '16:9', 5, ?4, ?5, ?6, 'os error 28')",
+                rusqlite::params![id, status, request, kind, en, zh],
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    fn read(conn: &Connection, id: &str) -> crate::store::JobRecord {
+        let sql = format!(
+            "SELECT {} FROM jobs WHERE id = ?1",
+            super::super::row::JOB_COLUMNS
+        );
+        conn.query_row(&sql, [id], super::super::row::job_from_row)
+            .unwrap()
+            .1
+    }
+
+    #[test]
+    fn problems_stored_as_two_sentences_read_the_same_after_migration_5() {
+        let mut conn = version_4_database();
+        assert_eq!(applied_version(&conn).unwrap(), 4);
+        assert_eq!(migrate(&mut conn, 9).unwrap(), MIGRATIONS.len() - 4);
+
+        let failed = read(&conn, "failed-1");
+        let problem = failed.problem.unwrap();
+        assert_eq!(problem.kind, "upload_failed");
+        assert_eq!(problem.message.text("en"), "The upload failed. Try again.");
+        assert_eq!(problem.message.text("zh-CN"), "上传失败。请重试。");
+        assert_eq!(problem.cause.as_deref(), Some("os error 28"));
+        assert_eq!(failed.prompt, "a prompt");
+        assert!(read(&conn, "done-1").problem.is_none());
+
+        let old_columns: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('jobs') WHERE name IN ('error_en', 'error_zh')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(old_columns, 0, "the two sentence columns are gone");
+        let last: String = conn
+            .query_row(
+                "SELECT name FROM pragma_table_info('jobs') ORDER BY cid DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(last, "last_thumb", "the thumbnails stay the last columns");
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM jobs_fts WHERE jobs_fts MATCH '\"prompt\"'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 2, "the search index still finds both rows");
     }
 }

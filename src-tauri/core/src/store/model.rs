@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{JobStatus, StoreError};
 use crate::api::TaskId;
-use crate::i18n::Msg;
+use crate::i18n::Message;
 use crate::request::RequestDraft;
 
 /// A small preview of a frame, kept with the job so history still shows it after the original moves.
@@ -81,7 +81,7 @@ pub struct NewJob {
 pub struct JobProblem {
     /// The `UserFacing::kind` of the error.
     pub kind: String,
-    pub message: Msg,
+    pub message: Message,
     /// The technical cause in its own words (e.g. an OS error), for a Details disclosure; never shown as the
     /// message.
     pub cause: Option<String>,
@@ -94,7 +94,7 @@ pub struct JobProblem {
 pub struct PollTrouble {
     /// `service_unreachable`, `service_trouble`, `token_refused`, `no_token` or `service_unavailable`.
     pub kind: String,
-    pub message: Msg,
+    pub message: Message,
     /// The raw cause (transport or HTTP detail), shown only behind "Details".
     pub details: Option<String>,
     /// When the app asks the service again (unix ms).

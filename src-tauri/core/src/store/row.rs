@@ -6,20 +6,20 @@ use rusqlite::Row;
 use super::model::may_resubmit;
 use super::{JobProblem, JobRecord, JobStatus, Thumbnail};
 use crate::api::TaskId;
-use crate::i18n::Msg;
+use crate::i18n::Message;
 use crate::request::RequestDraft;
 
 /// Every column a record needs except the thumbnail bytes, in the order [`job_from_row`] reads them.
 pub(crate) const JOB_COLUMNS: &str = "seq, id, created_at, updated_at, status, request_json, prompt, \
     mode, resolution, ratio, duration, first_frame_path, last_frame_path, first_frame_url, last_frame_url, \
     uploads_expire_at, create_sent_at, task_id, task_status_raw, video_url, output_path, bytes_done, \
-    bytes_total, tokens_estimate, error_kind, error_en, error_zh, demo, retry_of, finished_at, \
+    bytes_total, tokens_estimate, error_kind, error_message, demo, retry_of, finished_at, \
     first_thumb IS NOT NULL, last_thumb IS NOT NULL, \
     (SELECT again.id FROM jobs AS again WHERE again.retry_of = jobs.id ORDER BY again.seq LIMIT 1), \
     error_cause";
 
 /// Index of the first column after [`JOB_COLUMNS`], where a full read appends the two thumbnails.
-pub(crate) const THUMB_COLUMN: usize = 34;
+pub(crate) const THUMB_COLUMN: usize = 33;
 
 fn bad(index: usize, ty: Type, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(index, ty, what.into())
@@ -34,21 +34,20 @@ pub(crate) fn job_from_row(row: &Row<'_>) -> rusqlite::Result<(i64, JobRecord)> 
     let request: RequestDraft = serde_json::from_str(&request_json)
         .map_err(|e| bad(5, Type::Text, format!("request_json: {e}")))?;
     let error_kind: Option<String> = row.get(24)?;
+    let message: Option<String> = row.get(25)?;
     let problem = error_kind
         .clone()
         .map(|kind| -> rusqlite::Result<JobProblem> {
             Ok(JobProblem {
                 kind,
-                message: Msg::new(
-                    row.get::<_, Option<String>>(25)?.unwrap_or_default(),
-                    row.get::<_, Option<String>>(26)?.unwrap_or_default(),
-                ),
-                cause: row.get(33)?,
+                message: message_from_json(message.as_deref())
+                    .map_err(|e| bad(25, Type::Text, format!("error_message: {e}")))?,
+                cause: row.get(32)?,
             })
         });
     let tokens: Option<i64> = row.get(23)?;
     let task_id = row.get::<_, Option<String>>(17)?.map(TaskId);
-    let resubmitted_as: Option<String> = row.get(32)?;
+    let resubmitted_as: Option<String> = row.get(31)?;
     let can_resubmit = may_resubmit(
         status,
         task_id.as_ref(),
@@ -80,11 +79,11 @@ pub(crate) fn job_from_row(row: &Row<'_>) -> rusqlite::Result<(i64, JobRecord)> 
         bytes_total: row.get(22)?,
         tokens_estimate: tokens.map(|t| u32::try_from(t).unwrap_or(u32::MAX)),
         problem: problem.transpose()?,
-        demo: row.get(27)?,
-        retry_of: row.get(28)?,
-        finished_at: row.get(29)?,
-        has_first_thumb: row.get(30)?,
-        has_last_thumb: row.get(31)?,
+        demo: row.get(26)?,
+        retry_of: row.get(27)?,
+        finished_at: row.get(28)?,
+        has_first_thumb: row.get(29)?,
+        has_last_thumb: row.get(30)?,
         first_thumb: None,
         last_thumb: None,
         resubmitted_as,
@@ -99,4 +98,17 @@ pub(crate) fn thumb_data_url(bytes: Option<Vec<u8>>) -> Option<String> {
     bytes
         .and_then(|b| Thumbnail::new(b).ok())
         .map(|t| t.to_data_url())
+}
+
+/// A problem's message as the `error_message` column stores it.
+pub(crate) fn message_json(message: &Message) -> String {
+    serde_json::to_string(message).unwrap_or_default()
+}
+
+/// The stored message; a problem written without one (never by this app) reads as an empty text.
+fn message_from_json(json: Option<&str>) -> Result<Message, serde_json::Error> {
+    match json {
+        Some(json) => serde_json::from_str(json),
+        None => Ok(Message::verbatim("", "")),
+    }
 }

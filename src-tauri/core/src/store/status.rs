@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Msg;
+use crate::i18n::Message;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -106,17 +106,19 @@ impl JobStatus {
     }
 
     /// The name shown to the user.
-    pub fn label(self) -> Msg {
+    pub fn label(self) -> Message {
         match self {
-            Self::Uploading => Msg::new("uploading", "上传中"),
-            Self::Submitting => Msg::new("submitting", "提交中"),
-            Self::Queued => Msg::new("queued", "排队中"),
-            Self::Running => Msg::new("running", "生成中"),
-            Self::Downloading => Msg::new("downloading", "下载中"),
-            Self::Done => Msg::new("done", "已完成"),
-            Self::Failed => Msg::new("failed", "失败"),
-            Self::SubmissionUncertain => Msg::new("submission uncertain", "提交结果不确定"),
-            Self::NotSent => Msg::new("not sent yet", "尚未发送"),
+            Self::Uploading => Message::verbatim("uploading", "上传中"),
+            Self::Submitting => Message::verbatim("submitting", "提交中"),
+            Self::Queued => Message::verbatim("queued", "排队中"),
+            Self::Running => Message::verbatim("running", "生成中"),
+            Self::Downloading => Message::verbatim("downloading", "下载中"),
+            Self::Done => Message::verbatim("done", "已完成"),
+            Self::Failed => Message::verbatim("failed", "失败"),
+            Self::SubmissionUncertain => {
+                Message::verbatim("submission uncertain", "提交结果不确定")
+            }
+            Self::NotSent => Message::verbatim("not sent yet", "尚未发送"),
         }
     }
 }

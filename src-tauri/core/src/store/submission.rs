@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior};
 
 use super::jobs::{insert_row, Step};
 use super::{new_id, JobRecord, JobStatus, NewJob, Store, StoreError};
-use crate::i18n::Msg;
+use crate::i18n::Message;
 
 /// What [`Store::insert_job_once`] did.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,11 +89,15 @@ impl Store {
 
     /// The user gives up on a not-sent job: it is kept as failed (`kind`, `message`), so history still
     /// shows what was asked for and Use settings still works.
-    pub fn discard_unsent(&self, id: &str, kind: &str, message: &Msg) -> Result<(), StoreError> {
+    pub fn discard_unsent(
+        &self,
+        id: &str,
+        kind: &str,
+        message: &Message,
+    ) -> Result<(), StoreError> {
         let step = Step {
-            set:
-                "status = 'failed', error_kind = ?3, error_en = ?4, error_zh = ?5, finished_at = ?1",
-            params: &[&kind, &message.en, &message.zh],
+            set: "status = 'failed', error_kind = ?3, error_message = ?4, finished_at = ?1",
+            params: &[&kind, &super::row::message_json(message)],
             from: &[JobStatus::NotSent],
             also: "",
             durable: false,

@@ -20,7 +20,7 @@ fn intake_err(path: &std::path::Path) -> ImageError {
         ),
         Err(e) => {
             let msg = e.msg();
-            assert!(!msg.en.is_empty() && !msg.zh.is_empty());
+            assert!(!msg.text("en").is_empty() && !msg.text("zh-CN").is_empty());
             e
         }
     };
@@ -104,8 +104,16 @@ fn heic_and_svg_are_unsupported_with_conversion_advice() {
         ImageError::UnsupportedFormat { format } => assert_eq!(format, "HEIC/HEIF"),
         other => panic!("{other:?}"),
     }
-    assert!(err.msg().en.contains("JPEG or PNG"), "{}", err.msg().en);
-    assert!(err.msg().zh.contains("JPEG 或 PNG"), "{}", err.msg().zh);
+    assert!(
+        err.msg().text("en").contains("JPEG or PNG"),
+        "{}",
+        err.msg().text("en")
+    );
+    assert!(
+        err.msg().text("zh-CN").contains("JPEG 或 PNG"),
+        "{}",
+        err.msg().text("zh-CN")
+    );
 
     let svg = b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>";
     let err = intake_err(&write(dir.path(), "logo.png", svg));

@@ -230,8 +230,11 @@ fn mismatch_between_first_and_last_frame_is_detected() {
     assert_eq!(mismatch.first_label, "16:9");
     assert_eq!(mismatch.last_label, "4:3");
     assert!((mismatch.suggested_crop_ratio - 16.0 / 9.0).abs() < 1e-9);
-    assert!(mismatch.message.en.contains("Crop the last frame to 16:9"));
-    assert!(mismatch.message.zh.contains("16:9"));
+    assert!(mismatch
+        .message
+        .text("en")
+        .contains("Crop the last frame to 16:9"));
+    assert!(mismatch.message.text("zh-CN").contains("16:9"));
 
     // Cropping the last frame to the suggested ratio clears the warning.
     let cropped = crop_to_ratio(

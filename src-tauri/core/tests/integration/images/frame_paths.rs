@@ -47,7 +47,11 @@ fn intake_fixes_and_crops_refuse_network_and_device_paths() {
     }
     let err = intake(Path::new(REFUSED[0]), &IntakeOptions::preview()).unwrap_err();
     assert_eq!(refusal(&err), Some(PathRefusal::NetworkShare));
-    assert!(err.msg().en.contains("network share"), "{:?}", err.msg());
+    assert!(
+        err.msg().text("en").contains("network share"),
+        "{:?}",
+        err.msg()
+    );
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
 

@@ -189,7 +189,10 @@ fn each_limit_is_a_problem_not_an_error() {
         vec![FrameProblemKind::TooNarrow, FrameProblemKind::TooSmall]
     );
     assert!(strip.problems.iter().all(|p| p.fix.is_none()));
-    assert!(strip.problems[0].message.en.contains("cannot be fixed"));
+    assert!(strip.problems[0]
+        .message
+        .text("en")
+        .contains("cannot be fixed"));
 
     let wide = ok(&write(
         dir.path(),
@@ -261,8 +264,7 @@ fn frame_info_serializes_for_the_ui() {
     assert_eq!(json["problems"][0]["kind"], "too_small");
     assert_eq!(json["problems"][0]["fix"]["type"], "upscale");
     assert_eq!(json["problems"][0]["fix"]["min_side"], 300);
-    assert!(json["problems"][0]["message"]["zh"]
-        .as_str()
-        .unwrap()
-        .contains("像素"));
+    let message: seedance_core::i18n::Message =
+        serde_json::from_value(json["problems"][0]["message"].clone()).unwrap();
+    assert!(message.text("zh-CN").contains("像素"));
 }

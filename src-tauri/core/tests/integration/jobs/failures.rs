@@ -27,8 +27,14 @@ async fn a_failed_task_keeps_the_services_message() {
     assert_eq!(failed.status, JobStatus::Failed);
     let problem = failed.problem.clone().unwrap();
     assert_eq!(problem.kind, "task_failed");
-    assert!(problem.message.en.contains("refused by the safety filter"));
-    assert!(problem.message.zh.contains("refused by the safety filter"));
+    assert!(problem
+        .message
+        .text("en")
+        .contains("refused by the safety filter"));
+    assert!(problem
+        .message
+        .text("zh-CN")
+        .contains("refused by the safety filter"));
     assert!(h.output_files().is_empty(), "{:?}", h.output_files());
     // The service said no: there is nothing to fetch again.
     assert!(matches!(
@@ -282,7 +288,12 @@ async fn start_up_resumes_each_kind_of_unfinished_job() {
     assert_eq!(polled.task_id, Some(task));
     let sent = h.store.get_job(&sent.id).unwrap();
     assert_eq!(sent.status, JobStatus::SubmissionUncertain);
-    assert!(sent.problem.unwrap().message.en.contains("unknown whether"));
+    assert!(sent
+        .problem
+        .unwrap()
+        .message
+        .text("en")
+        .contains("unknown whether"));
     let demo = h.store.get_job(&demo.id).unwrap();
     assert_eq!(demo.status, JobStatus::Failed);
     assert_eq!(demo.problem.unwrap().kind, "demo_ended");

@@ -43,7 +43,7 @@ async fn a_run_that_panics_gives_its_job_back() {
     assert_eq!(failed.status, JobStatus::Failed);
     let problem = failed.problem.unwrap();
     assert_eq!(problem.kind, "run_crashed");
-    assert!(problem.message.en.contains("internal error"));
+    assert!(problem.message.text("en").contains("internal error"));
     assert_eq!(h.sim.counts().create, 0);
 }
 
@@ -73,7 +73,11 @@ async fn a_refused_token_while_polling_waits_and_the_job_continues_by_itself() {
         assert!(!r.can_resubmit);
         assert!(r.task_id.is_some());
         let note = r.poll_trouble.as_ref().unwrap();
-        assert!(note.message.en.contains("paid for"), "{}", note.message.en);
+        assert!(
+            note.message.text("en").contains("paid for"),
+            "{}",
+            note.message.text("en")
+        );
         assert!(note.next_try_at.is_some());
     }
     assert!(!records.iter().any(|r| r.status == JobStatus::Failed));
@@ -191,10 +195,14 @@ async fn an_outage_while_polling_shows_when_the_next_check_is() {
     for (status, updated_at, note) in &notes {
         assert!(!status.is_settled());
         assert_eq!(note.kind, "service_unreachable");
-        assert!(note.message.en.starts_with("Can't reach SinanCode"));
-        assert!(note.message.zh.contains("无法连接"));
+        assert!(note.message.text("en").starts_with("Can't reach SinanCode"));
+        assert!(note.message.text("zh-CN").contains("无法连接"));
         // Words for the user; the transport's own words only behind "Details".
-        assert!(!note.message.en.contains("error"), "{}", note.message.en);
+        assert!(
+            !note.message.text("en").contains("error"),
+            "{}",
+            note.message.text("en")
+        );
         assert!(note
             .details
             .as_deref()
@@ -252,9 +260,9 @@ async fn a_video_still_gone_after_a_fresh_link_may_be_generated_again() {
     let problem = gone.problem.clone().unwrap();
     assert_eq!(problem.kind, "result_link_expired");
     assert!(
-        problem.message.en.contains("fresh link"),
+        problem.message.text("en").contains("fresh link"),
         "{}",
-        problem.message.en
+        problem.message.text("en")
     );
     assert!(gone.can_resubmit);
     assert_eq!(h.sim.counts().create, 1);
@@ -278,7 +286,7 @@ async fn a_job_with_a_live_task_is_never_offered_or_allowed_a_resubmit() {
         "{refused:?}"
     );
     assert_eq!(refused.kind(), "job_not_resubmittable");
-    assert!(!refused.msg().zh.is_ascii());
+    assert!(!refused.msg().text("zh-CN").is_ascii());
     assert_eq!(h.sim.counts().create, 1);
 
     // A task that failed at the service may be paid for again, knowingly.
@@ -323,7 +331,7 @@ async fn a_job_is_resubmitted_once_and_points_at_its_copy() {
         "{second:?}"
     );
     assert_eq!(second.kind(), "job_already_resubmitted");
-    assert!(!second.msg().zh.is_ascii());
+    assert!(!second.msg().text("zh-CN").is_ascii());
     h.settle(&again.id).await;
     assert_eq!(h.sim.counts().create, 2);
 }
@@ -377,8 +385,8 @@ async fn live_jobs_are_refused_while_the_history_is_only_in_memory() {
     let refused = live.submit(text_draft("a cat"), None).await.unwrap_err();
     assert!(matches!(refused, JobError::HistoryNotSaved), "{refused:?}");
     assert_eq!(refused.kind(), "history_not_saved");
-    assert!(refused.msg().en.contains("Demo mode still works"));
-    assert!(!refused.msg().zh.is_ascii());
+    assert!(refused.msg().text("en").contains("Demo mode still works"));
+    assert!(!refused.msg().text("zh-CN").is_ascii());
     assert_eq!(memory.count_jobs(&JobQuery::default()).unwrap(), 0);
     assert_eq!(h.sim.counts().upload + h.sim.counts().create, 0);
 

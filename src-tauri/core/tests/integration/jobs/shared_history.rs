@@ -54,7 +54,11 @@ fn a_paid_task_id_wins_over_a_failure_recorded_meanwhile() {
     let job = store.insert_job(NewJob::default()).unwrap();
     store.mark_create_sent(&job.id).unwrap();
     store
-        .set_failed(&job.id, "x", &seedance_core::i18n::Msg::new("x", "x"))
+        .set_failed(
+            &job.id,
+            "x",
+            &seedance_core::i18n::Message::verbatim("x", "x"),
+        )
         .unwrap();
     store.set_task_id(&job.id, &TaskId("t-1".into())).unwrap();
     let job = store.get_job(&job.id).unwrap();
@@ -63,7 +67,11 @@ fn a_paid_task_id_wins_over_a_failure_recorded_meanwhile() {
     // A job that never sent its create cannot get a task id.
     let unsent = store.insert_job(NewJob::default()).unwrap();
     store
-        .set_failed(&unsent.id, "x", &seedance_core::i18n::Msg::new("x", "x"))
+        .set_failed(
+            &unsent.id,
+            "x",
+            &seedance_core::i18n::Message::verbatim("x", "x"),
+        )
         .unwrap();
     assert!(store
         .set_task_id(&unsent.id, &TaskId("t-2".into()))

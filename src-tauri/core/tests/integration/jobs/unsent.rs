@@ -157,7 +157,7 @@ async fn sending_a_waiting_job_sends_its_create_once_and_discarding_keeps_the_re
     assert_eq!(discarded.status, JobStatus::Failed);
     let problem = discarded.problem.unwrap();
     assert_eq!(problem.kind, DISCARDED);
-    assert!(problem.message.zh.contains("没有计费"));
+    assert!(problem.message.text("zh-CN").contains("没有计费"));
     assert!(matches!(
         b.runner.send_unsent(&dropped.id).await,
         Err(JobError::NotWaiting {

@@ -144,7 +144,7 @@ async fn a_failed_task_reports_the_services_message() {
         other => panic!("{other:?}"),
     }
     use seedance_core::i18n::UserFacing;
-    assert!(err.msg().en.contains("sensitive content"));
+    assert!(err.msg().text("en").contains("sensitive content"));
     recorder.assert_statuses_progress_to(TaskStatus::Failed);
     assert_eq!(recorder.steps().last().map(String::as_str), Some("status"));
     assert_eq!(sim.counts().result, 0);

@@ -65,6 +65,6 @@ async fn a_frame_changed_after_its_check_stops_the_run_before_create() {
     assert_eq!(sim.counts().create, 0, "no create was sent");
     assert_eq!(sim.counts().upload, 0, "the changed file was not uploaded");
     assert_eq!(err.kind(), "frame_changed");
-    assert!(err.msg().en.contains("no task was created"));
-    assert!(err.msg().zh.contains("没有创建任务"));
+    assert!(err.msg().text("en").contains("no task was created"));
+    assert!(err.msg().text("zh-CN").contains("没有创建任务"));
 }

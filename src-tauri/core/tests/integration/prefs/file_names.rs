@@ -224,7 +224,12 @@ fn ensure_output_dir_creates_and_checks_the_folder() {
     assert!(matches!(err, PrefsError::OutputDirUnusable { .. }));
     assert_eq!(err.kind(), "output_dir_unusable");
     let msg = err.msg();
-    assert!(msg.en.contains(&file.display().to_string()) && msg.en.contains("Settings"));
-    assert!(msg.zh.contains(&file.display().to_string()) && msg.zh.contains("设置"));
+    assert!(
+        msg.text("en").contains(&file.display().to_string()) && msg.text("en").contains("Settings")
+    );
+    assert!(
+        msg.text("zh-CN").contains(&file.display().to_string())
+            && msg.text("zh-CN").contains("设置")
+    );
     assert!(ensure_output_dir(&file.join("below")).is_err());
 }

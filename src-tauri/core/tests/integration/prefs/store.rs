@@ -148,8 +148,10 @@ fn a_corrupt_file_is_kept_aside_and_defaults_are_used() {
     let warning = assert_set_aside(dir.path(), b"{\"theme\": \"dark\", \x00\xff garbage");
     assert_eq!(warning.kind(), "prefs_file_damaged");
     let msg = warning.msg();
-    assert!(msg.en.contains("damaged") && msg.en.contains("preferences.corrupt-"));
-    assert!(msg.zh.contains("损坏") && msg.zh.contains("preferences.corrupt-"));
+    assert!(msg.text("en").contains("damaged") && msg.text("en").contains("preferences.corrupt-"));
+    assert!(
+        msg.text("zh-CN").contains("损坏") && msg.text("zh-CN").contains("preferences.corrupt-")
+    );
 }
 
 #[test]
@@ -226,7 +228,7 @@ fn invalid_preferences_are_not_saved() {
             "prefs_concurrency_out_of_range"
         ]
     );
-    assert!(err.msg().en.contains("{nope}") && err.msg().zh.contains("{nope}"));
+    assert!(err.msg().text("en").contains("{nope}") && err.msg().text("zh-CN").contains("{nope}"));
     assert_eq!(fs::read(store.path()).unwrap(), before);
     assert_eq!(others(dir.path()), Vec::<String>::new());
 }
@@ -241,6 +243,6 @@ fn a_save_that_cannot_write_says_so_and_keeps_the_old_file() {
     let err = store.save(&Preferences::default()).unwrap_err();
     assert!(matches!(err, PrefsError::SaveFailed { .. }), "{err:?}");
     assert_eq!(err.kind(), "prefs_save_failed");
-    assert!(!err.msg().zh.is_empty());
+    assert!(!err.msg().text("zh-CN").is_empty());
     assert_eq!(fs::read(&blocker).unwrap(), b"x");
 }

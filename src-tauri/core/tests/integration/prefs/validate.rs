@@ -45,7 +45,7 @@ fn api_base_must_be_https_or_loopback_http() {
     };
     let msg = problems(&p)[0].msg();
     assert!(
-        msg.en.contains("https") && msg.zh.contains("https"),
+        msg.text("en").contains("https") && msg.text("zh-CN").contains("https"),
         "{msg:?}"
     );
 }
@@ -69,9 +69,9 @@ fn patterns_with_unknown_or_unclosed_placeholders_are_rejected() {
         };
         assert_eq!(placeholder, named);
         let msg = found[0].msg();
-        assert!(msg.en.contains(named) && msg.zh.contains(named));
+        assert!(msg.text("en").contains(named) && msg.text("zh-CN").contains(named));
         assert!(
-            msg.en.contains("{prompt}"),
+            msg.text("en").contains("{prompt}"),
             "the message lists what is allowed"
         );
     }
@@ -142,14 +142,14 @@ fn concurrency_is_one_to_eight() {
     };
     let msg = problems(&p)[0].msg();
     assert!(
-        msg.en.contains("20") && msg.en.contains("1 to 8"),
+        msg.text("en").contains("20") && msg.text("en").contains("1 to 8"),
         "{}",
-        msg.en
+        msg.text("en")
     );
     assert!(
-        msg.zh.contains("20") && msg.zh.contains("1 到 8"),
+        msg.text("zh-CN").contains("20") && msg.text("zh-CN").contains("1 到 8"),
         "{}",
-        msg.zh
+        msg.text("zh-CN")
     );
 }
 
@@ -181,9 +181,12 @@ fn all_problems_are_reported_together_with_messages_in_both_languages() {
     assert_eq!(found.len(), 5, "{found:?}");
     for e in &found {
         let msg = e.msg();
-        assert!(!msg.en.is_empty() && !msg.zh.is_empty(), "{e:?}");
         assert!(
-            msg.zh
+            !msg.text("en").is_empty() && !msg.text("zh-CN").is_empty(),
+            "{e:?}"
+        );
+        assert!(
+            msg.text("zh-CN")
                 .chars()
                 .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
             "{e:?}"

@@ -238,7 +238,7 @@ fn oversized_imports_are_refused_before_anything_is_decoded() {
             if count == MAX_IMPORT_FRAMES + 1 && limit == MAX_IMPORT_FRAMES),
         "{err:?}"
     );
-    assert!(err.msg().zh.contains("图片"));
+    assert!(err.msg().text("zh-CN").contains("图片"));
 
     let dir = tempfile::tempdir().unwrap();
     let huge = dir.path().join("huge.json");
@@ -286,11 +286,15 @@ fn every_bad_file_is_refused_with_its_own_error_and_changes_nothing() {
         let err = lib.import_json(text).unwrap_err();
         assert_eq!(err.kind(), *expected, "{text}");
         assert!(
-            err.msg().en.contains("Nothing was imported"),
+            err.msg().text("en").contains("Nothing was imported"),
             "{:?}",
             err.msg()
         );
-        assert!(err.msg().zh.contains("没有导入"), "{:?}", err.msg());
+        assert!(
+            err.msg().text("zh-CN").contains("没有导入"),
+            "{:?}",
+            err.msg()
+        );
         seen.insert(err.kind());
         assert_eq!(lib.list().unwrap(), snapshot, "store changed by {expected}");
         assert_eq!(

@@ -45,7 +45,11 @@ fn builtins_can_be_duplicated_but_not_renamed_changed_or_deleted() {
         lib.update(&id, &form("x"), SETTINGS_ONLY).unwrap_err(),
     ] {
         assert_eq!(err.kind(), "preset_builtin_read_only");
-        assert!(err.msg().en.contains("Duplicate"), "{:?}", err.msg());
+        assert!(
+            err.msg().text("en").contains("Duplicate"),
+            "{:?}",
+            err.msg()
+        );
     }
     let copy = lib.duplicate(&id).unwrap();
     assert_eq!(copy.name, "Cinematic 21:9 1080p (copy)");
@@ -253,7 +257,7 @@ fn a_vanished_frame_copy_is_reported_when_applied() {
     assert_eq!(applied.problems.len(), 1);
     assert_eq!(applied.problems[0].kind, "preset_frame_missing");
     assert_eq!(applied.problems[0].field, Field::FirstFrame);
-    assert!(!applied.problems[0].msg.zh.is_ascii());
+    assert!(!applied.problems[0].msg.text("zh-CN").is_ascii());
 }
 
 #[test]

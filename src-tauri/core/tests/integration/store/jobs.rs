@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::support::store::{memory_store, JPEG, PNG};
 use crate::support::text_draft;
 use seedance_core::api::TaskId;
-use seedance_core::i18n::{Msg, UserFacing};
+use seedance_core::i18n::{Message, UserFacing};
 use seedance_core::request::FrameSlot;
 use seedance_core::store::{resume_action, JobStatus, NewJob, ResumeAction, StoreError, Thumbnail};
 use time::macros::datetime;
@@ -164,7 +164,7 @@ fn failure_and_uncertainty_keep_their_messages() {
         .set_failed(
             &failed.id,
             "network_down",
-            &Msg::new("No connection.", "没有网络连接。"),
+            &Message::verbatim("No connection.", "没有网络连接。"),
         )
         .unwrap();
     let j = store.get_job(&failed.id).unwrap();
@@ -173,13 +173,13 @@ fn failure_and_uncertainty_keep_their_messages() {
     assert_eq!(problem.kind, "network_down");
     assert_eq!(
         problem.message,
-        Msg::new("No connection.", "没有网络连接。")
+        Message::verbatim("No connection.", "没有网络连接。")
     );
     assert!(j.finished_at.is_some());
 
     let uncertain = store.insert_job(NewJob::default()).unwrap();
     store.mark_create_sent(&uncertain.id).unwrap();
-    let reason = Msg::new("The connection broke after sending.", "发送后连接中断。");
+    let reason = Message::verbatim("The connection broke after sending.", "发送后连接中断。");
     store.set_uncertain(&uncertain.id, &reason).unwrap();
     let j = store.get_job(&uncertain.id).unwrap();
     assert_eq!(j.status, JobStatus::SubmissionUncertain);
@@ -214,8 +214,16 @@ fn a_failure_keeps_its_raw_cause_apart_from_its_words() {
     store.fail_with(&failed.id, &error).unwrap();
     let p = store.get_job(&failed.id).unwrap().problem.unwrap();
     assert_eq!(p.kind, "network_down");
-    assert!(!p.message.en.contains("os error"), "{}", p.message.en);
-    assert!(!p.message.zh.contains("os error"), "{}", p.message.zh);
+    assert!(
+        !p.message.text("en").contains("os error"),
+        "{}",
+        p.message.text("en")
+    );
+    assert!(
+        !p.message.text("zh-CN").contains("os error"),
+        "{}",
+        p.message.text("zh-CN")
+    );
     assert_eq!(p.cause.as_deref(), Some(raw));
 
     let uncertain = store.insert_job(NewJob::default()).unwrap();
@@ -225,7 +233,7 @@ fn a_failure_keeps_its_raw_cause_apart_from_its_words() {
     let j = store.get_job(&uncertain.id).unwrap();
     assert_eq!(j.status, JobStatus::SubmissionUncertain);
     let p = j.problem.unwrap();
-    assert!(!p.message.en.contains("os error"));
+    assert!(!p.message.text("en").contains("os error"));
     assert_eq!(p.cause.as_deref(), Some(raw));
     // The same row read through a list page carries it too.
     let page = store.list_jobs(&Default::default()).unwrap();
@@ -259,7 +267,7 @@ fn illegal_steps_are_refused_and_write_nothing() {
         Err(StoreError::IllegalTransition { .. })
     ));
     assert!(matches!(
-        store.set_uncertain(id, &Msg::new("x", "x")),
+        store.set_uncertain(id, &Message::verbatim("x", "x")),
         Err(StoreError::IllegalTransition { .. })
     ));
     for status in [
@@ -308,7 +316,10 @@ fn illegal_steps_are_refused_and_write_nothing() {
         ("running", store.set_status(id, JobStatus::Running)),
         ("queued", store.set_status(id, JobStatus::Queued)),
         ("downloading", store.set_status(id, JobStatus::Downloading)),
-        ("failed", store.set_failed(id, "x", &Msg::new("x", "x"))),
+        (
+            "failed",
+            store.set_failed(id, "x", &Message::verbatim("x", "x")),
+        ),
         ("done again", store.set_done(id, Path::new("/other.mp4"))),
         ("progress", store.set_progress(id, 1, None)),
         (
@@ -351,7 +362,7 @@ fn a_failed_download_of_a_finished_task_can_be_retried() {
     store.set_video_url(&id, "https://cdn/a.mp4").unwrap();
     store.set_status(&id, JobStatus::Downloading).unwrap();
     store
-        .set_failed(&id, "download_failed", &Msg::new("x", "x"))
+        .set_failed(&id, "download_failed", &Message::verbatim("x", "x"))
         .unwrap();
     store.set_video_url(&id, "https://cdn/fresh.mp4").unwrap();
     store.set_status(&id, JobStatus::Downloading).unwrap();
@@ -402,11 +413,13 @@ fn unfinished_jobs_resume_by_what_they_last_saved() {
     store.set_task_id(&done, &TaskId("x".into())).unwrap();
     store.set_done(&done, Path::new("/d.mp4")).unwrap();
     let failed = new(&clock);
-    store.set_failed(&failed, "k", &Msg::new("x", "x")).unwrap();
+    store
+        .set_failed(&failed, "k", &Message::verbatim("x", "x"))
+        .unwrap();
     let uncertain = new(&clock);
     store.mark_create_sent(&uncertain).unwrap();
     store
-        .set_uncertain(&uncertain, &Msg::new("x", "x"))
+        .set_uncertain(&uncertain, &Message::verbatim("x", "x"))
         .unwrap();
 
     let unfinished = store.unfinished_jobs().unwrap();
@@ -451,7 +464,7 @@ fn unfinished_jobs_resume_by_what_they_last_saved() {
     }
     // The app acts on MarkUncertain through the store, which accepts exactly that step.
     store
-        .set_uncertain(&sent_no_task, &Msg::new("x", "x"))
+        .set_uncertain(&sent_no_task, &Message::verbatim("x", "x"))
         .unwrap();
     assert_eq!(store.unfinished_jobs().unwrap().len(), 4);
 }
@@ -466,7 +479,7 @@ fn deleting_keeps_retries_and_the_search_index_consistent() {
         })
         .unwrap();
     store
-        .set_failed(&original.id, "k", &Msg::new("x", "x"))
+        .set_failed(&original.id, "k", &Message::verbatim("x", "x"))
         .unwrap();
     let retry = store
         .insert_job(NewJob {

@@ -95,7 +95,7 @@ fn a_newer_apps_database_is_refused_and_left_untouched() {
         "{err:?}"
     );
     assert_eq!(err.kind(), "database_newer_version");
-    assert!(err.msg().en.contains("newer version"));
+    assert!(err.msg().text("en").contains("newer version"));
     assert_eq!(std::fs::read(&path).unwrap(), before, "file changed");
 }
 

@@ -80,7 +80,7 @@ fn a_confirmed_repeat_is_stored_and_a_job_failed_before_sending_does_not_count()
             .set_failed(
                 id,
                 "upload_failed",
-                &seedance_core::i18n::Msg::new("x", "x"),
+                &seedance_core::i18n::Message::verbatim("x", "x"),
             )
             .unwrap();
     }

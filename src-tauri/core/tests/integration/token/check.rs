@@ -107,7 +107,7 @@ async fn a_closed_port_is_no_network() {
     let outcome = check(&client_at(&format!("http://127.0.0.1:{port}")), "any-token").await;
     assert_eq!(outcome, TokenCheck::NoNetwork);
     let msg = outcome.msg();
-    assert!(msg.en.contains("connection") && msg.zh.contains("网络"));
+    assert!(msg.text("en").contains("connection") && msg.text("zh-CN").contains("网络"));
 }
 
 #[tokio::test]

@@ -1,23 +1,16 @@
-//! User-facing text in the two languages the app ships. Every error a user can meet implements
-//! [`UserFacing`], so the shell can hand the UI a stable `kind` plus a message in English and 简体中文.
+//! User-facing text. A message is a key into the language catalogs plus typed arguments ([`Message`]); each
+//! language has one catalog, `ui/src/i18n/<language>.json`, which the UI renders from and Rust renders from
+//! (notifications, logs meant for people) with the same `{{placeholder}}` rules ([`catalog`]). Adding a
+//! language adds a catalog file and changes no Rust type.
+//!
+//! Every error a user can meet implements [`UserFacing`]: a stable `kind` the UI may switch on, and a
+//! [`Message`] that says what happened and what to do.
 
-use serde::Serialize;
+pub mod catalog;
+mod message;
 
-/// A message in every language the app ships.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
-pub struct Msg {
-    pub en: String,
-    pub zh: String,
-}
-
-impl Msg {
-    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
-        Self {
-            en: en.into(),
-            zh: zh.into(),
-        }
-    }
-}
+pub use catalog::{render, Language};
+pub use message::{Arg, Message};
 
 /// A file size as every message shows it: decimal megabytes with one decimal ("41.0 MB"), the unit the
 /// model's own limits are given in (a frame must be under 30 MB = 30 000 000 bytes). The UI formats sizes the
@@ -30,8 +23,8 @@ pub fn megabytes(bytes: u64) -> String {
 pub trait UserFacing {
     /// A stable machine-readable name, e.g. `prompt_too_long`. The UI may switch on it.
     fn kind(&self) -> &'static str;
-    /// What happened and what to do next, in English and 简体中文.
-    fn msg(&self) -> Msg;
+    /// What happened and what to do next, as a catalog message.
+    fn msg(&self) -> Message;
     /// Facts the UI needs to offer the next step (JSON of a type exported to the bindings), if any.
     fn details(&self) -> Option<String> {
         None
