@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
-import { commands, type Session } from "./bindings";
-import { type IpcError, unwrap } from "./ipc";
+import type { Session } from "./bindings";
+import { type IpcError, ipc } from "./ipc";
 
 interface SessionContextValue {
   session: Session | null;
@@ -17,7 +17,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [error, setError] = useState<IpcError | null>(null);
 
   useEffect(() => {
-    unwrap(commands.getSession()).then(setSession, setError);
+    ipc.getSession().then(setSession, setError);
   }, []);
 
   const update = useCallback(async (call: Promise<Session>) => {

@@ -1,9 +1,8 @@
 import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { FrameInfo } from "../bindings";
-import { type CropRect, cropWindow } from "../frameFixes";
+import type { CropRect, FrameInfo } from "../bindings";
 import { errorText } from "../i18n";
-import type { IpcError } from "../ipc";
+import { type IpcError, ipc } from "../ipc";
 
 interface Props {
   frame: FrameInfo;
@@ -25,7 +24,8 @@ export function CropPreview({ frame, targetRatio, targetLabel, onApply, onCancel
 
   useEffect(() => {
     let current = true;
-    cropWindow(frame.width, frame.height, targetRatio, offset)
+    ipc
+      .cropWindow(frame.width, frame.height, targetRatio, offset)
       .then((r) => current && setRect(r))
       .catch((e: IpcError) => current && setError(e));
     return () => {

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { FrameInfo } from "../bindings";
-import { type FrameMismatch, frameMismatch } from "../frameFixes";
+import type { FrameInfo, Mismatch } from "../bindings";
 import { msgText } from "../generate/format";
+import { ipc } from "../ipc";
 import { CropPreview } from "./CropPreview";
 
 interface Props {
@@ -20,13 +20,14 @@ function pairKey(first: FrameInfo, last: FrameInfo): string {
 export function MismatchWarning({ first, last, onCrop }: Props) {
   const { t, i18n } = useTranslation();
   const key = pairKey(first, last);
-  const [mismatch, setMismatch] = useState<{ key: string; value: FrameMismatch } | null>(null);
+  const [mismatch, setMismatch] = useState<{ key: string; value: Mismatch } | null>(null);
   const [keptKey, setKeptKey] = useState<string | null>(null);
   const [cropping, setCropping] = useState(false);
 
   useEffect(() => {
     let current = true;
-    frameMismatch(first, last)
+    ipc
+      .frameMismatch(first.aspect, last.aspect)
       .then((value) => {
         if (current) setMismatch(value ? { key: pairKey(first, last), value } : null);
       })

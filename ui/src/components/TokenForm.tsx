@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { commands, type TokenCheckView } from "../bindings";
-import { type IpcError, unwrap } from "../ipc";
+import type { TokenCheckView } from "../bindings";
+import { type IpcError, ipc } from "../ipc";
 import { useSession } from "../session";
 import { CauseDetails, ErrorNotice } from "./ErrorNotice";
 
@@ -36,13 +36,13 @@ export function TokenForm() {
       const typed = value;
       setValue("");
       setCheck(null);
-      await update(unwrap(commands.saveToken(typed)));
+      await update(ipc.saveToken(typed));
     });
   };
 
   const test = () =>
     run(async () => {
-      setCheck(await unwrap(commands.testToken(value.trim() === "" ? null : value)));
+      setCheck(await ipc.testToken(value.trim() === "" ? null : value));
     });
 
   return (

@@ -1,15 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import {
-  commands,
-  type DraftSettings,
-  type FixKind,
-  type FormCheck,
-  type FrameInfo,
-  type FrameSlot,
-  type RequestDraft,
-} from "../bindings";
-import { cropFrame, fixFrame } from "../frameFixes";
-import { type IpcError, unwrap } from "../ipc";
+import type { DraftSettings, FixKind, FormCheck, FrameInfo, FrameSlot, RequestDraft } from "../bindings";
+import { type IpcError, ipc } from "../ipc";
 import { completeSettings, defaultSettings, formOptions } from "./options";
 
 export const CHECK_DEBOUNCE_MS = 150;
@@ -79,13 +70,13 @@ export function useGenerateForm() {
   );
 
   const inspect = useCallback(
-    (slot: FrameSlot, handle: string) => load(slot, () => unwrap(commands.inspectFrame(handle)), false),
+    (slot: FrameSlot, handle: string) => load(slot, () => ipc.inspectFrame(handle), false),
     [load],
   );
 
   /** Fills a slot from the backend's file picker; a cancelled picker leaves the slot as it was. */
   const pick = useCallback(
-    (slot: FrameSlot, filterName: string) => load(slot, () => unwrap(commands.pickFrame(filterName)), false),
+    (slot: FrameSlot, filterName: string) => load(slot, () => ipc.pickFrame(filterName), false),
     [load],
   );
 
@@ -96,13 +87,13 @@ export function useGenerateForm() {
   );
 
   const applyFix = useCallback(
-    (slot: FrameSlot, handle: string, fix: FixKind) => load(slot, () => fixFrame(handle, fix), true),
+    (slot: FrameSlot, handle: string, fix: FixKind) => load(slot, () => ipc.fixFrame(handle, fix), true),
     [load],
   );
 
   const cropLast = useCallback(
     (handle: string, targetRatio: number, offset: number) =>
-      load("last", () => cropFrame(handle, targetRatio, offset), true),
+      load("last", () => ipc.cropFrame(handle, targetRatio, offset), true),
     [load],
   );
 
@@ -158,7 +149,8 @@ export function useGenerateForm() {
   useEffect(() => {
     let current = true;
     const timer = setTimeout(() => {
-      unwrap(commands.checkRequest(draft, firstAspect))
+      ipc
+        .checkRequest(draft, firstAspect)
         .then((result) => {
           if (current) setCheck(result);
         })

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type JobRecord, type JobThumbnails, jobCommands } from "./api";
+import { ipc } from "../ipc";
+import type { JobRecord, JobThumbnails } from "./api";
 
 /**
  * The job's frame thumbnails, fetched only when the row scrolls into view: a page of records carries no
@@ -35,7 +36,7 @@ export function JobThumbs({ job }: { job: JobRecord }) {
   useEffect(() => {
     if (!visible || thumbs) return;
     let current = true;
-    jobCommands.jobThumbnails(job.id).then(
+    ipc.jobThumbnails(job.id).then(
       (found) => {
         if (current) setThumbs(found);
       },

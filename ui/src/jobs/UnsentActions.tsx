@@ -1,8 +1,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "../components/ErrorNotice";
-import type { IpcError } from "../ipc";
-import { type JobRecord, jobCommands } from "./api";
+import { type IpcError, ipc } from "../ipc";
+import type { JobRecord } from "./api";
 import { useJobs } from "./JobsContext";
 
 /** A job saved but never sent, waiting for the user: send it now or keep it unsent. */
@@ -33,7 +33,7 @@ export function UnsentActions({ job }: { job: JobRecord }) {
           className="primary"
           disabled={busy}
           data-testid="send-unsent"
-          onClick={() => void act(jobCommands.sendUnsentJob)}
+          onClick={() => void act(ipc.sendUnsentJob)}
         >
           {t("jobs.unsent.send")}
         </button>
@@ -41,7 +41,7 @@ export function UnsentActions({ job }: { job: JobRecord }) {
           type="button"
           disabled={busy}
           data-testid="discard-unsent"
-          onClick={() => void act(jobCommands.discardUnsentJob)}
+          onClick={() => void act(ipc.discardUnsentJob)}
         >
           {t("jobs.unsent.discard")}
         </button>

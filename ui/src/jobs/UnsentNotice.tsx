@@ -3,8 +3,8 @@ import { useTranslation } from "react-i18next";
 import type { UnsentSummary } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { formatMoney, groupThousands } from "../generate/format";
-import type { IpcError } from "../ipc";
-import { jobCommands, onJobChanged } from "./api";
+import { type IpcError, ipc } from "../ipc";
+import { onJobChanged } from "./api";
 
 /**
  * Said once at start: jobs saved but never sent, held back because they are old, with what sending them
@@ -21,7 +21,7 @@ export function UnsentNotice({ onReview }: { onReview: () => void }) {
 
   const refresh = useCallback(
     () =>
-      jobCommands.unsentSummary().then(setSummary, () => {
+      ipc.unsentSummary().then(setSummary, () => {
         /* no notice without figures; the jobs still show as not sent in Jobs */
       }),
     [],
@@ -88,7 +88,7 @@ export function UnsentNotice({ onReview }: { onReview: () => void }) {
           className="primary"
           disabled={busy}
           data-testid="unsent-send-all"
-          onClick={() => void run(jobCommands.sendAllUnsent, "unsent.sent")}
+          onClick={() => void run(ipc.sendAllUnsent, "unsent.sent")}
         >
           {t("unsent.sendAll")}
         </button>
@@ -96,7 +96,7 @@ export function UnsentNotice({ onReview }: { onReview: () => void }) {
           type="button"
           disabled={busy}
           data-testid="unsent-discard-all"
-          onClick={() => void run(jobCommands.discardAllUnsent, "unsent.discarded")}
+          onClick={() => void run(ipc.discardAllUnsent, "unsent.discarded")}
         >
           {t("unsent.discardAll")}
         </button>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { IpcError } from "../ipc";
-import { type JobCursor, type JobRecord, type JobStatus, jobCommands } from "./api";
+import { type IpcError, ipc } from "../ipc";
+import type { JobCursor, JobRecord, JobStatus } from "./api";
 import { createdAt } from "./format";
 import { type JobChange, upsertJob, useJobs } from "./JobsContext";
 
@@ -47,7 +47,7 @@ export function useJobList() {
     const mine = generation.current;
     setLoading(true);
     setError(null);
-    jobCommands.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: null }).then(
+    ipc.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: null }).then(
       (page) => {
         if (generation.current !== mine) return;
         setJobs(page.jobs);
@@ -66,7 +66,7 @@ export function useJobList() {
     if (!next || loading) return;
     const mine = generation.current;
     setLoading(true);
-    jobCommands.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: next }).then(
+    ipc.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: next }).then(
       (page) => {
         if (generation.current !== mine) return;
         setJobs((prev) => page.jobs.reduce(upsertJob, prev));

@@ -1,7 +1,7 @@
 import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { IpcError } from "../ipc";
-import { type JobRecord, jobCommands } from "./api";
+import { type IpcError, ipc } from "../ipc";
+import type { JobRecord } from "./api";
 import { copyText } from "./clipboard";
 import { useJobs } from "./JobsContext";
 import { grabLastFrame } from "./video";
@@ -59,14 +59,14 @@ export function useRowActions(job: JobRecord) {
     busy,
     error,
     notice,
-    open: () => run(() => jobCommands.openJobVideo(job.id).then(() => undefined), backendError),
-    reveal: () => run(() => jobCommands.revealJobVideo(job.id).then(() => undefined), backendError),
+    open: () => run(() => ipc.openJobVideo(job.id).then(() => undefined), backendError),
+    reveal: () => run(() => ipc.revealJobVideo(job.id).then(() => undefined), backendError),
     copyPath: () => copy(job.output_path ?? "", "jobs.copiedPath"),
     copyPrompt: () => copy(job.prompt, "jobs.copiedPrompt"),
     // The backend hands the job's request back with its frames as handles the form can read.
     applySettings: () =>
       run(async () => {
-        const draft = await jobCommands.jobDraft(job.id);
+        const draft = await ipc.jobDraft(job.id);
         jobs?.loadIntoGenerate({ draft });
       }, backendError),
     continueFromLastFrame: () =>
@@ -80,24 +80,24 @@ export function useRowActions(job: JobRecord) {
           if (isIpcError(e)) throw e;
           throw localError("last_frame_unreadable", "jobs.errors.lastFrame");
         }
-        const info = await jobCommands.saveFrameImage(dataUrl);
+        const info = await ipc.saveFrameImage(dataUrl);
         jobs?.loadIntoGenerate({ firstFrame: info });
       }, backendError),
     markFailed: () =>
       run(async () => {
-        jobs?.publish(await jobCommands.markJobFailed(job.id));
+        jobs?.publish(await ipc.markJobFailed(job.id));
       }, backendError),
     resubmit: () =>
       run(async () => {
-        jobs?.publish(await jobCommands.resubmitJob(job.id));
+        jobs?.publish(await ipc.resubmitJob(job.id));
       }, backendError),
     retryDownload: () =>
       run(async () => {
-        jobs?.publish(await jobCommands.retryDownload(job.id));
+        jobs?.publish(await ipc.retryDownload(job.id));
       }, backendError),
     remove: (deleteFile: boolean) =>
       run(async () => {
-        await jobCommands.deleteJob(job.id, deleteFile);
+        await ipc.deleteJob(job.id, deleteFile);
         jobs?.remove(job.id);
       }, backendError),
   };

@@ -1,6 +1,5 @@
 import { useEffect, useState } from "react";
-import type { IpcError } from "../ipc";
-import { jobCommands } from "./api";
+import { type IpcError, ipc } from "../ipc";
 
 /**
  * Finished videos reach the webview from the app's loopback video source (a per-launch URL per job, streamed
@@ -14,7 +13,7 @@ export function useVideoUrl(jobId: string | null): VideoSource {
   useEffect(() => {
     if (!jobId) return;
     let current = true;
-    jobCommands.jobVideoUrl(jobId).then(
+    ipc.jobVideoUrl(jobId).then(
       (url) => current && setState({ url, error: null }),
       (e: IpcError) => current && setState({ url: null, error: e }),
     );
@@ -32,7 +31,7 @@ const FRAME_BEFORE_END_S = 1 / 24;
 
 /** Draws the final frame of job `jobId`'s video onto a canvas and returns it as a PNG data URL. */
 export async function grabLastFrame(jobId: string, timeoutMs = GRAB_TIMEOUT_MS): Promise<string> {
-  return grabFrom(await jobCommands.jobVideoUrl(jobId), timeoutMs);
+  return grabFrom(await ipc.jobVideoUrl(jobId), timeoutMs);
 }
 
 function grabFrom(src: string, timeoutMs: number): Promise<string> {

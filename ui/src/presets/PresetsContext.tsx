@@ -8,8 +8,8 @@ import {
   useRef,
   useState,
 } from "react";
-import { commands, type Preset } from "../bindings";
-import { type IpcError, unwrap } from "../ipc";
+import type { Preset } from "../bindings";
+import { type IpcError, ipc } from "../ipc";
 
 interface PresetsValue {
   /** Null until the first answer. */
@@ -34,7 +34,7 @@ function usePresetStore(active: boolean): PresetsValue {
     generation.current += 1;
     const mine = generation.current;
     try {
-      const list = await unwrap(commands.listPresets());
+      const list = await ipc.listPresets();
       if (generation.current !== mine) return;
       setPresets(list);
       setError(null);

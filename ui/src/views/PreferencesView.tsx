@@ -1,10 +1,10 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { applyAppearance, type Prefs } from "../appearance";
-import { type AppInfo, commands, type PrefsView } from "../bindings";
+import type { AppInfo, PrefsView } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { TokenForm } from "../components/TokenForm";
-import { type IpcError, unwrap } from "../ipc";
+import { type IpcError, ipc } from "../ipc";
 import { useSession } from "../session";
 
 /**
@@ -21,8 +21,8 @@ export function PreferencesView() {
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
-    unwrap(commands.appInfo()).then(setInfo, setError);
-    unwrap(commands.getPreferences()).then((v) => {
+    ipc.appInfo().then(setInfo, setError);
+    ipc.getPreferences().then((v) => {
       setView(v);
       setDraft(v.prefs as Prefs);
     }, setError);
@@ -37,7 +37,7 @@ export function PreferencesView() {
     if (!draft) return;
     setError(null);
     try {
-      const v = await unwrap(commands.savePreferences(draft));
+      const v = await ipc.savePreferences(draft);
       setView(v);
       setDraft(v.prefs as Prefs);
       setSaved(true);
@@ -51,7 +51,7 @@ export function PreferencesView() {
   const chooseFolder = async () => {
     setError(null);
     try {
-      const v = await unwrap(commands.chooseOutputFolder());
+      const v = await ipc.chooseOutputFolder();
       if (!v) return;
       setView(v);
       setDraft((d) => (d ? { ...d, output_dir: v.prefs.output_dir ?? null } : d));
@@ -60,7 +60,7 @@ export function PreferencesView() {
     }
   };
 
-  const removeToken = () => update(unwrap(commands.removeToken())).catch(setError);
+  const removeToken = () => update(ipc.removeToken()).catch(setError);
   const token = session?.token;
   const zh = i18n.language.startsWith("zh");
 

@@ -1,8 +1,8 @@
 import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { commands, type Preset } from "../bindings";
+import type { Preset } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { type IpcError, unwrap } from "../ipc";
+import { type IpcError, ipc } from "../ipc";
 import { PresetRow, type RowActions } from "../presets/PresetRow";
 import { usePresets } from "../presets/PresetsContext";
 import { TransferResultNotice } from "../presets/TransferResultNotice";
@@ -39,28 +39,27 @@ export function PresetsView() {
     () => ({
       // The row shows a rename error itself (a name already taken), so this one rejects instead.
       rename: async (id, name) => {
-        await unwrap(commands.renamePreset(id, name));
+        await ipc.renamePreset(id, name);
         await reload();
       },
-      duplicate: (id) => void run(() => unwrap(commands.duplicatePreset(id))),
+      duplicate: (id) => void run(() => ipc.duplicatePreset(id)),
       remove: (id) =>
         run(async () => {
-          await unwrap(commands.deletePreset(id));
+          await ipc.deletePreset(id);
           setSelected((prev) => {
             const next = new Set(prev);
             next.delete(id);
             return next;
           });
         }),
-      toggleDefault: (p: Preset) =>
-        void run(() => unwrap(commands.setDefaultPreset(p.is_default ? null : p.id))),
+      toggleDefault: (p: Preset) => void run(() => ipc.setDefaultPreset(p.is_default ? null : p.id)),
       move: (id, by) => {
         const ids = (presets ?? []).map((p) => p.id);
         const at = ids.indexOf(id);
         const to = at + by;
         if (at < 0 || to < 0 || to >= ids.length) return;
         [ids[at], ids[to]] = [ids[to], ids[at]];
-        void run(async () => replace(await unwrap(commands.reorderPresets(ids))));
+        void run(async () => replace(await ipc.reorderPresets(ids)));
       },
       select: (id, on) =>
         setSelected((prev) => {
