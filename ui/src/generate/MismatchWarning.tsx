@@ -1,9 +1,9 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FrameInfo, Mismatch } from "../bindings";
-import { msgText } from "../generate/format";
 import { ipc } from "../ipc";
 import { CropPreview } from "./CropPreview";
+import { msgText } from "./format";
 
 interface Props {
   first: FrameInfo;

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import type { Field, Problem } from "../bindings";
-import { msgText } from "../generate/format";
+import { msgText } from "./format";
 
 export function problemsFor(problems: Problem[] | undefined, field: Field): Problem[] {
   return (problems ?? []).filter((p) => p.field === field);
