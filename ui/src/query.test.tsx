@@ -34,6 +34,19 @@ describe("useQuery", () => {
     expect(result.current.loading).toBe(false);
   });
 
+  it("shows no answer to the previous question while the new one is on its way", async () => {
+    const later = deferred<string>();
+    const { result, rerender } = renderHook(
+      ({ id }) => useQuery(() => (id === "a" ? Promise.resolve("video a") : later.promise), [id]),
+      { initialProps: { id: "a" } },
+    );
+    await waitFor(() => expect(result.current.data).toBe("video a"));
+    rerender({ id: "b" });
+    expect(result.current).toMatchObject({ data: null, loading: true });
+    await act(async () => later.resolve("video b"));
+    expect(result.current.data).toBe("video b");
+  });
+
   it("ignores a failure of a superseded call", async () => {
     const calls = [deferred<string>(), deferred<string>()];
     let n = 0;

@@ -35,7 +35,10 @@ export function useLatest(): Latest {
 }
 
 export interface Query<T> {
-  /** The newest answer; null before the first one. It stays while a newer call is on its way or failed. */
+  /**
+   * The newest answer to the current question; null before the first one. A reload keeps it on screen while
+   * the new call is on its way or if it fails; a new question (changed deps) starts from null.
+   */
   data: T | null;
   /** Why the newest call failed; cleared when an answer arrives. */
   error: IpcError | null;
@@ -62,21 +65,27 @@ export function useQuery<T>(read: (() => Promise<T>) | null, deps: DependencyLis
   const readNow = useRef(read);
   readNow.current = read;
 
-  const reload = useCallback(async () => {
-    const current = latest.begin();
-    const fn = readNow.current;
-    if (!fn) {
-      setState((s) => (s.data === null && s.error === null && !s.loading ? s : idle()));
-      return;
-    }
-    setState((s) => (s.loading ? s : { ...s, loading: true }));
-    try {
-      const data = await fn();
-      if (current()) setState({ data, error: null, loading: false });
-    } catch (e) {
-      if (current()) setState((s) => ({ data: s.data, error: e as IpcError, loading: false }));
-    }
-  }, [latest]);
+  const ask = useCallback(
+    async (fresh: boolean) => {
+      const current = latest.begin();
+      const fn = readNow.current;
+      const start: QueryState<T> = { data: null, error: null, loading: fn !== null };
+      setState((s) => {
+        // Without a reader there is nothing to wait for; a new question drops the old question's answer.
+        if (fresh || !fn) return same(s, start) ? s : start;
+        return s.loading ? s : { ...s, loading: true };
+      });
+      if (!fn) return;
+      try {
+        const data = await fn();
+        if (current()) setState({ data, error: null, loading: false });
+      } catch (e) {
+        if (current()) setState((s) => ({ data: s.data, error: e as IpcError, loading: false }));
+      }
+    },
+    [latest],
+  );
+  const reload = useCallback(() => ask(false), [ask]);
 
   const set = useCallback(
     (data: T) => {
@@ -88,7 +97,7 @@ export function useQuery<T>(read: (() => Promise<T>) | null, deps: DependencyLis
 
   useEffect(
     () => {
-      void reload();
+      void ask(true);
       return () => latest.drop();
     },
     // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps say when to read again.
@@ -98,8 +107,8 @@ export function useQuery<T>(read: (() => Promise<T>) | null, deps: DependencyLis
   return { ...state, reload, set };
 }
 
-function idle<T>(): QueryState<T> {
-  return { data: null, error: null, loading: false };
+function same<T>(a: QueryState<T>, b: QueryState<T>): boolean {
+  return a.data === b.data && a.error === b.error && a.loading === b.loading;
 }
 
 export interface Mutation<A extends unknown[]> {

@@ -1,5 +1,5 @@
-import { useEffect, useState } from "react";
 import { type IpcError, ipc } from "../ipc";
+import { useQuery } from "../query";
 
 /**
  * Finished videos reach the webview from the app's loopback video source (a per-launch URL per job, streamed
@@ -9,20 +9,8 @@ export type VideoSource = { url: string | null; error: IpcError | null };
 
 /** The player URL of job `jobId` while `jobId` is set, or why there is none. */
 export function useVideoUrl(jobId: string | null): VideoSource {
-  const [state, setState] = useState<VideoSource>({ url: null, error: null });
-  useEffect(() => {
-    if (!jobId) return;
-    let current = true;
-    ipc.jobVideoUrl(jobId).then(
-      (url) => current && setState({ url, error: null }),
-      (e: IpcError) => current && setState({ url: null, error: e }),
-    );
-    return () => {
-      current = false;
-      setState({ url: null, error: null });
-    };
-  }, [jobId]);
-  return state;
+  const { data, error } = useQuery(jobId ? () => ipc.jobVideoUrl(jobId) : null, [jobId]);
+  return { url: error ? null : data, error };
 }
 
 export const GRAB_TIMEOUT_MS = 15_000;
