@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { TokenCheckView } from "../bindings";
-import { type IpcError, ipc } from "../ipc";
+import { ipc } from "../ipc";
+import { useMutation } from "../query";
 import { useSession } from "../session";
 import { CauseDetails, ErrorNotice } from "./ErrorNotice";
 
@@ -14,25 +15,13 @@ export function TokenForm() {
   const { update } = useSession();
   const [value, setValue] = useState("");
   const [check, setCheck] = useState<TokenCheckView | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Testing and saving share one busy flag and one error: one of them at a time.
+  const { run, pending: busy, error } = useMutation((action: () => Promise<void>) => action());
   const zh = i18n.language.startsWith("zh");
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const save = (e: FormEvent) => {
     e.preventDefault();
-    run(async () => {
+    void run(async () => {
       const typed = value;
       setValue("");
       setCheck(null);
@@ -41,7 +30,7 @@ export function TokenForm() {
   };
 
   const test = () =>
-    run(async () => {
+    void run(async () => {
       setCheck(await ipc.testToken(value.trim() === "" ? null : value));
     });
 

@@ -1,7 +1,7 @@
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { type IpcError, ipc } from "../ipc";
+import { ipc } from "../ipc";
+import { useMutation } from "../query";
 import type { JobRecord } from "./api";
 import { useJobs } from "./JobsContext";
 
@@ -9,20 +9,13 @@ import { useJobs } from "./JobsContext";
 export function UnsentActions({ job }: { job: JobRecord }) {
   const { t } = useTranslation();
   const jobs = useJobs();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
-
-  const act = async (call: (id: string) => Promise<JobRecord>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      jobs?.publish(await call(job.id));
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    run: act,
+    pending: busy,
+    error,
+  } = useMutation(async (call: (id: string) => Promise<JobRecord>) => {
+    jobs?.publish(await call(job.id));
+  });
 
   return (
     <div className="uncertain" data-testid="unsent">

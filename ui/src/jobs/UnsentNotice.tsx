@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { UnsentSummary } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { formatMoney, groupThousands } from "../generate/format";
-import { type IpcError, ipc } from "../ipc";
+import { ipc } from "../ipc";
+import { useMutation } from "../query";
 import { onJobChanged } from "./api";
 
 /**
@@ -13,11 +14,7 @@ import { onJobChanged } from "./api";
 export function UnsentNotice({ onReview }: { onReview: () => void }) {
   const { t } = useTranslation();
   const [summary, setSummary] = useState<UnsentSummary | null>(null);
-  const [busy, setBusy] = useState(false);
-  // Set at once, not on the next render: a double click on Send all must make one call.
-  const inFlight = useRef(false);
   const [outcome, setOutcome] = useState<string | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
 
   const refresh = useCallback(
     () =>
@@ -34,24 +31,18 @@ export function UnsentNotice({ onReview }: { onReview: () => void }) {
     });
   }, [refresh]);
 
-  const run = async (call: () => Promise<{ done: number; kept: number }>, key: string) => {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await call();
-      // "Not sent: 0" after sending every one would read as a problem.
-      const said = key === "unsent.sent" && result.kept === 0 ? "unsent.sentEvery" : key;
-      setOutcome(t(said, { done: result.done, kept: result.kept }));
-      await refresh();
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      inFlight.current = false;
-      setBusy(false);
-    }
-  };
+  // One at a time: a double click on Send all must make one call.
+  const {
+    run,
+    pending: busy,
+    error,
+  } = useMutation(async (call: () => Promise<{ done: number; kept: number }>, key: string) => {
+    const result = await call();
+    // "Not sent: 0" after sending every one would read as a problem.
+    const said = key === "unsent.sent" && result.kept === 0 ? "unsent.sentEvery" : key;
+    setOutcome(t(said, { done: result.done, kept: result.kept }));
+    await refresh();
+  });
 
   if (outcome && (!summary || summary.count === 0)) {
     return (

@@ -1,6 +1,7 @@
 import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type IpcError, ipc } from "../ipc";
+import { useMutation } from "../query";
 import type { JobRecord } from "./api";
 import { copyText } from "./clipboard";
 import { useJobs } from "./JobsContext";
@@ -14,8 +15,6 @@ function isIpcError(e: unknown): e is IpcError {
 export function useRowActions(job: JobRecord) {
   const { i18n } = useTranslation();
   const jobs = useJobs();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   /** An error of the webview itself (clipboard, video decoding), told in both languages like a backend one. */
@@ -30,20 +29,18 @@ export function useRowActions(job: JobRecord) {
     [i18n],
   );
 
-  const run = useCallback(async (action: () => Promise<void>, fallback: () => IpcError): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
+  const {
+    run,
+    pending: busy,
+    error,
+  } = useMutation(async (action: () => Promise<void>, fallback: () => IpcError) => {
     setNotice(null);
     try {
       await action();
-      return true;
     } catch (e) {
-      setError(isIpcError(e) ? e : fallback());
-      return false;
-    } finally {
-      setBusy(false);
+      throw isIpcError(e) ? e : fallback();
     }
-  }, []);
+  });
 
   const backendError = () => localError("ipc_failed", "jobs.errors.backend");
   const copy = (text: string, doneKey: string) =>

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Preset } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -7,6 +7,7 @@ import { PresetRow, type RowActions } from "../presets/PresetRow";
 import { usePresets } from "../presets/PresetsContext";
 import { TransferResultNotice } from "../presets/TransferResultNotice";
 import { usePresetTransfer } from "../presets/usePresetTransfer";
+import { useMutation } from "../query";
 
 /** The Presets manager: order, rename, duplicate, delete, default for new sessions, import and export. */
 export function PresetsView() {
@@ -14,26 +15,20 @@ export function PresetsView() {
   const { presets, error: listError, reload, replace } = usePresets();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [embedFrames, setEmbedFrames] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
   const transfer = usePresetTransfer(embedFrames, reload);
 
   /** Runs one command, then shows the list as stored; an error is shown and the list read again. */
-  const run = useCallback(
-    async (action: () => Promise<unknown>) => {
-      setBusy(true);
-      setError(null);
-      try {
-        await action();
-      } catch (e) {
-        setError(e as IpcError);
-      } finally {
-        await reload();
-        setBusy(false);
-      }
-    },
-    [reload],
-  );
+  const {
+    run,
+    pending: busy,
+    error,
+  } = useMutation(async (action: () => Promise<unknown>) => {
+    try {
+      await action();
+    } finally {
+      await reload();
+    }
+  });
 
   const actions = useMemo<RowActions>(
     () => ({
@@ -43,15 +38,16 @@ export function PresetsView() {
         await reload();
       },
       duplicate: (id) => void run(() => ipc.duplicatePreset(id)),
-      remove: (id) =>
-        run(async () => {
+      remove: async (id) => {
+        await run(async () => {
           await ipc.deletePreset(id);
           setSelected((prev) => {
             const next = new Set(prev);
             next.delete(id);
             return next;
           });
-        }),
+        });
+      },
       toggleDefault: (p: Preset) => void run(() => ipc.setDefaultPreset(p.is_default ? null : p.id)),
       move: (id, by) => {
         const ids = (presets ?? []).map((p) => p.id);

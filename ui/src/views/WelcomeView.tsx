@@ -1,27 +1,15 @@
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { TokenForm } from "../components/TokenForm";
-import { type IpcError, ipc } from "../ipc";
+import { ipc } from "../ipc";
+import { useMutation } from "../query";
 import { useSession } from "../session";
 
 /** First run: paste a token, or try the whole flow against the built-in simulated service. */
 export function WelcomeView() {
   const { t } = useTranslation();
   const { update } = useSession();
-  const [error, setError] = useState<IpcError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const tryDemo = async () => {
-    setBusy(true);
-    try {
-      await update(ipc.enterDemo());
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const demo = useMutation(() => update(ipc.enterDemo()));
 
   return (
     <section className="welcome" data-testid="welcome-screen" aria-labelledby="welcome-title">
@@ -46,12 +34,18 @@ export function WelcomeView() {
         <div className="card">
           <h2>{t("welcome.demoTitle")}</h2>
           <p className="muted small">{t("welcome.demoHelp")}</p>
-          <button type="button" className="primary" data-testid="try-demo" disabled={busy} onClick={tryDemo}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="try-demo"
+            disabled={demo.pending}
+            onClick={() => void demo.run()}
+          >
             {t("welcome.tryDemo")}
           </button>
         </div>
       </div>
-      {error && <ErrorNotice error={error} />}
+      {demo.error && <ErrorNotice error={demo.error} />}
     </section>
   );
 }
