@@ -45,7 +45,7 @@ export interface Query<T> {
   loading: boolean;
   /** Asks again; resolves once the answer (or the error) is shown. Never rejects. */
   reload: () => Promise<void>;
-  /** Shows an answer that came another way (a command returned the whole list) and drops calls on their way. */
+  /** Shows an answer that came another way (a command returned the whole list); drops calls on their way. */
   set: (data: T) => void;
 }
 
