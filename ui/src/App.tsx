@@ -2,10 +2,9 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { applyAppearance } from "./appearance";
 import type { RequestDraft } from "./bindings";
-import { commands } from "./bindings";
 import { ErrorNotice } from "./components/ErrorNotice";
 import { Sidebar, type View } from "./components/Sidebar";
-import { unwrap } from "./ipc";
+import { ipc } from "./ipc";
 import { type GenerateLoad, JobsProvider, useJobs } from "./jobs/JobsContext";
 import { UnsentNotice } from "./jobs/UnsentNotice";
 import { PresetsProvider } from "./presets/PresetsContext";
@@ -30,7 +29,7 @@ function Shell() {
   const [load, setLoad] = useState<GenerateLoad | null>(null);
 
   useEffect(() => {
-    unwrap(commands.getPreferences()).then(
+    ipc.getPreferences().then(
       (v) => applyAppearance(v.prefs, i18n),
       () => {
         /* the Settings screen shows the error; the UI keeps its defaults */

@@ -1,6 +1,7 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
-import { commands, type Session } from "./bindings";
-import { type IpcError, unwrap } from "./ipc";
+import { createContext, type ReactNode, useCallback, useContext } from "react";
+import type { Session } from "./bindings";
+import { type IpcError, ipc } from "./ipc";
+import { useQuery } from "./query";
 
 interface SessionContextValue {
   session: Session | null;
@@ -13,19 +14,16 @@ const SessionContext = createContext<SessionContextValue | null>(null);
 
 /** Whether the app is in demo mode and whether a token is set: read once at start, updated by commands. */
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [session, setSession] = useState<Session | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
+  const { data: session, error, set } = useQuery(() => ipc.getSession(), []);
 
-  useEffect(() => {
-    unwrap(commands.getSession()).then(setSession, setError);
-  }, []);
-
-  const update = useCallback(async (call: Promise<Session>) => {
-    const next = await call;
-    setSession(next);
-    setError(null);
-    return next;
-  }, []);
+  const update = useCallback(
+    async (call: Promise<Session>) => {
+      const next = await call;
+      set(next);
+      return next;
+    },
+    [set],
+  );
 
   return <SessionContext.Provider value={{ session, error, update }}>{children}</SessionContext.Provider>;
 }

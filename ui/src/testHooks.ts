@@ -1,4 +1,4 @@
-import { commands } from "./bindings";
+import { ipc } from "./ipc";
 
 type Hooks = Record<string, (...args: never[]) => unknown>;
 declare global {
@@ -14,8 +14,8 @@ let enabled: Promise<boolean> | null = null;
  * backend is a `test-hooks` build started with SEEDANCE_TEST_HOOKS=1; returns a function that removes the hook.
  */
 export function registerTestHook(name: string, fn: (...args: never[]) => unknown): () => void {
-  enabled ??= commands.appInfo().then(
-    (r) => r.status === "ok" && r.data.test_hooks,
+  enabled ??= ipc.appInfo().then(
+    (info) => info.test_hooks,
     () => false,
   );
   let removed = false;

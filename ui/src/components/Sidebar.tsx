@@ -1,6 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { commands } from "../bindings";
-import { unwrap } from "../ipc";
+import { ipc } from "../ipc";
 import { useSession } from "../session";
 
 export type View = "generate" | "jobs" | "presets" | "settings";
@@ -42,7 +41,7 @@ export function Sidebar({ current, onSelect }: { current: View; onSelect: (v: Vi
         <div className="demo-box" data-testid="demo-badge">
           <span className="demo-badge">{t("demo.badge")}</span>
           <p className="small">{t("demo.explain")}</p>
-          <button type="button" data-testid="leave-demo" onClick={() => update(unwrap(commands.leaveDemo()))}>
+          <button type="button" data-testid="leave-demo" onClick={() => update(ipc.leaveDemo())}>
             {t("demo.leave")}
           </button>
         </div>

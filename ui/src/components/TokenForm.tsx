@@ -1,8 +1,9 @@
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { commands, type TokenCheckView } from "../bindings";
+import type { TokenCheckView } from "../bindings";
 import { messageText } from "../i18n";
-import { type IpcError, unwrap } from "../ipc";
+import { ipc } from "../ipc";
+import { useMutation } from "../query";
 import { useSession } from "../session";
 import { CauseDetails, ErrorNotice } from "./ErrorNotice";
 
@@ -15,34 +16,22 @@ export function TokenForm() {
   const { update } = useSession();
   const [value, setValue] = useState("");
   const [check, setCheck] = useState<TokenCheckView | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  // Testing and saving share one busy flag and one error: one of them at a time.
+  const { run, pending: busy, error } = useMutation((action: () => Promise<void>) => action());
 
   const save = (e: FormEvent) => {
     e.preventDefault();
-    run(async () => {
+    void run(async () => {
       const typed = value;
       setValue("");
       setCheck(null);
-      await update(unwrap(commands.saveToken(typed)));
+      await update(ipc.saveToken(typed));
     });
   };
 
   const test = () =>
-    run(async () => {
-      setCheck(await unwrap(commands.testToken(value.trim() === "" ? null : value)));
+    void run(async () => {
+      setCheck(await ipc.testToken(value.trim() === "" ? null : value));
     });
 
   return (

@@ -1,7 +1,6 @@
 /** A fake backend for Generate screen tests: every command the screen calls, with overridable answers. */
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { DropPlan, FormCheck, FrameInfo, RequestDraft } from "../bindings";
-import type { CropRect, FrameMismatch } from "../frameFixes";
+import type { CropRect, DropPlan, FormCheck, FrameInfo, Mismatch, RequestDraft } from "../bindings";
 import type { IpcError } from "../ipc";
 import { verbatim } from "../testMessages";
 
@@ -65,7 +64,7 @@ export interface Backend {
   calls: { cmd: string; args: Record<string, unknown> }[];
 }
 
-function mismatch(a: number, b: number): FrameMismatch | null {
+function mismatch(a: number, b: number): Mismatch | null {
   if (Math.abs(b - a) / a <= 0.01) return null;
   return {
     first_aspect: a,

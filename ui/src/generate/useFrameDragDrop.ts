@@ -1,6 +1,7 @@
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { type RefObject, useEffect, useRef, useState } from "react";
-import { commands, type FrameSlot, type ZoneRect } from "../bindings";
+import type { FrameSlot, ZoneRect } from "../bindings";
+import { ipc } from "../ipc";
 
 const SLOTS: FrameSlot[] = ["first", "last"];
 
@@ -62,7 +63,7 @@ export function useFrameDragDrop({ zones, filled, onAssign }: Options) {
       }
       setHovered(null);
       try {
-        const planned = await commands.planFrameDrop(
+        const plan = await ipc.planFrameDrop(
           payload.paths,
           payload.position.x,
           payload.position.y,
@@ -71,13 +72,11 @@ export function useFrameDragDrop({ zones, filled, onAssign }: Options) {
           filled.first,
           filled.last,
         );
-        // Refused: files the window did not report dropped (the page cannot make a drop up). Nothing happens.
-        if (planned.status === "error") return;
-        const plan = planned.data;
         setIgnored(plan.ignored.length);
         for (const [slot, handle] of plan.assignments) onAssign(slot, handle);
       } catch {
-        // Without an answer from the backend, the drop simply does nothing.
+        // Refused (files the window did not report dropped: the page cannot make a drop up), or no answer
+        // from the backend: the drop simply does nothing.
       }
     };
 

@@ -1,15 +1,7 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import {
-  commands,
-  type DraftSettings,
-  type FixKind,
-  type FormCheck,
-  type FrameInfo,
-  type FrameSlot,
-  type RequestDraft,
-} from "../bindings";
-import { cropFrame, fixFrame } from "../frameFixes";
-import { type IpcError, unwrap } from "../ipc";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { DraftSettings, FixKind, FormCheck, FrameInfo, FrameSlot, RequestDraft } from "../bindings";
+import { type IpcError, ipc } from "../ipc";
+import { createLatest, type Latest } from "../query";
 import { completeSettings, defaultSettings, formOptions } from "./options";
 
 export const CHECK_DEBOUNCE_MS = 150;
@@ -33,7 +25,10 @@ export function useGenerateForm() {
   const [slots, setSlots] = useState<Slots>({ first: EMPTY_SLOT, last: EMPTY_SLOT });
   const [check, setCheck] = useState<FormCheck | null>(null);
   // A slot's pending read is dropped when a newer action on that slot (or a swap) supersedes it.
-  const generation = useRef<Record<FrameSlot, number>>({ first: 0, last: 0 });
+  const [latest] = useState<Record<FrameSlot, Latest>>(() => ({
+    first: createLatest(),
+    last: createLatest(),
+  }));
 
   const updateSettings = useCallback((patch: Partial<DraftSettings>) => {
     setSettings((prev) => {
@@ -58,12 +53,11 @@ export function useGenerateForm() {
       produce: () => Promise<FrameInfo | null>,
       fixedCopy: boolean,
     ): Promise<boolean> => {
-      generation.current[slot] += 1;
-      const mine = generation.current[slot];
+      const current = latest[slot].begin();
       patchSlot(slot, { loading: true, error: null });
       try {
         const info = await produce();
-        if (generation.current[slot] !== mine) return false;
+        if (!current()) return false;
         if (info === null) {
           patchSlot(slot, { loading: false });
           return false;
@@ -71,21 +65,21 @@ export function useGenerateForm() {
         patchSlot(slot, { info, error: null, loading: false, fixedCopy });
         return true;
       } catch (e) {
-        if (generation.current[slot] === mine) patchSlot(slot, { error: e as IpcError, loading: false });
+        if (current()) patchSlot(slot, { error: e as IpcError, loading: false });
         return false;
       }
     },
-    [patchSlot],
+    [patchSlot, latest],
   );
 
   const inspect = useCallback(
-    (slot: FrameSlot, handle: string) => load(slot, () => unwrap(commands.inspectFrame(handle)), false),
+    (slot: FrameSlot, handle: string) => load(slot, () => ipc.inspectFrame(handle), false),
     [load],
   );
 
   /** Fills a slot from the backend's file picker; a cancelled picker leaves the slot as it was. */
   const pick = useCallback(
-    (slot: FrameSlot, filterName: string) => load(slot, () => unwrap(commands.pickFrame(filterName)), false),
+    (slot: FrameSlot, filterName: string) => load(slot, () => ipc.pickFrame(filterName), false),
     [load],
   );
 
@@ -96,29 +90,32 @@ export function useGenerateForm() {
   );
 
   const applyFix = useCallback(
-    (slot: FrameSlot, handle: string, fix: FixKind) => load(slot, () => fixFrame(handle, fix), true),
+    (slot: FrameSlot, handle: string, fix: FixKind) => load(slot, () => ipc.fixFrame(handle, fix), true),
     [load],
   );
 
   const cropLast = useCallback(
     (handle: string, targetRatio: number, offset: number) =>
-      load("last", () => cropFrame(handle, targetRatio, offset), true),
+      load("last", () => ipc.cropFrame(handle, targetRatio, offset), true),
     [load],
   );
 
-  const clear = useCallback((slot: FrameSlot) => {
-    generation.current[slot] += 1;
-    setSlots((prev) => ({ ...prev, [slot]: EMPTY_SLOT }));
-  }, []);
+  const clear = useCallback(
+    (slot: FrameSlot) => {
+      latest[slot].drop();
+      setSlots((prev) => ({ ...prev, [slot]: EMPTY_SLOT }));
+    },
+    [latest],
+  );
 
   const swap = useCallback(() => {
-    generation.current.first += 1;
-    generation.current.last += 1;
+    latest.first.drop();
+    latest.last.drop();
     setSlots((prev) => ({
       first: { ...prev.last, loading: false },
       last: { ...prev.first, loading: false },
     }));
-  }, []);
+  }, [latest]);
 
   /**
    * Puts a saved request back into the form (Use settings, a preset); frames are read again, as if picked.
@@ -138,11 +135,14 @@ export function useGenerateForm() {
   );
 
   /** Starts the next shot from a frame the app already read (a video's last frame); the last zone empties. */
-  const startFromFrame = useCallback((info: FrameInfo) => {
-    generation.current.first += 1;
-    generation.current.last += 1;
-    setSlots({ first: { ...EMPTY_SLOT, info }, last: EMPTY_SLOT });
-  }, []);
+  const startFromFrame = useCallback(
+    (info: FrameInfo) => {
+      latest.first.drop();
+      latest.last.drop();
+      setSlots({ first: { ...EMPTY_SLOT, info }, last: EMPTY_SLOT });
+    },
+    [latest],
+  );
 
   const draft = useMemo<RequestDraft>(
     () => ({
@@ -158,7 +158,8 @@ export function useGenerateForm() {
   useEffect(() => {
     let current = true;
     const timer = setTimeout(() => {
-      unwrap(commands.checkRequest(draft, firstAspect))
+      ipc
+        .checkRequest(draft, firstAspect)
         .then((result) => {
           if (current) setCheck(result);
         })

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { FrameInfo, FrameSlot } from "../bindings";
-import { jobCommands } from "../jobs/api";
+import { ipc } from "../ipc";
 
 function readAsDataUrl(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -32,7 +32,7 @@ export function usePasteFrame({ filled, onFrame }: Options) {
       e.preventDefault();
       const { filled: now, onFrame: fill } = latest.current;
       const slot: FrameSlot = !now.first ? "first" : !now.last ? "last" : "first";
-      fill(slot, async () => jobCommands.saveFrameImage(await readAsDataUrl(file)));
+      fill(slot, async () => ipc.saveFrameImage(await readAsDataUrl(file)));
     };
     window.addEventListener("paste", onPaste);
     return () => window.removeEventListener("paste", onPaste);

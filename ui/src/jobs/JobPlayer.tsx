@@ -1,8 +1,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "../components/ErrorNotice";
-import type { IpcError } from "../ipc";
-import { type JobRecord, jobCommands } from "./api";
+import { type IpcError, ipc } from "../ipc";
+import type { JobRecord } from "./api";
 import { platformOf, playerProblemKey } from "./playerProblem";
 import { useVideoUrl } from "./video";
 
@@ -25,7 +25,7 @@ export function JobPlayer({ job, onOpen }: { job: JobRecord; onOpen: () => void 
   /** A load failure looks like a format problem to the player: ask the backend first whether the file is there. */
   async function explain(code: number | undefined) {
     try {
-      await jobCommands.jobVideoUrl(job.id);
+      await ipc.jobVideoUrl(job.id);
       setProblem({ kind: "media", key: playerProblemKey(code, platformOf(navigator.userAgent)) });
     } catch (e) {
       setProblem({ kind: "backend", error: e as IpcError });

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type JobRecord, type JobThumbnails, jobCommands } from "./api";
+import { ipc } from "../ipc";
+import { useQuery } from "../query";
+import type { JobRecord, JobThumbnails } from "./api";
 
 /**
  * The job's frame thumbnails, fetched only when the row scrolls into view: a page of records carries no
@@ -10,10 +12,17 @@ export function JobThumbs({ job }: { job: JobRecord }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   const wanted = job.has_first_thumb || job.has_last_thumb;
-  const [thumbs, setThumbs] = useState<JobThumbnails | null>(
+  const [carried] = useState<JobThumbnails | null>(
     job.first_thumb || job.last_thumb ? { first: job.first_thumb, last: job.last_thumb } : null,
   );
   const [visible, setVisible] = useState(false);
+  // A missing thumbnail is not worth an error: the placeholder stays.
+  const fetched = useQuery(visible && !carried ? () => ipc.jobThumbnails(job.id) : null, [
+    visible,
+    carried,
+    job.id,
+  ]);
+  const thumbs = carried ?? fetched.data;
 
   useEffect(() => {
     const el = ref.current;
@@ -31,21 +40,6 @@ export function JobThumbs({ job }: { job: JobRecord }) {
     observer.observe(el);
     return () => observer.disconnect();
   }, [wanted, thumbs]);
-
-  useEffect(() => {
-    if (!visible || thumbs) return;
-    let current = true;
-    jobCommands.jobThumbnails(job.id).then(
-      (found) => {
-        if (current) setThumbs(found);
-      },
-      // A missing thumbnail is not worth an error: the placeholder stays.
-      () => undefined,
-    );
-    return () => {
-      current = false;
-    };
-  }, [visible, thumbs, job.id]);
 
   return (
     <div className="job-thumbs" ref={ref} aria-hidden={!thumbs}>

@@ -9,7 +9,8 @@ import {
   useState,
 } from "react";
 import type { FrameInfo, RequestDraft } from "../bindings";
-import { type JobRecord, jobCommands, onJobChanged, onJobProgress, onJobRemoved } from "./api";
+import { ipc } from "../ipc";
+import { type JobRecord, onJobChanged, onJobProgress, onJobRemoved } from "./api";
 import { createdAt } from "./format";
 import { createProgressStore, type ProgressStore } from "./progressStore";
 
@@ -100,7 +101,7 @@ export function JobsProvider({ children, onOpenJobs, onLoad }: ProviderProps) {
 
   useEffect(() => {
     let current = true;
-    jobCommands.listJobs({ limit: RECENT_LIMIT }).then(
+    ipc.listJobs({ limit: RECENT_LIMIT }).then(
       (page) => {
         if (current) setRecent((prev) => page.jobs.reduce(upsertJob, prev).slice(0, RECENT_LIMIT));
       },
@@ -122,7 +123,7 @@ export function JobsProvider({ children, onOpenJobs, onLoad }: ProviderProps) {
     () => ({
       progress,
       submit: async (draft, tokensEstimate, intended) => {
-        const job = await jobCommands.submitJob(draft, tokensEstimate, intended);
+        const job = await ipc.submitJob(draft, tokensEstimate, intended);
         emit({ type: "upsert", job });
         return job;
       },

@@ -1,28 +1,21 @@
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "../components/ErrorNotice";
-import type { IpcError } from "../ipc";
-import { type JobRecord, jobCommands } from "./api";
+import { ipc } from "../ipc";
+import { useMutation } from "../query";
+import type { JobRecord } from "./api";
 import { useJobs } from "./JobsContext";
 
 /** A job saved but never sent, waiting for the user: send it now or keep it unsent. */
 export function UnsentActions({ job }: { job: JobRecord }) {
   const { t } = useTranslation();
   const jobs = useJobs();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
-
-  const act = async (call: (id: string) => Promise<JobRecord>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      jobs?.publish(await call(job.id));
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    run: act,
+    pending: busy,
+    error,
+  } = useMutation(async (call: (id: string) => Promise<JobRecord>) => {
+    jobs?.publish(await call(job.id));
+  });
 
   return (
     <div className="uncertain" data-testid="unsent">
@@ -33,7 +26,7 @@ export function UnsentActions({ job }: { job: JobRecord }) {
           className="primary"
           disabled={busy}
           data-testid="send-unsent"
-          onClick={() => void act(jobCommands.sendUnsentJob)}
+          onClick={() => void act(ipc.sendUnsentJob)}
         >
           {t("jobs.unsent.send")}
         </button>
@@ -41,7 +34,7 @@ export function UnsentActions({ job }: { job: JobRecord }) {
           type="button"
           disabled={busy}
           data-testid="discard-unsent"
-          onClick={() => void act(jobCommands.discardUnsentJob)}
+          onClick={() => void act(ipc.discardUnsentJob)}
         >
           {t("jobs.unsent.discard")}
         </button>

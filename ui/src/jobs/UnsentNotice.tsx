@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { UnsentSummary } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { formatMoney, groupThousands } from "../generate/format";
-import type { IpcError } from "../ipc";
-import { jobCommands, onJobChanged } from "./api";
+import { ipc } from "../ipc";
+import { useMutation } from "../query";
+import { onJobChanged } from "./api";
 
 /**
  * Said once at start: jobs saved but never sent, held back because they are old, with what sending them
@@ -13,15 +14,11 @@ import { jobCommands, onJobChanged } from "./api";
 export function UnsentNotice({ onReview }: { onReview: () => void }) {
   const { t } = useTranslation();
   const [summary, setSummary] = useState<UnsentSummary | null>(null);
-  const [busy, setBusy] = useState(false);
-  // Set at once, not on the next render: a double click on Send all must make one call.
-  const inFlight = useRef(false);
   const [outcome, setOutcome] = useState<string | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
 
   const refresh = useCallback(
     () =>
-      jobCommands.unsentSummary().then(setSummary, () => {
+      ipc.unsentSummary().then(setSummary, () => {
         /* no notice without figures; the jobs still show as not sent in Jobs */
       }),
     [],
@@ -34,24 +31,18 @@ export function UnsentNotice({ onReview }: { onReview: () => void }) {
     });
   }, [refresh]);
 
-  const run = async (call: () => Promise<{ done: number; kept: number }>, key: string) => {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await call();
-      // "Not sent: 0" after sending every one would read as a problem.
-      const said = key === "unsent.sent" && result.kept === 0 ? "unsent.sentEvery" : key;
-      setOutcome(t(said, { done: result.done, kept: result.kept }));
-      await refresh();
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      inFlight.current = false;
-      setBusy(false);
-    }
-  };
+  // One at a time: a double click on Send all must make one call.
+  const {
+    run,
+    pending: busy,
+    error,
+  } = useMutation(async (call: () => Promise<{ done: number; kept: number }>, key: string) => {
+    const result = await call();
+    // "Not sent: 0" after sending every one would read as a problem.
+    const said = key === "unsent.sent" && result.kept === 0 ? "unsent.sentEvery" : key;
+    setOutcome(t(said, { done: result.done, kept: result.kept }));
+    await refresh();
+  });
 
   if (outcome && (!summary || summary.count === 0)) {
     return (
@@ -88,7 +79,7 @@ export function UnsentNotice({ onReview }: { onReview: () => void }) {
           className="primary"
           disabled={busy}
           data-testid="unsent-send-all"
-          onClick={() => void run(jobCommands.sendAllUnsent, "unsent.sent")}
+          onClick={() => void run(ipc.sendAllUnsent, "unsent.sent")}
         >
           {t("unsent.sendAll")}
         </button>
@@ -96,7 +87,7 @@ export function UnsentNotice({ onReview }: { onReview: () => void }) {
           type="button"
           disabled={busy}
           data-testid="unsent-discard-all"
-          onClick={() => void run(jobCommands.discardAllUnsent, "unsent.discarded")}
+          onClick={() => void run(ipc.discardAllUnsent, "unsent.discarded")}
         >
           {t("unsent.discardAll")}
         </button>

@@ -1,6 +1,5 @@
-/** The job commands and events from the generated bindings, shaped for the job screens. */
-import { commands, events, type JobProgress, type JobRecord, type RequestDraft } from "../bindings";
-import { unwrap } from "../ipc";
+/** The job events and types from the generated bindings, shaped for the job screens (commands: `ipc`). */
+import { events, type JobProgress, type JobRecord } from "../bindings";
 
 export type {
   JobCursor,
@@ -13,28 +12,6 @@ export type {
   JobThumbnails,
   TransferStage,
 } from "../bindings";
-
-/** The job commands as promises that reject with an `IpcError`. */
-export const jobCommands = {
-  submitJob: (draft: RequestDraft, tokensEstimate: number | null, intended: boolean) =>
-    unwrap(commands.submitJob(draft, tokensEstimate, intended)),
-  unsentSummary: () => unwrap(commands.unsentSummary()),
-  sendUnsentJob: (id: string) => unwrap(commands.sendUnsentJob(id)),
-  discardUnsentJob: (id: string) => unwrap(commands.discardUnsentJob(id)),
-  sendAllUnsent: () => unwrap(commands.sendAllUnsent()),
-  discardAllUnsent: () => unwrap(commands.discardAllUnsent()),
-  listJobs: (query: Parameters<typeof commands.listJobs>[0]) => unwrap(commands.listJobs(query)),
-  jobThumbnails: (id: string) => unwrap(commands.jobThumbnails(id)),
-  jobDraft: (id: string) => unwrap(commands.jobDraft(id)),
-  resubmitJob: (id: string) => unwrap(commands.resubmitJob(id)),
-  markJobFailed: (id: string) => unwrap(commands.markJobFailed(id)),
-  deleteJob: (id: string, deleteFile: boolean) => unwrap(commands.deleteJob(id, deleteFile)),
-  retryDownload: (id: string) => unwrap(commands.retryDownload(id)),
-  openJobVideo: (id: string) => unwrap(commands.openJobVideo(id)),
-  jobVideoUrl: (id: string) => unwrap(commands.jobVideoUrl(id)),
-  revealJobVideo: (id: string) => unwrap(commands.revealJobVideo(id)),
-  saveFrameImage: (dataUrl: string) => unwrap(commands.saveFrameImage(dataUrl)),
-};
 
 type Listen<T> = (cb: (event: { payload: T }) => void) => Promise<() => void>;
 

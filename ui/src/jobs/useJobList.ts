@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { IpcError } from "../ipc";
-import { type JobCursor, type JobRecord, type JobStatus, jobCommands } from "./api";
+import { type IpcError, ipc } from "../ipc";
+import { useLatest } from "../query";
+import type { JobCursor, JobRecord, JobStatus } from "./api";
 import { createdAt } from "./format";
 import { type JobChange, upsertJob, useJobs } from "./JobsContext";
 
@@ -33,7 +34,7 @@ export function useJobList() {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<IpcError | null>(null);
   // Answers to an older query (the user kept typing) are dropped.
-  const generation = useRef(0);
+  const latest = useLatest();
   const [reloadCount, setReloadCount] = useState(0);
 
   useEffect(() => {
@@ -43,43 +44,43 @@ export function useJobList() {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloadCount asks for the same query again.
   useEffect(() => {
-    generation.current += 1;
-    const mine = generation.current;
+    const current = latest.begin();
     setLoading(true);
     setError(null);
-    jobCommands.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: null }).then(
+    ipc.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: null }).then(
       (page) => {
-        if (generation.current !== mine) return;
+        if (!current()) return;
         setJobs(page.jobs);
         setNext(page.next);
         setLoading(false);
       },
       (e: IpcError) => {
-        if (generation.current !== mine) return;
+        if (!current()) return;
         setError(e);
         setLoading(false);
       },
     );
-  }, [search, status, reloadCount]);
+  }, [search, status, reloadCount, latest]);
 
   const loadMore = useCallback(() => {
     if (!next || loading) return;
-    const mine = generation.current;
+    // A page of the list on screen: dropped too once another query starts.
+    const current = latest.join();
     setLoading(true);
-    jobCommands.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: next }).then(
+    ipc.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: next }).then(
       (page) => {
-        if (generation.current !== mine) return;
+        if (!current()) return;
         setJobs((prev) => page.jobs.reduce(upsertJob, prev));
         setNext(page.next);
         setLoading(false);
       },
       (e: IpcError) => {
-        if (generation.current !== mine) return;
+        if (!current()) return;
         setError(e);
         setLoading(false);
       },
     );
-  }, [next, loading, search, status]);
+  }, [next, loading, search, status, latest]);
 
   // Read through a ref so the subscription is made once, not on every keystroke.
   const filter = useRef({ search, status, next });

@@ -1,7 +1,7 @@
-import { useCallback, useState } from "react";
-import { useTranslation } from "react-i18next";
-import type { IpcError } from "../ipc";
-import { type JobRecord, jobCommands } from "./api";
+import { useState } from "react";
+import { type IpcError, ipc } from "../ipc";
+import { useMutation } from "../query";
+import type { JobRecord } from "./api";
 import { copyText } from "./clipboard";
 import { useJobs } from "./JobsContext";
 import { grabLastFrame } from "./video";
@@ -10,39 +10,28 @@ function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "kind" in e && "message" in e;
 }
 
+/** An error of the webview itself (clipboard, video decoding), a catalog message like a backend one. */
+function localError(kind: string, key: string): IpcError {
+  return { kind, message: { key, args: {} }, details: null, cause: null };
+}
+
 /** Everything a row's buttons do, with one busy flag and one error per row. */
 export function useRowActions(job: JobRecord) {
-  const { i18n } = useTranslation();
   const jobs = useJobs();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  /** An error of the webview itself (clipboard, video decoding), told in both languages like a backend one. */
-  const localError = useCallback(
-    (kind: string, key: string): IpcError => ({
-      kind,
-      message: { key, args: {} },
-      details: null,
-      cause: null,
-    }),
-    [i18n],
-  );
-
-  const run = useCallback(async (action: () => Promise<void>, fallback: () => IpcError): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
+  const {
+    run,
+    pending: busy,
+    error,
+  } = useMutation(async (action: () => Promise<void>, fallback: () => IpcError) => {
     setNotice(null);
     try {
       await action();
-      return true;
     } catch (e) {
-      setError(isIpcError(e) ? e : fallback());
-      return false;
-    } finally {
-      setBusy(false);
+      throw isIpcError(e) ? e : fallback();
     }
-  }, []);
+  });
 
   const backendError = () => localError("ipc_failed", "jobs.errors.backend");
   const copy = (text: string, doneKey: string) =>
@@ -58,14 +47,14 @@ export function useRowActions(job: JobRecord) {
     busy,
     error,
     notice,
-    open: () => run(() => jobCommands.openJobVideo(job.id).then(() => undefined), backendError),
-    reveal: () => run(() => jobCommands.revealJobVideo(job.id).then(() => undefined), backendError),
+    open: () => run(() => ipc.openJobVideo(job.id).then(() => undefined), backendError),
+    reveal: () => run(() => ipc.revealJobVideo(job.id).then(() => undefined), backendError),
     copyPath: () => copy(job.output_path ?? "", "jobs.copiedPath"),
     copyPrompt: () => copy(job.prompt, "jobs.copiedPrompt"),
     // The backend hands the job's request back with its frames as handles the form can read.
     applySettings: () =>
       run(async () => {
-        const draft = await jobCommands.jobDraft(job.id);
+        const draft = await ipc.jobDraft(job.id);
         jobs?.loadIntoGenerate({ draft });
       }, backendError),
     continueFromLastFrame: () =>
@@ -79,24 +68,24 @@ export function useRowActions(job: JobRecord) {
           if (isIpcError(e)) throw e;
           throw localError("last_frame_unreadable", "jobs.errors.lastFrame");
         }
-        const info = await jobCommands.saveFrameImage(dataUrl);
+        const info = await ipc.saveFrameImage(dataUrl);
         jobs?.loadIntoGenerate({ firstFrame: info });
       }, backendError),
     markFailed: () =>
       run(async () => {
-        jobs?.publish(await jobCommands.markJobFailed(job.id));
+        jobs?.publish(await ipc.markJobFailed(job.id));
       }, backendError),
     resubmit: () =>
       run(async () => {
-        jobs?.publish(await jobCommands.resubmitJob(job.id));
+        jobs?.publish(await ipc.resubmitJob(job.id));
       }, backendError),
     retryDownload: () =>
       run(async () => {
-        jobs?.publish(await jobCommands.retryDownload(job.id));
+        jobs?.publish(await ipc.retryDownload(job.id));
       }, backendError),
     remove: (deleteFile: boolean) =>
       run(async () => {
-        await jobCommands.deleteJob(job.id, deleteFile);
+        await ipc.deleteJob(job.id, deleteFile);
         jobs?.remove(job.id);
       }, backendError),
   };

@@ -1,6 +1,5 @@
-import { useEffect, useState } from "react";
-import type { IpcError } from "../ipc";
-import { jobCommands } from "./api";
+import { type IpcError, ipc } from "../ipc";
+import { useQuery } from "../query";
 
 /**
  * Finished videos reach the webview from the app's loopback video source (a per-launch URL per job, streamed
@@ -10,20 +9,8 @@ export type VideoSource = { url: string | null; error: IpcError | null };
 
 /** The player URL of job `jobId` while `jobId` is set, or why there is none. */
 export function useVideoUrl(jobId: string | null): VideoSource {
-  const [state, setState] = useState<VideoSource>({ url: null, error: null });
-  useEffect(() => {
-    if (!jobId) return;
-    let current = true;
-    jobCommands.jobVideoUrl(jobId).then(
-      (url) => current && setState({ url, error: null }),
-      (e: IpcError) => current && setState({ url: null, error: e }),
-    );
-    return () => {
-      current = false;
-      setState({ url: null, error: null });
-    };
-  }, [jobId]);
-  return state;
+  const { data, error } = useQuery(jobId ? () => ipc.jobVideoUrl(jobId) : null, [jobId]);
+  return { url: error ? null : data, error };
 }
 
 export const GRAB_TIMEOUT_MS = 15_000;
@@ -32,7 +19,7 @@ const FRAME_BEFORE_END_S = 1 / 24;
 
 /** Draws the final frame of job `jobId`'s video onto a canvas and returns it as a PNG data URL. */
 export async function grabLastFrame(jobId: string, timeoutMs = GRAB_TIMEOUT_MS): Promise<string> {
-  return grabFrom(await jobCommands.jobVideoUrl(jobId), timeoutMs);
+  return grabFrom(await ipc.jobVideoUrl(jobId), timeoutMs);
 }
 
 function grabFrom(src: string, timeoutMs: number): Promise<string> {

@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Preset } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
-import type { IpcError } from "../ipc";
 import { ConfirmPanel } from "../jobs/ConfirmPanel";
+import { useMutation } from "../query";
 import { presetName, settingsSummary } from "./format";
 
 export interface RowActions {
@@ -156,8 +156,8 @@ function RenameField({
 }) {
   const { t } = useTranslation();
   const [value, setValue] = useState(initial);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [busy, setBusy] = useState(false);
+  // A refusal (a name already taken) keeps the field open to fix it.
+  const { run: save, pending: busy, error } = useMutation(onSave);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.select(), []);
 
@@ -165,11 +165,7 @@ function RenameField({
     const next = value.trim();
     if (!next || busy) return;
     if (next === initial) return onCancel();
-    setBusy(true);
-    onSave(next).catch((e: IpcError) => {
-      setBusy(false);
-      setError(e);
-    });
+    void save(next);
   };
   return (
     <div className="rename">

@@ -1,15 +1,7 @@
-import {
-  createContext,
-  type ReactNode,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-} from "react";
-import { commands, type Preset } from "../bindings";
-import { type IpcError, unwrap } from "../ipc";
+import { createContext, type ReactNode, useContext, useMemo } from "react";
+import type { Preset } from "../bindings";
+import { type IpcError, ipc } from "../ipc";
+import { useQuery } from "../query";
 
 interface PresetsValue {
   /** Null until the first answer. */
@@ -25,34 +17,13 @@ interface PresetsValue {
 const PresetsContext = createContext<PresetsValue | null>(null);
 
 function usePresetStore(active: boolean): PresetsValue {
-  const [presets, setPresets] = useState<Preset[] | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
   // An answer to an older read must not overwrite a newer one (a rename right after a duplicate, say).
-  const generation = useRef(0);
-
-  const reload = useCallback(async () => {
-    generation.current += 1;
-    const mine = generation.current;
-    try {
-      const list = await unwrap(commands.listPresets());
-      if (generation.current !== mine) return;
-      setPresets(list);
-      setError(null);
-    } catch (e) {
-      if (generation.current === mine) setError(e as IpcError);
-    }
-  }, []);
-
-  const replace = useCallback((list: Preset[]) => {
-    generation.current += 1;
-    setPresets(list);
-    setError(null);
-  }, []);
-
-  useEffect(() => {
-    if (active) void reload();
-  }, [active, reload]);
-
+  const {
+    data: presets,
+    error,
+    reload,
+    set: replace,
+  } = useQuery(active ? () => ipc.listPresets() : null, [active]);
   return useMemo(() => ({ presets, error, reload, replace }), [presets, error, reload, replace]);
 }
 

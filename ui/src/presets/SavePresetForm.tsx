@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "../components/ErrorNotice";
-import type { IpcError } from "../ipc";
+import { useMutation } from "../query";
 
 interface Props {
   hasPrompt: boolean;
@@ -16,8 +16,8 @@ export function SavePresetForm({ hasPrompt, hasFrames, onSave, onCancel }: Props
   const [name, setName] = useState("");
   const [withPrompt, setWithPrompt] = useState(false);
   const [withFrames, setWithFrames] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
+  // The form stays open on a refusal (a name already taken) to fix it.
+  const { run: save, pending: busy, error } = useMutation(onSave);
   const nameRef = useRef<HTMLInputElement>(null);
   useEffect(() => nameRef.current?.focus(), []);
 
@@ -30,15 +30,7 @@ export function SavePresetForm({ hasPrompt, hasFrames, onSave, onCancel }: Props
       onSubmit={(e) => {
         e.preventDefault();
         if (!canSave) return;
-        setBusy(true);
-        setError(null);
-        onSave(name.trim(), withPrompt && hasPrompt, withFrames && hasFrames).then(
-          () => setBusy(false),
-          (err: IpcError) => {
-            setBusy(false);
-            setError(err);
-          },
-        );
+        void save(name.trim(), withPrompt && hasPrompt, withFrames && hasFrames);
       }}
       onKeyDown={(e) => {
         if (e.key === "Escape") onCancel();

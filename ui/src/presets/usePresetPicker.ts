@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { type AppliedPreset, commands, type DraftSettings, type Preset, type Problem } from "../bindings";
+import type { AppliedPreset, DraftSettings, Preset, Problem } from "../bindings";
 import { sameSettings } from "../generate/options";
 import type { GenerateForm } from "../generate/useGenerateForm";
-import { type IpcError, unwrap } from "../ipc";
+import { type IpcError, ipc } from "../ipc";
 import { hasFrames, settingsFromDraft } from "./format";
 import { usePresets } from "./PresetsContext";
 
@@ -38,7 +38,7 @@ export function usePresetPicker(form: FormParts, restoreOnStart: boolean) {
       setError(null);
       let applied: AppliedPreset;
       try {
-        applied = await unwrap(commands.applyPreset(id));
+        applied = await ipc.applyPreset(id);
       } catch (e) {
         setError(e as IpcError);
         return;
@@ -66,7 +66,7 @@ export function usePresetPicker(form: FormParts, restoreOnStart: boolean) {
   /** Rejects with the backend's error (a name already taken, say) for the save form to show. */
   const saveNew = useCallback(
     async (name: string, includePrompt: boolean, includeFrames: boolean) => {
-      const saved = await unwrap(commands.savePreset(name, form.draft, includePrompt, includeFrames));
+      const saved = await ipc.savePreset(name, form.draft, includePrompt, includeFrames);
       setActive({ id: saved.id, settings: form.settings, prompt: includePrompt ? form.prompt : null });
       setProblems([]);
       setError(null);
@@ -87,7 +87,7 @@ export function usePresetPicker(form: FormParts, restoreOnStart: boolean) {
     setError(null);
     const withPrompt = activePreset.prompt !== null;
     try {
-      await unwrap(commands.updatePreset(activePreset.id, form.draft, withPrompt, hasFrames(activePreset)));
+      await ipc.updatePreset(activePreset.id, form.draft, withPrompt, hasFrames(activePreset));
     } catch (e) {
       setError(e as IpcError);
       return false;
@@ -115,7 +115,7 @@ export function usePresetPicker(form: FormParts, restoreOnStart: boolean) {
       void apply(startWith.id);
       return;
     }
-    unwrap(commands.getPreferences()).then(
+    ipc.getPreferences().then(
       ({ prefs }) => {
         const last = prefs.last_request;
         if (!last) return;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
-import { commands, type ExportSelection, type ExportSummary, type ImportSummary } from "../bindings";
-import { type IpcError, unwrap } from "../ipc";
+import type { ExportSelection, ExportSummary, ImportSummary } from "../bindings";
+import { type IpcError, ipc } from "../ipc";
 import { registerTestHook } from "../testHooks";
 
 export type TransferResult =
@@ -21,7 +21,7 @@ export function usePresetTransfer(embedFrames: boolean, reload: () => Promise<vo
     async (selection: ExportSelection) => {
       setBusy(true);
       try {
-        const summary = await unwrap(commands.exportPresets(selection, embedFrames));
+        const summary = await ipc.exportPresets(selection, embedFrames);
         if (summary) setResult({ type: "exported", summary });
       } catch (e) {
         setResult({ type: "failed", error: e as IpcError });
@@ -36,7 +36,7 @@ export function usePresetTransfer(embedFrames: boolean, reload: () => Promise<vo
   const chooseImport = useCallback(async () => {
     setBusy(true);
     try {
-      const summary = await unwrap(commands.importPresets());
+      const summary = await ipc.importPresets();
       if (summary) {
         await reload();
         setResult({ type: "imported", summary });
@@ -50,10 +50,7 @@ export function usePresetTransfer(embedFrames: boolean, reload: () => Promise<vo
 
   // End-to-end tests cannot operate native dialogs: this tells the backend what the next one answers.
   useEffect(
-    () =>
-      registerTestHook("answerNextFileDialog", (path: string | null) =>
-        unwrap(commands.answerNextFileDialog(path)),
-      ),
+    () => registerTestHook("answerNextFileDialog", (path: string | null) => ipc.answerNextFileDialog(path)),
     [],
   );
 

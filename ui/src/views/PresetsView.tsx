@@ -1,12 +1,13 @@
-import { useCallback, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { commands, type Preset } from "../bindings";
+import type { Preset } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
-import { type IpcError, unwrap } from "../ipc";
+import { type IpcError, ipc } from "../ipc";
 import { PresetRow, type RowActions } from "../presets/PresetRow";
 import { usePresets } from "../presets/PresetsContext";
 import { TransferResultNotice } from "../presets/TransferResultNotice";
 import { usePresetTransfer } from "../presets/usePresetTransfer";
+import { useMutation } from "../query";
 
 /** The Presets manager: order, rename, duplicate, delete, default for new sessions, import and export. */
 export function PresetsView() {
@@ -14,53 +15,47 @@ export function PresetsView() {
   const { presets, error: listError, reload, replace } = usePresets();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [embedFrames, setEmbedFrames] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
   const transfer = usePresetTransfer(embedFrames, reload);
 
   /** Runs one command, then shows the list as stored; an error is shown and the list read again. */
-  const run = useCallback(
-    async (action: () => Promise<unknown>) => {
-      setBusy(true);
-      setError(null);
-      try {
-        await action();
-      } catch (e) {
-        setError(e as IpcError);
-      } finally {
-        await reload();
-        setBusy(false);
-      }
-    },
-    [reload],
-  );
+  const {
+    run,
+    pending: busy,
+    error,
+  } = useMutation(async (action: () => Promise<unknown>) => {
+    try {
+      await action();
+    } finally {
+      await reload();
+    }
+  });
 
   const actions = useMemo<RowActions>(
     () => ({
       // The row shows a rename error itself (a name already taken), so this one rejects instead.
       rename: async (id, name) => {
-        await unwrap(commands.renamePreset(id, name));
+        await ipc.renamePreset(id, name);
         await reload();
       },
-      duplicate: (id) => void run(() => unwrap(commands.duplicatePreset(id))),
-      remove: (id) =>
-        run(async () => {
-          await unwrap(commands.deletePreset(id));
+      duplicate: (id) => void run(() => ipc.duplicatePreset(id)),
+      remove: async (id) => {
+        await run(async () => {
+          await ipc.deletePreset(id);
           setSelected((prev) => {
             const next = new Set(prev);
             next.delete(id);
             return next;
           });
-        }),
-      toggleDefault: (p: Preset) =>
-        void run(() => unwrap(commands.setDefaultPreset(p.is_default ? null : p.id))),
+        });
+      },
+      toggleDefault: (p: Preset) => void run(() => ipc.setDefaultPreset(p.is_default ? null : p.id)),
       move: (id, by) => {
         const ids = (presets ?? []).map((p) => p.id);
         const at = ids.indexOf(id);
         const to = at + by;
         if (at < 0 || to < 0 || to >= ids.length) return;
         [ids[at], ids[to]] = [ids[to], ids[at]];
-        void run(async () => replace(await unwrap(commands.reorderPresets(ids))));
+        void run(async () => replace(await ipc.reorderPresets(ids)));
       },
       select: (id, on) =>
         setSelected((prev) => {

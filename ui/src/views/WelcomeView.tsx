@@ -1,28 +1,15 @@
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { commands } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { TokenForm } from "../components/TokenForm";
-import { type IpcError, unwrap } from "../ipc";
+import { ipc } from "../ipc";
+import { useMutation } from "../query";
 import { useSession } from "../session";
 
 /** First run: paste a token, or try the whole flow against the built-in simulated service. */
 export function WelcomeView() {
   const { t } = useTranslation();
   const { update } = useSession();
-  const [error, setError] = useState<IpcError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const tryDemo = async () => {
-    setBusy(true);
-    try {
-      await update(unwrap(commands.enterDemo()));
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const demo = useMutation(() => update(ipc.enterDemo()));
 
   return (
     <section className="welcome" data-testid="welcome-screen" aria-labelledby="welcome-title">
@@ -37,7 +24,8 @@ export function WelcomeView() {
             type="button"
             className="link"
             data-testid="token-help"
-            onClick={() => void commands.openTokenHelp()}
+            // A browser that does not open needs no error: the help text above names the site.
+            onClick={() => void ipc.openTokenHelp().catch(() => undefined)}
           >
             {t("welcome.whereToken")}
           </button>
@@ -46,12 +34,18 @@ export function WelcomeView() {
         <div className="card">
           <h2>{t("welcome.demoTitle")}</h2>
           <p className="muted small">{t("welcome.demoHelp")}</p>
-          <button type="button" className="primary" data-testid="try-demo" disabled={busy} onClick={tryDemo}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="try-demo"
+            disabled={demo.pending}
+            onClick={() => void demo.run()}
+          >
             {t("welcome.tryDemo")}
           </button>
         </div>
       </div>
-      {error && <ErrorNotice error={error} />}
+      {demo.error && <ErrorNotice error={demo.error} />}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import type { Estimate } from "../bindings";
-import { estimateParts } from "../generate/format";
+import { estimateParts } from "./format";
 
 /** "1280×720 · 108 900 tokens ≈ ¥0.26": output size, tokens and cost at the user's rate. */
 export function EstimateLine({ estimate }: { estimate: Estimate | null }) {

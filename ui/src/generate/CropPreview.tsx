@@ -1,9 +1,9 @@
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { FrameInfo } from "../bindings";
-import { type CropRect, cropWindow } from "../frameFixes";
+import type { CropRect, FrameInfo } from "../bindings";
 import { errorText } from "../i18n";
-import type { IpcError } from "../ipc";
+import { ipc } from "../ipc";
+import { useMutation, useQuery } from "../query";
 
 interface Props {
   frame: FrameInfo;
@@ -19,31 +19,15 @@ export function CropPreview({ frame, targetRatio, targetLabel, onApply, onCancel
   const { t } = useTranslation();
   const titleId = useId();
   const [offset, setOffset] = useState(0);
+  // The window drawn stays until the next answer, so sliding does not make it blink.
   const [rect, setRect] = useState<CropRect | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<IpcError | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    cropWindow(frame.width, frame.height, targetRatio, offset)
-      .then((r) => current && setRect(r))
-      .catch((e: IpcError) => current && setError(e));
-    return () => {
-      current = false;
-    };
-  }, [frame.width, frame.height, targetRatio, offset]);
-
-  const apply = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onApply(offset);
-    } catch (e) {
-      setError(e as IpcError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const shown = useQuery(
+    () => ipc.cropWindow(frame.width, frame.height, targetRatio, offset),
+    [frame.width, frame.height, targetRatio, offset],
+  );
+  if (shown.data && shown.data !== rect) setRect(shown.data);
+  const apply = useMutation(onApply);
+  const error = apply.error ?? shown.error;
 
   const pct = (part: number, whole: number) => `${(100 * part) / Math.max(whole, 1)}%`;
 
@@ -86,10 +70,16 @@ export function CropPreview({ frame, targetRatio, targetLabel, onApply, onCancel
         </p>
       )}
       <div className="mismatch-actions">
-        <button type="button" className="primary" data-testid="crop-apply" disabled={busy} onClick={apply}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="crop-apply"
+          disabled={apply.pending}
+          onClick={() => void apply.run(offset)}
+        >
           {t("generate.applyCrop")}
         </button>
-        <button type="button" disabled={busy} onClick={onCancel}>
+        <button type="button" disabled={apply.pending} onClick={onCancel}>
           {t("generate.cancel")}
         </button>
       </div>

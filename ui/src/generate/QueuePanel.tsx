@@ -1,8 +1,8 @@
 import { useTranslation } from "react-i18next";
-import { formOptions } from "../generate/options";
 import { JobStatusBadge } from "../jobs/JobStatusBadge";
 import { useJobs, useRecentJobs } from "../jobs/JobsContext";
 import { PollTroubleLine } from "../jobs/PollTroubleNote";
+import { formOptions } from "./options";
 
 /** The newest jobs beside the Generate form; a click opens the Jobs screen. */
 export function QueuePanel() {

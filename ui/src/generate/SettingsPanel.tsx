@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import type { DraftSettings, Field, Problem } from "../bindings";
-import { clipSeconds, formOptions } from "../generate/options";
 import { FieldProblems, fieldProblemsId, problemsFor } from "./FieldProblems";
+import { clipSeconds, formOptions } from "./options";
 
 /**
  * The generation settings. The menus list what the backend offers (`formOptions`); each on/off setting is one

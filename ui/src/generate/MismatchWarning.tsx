@@ -1,8 +1,9 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FrameInfo } from "../bindings";
-import { type FrameMismatch, frameMismatch } from "../frameFixes";
 import { messageText } from "../i18n";
+import { ipc } from "../ipc";
+import { useQuery } from "../query";
 import { CropPreview } from "./CropPreview";
 
 interface Props {
@@ -20,31 +21,21 @@ function pairKey(first: FrameInfo, last: FrameInfo): string {
 export function MismatchWarning({ first, last, onCrop }: Props) {
   const { t } = useTranslation();
   const key = pairKey(first, last);
-  const [mismatch, setMismatch] = useState<{ key: string; value: FrameMismatch } | null>(null);
   const [keptKey, setKeptKey] = useState<string | null>(null);
   const [cropping, setCropping] = useState(false);
+  // Asked again for each new pair; an answer about an earlier pair is never shown.
+  const check = useQuery(() => ipc.frameMismatch(first.aspect, last.aspect), [first, last]);
 
-  useEffect(() => {
-    let current = true;
-    frameMismatch(first, last)
-      .then((value) => {
-        if (current) setMismatch(value ? { key: pairKey(first, last), value } : null);
-      })
-      // Without an answer there is nothing reliable to warn about; the backend re-checks before sending.
-      .catch(() => current && setMismatch(null));
-    return () => {
-      current = false;
-    };
-  }, [first, last]);
-
-  if (!mismatch || mismatch.key !== key || keptKey === key) return null;
-  const targetRatio = mismatch.value.suggested_crop_ratio ?? first.aspect ?? first.width / first.height;
+  // Without an answer there is nothing reliable to warn about; the backend re-checks before sending.
+  const mismatch = check.error ? null : check.data;
+  if (!mismatch || keptKey === key) return null;
+  const targetRatio = mismatch.suggested_crop_ratio ?? first.aspect ?? first.width / first.height;
 
   return (
     <div className="mismatch" data-testid="mismatch-warning">
       <p role="status" className="mismatch-text">
         <span aria-hidden="true">⚠ </span>
-        {messageText(t, mismatch.value.message)}
+        {messageText(t, mismatch.message)}
       </p>
       {!cropping && (
         <div className="mismatch-actions">
@@ -60,7 +51,7 @@ export function MismatchWarning({ first, last, onCrop }: Props) {
         <CropPreview
           frame={last}
           targetRatio={targetRatio}
-          targetLabel={mismatch.value.first_label}
+          targetLabel={mismatch.first_label}
           onCancel={() => setCropping(false)}
           onApply={async (offset) => {
             if (await onCrop(targetRatio, offset)) setCropping(false);

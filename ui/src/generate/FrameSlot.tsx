@@ -1,10 +1,10 @@
 import type { Ref } from "react";
 import { useTranslation } from "react-i18next";
 import type { FixKind, FrameSlot as FrameSlotName, Problem } from "../bindings";
-import { frameFacts } from "../generate/format";
-import type { SlotState } from "../generate/useGenerateForm";
 import { errorText, messageText } from "../i18n";
 import { FieldProblems } from "./FieldProblems";
+import { frameFacts } from "./format";
+import type { SlotState } from "./useGenerateForm";
 
 export type { FrameSlotName };
 
