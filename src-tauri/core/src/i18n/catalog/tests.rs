@@ -141,6 +141,23 @@ fn every_message_key_the_rust_code_names_is_in_every_catalog() {
 }
 
 #[test]
+fn every_catalog_file_the_ui_ships_is_one_rust_renders() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/i18n");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".json").map(str::to_owned))
+        .collect();
+    files.sort();
+    let mut tags: Vec<String> = SOURCES.iter().map(|(tag, _)| (*tag).to_owned()).collect();
+    tags.sort();
+    assert_eq!(
+        files, tags,
+        "add the new catalog to SOURCES in i18n/catalog.rs"
+    );
+}
+
+#[test]
 fn tags_pick_the_closest_shipped_language() {
     assert_eq!(Language::from_tag("zh-CN"), zh());
     assert_eq!(Language::from_tag("zh"), zh());
