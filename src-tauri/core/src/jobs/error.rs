@@ -160,6 +160,31 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
+    /// A status inside a sentence is the status's own label, rendered in the message's language.
+    #[test]
+    fn a_status_in_a_sentence_is_a_nested_label() {
+        let e = JobError::NotSettled {
+            id: "j".into(),
+            status: JobStatus::Running,
+        };
+        let m = e.msg();
+        assert_eq!(m.key, "msg.job.not_settled");
+        assert_eq!(
+            m.args.get("status"),
+            Some(&crate::i18n::Arg::from(JobStatus::Running.label()))
+        );
+        assert!(
+            m.text("en").starts_with("This job is still running."),
+            "{}",
+            m.text("en")
+        );
+        assert!(
+            m.text("zh-CN").starts_with("该任务仍处于「生成中」状态。"),
+            "{}",
+            m.text("zh-CN")
+        );
+    }
+
     #[test]
     fn every_error_is_bilingual_with_a_snake_case_kind() {
         let all = [

@@ -145,6 +145,28 @@ impl JobRunner {
 mod tests {
     use super::*;
 
+    /// The reason the service cannot be asked is the other error's own message, nested in the note.
+    #[test]
+    fn a_service_note_nests_the_reason() {
+        let error = JobError::Connection(ConnectionError::DemoEnded);
+        let note = service_note(&error, 7);
+        assert_eq!(note.kind, "service_unavailable");
+        assert_eq!(note.message.key, "msg.job.poll_service_unavailable");
+        assert_eq!(
+            note.message.args.get("reason"),
+            Some(&crate::i18n::Arg::from(error.msg()))
+        );
+        for language in ["en", "zh-CN"] {
+            assert!(
+                note.message
+                    .text(language)
+                    .contains(&error.msg().text(language)),
+                "{}",
+                note.message.text(language)
+            );
+        }
+    }
+
     /// A task that exists keeps waiting (never fails) when its query was refused for a host the token
     /// is not bound to: the user can still agree to the host, or change it.
     #[test]

@@ -255,6 +255,38 @@ mod tests {
         );
     }
 
+    /// The problems stay messages of their own, run together with a space in English and none in Chinese.
+    #[test]
+    fn a_frame_out_of_limits_nests_its_problems_and_joins_them_as_each_language_writes() {
+        let problem = |en: &str, zh: &str| FrameProblem {
+            kind: FrameProblemKind::TooSmall,
+            message: Message::verbatim(en, zh),
+            fix: None,
+        };
+        let e = PipelineError::FrameOutOfLimits {
+            slot: FrameSlot::Last,
+            problems: vec![
+                problem("Too small.", "太小。"),
+                problem("Too big.", "太大。"),
+            ],
+        };
+        let m = e.msg();
+        assert_eq!(m.key, "msg.pipeline.frame_out_of_limits");
+        assert_eq!(
+            m.args.get("frame"),
+            Some(&Arg::from(Message::new("msg.pipeline.last_frame")))
+        );
+        assert_eq!(
+            m.text("en"),
+            "The last frame is outside what the model accepts, so nothing was uploaded. Too small. Too big. \
+             Use Fix on the frame or choose another image, then generate again."
+        );
+        assert_eq!(
+            m.text("zh-CN"),
+            "尾帧超出了模型的要求，因此没有上传任何内容。太小。太大。请在该帧上使用“修复”或换一张图片，然后重新生成。"
+        );
+    }
+
     #[test]
     fn create_errors_keep_the_money_distinction() {
         let uncertain: PipelineError = CreateError::SubmissionUncertain {
