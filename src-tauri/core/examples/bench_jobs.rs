@@ -139,7 +139,7 @@ fn fill(store: &Store, rng: &mut StdRng) {
         store.mark_create_sent(id).unwrap();
         if roll < 5 {
             store
-                .set_uncertain(id, &Message::verbatim("uncertain", "不确定"))
+                .set_uncertain(id, &Message::new("msg.api.submission_uncertain"))
                 .unwrap();
             continue;
         }
@@ -151,7 +151,7 @@ fn fill(store: &Store, rng: &mut StdRng) {
                 .set_failed(
                     id,
                     "task_failed",
-                    &Message::verbatim("The task failed.", "任务失败。"),
+                    &Message::new("msg.pipeline.task_failed").arg("reason", "content refused"),
                 )
                 .unwrap();
         } else {

@@ -37,14 +37,13 @@ impl UserFacing for BaseUrlError {
 
     fn msg(&self) -> Message {
         match self {
-            Self::InvalidUrl { value, reason } => Message::verbatim(
-                format!("The server address \"{value}\" is not a valid URL ({reason}). Correct it (for example https://api.sinancode.com) or remove the override to use the default."),
-                format!("服务器地址“{value}”不是有效的网址（{reason}）。请更正（例如 https://api.sinancode.com），或删除该覆盖设置以使用默认地址。"),
-            ),
-            Self::InsecureUrl { value } => Message::verbatim(
-                format!("The server address \"{value}\" uses plain http, which would send your API token unencrypted. Use an https address; plain http is only allowed for 127.0.0.1 or localhost."),
-                format!("服务器地址“{value}”使用明文 http，会以未加密方式发送您的 API 令牌。请改用 https 地址；明文 http 仅允许用于 127.0.0.1 或 localhost。"),
-            ),
+            Self::InvalidUrl { value, reason } => Message::new("msg.api.invalid_url")
+                .arg("value", value.as_str())
+                .arg("reason", reason.as_str())
+                .arg("example", PRODUCTION_API_BASE),
+            Self::InsecureUrl { value } => {
+                Message::new("msg.api.insecure_url").arg("value", value.as_str())
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use super::config::{API_BASE_ENV, PRODUCTION_API_BASE, PRODUCTION_UPLOAD_BASE, UPLOAD_BASE_ENV};
 use super::reply;
 use crate::i18n::{megabytes, Message, UserFacing};
 
@@ -162,10 +163,7 @@ impl UserFacing for CreateError {
     fn msg(&self) -> Message {
         match self {
             Self::NotSubmitted(e) => e.msg(),
-            Self::SubmissionUncertain { .. } => Message::verbatim(
-                "The request reached SinanCode or may have, but no clear answer came back. A paid task may have been created. Check your SinanCode balance or usage before submitting again, because resubmitting could start a second paid task.",
-                "请求已发送或可能已发送到 SinanCode，但没有收到明确的答复。可能已经创建了一个计费任务。再次提交前请先查看 SinanCode 的余额或用量，因为重新提交可能会再创建一个计费任务。",
-            ),
+            Self::SubmissionUncertain { .. } => Message::new("msg.api.submission_uncertain"),
         }
     }
 }
@@ -204,83 +202,42 @@ impl UserFacing for ApiError {
 
     fn msg(&self) -> Message {
         match self {
-            Self::InvalidToken => Message::verbatim(
-                "SinanCode refused the API token. Open Settings and paste a valid token from your SinanCode account.",
-                "SinanCode 拒绝了该 API 令牌。请打开“设置”，粘贴您 SinanCode 账户中的有效令牌。",
-            ),
-            Self::OutOfCredit => Message::verbatim(
-                "Your SinanCode account does not have enough balance. Top up your account, then submit again.",
-                "您的 SinanCode 账户余额不足。请充值后再提交。",
-            ),
-            Self::RateLimited { retry_after } => {
-                let secs = retry_after.map(|d| d.as_secs().max(1));
-                Message::verbatim(
-                    match secs {
-                        Some(s) => format!("SinanCode is receiving too many requests. Wait about {s} s, then try again."),
-                        None => "SinanCode is receiving too many requests. Wait a minute, then try again.".to_owned(),
-                    },
-                    match secs {
-                        Some(s) => format!("SinanCode 当前请求过多。请等待约 {s} 秒后重试。"),
-                        None => "SinanCode 当前请求过多。请等待一分钟后重试。".to_owned(),
-                    },
-                )
+            Self::InvalidToken => Message::new("msg.api.invalid_token"),
+            Self::OutOfCredit => Message::new("msg.api.out_of_credit"),
+            Self::RateLimited {
+                retry_after: Some(wait),
+            } => Message::new("msg.api.rate_limited_for").arg("seconds", wait.as_secs().max(1)),
+            Self::RateLimited { retry_after: None } => Message::new("msg.api.rate_limited"),
+            Self::Rejected { status, message } => Message::new("msg.api.rejected")
+                .arg("status", *status)
+                .arg("reason", message.as_str()),
+            Self::ServerError { status } => {
+                Message::new("msg.api.server_error").arg("status", *status)
             }
-            Self::Rejected { status, message } => Message::verbatim(
-                format!("SinanCode refused the request (HTTP {status}): {message}. Change the settings it mentions, then submit again."),
-                format!("SinanCode 拒绝了该请求（HTTP {status}）：{message}。请修改其中提到的设置后再提交。"),
-            ),
-            Self::ServerError { status } => Message::verbatim(
-                format!("SinanCode had an internal problem (HTTP {status}). Wait a few minutes and try again; if it persists, check SinanCode's status."),
-                format!("SinanCode 服务器出现内部问题（HTTP {status}）。请等几分钟后重试；如果问题持续，请查看 SinanCode 的服务状态。"),
-            ),
-            Self::Redirected { status } => Message::verbatim(
-                format!("The server sent the request on to another address (HTTP {status}). The app does not follow it, so your API token and paid requests only go to the address you set; nothing was created. Check the API and upload addresses in Settings (the defaults are https://api.sinancode.com and https://files-api.sinancode.com)."),
-                format!("服务器把请求转向了另一个地址（HTTP {status}）。为了让您的 API 令牌和计费请求只发往您设置的地址，应用不会跟随转向；没有创建任何任务。请在“设置”中检查 API 和上传地址（默认为 https://api.sinancode.com 和 https://files-api.sinancode.com）。"),
-            ),
-            Self::NetworkDown { .. } => Message::verbatim(
-                "Could not reach SinanCode, or the connection broke off. Check your internet connection, proxy or firewall, then try again.",
-                "无法连接到 SinanCode，或连接中途断开。请检查网络连接、代理或防火墙后重试。",
-            ),
-            Self::Timeout => Message::verbatim(
-                "SinanCode did not answer in time. Check your internet connection and try again.",
-                "SinanCode 未在规定时间内响应。请检查网络连接后重试。",
-            ),
-            Self::MalformedReply { .. } => Message::verbatim(
-                "SinanCode sent a reply the app could not understand. Try again later; if it keeps happening, update Seedance Studio.",
-                "SinanCode 返回了无法识别的答复。请稍后重试；如果一直出现，请更新 Seedance Studio。",
-            ),
-            Self::ResultLinkExpired => Message::verbatim(
-                "SinanCode no longer serves this video: its download link was refused, and so was the fresh link the app asked SinanCode for (videos are kept about 24 hours). Retry download checks once more for free; Submit again generates a new video and is charged.",
-                "SinanCode 已不再提供该视频：下载链接被拒绝，应用向 SinanCode 重新获取的新链接也被拒绝（视频约保留 24 小时）。“重新下载”会免费再检查一次；“重新提交”会生成新视频并再次计费。",
-            ),
-            Self::ResultHostRefused { .. } => Message::verbatim(
-                "The video's download link points to this computer, a local network or a plain http address, so the app did not download it (a link from the service must not reach your own network). Nothing was downloaded. Try Retry download later; if it keeps happening, tell SinanCode support.",
-                "视频的下载链接指向本机、局域网或明文 http 地址，因此应用没有下载（服务返回的链接不应访问您自己的网络）。没有下载任何内容。请稍后点击“重新下载”；如果一直出现，请联系 SinanCode 客服。",
-            ),
-            Self::ResultTooLarge { limit } => Message::verbatim(
-                format!("The result host sent more than {}, far more than any generated video, so the download was stopped and the partial file removed. Try Retry download later; if it keeps happening, tell SinanCode support.", megabytes(*limit)),
-                format!("结果服务器发送的数据超过 {}，远大于任何生成的视频，因此已停止下载并删除了未完成的文件。请稍后点击“重新下载”；如果一直出现，请联系 SinanCode 客服。", megabytes(*limit)),
-            ),
-            Self::FileChanged => Message::verbatim(
-                "The image changed on disk after it was checked (it was edited, replaced or was still being saved), so it was not used and no task was created. Submit again to check and use the image as it is now.",
-                "图片在检查之后被修改了（被编辑、替换或仍在保存中），因此没有使用它，也没有创建任务。请重新提交，以检查并使用图片的当前版本。",
-            ),
-            Self::FileTooLarge { size, limit } => Message::verbatim(
-                format!("The image is {}, over the {} upload limit. Use the offered fix to shrink it, or pick a smaller image.", megabytes(*size), megabytes(*limit)),
-                format!("图片大小为 {}，超过了 {} 的上传上限。请使用提供的修复功能缩小图片，或选择更小的图片。", megabytes(*size), megabytes(*limit)),
-            ),
-            Self::GaveUpWaiting { waited } => Message::verbatim(
-                format!("The task is still not finished after {} minutes. It may still complete: check it again later.", waited.as_secs() / 60),
-                format!("任务在 {} 分钟后仍未完成，可能仍会完成，请稍后再查看。", waited.as_secs() / 60),
-            ),
-            Self::Io(_) => Message::verbatim(
-                "A file could not be read or written. Check that the folder exists, is writable and the disk is not full, then try again.",
-                "无法读取或写入文件。请确认文件夹存在且可写、磁盘未满，然后重试。",
-            ),
-            Self::HostNotConfirmed { host } => Message::verbatim(
-                format!("Your API token was not sent to {host}: you have not confirmed that address for it, so nothing was sent. To use it, save the API address again in Settings and answer Yes when asked; otherwise remove it (in Settings, or the SEEDANCE_API_BASE / SEEDANCE_UPLOAD_BASE variable) to use SinanCode's own address."),
-                format!("您的 API 令牌没有发送到 {host}：您尚未确认该地址可以使用此令牌，因此没有发送任何内容。如需使用该地址，请在“设置”中重新保存 API 地址，并在询问时选择“是”；否则请删除该地址（在“设置”中，或删除 SEEDANCE_API_BASE / SEEDANCE_UPLOAD_BASE 环境变量），改用 SinanCode 自己的地址。"),
-            ),
+            Self::Redirected { status } => Message::new("msg.api.redirected")
+                .arg("status", *status)
+                .arg("api_default", PRODUCTION_API_BASE)
+                .arg("upload_default", PRODUCTION_UPLOAD_BASE),
+            Self::NetworkDown { .. } => Message::new("msg.api.network_down"),
+            Self::Timeout => Message::new("msg.api.timeout"),
+            Self::MalformedReply { .. } => Message::new("msg.api.malformed_reply"),
+            Self::ResultLinkExpired => Message::new("msg.api.result_link_expired"),
+            Self::ResultHostRefused { .. } => Message::new("msg.api.result_host_refused"),
+            Self::ResultTooLarge { limit } => {
+                Message::new("msg.api.result_too_large").arg("limit", megabytes(*limit))
+            }
+            Self::FileChanged => Message::new("msg.api.file_changed"),
+            Self::FileTooLarge { size, limit } => Message::new("msg.api.file_too_large")
+                .arg("size", megabytes(*size))
+                .arg("limit", megabytes(*limit)),
+            Self::GaveUpWaiting { waited } => {
+                Message::new("msg.api.gave_up_waiting").arg("minutes", waited.as_secs() / 60)
+            }
+            Self::Io(_) => Message::new("msg.api.file_error"),
+            Self::HostNotConfirmed { host } => Message::new("msg.api.host_not_confirmed")
+                .arg("host", host.as_str())
+                .arg("api_env", API_BASE_ENV)
+                .arg("upload_env", UPLOAD_BASE_ENV),
         }
     }
 }

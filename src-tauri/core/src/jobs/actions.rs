@@ -67,17 +67,11 @@ impl ResumePolicy {
 pub const MARKED_FAILED: &str = "marked_failed";
 
 fn interrupted_create() -> Message {
-    Message::verbatim(
-        "The app stopped while the request to start this video was on its way, so it is unknown whether SinanCode started (and charged for) it. Check the task list or bill in your SinanCode account; if no task was started, choose Submit again.",
-        "应用在发送生成请求的过程中停止了，因此无法确定 SinanCode 是否已开始（并计费）该任务。请在 SinanCode 账户的任务列表或账单中核实；如果没有开始任务，请选择“重新提交”。",
-    )
+    Message::new("msg.job.interrupted_create")
 }
 
 fn marked_failed() -> Message {
-    Message::verbatim(
-        "You marked this job as failed. If SinanCode did start its task, it is not tracked here; submit the job again only if you want another video.",
-        "您已将该任务标记为失败。如果 SinanCode 实际上已开始该任务，本应用不会再跟踪它；只有在需要另一段视频时才重新提交。",
-    )
+    Message::new("msg.job.marked_failed")
 }
 
 impl JobRunner {

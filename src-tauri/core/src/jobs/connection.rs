@@ -58,18 +58,9 @@ impl UserFacing for ConnectionError {
 
     fn msg(&self) -> Message {
         match self {
-            Self::NoToken => Message::verbatim(
-                "No SinanCode API token is set. Paste your token in Settings (or try demo mode), then generate again.",
-                "尚未设置 SinanCode API 令牌。请在“设置”中粘贴令牌（或试用演示模式），然后重新生成。",
-            ),
-            Self::DemoEnded => Message::verbatim(
-                "This was a demo job, and the demo service ended with the app, so it cannot be finished. Start demo mode again and generate a new clip.",
-                "这是一个演示任务，演示服务已随应用关闭而结束，因此无法完成。请重新进入演示模式并生成新的视频。",
-            ),
-            Self::LiveNotInUse => Message::verbatim(
-                "This job belongs to your SinanCode account, but the app is in demo mode. Leave demo mode to let it continue; nothing is lost meanwhile.",
-                "该任务属于您的 SinanCode 账户，但应用当前处于演示模式。退出演示模式后任务会继续，期间不会丢失任何内容。",
-            ),
+            Self::NoToken => Message::new("msg.job.no_token"),
+            Self::DemoEnded => Message::new("msg.job.demo_ended"),
+            Self::LiveNotInUse => Message::new("msg.job.live_not_in_use"),
             Self::Unavailable { message, .. } => message.clone(),
         }
     }

@@ -129,84 +129,28 @@ impl UserFacing for JobError {
             Self::Connection(e) => e.msg(),
             Self::Store(e) => e.msg(),
             Self::OutputDir(e) => e.msg(),
-            Self::Busy { .. } => Message::verbatim(
-                "This job is still being worked on. Wait until it is done or has failed, then try again.",
-                "该任务仍在进行中。请等它完成或失败后再试。",
-            ),
-            Self::NotUncertain { status, .. } => Message::verbatim(
-                format!(
-                    "Only a job whose submission is uncertain can be marked as failed; this one is {}. Refresh the job list.",
-                    status.label().text("en")
-                ),
-                format!(
-                    "只有“提交结果不确定”的任务才能标记为失败；该任务当前为「{}」。请刷新任务列表。",
-                    status.label().text("zh-CN")
-                ),
-            ),
-            Self::NotSettled { status, .. } => Message::verbatim(
-                format!(
-                    "This job is still {}. Submit it again only once it is done, has failed or its submission is uncertain.",
-                    status.label().text("en")
-                ),
-                format!(
-                    "该任务仍处于「{}」状态。请在它完成、失败或提交结果不确定之后再重新提交。",
-                    status.label().text("zh-CN")
-                ),
-            ),
-            Self::HistoryNotSaved => Message::verbatim(
-                "The job history could not be opened, so this app cannot keep track of a paid video if it stops or crashes. Live jobs are refused until it can: fix the problem named in the notice about the history (free disk space, folder permissions, or a damaged file), then restart the app. Demo mode still works.",
-                "无法打开任务记录，应用一旦停止或崩溃就无法继续跟踪付费视频。在能够保存记录之前，将拒绝提交真实任务：请先解决关于任务记录的提示中指出的问题（释放磁盘空间、检查文件夹权限或处理损坏的文件），然后重启应用。演示模式仍可使用。",
-            ),
-            Self::NotResubmittable { .. } => Message::verbatim(
-                "This job's task exists at SinanCode and is paid for, so it is not submitted again: its video can still be had without paying twice (let it finish, or choose Retry download). To make a different video, use \"Use settings\" and generate.",
-                "该任务在 SinanCode 上已存在且已计费，因此不会重新提交：无需再次付费即可获得其视频（等待其完成，或选择“重新下载”）。如需生成另一段视频，请使用“使用此设置”后再生成。",
-            ),
-            Self::DuplicateSubmission(d) => Message::verbatim(
-                format!(
-                    "You sent this same request with the same frames {} s ago, so it was not sent again (each one is paid). To make another video from it, confirm that you want it.",
-                    d.seconds_ago
-                ),
-                format!(
-                    "您在 {} 秒前已发送过相同的请求和相同的帧，因此这次没有再次发送（每次生成都要付费）。如需再生成一段视频，请确认。",
-                    d.seconds_ago
-                ),
-            ),
-            Self::NotWaiting { status, .. } => Message::verbatim(
-                format!(
-                    "Only a job that is not sent yet can be sent or discarded; this one is {}. Refresh the job list.",
-                    status.label().text("en")
-                ),
-                format!(
-                    "只有“尚未发送”的任务才能发送或放弃；该任务当前为「{}」。请刷新任务列表。",
-                    status.label().text("zh-CN")
-                ),
-            ),
-            Self::NothingToDownload { .. } => Message::verbatim(
-                "There is no finished video to download for this job: SinanCode never created its task, or the task itself failed. Submit the job again instead.",
-                "该任务没有可下载的视频：SinanCode 未创建其任务，或任务本身已失败。请改为重新提交该任务。",
-            ),
-            Self::RunCrashed { task_known: true } => Message::verbatim(
-                "The app hit an internal error while following this job and stopped it. Its SinanCode task still exists and is paid for: choose Retry download to check it again (nothing is charged).",
-                "应用在跟踪该任务时遇到内部错误并停止了它。其 SinanCode 任务仍然存在且已计费：请选择“重新下载”再次查询（不会再次计费）。",
-            ),
-            Self::RunCrashed { task_known: false } => Message::verbatim(
-                "The app hit an internal error while working on this job and stopped it. If its request had already gone out, check your SinanCode account before submitting again; otherwise submit it again.",
-                "应用在处理该任务时遇到内部错误并停止了它。如果请求已经发出，请先在 SinanCode 账户中核实再重新提交；否则直接重新提交即可。",
-            ),
-            Self::NotOwnVideo { .. } => Message::verbatim(
-                "Nothing was deleted: this job has no video of its own to delete (it did not finish, or the file under its name now belongs to another job or is not the video it saved). Delete the job without its video, and remove any file yourself in your file manager.",
-                "未删除任何内容：此任务没有属于自己的视频可删除（任务未完成，或该文件名下的文件现在属于另一个任务，或已不是它保存的视频）。请只删除任务记录，如需删除文件请在文件管理器中手动删除。",
-            ),
-            Self::DeleteFile { path, .. } => Message::verbatim(
-                format!(
-                    "The job was removed, but its video {} could not be deleted. Delete it in your file manager.",
-                    path.display()
-                ),
-                format!(
-                    "任务记录已删除，但视频 {} 无法删除。请在文件管理器中手动删除。",
-                    path.display()
-                ),
-            ),
+            Self::Busy { .. } => Message::new("msg.job.busy"),
+            Self::NotUncertain { status, .. } => {
+                Message::new("msg.job.not_uncertain").arg("status", status.label())
+            }
+            Self::NotSettled { status, .. } => {
+                Message::new("msg.job.not_settled").arg("status", status.label())
+            }
+            Self::HistoryNotSaved => Message::new("msg.job.history_not_saved"),
+            Self::NotResubmittable { .. } => Message::new("msg.job.not_resubmittable"),
+            Self::DuplicateSubmission(d) => {
+                Message::new("msg.job.duplicate_submission").arg("seconds", d.seconds_ago)
+            }
+            Self::NotWaiting { status, .. } => {
+                Message::new("msg.job.not_waiting").arg("status", status.label())
+            }
+            Self::NothingToDownload { .. } => Message::new("msg.job.nothing_to_download"),
+            Self::RunCrashed { task_known: true } => Message::new("msg.job.run_crashed_task_known"),
+            Self::RunCrashed { task_known: false } => Message::new("msg.job.run_crashed"),
+            Self::NotOwnVideo { .. } => Message::new("msg.job.not_own_video"),
+            Self::DeleteFile { path, .. } => {
+                Message::new("msg.job.video_not_deleted").arg("path", path)
+            }
         }
     }
 }
@@ -215,6 +159,31 @@ impl UserFacing for JobError {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    /// A status inside a sentence is the status's own label, rendered in the message's language.
+    #[test]
+    fn a_status_in_a_sentence_is_a_nested_label() {
+        let e = JobError::NotSettled {
+            id: "j".into(),
+            status: JobStatus::Running,
+        };
+        let m = e.msg();
+        assert_eq!(m.key, "msg.job.not_settled");
+        assert_eq!(
+            m.args.get("status"),
+            Some(&crate::i18n::Arg::from(JobStatus::Running.label()))
+        );
+        assert!(
+            m.text("en").starts_with("This job is still running."),
+            "{}",
+            m.text("en")
+        );
+        assert!(
+            m.text("zh-CN").starts_with("该任务仍处于「生成中」状态。"),
+            "{}",
+            m.text("zh-CN")
+        );
+    }
 
     #[test]
     fn every_error_is_bilingual_with_a_snake_case_kind() {

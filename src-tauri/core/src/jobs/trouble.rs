@@ -33,30 +33,16 @@ fn unix_ms(at: OffsetDateTime) -> i64 {
 /// The note for a stop that [`waits_for_service`].
 fn service_note(error: &JobError, next_try_at: i64) -> PollTrouble {
     let (kind, message) = match error {
-        JobError::Pipeline(PipelineError::Api(ApiError::InvalidToken)) => (
-            "token_refused",
-            Message::verbatim(
-                "SinanCode refused the API token while the app was checking on this job. The task exists at SinanCode and is paid for, and it keeps going there. Paste a valid token in Settings: the job continues by itself (it also checks again every minute).",
-                "应用查询该任务时，SinanCode 拒绝了 API 令牌。该任务已在 SinanCode 上创建并计费，并会继续生成。请在“设置”中粘贴有效令牌：任务会自动继续（应用也会每分钟自动重试）。",
-            ),
-        ),
-        JobError::Connection(ConnectionError::NoToken) => (
-            "no_token",
-            Message::verbatim(
-                "No API token is set, so the app cannot check on this job. The task exists at SinanCode and is paid for. Paste your token in Settings: the job continues by itself.",
-                "尚未设置 API 令牌，应用无法查询该任务。该任务已在 SinanCode 上创建并计费。请在“设置”中粘贴令牌：任务会自动继续。",
-            ),
-        ),
-        other => {
-            let inner = other.msg();
-            (
-                "service_unavailable",
-                Message::verbatim(
-                    format!("The app cannot check on this job right now: {} The task exists at SinanCode and is paid for; the job continues by itself once this is fixed.", inner.text("en")),
-                    format!("应用暂时无法查询该任务：{}该任务已在 SinanCode 上创建并计费；问题解决后任务会自动继续。", inner.text("zh-CN")),
-                ),
-            )
+        JobError::Pipeline(PipelineError::Api(ApiError::InvalidToken)) => {
+            ("token_refused", Message::new("msg.job.poll_token_refused"))
         }
+        JobError::Connection(ConnectionError::NoToken) => {
+            ("no_token", Message::new("msg.job.poll_no_token"))
+        }
+        other => (
+            "service_unavailable",
+            Message::new("msg.job.poll_service_unavailable").arg("reason", other.msg()),
+        ),
     };
     PollTrouble {
         kind: kind.to_owned(),
@@ -71,19 +57,10 @@ pub(super) fn query_note(trouble: &QueryTrouble, next_try_at: i64) -> PollTroubl
     let (kind, message) = if trouble.unreachable {
         (
             "service_unreachable",
-            Message::verbatim(
-                "Can't reach SinanCode. The task is safe there; the app keeps checking by itself. Check your internet connection if this lasts.",
-                "无法连接到 SinanCode。任务在 SinanCode 上不受影响，应用会自动继续查询。如果持续出现，请检查网络连接。",
-            ),
+            Message::new("msg.job.poll_unreachable"),
         )
     } else {
-        (
-            "service_trouble",
-            Message::verbatim(
-                "SinanCode is not answering properly right now. The task is safe there; the app keeps checking by itself.",
-                "SinanCode 暂时无法正常响应。任务在 SinanCode 上不受影响，应用会自动继续查询。",
-            ),
-        )
+        ("service_trouble", Message::new("msg.job.poll_trouble"))
     };
     PollTrouble {
         kind: kind.to_owned(),
@@ -167,6 +144,28 @@ impl JobRunner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reason the service cannot be asked is the other error's own message, nested in the note.
+    #[test]
+    fn a_service_note_nests_the_reason() {
+        let error = JobError::Connection(ConnectionError::DemoEnded);
+        let note = service_note(&error, 7);
+        assert_eq!(note.kind, "service_unavailable");
+        assert_eq!(note.message.key, "msg.job.poll_service_unavailable");
+        assert_eq!(
+            note.message.args.get("reason"),
+            Some(&crate::i18n::Arg::from(error.msg()))
+        );
+        for language in ["en", "zh-CN"] {
+            assert!(
+                note.message
+                    .text(language)
+                    .contains(&error.msg().text(language)),
+                "{}",
+                note.message.text(language)
+            );
+        }
+    }
 
     /// A task that exists keeps waiting (never fails) when its query was refused for a host the token
     /// is not bound to: the user can still agree to the host, or change it.

@@ -14,10 +14,7 @@ use crate::store::{JobRecord, JobStatus, StoreError};
 pub const DISCARDED: &str = "discarded";
 
 fn discarded() -> Message {
-    Message::verbatim(
-        "You chose not to send this job; nothing was sent or charged. Use settings to make it again.",
-        "您选择了不发送该任务；没有发送任何请求，也没有计费。如需重新生成，请使用“使用设置”。",
-    )
+    Message::new("msg.job.discarded")
 }
 
 /// The jobs waiting as not sent, for the start-up notice.

@@ -1,7 +1,7 @@
 //! Why a run stopped, for the job layer (which decides what state the job ends in) and for the user.
 
 use crate::api::{ApiError, CreateError, TaskId};
-use crate::i18n::{Message, UserFacing};
+use crate::i18n::{Arg, Message, UserFacing};
 use crate::images::{FrameProblem, ImageError};
 use crate::request::{FrameSlot, RequestError};
 
@@ -72,11 +72,27 @@ fn join_errors(errors: &[RequestError]) -> String {
         .join("; ")
 }
 
-fn slot_names(slot: FrameSlot) -> (&'static str, &'static str) {
+/// The frame's name inside a sentence ("first frame", "首帧").
+fn slot_name(slot: FrameSlot) -> Message {
     match slot {
-        FrameSlot::First => ("first frame", "首帧"),
-        FrameSlot::Last => ("last frame", "尾帧"),
+        FrameSlot::First => Message::new("msg.pipeline.first_frame"),
+        FrameSlot::Last => Message::new("msg.pipeline.last_frame"),
     }
+}
+
+/// Sentences run together the way each language writes them (a space in English, none in Chinese). No
+/// sentences is an empty text.
+fn sentences(messages: &[Message]) -> Arg {
+    let mut rest = messages.iter().rev();
+    let Some(last) = rest.next() else {
+        return Arg::from("");
+    };
+    let joined = rest.fold(last.clone(), |tail, head| {
+        Message::new("msg.pipeline.sentences")
+            .arg("first", head.clone())
+            .arg("rest", tail)
+    });
+    Arg::from(joined)
 }
 
 impl UserFacing for PipelineError {
@@ -110,70 +126,32 @@ impl UserFacing for PipelineError {
 
     fn msg(&self) -> Message {
         match self {
-            Self::Invalid(errors) => {
-                Message::lines(errors.iter().map(UserFacing::msg).collect())
-            }
-            Self::Frame { slot, source } => {
-                let (en, zh) = slot_names(*slot);
-                let inner = source.msg();
-                Message::verbatim(
-                    format!("The {en} cannot be used. {}", inner.text("en")),
-                    format!("{zh}无法使用。{}", inner.text("zh-CN")),
-                )
-            }
+            Self::Invalid(errors) => Message::lines(errors.iter().map(UserFacing::msg).collect()),
+            Self::Frame { slot, source } => Message::new("msg.pipeline.frame_unusable")
+                .arg("frame", slot_name(*slot))
+                .arg("reason", source.msg()),
             Self::FrameChanged { slot } => {
-                let (en, zh) = slot_names(*slot);
-                Message::verbatim(
-                    format!("The {en} image changed on disk after it was checked (it was edited, replaced or was still being saved), so it was not used and no task was created. Submit again to check and use the image as it is now."),
-                    format!("{zh}图片在检查之后被修改了（被编辑、替换或仍在保存中），因此没有使用它，也没有创建任务。请重新提交，以检查并使用图片的当前版本。"),
-                )
+                Message::new("msg.pipeline.frame_changed").arg("frame", slot_name(*slot))
             }
             Self::FrameOutOfLimits { slot, problems } => {
-                let (en, zh) = slot_names(*slot);
-                let list_en: Vec<String> = problems.iter().map(|p| p.message.text("en")).collect();
-                let list_zh: Vec<String> = problems.iter().map(|p| p.message.text("zh-CN")).collect();
-                Message::verbatim(
-                    format!(
-                        "The {en} is outside what the model accepts, so nothing was uploaded. {} \
-                         Use Fix on the frame or choose another image, then generate again.",
-                        list_en.join(" ")
-                    ),
-                    format!(
-                        "{zh}超出了模型的要求，因此没有上传任何内容。{}请在该帧上使用“修复”或换一张图片，然后重新生成。",
-                        list_zh.join("")
-                    ),
-                )
+                let messages: Vec<Message> = problems.iter().map(|p| p.message.clone()).collect();
+                Message::new("msg.pipeline.frame_out_of_limits")
+                    .arg("frame", slot_name(*slot))
+                    .arg("problems", sentences(&messages))
             }
             Self::Api(e) => e.msg(),
             Self::SubmissionUncertain { reason } => CreateError::SubmissionUncertain {
                 reason: reason.clone(),
             }
             .msg(),
-            Self::TaskFailed { message, .. } => Message::verbatim(
-                format!(
-                    "SinanCode could not generate the video: {message}. If the message points at the \
-                     prompt or the frames, change them; then generate again."
-                ),
-                format!("SinanCode 未能生成该视频：{message}。如果提示指出了提示词或图片的问题，请先修改，然后重新生成。"),
-            ),
-            Self::Checkpoint { task: None, .. } => Message::verbatim(
-                "The job could not be saved, so it was stopped before anything was paid for. Check that \
-                 the disk is not full and the app's data folder is writable, then generate again.",
-                "无法保存该任务，因此在产生任何费用之前已停止。请确认磁盘未满且应用的数据文件夹可写，然后重新生成。",
-            ),
-            Self::Checkpoint { task: Some(id), .. } => Message::verbatim(
-                format!(
-                    "The job could not be saved. SinanCode already created the paid task {id}: note this \
-                     id, free some disk space or fix the data folder, and check the task again instead of \
-                     generating anew."
-                ),
-                format!("无法保存该任务。SinanCode 已经创建了计费任务 {id}：请记下该编号，清理磁盘空间或修复数据文件夹后重新查询该任务，而不要重新生成。"),
-            ),
-            Self::Io(_) => Message::verbatim(
-                "A file could not be written. Check that the output folder exists, is writable and the \
-                 disk is not full, then try again.",
-                "无法写入文件。请确认输出文件夹存在且可写、磁盘未满，然后重试。",
-            ),
+            Self::TaskFailed { message, .. } => {
+                Message::new("msg.pipeline.task_failed").arg("reason", message.as_str())
+            }
+            Self::Checkpoint { task: None, .. } => Message::new("msg.pipeline.not_saved"),
+            Self::Checkpoint { task: Some(id), .. } => {
+                Message::new("msg.pipeline.not_saved_task_created").arg("task", id.0.as_str())
+            }
+            Self::Io(_) => Message::new("msg.pipeline.file_error"),
         }
     }
 }
@@ -274,6 +252,38 @@ mod tests {
         assert!(
             errors[7].msg().text("en").contains("t-42")
                 && errors[7].msg().text("zh-CN").contains("t-42")
+        );
+    }
+
+    /// The problems stay messages of their own, run together with a space in English and none in Chinese.
+    #[test]
+    fn a_frame_out_of_limits_nests_its_problems_and_joins_them_as_each_language_writes() {
+        let problem = |en: &str, zh: &str| FrameProblem {
+            kind: FrameProblemKind::TooSmall,
+            message: Message::verbatim(en, zh),
+            fix: None,
+        };
+        let e = PipelineError::FrameOutOfLimits {
+            slot: FrameSlot::Last,
+            problems: vec![
+                problem("Too small.", "太小。"),
+                problem("Too big.", "太大。"),
+            ],
+        };
+        let m = e.msg();
+        assert_eq!(m.key, "msg.pipeline.frame_out_of_limits");
+        assert_eq!(
+            m.args.get("frame"),
+            Some(&Arg::from(Message::new("msg.pipeline.last_frame")))
+        );
+        assert_eq!(
+            m.text("en"),
+            "The last frame is outside what the model accepts, so nothing was uploaded. Too small. Too big. \
+             Use Fix on the frame or choose another image, then generate again."
+        );
+        assert_eq!(
+            m.text("zh-CN"),
+            "尾帧超出了模型的要求，因此没有上传任何内容。太小。太大。请在该帧上使用“修复”或换一张图片，然后重新生成。"
         );
     }
 

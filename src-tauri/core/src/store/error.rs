@@ -99,68 +99,24 @@ impl UserFacing for StoreError {
 
     fn msg(&self) -> Message {
         match self {
-            Self::Locked => Message::verbatim(
-                "The job history is in use by another program. Close any other copy of Seedance Studio, then try again.",
-                "任务记录正被其他程序占用。请关闭其他正在运行的 Seedance Studio，然后重试。",
-            ),
-            Self::Corrupt { .. } => Message::verbatim(
-                "The job history file is damaged. Quit the app, move the history database out of the app's data folder (a fresh, empty history is created on the next start), and restart. Your videos are not affected.",
-                "任务记录文件已损坏。请退出应用，把应用数据文件夹中的任务记录数据库移走（下次启动时会新建空白记录），然后重启。已生成的视频不受影响。",
-            ),
-            Self::DiskFull => Message::verbatim(
-                "The disk is full, so the job could not be saved. Free some space, then try again.",
-                "磁盘已满，任务无法保存。请释放一些空间后重试。",
-            ),
-            Self::CannotOpen { .. } => Message::verbatim(
-                "The job history could not be opened or written. Check that the app's data folder exists and that you may write to it, then restart the app.",
-                "无法打开或写入任务记录。请确认应用数据文件夹存在且有写入权限，然后重启应用。",
-            ),
-            Self::NewerVersion { .. } => Message::verbatim(
-                "The job history was written by a newer version of Seedance Studio and was left untouched. Install the newest version to open it.",
-                "任务记录由更新版本的 Seedance Studio 写入，本版本未作任何改动。请安装最新版本后再打开。",
-            ),
-            Self::NotFound { .. } => Message::verbatim(
-                "This job no longer exists; it may have been deleted. Refresh the job list.",
-                "该任务已不存在，可能已被删除。请刷新任务列表。",
-            ),
-            Self::IllegalTransition { from, to, .. } => Message::verbatim(
-                format!(
-                    "This job is {} and cannot become {}. Refresh the job list to see its current state.",
-                    from.label().text("en"),
-                    to.label().text("en")
-                ),
-                format!(
-                    "该任务当前为「{}」，不能变为「{}」。请刷新任务列表查看最新状态。",
-                    from.label().text("zh-CN"),
-                    to.label().text("zh-CN")
-                ),
-            ),
-            Self::WrongState { status, .. } => Message::verbatim(
-                format!(
-                    "This action is not possible while the job is {}. Refresh the job list to see its current state.",
-                    status.label().text("en")
-                ),
-                format!(
-                    "任务处于「{}」状态时无法执行此操作。请刷新任务列表查看最新状态。",
-                    status.label().text("zh-CN")
-                ),
-            ),
-            Self::StatusNeedsDetails { .. } => Message::verbatim(
-                "The job's status could not be changed because details were missing. Please report this problem.",
-                "缺少必要信息，无法更改任务状态。请报告此问题。",
-            ),
-            Self::AlreadyResubmitted { .. } => Message::verbatim(
-                "This job was already submitted again; follow \"Resubmitted as\" to the new job. Submitting it once more would pay for another video: use the new job instead (its own Submit again, if it fails).",
-                "该任务已经重新提交过；请点击“已重新提交为”查看新任务。再次提交会为另一段视频付费：请改用新任务（如果它失败，可在新任务上重新提交）。",
-            ),
-            Self::InvalidThumbnail => Message::verbatim(
-                "The preview image could not be saved with the job. Pick the frame again.",
-                "预览图无法随任务保存。请重新选择该帧图片。",
-            ),
-            Self::Database { .. } => Message::verbatim(
-                "The job history could not be read or saved. Restart the app; if this keeps happening, please report it.",
-                "无法读取或保存任务记录。请重启应用；如果问题持续出现，请报告此问题。",
-            ),
+            Self::Locked => Message::new("msg.store.locked"),
+            Self::Corrupt { .. } => Message::new("msg.store.corrupt"),
+            Self::DiskFull => Message::new("msg.store.disk_full"),
+            Self::CannotOpen { .. } => Message::new("msg.store.cannot_open"),
+            Self::NewerVersion { .. } => Message::new("msg.store.newer_version"),
+            Self::NotFound { .. } => Message::new("msg.store.not_found"),
+            Self::IllegalTransition { from, to, .. } => {
+                Message::new("msg.store.illegal_transition")
+                    .arg("from", from.label())
+                    .arg("to", to.label())
+            }
+            Self::WrongState { status, .. } => {
+                Message::new("msg.store.wrong_state").arg("status", status.label())
+            }
+            Self::StatusNeedsDetails { .. } => Message::new("msg.store.status_needs_details"),
+            Self::AlreadyResubmitted { .. } => Message::new("msg.store.already_resubmitted"),
+            Self::InvalidThumbnail => Message::new("msg.store.invalid_thumbnail"),
+            Self::Database { .. } => Message::new("msg.store.database_error"),
         }
     }
 }

@@ -105,10 +105,10 @@ pub(crate) fn message_json(message: &Message) -> String {
     serde_json::to_string(message).unwrap_or_default()
 }
 
-/// The stored message; a problem written without one (never by this app) reads as an empty text.
+/// The stored message; a problem written without one (never by this app) says that no reason was kept.
 fn message_from_json(json: Option<&str>) -> Result<Message, serde_json::Error> {
     match json {
         Some(json) => serde_json::from_str(json),
-        None => Ok(Message::verbatim("", "")),
+        None => Ok(Message::new("msg.store.reason_not_recorded")),
     }
 }

@@ -105,21 +105,19 @@ impl JobStatus {
         }
     }
 
-    /// The name shown to the user.
+    /// The name shown to the user inside a sentence ("This job is still running.").
     pub fn label(self) -> Message {
-        match self {
-            Self::Uploading => Message::verbatim("uploading", "上传中"),
-            Self::Submitting => Message::verbatim("submitting", "提交中"),
-            Self::Queued => Message::verbatim("queued", "排队中"),
-            Self::Running => Message::verbatim("running", "生成中"),
-            Self::Downloading => Message::verbatim("downloading", "下载中"),
-            Self::Done => Message::verbatim("done", "已完成"),
-            Self::Failed => Message::verbatim("failed", "失败"),
-            Self::SubmissionUncertain => {
-                Message::verbatim("submission uncertain", "提交结果不确定")
-            }
-            Self::NotSent => Message::verbatim("not sent yet", "尚未发送"),
-        }
+        Message::new(match self {
+            Self::Uploading => "msg.status.uploading",
+            Self::Submitting => "msg.status.submitting",
+            Self::Queued => "msg.status.queued",
+            Self::Running => "msg.status.running",
+            Self::Downloading => "msg.status.downloading",
+            Self::Done => "msg.status.done",
+            Self::Failed => "msg.status.failed",
+            Self::SubmissionUncertain => "msg.status.submission_uncertain",
+            Self::NotSent => "msg.status.not_sent",
+        })
     }
 }
 

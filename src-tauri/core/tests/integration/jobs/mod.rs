@@ -5,5 +5,6 @@ mod kill;
 mod money;
 mod runs;
 mod shared_history;
+mod stored_problem;
 mod submit_once;
 mod unsent;
