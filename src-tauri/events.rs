@@ -156,10 +156,8 @@ mod tests {
         }
     }
 
-    /// The server's failure text reaches notifications inside the job's message: the body stays short
-    /// whatever the server sent.
-    #[test]
-    fn notification_bodies_are_cut_to_a_few_lines() {
+    /// A job of "a cat" that failed with `message`, as the job list and notifications read it.
+    fn failed_job(message: &Message) -> JobRecord {
         let store = seedance_core::store::Store::open_in_memory().unwrap();
         let job = store
             .insert_job(seedance_core::store::NewJob {
@@ -170,15 +168,16 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
+        store.set_failed(&job.id, "task_failed", message).unwrap();
+        store.get_job(&job.id).unwrap()
+    }
+
+    /// The server's failure text reaches notifications inside the job's message: the body stays short
+    /// whatever the server sent.
+    #[test]
+    fn notification_bodies_are_cut_to_a_few_lines() {
         let long = "x".repeat(50_000);
-        store
-            .set_failed(
-                &job.id,
-                "task_failed",
-                &seedance_core::i18n::Message::verbatim(long.clone(), long),
-            )
-            .unwrap();
-        let failed = store.get_job(&job.id).unwrap();
+        let failed = failed_job(&Message::verbatim(long.clone(), long));
         for language in Language::all() {
             let (_, body) = notification_text(&failed, language);
             assert_eq!(body.chars().count(), NOTIFICATION_BODY_CHARS + 1);
@@ -189,24 +188,7 @@ mod tests {
 
     #[test]
     fn notifications_speak_the_users_language_from_the_windows_catalogs() {
-        let store = seedance_core::store::Store::open_in_memory().unwrap();
-        let job = store
-            .insert_job(seedance_core::store::NewJob {
-                request: seedance_core::request::RequestDraft {
-                    prompt: "a cat".into(),
-                    ..Default::default()
-                },
-                ..Default::default()
-            })
-            .unwrap();
-        store
-            .set_failed(
-                &job.id,
-                "task_failed",
-                &Message::verbatim("It broke.", "坏了。"),
-            )
-            .unwrap();
-        let failed = store.get_job(&job.id).unwrap();
+        let failed = failed_job(&Message::verbatim("It broke.", "坏了。"));
         assert_eq!(
             notification_text(&failed, Language::ENGLISH),
             ("Generation failed".into(), "It broke.".into())
