@@ -28,6 +28,9 @@ pub enum PrefsError {
     ConcurrencyOutOfRange { value: u32 },
     #[error("{value} hours is outside the range for holding back unsent jobs")]
     HoldUnsentOutOfRange { value: u32 },
+    /// Not "system" and not the tag of a language the app ships.
+    #[error("the language {tag:?} is not one the app ships")]
+    UnknownLanguage { tag: String },
     /// A relative folder would depend on where the app happened to be started from.
     #[error("the output folder {path:?} is not a full path")]
     RelativeOutputDir { path: String },
@@ -132,6 +135,7 @@ impl UserFacing for PrefsError {
             Self::InvalidRate { .. } => "prefs_invalid_rate",
             Self::ConcurrencyOutOfRange { .. } => "prefs_concurrency_out_of_range",
             Self::HoldUnsentOutOfRange { .. } => "prefs_hold_unsent_out_of_range",
+            Self::UnknownLanguage { .. } => "prefs_unknown_language",
             Self::RelativeOutputDir { .. } => "prefs_relative_output_dir",
             Self::OutputDirNotChosen { .. } => "prefs_output_dir_not_chosen",
             Self::Invalid { .. } => "prefs_invalid",
@@ -169,6 +173,9 @@ impl UserFacing for PrefsError {
                     .arg("value", *value)
                     .arg("min", *range.start())
                     .arg("max", *range.end())
+            }
+            Self::UnknownLanguage { tag } => {
+                Message::new("msg.prefs.unknown_language").arg("tag", tag.as_str())
             }
             Self::RelativeOutputDir { path } => {
                 Message::new("msg.prefs.relative_output_dir").arg("path", path.as_str())
