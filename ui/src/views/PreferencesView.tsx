@@ -4,7 +4,7 @@ import { applyAppearance, type Prefs } from "../appearance";
 import { type AppInfo, commands, type PrefsView } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { TokenForm } from "../components/TokenForm";
-import { messageText } from "../i18n";
+import { LANGUAGES, messageText } from "../i18n";
 import { type IpcError, unwrap } from "../ipc";
 import { useSession } from "../session";
 
@@ -188,11 +188,14 @@ export function PreferencesView() {
             <select
               data-testid="language"
               value={draft.language}
-              onChange={(e) => set("language", e.target.value as Prefs["language"])}
+              onChange={(e) => set("language", e.target.value)}
             >
               <option value="system">{t("settings.languages.system")}</option>
-              <option value="en">{t("settings.languages.en")}</option>
-              <option value="zh-CN">{t("settings.languages.zh-CN")}</option>
+              {LANGUAGES.map((tag) => (
+                <option key={tag} value={tag}>
+                  {t(`settings.languages.${tag}`)}
+                </option>
+              ))}
             </select>
           </label>
           <label className="field">
