@@ -73,47 +73,20 @@ impl UserFacing for ShellError {
 
     fn msg(&self) -> Message {
         match self {
-            Self::EmptyToken => Message::verbatim(
-                "No API token was entered. Paste the token from your SinanCode account, then save it.",
-                "没有输入 API 令牌。请粘贴 SinanCode 账户中的令牌后再保存。",
-            ),
-            Self::NoVideo => Message::verbatim(
-                "This job has no video yet. Wait until it is done.",
-                "此任务还没有视频，请等待它完成。",
-            ),
-            Self::VideoMissing { path } => Message::verbatim(
-                format!(
-                    "The video file is no longer at {}. It may have been moved or deleted.",
-                    path.display()
-                ),
-                format!("视频文件已不在 {}，可能已被移动或删除。", path.display()),
-            ),
-            Self::OpenFileFailed(_) => Message::verbatim(
-                "The system could not open the file. Open it from its folder instead.",
-                "系统无法打开该文件，请从所在文件夹中打开。",
-            ),
-            Self::OpenLinkFailed { url, .. } => Message::verbatim(
-                format!("The browser could not be opened. Visit {url} yourself."),
-                format!("无法打开浏览器。请自行访问 {url}。"),
-            ),
-            Self::ExportFileExists { path } => Message::verbatim(
-                format!(
-                    "{} already exists. Export again and choose another name, or pick that file to replace it.",
-                    path.display()
-                ),
-                format!(
-                    "{} 已存在。请重新导出并换一个文件名，或直接选择该文件以替换它。",
-                    path.display()
-                ),
-            ),
-            Self::TestHooksOff => Message::verbatim(
-                "This is only available to automated tests.",
-                "此功能仅供自动化测试使用。",
-            ),
-            Self::Internal(_) => Message::verbatim(
-                "Something went wrong inside Seedance Studio. Try again; if it keeps happening, restart the app.",
-                "Seedance Studio 内部出错。请重试；如果反复出现，请重启应用。",
-            ),
+            Self::EmptyToken => Message::new("msg.shell.empty_token"),
+            Self::NoVideo => Message::new("msg.shell.no_video"),
+            Self::VideoMissing { path } => {
+                Message::new("msg.shell.video_missing").arg("path", path)
+            }
+            Self::OpenFileFailed(_) => Message::new("msg.shell.open_file_failed"),
+            Self::OpenLinkFailed { url, .. } => {
+                Message::new("msg.shell.open_link_failed").arg("url", url.as_str())
+            }
+            Self::ExportFileExists { path } => {
+                Message::new("msg.shell.export_file_exists").arg("path", path)
+            }
+            Self::TestHooksOff => Message::new("msg.shell.test_hooks_off"),
+            Self::Internal(_) => Message::new("msg.shell.internal"),
         }
     }
 
@@ -156,6 +129,11 @@ mod tests {
         for e in errors {
             let ipc = IpcError::from(e);
             assert!(!ipc.kind.is_empty());
+            assert_ne!(
+                ipc.message.key, "msg.text",
+                "{}: a catalog key, not fixed text",
+                ipc.kind
+            );
             assert!(
                 !ipc.message.text("en").is_empty() && !ipc.message.text("zh-CN").is_ascii(),
                 "{}",

@@ -77,9 +77,8 @@ impl TauriJobEvents {
         let language = self
             .app
             .try_state::<AppState>()
-            .map_or(Language::ENGLISH, |s| match s.prefs().language {
-                seedance_core::prefs::Language::ZhCn => Language::from_tag("zh-CN"),
-                _ => Language::ENGLISH,
+            .map_or(Language::ENGLISH, |s| {
+                Language::from_tag(s.prefs().language.tag())
             });
         let (title, body) = notification_text(job, language);
         if let Err(e) = self

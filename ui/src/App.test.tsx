@@ -1,9 +1,10 @@
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { App } from "./App";
+import { applyAppearance } from "./appearance";
 import type { RequestDraft } from "./bindings";
 import { okCheck } from "./generate/testBackend";
-import { errorText, initI18n, systemLanguage } from "./i18n";
+import { errorText, initI18n, LANGUAGES, systemLanguage } from "./i18n";
 import { INFO, mockBackend, PREFS, session } from "./test-ipc";
 import { renderWithI18n } from "./test-utils";
 import { verbatim } from "./testMessages";
@@ -144,6 +145,17 @@ describe("settings", () => {
     expect(saved.prefs.max_concurrent_jobs).toBe(2);
   });
 
+  it("offers the system language and every shipped one, each by its own name", async () => {
+    mockBackend({});
+    renderWithI18n(<App />);
+    fireEvent.click(screen.getByTestId("nav-settings"));
+    const menu = (await screen.findByTestId("language")) as HTMLSelectElement;
+    const options = [...menu.options];
+    expect(options.map((o) => o.value)).toEqual(["system", ...LANGUAGES]);
+    for (const o of options) expect(o.textContent).not.toContain("settings.languages");
+    expect(new Set(options.map((o) => o.textContent)).size).toBe(options.length);
+  });
+
   it("shows every validation problem and keeps the form", async () => {
     mockBackend({
       save_preferences: () => {
@@ -195,6 +207,13 @@ describe("i18n helpers", () => {
     expect(systemLanguage(["zh-TW", "en"])).toBe("zh-CN");
     expect(systemLanguage(["fr-FR", "en-GB"])).toBe("en");
     expect(systemLanguage(["de"])).toBe("en");
+  });
+  it("shows a language tag this build does not ship in the system language", () => {
+    const i18n = initI18n("zh-CN");
+    applyAppearance({ language: "fr", theme: "system" }, i18n);
+    expect(i18n.language).toBe(systemLanguage());
+    applyAppearance({ language: "zh-CN", theme: "system" }, i18n);
+    expect(i18n.language).toBe("zh-CN");
   });
   it("picks the message for the language", () => {
     const e = { message: verbatim("A", "甲") };

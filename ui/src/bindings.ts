@@ -503,9 +503,8 @@ export type JobThumbnails = {
 	last: string | null,
 };
 
-export type Language = 
-/**  Follow the operating system's language. */
-"system" | "en" | "zh-CN";
+/**  `"system"` or a shipped language's tag. Serialised as the bare string. */
+export type Language = string;
 
 /**  A key in every language's catalog (e.g. `msg.image_not_found`) and the values of its `{{placeholders}}`. */
 export type Message = {

@@ -37,10 +37,7 @@ impl UserFacing for ConfigError {
     fn msg(&self) -> Message {
         match self {
             Self::Api(e) => e.msg(),
-            Self::NoDataDir => Message::verbatim(
-                format!("Seedance Studio could not find a folder for its data. Set {ENV_DATA_DIR} to a writable folder and start it again."),
-                format!("Seedance Studio 找不到用于保存数据的文件夹。请将 {ENV_DATA_DIR} 设置为可写的文件夹后重新启动。"),
-            ),
+            Self::NoDataDir => Message::new("msg.config.no_data_dir").arg("env", ENV_DATA_DIR),
         }
     }
 }

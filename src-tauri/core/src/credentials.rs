@@ -13,7 +13,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::api::ApiConfig;
+use crate::api::{ApiConfig, API_BASE_ENV, UPLOAD_BASE_ENV};
 use crate::i18n::{Message, UserFacing};
 use crate::secrets::{resolve_token, ApiToken, SecretError, SecretStore, TokenSource};
 use crate::token_hosts::{origin_of, TokenHosts};
@@ -46,11 +46,10 @@ impl UserFacing for HostRefused {
     }
 
     fn msg(&self) -> Message {
-        let host = &self.host;
-        Message::verbatim(
-            format!("Your API token was not sent to {host}, because you did not agree to it; nothing was sent. If you trust this address, save it again in Settings (API address) and answer Yes; otherwise clear it, or remove SEEDANCE_API_BASE / SEEDANCE_UPLOAD_BASE from the environment, to use SinanCode's own address."),
-            format!("您的 API 令牌没有发送到 {host}，因为您没有同意；未发送任何内容。如果您信任该地址，请在“设置”（API 地址）中重新保存并选择“是”；否则请清除该地址，或从环境变量中删除 SEEDANCE_API_BASE / SEEDANCE_UPLOAD_BASE，以使用 SinanCode 自己的地址。"),
-        )
+        Message::new("msg.token.host_refused")
+            .arg("host", self.host.as_str())
+            .arg("api_env", API_BASE_ENV)
+            .arg("upload_env", UPLOAD_BASE_ENV)
     }
 }
 

@@ -31,10 +31,7 @@ impl UserFacing for UnknownFrame {
     }
 
     fn msg(&self) -> Message {
-        Message::verbatim(
-            "This frame was not chosen in the app. Drop, pick or paste the image again.",
-            "此画面不是在应用中选择的。请重新拖入、选择或粘贴该图片。",
-        )
+        Message::new("msg.frame.unknown_handle")
     }
 }
 

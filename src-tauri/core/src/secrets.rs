@@ -141,18 +141,11 @@ impl UserFacing for SecretError {
 
     fn msg(&self) -> Message {
         match self {
-            Self::Unavailable(d) => Message::verbatim(
-                format!("The system keychain is not available ({d}). The token is never saved to a file, so start a keychain service (on Linux: GNOME Keyring or KWallet with the Secret Service enabled), or set SEEDANCE_API_TOKEN in the environment."),
-                format!("系统钥匙串不可用（{d}）。令牌绝不会保存到文件中，请启动钥匙串服务（Linux 上为启用了 Secret Service 的 GNOME Keyring 或 KWallet），或在环境变量中设置 SEEDANCE_API_TOKEN。"),
-            ),
-            Self::Denied(d) => Message::verbatim(
-                format!("Access to the system keychain was refused ({d}). Unlock the keychain or allow Seedance Studio to use it, then try again."),
-                format!("系统钥匙串拒绝了访问（{d}）。请解锁钥匙串或允许 Seedance Studio 使用它，然后重试。"),
-            ),
-            Self::Other(d) => Message::verbatim(
-                format!("The system keychain reported an error ({d}). Try again; if it persists, restart the keychain service."),
-                format!("系统钥匙串报告错误（{d}）。请重试；如果问题持续，请重启钥匙串服务。"),
-            ),
+            Self::Unavailable(d) => Message::new("msg.keychain.unavailable")
+                .arg("detail", d.as_str())
+                .arg("token_env", TOKEN_ENV),
+            Self::Denied(d) => Message::new("msg.keychain.denied").arg("detail", d.as_str()),
+            Self::Other(d) => Message::new("msg.keychain.error").arg("detail", d.as_str()),
         }
     }
 }

@@ -7,6 +7,11 @@ import zhCN from "./zh-CN.json";
 export const LANGUAGES = ["en", "zh-CN"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** Whether a tag (e.g. the preferences' language) names a shipped language exactly. */
+export function isLanguage(tag: string): tag is Language {
+  return (LANGUAGES as readonly string[]).includes(tag);
+}
+
 /** Picks the shipped language closest to what the OS/webview prefers. */
 export function systemLanguage(preferred: readonly string[] = navigator.languages ?? []): Language {
   for (const tag of preferred) {

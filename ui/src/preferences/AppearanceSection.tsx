@@ -1,6 +1,7 @@
 /** Under the Appearance heading: language, theme, notifications, and how many jobs run or wait unsent. */
 import { useTranslation } from "react-i18next";
 import type { Prefs } from "../appearance";
+import { LANGUAGES } from "../i18n";
 import type { SetPref } from "./usePreferencesForm";
 
 export function AppearanceSection({ draft, set }: { draft: Prefs; set: SetPref }) {
@@ -13,11 +14,14 @@ export function AppearanceSection({ draft, set }: { draft: Prefs; set: SetPref }
         <select
           data-testid="language"
           value={draft.language}
-          onChange={(e) => set("language", e.target.value as Prefs["language"])}
+          onChange={(e) => set("language", e.target.value)}
         >
           <option value="system">{t("settings.languages.system")}</option>
-          <option value="en">{t("settings.languages.en")}</option>
-          <option value="zh-CN">{t("settings.languages.zh-CN")}</option>
+          {LANGUAGES.map((tag) => (
+            <option key={tag} value={tag}>
+              {t(`settings.languages.${tag}`)}
+            </option>
+          ))}
         </select>
       </label>
       <label className="field">

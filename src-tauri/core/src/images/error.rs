@@ -99,143 +99,57 @@ impl UserFacing for ImageError {
 
     fn msg(&self) -> Message {
         match self {
-            Self::NotFound(p) => Message::verbatim(
-                format!("The file {} does not exist. Choose the image again.", p.display()),
-                format!("文件 {} 不存在。请重新选择图片。", p.display()),
-            ),
-            Self::Vanished(p) => Message::verbatim(
-                format!(
-                    "The file {} was moved, deleted or changed while it was being read. Wait until it is \
-                     fully saved, then add it again.",
-                    p.display()
-                ),
-                format!("读取文件 {} 时它被移动、删除或修改了。请等文件完全保存后再重新添加。", p.display()),
-            ),
-            Self::PermissionDenied(p) => Message::verbatim(
-                format!(
-                    "Seedance Studio is not allowed to read {}. Copy the image to a folder you own (for \
-                     example Pictures) or change its permissions, then add it again.",
-                    p.display()
-                ),
-                format!(
-                    "Seedance Studio 无权读取 {}。请把图片复制到你有权限的文件夹（例如“图片”），或修改文件权限后重新添加。",
-                    p.display()
-                ),
-            ),
-            Self::Empty(p) => Message::verbatim(
-                format!("The file {} is empty (0 bytes). Export or download the image again.", p.display()),
-                format!("文件 {} 是空的（0 字节）。请重新导出或下载这张图片。", p.display()),
-            ),
-            Self::NotAnImage(p) => Message::verbatim(
-                format!(
-                    "{} is not an image this app can read. Use a JPEG, PNG, WebP, BMP, TIFF or GIF file.",
-                    p.display()
-                ),
-                format!("{} 不是可识别的图片。请使用 JPEG、PNG、WebP、BMP、TIFF 或 GIF 文件。", p.display()),
-            ),
-            Self::UnsupportedFormat { format } => Message::verbatim(
-                format!(
-                    "{format} images cannot be opened here. Convert it to JPEG or PNG (for example with \
-                     Preview, Photos or Paint: “Export as JPEG”), then add the converted file."
-                ),
-                format!(
-                    "无法在此打开 {format} 格式的图片。请先把它转换为 JPEG 或 PNG（例如用“预览”“照片”或“画图”导出为 JPEG），再添加转换后的文件。"
-                ),
-            ),
-            Self::Corrupt { .. } => Message::verbatim(
-                "The image data is damaged and cannot be read. Open it in an image editor and save it \
-                 again, or use another copy of the file.",
-                "图片数据已损坏，无法读取。请用图片编辑软件打开后重新保存，或换用该文件的其他副本。",
-            ),
-            Self::Truncated { .. } => Message::verbatim(
-                "The image file is incomplete (it ends too early), probably from an unfinished download \
-                 or copy. Download or copy it again.",
-                "图片文件不完整（提前结束），可能是下载或复制未完成。请重新下载或复制该文件。",
-            ),
+            Self::NotFound(p) => Message::new("msg.image.not_found").arg("path", p),
+            Self::Vanished(p) => Message::new("msg.image.vanished").arg("path", p),
+            Self::PermissionDenied(p) => Message::new("msg.image.permission_denied").arg("path", p),
+            Self::Empty(p) => Message::new("msg.image.empty").arg("path", p),
+            Self::NotAnImage(p) => Message::new("msg.image.not_an_image").arg("path", p),
+            Self::UnsupportedFormat { format } => {
+                Message::new("msg.image.unsupported_format").arg("format", format.as_str())
+            }
+            Self::Corrupt { .. } => Message::new("msg.image.corrupt"),
+            Self::Truncated { .. } => Message::new("msg.image.truncated"),
             Self::TooLargeToDecode { width, height } => {
                 // 0×0 means the decoder refused before telling us the size.
-                let (size_en, size_zh) = if *width > 0 && *height > 0 {
-                    (format!(" ({width}×{height} px)"), format!("（{width}×{height} 像素）"))
+                let message = if *width > 0 && *height > 0 {
+                    Message::new("msg.image.too_large_to_decode_sized")
+                        .arg("width", *width)
+                        .arg("height", *height)
                 } else {
-                    (String::new(), String::new())
+                    Message::new("msg.image.too_large_to_decode")
                 };
-                Message::verbatim(
-                    format!(
-                        "The image{size_en} is too large to open safely (limit: {} px per side, {} \
-                         megapixels). Resize it in an image editor to at most 6000 px per side, then add \
-                         it again.",
-                        super::DECODE_MAX_SIDE,
-                        super::DECODE_MAX_PIXELS / 1_000_000
-                    ),
-                    format!(
-                        "图片{size_zh}过大，无法安全打开（上限：每边 {} 像素、{} 百万像素）。请先用图片编辑软件把每边缩小到 6000 像素以内，再重新添加。",
-                        super::DECODE_MAX_SIDE,
-                        super::DECODE_MAX_PIXELS / 1_000_000
-                    ),
-                )
+                message
+                    .arg("max_side", super::DECODE_MAX_SIDE)
+                    .arg("max_megapixels", super::DECODE_MAX_PIXELS / 1_000_000)
+                    .arg("target_side", super::MAX_SIDE)
             }
-            Self::FileTooLarge { bytes, cap } => Message::verbatim(
-                format!(
-                    "The file is {}, more than the {} this app will open. Frames must be under 30 MB: \
-                     resize or export it as JPEG in an image editor first.",
-                    mb(*bytes),
-                    mb(*cap)
-                ),
-                format!(
-                    "文件大小为 {}，超过本应用可打开的上限 {}。视频帧必须小于 30 MB：请先用图片编辑软件缩小尺寸或导出为 JPEG。",
-                    mb(*bytes),
-                    mb(*cap)
-                ),
-            ),
-            Self::WriteFailed { path, .. } => Message::verbatim(
-                format!(
-                    "Could not save the fixed copy to {}. Check that the folder exists, is writable and \
-                     the disk is not full, then try again.",
-                    path.display()
-                ),
-                format!(
-                    "无法把修正后的副本保存到 {}。请确认文件夹存在且可写入、磁盘空间充足，然后重试。",
-                    path.display()
-                ),
-            ),
-            Self::CannotShrink { max_bytes } => Message::verbatim(
-                format!(
-                    "Could not make a copy smaller than {} without shrinking it too far. Export it as JPEG \
-                     in an image editor instead.",
-                    mb(*max_bytes)
-                ),
-                format!("无法在不过度缩小的前提下把副本压缩到 {} 以下。请改用图片编辑软件导出为 JPEG。", mb(*max_bytes)),
-            ),
-            Self::InvalidRatio(r) => Message::verbatim(
-                format!("Cannot crop to the aspect ratio {r}. Choose the first frame again and retry."),
-                format!("无法裁剪为宽高比 {r}。请重新选择首帧后再试。"),
-            ),
+            Self::FileTooLarge { bytes, cap } => Message::new("msg.image.file_too_large")
+                .arg("size", mb(*bytes))
+                .arg("cap", mb(*cap)),
+            Self::WriteFailed { path, .. } => {
+                Message::new("msg.image.write_failed").arg("path", path)
+            }
+            Self::CannotShrink { max_bytes } => {
+                Message::new("msg.image.cannot_shrink").arg("size", mb(*max_bytes))
+            }
+            // As text: the ratio may be NaN (the reason it is refused), and a number argument never is.
+            Self::InvalidRatio(r) => {
+                Message::new("msg.image.invalid_ratio").arg("ratio", r.to_string())
+            }
             Self::PathRefused { path, reason } => path_refused_msg(path, *reason),
-            Self::Io { path, .. } => Message::verbatim(
-                format!("Could not read {}. Check the disk or network drive and try again.", path.display()),
-                format!("无法读取 {}。请检查磁盘或网络驱动器后重试。", path.display()),
-            ),
+            Self::Io { path, .. } => Message::new("msg.image.io").arg("path", path),
         }
     }
 }
 
 fn path_refused_msg(path: &std::path::Path, reason: super::PathRefusal) -> Message {
     use super::PathRefusal;
-    let p = path.display();
-    match reason {
-        PathRefusal::NetworkShare => Message::verbatim(
-            format!("{p} is on a network share, which Seedance Studio does not open. Copy the image to a folder on this computer, then add it from there."),
-            format!("{p} 位于网络共享位置，Seedance Studio 不会打开。请先把图片复制到本机的文件夹，再从那里添加。"),
-        ),
-        PathRefusal::Device | PathRefusal::NotRegularFile => Message::verbatim(
-            format!("{p} is a device or system file, not an image file. Choose an image file (JPEG, PNG, WebP…) from a folder on this computer."),
-            format!("{p} 是设备或系统文件，不是图片文件。请从本机文件夹中选择图片文件（JPEG、PNG、WebP 等）。"),
-        ),
-        PathRefusal::Relative => Message::verbatim(
-            format!("{p} is not a full path to a file. Choose the image again with the file picker or drop it onto the window."),
-            format!("{p} 不是完整的文件路径。请用文件选择器重新选择图片，或将其拖放到窗口中。"),
-        ),
-    }
+    let key = match reason {
+        PathRefusal::NetworkShare => "msg.image.network_share",
+        PathRefusal::Device | PathRefusal::NotRegularFile => "msg.image.device",
+        PathRefusal::Relative => "msg.image.relative",
+    };
+    Message::new(key).arg("path", path)
 }
 
 #[cfg(test)]
@@ -293,6 +207,12 @@ mod tests {
         assert_eq!(kinds.len(), errors.len());
         for e in &errors {
             let msg = e.msg();
+            assert_ne!(
+                msg.key,
+                "msg.text",
+                "{}: a catalog key, not fixed text",
+                e.kind()
+            );
             assert!(
                 msg.text("en").len() > 20,
                 "{}: {}",

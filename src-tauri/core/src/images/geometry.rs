@@ -109,15 +109,9 @@ pub fn aspect_mismatch_of(a: f64, b: f64) -> Option<Mismatch> {
         return None;
     }
     let (first_label, last_label) = (ratio_label(a), ratio_label(b));
-    let message = Message::verbatim(
-        format!(
-            "The last frame is {last_label} but the first frame is {first_label}. The video may come out \
-             cropped or stretched. Crop the last frame to {first_label} to match, or keep it as is."
-        ),
-        format!(
-            "尾帧比例为 {last_label}，首帧为 {first_label}，两者不一致，生成的视频可能被裁切或拉伸。可将尾帧裁剪为 {first_label} 以匹配首帧，或保持原样。"
-        ),
-    );
+    let message = Message::new("msg.image.aspect_mismatch")
+        .arg("first", first_label.as_str())
+        .arg("last", last_label.as_str());
     Some(Mismatch {
         first_aspect: a,
         last_aspect: b,

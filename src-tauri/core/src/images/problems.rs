@@ -58,25 +58,15 @@ pub(crate) fn find_problems(width: u32, height: u32, file_bytes: u64) -> Vec<Fra
     if long > MAX_SIDE {
         let new_short = (f64::from(short) * f64::from(MAX_SIDE) / f64::from(long)).round() as u32;
         let fix = (new_short >= MIN_SIDE).then_some(FixKind::Downscale { max_side: MAX_SIDE });
-        let message = match fix {
-            Some(_) => Message::verbatim(
-                format!(
-                    "The image is {width}×{height} px; the model accepts at most {MAX_SIDE} px per side. \
-                     Fix makes a copy scaled down to fit."
-                ),
-                format!("图片为 {width}×{height} 像素，模型要求每边不超过 {MAX_SIDE} 像素。点击“修复”可生成等比缩小后的副本。"),
-            ),
-            None => Message::verbatim(
-                format!(
-                    "The image is {width}×{height} px; the model accepts at most {MAX_SIDE} px per side, \
-                     but scaling it down would leave the short side under {MIN_SIDE} px. Fix its shape first \
-                     or use another image."
-                ),
-                format!(
-                    "图片为 {width}×{height} 像素，模型要求每边不超过 {MAX_SIDE} 像素，但缩小后短边会不足 {MIN_SIDE} 像素。请先调整比例或换一张图片。"
-                ),
-            ),
+        let key = match fix {
+            Some(_) => "msg.image.too_large",
+            None => "msg.image.too_large_no_fix",
         };
+        let message = Message::new(key)
+            .arg("width", width)
+            .arg("height", height)
+            .arg("max_side", MAX_SIDE)
+            .arg("min_side", MIN_SIDE);
         problems.push(FrameProblem {
             kind: FrameProblemKind::TooLarge,
             message,
@@ -87,20 +77,14 @@ pub(crate) fn find_problems(width: u32, height: u32, file_bytes: u64) -> Vec<Fra
         problems.push(small_problem(width, height, short, long));
     }
     if file_bytes >= MAX_FILE_BYTES {
-        let size = megabytes(file_bytes);
         problems.push(FrameProblem {
             kind: FrameProblemKind::FileTooBig,
-            message: Message::verbatim(
-                format!(
-                    "The file is {size}; the model accepts files under {}. Fix saves a smaller JPEG copy.",
-                    megabytes(MAX_FILE_BYTES)
-                ),
-                format!(
-                    "文件大小为 {size}，模型要求小于 {}。点击“修复”可另存为更小的 JPEG 副本。",
-                    megabytes(MAX_FILE_BYTES)
-                ),
-            ),
-            fix: Some(FixKind::ReEncode { max_bytes: MAX_FILE_BYTES as f64 }),
+            message: Message::new("msg.image.file_too_big")
+                .arg("size", megabytes(file_bytes))
+                .arg("limit", megabytes(MAX_FILE_BYTES)),
+            fix: Some(FixKind::ReEncode {
+                max_bytes: MAX_FILE_BYTES as f64,
+            }),
         });
     }
     problems
@@ -112,34 +96,27 @@ fn ratio_problem(width: u32, height: u32, ratio: f64) -> FrameProblem {
     } else {
         (FrameProblemKind::TooWide, MAX_RATIO)
     };
-    let (have, want) = (ratio_label(ratio), ratio_label(bound));
     let (_, _, cw, ch) = crop_window(width, height, bound, 0.0);
-    if cw.min(ch) >= MIN_SIDE {
-        return FrameProblem {
-            kind,
-            message: Message::verbatim(
-                format!(
-                    "The image's shape is {have}; the model accepts 2:5 to 5:2. Fix crops a copy to {want} \
-                     ({cw}×{ch} px); you can move the crop window."
-                ),
-                format!("图片比例为 {have}，模型只接受 2:5 到 5:2。点击“修复”可裁剪出 {want}（{cw}×{ch} 像素）的副本，裁剪位置可调整。"),
-            ),
-            fix: Some(FixKind::CropToRatio { ratio: bound }),
-        };
-    }
+    let fixable = cw.min(ch) >= MIN_SIDE;
+    let key = if fixable {
+        "msg.image.bad_ratio"
+    } else {
+        "msg.image.bad_ratio_no_fix"
+    };
+    let message = Message::new(key)
+        .arg("width", width)
+        .arg("height", height)
+        .arg("have", ratio_label(ratio))
+        .arg("want", ratio_label(bound))
+        .arg("min_ratio", ratio_label(MIN_RATIO))
+        .arg("max_ratio", ratio_label(MAX_RATIO))
+        .arg("crop_width", cw)
+        .arg("crop_height", ch)
+        .arg("min_side", MIN_SIDE);
     FrameProblem {
         kind,
-        message: Message::verbatim(
-            format!(
-                "The image is {width}×{height} px, a {have} strip; the model accepts shapes from 2:5 to 5:2. \
-                 Cropping it to {want} would leave only {cw}×{ch} px, below the {MIN_SIDE} px minimum, so it \
-                 cannot be fixed here. Use a different image."
-            ),
-            format!(
-                "图片为 {width}×{height} 像素（比例 {have}），过于细长；模型只接受 2:5 到 5:2 的比例。裁剪为 {want} 后只剩 {cw}×{ch} 像素，低于最小 {MIN_SIDE} 像素，因此无法自动修复。请换一张图片。"
-            ),
-        ),
-        fix: None,
+        message,
+        fix: fixable.then_some(FixKind::CropToRatio { ratio: bound }),
     }
 }
 
@@ -156,31 +133,23 @@ fn small_problem(width: u32, height: u32, short: u32, long: u32) -> FrameProblem
         let percent = ((factor - 1.0) * 100.0).ceil().max(1.0);
         return FrameProblem {
             kind: FrameProblemKind::TooSmall,
-            message: Message::verbatim(
-                format!(
-                    "The image is {width}×{height} px; the model needs at least {MIN_SIDE} px per side. Fix \
-                     makes an enlarged copy of {new_w}×{new_h} px (up to {percent:.0}% larger; it may look slightly \
-                     soft)."
-                ),
-                format!(
-                    "图片为 {width}×{height} 像素，模型要求每边至少 {MIN_SIDE} 像素。点击“修复”可生成放大到 {new_w}×{new_h} 像素的副本（最多放大 {percent:.0}%，可能略显模糊）。"
-                ),
-            ),
+            message: Message::new("msg.image.too_small")
+                .arg("width", width)
+                .arg("height", height)
+                .arg("min_side", MIN_SIDE)
+                .arg("new_width", new_w)
+                .arg("new_height", new_h)
+                .arg("percent", percent),
             fix: Some(FixKind::Upscale { min_side: MIN_SIDE }),
         };
     }
     FrameProblem {
         kind: FrameProblemKind::TooSmall,
-        message: Message::verbatim(
-            format!(
-                "The image is {width}×{height} px; the model needs at least {MIN_SIDE} px per side. It would \
-                 have to be enlarged {factor:.1}×, which looks blurry, so there is no automatic fix. Use a \
-                 larger image."
-            ),
-            format!(
-                "图片为 {width}×{height} 像素，模型要求每边至少 {MIN_SIDE} 像素。需要放大 {factor:.1} 倍，效果会很模糊，因此无法自动修复。请换一张更大的图片。"
-            ),
-        ),
+        message: Message::new("msg.image.too_small_no_fix")
+            .arg("width", width)
+            .arg("height", height)
+            .arg("min_side", MIN_SIDE)
+            .arg("factor", format!("{factor:.1}")),
         fix: None,
     }
 }
@@ -239,6 +208,7 @@ mod tests {
     fn an_upscale_names_the_new_size_and_never_says_zero_percent() {
         let problems = find_problems(299, 400, 1);
         let msg = &problems[0].message;
+        assert_eq!(msg.key, "msg.image.too_small");
         assert!(msg.text("en").contains("300×402 px"), "{}", msg.text("en"));
         assert!(
             msg.text("en").contains("up to 1% larger"),

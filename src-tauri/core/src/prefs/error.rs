@@ -28,6 +28,9 @@ pub enum PrefsError {
     ConcurrencyOutOfRange { value: u32 },
     #[error("{value} hours is outside the range for holding back unsent jobs")]
     HoldUnsentOutOfRange { value: u32 },
+    /// Not "system" and not the tag of a language the app ships.
+    #[error("the language {tag:?} is not one the app ships")]
+    UnknownLanguage { tag: String },
     /// A relative folder would depend on where the app happened to be started from.
     #[error("the output folder {path:?} is not a full path")]
     RelativeOutputDir { path: String },
@@ -74,24 +77,15 @@ pub enum FolderProblem {
 }
 
 impl FolderProblem {
-    /// The reason in English and Chinese, to go inside a sentence.
-    fn words(self) -> (&'static str, &'static str) {
-        match self {
-            Self::NotStorable => (
-                "its path cannot be kept in the settings: it is not a full path, or has characters that cannot be stored",
-                "其路径无法保存到设置中：不是完整路径，或含有无法保存的字符",
-            ),
-            Self::CannotCreate => (
-                "it does not exist and could not be created",
-                "该文件夹不存在，且无法创建",
-            ),
-            Self::CannotRead => ("it could not be opened", "无法打开该文件夹"),
-            Self::NotAFolder => ("it is a file, not a folder", "这是一个文件，而不是文件夹"),
-            Self::NotWritable => (
-                "the app is not allowed to write in it",
-                "应用无权在其中写入文件",
-            ),
-        }
+    /// The reason, to go inside a sentence.
+    fn words(self) -> Message {
+        Message::new(match self {
+            Self::NotStorable => "msg.prefs.folder_not_storable",
+            Self::CannotCreate => "msg.prefs.folder_cannot_create",
+            Self::CannotRead => "msg.prefs.folder_cannot_read",
+            Self::NotAFolder => "msg.prefs.folder_not_a_folder",
+            Self::NotWritable => "msg.prefs.folder_not_writable",
+        })
     }
 }
 
@@ -104,19 +98,13 @@ pub enum FileDamage {
 }
 
 impl FileDamage {
-    /// The reason in English and Chinese, to go inside a sentence.
-    fn words(self) -> (&'static str, &'static str) {
-        match self {
-            Self::Unreadable => ("it could not be read", "无法读取"),
-            Self::NotSettings => (
-                "it is not a settings file the app can read",
-                "内容不是应用能读取的设置",
-            ),
-            Self::InvalidValues => (
-                "it holds values the app does not accept",
-                "含有应用不接受的值",
-            ),
-        }
+    /// The reason, to go inside a sentence.
+    fn words(self) -> Message {
+        Message::new(match self {
+            Self::Unreadable => "msg.prefs.file_unreadable",
+            Self::NotSettings => "msg.prefs.file_not_settings",
+            Self::InvalidValues => "msg.prefs.file_invalid_values",
+        })
     }
 }
 
@@ -147,6 +135,7 @@ impl UserFacing for PrefsError {
             Self::InvalidRate { .. } => "prefs_invalid_rate",
             Self::ConcurrencyOutOfRange { .. } => "prefs_concurrency_out_of_range",
             Self::HoldUnsentOutOfRange { .. } => "prefs_hold_unsent_out_of_range",
+            Self::UnknownLanguage { .. } => "prefs_unknown_language",
             Self::RelativeOutputDir { .. } => "prefs_relative_output_dir",
             Self::OutputDirNotChosen { .. } => "prefs_output_dir_not_chosen",
             Self::Invalid { .. } => "prefs_invalid",
@@ -158,57 +147,54 @@ impl UserFacing for PrefsError {
     fn msg(&self) -> Message {
         match self {
             Self::InvalidApiBase(e) => e.msg(),
-            Self::UnknownPlaceholder { placeholder } => Message::verbatim(
-                format!("The file name pattern uses {placeholder}, which Seedance Studio does not know. Use only {{date}}, {{time}}, {{prompt}}, {{id}}, {{ratio}}, {{resolution}} and {{duration}}, or reset the pattern to the default."),
-                format!("文件命名规则中的 {placeholder} 无法识别。请只使用 {{date}}、{{time}}、{{prompt}}、{{id}}、{{ratio}}、{{resolution}} 和 {{duration}}，或将命名规则恢复为默认值。"),
-            ),
-            Self::EmptyFileName { pattern } => Message::verbatim(
-                format!("The file name pattern \"{pattern}\" leaves nothing usable for a file name. Include at least one placeholder such as {{date}} or {{id}}, or some letters."),
-                format!("文件命名规则“{pattern}”无法生成可用的文件名。请至少包含一个占位符（如 {{date}} 或 {{id}}）或一些文字。"),
-            ),
-            Self::InvalidRate { field, value } => {
-                let (en, zh) = match field {
-                    RateField::WithAudio => ("with audio", "含音频"),
-                    RateField::WithoutAudio => ("without audio", "不含音频"),
-                };
-                Message::verbatim(
-                    format!("The price per million tokens {en} ({value}) must be a number of 0 or more. Enter the rate from your SinanCode price list."),
-                    format!("{zh}的每百万 token 价格（{value}）必须是大于或等于 0 的数字。请填写 SinanCode 价目表中的价格。"),
-                )
+            Self::UnknownPlaceholder { placeholder } => {
+                Message::new("msg.prefs.unknown_placeholder")
+                    .arg("placeholder", placeholder.as_str())
             }
-            Self::ConcurrencyOutOfRange { value } => Message::verbatim(
-                format!("{value} jobs at once is not allowed. Choose a number from {} to {}.", super::CONCURRENT_JOBS_RANGE.start(), super::CONCURRENT_JOBS_RANGE.end()),
-                format!("不支持同时运行 {value} 个任务。请选择 {} 到 {} 之间的数字。", super::CONCURRENT_JOBS_RANGE.start(), super::CONCURRENT_JOBS_RANGE.end()),
-            ),
-            Self::HoldUnsentOutOfRange { value } => Message::verbatim(
-                format!("{value} hours is not allowed for holding back jobs that were never sent. Choose a number from {} to {} (0 asks about every one).", super::HOLD_UNSENT_HOURS_RANGE.start(), super::HOLD_UNSENT_HOURS_RANGE.end()),
-                format!("“未发送任务的保留时间”不支持 {value} 小时。请选择 {} 到 {} 之间的数字（0 表示每个都先询问）。", super::HOLD_UNSENT_HOURS_RANGE.start(), super::HOLD_UNSENT_HOURS_RANGE.end()),
-            ),
-            Self::RelativeOutputDir { path } => Message::verbatim(
-                format!("The output folder \"{path}\" is not a full path. Choose the folder with the Browse button in Settings."),
-                format!("输出文件夹“{path}”不是完整路径。请在“设置”中点击“浏览”选择文件夹。"),
-            ),
-            Self::OutputDirNotChosen { path } => Message::verbatim(
-                format!("The output folder \"{path}\" was not chosen in the folder picker, so the settings were not saved. Change the folder with the Choose… button in Settings, then save again."),
-                format!("输出文件夹“{path}”不是在文件夹选择器中选择的，因此设置未保存。请在“设置”中点击“选择…”更改文件夹，然后重新保存。"),
-            ),
+            Self::EmptyFileName { pattern } => {
+                Message::new("msg.prefs.empty_file_name").arg("pattern", pattern.as_str())
+            }
+            // As text: the refused value may be NaN or infinite, which a number argument never is.
+            Self::InvalidRate { field, value } => Message::new(match field {
+                RateField::WithAudio => "msg.prefs.invalid_rate_with_audio",
+                RateField::WithoutAudio => "msg.prefs.invalid_rate_without_audio",
+            })
+            .arg("value", value.to_string()),
+            Self::ConcurrencyOutOfRange { value } => {
+                let range = super::CONCURRENT_JOBS_RANGE;
+                Message::new("msg.prefs.concurrency_out_of_range")
+                    .arg("value", *value)
+                    .arg("min", *range.start())
+                    .arg("max", *range.end())
+            }
+            Self::HoldUnsentOutOfRange { value } => {
+                let range = super::HOLD_UNSENT_HOURS_RANGE;
+                Message::new("msg.prefs.hold_unsent_out_of_range")
+                    .arg("value", *value)
+                    .arg("min", *range.start())
+                    .arg("max", *range.end())
+            }
+            Self::UnknownLanguage { tag } => {
+                Message::new("msg.prefs.unknown_language").arg("tag", tag.as_str())
+            }
+            Self::RelativeOutputDir { path } => {
+                Message::new("msg.prefs.relative_output_dir").arg("path", path.as_str())
+            }
+            Self::OutputDirNotChosen { path } => {
+                Message::new("msg.prefs.output_dir_not_chosen").arg("path", path.as_str())
+            }
             Self::Invalid { problems } => {
                 Message::lines(problems.iter().map(UserFacing::msg).collect())
             }
-            Self::SaveFailed { path, problem: SaveProblem::DamagedFileInTheWay, .. } => Message::verbatim(
-                format!("Your settings could not be saved to {}: the damaged settings file there could not be moved aside. Move that file elsewhere or delete it, then save again.", path.display()),
-                format!("无法将设置保存到 {}：该位置已损坏的设置文件无法移开。请将该文件移走或删除，然后重新保存。", path.display()),
-            ),
-            Self::SaveFailed { path, problem: SaveProblem::CannotWrite, .. } => Message::verbatim(
-                format!("Your settings could not be saved to {}. Check that the disk is not full and the folder is writable, then try again.", path.display()),
-                format!("无法将设置保存到 {}。请确认磁盘未满且文件夹可写，然后重试。", path.display()),
-            ),
+            Self::SaveFailed { path, problem, .. } => Message::new(match problem {
+                SaveProblem::DamagedFileInTheWay => "msg.prefs.save_failed_damaged_file",
+                SaveProblem::CannotWrite => "msg.prefs.save_failed",
+            })
+            .arg("path", path),
             Self::OutputDirUnusable { path, problem, .. } => {
-                let (en, zh) = problem.words();
-                Message::verbatim(
-                    format!("Videos cannot be saved in the folder {} ({en}). Choose another output folder in Settings.", path.display()),
-                    format!("无法将视频保存到文件夹 {}（{zh}）。请在“设置”中选择其他输出文件夹。", path.display()),
-                )
+                Message::new("msg.prefs.output_dir_unusable")
+                    .arg("path", path)
+                    .arg("reason", problem.words())
             }
         }
     }
@@ -250,19 +236,13 @@ impl UserFacing for PrefsWarning {
 
     fn msg(&self) -> Message {
         match self {
-            Self::Damaged { backup, damage, .. } => {
-                let (en, zh) = damage.words();
-                Message::verbatim(
-                    format!("Your settings file was damaged ({en}), so default settings are in use. The old file was kept at {}. Review your settings and save them again.", backup.display()),
-                    format!("设置文件已损坏（{zh}），当前使用默认设置。旧文件已保留在 {}。请检查设置并重新保存。", backup.display()),
-                )
-            }
+            Self::Damaged { backup, damage, .. } => Message::new("msg.prefs.file_damaged")
+                .arg("reason", damage.words())
+                .arg("backup", backup),
             Self::DamagedInPlace { path, damage, .. } => {
-                let (en, zh) = damage.words();
-                Message::verbatim(
-                    format!("Your settings file at {} was damaged ({en}), so default settings are in use. It could not be renamed and was left as it is; move it elsewhere or delete it, then save your settings again.", path.display()),
-                    format!("位于 {} 的设置文件已损坏（{zh}），当前使用默认设置。该文件无法重命名，已原样保留；请将其移走或删除，然后重新保存设置。", path.display()),
-                )
+                Message::new("msg.prefs.file_damaged_in_place")
+                    .arg("path", path)
+                    .arg("reason", damage.words())
             }
         }
     }
@@ -355,6 +335,12 @@ mod tests {
         ];
         for w in &warnings {
             let m = w.msg();
+            assert_ne!(
+                m.key,
+                "msg.text",
+                "{}: a catalog key, not fixed text",
+                w.kind()
+            );
             assert!(
                 m.text("en").contains("default") && m.text("zh-CN").contains("默认"),
                 "{m:?}"
@@ -401,8 +387,9 @@ mod tests {
                 problem,
                 cause: None,
             };
-            let (en, zh) = problem.words();
-            assert!(e.msg().text("en").contains(en) && e.msg().text("zh-CN").contains(zh));
+            let words = problem.words();
+            let (en, zh) = (words.text("en"), words.text("zh-CN"));
+            assert!(e.msg().text("en").contains(&en) && e.msg().text("zh-CN").contains(&zh));
             assert!(!zh.is_ascii());
         }
         let invalid = PrefsError::Invalid {
@@ -412,6 +399,14 @@ mod tests {
             ],
         };
         assert_eq!(invalid.problems().len(), 2);
+        for e in invalid.problems().into_iter().chain([&save, &in_the_way]) {
+            assert_ne!(
+                e.msg().key,
+                "msg.text",
+                "{}: a catalog key, not fixed text",
+                e.kind()
+            );
+        }
         assert_eq!(invalid.msg().text("en").lines().count(), 2);
         assert_eq!(save.problems(), vec![&save]);
     }

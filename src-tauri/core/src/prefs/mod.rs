@@ -8,6 +8,7 @@
 mod error;
 mod file_name;
 mod handle;
+mod language;
 mod output_dir;
 mod store;
 mod validate;
@@ -23,6 +24,7 @@ pub use file_name::{
     MAX_FILE_NAME_CHARS, PLACEHOLDERS,
 };
 pub use handle::PrefsHandle;
+pub use language::Language;
 pub use output_dir::{
     check_output_dir_kept, default_output_dir, ensure_output_dir, resolve_output_dir,
     with_chosen_output_dir, OUTPUT_SUBFOLDER,
@@ -51,20 +53,6 @@ pub enum UploadRegion {
     Global,
     /// The reply's `cn_url`, faster from mainland China.
     China,
-}
-
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type,
-)]
-pub enum Language {
-    /// Follow the operating system's language.
-    #[default]
-    #[serde(rename = "system")]
-    System,
-    #[serde(rename = "en")]
-    En,
-    #[serde(rename = "zh-CN")]
-    ZhCn,
 }
 
 #[derive(
@@ -150,11 +138,11 @@ mod tests {
     fn enums_use_the_documented_words() {
         let words = |v: serde_json::Value| v.as_str().unwrap().to_owned();
         assert_eq!(
-            words(serde_json::to_value(Language::ZhCn).unwrap()),
+            words(serde_json::to_value(Language::new("zh-CN")).unwrap()),
             "zh-CN"
         );
         assert_eq!(
-            words(serde_json::to_value(Language::System).unwrap()),
+            words(serde_json::to_value(Language::system()).unwrap()),
             "system"
         );
         assert_eq!(words(serde_json::to_value(Theme::Dark).unwrap()), "dark");
@@ -163,7 +151,7 @@ mod tests {
             "china"
         );
         let lang: Language = serde_json::from_str("\"en\"").unwrap();
-        assert_eq!(lang, Language::En);
+        assert_eq!(lang, Language::new("en"));
     }
 
     #[test]

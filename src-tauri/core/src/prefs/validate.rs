@@ -46,6 +46,11 @@ impl Preferences {
                 value: self.hold_unsent_after_hours,
             });
         }
+        if !self.language.is_known() {
+            problems.push(PrefsError::UnknownLanguage {
+                tag: self.language.tag().to_owned(),
+            });
+        }
         if let Some(dir) = self.output_dir_override() {
             if !Path::new(dir).is_absolute() {
                 problems.push(PrefsError::RelativeOutputDir {

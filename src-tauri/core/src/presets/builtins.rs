@@ -46,15 +46,14 @@ impl BuiltinPreset {
         format!("builtin:{}", self.key())
     }
 
+    /// The name the Presets screen shows for it (the UI's own catalog entry for this starter).
     pub fn name(self) -> Message {
-        match self {
-            Self::Draft480p => Message::verbatim("Draft 480p", "草稿 480p"),
-            Self::Vertical9x16P720 => Message::verbatim("Vertical 9:16 720p", "竖屏 9:16 720p"),
-            Self::Cinematic21x9P1080 => {
-                Message::verbatim("Cinematic 21:9 1080p", "电影宽银幕 21:9 1080p")
-            }
-            Self::SilentLoop => Message::verbatim("Silent loop", "无声循环"),
-        }
+        Message::new(match self {
+            Self::Draft480p => "presets.builtin.draft_480p",
+            Self::Vertical9x16P720 => "presets.builtin.vertical_9_16_720p",
+            Self::Cinematic21x9P1080 => "presets.builtin.cinematic_21_9_1080p",
+            Self::SilentLoop => "presets.builtin.silent_loop",
+        })
     }
 
     pub fn settings(self) -> Settings {

@@ -97,30 +97,15 @@ impl From<rusqlite::Error> for PresetError {
     }
 }
 
-fn slot_words(slot: FrameSlot) -> (&'static str, &'static str) {
-    match slot {
-        FrameSlot::First => ("first", "首帧"),
-        FrameSlot::Last => ("last", "尾帧"),
-    }
+/// Every request problem of a preset, each in its own words.
+fn problems(errors: &[RequestError]) -> Vec<Message> {
+    errors.iter().map(UserFacing::msg).collect()
 }
 
-fn joined(errors: &[RequestError], zh: bool) -> String {
-    use crate::i18n::UserFacing as _;
-    errors
-        .iter()
-        .map(|e| {
-            if zh {
-                e.msg().text("zh-CN")
-            } else {
-                e.msg().text("en")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// What every refused import ends with: the file is all or nothing.
+fn nothing_imported() -> Message {
+    Message::new("msg.preset.nothing_imported")
 }
-
-const NOTHING_IMPORTED_EN: &str = "Nothing was imported.";
-const NOTHING_IMPORTED_ZH: &str = "没有导入任何预设。";
 
 impl UserFacing for PresetError {
     fn kind(&self) -> &'static str {
@@ -154,151 +139,80 @@ impl UserFacing for PresetError {
     }
 
     fn msg(&self) -> Message {
+        let import = |key: &str| Message::new(key).arg("nothing_imported", nothing_imported());
         match self {
-            Self::NotFound { .. } => Message::verbatim(
-                "This preset no longer exists; it may have been deleted. Reopen the preset list.",
-                "该预设已不存在，可能已被删除。请重新打开预设列表。",
-            ),
-            Self::BuiltinReadOnly { action } => {
-                let (en, zh) = match action {
-                    BuiltinAction::Rename => ("renamed", "重命名"),
-                    BuiltinAction::Update => ("changed", "修改"),
-                    BuiltinAction::Delete => ("deleted", "删除"),
-                };
-                Message::verbatim(
-                    format!(
-                        "Built-in presets cannot be {en}. Duplicate it and change the copy instead."
-                    ),
-                    format!("内置预设不能{zh}。请先复制一份，再修改副本。"),
-                )
+            Self::NotFound { .. } => Message::new("msg.preset.not_found"),
+            Self::BuiltinReadOnly { action } => Message::new(match action {
+                BuiltinAction::Rename => "msg.preset.builtin_cannot_rename",
+                BuiltinAction::Update => "msg.preset.builtin_cannot_change",
+                BuiltinAction::Delete => "msg.preset.builtin_cannot_delete",
+            }),
+            Self::NameEmpty => Message::new("msg.preset.name_empty"),
+            Self::NameTooLong { chars } => Message::new("msg.preset.name_too_long")
+                .arg("chars", *chars)
+                .arg("max", MAX_NAME_CHARS),
+            Self::NameTaken { name } => {
+                Message::new("msg.preset.name_taken").arg("name", name.as_str())
             }
-            Self::NameEmpty => Message::verbatim(
-                "The preset needs a name. Type one, then save again.",
-                "预设需要一个名称。请输入名称后再保存。",
-            ),
-            Self::NameTooLong { chars } => Message::verbatim(
-                format!(
-                    "The name has {chars} characters; at most {MAX_NAME_CHARS} are allowed. Shorten it."
-                ),
-                format!("名称有 {chars} 个字符，最多允许 {MAX_NAME_CHARS} 个。请缩短名称。"),
-            ),
-            Self::NameTaken { name } => Message::verbatim(
-                format!("A preset named \"{name}\" already exists. Choose another name."),
-                format!("已存在名为“{name}”的预设。请换一个名称。"),
-            ),
-            Self::Invalid { errors } => Message::verbatim(
-                format!("The preset cannot be saved: {}", joined(errors, false)),
-                format!("无法保存预设：{}", joined(errors, true)),
-            ),
-            Self::FrameUnusable { slot, source } => {
-                let (en, zh) = slot_words(*slot);
-                let why = source.msg();
-                Message::verbatim(
-                    format!(
-                        "The {en} frame could not be copied into the preset. {} Or save the preset without frames.",
-                        why.text("en")
-                    ),
-                    format!("无法把{zh}复制到预设中。{}或者保存不含图片的预设。", why.text("zh-CN")),
-                )
+            Self::Invalid { errors } => {
+                Message::new("msg.preset.invalid").arg("problems", problems(errors))
             }
-            Self::WriteFailed { path, .. } => Message::verbatim(
-                format!(
-                    "Could not write {}. Check that the disk is not full and that you may write there, then try again.",
-                    path.display()
-                ),
-                format!("无法写入 {}。请确认磁盘未满且有写入权限，然后重试。", path.display()),
-            ),
-            Self::ExportNotJson { path } => Message::verbatim(
-                format!(
-                    "Presets are exported as .json files, and {} is not one. Choose a name ending in .json, e.g. presets.json.",
-                    path.display()
-                ),
-                format!("预设会导出为 .json 文件，而 {} 不是。请选择以 .json 结尾的文件名，例如 presets.json。", path.display()),
-            ),
-            Self::ImportUnreadable { path, .. } => Message::verbatim(
-                format!(
-                    "The file {} could not be read. Check that it still exists and that you may open it. {NOTHING_IMPORTED_EN}",
-                    path.display()
-                ),
-                format!("无法读取文件 {}。请确认文件仍然存在且有权限打开。{NOTHING_IMPORTED_ZH}", path.display()),
-            ),
-            Self::ImportTooManyFrames { count, limit } => Message::verbatim(
-                format!("The file embeds {count} frames; a preset file may hold at most {limit}. Export fewer presets at a time, or export them without frames. {NOTHING_IMPORTED_EN}"),
-                format!("该文件内嵌了 {count} 张图片，一个预设文件最多可包含 {limit} 张。请每次导出更少的预设，或导出不含图片的预设。{NOTHING_IMPORTED_ZH}"),
-            ),
-            Self::ImportFramesTooLarge { limit } => Message::verbatim(
-                format!("The frames in this file add up to more than {} MB, the most one import takes. Export fewer presets at a time, or export them without frames. {NOTHING_IMPORTED_EN}", limit / 1_000_000),
-                format!("该文件中的图片合计超过 {} MB，超出单次导入的上限。请每次导出更少的预设，或导出不含图片的预设。{NOTHING_IMPORTED_ZH}", limit / 1_000_000),
-            ),
-            Self::ImportTooLarge { bytes } => Message::verbatim(
-                format!(
-                    "The file is {} MB, too large for a preset file. Export the presets again without frames, or fewer at a time. {NOTHING_IMPORTED_EN}",
-                    bytes / 1_000_000
-                ),
-                format!(
-                    "文件大小为 {} MB，作为预设文件过大。请重新导出不含图片的预设，或每次导出更少的预设。{NOTHING_IMPORTED_ZH}",
-                    bytes / 1_000_000
-                ),
-            ),
-            Self::ImportNotJson { .. } => Message::verbatim(
-                format!("This file is not a preset file (it is not JSON, or it is damaged). Choose a file exported from Seedance Studio. {NOTHING_IMPORTED_EN}"),
-                format!("该文件不是预设文件（不是 JSON 格式，或已损坏）。请选择从 Seedance Studio 导出的文件。{NOTHING_IMPORTED_ZH}"),
-            ),
-            Self::ImportWrongFormat => Message::verbatim(
-                format!("This JSON file is not a Seedance Studio preset file. Choose a file exported from the Presets screen. {NOTHING_IMPORTED_EN}"),
-                format!("该 JSON 文件不是 Seedance Studio 预设文件。请选择从“预设”页面导出的文件。{NOTHING_IMPORTED_ZH}"),
-            ),
-            Self::ImportNewerVersion { found, supported } => Message::verbatim(
-                format!("This preset file was made by a newer version of Seedance Studio (format {found}; this version reads up to {supported}). Update the app, then import it again. {NOTHING_IMPORTED_EN}"),
-                format!("该预设文件由更新版本的 Seedance Studio 创建（格式版本 {found}，本版本最高支持 {supported}）。请更新应用后再导入。{NOTHING_IMPORTED_ZH}"),
-            ),
-            Self::ImportMalformed { detail } => Message::verbatim(
-                format!("The preset file is damaged or was edited by hand incorrectly ({detail}). Export it again from the app it came from. {NOTHING_IMPORTED_EN}"),
-                format!("预设文件已损坏或手动编辑有误（{detail}）。请从原来的应用重新导出。{NOTHING_IMPORTED_ZH}"),
-            ),
-            Self::ImportBadName { name } => Message::verbatim(
-                format!("A preset in the file has an unusable name (\"{name}\": empty or longer than {MAX_NAME_CHARS} characters). Fix the name in the file or export it again. {NOTHING_IMPORTED_EN}"),
-                format!("文件中有预设的名称不可用（“{name}”：为空或超过 {MAX_NAME_CHARS} 个字符）。请修改文件中的名称或重新导出。{NOTHING_IMPORTED_ZH}"),
-            ),
-            Self::ImportInvalid { name, errors } => Message::verbatim(
-                format!("The preset \"{name}\" in the file has settings this app cannot use: {} {NOTHING_IMPORTED_EN}", joined(errors, false)),
-                format!("文件中的预设“{name}”包含无法使用的设置：{}{NOTHING_IMPORTED_ZH}", joined(errors, true)),
-            ),
-            Self::ImportNameCollision { name, within_file: false } => Message::verbatim(
-                format!("You already have a preset named \"{name}\". Rename or delete yours, then import again. {NOTHING_IMPORTED_EN}"),
-                format!("已存在名为“{name}”的预设。请先重命名或删除现有预设，再重新导入。{NOTHING_IMPORTED_ZH}"),
-            ),
-            Self::ImportNameCollision { name, within_file: true } => Message::verbatim(
-                format!("The file holds two presets named \"{name}\". Rename one in the file, then import again. {NOTHING_IMPORTED_EN}"),
-                format!("文件中有两个名为“{name}”的预设。请在文件中重命名其中一个，再重新导入。{NOTHING_IMPORTED_ZH}"),
-            ),
-            Self::ImportBadFrameData { name, slot } => {
-                let (en, zh) = slot_words(*slot);
-                Message::verbatim(
-                    format!("The {en} frame of preset \"{name}\" in the file is damaged (not valid embedded image data). Export the preset again. {NOTHING_IMPORTED_EN}"),
-                    format!("文件中预设“{name}”的{zh}数据已损坏（不是有效的内嵌图片数据）。请重新导出该预设。{NOTHING_IMPORTED_ZH}"),
-                )
+            Self::FrameUnusable { slot, source } => Message::new("msg.preset.frame_unusable")
+                .arg("slot", slot.word())
+                .arg("reason", source.msg()),
+            Self::WriteFailed { path, .. } => {
+                Message::new("msg.preset.write_failed").arg("path", path)
             }
-            Self::ImportFrameNotImage { name, slot } => {
-                let (en, zh) = slot_words(*slot);
-                Message::verbatim(
-                    format!("The {en} frame of preset \"{name}\" in the file is not an image this app can use (JPEG, PNG, WebP, BMP, TIFF or GIF). Export the preset again. {NOTHING_IMPORTED_EN}"),
-                    format!("文件中预设“{name}”的{zh}不是可用的图片（JPEG、PNG、WebP、BMP、TIFF 或 GIF）。请重新导出该预设。{NOTHING_IMPORTED_ZH}"),
-                )
+            Self::ExportNotJson { path } => {
+                Message::new("msg.preset.export_not_json").arg("path", path)
             }
+            Self::ImportUnreadable { path, .. } => {
+                import("msg.preset.import_unreadable").arg("path", path)
+            }
+            Self::ImportTooManyFrames { count, limit } => {
+                import("msg.preset.import_too_many_frames")
+                    .arg("count", *count)
+                    .arg("limit", *limit)
+            }
+            Self::ImportFramesTooLarge { limit } => {
+                import("msg.preset.import_frames_too_large").arg("limit_mb", limit / 1_000_000)
+            }
+            Self::ImportTooLarge { bytes } => {
+                import("msg.preset.import_too_large").arg("size_mb", bytes / 1_000_000)
+            }
+            Self::ImportNotJson { .. } => import("msg.preset.import_not_json"),
+            Self::ImportWrongFormat => import("msg.preset.import_wrong_format"),
+            Self::ImportNewerVersion { found, supported } => {
+                import("msg.preset.import_newer_version")
+                    .arg("found", *found)
+                    .arg("supported", *supported)
+            }
+            Self::ImportMalformed { detail } => {
+                import("msg.preset.import_malformed").arg("detail", detail.as_str())
+            }
+            Self::ImportBadName { name } => import("msg.preset.import_bad_name")
+                .arg("name", name.as_str())
+                .arg("max", MAX_NAME_CHARS),
+            Self::ImportInvalid { name, errors } => import("msg.preset.import_invalid")
+                .arg("name", name.as_str())
+                .arg("problems", problems(errors)),
+            Self::ImportNameCollision { name, within_file } => import(if *within_file {
+                "msg.preset.import_name_twice"
+            } else {
+                "msg.preset.import_name_taken"
+            })
+            .arg("name", name.as_str()),
+            Self::ImportBadFrameData { name, slot } => import("msg.preset.import_bad_frame_data")
+                .arg("name", name.as_str())
+                .arg("slot", slot.word()),
+            Self::ImportFrameNotImage { name, slot } => import("msg.preset.import_frame_not_image")
+                .arg("name", name.as_str())
+                .arg("slot", slot.word()),
             Self::FrameMissing { slot } => {
-                let (en, zh) = slot_words(*slot);
-                Message::verbatim(
-                    format!("This preset's {en} frame is missing from the app's presets folder, so it was not loaded. Add the image again, then use Update to repair the preset."),
-                    format!("该预设的{zh}已不在应用的预设文件夹中，因此未能载入。请重新添加图片，然后点击“更新”修复该预设。"),
-                )
+                Message::new("msg.preset.frame_missing").arg("slot", slot.word())
             }
             Self::FrameDamaged { slot } => {
-                let (en, zh) = slot_words(*slot);
-                Message::verbatim(
-                    format!("This preset's {en} frame file is damaged, so it was not loaded. Add the image again, then use Update to repair the preset."),
-                    format!("该预设的{zh}文件已损坏，因此未能载入。请重新添加图片，然后点击“更新”修复该预设。"),
-                )
+                Message::new("msg.preset.frame_damaged").arg("slot", slot.word())
             }
             Self::Store(e) => e.msg(),
         }
@@ -377,6 +291,12 @@ mod tests {
         let mut kinds = std::collections::HashSet::new();
         for e in &all {
             let m = e.msg();
+            assert_ne!(
+                m.key,
+                "msg.text",
+                "{}: a catalog key, not fixed text",
+                e.kind()
+            );
             assert!(
                 !m.text("en").is_empty() && !m.text("zh-CN").is_ascii(),
                 "{}",

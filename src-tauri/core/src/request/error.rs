@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::prompt::PROMPT_MAX_CHARS;
+use super::settings::ClipSeconds;
 use crate::i18n::{Message, UserFacing};
 
 /// Which frame of a request (and which drop zone of the Generate screen).
@@ -11,6 +12,16 @@ use crate::i18n::{Message, UserFacing};
 pub enum FrameSlot {
     First,
     Last,
+}
+
+impl FrameSlot {
+    /// The frame's name inside a sentence ("the first frame", "首帧").
+    pub fn word(self) -> Message {
+        Message::new(match self {
+            Self::First => "msg.frame.slot_first",
+            Self::Last => "msg.frame.slot_last",
+        })
+    }
 }
 
 impl std::fmt::Display for FrameSlot {
@@ -114,67 +125,28 @@ impl UserFacing for RequestError {
 
     fn msg(&self) -> Message {
         match self {
-            Self::EmptyPrompt => Message::verbatim(
-                "The prompt is empty. Describe the video you want before generating.",
-                "提示词为空。请先描述你想要的视频，再开始生成。",
-            ),
-            Self::PromptTooLong { chars } => {
-                let over = chars.saturating_sub(PROMPT_MAX_CHARS);
-                Message::verbatim(
-                    format!(
-                        "The prompt has {chars} characters, but at most {PROMPT_MAX_CHARS} are allowed. \
-                         Shorten it by {over}."
-                    ),
-                    format!(
-                        "提示词有 {chars} 个字符，最多允许 {PROMPT_MAX_CHARS} 个。请删减 {over} 个字符。"
-                    ),
-                )
+            Self::EmptyPrompt => Message::new("msg.request.empty_prompt"),
+            Self::PromptTooLong { chars } => Message::new("msg.request.prompt_too_long")
+                .arg("chars", *chars)
+                .arg("max", PROMPT_MAX_CHARS)
+                .arg("over", chars.saturating_sub(PROMPT_MAX_CHARS)),
+            Self::LastFrameWithoutFirst => Message::new("msg.request.last_frame_without_first"),
+            Self::UnknownResolution { value } => {
+                Message::new("msg.request.unknown_resolution").arg("value", value.as_str())
             }
-            Self::LastFrameWithoutFirst => Message::verbatim(
-                "A last frame only works together with a first frame. Add a first frame, or remove the last frame.",
-                "尾帧必须与首帧一起使用。请添加首帧，或移除尾帧。",
-            ),
-            Self::UnknownResolution { value } => Message::verbatim(
-                format!("\"{value}\" is not a resolution the service knows. Choose 480p, 720p or 1080p."),
-                format!("“{value}”不是服务支持的分辨率。请选择 480p、720p 或 1080p。"),
-            ),
-            Self::UnknownRatio { value } => Message::verbatim(
-                format!(
-                    "\"{value}\" is not an aspect ratio the service knows. \
-                     Choose adaptive, 16:9, 4:3, 1:1, 3:4, 9:16 or 21:9."
-                ),
-                format!(
-                    "“{value}”不是服务支持的画面比例。请选择自适应、16:9、4:3、1:1、3:4、9:16 或 21:9。"
-                ),
-            ),
-            Self::DurationOutOfRange { value } => Message::verbatim(
-                format!(
-                    "A duration of {value} seconds is not allowed. \
-                     Choose 4 to 12 seconds, or Auto to let the model decide."
-                ),
-                format!("时长 {value} 秒不可用。请选择 4 到 12 秒，或选择“自动”由模型决定。"),
-            ),
-            Self::DraftNeedsLowResolution { resolution } => Message::verbatim(
-                format!(
-                    "Draft mode only works at 480p, but the resolution is {resolution}. \
-                     Switch to 480p, or turn off Draft."
-                ),
-                format!("草稿模式仅支持 480p，当前分辨率为 {resolution}。请切换到 480p，或关闭草稿模式。"),
-            ),
+            Self::UnknownRatio { value } => {
+                Message::new("msg.request.unknown_ratio").arg("value", value.as_str())
+            }
+            Self::DurationOutOfRange { value } => Message::new("msg.request.duration_out_of_range")
+                .arg("value", *value)
+                .arg("min", ClipSeconds::MIN)
+                .arg("max", ClipSeconds::MAX),
+            Self::DraftNeedsLowResolution { resolution } => {
+                Message::new("msg.request.draft_needs_low_resolution")
+                    .arg("resolution", resolution.as_str())
+            }
             Self::FrameNotUploaded { frame } => {
-                let (en, zh) = match frame {
-                    FrameSlot::First => ("first", "首帧"),
-                    FrameSlot::Last => ("last", "尾帧"),
-                };
-                Message::verbatim(
-                    format!(
-                        "The {en} frame image was not uploaded, so nothing was sent and nothing was charged. \
-                         Try again; if it keeps happening, remove the image and add it again."
-                    ),
-                    format!(
-                        "{zh}图片尚未上传，因此请求没有发送，也不会产生费用。请重试；如果问题持续，请移除该图片后重新添加。"
-                    ),
-                )
+                Message::new("msg.request.frame_not_uploaded").arg("slot", frame.word())
             }
         }
     }

@@ -258,6 +258,7 @@ fn every_message_is_bilingual_and_kinds_are_distinct() {
     assert_eq!(kinds.len(), all.len());
     for e in &all {
         let msg = e.msg();
+        assert_ne!(msg.key, "msg.text", "a catalog key, not fixed text");
         assert!(msg.text("en").ends_with('.'), "{msg:?}");
         assert!(msg.text("zh-CN").ends_with('。'), "{msg:?}");
         assert!(

@@ -48,10 +48,8 @@ impl UserFacing for PrefsChangeError {
             Self::Prefs(e) => e.msg(),
             Self::ApiAddress(e) => e.msg(),
             Self::HostRefused(e) => e.msg(),
-            Self::Worker(_) => Message::verbatim(
-                "Something went wrong inside Seedance Studio. Try again; if it keeps happening, restart the app.",
-                "Seedance Studio 内部出错。请重试；如果反复出现，请重启应用。",
-            ),
+            // The same words as the shell's own internal error: a bug, nothing the user did.
+            Self::Worker(_) => Message::new("msg.shell.internal"),
         }
     }
 

@@ -25,7 +25,7 @@ fn custom() -> Preferences {
         file_name_pattern: "{id}-{prompt}".into(),
         upload_region: UploadRegion::China,
         api_base: Some("https://proxy.example.com/sinan".into()),
-        language: Language::ZhCn,
+        language: Language::new("zh-CN"),
         theme: Theme::Dark,
         notifications: false,
         max_concurrent_jobs: 5,
@@ -56,7 +56,7 @@ fn defaults_are_the_documented_ones() {
     assert_eq!(p.file_name_pattern, "{date}_{time}_{prompt}");
     assert_eq!(p.upload_region, UploadRegion::Global);
     assert_eq!(p.api_base, None);
-    assert_eq!(p.language, Language::System);
+    assert_eq!(p.language, Language::system());
     assert_eq!(p.theme, Theme::System);
     assert!(p.notifications);
     assert_eq!(p.max_concurrent_jobs, 3);
@@ -231,6 +231,58 @@ fn invalid_preferences_are_not_saved() {
     assert!(err.msg().text("en").contains("{nope}") && err.msg().text("zh-CN").contains("{nope}"));
     assert_eq!(fs::read(store.path()).unwrap(), before);
     assert_eq!(others(dir.path()), Vec::<String>::new());
+}
+
+/// The file holds the language as its bare tag; every language the app ships a catalog for saves and
+/// loads back by that tag, so a new catalog needs no change to the preferences.
+#[test]
+fn every_shipped_language_saves_and_loads_back_by_its_tag() {
+    for shipped in seedance_core::i18n::Language::all() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_in(dir.path());
+        let prefs = Preferences {
+            language: Language::new(shipped.tag()),
+            ..custom()
+        };
+        store.save(&prefs).unwrap();
+        let text = fs::read_to_string(store.path()).unwrap();
+        assert!(
+            text.contains(&format!("\"language\": \"{}\"", shipped.tag())),
+            "{text}"
+        );
+        let out = store.load();
+        assert_eq!(out.warning, None, "{}", shipped.tag());
+        assert_eq!(out.prefs, prefs);
+    }
+}
+
+#[test]
+fn a_file_naming_a_language_the_app_does_not_ship_loads_as_system() {
+    let dir = tempfile::tempdir().unwrap();
+    let warning = assert_set_aside(dir.path(), br#"{"language": "fr", "theme": "dark"}"#);
+    assert_eq!(warning.kind(), "prefs_file_damaged");
+    let store = store_in(dir.path());
+    assert_eq!(store.load().prefs.language, Language::system());
+}
+
+#[test]
+fn a_language_the_app_does_not_ship_is_not_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(dir.path());
+    store.save(&custom()).unwrap();
+    let before = fs::read(store.path()).unwrap();
+    let err = store
+        .save(&Preferences {
+            language: Language::new("fr"),
+            ..custom()
+        })
+        .unwrap_err();
+    let kinds: Vec<_> = err.problems().iter().map(|p| p.kind()).collect();
+    assert_eq!(kinds, vec!["prefs_unknown_language"]);
+    let msg = err.msg();
+    assert!(msg.text("en").contains("\"fr\"") && msg.text("en").contains("Language"));
+    assert!(msg.text("zh-CN").contains("“fr”") && msg.text("zh-CN").contains("语言"));
+    assert_eq!(fs::read(store.path()).unwrap(), before);
 }
 
 #[test]
