@@ -140,6 +140,43 @@ fn every_message_key_the_rust_code_names_is_in_every_catalog() {
     }
 }
 
+/// The words of every UI source file outside tests (where the UI names a backend-style key itself).
+fn ui_sources() -> String {
+    fn walk(dir: &Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if (name.ends_with(".ts") || name.ends_with(".tsx")) && !name.contains(".test.")
+            {
+                out.push_str(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let mut out = String::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src"),
+        &mut out,
+    );
+    out
+}
+
+#[test]
+fn every_message_in_the_catalogs_is_one_the_code_can_send() {
+    let rust = keys_in_rust_sources();
+    let ui = ui_sources();
+    let unused: Vec<String> = shape(Language::ENGLISH)
+        .into_keys()
+        .filter(|key| key.starts_with("msg."))
+        .filter(|key| !rust.contains(key) && !ui.contains(&format!("\"{key}\"")))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "no code sends {unused:?}: remove them from the catalogs"
+    );
+}
+
 #[test]
 fn every_catalog_file_the_ui_ships_is_one_rust_renders() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/i18n");
