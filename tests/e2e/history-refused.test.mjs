@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { isolatedEnv, KEYS, newSession, startDriver, startSim } from "./webdriver.mjs";
+import { messageText } from "./messages.mjs";
 
 /** WebDriver's key that releases the modifiers held down so far. */
 const NULL_KEY = "\uE000";
@@ -62,10 +63,11 @@ describe("live, with a token", () => {
       ),
     );
     assert.equal(refused.kind, "history_not_saved", JSON.stringify(refused));
-    assert.match(refused.message, /job history could not be opened/);
-    assert.match(refused.message, /free disk space, folder permissions, or a damaged file/);
-    assert.match(refused.message, /restart the app\. Demo mode still works\./);
-    assert.match(refused.message_zh, /演示模式仍可使用/);
+    const [en, zh] = [messageText(refused.message, "en"), messageText(refused.message, "zh-CN")];
+    assert.match(en, /job history could not be opened/);
+    assert.match(en, /free disk space, folder permissions, or a damaged file/);
+    assert.match(en, /restart the app\. Demo mode still works\./);
+    assert.match(zh, /演示模式仍可使用/);
     await new Promise((r) => setTimeout(r, 1000));
     assert.deepEqual(sim.requests(), [], "no request reached the service");
     assert.equal(await s.count("[data-testid=queue-item]"), 0);
