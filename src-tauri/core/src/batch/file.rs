@@ -44,12 +44,14 @@ pub fn from_file(path: &Path) -> Result<BatchSource, BatchIssue> {
         Format::Csv => csv_rows(&decoded.text, &mut problems),
         Format::Jsonl => jsonl_rows(&decoded.text, &mut problems),
     };
-    if rows.is_empty() && problems.iter().all(|p| !p.at.line.is_some()) {
+    if rows.is_empty() && problems.iter().all(|p| p.at.line.is_none()) {
         return Err(BatchIssue::FileEmpty { path });
     }
     let folder = path.parent().unwrap_or(Path::new("/")).to_path_buf();
     let table = read_table(&path, headers, rows, &folder)?;
     problems.extend(table.problems);
+    // In file order (the notices, which have no line, first), as the review lists them.
+    problems.sort_by_key(|p| p.at.line);
     let mut source = BatchSource {
         items: table.items,
         problems,
