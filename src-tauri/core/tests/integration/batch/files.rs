@@ -513,3 +513,73 @@ fn files_that_give_nothing_are_refused_with_the_reason() {
         err.msg().text("en")
     );
 }
+
+/// The fenced `lang` blocks of the user docs, in order.
+fn doc_examples(lang: &str) -> Vec<String> {
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/batch-files.md");
+    let text = std::fs::read_to_string(docs).unwrap();
+    let fence = format!("```{lang}\n");
+    text.split(&fence)
+        .skip(1)
+        .map(|block| block.split("```").next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_examples_in_the_docs_read_as_documented() {
+    let home = crate::support::presets::Home::new();
+    let presets = home.open().list().unwrap();
+    let folder = Folder::new();
+    folder.touch(&[
+        "batch/shots/cat_first.jpg",
+        "batch/shots/cat_last.jpg",
+        "batch/shots/dog.jpg",
+        "batch/shots/cat.jpg",
+        "shared/logo.png",
+    ]);
+    let csv = doc_examples("csv");
+    let jsonl = doc_examples("json");
+    assert_eq!((csv.len(), jsonl.len()), (2, 1), "the docs' examples moved");
+    let files = [
+        folder.write("batch/example.csv", &csv[0]),
+        folder.write("batch/excel.csv", &csv[1]),
+        folder.write("batch/example.jsonl", &jsonl[0]),
+    ];
+    for (file, rows) in files.iter().zip([4, 1, 4]) {
+        let source = from_file(file).unwrap();
+        let plan = plan_with(&source, "unused", &presets);
+        assert!(
+            plan.problems.is_empty(),
+            "{}: {:?}",
+            file.display(),
+            plan.problems
+        );
+        assert_eq!(plan.items.len(), rows);
+        for item in &plan.items {
+            // The only note the examples earn: the logo is outside the file's folder, as documented.
+            let notes = kinds(&item.problems);
+            assert!(
+                notes.is_empty() || notes == ["batch_frame_outside_folder"],
+                "{}: item {}: {:?}",
+                file.display(),
+                item.index,
+                item.problems
+            );
+            assert!(!item.excluded);
+        }
+    }
+    let source = from_file(&files[0]).unwrap();
+    let plan = plan_with(&source, "unused", &presets);
+    assert_eq!(
+        plan.items[0].draft.prompt,
+        "A ginger cat turns its head, then \"smiles\""
+    );
+    assert_eq!(plan.items[0].output.as_deref(), Some("cat_first-1"));
+    assert_eq!(plan.total.jobs, 5);
+    let source = from_file(&files[2]).unwrap();
+    let plan = plan_with(&source, "unused", &presets);
+    assert_eq!(
+        plan.items[3].draft.settings.ratio, "9:16",
+        "the starter preset applies"
+    );
+}
