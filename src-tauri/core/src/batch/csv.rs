@@ -267,6 +267,57 @@ mod tests {
         );
     }
 
+    /// A cell as Excel writes it: quoted (quotes doubled) when it holds a separator, quote or line break.
+    fn excel_cell(cell: &str, separator: char) -> String {
+        if cell.contains([separator, '"', '\n']) {
+            format!("\"{}\"", cell.replace('"', "\"\""))
+        } else {
+            cell.to_owned()
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn whatever_excel_writes_reads_back_cell_for_cell(
+            separator in proptest::sample::select(vec![',', ';', '\t']),
+            crlf in proptest::bool::ANY,
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a-z猫 ,;\t\"\n]{0,12}", 3),
+                1..20,
+            ),
+        ) {
+            let newline = if crlf { "\r\n" } else { "\n" };
+            let sep = separator.to_string();
+            let mut text = ["first", "prompt", "c"].join(&sep) + newline;
+            // A row of blank cells is skipped by design; a leading letter keeps every row.
+            let rows: Vec<Vec<String>> = rows
+                .into_iter()
+                .map(|mut r| {
+                    r[0].insert(0, 'x');
+                    r
+                })
+                .collect();
+            for row in &rows {
+                let cells: Vec<String> = row.iter().map(|c| excel_cell(c, separator)).collect();
+                text += &cells.join(&sep);
+                text += newline;
+            }
+            let (records, faults) = read(&text);
+            proptest::prop_assert!(faults.is_empty(), "{:?}", faults);
+            let read_rows: Vec<Vec<String>> = records.into_iter().skip(1).map(|r| r.cells).collect();
+            proptest::prop_assert_eq!(read_rows, rows);
+        }
+
+        #[test]
+        fn any_text_is_read_without_panic_and_lines_stay_in_the_file(text in "[a-z,;\t\"\r\n ]{0,80}") {
+            let (records, faults) = read(&text);
+            let lines = u32::try_from(text.split('\n').count() + text.matches('\r').count()).unwrap();
+            for line in records.iter().map(|r| r.line).chain(faults.iter().map(|f| f.line)) {
+                proptest::prop_assert!(line >= 1 && line <= lines, "{} of {}", line, lines);
+            }
+        }
+    }
+
     #[test]
     fn the_last_line_needs_no_line_break_and_blank_lines_are_skipped() {
         assert_eq!(

@@ -62,7 +62,8 @@ pub fn from_file(path: &Path) -> Result<BatchSource, BatchIssue> {
     Ok(source)
 }
 
-type Headers = Vec<(String, Option<u32>)>;
+/// Each column as written, its cell number (CSV) and the line that names it.
+type Headers = Vec<(String, Option<u32>, u32)>;
 
 /// The first record names the columns; each further record is a row.
 fn csv_rows(text: &str, problems: &mut Vec<BatchProblem>) -> (Headers, Vec<TableRow>) {
@@ -76,7 +77,7 @@ fn csv_rows(text: &str, problems: &mut Vec<BatchProblem>) -> (Headers, Vec<Table
         .cells
         .into_iter()
         .zip(1u32..)
-        .map(|(h, i)| (h, Some(i)))
+        .map(|(h, i)| (h, Some(i), header.line))
         .collect();
     let columns = headers.len();
     let mut rows = Vec::new();
@@ -135,10 +136,10 @@ fn jsonl_rows(text: &str, problems: &mut Vec<BatchProblem>) -> (Headers, Vec<Tab
             problems: Vec::new(),
         };
         for (key, value) in object {
-            let column = match headers.iter().position(|(h, _)| *h == key) {
+            let column = match headers.iter().position(|(h, _, _)| *h == key) {
                 Some(i) => i,
                 None => {
-                    headers.push((key.clone(), None));
+                    headers.push((key.clone(), None, line));
                     row.cells.push(None);
                     headers.len() - 1
                 }

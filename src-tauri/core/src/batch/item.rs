@@ -19,7 +19,8 @@ pub const MAX_TAKES: u32 = 50;
 pub struct FrameRef {
     /// As written in the file, the list or the form (`../shots/a.png` stays `../shots/a.png`).
     pub written: String,
-    /// The full path, relative ones taken from the file's folder, `.` and `..` resolved by name.
+    /// The full path: a relative one taken from the file's folder with `.` and `..` resolved by name; an
+    /// absolute one exactly as written (so that `//server/share` stays a network path, which is refused).
     pub path: PathBuf,
     /// The path leads outside the folder of the file that named it (allowed; shown).
     pub outside_folder: bool,
@@ -31,9 +32,9 @@ impl FrameRef {
         let given = Path::new(written);
         let path = match folder {
             Some(folder) if given.is_relative() => normalize(&folder.join(given)),
-            _ => normalize(given),
+            _ => given.to_path_buf(),
         };
-        let outside_folder = folder.is_some_and(|f| !path.starts_with(normalize(f)));
+        let outside_folder = folder.is_some_and(|f| !normalize(&path).starts_with(normalize(f)));
         Self {
             written: written.to_owned(),
             path,
@@ -161,6 +162,8 @@ pub struct SourceColumn {
     pub header: String,
     /// 1-based cell number of a CSV column; `None` for a JSONL key.
     pub position: Option<u32>,
+    /// The line that names it: the CSV header line, or the first JSONL row with the key.
+    pub line: u32,
     /// One of the documented columns (not a template value).
     pub known: bool,
 }
@@ -263,10 +266,13 @@ impl FrameFiles {
         ] {
             let Some(frame) = frame else { continue };
             let at = at(slot);
-            if let Some(issue) = self.problem(frame, slot) {
+            let problem = self.problem(frame, slot);
+            // A refused path is not read from anywhere, so where it leads is no news.
+            let refused = matches!(problem, Some(BatchIssue::FrameRefused { .. }));
+            if let Some(issue) = problem {
                 item.problems.push(issue.at(at.clone()));
             }
-            if let (true, Some(folder)) = (frame.outside_folder, folder) {
+            if let (true, false, Some(folder)) = (frame.outside_folder, refused, folder) {
                 let issue = BatchIssue::FrameOutsideFolder {
                     slot,
                     written: frame.written.clone(),

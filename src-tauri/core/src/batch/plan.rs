@@ -306,11 +306,7 @@ fn column_problems(source: &BatchSource, form: &RequestDraft) -> Vec<BatchProble
                 suggestion: nearest(&c.key(), &known),
                 known: known.join(", "),
             };
-            let at = match c.position {
-                Some(_) => Spot::line(1).with_column(c.position, c.header.clone()),
-                None => Spot::default(),
-            };
-            issue.at(at)
+            issue.at(Spot::line(c.line).with_column(c.position, c.header.clone()))
         })
         .collect()
 }

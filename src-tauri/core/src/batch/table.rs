@@ -98,10 +98,11 @@ pub(crate) struct Table {
     pub problems: Vec<BatchProblem>,
 }
 
-/// `headers` as written with each one's cell number (CSV) or none (JSONL); `folder` is the file's folder.
+/// `headers` as written with each one's cell number (CSV; none for JSONL) and the line that names it;
+/// `folder` is the file's folder.
 pub(crate) fn read_table(
     path: &Path,
-    headers: Vec<(String, Option<u32>)>,
+    headers: Vec<(String, Option<u32>, u32)>,
     rows: Vec<TableRow>,
     folder: &Path,
 ) -> Result<Table, BatchIssue> {
@@ -109,9 +110,9 @@ pub(crate) fn read_table(
     let mut columns: Vec<SourceColumn> = Vec::new();
     // For each header: what it holds; `None` for a repeated or reserved column (whose cells are not read).
     let mut roles: Vec<Option<Option<Known>>> = Vec::new();
-    for (header, position) in &headers {
+    for (header, position, header_line) in &headers {
         let key = header.trim().to_lowercase();
-        let at = Spot::line(1).with_column(*position, header.clone());
+        let at = Spot::line(*header_line).with_column(*position, header.clone());
         let repeated = columns.iter().any(|c| c.key() == key);
         if key.is_empty() && rows.iter().all(|r| blank(r.cells.get(roles.len()))) {
             roles.push(None);
@@ -141,11 +142,12 @@ pub(crate) fn read_table(
         columns.push(SourceColumn {
             header: header.clone(),
             position: *position,
+            line: *header_line,
             known: role.is_some(),
         });
         roles.push(Some(role));
     }
-    if columns.iter().all(|c| !c.known) && headers.iter().any(|(h, _)| looks_like_data(h)) {
+    if columns.iter().all(|c| !c.known) && headers.iter().any(|(h, _, _)| looks_like_data(h)) {
         return Err(BatchIssue::NoHeader {
             path: path.to_path_buf(),
             known: known_columns().join(", "),
@@ -162,7 +164,7 @@ pub(crate) fn read_table(
         let mut last_at = line.clone();
         for (at, role) in roles.iter().enumerate() {
             let Some(role) = role else { continue };
-            let (header, position) = &headers[at];
+            let (header, position, _) = &headers[at];
             let cell_at = line.clone().with_column(*position, header.clone());
             let cell = row.cells.get(at).cloned().flatten().unwrap_or_default();
             item.values

@@ -317,6 +317,31 @@ fn an_unknown_column_names_itself_suggests_the_likely_one_and_stops_the_batch() 
     assert_eq!(kinds(&plan.problems), ["batch_unknown_column"]);
     assert_eq!(plan.problems[0].at.header.as_deref(), Some("resolutoin"));
     assert_eq!(plan.items[0].draft.prompt, "A red cat");
+
+    // The place is the line that names the column: after Excel's `sep=` line, or a JSONL key's first row.
+    let csv = folder.write("sep.csv", "sep=;\nfirst;prompt;resolutoin\na.jpg;x;1080p\n");
+    let plan = plan_with(&from_file(&csv).unwrap(), "", &[]);
+    assert_eq!(
+        places(&plan.problems),
+        [("batch_unknown_column", Some(2), Some(3))]
+    );
+    let jsonl = folder.write(
+        "keys.jsonl",
+        "{\"first\": \"a.jpg\", \"prompt\": \"x\"}\n{\"first\": \"a.jpg\", \"prompt\": \"y\", \"colour\": \"red\"}\n",
+    );
+    let plan = plan_with(&from_file(&jsonl).unwrap(), "", &[]);
+    assert_eq!(
+        places(&plan.problems),
+        [("batch_unknown_column", Some(2), None)]
+    );
+    assert!(
+        plan.problems[0]
+            .msg
+            .text("en")
+            .starts_with("Line 2, \"colour\": The column \"colour\""),
+        "{}",
+        plan.problems[0].msg.text("en")
+    );
 }
 
 #[test]
@@ -353,7 +378,8 @@ fn missing_frames_block_their_row_and_paths_outside_the_folder_are_allowed_and_s
              a.jpg,../shared/b.jpg,ok\n\
              missing.jpg,,x\n\
              ../shared/nope.png,,y\n\
-             {},,z\n",
+             {},,z\n\
+             //server/share/a.jpg,,w\n",
             absolute.display()
         ),
     );
@@ -389,11 +415,17 @@ fn missing_frames_block_their_row_and_paths_outside_the_folder_are_allowed_and_s
     );
     assert!(items[3].problems.is_empty(), "{:?}", items[3].problems);
     assert_eq!(items[3].first_frame.as_ref().unwrap().path, absolute);
+    // A network share is refused by its text: nothing asks the file system (or a server) about it.
+    assert_eq!(
+        places(&items[4].problems),
+        [("batch_frame_refused", Some(6), Some(1))]
+    );
+    assert!(items[4].problems[0].blocking);
 
     let plan = plan_with(&source, "unused", &[]);
     let excluded: Vec<u32> = plan.excluded().map(|i| i.index).collect();
-    assert_eq!(excluded, [2, 3]);
-    assert_eq!(plan.total.excluded_items, 2);
+    assert_eq!(excluded, [2, 3, 5]);
+    assert_eq!(plan.total.excluded_items, 3);
     assert_eq!(plan.jobs.len(), 2);
     assert!(plan.can_start(), "the valid rows can still run");
 }
