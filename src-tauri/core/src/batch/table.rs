@@ -21,7 +21,7 @@ enum SettingKind {
     Flag,
 }
 
-/// Every setting a row may set, by the name the preset file uses, in its order.
+/// Every setting a row may set, by the name the preset file uses.
 static SETTINGS: LazyLock<Vec<(String, SettingKind)>> = LazyLock::new(|| {
     let Ok(Value::Object(fields)) = serde_json::to_value(DraftSettings::default()) else {
         return Vec::new();
@@ -72,7 +72,8 @@ fn known(key: &str) -> Option<Known> {
     })
 }
 
-/// Every documented column, in the order the docs list them (for messages and suggestions).
+/// Every documented column: frames and prompt, the settings, then takes, preset and output (for messages
+/// and suggestions).
 pub fn known_columns() -> Vec<String> {
     let mut names: Vec<String> = ["first", "last", "prompt"]
         .into_iter()
