@@ -155,6 +155,10 @@ pub(crate) fn read_table(
         });
     }
 
+    let keys: Vec<String> = headers
+        .iter()
+        .map(|(h, _, _)| h.trim().to_lowercase())
+        .collect();
     let mut files = FrameFiles::default();
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
@@ -163,14 +167,14 @@ pub(crate) fn read_table(
         let line = Spot::line(row.line);
         let mut first_at = line.clone();
         let mut last_at = line.clone();
+        let mut cells = row.cells;
         for (at, role) in roles.iter().enumerate() {
             let Some(role) = role else { continue };
             let (header, position, _) = &headers[at];
-            let cell_at = line.clone().with_column(*position, header.clone());
-            let cell = row.cells.get(at).cloned().flatten().unwrap_or_default();
-            item.values
-                .insert(header.trim().to_lowercase(), cell.trim().to_owned());
+            let cell_at = || line.clone().with_column(*position, header.clone());
+            let cell = cells.get_mut(at).and_then(Option::take).unwrap_or_default();
             let text = cell.trim();
+            item.values.insert(keys[at].clone(), text.to_owned());
             if text.is_empty() {
                 continue;
             }
@@ -178,18 +182,18 @@ pub(crate) fn read_table(
                 None => {}
                 Some(Known::First) => {
                     item.first_frame = Some(FrameRef::resolve(text, Some(folder)));
-                    first_at = cell_at;
+                    first_at = cell_at();
                 }
                 Some(Known::Last) => {
                     item.last_frame = Some(FrameRef::resolve(text, Some(folder)));
-                    last_at = cell_at;
+                    last_at = cell_at();
                 }
                 Some(Known::Prompt) => item.prompt = Some(text.to_owned()),
                 Some(Known::Preset) => item.preset = Some(text.to_owned()),
                 Some(Known::Output) => item.output = Some(text.to_owned()),
                 Some(Known::Takes) => match parse_takes(text) {
                     Ok(takes) => item.takes = Some(takes),
-                    Err(issue) => item.problems.push(issue.at(cell_at)),
+                    Err(issue) => item.problems.push(issue.at(cell_at())),
                 },
                 Some(Known::Setting(i)) => {
                     let (name, kind) = &SETTINGS[*i];
@@ -197,7 +201,7 @@ pub(crate) fn read_table(
                         Ok(value) => {
                             item.settings.insert(name.clone(), value);
                         }
-                        Err(issue) => item.problems.push(issue.at(cell_at)),
+                        Err(issue) => item.problems.push(issue.at(cell_at())),
                     }
                 }
             }
