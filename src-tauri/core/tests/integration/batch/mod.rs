@@ -2,6 +2,7 @@
 //! form) with every kind of bad input reported where it is, and planning items × takes into jobs with one
 //! total.
 
+mod bad_files;
 mod files;
 mod folders;
 mod plans;
