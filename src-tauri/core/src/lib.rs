@@ -19,6 +19,8 @@
 //!   replacement.
 //! - [`media`]: the loopback source the inline player streams finished videos from.
 //! - [`presets`]: saved presets, built-in starters, and preset files.
+//! - [`batch`]: many jobs from a list of images, a folder, a CSV/JSONL file or N takes; the plan (jobs,
+//!   problems, total estimate) the review shows before anything is paid for.
 //!
 //! The user, the token and the service:
 //! - [`config`]: the data folder and service hosts from the environment.
@@ -60,6 +62,7 @@
 //! This crate must never depend on tauri.
 
 pub mod api;
+pub mod batch;
 pub mod config;
 pub mod cost;
 pub mod credentials;

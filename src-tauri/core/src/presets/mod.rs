@@ -331,6 +331,19 @@ impl PresetLibrary {
     }
 }
 
+/// The preset a name picks, as a batch file names it: compared as the manager keeps names unique (trimmed,
+/// in any case); a built-in starter also answers to its name in each shipped language.
+pub fn find_by_name<'a>(presets: &'a [Preset], name: &str) -> Option<&'a Preset> {
+    let key = storage::name_key(name);
+    presets.iter().find(|p| {
+        storage::name_key(&p.name) == key
+            || p.builtin.is_some_and(|b| {
+                crate::i18n::Language::all()
+                    .any(|l| storage::name_key(&crate::i18n::render(&b.name(), l)) == key)
+            })
+    })
+}
+
 /// "Name (copy)", then "Name (copy 2)", … — the first free one, cut to fit the name limit.
 fn copy_name(conn: &rusqlite::Connection, name: &str) -> Result<String, PresetError> {
     for n in 1..=MAX_COPY_SUFFIX {

@@ -14,6 +14,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod batch;
 mod images;
 mod jobs;
 mod media;

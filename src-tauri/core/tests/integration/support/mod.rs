@@ -1,6 +1,7 @@
 //! Set-up shared by the areas' tests, one module per kind of thing set up.
 
 pub mod api;
+pub mod batch;
 pub mod images;
 pub mod job_worker;
 pub mod jobs;

@@ -1,0 +1,9 @@
+//! Batches: reading every kind of source (files in any encoding Excel writes, folders, lists of images, the
+//! form) with every kind of bad input reported where it is, and planning items × takes into jobs with one
+//! total.
+
+mod bad_files;
+mod files;
+mod folders;
+mod plans;
+mod scale;
