@@ -75,6 +75,12 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         // Defaults, option lists and rules of the Generate form, so the UI declares none of its own.
         .typ::<seedance_core::form::FormOptions>()
         .constant("FORM_OPTIONS", seedance_core::form::FormOptions::current())
+        // The Settings screen's number ranges, the ones saving checks.
+        .typ::<seedance_core::prefs::PreferenceLimits>()
+        .constant(
+            "PREFERENCE_LIMITS",
+            seedance_core::prefs::PreferenceLimits::current(),
+        )
         .events(collect_events![
             events::JobChanged,
             events::JobRemoved,

@@ -161,6 +161,8 @@ export const events = {
 /* Constants */
 export const FORM_OPTIONS = {"defaults":{"camera_fixed":false,"draft":false,"duration":5,"generate_audio":true,"ratio":"adaptive","resolution":"720p","watermark":false},"draft_resolution":"480p","duration_auto":-1,"duration_max":12,"duration_min":4,"job_statuses":["uploading","submitting","queued","running","downloading","done","failed","submission_uncertain","not_sent"],"ratios":["adaptive","16:9","4:3","1:1","3:4","9:16","21:9"],"resolutions":["480p","720p","1080p"],"settled_statuses":["done","failed","submission_uncertain","not_sent"]} as const;
 
+export const PREFERENCE_LIMITS = {"hold_unsent_after_hours":{"max":168,"min":0},"max_concurrent_jobs":{"max":8,"min":1}} as const;
+
 /* Types */
 /**  Facts about this installation the UI shows (never the token). */
 export type AppInfo = {
@@ -541,6 +543,15 @@ export type PollTrouble = {
 };
 
 /**
+ *  The number fields of the Settings screen, bounded by the same ranges saving checks (the UI declares
+ *  none of its own; exported to the bindings as `PREFERENCE_LIMITS`).
+ */
+export type PreferenceLimits = {
+	max_concurrent_jobs: WholeRange,
+	hold_unsent_after_hours: WholeRange,
+};
+
+/**
  *  Everything the Settings screen edits, plus the last used generation form.
  *  `#[serde(default)]` lets files written by older versions (fewer fields) load; unknown fields written
  *  by newer versions are ignored.
@@ -734,6 +745,12 @@ export type UploadRegion =
 "global" | 
 /**  The reply's `cn_url`, faster from mainland China. */
 "china";
+
+/**  `min..=max`. */
+export type WholeRange = {
+	min: number,
+	max: number,
+};
 
 /**  A drop zone's rectangle in logical pixels (as `getBoundingClientRect` gives it). */
 export type ZoneRect = {

@@ -1,6 +1,7 @@
 /** Under the Appearance heading: language, theme, notifications, and how many jobs run or wait unsent. */
 import { useTranslation } from "react-i18next";
 import type { Prefs } from "../appearance";
+import { PREFERENCE_LIMITS } from "../bindings";
 import { LANGUAGES } from "../i18n";
 import type { SetPref } from "./usePreferencesForm";
 
@@ -40,32 +41,48 @@ export function AppearanceSection({ draft, set }: { draft: Prefs; set: SetPref }
         />
         {t("settings.notifications")}
       </label>
-      <label className="field">
-        {t("settings.maxJobs")}
-        <input
-          type="number"
-          data-testid="max-jobs"
-          min={1}
-          max={8}
-          step={1}
-          value={draft.max_concurrent_jobs}
-          onChange={(e) => set("max_concurrent_jobs", Number(e.target.value))}
-        />
-        <span className="muted small">{t("settings.maxJobsHelp")}</span>
-      </label>
-      <label className="field">
-        {t("settings.holdUnsent")}
-        <input
-          type="number"
-          data-testid="hold-unsent-hours"
-          min={0}
-          max={168}
-          step={1}
-          value={draft.hold_unsent_after_hours}
-          onChange={(e) => set("hold_unsent_after_hours", Number(e.target.value))}
-        />
-        <span className="muted small">{t("settings.holdUnsentHelp")}</span>
-      </label>
+      <NumberField
+        label={t("settings.maxJobs")}
+        help={t("settings.maxJobsHelp")}
+        testId="max-jobs"
+        range={PREFERENCE_LIMITS.max_concurrent_jobs}
+        value={draft.max_concurrent_jobs}
+        onChange={(v) => set("max_concurrent_jobs", v)}
+      />
+      <NumberField
+        label={t("settings.holdUnsent")}
+        help={t("settings.holdUnsentHelp")}
+        testId="hold-unsent-hours"
+        range={PREFERENCE_LIMITS.hold_unsent_after_hours}
+        value={draft.hold_unsent_after_hours}
+        onChange={(v) => set("hold_unsent_after_hours", v)}
+      />
     </>
+  );
+}
+
+/** A whole number within the backend's range for it, with a line of help under it. */
+function NumberField(props: {
+  label: string;
+  help: string;
+  testId: string;
+  range: { min: number; max: number };
+  value: number;
+  onChange: (value: number) => void;
+}) {
+  return (
+    <label className="field">
+      {props.label}
+      <input
+        type="number"
+        data-testid={props.testId}
+        min={props.range.min}
+        max={props.range.max}
+        step={1}
+        value={props.value}
+        onChange={(e) => props.onChange(Number(e.target.value))}
+      />
+      <span className="muted small">{props.help}</span>
+    </label>
   );
 }

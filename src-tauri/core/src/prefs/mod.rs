@@ -42,6 +42,39 @@ pub const HOLD_UNSENT_HOURS_RANGE: std::ops::RangeInclusive<u32> = 0..=168;
 /// Allowed range for [`Preferences::max_concurrent_jobs`]; more would mostly earn rate limits.
 pub const CONCURRENT_JOBS_RANGE: std::ops::RangeInclusive<u32> = 1..=8;
 
+/// The number fields of the Settings screen, bounded by the same ranges saving checks (the UI declares
+/// none of its own; exported to the bindings as `PREFERENCE_LIMITS`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
+pub struct PreferenceLimits {
+    pub max_concurrent_jobs: WholeRange,
+    pub hold_unsent_after_hours: WholeRange,
+}
+
+/// `min..=max`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, specta::Type)]
+pub struct WholeRange {
+    pub min: u32,
+    pub max: u32,
+}
+
+impl From<std::ops::RangeInclusive<u32>> for WholeRange {
+    fn from(range: std::ops::RangeInclusive<u32>) -> Self {
+        Self {
+            min: *range.start(),
+            max: *range.end(),
+        }
+    }
+}
+
+impl PreferenceLimits {
+    pub fn current() -> Self {
+        Self {
+            max_concurrent_jobs: CONCURRENT_JOBS_RANGE.into(),
+            hold_unsent_after_hours: HOLD_UNSENT_HOURS_RANGE.into(),
+        }
+    }
+}
+
 /// Which of the two addresses an upload reply offers is sent to the model.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type,
