@@ -11,6 +11,7 @@
 //! how many go at once, and records how they end.
 
 mod actions;
+mod batch_run;
 mod connection;
 mod error;
 mod events;
@@ -37,6 +38,7 @@ use crate::prefs::{
 use crate::store::{PollTrouble, SqliteUploadCache, Store};
 
 pub use actions::{ResumePolicy, ResumeSummary, DEFAULT_HOLD_UNSENT_AFTER};
+pub use batch_run::{BatchAction, BatchRunError, BatchStart, CancelOutcome, BATCH_RECHECK};
 pub use connection::{
     Connection, ConnectionError, ConnectionFuture, ConnectionSource, FixedConnection,
 };
@@ -120,6 +122,8 @@ struct Inner {
     troubles: Mutex<HashMap<String, PollTrouble>>,
     /// Wakes runs waiting for a usable token or service (a token was saved, the mode changed).
     service_changed: Notify,
+    /// Wakes batch feeders: a job changed or a run ended, so a turn may be free.
+    batch_wake: Notify,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -154,6 +158,7 @@ impl JobRunner {
                 demo_cache: Arc::new(MemoryUploadCache::default()),
                 troubles: Mutex::new(HashMap::new()),
                 service_changed: Notify::new(),
+                batch_wake: Notify::new(),
             }),
         }
     }
@@ -197,6 +202,8 @@ impl JobRunner {
         let mut active = self.active();
         active.remove(id);
         self.inner.active_count.send_replace(active.len());
+        drop(active);
+        self.inner.batch_wake.notify_waiters();
     }
 
     fn prefs(&self) -> RunnerPrefs {
@@ -224,6 +231,7 @@ impl JobRunner {
 
     /// Re-reads the job and tells the app. A failed read is only logged: the write it follows succeeded.
     fn announce(&self, id: &str) {
+        self.inner.batch_wake.notify_waiters();
         match self.inner.store.get_job(id) {
             Ok(job) => self.inner.events.job_changed(&self.with_trouble(job)),
             Err(e) => {

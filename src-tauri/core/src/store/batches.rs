@@ -9,9 +9,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
-use super::jobs::insert_row;
+use super::jobs::{insert_row, Step};
 use super::row::{job_from_row, message_json, JOB_COLUMNS};
-use super::{new_id, JobRecord, NewJob, Store, StoreError};
+use super::{new_id, JobRecord, JobStatus, NewJob, Store, StoreError};
 use crate::i18n::Message;
 
 /// Kind of the problem of a job whose batch was cancelled before its create request was sent.
@@ -378,6 +378,22 @@ impl Store {
             .map(|r| r.map(|(_, job)| job))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(jobs)
+    }
+
+    /// Takes a waiting job of a running batch for sending (not sent → uploading), in one guarded write: a
+    /// pause or cancel committed first refuses it, and one committed after it finds the job uploading
+    /// without its create sent and holds it back. Only one caller can take a job.
+    pub fn release_batch_job(&self, job_id: &str) -> Result<(), StoreError> {
+        let step = Step {
+            set: "status = 'uploading', bytes_done = 0, bytes_total = NULL",
+            params: &[],
+            from: &[JobStatus::NotSent],
+            also: "AND create_sent_at IS NULL AND EXISTS (
+                       SELECT 1 FROM batch_jobs JOIN batches ON batches.id = batch_id
+                       WHERE job_id = jobs.id AND state = 'running')",
+            durable: false,
+        };
+        self.step(job_id, step, Self::illegal(job_id, JobStatus::Uploading))
     }
 
     /// Stops sending the batch's jobs: the batch is paused and every job of it that a run has taken but
