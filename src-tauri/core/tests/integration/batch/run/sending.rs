@@ -1,6 +1,8 @@
 //! A started batch: stored whole before anything is sent, then each job sent exactly once through the
 //! ordinary queue; identical frames uploaded once; refusals store nothing.
 
+use std::collections::HashSet;
+
 use seedance_core::batch::from_paths;
 use seedance_core::i18n::UserFacing;
 use seedance_core::jobs::{BatchRunError, BatchStart, Intent};
@@ -42,6 +44,28 @@ async fn every_job_is_stored_before_the_first_create_and_each_is_sent_once() {
     // The history lists them like any other job, and the batch among the batches.
     assert_eq!(h.store.count_jobs(&JobQuery::default()).unwrap(), 5);
     assert_eq!(h.runner.batches().unwrap().len(), 1);
+}
+
+/// The batch's jobs share the runner's limit: replaying the announcements, never more than two jobs are
+/// past their create and not yet settled at once (and two are, so the batch does run in parallel).
+#[tokio::test]
+async fn a_batch_runs_no_more_jobs_at_once_than_the_limit() {
+    let h = harness(SimConfig::fast(), 2).await;
+    let batch = start(&h.runner, &takes_of(&text_draft("rain on a tin roof"), 6)).await;
+    within(h.runner.wait_idle()).await;
+    assert_eq!(h.runner.batch(&batch.id).unwrap().counts.done, 6);
+    let mut live = HashSet::new();
+    let mut most = 0;
+    for (id, status) in h.events.changes() {
+        use JobStatus::*;
+        if matches!(status, Submitting | Queued | Running | Downloading) {
+            live.insert(id);
+        } else {
+            live.remove(&id);
+        }
+        most = most.max(live.len());
+    }
+    assert_eq!(most, 2);
 }
 
 /// Four takes of one photo with three jobs at a time: the photo is uploaded once and the other takes
