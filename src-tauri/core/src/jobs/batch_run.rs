@@ -398,10 +398,7 @@ impl JobRunner {
     /// (the batch is not running, or it just finished).
     fn feed_once(&self, id: &str) -> Result<bool, StoreError> {
         let store = &self.inner.store;
-        let running = store
-            .get_batch(id)?
-            .is_some_and(|b| b.state == BatchState::Running);
-        if !running {
+        if store.batch_state(id)? != Some(BatchState::Running) {
             return Ok(true);
         }
         let preparing = store.preparing_batch_jobs(id)?;

@@ -311,6 +311,14 @@ impl Store {
         read_batch(&self.conn(), id)
     }
 
+    /// The batch's state alone (no counts): what a feeder reads on every look.
+    pub fn batch_state(&self, id: &str) -> Result<Option<BatchState>, StoreError> {
+        Ok(match state_of(&self.conn(), id)? {
+            BatchRefusal::State(state) => Some(state),
+            BatchRefusal::NotFound => None,
+        })
+    }
+
     /// Every batch, newest first, with its counts.
     pub fn list_batches(&self) -> Result<Vec<BatchRecord>, StoreError> {
         let conn = self.conn();
@@ -352,7 +360,9 @@ impl Store {
 
     /// The batch's jobs that a run has taken but whose create request is not sent yet.
     pub fn preparing_batch_jobs(&self, id: &str) -> Result<Vec<JobRecord>, StoreError> {
-        self.batch_jobs_where(id, PREPARING, u32::MAX)
+        // Few jobs are uploading at any time, and a batch may hold thousands: `+batch_id` keeps SQLite
+        // from walking the batch's links, so it starts from the jobs' status index instead.
+        self.batch_jobs_where_by(id, PREPARING, u32::MAX, "+batch_id")
     }
 
     /// Every job of the batch, in item and take order.
@@ -367,9 +377,20 @@ impl Store {
         condition: &str,
         limit: u32,
     ) -> Result<Vec<JobRecord>, StoreError> {
+        self.batch_jobs_where_by(id, condition, limit, "batch_id")
+    }
+
+    /// `batch` is how the batch column is named in the query (`+batch_id` keeps its index out of the plan).
+    fn batch_jobs_where_by(
+        &self,
+        id: &str,
+        condition: &str,
+        limit: u32,
+        batch: &str,
+    ) -> Result<Vec<JobRecord>, StoreError> {
         let sql = format!(
             "SELECT {JOB_COLUMNS} FROM jobs JOIN batch_jobs ON job_id = jobs.id
-             WHERE batch_id = ?1 AND {condition} ORDER BY item, take LIMIT ?2"
+             WHERE {batch} = ?1 AND {condition} ORDER BY item, take LIMIT ?2"
         );
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql)?;
