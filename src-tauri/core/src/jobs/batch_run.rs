@@ -1,43 +1,33 @@
 //! Running a batch through the job queue: no new path to the service. Starting a batch checks every job
 //! the way a single submission is checked, then stores the batch and all its jobs in one transaction,
-//! each waiting as not sent. A feeder per running batch then moves them on in item order, as turns free
-//! up under the runner's concurrency limit, with the same guarded step a user's "Send" takes; from there
-//! each job is an ordinary run (persist before create, never re-send, resume on start).
+//! each waiting as not sent. A feeder per running batch ([`super::batch_feed`]) then moves them on in item
+//! order, as turns free up under the runner's concurrency limit; from there each job is an ordinary run
+//! (persist before create, never re-send, resume on start).
 //!
 //! Pause is a state of the batch row plus, in the same transaction, holding back its jobs that a run has
 //! taken but whose create request is not sent; their runs see that and stop without failing them. Jobs
 //! already sent go on and download. Cancel fails the never-sent ones instead. Both survive a restart:
 //! on start, a batch's job caught before its create goes back to its batch's queue, and only running
 //! batches are fed.
-//!
-//! Identical frames upload once: a job whose frame file is being uploaded for another job of the batch
-//! waits for that upload, then finds it in the upload cache.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::run::{ActiveSlot, Plan};
+use super::batch_error::{cancelled, refused, BatchAction, BatchRunError};
 use super::submit::{check_frame, fingerprint, is_web_address};
-use super::{clamp_limit, Intent, JobError, JobRunner, DUPLICATE_WINDOW};
+use super::{Intent, JobError, JobRunner, DUPLICATE_WINDOW};
 use crate::batch::BatchPlan;
-use crate::i18n::{Message, UserFacing};
+use crate::i18n::Message;
 use crate::images::FrameInfo;
 use crate::pipeline::PipelineError;
 use crate::request::FrameSlot;
 use crate::store::{
-    BatchInserted, BatchRecord, BatchRefusal, BatchState, JobRecord, NewBatch, NewBatchJob, NewJob,
+    BatchInserted, BatchRecord, BatchRefusal, BatchState, NewBatch, NewBatchJob, NewJob,
     StoreError, Thumbnail,
 };
-
-/// A feeder looks again this often even when nothing woke it (a change made by another process).
-pub const BATCH_RECHECK: Duration = Duration::from_secs(1);
-
-/// Queued jobs a feeder reads per look: enough to find ones whose frames are not being uploaded.
-const LOOK_AHEAD: u32 = 64;
 
 /// What the user confirmed: the plan and how the batch is named and described.
 #[derive(Clone, Copy, Debug)]
@@ -50,13 +40,6 @@ pub struct BatchStart<'a> {
     pub intent: Intent,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BatchAction {
-    Pause,
-    Resume,
-    Cancel,
-}
-
 /// What cancelling did, and the sentence that says it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 pub struct CancelOutcome {
@@ -65,89 +48,6 @@ pub struct CancelOutcome {
     /// Jobs already sent: a task at the service cannot be cancelled, so they finish and download.
     pub still_running: u32,
     pub message: Message,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum BatchRunError {
-    #[error("the batch has nothing that can be sent")]
-    NothingToRun,
-    #[error("no batch with id {id}")]
-    NotFound { id: String },
-    #[error("batch {id} is {}: cannot {action:?}", state.as_str())]
-    WrongState {
-        id: String,
-        state: BatchState,
-        action: BatchAction,
-    },
-    /// One job of the batch was refused; nothing was stored or sent.
-    #[error("item {item} cannot be sent: {error}")]
-    Item { item: u32, error: Box<JobError> },
-    /// The same batch was stored moments ago; nothing was stored or sent.
-    #[error("an identical batch ({batch_id}) was stored {seconds_ago} s ago")]
-    Duplicate { batch_id: String, seconds_ago: u64 },
-    #[error(transparent)]
-    Job(#[from] JobError),
-}
-
-impl From<StoreError> for BatchRunError {
-    fn from(error: StoreError) -> Self {
-        Self::Job(error.into())
-    }
-}
-
-impl UserFacing for BatchRunError {
-    fn kind(&self) -> &'static str {
-        match self {
-            Self::NothingToRun => "batch_nothing_to_run",
-            Self::NotFound { .. } => "batch_not_found",
-            Self::WrongState { .. } => "batch_wrong_state",
-            Self::Item { .. } => "batch_item_refused",
-            Self::Duplicate { .. } => "batch_duplicate",
-            Self::Job(e) => e.kind(),
-        }
-    }
-
-    fn msg(&self) -> Message {
-        match self {
-            Self::NothingToRun => Message::new("msg.batch_run.nothing_to_run"),
-            Self::NotFound { .. } => Message::new("msg.batch_run.not_found"),
-            Self::WrongState { state, action, .. } => Message::new(match action {
-                BatchAction::Pause => "msg.batch_run.cannot_pause",
-                BatchAction::Resume => "msg.batch_run.cannot_resume",
-                BatchAction::Cancel => "msg.batch_run.cannot_cancel",
-            })
-            .arg("state", state.label()),
-            Self::Item { item, error } => Message::new("msg.batch_run.item_refused")
-                .arg("item", *item)
-                .arg("reason", error.msg()),
-            Self::Duplicate { seconds_ago, .. } => {
-                Message::new("msg.batch_run.duplicate").arg("seconds", *seconds_ago)
-            }
-            Self::Job(e) => e.msg(),
-        }
-    }
-
-    fn raw_cause(&self) -> Option<String> {
-        match self {
-            Self::Item { error, .. } => error.raw_cause(),
-            Self::Job(e) => e.raw_cause(),
-            _ => None,
-        }
-    }
-}
-
-/// The message a job of a cancelled batch keeps: it was never sent, so nothing was paid.
-fn cancelled() -> Message {
-    Message::new("msg.batch_run.cancelled")
-}
-
-/// Local frame files of a job's request.
-fn local_frames(job: &JobRecord) -> impl Iterator<Item = &str> {
-    [&job.request.first_frame, &job.request.last_frame]
-        .into_iter()
-        .flatten()
-        .map(|f| f.trim())
-        .filter(|f| !f.is_empty() && !is_web_address(f))
 }
 
 impl JobRunner {
@@ -353,150 +253,5 @@ impl JobRunner {
         let record = self.batch(id)?;
         self.inner.events.batch_changed(&record);
         Ok(record)
-    }
-
-    /// Starts the batch's feeder unless one is going; returns whether it started. It counts as active
-    /// (see [`JobRunner::wait_idle`]) until the batch is no longer running or has nothing left.
-    fn feed(&self, id: &str) -> bool {
-        let key = format!("batch:{id}");
-        if !self.claim(&key) {
-            return false;
-        }
-        let slot = ActiveSlot {
-            runner: self.clone(),
-            id: key,
-        };
-        let runner = self.clone();
-        let id = id.to_owned();
-        tokio::spawn(async move {
-            runner.feed_until_done(&id).await;
-            drop(slot);
-        });
-        true
-    }
-
-    async fn feed_until_done(&self, id: &str) {
-        loop {
-            let wake = self.inner.batch_wake.notified();
-            tokio::pin!(wake);
-            wake.as_mut().enable();
-            match self.feed_once(id) {
-                Ok(true) => return,
-                Ok(false) => {}
-                Err(e) => {
-                    tracing::warn!(batch = id, kind = e.kind(), error = %e, "batch not fed; trying again")
-                }
-            }
-            tokio::select! {
-                () = &mut wake => {}
-                () = self.inner.timing.sleeper.sleep(BATCH_RECHECK) => {}
-            }
-        }
-    }
-
-    /// Sends as many of the batch's waiting jobs as there are free turns; true when the feeder is done
-    /// (the batch is not running, or it just finished).
-    fn feed_once(&self, id: &str) -> Result<bool, StoreError> {
-        let store = &self.inner.store;
-        if store.batch_state(id)? != Some(BatchState::Running) {
-            return Ok(true);
-        }
-        let preparing = store.preparing_batch_jobs(id)?;
-        let limit = clamp_limit(self.prefs().max_concurrent_jobs) as usize;
-        let mut free = limit.saturating_sub(preparing.len());
-        if free > 0 {
-            let mut uploading: HashSet<String> = preparing
-                .iter()
-                .flat_map(|j| local_frames(j).map(str::to_owned))
-                .collect();
-            for job in store.queued_batch_jobs(id, LOOK_AHEAD)? {
-                if free == 0 {
-                    break;
-                }
-                let frames: Vec<String> = local_frames(&job).map(str::to_owned).collect();
-                if frames.iter().any(|f| uploading.contains(f)) {
-                    continue;
-                }
-                match store.release_batch_job(&job.id) {
-                    Ok(()) => {}
-                    // Sent or discarded meanwhile (by the user, or another process feeding this batch), or
-                    // the batch was paused or cancelled since it was read: the next look sees that.
-                    Err(StoreError::IllegalTransition { .. }) => continue,
-                    Err(e) => return Err(e),
-                }
-                self.announce(&job.id);
-                self.spawn(&job.id, Plan::Fresh);
-                uploading.extend(frames);
-                free -= 1;
-            }
-        }
-        if store.finish_batch_if_done(id)? {
-            tracing::info!(batch = id, "batch finished");
-            if let Ok(Some(record)) = store.get_batch(id) {
-                self.inner.events.batch_changed(&record);
-            }
-            return Ok(true);
-        }
-        Ok(false)
-    }
-}
-
-fn refused(id: &str, refusal: BatchRefusal, action: BatchAction) -> BatchRunError {
-    match refusal {
-        BatchRefusal::NotFound => BatchRunError::NotFound { id: id.to_owned() },
-        BatchRefusal::State(state) => BatchRunError::WrongState {
-            id: id.to_owned(),
-            state,
-            action,
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_refusal_says_what_to_do_in_both_languages() {
-        let all = [
-            BatchRunError::NothingToRun,
-            BatchRunError::NotFound { id: "b".into() },
-            BatchRunError::WrongState {
-                id: "b".into(),
-                state: BatchState::Finished,
-                action: BatchAction::Pause,
-            },
-            BatchRunError::WrongState {
-                id: "b".into(),
-                state: BatchState::Cancelled,
-                action: BatchAction::Resume,
-            },
-            BatchRunError::WrongState {
-                id: "b".into(),
-                state: BatchState::Finished,
-                action: BatchAction::Cancel,
-            },
-            BatchRunError::Item {
-                item: 7,
-                error: Box::new(JobError::HistoryNotSaved),
-            },
-            BatchRunError::Duplicate {
-                batch_id: "b".into(),
-                seconds_ago: 4,
-            },
-        ];
-        for e in all {
-            let m = e.msg();
-            let (en, zh) = (m.text("en"), m.text("zh-CN"));
-            assert!(!en.is_empty() && !en.contains("{{"), "{}: {en}", e.kind());
-            assert!(
-                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) && !zh.contains("{{"),
-                "{}: {zh}",
-                e.kind()
-            );
-            assert!(e.kind().starts_with("batch_"), "{}", e.kind());
-        }
-        let cancelled = cancelled();
-        assert!(cancelled.text("zh-CN").contains("未发送"));
     }
 }

@@ -11,6 +11,8 @@
 //! how many go at once, and records how they end.
 
 mod actions;
+mod batch_error;
+mod batch_feed;
 mod batch_run;
 mod connection;
 mod error;
@@ -38,7 +40,9 @@ use crate::prefs::{
 use crate::store::{PollTrouble, SqliteUploadCache, Store};
 
 pub use actions::{ResumePolicy, ResumeSummary, DEFAULT_HOLD_UNSENT_AFTER};
-pub use batch_run::{BatchAction, BatchRunError, BatchStart, CancelOutcome, BATCH_RECHECK};
+pub use batch_error::{BatchAction, BatchRunError};
+pub use batch_feed::BATCH_RECHECK;
+pub use batch_run::{BatchStart, CancelOutcome};
 pub use connection::{
     Connection, ConnectionError, ConnectionFuture, ConnectionSource, FixedConnection,
 };

@@ -8,6 +8,7 @@
 //! machine and [`Store::set_task_id`] the moment the id arrives, so [`resume_action`] can tell a job
 //! whose create request was never sent from one that may have created a paid task.
 
+mod batch_model;
 mod batches;
 mod error;
 mod jobs;
@@ -28,7 +29,7 @@ use rusqlite::Connection;
 
 use crate::api::{Clock, RealTime};
 
-pub use batches::{
+pub use batch_model::{
     BatchCounts, BatchInserted, BatchRecord, BatchRefusal, BatchState, Cancelled, NewBatch,
     NewBatchJob, BATCH_CANCELLED,
 };
