@@ -75,6 +75,14 @@ impl JobRunner {
             return Ok(true);
         }
         let preparing = store.preparing_batch_jobs(id)?;
+        for job in &preparing {
+            // Taken for sending but with no run here: its run stopped just as the batch was resumed (a
+            // held-back run still ending when Resume took the job again), or one of a process that is gone.
+            // Another run is safe: the create mark lets only one run of a job send its create request.
+            if !self.is_active(&job.id) && self.spawn(&job.id, Plan::Fresh) {
+                tracing::info!(batch = id, job = %job.id, "batch job had no run; started again");
+            }
+        }
         let limit = clamp_limit(self.prefs().max_concurrent_jobs) as usize;
         let mut free = limit.saturating_sub(preparing.len());
         if free > 0 {

@@ -1,5 +1,6 @@
 //! Pause, resume and cancel: a pause stops new create requests (a job caught mid-upload waits again,
-//! unharmed), jobs already sent go on, resume sends the rest once, cancel fails only the never-sent ones.
+//! unharmed), jobs already sent go on, resume sends the rest once, cancel fails only the never-sent ones;
+//! and a job taken for sending never waits for a run that is gone.
 
 use std::time::Duration;
 
@@ -7,7 +8,9 @@ use seedance_core::cost::CostRates;
 use seedance_core::i18n::UserFacing;
 use seedance_core::jobs::BatchRunError;
 use seedance_core::request::RequestDraft;
-use seedance_core::store::{BatchState, JobStatus, BATCH_CANCELLED};
+use seedance_core::store::{
+    BatchInserted, BatchState, JobStatus, NewBatch, NewBatchJob, NewJob, BATCH_CANCELLED,
+};
 use seedance_sim::{Fault, Route, SimConfig};
 
 use super::{jobs_of, start, state_of, takes_of, until};
@@ -130,4 +133,44 @@ async fn cancel_fails_only_the_jobs_never_sent() {
     let error = h.runner.cancel_batch(&batch.id).unwrap_err();
     assert_eq!(error.msg().key, "msg.batch_run.cannot_cancel");
     assert!(error.msg().text("zh-CN").contains("已取消"));
+}
+
+/// A job taken for sending whose run is gone (it ended just as Resume took the job again) is run again by
+/// the feeder, not left to hold a turn forever; each job is still created once.
+#[tokio::test]
+async fn a_taken_job_without_a_run_is_run_again() {
+    let h = harness(SimConfig::fast(), 1).await;
+    let batch = NewBatch {
+        name: "two takes".into(),
+        source: "test".into(),
+        tokens_min: 0,
+        tokens_max: 0,
+        total_json: "{}".into(),
+        demo: false,
+        fingerprint: "two takes".into(),
+    };
+    let job = |take| NewBatchJob {
+        job: NewJob {
+            request: text_draft("gulls over the harbour"),
+            ..NewJob::default()
+        },
+        fingerprint: format!("take {take}"),
+        item: 1,
+        take,
+    };
+    let BatchInserted::New(batch) = h
+        .store
+        .insert_batch(&batch, &[job(1), job(2)], None)
+        .unwrap()
+    else {
+        panic!("a new batch")
+    };
+    let first = &jobs_of(&h.store, &batch)[0];
+    h.store.release_batch_job(&first.id).unwrap();
+
+    h.runner.resume_batch(&batch.id).unwrap();
+    within(h.runner.wait_idle()).await;
+    let jobs = jobs_of(&h.store, &batch);
+    assert!(jobs.iter().all(|j| j.status == JobStatus::Done), "{jobs:?}");
+    assert_eq!(h.sim.counts().create, 2);
 }
