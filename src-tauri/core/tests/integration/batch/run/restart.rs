@@ -1,10 +1,13 @@
-//! The app killed mid-batch: the first runner lives on a runtime of its own that is shut down at once
-//! (every task dropped where it stands, as in a crash), then a second runner opens the same database
-//! file and starts as the app does. The simulator lives on the test's own runtime throughout and counts
-//! every create request.
+//! The app killed mid-batch: the first runner lives on a runtime of its own that is shut down (every task
+//! dropped at its next wait, as in a crash), then a second runner opens the same database file and starts
+//! as the app does. The simulator lives on the test's own runtime throughout and counts every create
+//! request. The shutdown is waited for: a worker thread finishes the poll it is in (and may run a few more
+//! before it notices), and a task of the first runner still writing after the second one has started
+//! would be two processes sharing the history, not a crash.
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use seedance_core::jobs::JobRunner;
 use seedance_core::store::{BatchRecord, BatchState, JobStatus, Store};
@@ -53,7 +56,7 @@ fn start_and_crash(
         before_crash(&runner, &batch);
         batch
     });
-    first.shutdown_background();
+    first.shutdown_timeout(Duration::from_secs(10));
     batch
 }
 
