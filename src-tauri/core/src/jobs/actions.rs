@@ -82,8 +82,9 @@ impl JobRunner {
 
     /// Picks up every unfinished job, e.g. on start. A create request whose outcome is unknown is never
     /// sent again: such a job becomes submission uncertain. A job never sent that was stored longer ago
-    /// than the policy allows is not sent either: it waits as not sent for the user. Safe to call again
-    /// later (e.g. once a token is set): jobs already running are left alone.
+    /// than the policy allows is not sent either: it waits as not sent for the user. A batch's job never
+    /// sent goes back to its batch, and running batches are fed again. Safe to call again later (e.g. once
+    /// a token is set): jobs and batches already running are left alone.
     pub async fn resume_all_with(&self, policy: &ResumePolicy) -> Result<ResumeSummary, JobError> {
         let mut summary = ResumeSummary::default();
         // A job stored moments ago is this launch's own, its run about to start (a resume can run between a
@@ -108,7 +109,11 @@ impl JobRunner {
                     continue;
                 }
             }
-            match job.resume_action() {
+            let action = job.resume_action();
+            if matches!(action, ResumeAction::RestartUpload) && self.back_to_batch(&job.id) {
+                continue;
+            }
+            match action {
                 ResumeAction::RestartUpload if job.created_at < hold_before => {
                     match self.inner.store.hold_unsent(&job.id) {
                         Ok(()) => {
@@ -141,8 +146,31 @@ impl JobRunner {
                 ResumeAction::Nothing => {}
             }
         }
-        tracing::info!(?summary, "unfinished jobs picked up");
+        let batches = self.resume_batches()?;
+        tracing::info!(?summary, batches, "unfinished jobs picked up");
         Ok(summary)
+    }
+
+    /// A batch's job caught before its create request goes back to its batch's queue: the batch sends it
+    /// (or does not, when paused or cancelled). True when the job is a batch's (even when the write failed:
+    /// it is then left for the next start, never sent around its batch).
+    fn back_to_batch(&self, id: &str) -> bool {
+        match self.inner.store.batch_of(id) {
+            Ok(None) => false,
+            Ok(Some(batch)) => {
+                match self.inner.store.hold_unsent(id) {
+                    Ok(()) => self.announce(id),
+                    Err(e) => {
+                        tracing::error!(job = id, batch, kind = e.kind(), error = %e, "batch job not put back")
+                    }
+                }
+                true
+            }
+            Err(e) => {
+                tracing::error!(job = id, kind = e.kind(), error = %e, "batch of the job not read");
+                true
+            }
+        }
     }
 
     /// Writes and announces; a failed write is logged (the job stays as it was and is retried next start).

@@ -1,7 +1,7 @@
 //! What the runner tells the app (and through it the UI) as jobs move.
 
 use crate::pipeline::TransferStage;
-use crate::store::JobRecord;
+use crate::store::{BatchRecord, JobRecord};
 
 /// Called after the change is in the store, never before: a UI that re-reads the store on an event sees
 /// at least what the event says. Calls come from the jobs' tasks; keep them cheap (forward to a channel).
@@ -15,6 +15,11 @@ pub trait JobEvents: Send + Sync {
     /// The record was deleted by the user.
     fn job_removed(&self, id: &str) {
         let _ = id;
+    }
+
+    /// A batch was stored, or its state changed (its counts change with its jobs' `job_changed`).
+    fn batch_changed(&self, batch: &BatchRecord) {
+        let _ = batch;
     }
 }
 

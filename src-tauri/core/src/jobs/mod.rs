@@ -11,6 +11,9 @@
 //! how many go at once, and records how they end.
 
 mod actions;
+mod batch_error;
+mod batch_feed;
+mod batch_run;
 mod connection;
 mod error;
 mod events;
@@ -37,6 +40,9 @@ use crate::prefs::{
 use crate::store::{PollTrouble, SqliteUploadCache, Store};
 
 pub use actions::{ResumePolicy, ResumeSummary, DEFAULT_HOLD_UNSENT_AFTER};
+pub use batch_error::{BatchAction, BatchRunError};
+pub use batch_feed::BATCH_RECHECK;
+pub use batch_run::{BatchStart, CancelOutcome};
 pub use connection::{
     Connection, ConnectionError, ConnectionFuture, ConnectionSource, FixedConnection,
 };
@@ -120,6 +126,8 @@ struct Inner {
     troubles: Mutex<HashMap<String, PollTrouble>>,
     /// Wakes runs waiting for a usable token or service (a token was saved, the mode changed).
     service_changed: Notify,
+    /// Wakes batch feeders: a job changed or a run ended, so a turn may be free.
+    batch_wake: Notify,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -154,6 +162,7 @@ impl JobRunner {
                 demo_cache: Arc::new(MemoryUploadCache::default()),
                 troubles: Mutex::new(HashMap::new()),
                 service_changed: Notify::new(),
+                batch_wake: Notify::new(),
             }),
         }
     }
@@ -197,6 +206,8 @@ impl JobRunner {
         let mut active = self.active();
         active.remove(id);
         self.inner.active_count.send_replace(active.len());
+        drop(active);
+        self.inner.batch_wake.notify_waiters();
     }
 
     fn prefs(&self) -> RunnerPrefs {
@@ -224,6 +235,7 @@ impl JobRunner {
 
     /// Re-reads the job and tells the app. A failed read is only logged: the write it follows succeeded.
     fn announce(&self, id: &str) {
+        self.inner.batch_wake.notify_waiters();
         match self.inner.store.get_job(id) {
             Ok(job) => self.inner.events.job_changed(&self.with_trouble(job)),
             Err(e) => {

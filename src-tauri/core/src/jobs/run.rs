@@ -33,10 +33,11 @@ fn reserve(dir: &Path, stem: &str) -> Result<PathBuf, JobError> {
     Err(PipelineError::Io(std::io::Error::other("no free file name for the video")).into())
 }
 
-/// A job's place among the active ones, given back when the run ends in any way (a panic included).
-struct ActiveSlot {
-    runner: JobRunner,
-    id: String,
+/// A job's (or a batch feeder's) place among the active ones, given back when the run ends in any way (a
+/// panic included).
+pub(super) struct ActiveSlot {
+    pub(super) runner: JobRunner,
+    pub(super) id: String,
 }
 
 impl Drop for ActiveSlot {
@@ -119,6 +120,11 @@ impl JobRunner {
             self.sync_limit();
             // The semaphore is never closed, so this waits for a turn and does not fail.
             let permit = self.inner.permits.clone().acquire_owned().await;
+            if matches!(plan, Plan::Fresh) && self.held_back(id) {
+                // Held back while it waited for its turn (its batch was paused): nothing to do.
+                tracing::info!(job = id, "held back before its turn; the run stops");
+                return;
+            }
             let mut known_task = match &plan {
                 Plan::FromTask(task) => Some(task.clone()),
                 Plan::Fresh => None,
@@ -133,6 +139,17 @@ impl JobRunner {
                 }
                 Err(error) => error,
             };
+            if self.held_back(id) {
+                // Its batch was paused before its create request was sent (a step refused, or the upload
+                // failed meanwhile): it waits as not sent again, for its batch to send it.
+                tracing::info!(
+                    job = id,
+                    kind = error.kind(),
+                    "held back before its create; the run stops"
+                );
+                self.set_trouble(id, None);
+                return;
+            }
             if self.moved_on_elsewhere(id, &error) {
                 // Another process sharing the history sent this job's create (or held it back) first: the
                 // job is its now. Recording a failure here would hide that process's paid task.
@@ -169,6 +186,15 @@ impl JobRunner {
                 }
             }
         }
+    }
+
+    /// The job waits as not sent: someone held it back (a paused batch, another process's start-up) before
+    /// its create request was sent. Such a job is never failed by this run.
+    fn held_back(&self, id: &str) -> bool {
+        self.inner
+            .store
+            .get_job(id)
+            .is_ok_and(|job| job.status == JobStatus::NotSent && job.create_sent_at.is_none())
     }
 
     /// This run's create step was refused because the job moved on without it: its create was sent, or it

@@ -111,7 +111,7 @@ impl JobRunner {
 /// SHA-256 of the request as it would be sent, with each local frame replaced by the SHA-256 of its
 /// bytes (the same path may hold another picture, and a copy elsewhere the same one), and whether it runs
 /// in demo mode (a free demo job must not hold back a paid one).
-fn fingerprint(
+pub(super) fn fingerprint(
     request: &ValidRequest,
     frames: &[(FrameSlot, FrameInfo)],
     demo: bool,
@@ -129,7 +129,7 @@ fn fingerprint(
     Ok(hex::encode(Sha256::digest(bytes)))
 }
 
-fn is_web_address(frame: &str) -> bool {
+pub(super) fn is_web_address(frame: &str) -> bool {
     let frame = frame.trim();
     frame.starts_with("https://") || frame.starts_with("http://")
 }
@@ -147,19 +147,23 @@ pub(super) async fn check_frames(
         let Some(frame) = frame.filter(|f| !is_web_address(f)) else {
             continue;
         };
-        let path = PathBuf::from(frame);
-        let info = tokio::task::spawn_blocking(move || intake(&path, &IntakeOptions::default()))
-            .await
-            .map_err(|e| PipelineError::Io(std::io::Error::other(e)))?
-            .map_err(|source| PipelineError::Frame { slot, source })?;
-        if !info.is_acceptable() {
-            return Err(PipelineError::FrameOutOfLimits {
-                slot,
-                problems: info.problems,
-            }
-            .into());
-        }
-        checked.push((slot, info));
+        checked.push((slot, check_frame(slot, PathBuf::from(frame)).await?));
     }
     Ok(checked)
+}
+
+/// Reads one local frame on a blocking thread and refuses it when unreadable or outside the model's limits.
+pub(super) async fn check_frame(slot: FrameSlot, path: PathBuf) -> Result<FrameInfo, JobError> {
+    let info = tokio::task::spawn_blocking(move || intake(&path, &IntakeOptions::default()))
+        .await
+        .map_err(|e| PipelineError::Io(std::io::Error::other(e)))?
+        .map_err(|source| PipelineError::Frame { slot, source })?;
+    if !info.is_acceptable() {
+        return Err(PipelineError::FrameOutOfLimits {
+            slot,
+            problems: info.problems,
+        }
+        .into());
+    }
+    Ok(info)
 }

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("migrations/0004_jobs_not_sent_and_fingerprint.sql"),
     ),
     (5, include_str!("migrations/0005_job_problem_messages.sql")),
+    (6, include_str!("migrations/0006_batches.sql")),
 ];
 
 /// The newest schema this build knows.

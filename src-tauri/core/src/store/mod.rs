@@ -1,4 +1,4 @@
-//! The local database (SQLite): jobs and the upload cache. No SQL lives outside this module except the
+//! The local database (SQLite): jobs, the batches that group them, and the upload cache. No SQL lives outside this module except the
 //! presets', which `crate::presets` keeps beside its own model through [`Store::conn`].
 //!
 //! Every method is synchronous and short; the connection sits behind a `std::sync::Mutex` that is never
@@ -8,6 +8,8 @@
 //! machine and [`Store::set_task_id`] the moment the id arrives, so [`resume_action`] can tell a job
 //! whose create request was never sent from one that may have created a paid task.
 
+mod batch_model;
+mod batches;
 mod error;
 mod jobs;
 mod migrate;
@@ -27,6 +29,10 @@ use rusqlite::Connection;
 
 use crate::api::{Clock, RealTime};
 
+pub use batch_model::{
+    BatchCounts, BatchInserted, BatchRecord, BatchRefusal, BatchState, Cancelled, NewBatch,
+    NewBatchJob, BATCH_CANCELLED,
+};
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;
 pub use model::{

@@ -105,8 +105,11 @@ impl Store {
         self.step(id, step, Self::illegal(id, JobStatus::Failed))
     }
 
-    /// Every job waiting as not sent, oldest first.
+    /// Every job waiting as not sent, oldest first. A batch's jobs waiting for their turn are not among
+    /// them: their batch sends them (or is paused or cancelled by the user), not the start-up notice.
     pub fn not_sent_jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
-        self.jobs_oldest_first("status = 'not_sent'")
+        self.jobs_oldest_first(
+            "status = 'not_sent' AND NOT EXISTS (SELECT 1 FROM batch_jobs WHERE job_id = jobs.id)",
+        )
     }
 }

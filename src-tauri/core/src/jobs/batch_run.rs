@@ -1,0 +1,257 @@
+//! Running a batch through the job queue: no new path to the service. Starting a batch checks every job
+//! the way a single submission is checked, then stores the batch and all its jobs in one transaction,
+//! each waiting as not sent. A feeder per running batch ([`super::batch_feed`]) then moves them on in item
+//! order, as turns free up under the runner's concurrency limit; from there each job is an ordinary run
+//! (persist before create, never re-send, resume on start).
+//!
+//! Pause is a state of the batch row plus, in the same transaction, holding back its jobs that a run has
+//! taken but whose create request is not sent; their runs see that and stop without failing them. Jobs
+//! already sent go on and download. Cancel fails the never-sent ones instead. Both survive a restart:
+//! on start, a batch's job caught before its create goes back to its batch's queue, and only running
+//! batches are fed.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::batch_error::{cancelled, refused, BatchAction, BatchRunError};
+use super::submit::{check_frame, fingerprint, is_web_address};
+use super::{Intent, JobError, JobRunner, DUPLICATE_WINDOW};
+use crate::batch::BatchPlan;
+use crate::i18n::Message;
+use crate::images::FrameInfo;
+use crate::pipeline::PipelineError;
+use crate::request::FrameSlot;
+use crate::store::{
+    BatchInserted, BatchRecord, BatchRefusal, BatchState, NewBatch, NewBatchJob, NewJob,
+    StoreError, Thumbnail,
+};
+
+/// What the user confirmed: the plan and how the batch is named and described.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchStart<'a> {
+    pub name: &'a str,
+    /// Where the items came from, as the review showed it.
+    pub source: &'a str,
+    pub plan: &'a BatchPlan,
+    /// [`Intent::Repeat`] when the user confirmed starting the same batch again moments after the first.
+    pub intent: Intent,
+}
+
+/// What cancelling did, and the sentence that says it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
+pub struct CancelOutcome {
+    /// Jobs never sent, now failed as cancelled: nothing was paid for them.
+    pub cancelled: u32,
+    /// Jobs already sent: a task at the service cannot be cancelled, so they finish and download.
+    pub still_running: u32,
+    pub message: Message,
+}
+
+impl JobRunner {
+    /// Checks every job of the plan as a single submission is checked (valid request, service reachable,
+    /// history saved, every local frame readable and within limits; each distinct frame file read once),
+    /// then stores the batch and all its jobs in one transaction and starts sending them. Refused, with
+    /// nothing stored, when any job is refused (naming its item) or when the same batch was stored within
+    /// [`DUPLICATE_WINDOW`] and `start.intent` is not [`Intent::Repeat`].
+    pub async fn start_batch(&self, start: BatchStart<'_>) -> Result<BatchRecord, BatchRunError> {
+        let plan = start.plan;
+        if !plan.can_start() {
+            return Err(BatchRunError::NothingToRun);
+        }
+        let connection = self
+            .inner
+            .connections
+            .current()
+            .await
+            .map_err(JobError::from)?;
+        self.ensure_history_is_saved(connection.demo)?;
+        let mut frames: HashMap<(FrameSlot, String), FrameInfo> = HashMap::new();
+        let mut jobs = Vec::with_capacity(plan.jobs.len());
+        for planned in &plan.jobs {
+            let refused = |error: JobError| BatchRunError::Item {
+                item: planned.item,
+                error: Box::new(error),
+            };
+            let request = planned
+                .draft
+                .validate()
+                .map_err(|e| refused(JobError::Invalid(e)))?;
+            let mut checked = Vec::new();
+            for (slot, frame) in [
+                (FrameSlot::First, request.first_frame()),
+                (FrameSlot::Last, request.last_frame()),
+            ] {
+                let Some(frame) = frame.filter(|f| !is_web_address(f)) else {
+                    continue;
+                };
+                let key = (slot, frame.to_owned());
+                let info = match frames.get(&key) {
+                    Some(info) => info.clone(),
+                    None => {
+                        let info = check_frame(slot, PathBuf::from(frame))
+                            .await
+                            .map_err(refused)?;
+                        frames.insert(key, info.clone());
+                        info
+                    }
+                };
+                checked.push((slot, info));
+            }
+            let thumb = |slot: FrameSlot| {
+                checked
+                    .iter()
+                    .find(|(s, _)| *s == slot)
+                    .and_then(|(_, info)| Thumbnail::from_data_url(&info.thumbnail_data_url).ok())
+            };
+            let tokens_estimate = plan
+                .items
+                .iter()
+                .find(|i| i.index == planned.item)
+                .and_then(|i| i.estimate.as_ref())
+                .map(|e| e.tokens_max);
+            jobs.push(NewBatchJob {
+                job: NewJob {
+                    request: request.to_draft(),
+                    first_thumb: thumb(FrameSlot::First),
+                    last_thumb: thumb(FrameSlot::Last),
+                    tokens_estimate,
+                    demo: connection.demo,
+                    retry_of: None,
+                },
+                fingerprint: fingerprint(&request, &checked, connection.demo).map_err(refused)?,
+                item: planned.item,
+                take: planned.take,
+            });
+        }
+        let mut whole = Sha256::new();
+        for job in &jobs {
+            whole.update(job.fingerprint.as_bytes());
+            whole.update(b"\n");
+        }
+        let batch = NewBatch {
+            name: start.name.to_owned(),
+            source: start.source.to_owned(),
+            tokens_min: plan.total.tokens_min,
+            tokens_max: plan.total.tokens_max,
+            total_json: serde_json::to_string(&plan.total)
+                .map_err(|e| JobError::from(PipelineError::Io(std::io::Error::other(e))))?,
+            demo: connection.demo,
+            fingerprint: hex::encode(whole.finalize()),
+        };
+        let window = match start.intent {
+            Intent::Once => Some(DUPLICATE_WINDOW),
+            Intent::Repeat => None,
+        };
+        let record = match self.inner.store.insert_batch(&batch, &jobs, window)? {
+            BatchInserted::New(record) => record,
+            BatchInserted::Duplicate(existing) => {
+                let seconds_ago = u64::try_from(
+                    self.inner
+                        .store
+                        .now_ms()
+                        .saturating_sub(existing.created_at)
+                        / 1000,
+                )
+                .unwrap_or_default();
+                return Err(BatchRunError::Duplicate {
+                    batch_id: existing.id,
+                    seconds_ago,
+                });
+            }
+        };
+        tracing::info!(batch = %record.id, jobs = jobs.len(), demo = record.demo, "batch stored");
+        for job in self.inner.store.batch_jobs(&record.id)? {
+            self.inner.events.job_changed(&job);
+        }
+        self.inner.events.batch_changed(&record);
+        self.feed(&record.id);
+        Ok(record)
+    }
+
+    pub fn batch(&self, id: &str) -> Result<BatchRecord, BatchRunError> {
+        self.inner
+            .store
+            .get_batch(id)?
+            .ok_or_else(|| BatchRunError::NotFound { id: id.to_owned() })
+    }
+
+    pub fn batches(&self) -> Result<Vec<BatchRecord>, BatchRunError> {
+        Ok(self.inner.store.list_batches()?)
+    }
+
+    /// Sends no new create request for the batch (a pause that comes after a job's create was marked
+    /// sent lets that one go on). Pausing a paused batch changes nothing.
+    pub fn pause_batch(&self, id: &str) -> Result<BatchRecord, BatchRunError> {
+        match self.inner.store.pause_batch(id)? {
+            Ok(held) => {
+                tracing::info!(batch = id, held = held.len(), "batch paused");
+                for job in &held {
+                    self.announce(job);
+                }
+            }
+            Err(BatchRefusal::State(BatchState::Paused)) => {}
+            Err(refusal) => return Err(refused(id, refusal, BatchAction::Pause)),
+        }
+        self.announce_batch(id)
+    }
+
+    /// A paused batch sends its waiting jobs again. Resuming a running batch changes nothing.
+    pub fn resume_batch(&self, id: &str) -> Result<BatchRecord, BatchRunError> {
+        match self.inner.store.resume_batch(id)? {
+            Ok(()) => tracing::info!(batch = id, "batch resumed"),
+            Err(BatchRefusal::State(BatchState::Running)) => {}
+            Err(refusal) => return Err(refused(id, refusal, BatchAction::Resume)),
+        }
+        self.feed(id);
+        self.announce_batch(id)
+    }
+
+    /// Fails every job of the batch whose create request was never sent; jobs already sent cannot be
+    /// cancelled at the service and go on (counted in the outcome).
+    pub fn cancel_batch(&self, id: &str) -> Result<CancelOutcome, BatchRunError> {
+        let done = self
+            .inner
+            .store
+            .cancel_batch(id, &cancelled())?
+            .map_err(|refusal| refused(id, refusal, BatchAction::Cancel))?;
+        for job in &done.jobs {
+            self.announce(job);
+        }
+        self.announce_batch(id)?;
+        let cancelled = u32::try_from(done.jobs.len()).unwrap_or(u32::MAX);
+        tracing::info!(
+            batch = id,
+            cancelled,
+            still_running = done.still_running,
+            "batch cancelled"
+        );
+        Ok(CancelOutcome {
+            cancelled,
+            still_running: done.still_running,
+            message: Message::new("msg.batch_run.cancel_outcome")
+                .arg("cancelled", cancelled)
+                .arg("running", done.still_running),
+        })
+    }
+
+    /// Starts the feeders of every running batch (on start, after the jobs were picked up); returns how
+    /// many started.
+    pub(super) fn resume_batches(&self) -> Result<u32, StoreError> {
+        let mut started = 0;
+        for id in self.inner.store.batches_in_state(BatchState::Running)? {
+            if self.feed(&id) {
+                started += 1;
+            }
+        }
+        Ok(started)
+    }
+
+    fn announce_batch(&self, id: &str) -> Result<BatchRecord, BatchRunError> {
+        let record = self.batch(id)?;
+        self.inner.events.batch_changed(&record);
+        Ok(record)
+    }
+}
