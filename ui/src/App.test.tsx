@@ -28,6 +28,8 @@ describe("App shell", () => {
     await waitFor(() => expect(screen.getByTestId("app-version").textContent).toBe("0.1.0"));
     expect(screen.getByText(INFO.data_dir)).toBeTruthy();
     expect(screen.getByTestId("token-status").textContent).toContain("abcd");
+    // Under the "API token" heading the field says what it is for, not the heading again.
+    expect(screen.getByLabelText("Replace with a new token")).toBe(screen.getByTestId("token-input"));
   });
 
   it("shows a backend error in the user's language", async () => {

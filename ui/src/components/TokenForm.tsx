@@ -11,7 +11,7 @@ import { CauseDetails, ErrorNotice } from "./ErrorNotice";
  * Paste, test and save the API token. The typed text goes to the backend once and the field is cleared;
  * the token never comes back to the webview (only its last 4 characters).
  */
-export function TokenForm() {
+export function TokenForm({ label }: { label?: string }) {
   const { t } = useTranslation();
   const { update } = useSession();
   const [value, setValue] = useState("");
@@ -36,7 +36,7 @@ export function TokenForm() {
 
   return (
     <form className="token-form" onSubmit={save}>
-      <label htmlFor="token-input">{t("token.label")}</label>
+      <label htmlFor="token-input">{label ?? t("token.label")}</label>
       <div className="row">
         <input
           id="token-input"

@@ -27,7 +27,8 @@ export function TokenSection({ onRemove }: { onRemove: () => void }) {
           </button>
         )}
       </p>
-      <TokenForm />
+      {/* Under the section's own "API token" heading the field is the token to use from now on. */}
+      <TokenForm label={t(token?.set ? "settings.replaceToken" : "settings.newToken")} />
     </>
   );
 }
