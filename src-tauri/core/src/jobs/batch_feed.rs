@@ -76,10 +76,13 @@ impl JobRunner {
         }
         let preparing = store.preparing_batch_jobs(id)?;
         for job in &preparing {
-            // Taken for sending but with no run here: its run stopped just as the batch was resumed (a
-            // held-back run still ending when Resume took the job again), or one of a process that is gone.
-            // Another run is safe: the create mark lets only one run of a job send its create request.
-            if !self.is_active(&job.id) && self.spawn(&job.id, Plan::Fresh) {
+            // Taken for sending here but with no run: its run stopped just as the batch was resumed (a
+            // held-back run still ending when Resume took the job again). Only a job this process took:
+            // another process's job is that process's to run (see `batch_taken`).
+            if self.took_for_batch(&job.id)
+                && !self.is_active(&job.id)
+                && self.spawn(&job.id, Plan::Fresh)
+            {
                 tracing::info!(batch = id, job = %job.id, "batch job had no run; started again");
             }
         }
@@ -99,7 +102,7 @@ impl JobRunner {
                     continue;
                 }
                 match store.release_batch_job(&job.id) {
-                    Ok(()) => {}
+                    Ok(()) => self.note_taken_for_batch(&job.id),
                     // Sent or discarded meanwhile (by the user, or another process feeding this batch), or
                     // the batch was paused or cancelled since it was read: the next look sees that.
                     Err(StoreError::IllegalTransition { .. }) => continue,
@@ -119,5 +122,20 @@ impl JobRunner {
             return Ok(true);
         }
         Ok(false)
+    }
+
+    fn batch_taken(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.inner
+            .batch_taken
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn note_taken_for_batch(&self, id: &str) {
+        self.batch_taken().insert(id.to_owned());
+    }
+
+    fn took_for_batch(&self, id: &str) -> bool {
+        self.batch_taken().contains(id)
     }
 }

@@ -128,6 +128,11 @@ struct Inner {
     service_changed: Notify,
     /// Wakes batch feeders: a job changed or a run ended, so a turn may be free.
     batch_wake: Notify,
+    /// Batch jobs this process took for sending. Only these are run again when their run is gone: a job
+    /// another process sharing the history took is that process's to run (a second run here could fail it
+    /// while the other's paid create is on its way); a process that is gone leaves its jobs to the next
+    /// start, which puts them back in their batch.
+    batch_taken: Mutex<HashSet<String>>,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -163,6 +168,7 @@ impl JobRunner {
                 troubles: Mutex::new(HashMap::new()),
                 service_changed: Notify::new(),
                 batch_wake: Notify::new(),
+                batch_taken: Mutex::new(HashSet::new()),
             }),
         }
     }

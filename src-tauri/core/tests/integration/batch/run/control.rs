@@ -138,8 +138,8 @@ async fn cancel_fails_only_the_jobs_never_sent() {
 /// A job taken for sending whose run is gone (it ended just as Resume took the job again) is run again by
 /// the feeder, not left to hold a turn forever; each job is still created once.
 #[tokio::test]
-async fn a_taken_job_without_a_run_is_run_again() {
-    let h = harness(SimConfig::fast(), 1).await;
+async fn a_job_another_process_took_is_left_to_it_and_sent_once_after_the_next_start() {
+    let h = harness(SimConfig::fast(), 2).await;
     let batch = NewBatch {
         name: "two takes".into(),
         source: "test".into(),
@@ -165,10 +165,36 @@ async fn a_taken_job_without_a_run_is_run_again() {
     else {
         panic!("a new batch")
     };
-    let first = &jobs_of(&h.store, &batch)[0];
-    h.store.release_batch_job(&first.id).unwrap();
+    // Taken for sending straight in the store, as another process sharing the history takes a job: its
+    // run is that process's. A second run here could fail the job while the other's paid create is on its
+    // way, and a failed job with a sent create offers a paid Submit again.
+    let first = jobs_of(&h.store, &batch)[0].id.clone();
+    h.store.release_batch_job(&first).unwrap();
 
     h.runner.resume_batch(&batch.id).unwrap();
+    let mut others_done = false;
+    for _ in 0..400 {
+        let jobs = jobs_of(&h.store, &batch);
+        if jobs
+            .iter()
+            .any(|j| j.id != first && j.status == JobStatus::Done)
+        {
+            others_done = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(others_done, "{:?}", jobs_of(&h.store, &batch));
+    assert_eq!(
+        h.store.get_job(&first).unwrap().status,
+        JobStatus::Uploading,
+        "left to the other process"
+    );
+    assert!(!h.runner.is_active(&first));
+    assert_eq!(h.sim.counts().create, 1);
+
+    // The next start (the other process is gone) puts it back in its batch and sends it, once.
+    within(h.runner.resume_all()).await.unwrap();
     within(h.runner.wait_idle()).await;
     let jobs = jobs_of(&h.store, &batch);
     assert!(jobs.iter().all(|j| j.status == JobStatus::Done), "{jobs:?}");
