@@ -79,6 +79,63 @@ pub async fn choose_image_file(app: &AppHandle, filter_name: &str) -> IpcResult<
     Ok(path)
 }
 
+/// The images the user picked in the native file picker, several at once; `None` when they cancelled.
+/// The test stand-in answers one file (a list of one).
+pub async fn choose_image_files(
+    app: &AppHandle,
+    filter_name: &str,
+) -> IpcResult<Option<Vec<PathBuf>>> {
+    if let Some(answer) = crate::test_hooks::dialog_answer(app) {
+        return Ok(answer.map(|p| vec![p]));
+    }
+    let app = app.clone();
+    let filter_name = filter_name.to_owned();
+    let chosen = tokio::task::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .add_filter(filter_name, &IMAGE_EXTENSIONS)
+            .blocking_pick_files()
+    })
+    .await
+    .map_err(|e| ShellError::Internal(e.to_string()))?;
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let paths = chosen
+        .into_iter()
+        .map(|c| {
+            c.into_path().map_err(|e| {
+                ShellError::Internal(format!("the file picker answered with no path: {e}"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(paths))
+}
+
+/// A batch file (CSV, TSV, text or JSONL) the user picked; `None` when they cancelled.
+pub async fn choose_batch_file(app: &AppHandle, filter_name: &str) -> IpcResult<Option<PathBuf>> {
+    if let Some(answer) = crate::test_hooks::dialog_answer(app) {
+        return Ok(answer);
+    }
+    let app = app.clone();
+    let filter_name = filter_name.to_owned();
+    let chosen = tokio::task::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .add_filter(filter_name, &["csv", "tsv", "txt", "jsonl", "ndjson"])
+            .blocking_pick_file()
+    })
+    .await
+    .map_err(|e| ShellError::Internal(e.to_string()))?;
+    chosen
+        .map(|c| {
+            c.into_path().map_err(|e| {
+                ShellError::Internal(format!("the file picker answered with no path: {e}")).into()
+            })
+        })
+        .transpose()
+}
+
 /// The folder the user picked in the native folder picker, starting at `start`; `None` when they cancelled.
 pub async fn choose_folder(app: &AppHandle, start: &Path) -> IpcResult<Option<PathBuf>> {
     if let Some(answer) = crate::test_hooks::dialog_answer(app) {

@@ -1,5 +1,7 @@
 //! The app shell: wires plugins, state and thin commands. All behaviour lives in `seedance_core`.
 
+mod batch_frames;
+mod batch_review;
 mod commands;
 mod dialogs;
 mod error;
@@ -69,6 +71,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::presets::apply_preset,
             commands::presets::export_presets,
             commands::presets::import_presets,
+            commands::batch::batch_pick_images,
+            commands::batch::batch_from_drop,
+            commands::batch::batch_pick_folder,
+            commands::batch::batch_set_pair_rule,
+            commands::batch::batch_pick_file,
+            commands::batch::batch_from_form,
+            commands::batch::batch_review,
+            commands::batch::batch_set_defaults,
+            commands::batch::batch_skip_item,
+            commands::batch::batch_fix_frame,
+            commands::batch::batch_thumbnails,
+            commands::batch::batch_start,
         ])
         // The `details` of a `duplicate_submission` error, for the UI to read.
         .typ::<seedance_core::jobs::DuplicateSubmission>()
@@ -182,6 +196,7 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
             let policy = seedance_core::jobs::ResumePolicy::from_prefs(&state.prefs());
             app.manage(state);
             app.manage(state::Frames::default());
+            app.manage(batch_review::Drafts::default());
             webview_tuning(app);
             test_hooks::install(app.handle());
             // Every job left unfinished by a quit or crash continues (or is marked uncertain, never re-sent);

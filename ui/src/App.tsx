@@ -9,6 +9,7 @@ import { type GenerateLoad, JobsProvider, useJobs } from "./jobs/JobsContext";
 import { UnsentNotice } from "./jobs/UnsentNotice";
 import { PresetsProvider } from "./presets/PresetsContext";
 import { SessionProvider, useSession } from "./session";
+import { BatchView, type FormHandover } from "./views/BatchView";
 import { GenerateView } from "./views/GenerateView";
 import { JobsView } from "./views/JobsView";
 import { PreferencesView } from "./views/PreferencesView";
@@ -27,6 +28,7 @@ function Shell() {
   const { i18n } = useTranslation();
   const [view, setView] = useState<View>("generate");
   const [load, setLoad] = useState<GenerateLoad | null>(null);
+  const [batchForm, setBatchForm] = useState<FormHandover | null>(null);
 
   useEffect(() => {
     ipc.getPreferences().then(
@@ -43,6 +45,11 @@ function Shell() {
     setView("generate");
   }, []);
 
+  const openBatch = useCallback((draft: RequestDraft) => {
+    setBatchForm((prev) => ({ draft, seq: (prev?.seq ?? 0) + 1 }));
+    setView("batch");
+  }, []);
+
   return (
     <JobsProvider onOpenJobs={openJobs} onLoad={loadIntoGenerate}>
       <PresetsProvider>
@@ -51,7 +58,13 @@ function Shell() {
           <main className="content" aria-live="polite">
             <StoreProblem />
             <UnsentNotice onReview={openJobs} />
-            <Screen view={view} load={load} />
+            <Screen
+              view={view}
+              load={load}
+              batchForm={batchForm}
+              onOpenBatch={openBatch}
+              onOpenJobs={openJobs}
+            />
           </main>
         </div>
       </PresetsProvider>
@@ -71,7 +84,19 @@ function StoreProblem() {
   );
 }
 
-function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
+function Screen({
+  view,
+  load,
+  batchForm,
+  onOpenBatch,
+  onOpenJobs,
+}: {
+  view: View;
+  load: GenerateLoad | null;
+  batchForm: FormHandover | null;
+  onOpenBatch: (draft: RequestDraft) => void;
+  onOpenJobs: () => void;
+}) {
   const { session } = useSession();
   const jobs = useJobs();
   const canSubmit = session !== null && (session.demo || session.token.set);
@@ -96,9 +121,14 @@ function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
             load={load}
             active={view === "generate"}
             restoreOnStart
+            onBatch={onOpenBatch}
           />
         </div>
       )}
+      {/* Kept mounted like Generate: a review being read survives a look at another screen. */}
+      <div className="view-keeper" hidden={view !== "batch"}>
+        <BatchView form={batchForm} active={view === "batch"} canStart={canSubmit} onOpenJobs={onOpenJobs} />
+      </div>
       {view === "jobs" && <JobsView />}
       {view === "presets" && <PresetsView />}
       {view === "settings" && <PreferencesView />}

@@ -149,6 +149,37 @@ export const commands = {
 	 *  says why). `None` when the user cancelled.
 	 */
 	importPresets: () => typedError<ImportSummary | null, IpcError>(__TAURI_INVOKE("import_presets")),
+	/**  "Add images…": the native picker, several images at once; `None` when cancelled. */
+	batchPickImages: (filterName: string, defaults: BatchDefaults | null) => typedError<BatchReview | null, IpcError>(__TAURI_INVOKE("batch_pick_images", { filterName, defaults })),
+	/**  Images dropped on the Batch screen. Only files the window itself reported dropped are read. */
+	batchFromDrop: (paths: string[], defaults: BatchDefaults | null) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_from_drop", { paths, defaults })),
+	/**  "Folder…": the native folder picker, then the images in it paired by `rule`. */
+	batchPickFolder: (rule: PairRule, defaults: BatchDefaults | null) => typedError<BatchReview | null, IpcError>(__TAURI_INVOKE("batch_pick_folder", { rule, defaults })),
+	/**  The pair rule changed: the same folder read again. */
+	batchSetPairRule: (id: string, rule: PairRule) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_set_pair_rule", { id, rule })),
+	/**  "CSV / JSONL…": the native file picker, then the file read. */
+	batchPickFile: (filterName: string, defaults: BatchDefaults | null) => typedError<BatchReview | null, IpcError>(__TAURI_INVOKE("batch_pick_file", { filterName, defaults })),
+	/**  The Generate form as the user left it, `takes` times. Its frames are the form's handles. */
+	batchFromForm: (form: RequestDraft, takes: number, defaults: BatchDefaults | null) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_from_form", { form, takes, defaults })),
+	/**  The review as it stands (frame checks fill it in as they finish). */
+	batchReview: (id: string) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_review", { id })),
+	/**  The batch's prompt template, settings or preset, and takes changed. */
+	batchSetDefaults: (id: string, defaults: BatchDefaults) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_set_defaults", { id, defaults })),
+	/**  "Skip": the item leaves the jobs and the total (or comes back). */
+	batchSkipItem: (id: string, index: number, skipped: boolean) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_skip_item", { id, index, skipped })),
+	/**
+	 *  The Generate screen's one-click fix for an item's frame: a conforming copy (the original untouched)
+	 *  replaces it in that item, which is checked and planned again.
+	 */
+	batchFixFrame: (id: string, index: number, slot: FrameSlot, fix: FixKind) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_fix_frame", { id, index, slot, fix })),
+	/**  Thumbnails for the rows on screen (frames not checked yet are checked next). */
+	batchThumbnails: (id: string, items: number[]) => typedError<ItemThumbnails[], IpcError>(__TAURI_INVOKE("batch_thumbnails", { id, items })),
+	/**
+	 *  Starts the draft as planned here (never a plan the page sends): every included item, once. `repeat`
+	 *  only after the user confirmed starting the same batch again. The draft is taken out while starting,
+	 *  so a second call cannot start it twice; a refused start gives it back.
+	 */
+	batchStart: (id: string, name: string, repeat: boolean) => typedError<BatchRecord, IpcError>(__TAURI_INVOKE("batch_start", { id, name, repeat })),
 };
 
 /** Events */
@@ -198,6 +229,100 @@ export type AppliedPreset = {
  *  (a list one per line) before it is put in place.
  */
 export type Arg = string | number | null | Message | Message[];
+
+/**  How many of a batch's jobs are where. */
+export type BatchCounts = {
+	/**  Waiting for their turn (or for the batch to be resumed): nothing sent yet. */
+	queued: number,
+	/**  Being uploaded, sent, made at the service or downloaded. */
+	running: number,
+	done: number,
+	failed: number,
+	/**  Their create request may or may not have reached the service. */
+	uncertain: number,
+	/**  Never sent because the batch was cancelled. */
+	not_sent: number,
+};
+
+/**  The batch's own defaults: what an item that sets nothing is made with. */
+export type BatchDefaults = {
+	/**  The prompt template (`{name}`, `{index}`, a column's name). */
+	prompt: string,
+	/**  The Generate form's settings as the user left them; used when `preset` is `None`. */
+	settings: DraftSettings,
+	/**  The id of a preset whose settings the batch uses instead. */
+	preset: string | null,
+	takes: number,
+};
+
+/**
+ *  One problem, placed. `kind` is stable (the UI may switch on it); `field` is the form control a request
+ *  rule concerns, so the review table can offer the Generate screen's fix.
+ */
+export type BatchProblem = {
+	kind: string,
+	blocking: boolean,
+	at: Spot,
+	field: Field | null,
+	msg: Message,
+};
+
+export type BatchRecord = {
+	id: string,
+	name: string,
+	created_at: number | null,
+	source: string,
+	state: BatchState,
+	tokens_min: number | null,
+	tokens_max: number | null,
+	demo: boolean,
+	counts: BatchCounts,
+};
+
+/**  Everything the review screen shows. */
+export type BatchReview = {
+	id: string,
+	source: SourceSpec,
+	label: string,
+	name: string,
+	defaults: BatchDefaults,
+	columns: SourceColumn[],
+	/**  Every placeholder a template may use here: `{name}`, `{index}` and the file's columns. */
+	placeholders: string[],
+	items: ReviewItem[],
+	/**  Problems of the batch as a whole and of lines that gave no item. */
+	problems: BatchProblem[],
+	total: BatchTotal,
+	can_start: boolean,
+	/**  Frame files still being checked (the total may still change; starting waits for them). */
+	checks_pending: number,
+};
+
+export type BatchState = 
+/**  Its waiting jobs are sent as turns free up. */
+"running" | 
+/**  Nothing more is sent; jobs whose create was sent keep going and download. */
+"paused" | 
+/**  Its jobs that were never sent were failed; the ones sent before go on. */
+"cancelled" | 
+/**  Nothing left to send or wait for. */
+"finished";
+
+/**  The one number the confirmation states, and how sure it is. */
+export type BatchTotal = {
+	items: number,
+	excluded_items: number,
+	jobs: number,
+	tokens_min: number | null,
+	tokens_max: number | null,
+	cost_min: number | null,
+	cost_max: number | null,
+	currency: string,
+	/**  Some jobs are drafts, which cost less by an undocumented factor. */
+	draft_lower: boolean,
+	/**  Some sizes are guesses: an adaptive ratio whose frame's shape is not known yet, or 21:9 at 1080p. */
+	approximate: boolean,
+};
 
 /**  A built-in starter, by a key that never changes (the UI translates the name by it). */
 export type BuiltinPreset = "draft_480p" | "vertical_9_16_720p" | "cinematic_21_9_1080p" | "silent_loop";
@@ -327,6 +452,13 @@ export type FormOptions = {
 	settled_statuses: JobStatus[],
 };
 
+/**  What the check found for one frame file. */
+export type FrameFacts = 
+/**  Readable; `problems` are limit violations (each with its one-click fix, if any). */
+{ state: "checked"; width: number; height: number; aspect: number | null; aspect_label: string; problems: FrameProblem[] } | 
+/**  Cannot be used at all (unreadable, not an image, a format the service refuses). */
+{ state: "unusable"; message: Message };
+
 /**  Facts about a readable image, sizes as the viewer sees it (EXIF orientation applied). */
 export type FrameInfo = {
 	/**
@@ -370,6 +502,14 @@ export type FrameProblemKind =
 /**  The file is 30 MB or more. */
 "file_too_big";
 
+/**  One frame of a row: its file name and, once checked, what the check found. */
+export type FrameReview = {
+	slot: FrameSlot,
+	file_name: string,
+	/**  `None` while waiting for the check, or when the file is missing or refused (the item says so). */
+	facts: FrameFacts | null,
+};
+
 /**  Which frame of a request (and which drop zone of the Generate screen). */
 export type FrameSlot = "first" | "last";
 
@@ -389,6 +529,13 @@ export type IpcError = {
 	details: string | null,
 	/**  The technical cause in its own words (an OS or transport error), shown only behind "Details". */
 	cause: string | null,
+};
+
+/**  The review table's thumbnails of one item, as data URLs (`None`: not checked yet, or no such frame). */
+export type ItemThumbnails = {
+	index: number,
+	first: string | null,
+	last: string | null,
 };
 
 /**  A job was created or changed; the record is what the store now holds. */
@@ -527,6 +674,47 @@ export type Mismatch = {
 	message: Message,
 };
 
+/**  Where an item came from. */
+export type Origin = 
+/**  The nth path (1-based) of a list of images. */
+{ kind: "path"; position: number } | 
+/**  One or two entries of a folder, by file name. */
+{ kind: "folder"; first: string; last: string | null } | 
+/**  The line of a CSV or JSONL file where the row starts. */
+{ kind: "line"; line: number } | 
+/**  The Generate form. */
+{ kind: "form" };
+
+/**  How the images of a folder become items. */
+export type PairRule = 
+/**
+ *  `{name}{first}.*` and `{name}{last}.*` make a pair, e.g. `cat_first.jpg` and `cat_last.png`. The
+ *  endings are compared without regard to case.
+ */
+{ kind: "suffix"; first: string; last: string } | 
+/**
+ *  In file-name order (numbers by value: `2` before `10`), the 1st and 2nd image make a pair, the 3rd
+ *  and 4th…
+ */
+{ kind: "sorted_pairs" } | 
+/**  Each image is a first frame of its own. */
+{ kind: "each_alone" };
+
+/**  One row of the review table. */
+export type PlannedItem = {
+	index: number,
+	origin: Origin,
+	/**  The request as it would be sent (prompt filled in, settings resolved). */
+	draft: RequestDraft,
+	takes: number,
+	output: string | null,
+	/**  Of one take; `None` while a setting is not one the service knows. */
+	estimate: Estimate | null,
+	problems: BatchProblem[],
+	/**  A blocking problem keeps it out of the jobs and the total. */
+	excluded: boolean,
+};
+
 /**
  *  Why polling a job's task is not getting answers right now, while the job keeps waiting (it is never
  *  failed for it): the service cannot be reached, or it refuses the token. Kept by the runner, not the
@@ -651,6 +839,15 @@ export type RequestDraft = {
 /**  Output resolution (`resolution` in the API). */
 export type Resolution = "480p" | "720p" | "1080p";
 
+/**  One row of the review table. */
+export type ReviewItem = {
+	item: PlannedItem,
+	skipped: boolean,
+	frames: FrameReview[],
+	/**  The first and last frame's shapes differ enough to warp the video (a warning; crop offered). */
+	mismatch: Mismatch | null,
+};
+
 /**  The session as the UI sees it: demo mode or not, the token, and whether setup is needed. */
 export type Session = {
 	demo: boolean,
@@ -674,6 +871,34 @@ export type Settings = {
 	camera_fixed?: boolean,
 	draft?: boolean,
 	watermark?: boolean,
+};
+
+/**  A column of a CSV or JSONL file. */
+export type SourceColumn = {
+	/**  As written in the header (or the JSONL key). */
+	header: string,
+	/**  1-based cell number of a CSV column; `None` for a JSONL key. */
+	position: number | null,
+	/**  The line that names it: the CSV header line, or the first JSONL row with the key. */
+	line: number,
+	/**  One of the documented columns (not a template value). */
+	known: boolean,
+};
+
+/**  Where a draft's items came from, so a folder can be read again with another pair rule. */
+export type SourceSpec = { kind: "paths"; count: number } | { kind: "folder"; path: string; rule: PairRule } | { kind: "file"; path: string } | { kind: "form"; takes: number };
+
+/**
+ *  Where a problem is, as precisely as the source allows. Lines are 1-based physical lines of the file
+ *  (a quoted cell spanning lines counts each); `column` is the 1-based cell of a CSV line; `header` names
+ *  the column (or JSONL key); `file` is a folder entry's name; `item` the 1-based item number.
+ */
+export type Spot = {
+	line: number | null,
+	column: number | null,
+	header: string | null,
+	file: string | null,
+	item: number | null,
 };
 
 /**  The id SinanCode gives a task; persisted the moment it arrives. */

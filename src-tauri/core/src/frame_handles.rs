@@ -134,6 +134,22 @@ impl FrameHandles {
         })
     }
 
+    /// The files of the window's latest drop that `paths` names, in that order. A file that was not in
+    /// that drop is refused, as in [`Self::drop_plan_with_handles`].
+    pub fn dropped_paths(&self, paths: &[String]) -> Result<Vec<PathBuf>, UnknownFrame> {
+        let inner = self.lock();
+        paths
+            .iter()
+            .map(|p| {
+                inner
+                    .last_drop
+                    .contains_key(p)
+                    .then(|| PathBuf::from(p))
+                    .ok_or(UnknownFrame)
+            })
+            .collect()
+    }
+
     /// A poisoned lock only means a panic elsewhere between two map inserts; the maps are still usable.
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         match self.inner.lock() {

@@ -2,9 +2,10 @@ import { useTranslation } from "react-i18next";
 import { ipc } from "../ipc";
 import { useSession } from "../session";
 
-export type View = "generate" | "jobs" | "presets" | "settings";
+export type View = "generate" | "batch" | "jobs" | "presets" | "settings";
 const VIEWS: { id: View; icon: string }[] = [
   { id: "generate", icon: "✦" },
+  { id: "batch", icon: "⧉" },
   { id: "jobs", icon: "▤" },
   { id: "presets", icon: "☰" },
   { id: "settings", icon: "⚙" },

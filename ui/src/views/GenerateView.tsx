@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import type { FrameSlot as FrameSlotName } from "../bindings";
+import type { FrameSlot as FrameSlotName, RequestDraft } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { EstimateLine } from "../generate/EstimateLine";
 import { problemsFor } from "../generate/FieldProblems";
@@ -38,6 +38,8 @@ interface Props {
   active?: boolean;
   /** Once, on the window's start: the default preset, else the settings and prompt last submitted. */
   restoreOnStart?: boolean;
+  /** "Batch of this form…": opens the Batch screen with the form as the user left it. */
+  onBatch?: (draft: RequestDraft) => void;
 }
 
 export function GenerateView({
@@ -47,6 +49,7 @@ export function GenerateView({
   load,
   active = true,
   restoreOnStart = false,
+  onBatch,
 }: Props) {
   const { t } = useTranslation();
   const form = useGenerateForm();
@@ -210,6 +213,11 @@ export function GenerateView({
           >
             {t("generate.submit")} <kbd>{t("generate.submitShortcut")}</kbd>
           </button>
+          {onBatch && (
+            <button type="button" data-testid="generate-to-batch" onClick={() => onBatch(form.draft)}>
+              {t("generate.toBatch")}
+            </button>
+          )}
         </div>
         {guarded.pendingRepeat && (
           <RepeatConfirm

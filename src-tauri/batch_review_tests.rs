@@ -1,0 +1,196 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use seedance_core::batch::from_paths;
+use seedance_core::cost::CostRates;
+use seedance_core::i18n::Message;
+use seedance_core::images::{FixKind, FrameProblem, FrameProblemKind};
+
+use super::*;
+use crate::batch_frames::{FrameChecks, FrameFacts};
+
+/// A check that reads nothing: a file named `small*` is too small (with an upscale fix), `broken*` is
+/// unusable, anything else is a 4:3 frame; `slow*` takes a moment.
+fn fake_check(path: &Path) -> FrameFacts {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    if name.starts_with("slow") {
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    if name.starts_with("broken") {
+        return FrameFacts::Unusable {
+            message: Message::new("msg.image.not_an_image"),
+        };
+    }
+    let problems = if name.starts_with("small") {
+        vec![FrameProblem {
+            kind: FrameProblemKind::TooSmall,
+            message: Message::new("msg.image.too_small"),
+            fix: Some(FixKind::Upscale { min_side: 300 }),
+        }]
+    } else {
+        Vec::new()
+    };
+    FrameFacts::Checked {
+        width: 800,
+        height: 600,
+        aspect: 4.0 / 3.0,
+        aspect_label: "4:3".into(),
+        problems,
+        thumbnail: format!("data:image/jpeg;base64,{name}"),
+    }
+}
+
+struct Folder(PathBuf);
+
+impl Folder {
+    fn with(files: &[&str]) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "seedance-batch-review-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in files {
+            std::fs::write(dir.join(f), b"x").unwrap();
+        }
+        Self(dir)
+    }
+
+    fn paths(&self, files: &[&str]) -> Vec<PathBuf> {
+        files.iter().map(|f| self.0.join(f)).collect()
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn draft_of(folder: &Folder, files: &[&str]) -> Draft {
+    let source = from_paths(&folder.paths(files)).unwrap();
+    let spec = SourceSpec::Paths { count: 3 };
+    let mut draft = Draft::open("d1".into(), spec, source, FrameChecks::with(2, fake_check));
+    draft.defaults.prompt = "{name} turns to the camera".into();
+    draft.defaults.takes = 2;
+    draft
+}
+
+fn wait_checked(draft: &Draft) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while draft.checks.pending() > 0 {
+        assert!(Instant::now() < deadline, "checks did not finish");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn rates() -> CostRates {
+    CostRates::default()
+}
+
+#[test]
+fn a_skipped_item_leaves_the_jobs_and_the_total_and_comes_back() {
+    let folder = Folder::with(&["a.png", "b.png", "c.png"]);
+    let mut draft = draft_of(&folder, &["a.png", "b.png", "c.png"]);
+    wait_checked(&draft);
+    let all = draft.review(&[], &rates());
+    assert_eq!(all.total.jobs, 6, "3 items × 2 takes");
+    assert!(all.can_start);
+    let one_item_tokens = all.total.tokens_max / 3;
+    assert_eq!(all.items[0].item.draft.prompt, "a turns to the camera");
+
+    draft.set_skipped(2, true).unwrap();
+    let skipped = draft.review(&[], &rates());
+    assert!(skipped.items[1].skipped && skipped.items[1].item.excluded);
+    assert_eq!(skipped.total.jobs, 4);
+    assert_eq!(skipped.total.excluded_items, 1);
+    assert_eq!(skipped.total.tokens_max, one_item_tokens * 2);
+    let plan = draft.plan(&[], &rates());
+    assert!(plan.jobs.iter().all(|j| j.item != 2), "no job of item 2");
+
+    draft.set_skipped(2, false).unwrap();
+    assert_eq!(draft.review(&[], &rates()).total.jobs, 6);
+    assert!(matches!(
+        draft.set_skipped(9, true),
+        Err(BatchDraftError::NoSuchItem { index: 9 })
+    ));
+}
+
+#[test]
+fn a_frame_the_check_refuses_keeps_its_item_out_until_a_fixed_copy_replaces_it() {
+    let folder = Folder::with(&["a.png", "small.png", "broken.png", "fixed.png"]);
+    let mut draft = draft_of(&folder, &["a.png", "small.png", "broken.png"]);
+    wait_checked(&draft);
+    let review = draft.review(&[], &rates());
+    let excluded: Vec<bool> = review.items.iter().map(|i| i.item.excluded).collect();
+    assert_eq!(excluded, [false, true, true]);
+    assert_eq!(review.total.jobs, 2);
+    let small = &review.items[1].frames[0];
+    assert_eq!(small.file_name, "small.png");
+    assert!(
+        matches!(&small.facts, Some(FrameFacts::Checked { problems, .. }) if problems.len() == 1)
+    );
+
+    // The fix wrote a copy; the item uses it, is checked again and comes back, with its own name.
+    draft
+        .replace_frame(2, FrameSlot::First, folder.0.join("fixed.png"))
+        .unwrap();
+    wait_checked(&draft);
+    let review = draft.review(&[], &rates());
+    assert!(!review.items[1].item.excluded);
+    assert_eq!(
+        review.items[1].item.draft.prompt,
+        "small turns to the camera"
+    );
+    assert_eq!(review.total.jobs, 4);
+    assert!(draft
+        .replace_frame(2, FrameSlot::Last, folder.0.join("fixed.png"))
+        .is_err());
+}
+
+#[test]
+fn thumbnails_come_from_the_checks_and_starting_waits_for_them() {
+    let folder = Folder::with(&["slow1.png", "slow2.png", "slow3.png"]);
+    let draft = draft_of(&folder, &["slow1.png", "slow2.png", "slow3.png"]);
+    assert!(matches!(
+        draft.plan_to_start(&[], &rates()),
+        Err(BatchDraftError::ChecksPending { .. })
+    ));
+    let before = draft.thumbnails(&[3]);
+    assert_eq!(before[0].index, 3);
+    wait_checked(&draft);
+    let after = draft.thumbnails(&[1, 3, 99]);
+    assert_eq!(after.len(), 2, "an item that does not exist has none");
+    assert_eq!(
+        after[1].first.as_deref(),
+        Some("data:image/jpeg;base64,slow3.png")
+    );
+    assert_eq!(after[1].last, None);
+    assert_eq!(draft.plan_to_start(&[], &rates()).unwrap().jobs.len(), 6);
+}
+
+#[test]
+fn a_draft_taken_to_start_cannot_be_started_again() {
+    let folder = Folder::with(&["a.png"]);
+    let drafts = Drafts::default();
+    drafts.put(draft_of(&folder, &["a.png"]));
+    let taken = drafts.take_for_start("d1").unwrap();
+    assert!(matches!(
+        drafts.take_for_start("d1"),
+        Err(BatchDraftError::Starting)
+    ));
+    assert!(matches!(
+        drafts.with("d1", |_| Ok(())),
+        Err(BatchDraftError::Starting)
+    ));
+    // Refused (a repeat question, say): it is back for the next try.
+    drafts.finish_start(taken, false);
+    let taken = drafts.take_for_start("d1").unwrap();
+    // Started: gone.
+    drafts.finish_start(taken, true);
+    assert!(matches!(
+        drafts.take_for_start("d1"),
+        Err(BatchDraftError::NotFound { .. })
+    ));
+}

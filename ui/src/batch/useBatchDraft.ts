@@ -1,0 +1,69 @@
+/**
+ * The Batch screen's state: the review the backend planned (the draft itself lives in the backend, which
+ * reads every file), the calls that change it, and polling while frame checks are still running so their
+ * results stream into the table. Answers are applied in the order the calls were made: a slow poll never
+ * overwrites the result of a later edit.
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { BatchReview } from "../bindings";
+import { type IpcError, ipc } from "../ipc";
+
+/** How often the review is read again while frames are being checked. */
+export const POLL_MS = 500;
+
+export function useBatchDraft() {
+  const [review, setReview] = useState<BatchReview | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const issued = useRef(0);
+  const applied = useRef(0);
+
+  /** Runs a call that answers with a review (or `null`: a cancelled picker, nothing changes). */
+  const run = useCallback(async (call: () => Promise<BatchReview | null>): Promise<boolean> => {
+    const seq = ++issued.current;
+    setBusy(true);
+    try {
+      const next = await call();
+      if (seq < applied.current) return false;
+      applied.current = seq;
+      setError(null);
+      if (next) setReview(next);
+      return next !== null;
+    } catch (e) {
+      // The review shown stays as it was: a failed pick or edit loses nothing.
+      if (seq >= applied.current) setError(e as IpcError);
+      return false;
+    } finally {
+      if (seq === issued.current) setBusy(false);
+    }
+  }, []);
+
+  // Each answer while checks are pending schedules the next read.
+  useEffect(() => {
+    if (!review || review.checks_pending === 0) return;
+    const reviewId = review.id;
+    const timer = setTimeout(() => {
+      const seq = ++issued.current;
+      ipc.batchReview(reviewId).then(
+        (next) => {
+          if (seq < applied.current) return;
+          applied.current = seq;
+          setReview(next);
+        },
+        () => {
+          /* the next edit or pick shows any error; polling just stops */
+        },
+      );
+    }, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [review]);
+
+  const clear = useCallback(() => {
+    issued.current++;
+    applied.current = issued.current;
+    setReview(null);
+    setError(null);
+  }, []);
+
+  return { review, error, busy, run, clear, setError };
+}
