@@ -13,7 +13,7 @@ import { ipc } from "../ipc";
 import { settingsSummary } from "../presets/format";
 
 export const ROW_HEIGHT = 96;
-const TABLE_HEIGHT = 480;
+const TABLE_HEIGHT = 384;
 
 interface Props {
   review: BatchReview;

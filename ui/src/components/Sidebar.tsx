@@ -5,7 +5,7 @@ import { useSession } from "../session";
 export type View = "generate" | "batch" | "jobs" | "presets" | "settings";
 const VIEWS: { id: View; icon: string }[] = [
   { id: "generate", icon: "✦" },
-  { id: "batch", icon: "⧉" },
+  { id: "batch", icon: "▦" },
   { id: "jobs", icon: "▤" },
   { id: "presets", icon: "☰" },
   { id: "settings", icon: "⚙" },
