@@ -157,6 +157,11 @@ impl FrameChecks {
         self.lock().results.get(path).and_then(FrameFacts::aspect)
     }
 
+    /// Whether `path` is waiting or being checked.
+    pub fn is_pending(&self, path: &Path) -> bool {
+        self.lock().pending.contains(path)
+    }
+
     /// How many of the queued paths are still waiting or being checked.
     pub fn pending(&self) -> usize {
         self.lock().pending.len()

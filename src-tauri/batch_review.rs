@@ -85,6 +85,8 @@ pub struct FrameReview {
     pub file_name: String,
     /// `None` while waiting for the check, or when the file is missing or refused (the item says so).
     pub facts: Option<FrameFacts>,
+    /// Waiting for the check or being checked (a missing or refused file is never checked).
+    pub pending: bool,
 }
 
 /// One row of the review table.
@@ -321,6 +323,7 @@ impl Draft {
                     |n| n.to_string_lossy().into_owned(),
                 ),
                 facts: self.checks.get(path),
+                pending: self.checks.is_pending(path),
             })
         })
         .collect()

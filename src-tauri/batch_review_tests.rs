@@ -159,6 +159,8 @@ fn thumbnails_come_from_the_checks_and_starting_waits_for_them() {
     ));
     let before = draft.thumbnails(&[3]);
     assert_eq!(before[0].index, 3);
+    let waiting = draft.review(&[], &rates());
+    assert!(waiting.items[2].frames[0].pending && waiting.items[2].frames[0].facts.is_none());
     wait_checked(&draft);
     let after = draft.thumbnails(&[1, 3, 99]);
     assert_eq!(after.len(), 2, "an item that does not exist has none");

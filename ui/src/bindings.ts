@@ -508,6 +508,8 @@ export type FrameReview = {
 	file_name: string,
 	/**  `None` while waiting for the check, or when the file is missing or refused (the item says so). */
 	facts: FrameFacts | null,
+	/**  Waiting for the check or being checked (a missing or refused file is never checked). */
+	pending: boolean,
 };
 
 /**  Which frame of a request (and which drop zone of the Generate screen). */

@@ -124,7 +124,7 @@ function Row({
                 <img src={url} alt={t("batch.table.thumbAlt", { name: f.file_name })} />
               ) : (
                 <span className="batch-thumb-empty small muted">
-                  {f.facts ? "—" : t("batch.table.checking")}
+                  {f.pending ? t("batch.table.checking") : "—"}
                 </span>
               )}
               <span className="batch-thumb-name small">{f.file_name}</span>

@@ -69,6 +69,7 @@ export function item(index: number, extra: Partial<ReviewItem> = {}): ReviewItem
           aspect_label: "16:9",
           problems: [],
         },
+        pending: false,
       },
     ],
     mismatch: null,

@@ -6,8 +6,17 @@ import { renderWithI18n } from "../test-utils";
 import { verbatim } from "../testMessages";
 import { BatchView } from "./BatchView";
 
+/** The Batch screen's drop listener, as the webview would call it. */
+const drops = vi.hoisted(() => ({ handler: null as null | ((e: { payload: unknown }) => void) }));
 vi.mock("@tauri-apps/api/webview", () => ({
-  getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
+  getCurrentWebview: () => ({
+    onDragDropEvent: async (handler: (e: { payload: unknown }) => void) => {
+      drops.handler = handler;
+      return () => {
+        if (drops.handler === handler) drops.handler = null;
+      };
+    },
+  }),
 }));
 
 async function openFolder() {
@@ -59,6 +68,21 @@ describe("picking a source", () => {
     const error = await screen.findByTestId("batch-error");
     expect(error.textContent).toContain("文件夹 /empty 是空的。请选择有图片的文件夹。");
     expect(rows()).toHaveLength(3);
+  });
+
+  it("images dropped on the screen become a batch, only while it is in front", async () => {
+    const b = batchBackend();
+    const { rerender } = renderWithI18n(<BatchView active={false} />);
+    await waitFor(() => expect(drops.handler).toBeNull());
+    rerender(<BatchView active />);
+    await waitFor(() => expect(drops.handler).not.toBeNull());
+    act(() =>
+      drops.handler?.({
+        payload: { type: "drop", paths: ["/p/a.png", "/p/b.png"], position: { x: 0, y: 0 } },
+      }),
+    );
+    await screen.findByTestId("batch-table");
+    expect(callsTo(b, "batch_from_drop")[0]?.args.paths).toEqual(["/p/a.png", "/p/b.png"]);
   });
 
   it("changing the pairing rule of a folder reads it again", async () => {
@@ -180,6 +204,8 @@ describe("bad input", () => {
   it("broken lines, unknown columns and notices are above the table; the valid rows still count", async () => {
     const missing = item(2);
     missing.item.excluded = true;
+    // A missing file is never checked: the row must not say it is being checked.
+    missing.frames = [{ slot: "first", file_name: "missing.png", facts: null, pending: false }];
     missing.item.problems = [
       problem(
         'Line 3, column 1 (first): The first frame "missing.png" was not found.',
@@ -204,6 +230,7 @@ describe("bad input", () => {
     expect(above.textContent).toContain("文件按 GB18030 读取。");
     expect(above.textContent).toContain("第 5 行：从第 12 个字符起引号未闭合。");
     expect(screen.getByTestId("batch-problems-2").textContent).toContain("找不到首帧“missing.png”");
+    expect(screen.getByTestId("batch-item-2").textContent).not.toContain("检查中");
     expect(screen.getByTestId("batch-item-2").dataset.state).toBe("excluded");
     expect(screen.getByTestId("batch-total").textContent).toContain("2 个视频");
     expect((screen.getByTestId("batch-start") as HTMLButtonElement).disabled).toBe(false);

@@ -92,6 +92,16 @@ describe("form check", () => {
     expect(onSubmit.mock.calls[0][0]).toMatchObject({ prompt: "a fox runs", duration: 5, first_frame: null });
   });
 
+  it("Batch of this form hands the form as it stands to the Batch screen", async () => {
+    installBackend();
+    const onBatch = vi.fn();
+    renderWithI18n(<GenerateView canSubmit onBatch={onBatch} />);
+    fireEvent.change(screen.getByTestId("prompt"), { target: { value: "a fox runs" } });
+    fireEvent.click(screen.getByTestId("generate-to-batch"));
+    expect(onBatch).toHaveBeenCalledTimes(1);
+    expect(onBatch.mock.calls[0][0]).toMatchObject({ prompt: "a fox runs", duration: 5, first_frame: null });
+  });
+
   it("the counter and the word hint come from the check", async () => {
     const backend = installBackend({
       check: checkWith({
