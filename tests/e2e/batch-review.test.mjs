@@ -195,8 +195,17 @@ test("1 000 rows: time to show the review and to scroll a page, in the real wind
               last: document.querySelector('[data-testid="batch-item-1000"]') !== null });
      })();`,
   );
+  // One re-plan of the whole review (what each edit and each poll while checking costs), over IPC.
+  const replan = await s.executeAsync(
+    `const done = arguments[0];
+     const id = document.querySelector('[data-testid="batch-view"]').dataset.reviewId;
+     const t0 = performance.now();
+     window.__TAURI_INTERNALS__.invoke("batch_skip_item", { id, index: 1, skipped: false })
+       .then((r) => done({ ms: Math.round(performance.now() - t0), bytes: JSON.stringify(r).length }),
+             (e) => done({ error: e.kind }));`,
+  );
   console.log(
-    `batch review of 1000 rows: shown in ${shownMs} ms (click to table), scroll frames ${scroll.times.join(", ")} ms, ${scroll.rows} rows in the page`,
+    `batch review of 1000 rows: shown in ${shownMs} ms (click to table), scroll frames ${scroll.times.join(", ")} ms, ${scroll.rows} rows in the page, one re-plan over IPC ${JSON.stringify(replan)}`,
   );
   assert.ok(scroll.last, "the last row is reachable");
   assert.ok(scroll.rows < 40, `only rows on screen are in the page (${scroll.rows})`);

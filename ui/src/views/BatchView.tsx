@@ -207,7 +207,7 @@ export function BatchView({ form = null, active = true, canStart = true, onOpenJ
   };
 
   return (
-    <div className="batch-view" data-testid="batch-view">
+    <div className="batch-view" data-testid="batch-view" data-review-id={review?.id}>
       <h1>{t("batch.title")}</h1>
       <SourcePicker
         rule={rule}
