@@ -196,3 +196,29 @@ fn a_draft_taken_to_start_cannot_be_started_again() {
         Err(BatchDraftError::NotFound { .. })
     ));
 }
+
+#[test]
+fn the_estimate_uses_the_shapes_the_checks_found() {
+    let folder = Folder::with(&["slow_a.png"]);
+    let mut draft = draft_of(&folder, &["slow_a.png"]);
+    draft.defaults.settings.ratio = "adaptive".into();
+    // Before the check the adaptive ratio follows a shape nobody knows yet: the total says so.
+    let guessed = draft.review(&[], &rates());
+    assert!(guessed.total.approximate);
+    wait_checked(&draft);
+    let known = draft.review(&[], &rates());
+    assert!(!known.total.approximate, "the 4:3 frame is known now");
+    let size = known.items[0]
+        .item
+        .estimate
+        .as_ref()
+        .map(|e| (e.width, e.height));
+    assert_ne!(
+        size,
+        guessed.items[0]
+            .item
+            .estimate
+            .as_ref()
+            .map(|e| (e.width, e.height))
+    );
+}
