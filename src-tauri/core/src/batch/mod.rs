@@ -69,6 +69,7 @@ mod folder;
 mod item;
 mod plan;
 mod problem;
+mod results;
 mod table;
 mod template;
 mod text;
@@ -78,6 +79,10 @@ pub use folder::{from_folder, from_paths, PairRule};
 pub use item::{BatchItem, BatchSource, FrameRef, Origin, SettingValue, SourceColumn, MAX_TAKES};
 pub use plan::{plan, BatchPlan, BatchTotal, PlanInput, PlannedItem, PlannedJob};
 pub use problem::{BatchIssue, BatchProblem, Spot, TemplatePart, Unmatched};
+pub use results::{
+    export_results, result_rows, to_csv, to_json, ResultRow, ResultsError, ResultsExported,
+    ResultsFormat,
+};
 pub use table::known_columns;
 pub use text::MAX_BATCH_FILE_BYTES;
 

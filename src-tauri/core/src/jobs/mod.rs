@@ -13,9 +13,12 @@
 mod actions;
 mod batch_error;
 mod batch_feed;
+mod batch_folder;
+mod batch_retry;
 mod batch_run;
 mod connection;
 mod error;
+mod eta;
 mod events;
 mod history;
 mod run;
@@ -42,11 +45,13 @@ use crate::store::{PollTrouble, SqliteUploadCache, Store};
 pub use actions::{ResumePolicy, ResumeSummary, DEFAULT_HOLD_UNSENT_AFTER};
 pub use batch_error::{BatchAction, BatchRunError};
 pub use batch_feed::BATCH_RECHECK;
+pub use batch_retry::{RetryOutcome, RetryPlan};
 pub use batch_run::{BatchStart, CancelOutcome};
 pub use connection::{
     Connection, ConnectionError, ConnectionFuture, ConnectionSource, FixedConnection,
 };
 pub use error::{DuplicateSubmission, JobError};
+pub use eta::{eta, BatchEta, JobLeft, RunHistory, HISTORY_SAMPLES, MIN_GROUP_SAMPLES};
 pub use events::{JobEvents, NoEvents};
 pub use submit::{Intent, DUPLICATE_WINDOW};
 pub use trouble::SERVICE_RECHECK;

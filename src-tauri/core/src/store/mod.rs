@@ -8,6 +8,7 @@
 //! machine and [`Store::set_task_id`] the moment the id arrives, so [`resume_action`] can tell a job
 //! whose create request was never sent from one that may have created a paid task.
 
+mod batch_members;
 mod batch_model;
 mod batches;
 mod error;
@@ -29,6 +30,7 @@ use rusqlite::Connection;
 
 use crate::api::{Clock, RealTime};
 
+pub use batch_members::{BatchMember, RunTime};
 pub use batch_model::{
     BatchCounts, BatchInserted, BatchRecord, BatchRefusal, BatchState, Cancelled, NewBatch,
     NewBatchJob, BATCH_CANCELLED,

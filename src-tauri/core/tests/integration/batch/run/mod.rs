@@ -4,6 +4,7 @@
 
 mod control;
 mod restart;
+mod retry;
 mod sending;
 
 use std::time::Duration;
