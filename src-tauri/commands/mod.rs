@@ -1,6 +1,7 @@
 //! Thin `#[tauri::command]` adapters, one file per area: parse arguments, call the core, map the error.
 
 pub mod app;
+pub mod batches;
 pub mod generate;
 pub mod jobs;
 pub mod preferences;
