@@ -472,6 +472,16 @@ export type IpcError = {
 	cause: string | null,
 };
 
+/**  A batch job's batch and place in it, read with the job (the Jobs screen names and filters by it). */
+export type JobBatch = {
+	id: string,
+	name: string,
+	/**  1-based, as in the plan and the review table. */
+	item: number,
+	/**  1-based take of the item. */
+	take: number,
+};
+
 /**  A job was created or changed; the record is what the store now holds. */
 export type JobChanged = JobRecord;
 
@@ -514,6 +524,8 @@ export type JobQuery = {
 	/**  Page size; 0 means [`DEFAULT_PAGE`], larger than [`MAX_PAGE`] is capped. */
 	limit?: number,
 	before?: JobCursor | null,
+	/**  Only the jobs of this batch (its id). */
+	batch?: string | null,
 };
 
 /**
@@ -563,6 +575,8 @@ export type JobRecord = {
 	can_resubmit: boolean,
 	/**  Set while polls of its task are not being answered (see [`PollTrouble`]). */
 	poll_trouble: PollTrouble | null,
+	/**  The batch the job belongs to, if any. */
+	batch: JobBatch | null,
 };
 
 /**  A job's record was deleted. */

@@ -38,8 +38,8 @@ pub use batch_model::{
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;
 pub use model::{
-    may_resubmit, resume_action, JobCursor, JobPage, JobProblem, JobQuery, JobRecord, NewJob,
-    PollTrouble, ResumeAction, Thumbnail, DEFAULT_PAGE, MAX_PAGE, RESULT_GONE, TASK_FAILED,
+    may_resubmit, resume_action, JobBatch, JobCursor, JobPage, JobProblem, JobQuery, JobRecord,
+    NewJob, PollTrouble, ResumeAction, Thumbnail, DEFAULT_PAGE, MAX_PAGE, RESULT_GONE, TASK_FAILED,
 };
 pub use status::JobStatus;
 pub use submission::Inserted;
