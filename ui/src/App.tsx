@@ -37,7 +37,17 @@ function Shell() {
     );
   }, [i18n]);
 
-  const openJobs = useCallback(() => setView("jobs"), []);
+  // The batch whose jobs the Jobs screen shows when it opens (a batch card's "Show jobs").
+  const [jobsBatch, setJobsBatch] = useState<string | null>(null);
+  const openJobs = useCallback((batch?: string) => {
+    setJobsBatch(batch ?? null);
+    setView("jobs");
+  }, []);
+  const openAllJobs = useCallback(() => openJobs(), [openJobs]);
+  const select = useCallback((next: View) => {
+    setJobsBatch(null);
+    setView(next);
+  }, []);
   const loadIntoGenerate = useCallback((next: Omit<GenerateLoad, "seq">) => {
     setLoad((prev) => ({ ...next, seq: (prev?.seq ?? 0) + 1 }));
     setView("generate");
@@ -47,11 +57,11 @@ function Shell() {
     <JobsProvider onOpenJobs={openJobs} onLoad={loadIntoGenerate}>
       <PresetsProvider>
         <div className="app">
-          <Sidebar current={view} onSelect={setView} />
+          <Sidebar current={view} onSelect={select} />
           <main className="content" aria-live="polite">
             <StoreProblem />
-            <UnsentNotice onReview={openJobs} />
-            <Screen view={view} load={load} />
+            <UnsentNotice onReview={openAllJobs} />
+            <Screen view={view} load={load} jobsBatch={jobsBatch} />
           </main>
         </div>
       </PresetsProvider>
@@ -71,7 +81,15 @@ function StoreProblem() {
   );
 }
 
-function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
+function Screen({
+  view,
+  load,
+  jobsBatch,
+}: {
+  view: View;
+  load: GenerateLoad | null;
+  jobsBatch: string | null;
+}) {
   const { session } = useSession();
   const jobs = useJobs();
   const canSubmit = session !== null && (session.demo || session.token.set);
@@ -99,7 +117,7 @@ function Screen({ view, load }: { view: View; load: GenerateLoad | null }) {
           />
         </div>
       )}
-      {view === "jobs" && <JobsView />}
+      {view === "jobs" && <JobsView key={jobsBatch ?? ""} batch={jobsBatch} />}
       {view === "presets" && <PresetsView />}
       {view === "settings" && <PreferencesView />}
     </>
