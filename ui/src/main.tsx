@@ -7,6 +7,7 @@ import "./styles/app.css";
 import "./styles/settings.css";
 import "./styles/jobs.css";
 import "./styles/presets.css";
+import "./styles/batch.css";
 
 const root = document.getElementById("root");
 if (root) {
