@@ -124,7 +124,13 @@ describe("BatchList", () => {
     renderWithI18n(<BatchList />);
     await card();
     current = running({ queued: 5, running: 3, done: 4 });
-    await emitJob(job("j4", { status: "done" }));
+    // A job of no batch changes no batch.
+    await emitJob(job("j0", { status: "done" }));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(screen.getByText("3 of 12 jobs over")).toBeTruthy();
+    await emitJob(
+      job("j4", { status: "done", batch: { id: "b1", name: "Spring catalogue", item: 4, take: 1 } }),
+    );
     await waitFor(() => expect(screen.getByText("4 of 12 jobs over")).toBeTruthy());
 
     current = finished({ done: 11, failed: 1 });

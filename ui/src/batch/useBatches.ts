@@ -20,7 +20,7 @@ export function upsertBatch(list: BatchView[], view: BatchView): BatchView[] {
 
 /**
  * Every batch with its counts and ETA, kept current on its own: a batch event reads that batch again, a job
- * event reads the list again (its counts changed), and a running batch's ETA is refreshed now and then.
+ * event of a batch's job reads the list again (its counts changed), and a running batch's ETA is refreshed now and then.
  */
 export function useBatches() {
   const query = useQuery(() => ipc.listBatches(), []);
@@ -40,8 +40,9 @@ export function useBatches() {
       ipc.getBatch(batch.id).then(put, () => void reload());
     });
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const stopJob = onJobChanged(() => {
-      if (timer) return;
+    const stopJob = onJobChanged((job) => {
+      // Jobs of no batch change no batch's counts.
+      if (!job.batch || timer) return;
       timer = setTimeout(() => {
         timer = null;
         void reload();

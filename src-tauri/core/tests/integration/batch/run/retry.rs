@@ -154,3 +154,35 @@ async fn the_results_file_lists_every_job_in_item_order_as_csv_or_json() {
         "batch_not_found"
     );
 }
+
+/// The ETA of a running batch: none to learn from before the first video, then learned from the videos
+/// made; none for a batch that is paused or finished.
+#[tokio::test]
+async fn the_eta_is_learned_from_the_first_videos_and_only_shown_while_running() {
+    use seedance_core::jobs::BatchEta;
+    let config = SimConfig {
+        queued_for: Duration::from_millis(200),
+        running_for: Duration::from_millis(200),
+        ..SimConfig::fast()
+    };
+    let h = harness(config, 1).await;
+    let first = start(&h.runner, &takes_of(&text_draft("a kite over dunes"), 2)).await;
+    assert_eq!(
+        h.runner.batch_eta(&first.id).unwrap(),
+        Some(BatchEta::NoHistory)
+    );
+    within(h.runner.wait_idle()).await;
+    until(|| h.store.get_batch(&first.id).unwrap().unwrap().counts.done == 2).await;
+    until(|| h.runner.batch_eta(&first.id).unwrap().is_none()).await;
+
+    let second = start(&h.runner, &takes_of(&text_draft("a kite over the sea"), 3)).await;
+    match h.runner.batch_eta(&second.id).unwrap() {
+        // Three jobs one at a time, each about as long as the first batch's (a few hundred ms each).
+        Some(BatchEta::Remaining { millis }) => assert!(millis > 0 && millis < 60_000, "{millis}"),
+        other => panic!("{other:?}"),
+    }
+    h.runner.pause_batch(&second.id).unwrap();
+    assert_eq!(h.runner.batch_eta(&second.id).unwrap(), None);
+    h.runner.resume_batch(&second.id).unwrap();
+    within(h.runner.wait_idle()).await;
+}
