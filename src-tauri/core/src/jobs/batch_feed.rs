@@ -4,6 +4,8 @@
 //! upload cache, so identical frames upload once.
 
 use std::collections::HashSet;
+#[cfg(test)]
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::run::{ActiveSlot, Plan};
@@ -14,6 +16,25 @@ use crate::store::{BatchState, JobRecord, StoreError};
 
 /// A feeder looks again this often even when nothing woke it (a change made by another process).
 pub const BATCH_RECHECK: Duration = Duration::from_secs(1);
+
+/// Test seam: where exiting feeders wait (see [`JobRunner::hold_feeders_at_exit`]).
+#[cfg(test)]
+pub(super) struct ExitGate {
+    /// Feeders that reached the gate.
+    pub(super) arrived: std::sync::atomic::AtomicU32,
+    /// Each feeder waits for a permit and gives it back as it passes.
+    pub(super) open: tokio::sync::Semaphore,
+}
+
+#[cfg(test)]
+impl Default for ExitGate {
+    fn default() -> Self {
+        Self {
+            arrived: std::sync::atomic::AtomicU32::new(0),
+            open: tokio::sync::Semaphore::new(0),
+        }
+    }
+}
 
 /// Queued jobs a feeder reads per look: enough to find ones whose frames are not being uploaded.
 const LOOK_AHEAD: u32 = 64;
@@ -42,10 +63,55 @@ impl JobRunner {
         let runner = self.clone();
         let id = id.to_owned();
         tokio::spawn(async move {
-            runner.feed_until_done(&id).await;
+            // Resumed while this feeder was ending: it goes on instead.
+            loop {
+                runner.feed_until_done(&id).await;
+                if !runner.batch_running(&id) {
+                    break;
+                }
+            }
+            #[cfg(test)]
+            runner.feeder_exit_gate().await;
             drop(slot);
+            // A Resume that came between the look above and letting go found this feeder's place taken and
+            // started none: the batch would run with nobody sending its jobs.
+            if runner.batch_running(&id) && runner.feed(&id) {
+                tracing::info!(batch = id, "batch resumed as its feeder ended; fed again");
+            }
         });
         true
+    }
+
+    fn batch_running(&self, id: &str) -> bool {
+        matches!(
+            self.inner.store.batch_state(id),
+            Ok(Some(BatchState::Running))
+        )
+    }
+
+    #[cfg(test)]
+    async fn feeder_exit_gate(&self) {
+        let gate = self
+            .inner
+            .feeder_exit_gate
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let Some(gate) = gate {
+            gate.arrived
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = gate.open.acquire().await;
+        }
+    }
+
+    /// Test seam: from now on an exiting feeder waits at `gate` before it lets go of its place.
+    #[cfg(test)]
+    pub(super) fn hold_feeders_at_exit(&self, gate: Arc<ExitGate>) {
+        *self
+            .inner
+            .feeder_exit_gate
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(gate);
     }
 
     async fn feed_until_done(&self, id: &str) {
@@ -124,7 +190,7 @@ impl JobRunner {
         Ok(false)
     }
 
-    fn batch_taken(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+    fn batch_taken(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, u64>> {
         self.inner
             .batch_taken
             .lock()
@@ -132,10 +198,16 @@ impl JobRunner {
     }
 
     fn note_taken_for_batch(&self, id: &str) {
-        self.batch_taken().insert(id.to_owned());
+        *self.batch_taken().entry(id.to_owned()).or_default() += 1;
     }
 
     fn took_for_batch(&self, id: &str) -> bool {
-        self.batch_taken().contains(id)
+        self.batch_taken().contains_key(id)
+    }
+
+    /// How many times this process took the job for sending (`None`: never; not a batch job, or another
+    /// process's).
+    pub(super) fn batch_take(&self, id: &str) -> Option<u64> {
+        self.batch_taken().get(id).copied()
     }
 }

@@ -14,6 +14,8 @@ mod actions;
 mod batch_error;
 mod batch_feed;
 mod batch_folder;
+#[cfg(test)]
+mod batch_race_tests;
 mod batch_retry;
 mod batch_run;
 mod connection;
@@ -133,11 +135,16 @@ struct Inner {
     service_changed: Notify,
     /// Wakes batch feeders: a job changed or a run ended, so a turn may be free.
     batch_wake: Notify,
-    /// Batch jobs this process took for sending. Only these are run again when their run is gone: a job
-    /// another process sharing the history took is that process's to run (a second run here could fail it
-    /// while the other's paid create is on its way); a process that is gone leaves its jobs to the next
-    /// start, which puts them back in their batch.
-    batch_taken: Mutex<HashSet<String>>,
+    /// Batch jobs this process took for sending, each with how many times it was taken. Only these are run
+    /// again when their run is gone: a job another process sharing the history took is that process's to
+    /// run (a second run here could fail it while the other's paid create is on its way); a process that is
+    /// gone leaves its jobs to the next start, which puts them back in their batch. A run remembers the take
+    /// it started under: when its batch was paused and resumed while it was still ending, the job was taken
+    /// again, and that run stops without recording anything (the new take's run sends the job).
+    batch_taken: Mutex<HashMap<String, u64>>,
+    /// Test seam: an exiting feeder waits here, still holding its place, before it lets go.
+    #[cfg(test)]
+    feeder_exit_gate: Mutex<Option<Arc<batch_feed::ExitGate>>>,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -173,7 +180,9 @@ impl JobRunner {
                 troubles: Mutex::new(HashMap::new()),
                 service_changed: Notify::new(),
                 batch_wake: Notify::new(),
-                batch_taken: Mutex::new(HashSet::new()),
+                batch_taken: Mutex::new(HashMap::new()),
+                #[cfg(test)]
+                feeder_exit_gate: Mutex::new(None),
             }),
         }
     }

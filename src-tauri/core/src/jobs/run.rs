@@ -116,13 +116,19 @@ impl JobRunner {
 
     async fn drive(&self, id: &str, plan: Plan) {
         let mut plan = plan;
+        // The batch take this run sends (see `Inner::batch_taken`).
+        let take = self.batch_take(id);
         loop {
             self.sync_limit();
             // The semaphore is never closed, so this waits for a turn and does not fail.
             let permit = self.inner.permits.clone().acquire_owned().await;
-            if matches!(plan, Plan::Fresh) && self.held_back(id) {
-                // Held back while it waited for its turn (its batch was paused): nothing to do.
-                tracing::info!(job = id, "held back before its turn; the run stops");
+            if matches!(plan, Plan::Fresh) && !self.still_to_send(id) {
+                // Moved on while it waited for its turn: held back (its batch was paused), cancelled with its
+                // batch, discarded, or sent by another process. Nothing to do, nothing to write.
+                tracing::info!(
+                    job = id,
+                    "no longer to be sent when its turn came; the run stops"
+                );
                 return;
             }
             let mut known_task = match &plan {
@@ -146,6 +152,17 @@ impl JobRunner {
                     job = id,
                     kind = error.kind(),
                     "held back before its create; the run stops"
+                );
+                self.set_trouble(id, None);
+                return;
+            }
+            if matches!(plan, Plan::Fresh) && self.taken_again(id, take) {
+                // Its batch was paused (a step of this run refused) and resumed since: the job was taken
+                // again, for a new run that sends it. Recording this run's end would fail that take.
+                tracing::info!(
+                    job = id,
+                    kind = error.kind(),
+                    "taken again while this run was ending; the run stops"
                 );
                 self.set_trouble(id, None);
                 return;
@@ -195,6 +212,22 @@ impl JobRunner {
             .store
             .get_job(id)
             .is_ok_and(|job| job.status == JobStatus::NotSent && job.create_sent_at.is_none())
+    }
+
+    /// The job is as a fresh run needs it: taken for sending (by the feeder, a submission, Send or a
+    /// start-up restart), with no create mark and no task.
+    fn still_to_send(&self, id: &str) -> bool {
+        self.inner.store.get_job(id).is_ok_and(|job| {
+            job.status == JobStatus::Uploading
+                && job.create_sent_at.is_none()
+                && job.task_id.is_none()
+        })
+    }
+
+    /// This process took the job for its batch again after this run started under `take`, and the job
+    /// still waits for its create: the new take's run sends it.
+    fn taken_again(&self, id: &str, take: Option<u64>) -> bool {
+        take.is_some() && self.batch_take(id) != take && self.still_to_send(id)
     }
 
     /// This run's create step was refused because the job moved on without it: its create was sent, or it

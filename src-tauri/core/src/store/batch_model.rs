@@ -108,6 +108,9 @@ pub struct BatchRecord {
     pub tokens_max: u64,
     pub demo: bool,
     pub counts: BatchCounts,
+    /// Why the app paused the batch on its own (see [`crate::jobs::ResumePolicy`]); `None` when the user
+    /// paused it or it is not paused.
+    pub paused_reason: Option<Message>,
 }
 
 /// What [`Store::insert_batch`] did.

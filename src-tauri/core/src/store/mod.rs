@@ -68,6 +68,8 @@ pub struct Store {
 #[derive(Default)]
 struct StepFault {
     armed: Option<(&'static str, std::ffi::c_int)>,
+    /// Writes left to turn away before the fault clears itself (`None`: until cleared).
+    left: Option<u32>,
     refused: u32,
 }
 
@@ -131,10 +133,22 @@ impl Store {
     /// lets them through again.
     #[cfg(test)]
     pub(crate) fn fail_job_steps(&self, fault: Option<(&'static str, std::ffi::c_int)>) {
-        self.step_fault
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .armed = fault;
+        let mut state = self.step_fault.lock().unwrap_or_else(|p| p.into_inner());
+        state.armed = fault;
+        state.left = None;
+    }
+
+    /// As [`Store::fail_job_steps`], for the next `times` matching writes only.
+    #[cfg(test)]
+    pub(crate) fn fail_job_steps_times(
+        &self,
+        prefix: &'static str,
+        code: std::ffi::c_int,
+        times: u32,
+    ) {
+        let mut state = self.step_fault.lock().unwrap_or_else(|p| p.into_inner());
+        state.armed = Some((prefix, code));
+        state.left = Some(times);
     }
 
     /// How many job steps [`Store::fail_job_steps`] has turned away.
@@ -152,6 +166,12 @@ impl Store {
         match state.armed {
             Some((prefix, code)) if set.starts_with(prefix) => {
                 state.refused += 1;
+                if let Some(left) = state.left.as_mut() {
+                    *left = left.saturating_sub(1);
+                    if *left == 0 {
+                        state.armed = None;
+                    }
+                }
                 Err(rusqlite::Error::SqliteFailure(
                     rusqlite::ffi::Error::new(code),
                     Some("injected by a test".to_owned()),

@@ -3,6 +3,7 @@
 //! and a batch cut off mid-way (the app killed) that picks up after a restart without paying twice.
 
 mod control;
+mod idle;
 mod restart;
 mod retry;
 mod sending;
