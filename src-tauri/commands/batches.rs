@@ -147,7 +147,107 @@ fn safe_name(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_name;
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::commands::test_ipc::{invoke, outcome};
+    use seedance_core::config::AppConfig;
+    use seedance_core::credentials::{Credentials, NeverConfirm};
+    use seedance_core::jobs::NoEvents;
+    use seedance_core::request::RequestDraft;
+    use seedance_core::secrets::MemoryStore;
+    use seedance_core::store::{BatchInserted, NewBatch, NewBatchJob, NewJob};
+    use tauri::test::{mock_builder, mock_context, noop_assets};
+    use tauri::Manager;
+
+    /// The batch commands over a fresh data folder holding one paused batch of two jobs (nothing sent).
+    #[test]
+    fn the_window_lists_a_batch_with_its_counts_and_cancelling_says_what_happened() {
+        let data_dir = std::env::temp_dir().join(format!(
+            "seedance-batch-commands-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let config = AppConfig::resolve(|_| None, Some(data_dir.clone())).unwrap();
+        let credentials = Arc::new(Credentials::new(
+            Arc::new(MemoryStore::default()),
+            Arc::new(NeverConfirm),
+        ));
+        let state = AppState::new(config, credentials, Arc::new(NoEvents));
+        let jobs: Vec<NewBatchJob> = (1..=2)
+            .map(|take| NewBatchJob {
+                job: NewJob {
+                    request: RequestDraft {
+                        prompt: "a kite".into(),
+                        ..Default::default()
+                    },
+                    tokens_estimate: Some(108_900),
+                    ..Default::default()
+                },
+                fingerprint: format!("f{take}"),
+                item: 1,
+                take,
+            })
+            .collect();
+        let batch = NewBatch {
+            name: "Kites".into(),
+            source: "the form × 2".into(),
+            tokens_min: 217_800,
+            tokens_max: 217_800,
+            total_json: "{}".into(),
+            demo: false,
+            fingerprint: "kites".into(),
+        };
+        let BatchInserted::New(record) = state.store.insert_batch(&batch, &jobs, None).unwrap()
+        else {
+            panic!("stored as a duplicate");
+        };
+        state.runner.pause_batch(&record.id).unwrap();
+        let app = mock_builder()
+            .invoke_handler(tauri::generate_handler![
+                list_batches,
+                cancel_batch,
+                batch_retry_plan
+            ])
+            .manage(state)
+            .build(mock_context(noop_assets()))
+            .unwrap();
+
+        let listed = invoke(&app, "list_batches", serde_json::json!({})).unwrap();
+        assert_eq!(listed[0]["batch"]["name"], "Kites");
+        assert_eq!(listed[0]["batch"]["state"], "paused");
+        assert_eq!(listed[0]["batch"]["counts"]["queued"], 2);
+        assert!(listed[0]["eta"].is_null(), "a paused batch has no ETA");
+
+        let cancelled =
+            invoke(&app, "cancel_batch", serde_json::json!({ "id": record.id })).unwrap();
+        assert_eq!(cancelled["cancelled"], 2);
+        assert_eq!(cancelled["message"]["key"], "msg.batch_run.cancel_outcome");
+        let plan = invoke(
+            &app,
+            "batch_retry_plan",
+            serde_json::json!({ "id": record.id }),
+        )
+        .unwrap();
+        assert_eq!(plan["paid_ids"].as_array().unwrap().len(), 2);
+        assert_eq!(plan["paid_tokens"], 217_800);
+        let again = invoke(&app, "cancel_batch", serde_json::json!({ "id": record.id }));
+        assert_eq!(outcome(&again), "batch_wrong_state");
+        let missing = invoke(
+            &app,
+            "batch_retry_plan",
+            serde_json::json!({ "id": "nope" }),
+        );
+        assert_eq!(outcome(&missing), "batch_not_found");
+
+        assert_eq!(
+            app.state::<AppState>().store.list_batches().unwrap().len(),
+            1
+        );
+        drop(app);
+        let _ = std::fs::remove_dir_all(&data_dir);
+    }
 
     #[test]
     fn a_batch_name_becomes_a_file_name() {

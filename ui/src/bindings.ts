@@ -253,6 +253,11 @@ export type BatchRecord = {
 	tokens_max: number | null,
 	demo: boolean,
 	counts: BatchCounts,
+	/**
+	 *  Why the app paused the batch on its own (see [`crate::jobs::ResumePolicy`]); `None` when the user
+	 *  paused it or it is not paused.
+	 */
+	paused_reason: Message | null,
 };
 
 export type BatchState = 

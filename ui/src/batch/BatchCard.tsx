@@ -81,7 +81,11 @@ export function BatchCard({ view, onChanged, onShowJobs }: Props) {
       <p className="small" data-testid="batch-tokens">
         {t("batchRun.tokens", { tokens })}
       </p>
-      {batch.state === "paused" && <p className="small muted">{t("batchRun.pausedExplain")}</p>}
+      {batch.state === "paused" && (
+        <p className="small" data-testid="batch-paused-why">
+          {batch.paused_reason ? messageText(t, batch.paused_reason) : t("batchRun.pausedExplain")}
+        </p>
+      )}
       <div className="job-actions">
         {batch.state === "running" && (
           <button

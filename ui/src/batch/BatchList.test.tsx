@@ -22,6 +22,7 @@ function record(over: Partial<BatchRecord> = {}, counts: Partial<BatchCounts> = 
     tokens_max: 1_306_800,
     demo: false,
     counts: { ...NONE, ...counts },
+    paused_reason: null,
     ...over,
   };
 }
@@ -239,6 +240,29 @@ describe("BatchList", () => {
     fireEvent.click(await screen.findByTestId("batch-retry-free-only"));
     await screen.findByTestId("batch-retry-outcome");
     expect(callsTo(calls, "retry_batch")).toEqual([{ id: "b1", confirmedPaid: [] }]);
+  });
+
+  it("a batch the app paused on its own says why", async () => {
+    mockBackend({
+      list_batches: () => [
+        {
+          batch: record(
+            {
+              state: "paused",
+              paused_reason: verbatim("Paused by the app while it was closed.", "应用关闭期间已由应用暂停。"),
+            },
+            { queued: 9 },
+          ),
+          eta: null,
+        },
+      ],
+    });
+    renderWithI18n(<BatchList />);
+    const c = await card();
+    expect(within(c).getByTestId("batch-paused-why").textContent).toBe(
+      "Paused by the app while it was closed.",
+    );
+    expect(within(c).getByTestId("batch-resume")).toBeTruthy();
   });
 
   it("a cancelled batch shows its never-sent jobs and has no Pause or Cancel", async () => {

@@ -24,6 +24,7 @@ const SPRING: BatchView = {
     tokens_max: 326_700,
     demo: false,
     counts: { queued: 1, running: 0, done: 1, failed: 0, uncertain: 0, not_sent: 0 },
+    paused_reason: null,
   },
   eta: { kind: "no_history" },
 };
