@@ -12,7 +12,13 @@ import type { BatchRecord, ResultsExported, RetryOutcome, RetryPlan } from "./ap
  * What a batch that is over offers: retry its failed jobs (free ones first; the paid ones only after one
  * question that states how many and the tokens; uncertain ones never), open its folder, export its results.
  */
-export function BatchAfterActions({ batch }: { batch: BatchRecord }) {
+export function BatchAfterActions({
+  batch,
+  onShowJobs,
+}: {
+  batch: BatchRecord;
+  onShowJobs?: (batchId: string) => void;
+}) {
   const { t } = useTranslation();
   const [plan, setPlan] = useState<RetryPlan | null>(null);
   const [retried, setRetried] = useState<RetryOutcome | null>(null);
@@ -72,6 +78,11 @@ export function BatchAfterActions({ batch }: { batch: BatchRecord }) {
         >
           {t("batchRun.export")}
         </button>
+        {onShowJobs && (
+          <button type="button" data-testid="batch-show-jobs" onClick={() => onShowJobs(batch.id)}>
+            {t("batchRun.showJobs")}
+          </button>
+        )}
       </div>
       {asking && plan && (
         <ConfirmPanel

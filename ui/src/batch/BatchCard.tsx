@@ -86,39 +86,46 @@ export function BatchCard({ view, onChanged, onShowJobs }: Props) {
           {batch.paused_reason ? messageText(t, batch.paused_reason) : t("batchRun.pausedExplain")}
         </p>
       )}
-      <div className="job-actions">
-        {batch.state === "running" && (
-          <button
-            type="button"
-            disabled={control.pending}
-            data-testid="batch-pause"
-            onClick={() => void control.run(ipc.pauseBatch)}
-          >
-            {t("batchRun.pause")}
-          </button>
-        )}
-        {batch.state === "paused" && (
-          <button
-            type="button"
-            className="primary"
-            disabled={control.pending}
-            data-testid="batch-resume"
-            onClick={() => void control.run(ipc.resumeBatch)}
-          >
-            {t("batchRun.resume")}
-          </button>
-        )}
-        {live && !asking && (
-          <button type="button" className="danger" data-testid="batch-cancel" onClick={() => setAsking(true)}>
-            {t("batchRun.cancel")}
-          </button>
-        )}
-        {onShowJobs && (
-          <button type="button" data-testid="batch-show-jobs" onClick={() => onShowJobs(batch.id)}>
-            {t("batchRun.showJobs")}
-          </button>
-        )}
-      </div>
+      {!finished && (
+        <div className="job-actions">
+          {batch.state === "running" && (
+            <button
+              type="button"
+              disabled={control.pending}
+              data-testid="batch-pause"
+              onClick={() => void control.run(ipc.pauseBatch)}
+            >
+              {t("batchRun.pause")}
+            </button>
+          )}
+          {batch.state === "paused" && (
+            <button
+              type="button"
+              className="primary"
+              disabled={control.pending}
+              data-testid="batch-resume"
+              onClick={() => void control.run(ipc.resumeBatch)}
+            >
+              {t("batchRun.resume")}
+            </button>
+          )}
+          {live && !asking && (
+            <button
+              type="button"
+              className="danger"
+              data-testid="batch-cancel"
+              onClick={() => setAsking(true)}
+            >
+              {t("batchRun.cancel")}
+            </button>
+          )}
+          {!finished && onShowJobs && (
+            <button type="button" data-testid="batch-show-jobs" onClick={() => onShowJobs(batch.id)}>
+              {t("batchRun.showJobs")}
+            </button>
+          )}
+        </div>
+      )}
       {asking && (
         <ConfirmPanel
           title={t("batchRun.cancelTitle", { name: batch.name })}
@@ -136,7 +143,7 @@ export function BatchCard({ view, onChanged, onShowJobs }: Props) {
           {messageText(t, outcome.message)}
         </p>
       )}
-      {finished && <BatchAfterActions batch={batch} />}
+      {finished && <BatchAfterActions batch={batch} onShowJobs={onShowJobs} />}
       {control.error && <ErrorNotice error={control.error} />}
       {cancel.error && <ErrorNotice error={cancel.error} />}
     </li>

@@ -2,6 +2,7 @@ import { emit } from "@tauri-apps/api/event";
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { BatchCounts, BatchRecord, BatchView } from "../bindings";
+import { JobsProvider } from "../jobs/JobsContext";
 import { callsTo, emitJob, job } from "../jobs/testJobs";
 import { mockBackend } from "../test-ipc";
 import { renderWithI18n } from "../test-utils";
@@ -147,8 +148,15 @@ describe("BatchList", () => {
       open_batch_folder: () => null,
       export_batch_results: () => ({ path: "/home/me/results.csv", rows: 12 }),
     });
-    renderWithI18n(<BatchList />);
+    const opened: (string | undefined)[] = [];
+    renderWithI18n(
+      <JobsProvider onOpenJobs={(b) => opened.push(b)} onLoad={() => undefined}>
+        <BatchList />
+      </JobsProvider>,
+    );
     const c = await card();
+    fireEvent.click(within(c).getByTestId("batch-show-jobs"));
+    expect(opened).toEqual(["b1"]);
     // Nothing failed: nothing to retry.
     expect(within(c).queryByTestId("batch-retry")).toBeNull();
     fireEvent.click(within(c).getByTestId("batch-open-folder"));
