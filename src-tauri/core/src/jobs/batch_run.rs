@@ -175,11 +175,18 @@ impl JobRunner {
         self.inner
             .store
             .get_batch(id)?
+            .map(|record| self.with_waiting(record))
             .ok_or_else(|| BatchRunError::NotFound { id: id.to_owned() })
     }
 
     pub fn batches(&self) -> Result<Vec<BatchRecord>, BatchRunError> {
-        Ok(self.inner.store.list_batches()?)
+        Ok(self
+            .inner
+            .store
+            .list_batches()?
+            .into_iter()
+            .map(|record| self.with_waiting(record))
+            .collect())
     }
 
     /// Sends no new create request for the batch (a pause that comes after a job's create was marked
@@ -301,7 +308,7 @@ impl JobRunner {
         Ok(started)
     }
 
-    fn announce_batch(&self, id: &str) -> Result<BatchRecord, BatchRunError> {
+    pub(super) fn announce_batch(&self, id: &str) -> Result<BatchRecord, BatchRunError> {
         let record = self.batch(id)?;
         self.inner.events.batch_changed(&record);
         Ok(record)

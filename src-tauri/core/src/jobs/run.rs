@@ -167,6 +167,21 @@ impl JobRunner {
                 self.set_trouble(id, None);
                 return;
             }
+            if matches!(plan, Plan::Fresh)
+                && matches!(error, JobError::Connection(_))
+                && take.is_some()
+                && self.back_to_its_batch(id)
+            {
+                // Released by its batch's feeder before the token went (or the mode changed), and nothing
+                // was sent: it waits in its batch again, whose feeder waits for the service.
+                tracing::info!(
+                    job = id,
+                    kind = error.kind(),
+                    "no service for the batch job; back in its batch"
+                );
+                self.set_trouble(id, None);
+                return;
+            }
             if self.moved_on_elsewhere(id, &error) {
                 // Another process sharing the history sent this job's create (or held it back) first: the
                 // job is its now. Recording a failure here would hide that process's paid task.
@@ -222,6 +237,20 @@ impl JobRunner {
                 && job.create_sent_at.is_none()
                 && job.task_id.is_none()
         })
+    }
+
+    /// Puts a batch job whose run could not start back in its batch's queue; false when the write failed.
+    fn back_to_its_batch(&self, id: &str) -> bool {
+        match self.inner.store.hold_unsent(id) {
+            Ok(()) => {
+                self.announce(id);
+                true
+            }
+            Err(e) => {
+                tracing::warn!(job = id, error = %e, "batch job not put back in its batch");
+                false
+            }
+        }
     }
 
     /// This process took the job for its batch again after this run started under `take`, and the job

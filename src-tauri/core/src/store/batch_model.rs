@@ -111,6 +111,9 @@ pub struct BatchRecord {
     /// Why the app paused the batch on its own (see [`crate::jobs::ResumePolicy`]); `None` when the user
     /// paused it or it is not paused.
     pub paused_reason: Option<Message>,
+    /// What the running batch waits for before it sends more (a token, live mode…); kept by the runner,
+    /// not the database.
+    pub waiting: Option<Message>,
 }
 
 /// What [`Store::insert_batch`] did.

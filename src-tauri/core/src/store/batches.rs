@@ -93,6 +93,7 @@ fn read_batch(conn: &Connection, id: &str) -> Result<Option<BatchRecord>, StoreE
         demo,
         counts,
         paused_reason,
+        waiting: None,
     }))
 }
 
@@ -205,6 +206,14 @@ impl Store {
             BatchRefusal::State(state) => Some(state),
             BatchRefusal::NotFound => None,
         })
+    }
+
+    /// Whether the batch runs against the demo service (`None`: no such batch).
+    pub fn batch_demo(&self, id: &str) -> Result<Option<bool>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT demo FROM batches WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
     }
 
     /// Every batch, newest first, with its counts.

@@ -241,8 +241,9 @@ async fn a_tight_pause_and_resume_loop_still_sends_every_job_once() {
 /// failed as cancelled, and when the turn comes its run stops without writing or uploading anything.
 #[tokio::test]
 async fn a_job_cancelled_while_waiting_for_its_turn_uploads_nothing() {
+    // Long enough for the batch to be checked, stored and cancelled while the single job holds the turn.
     let config = SimConfig {
-        queued_for: Duration::from_millis(400),
+        queued_for: Duration::from_millis(2500),
         ..SimConfig::fast()
     };
     let h = harness(config, 1).await;
@@ -263,6 +264,10 @@ async fn a_job_cancelled_while_waiting_for_its_turn_uploads_nothing() {
 
     let outcome = h.runner.cancel_batch(&batch.id).unwrap();
     assert_eq!((outcome.cancelled, outcome.still_running), (2, 0));
+    assert!(
+        !h.store.get_job(&single.id).unwrap().status.is_settled(),
+        "the turn was still taken when the batch was cancelled"
+    );
     let cancelled = h.store.get_job(&waiting).unwrap();
     within(h.runner.wait_idle()).await;
 

@@ -6,6 +6,7 @@ mod control;
 mod idle;
 mod restart;
 mod sending;
+mod service;
 
 use std::time::Duration;
 
