@@ -124,6 +124,7 @@ impl JobRunner {
                 fingerprint: fingerprint(&request, &checked, connection.demo).map_err(refused)?,
                 item: planned.item,
                 take: planned.take,
+                output: planned.output.clone(),
             });
         }
         let mut whole = Sha256::new();

@@ -64,13 +64,15 @@ pub struct NewBatch {
     pub fingerprint: String,
 }
 
-/// One job of a new batch: the job, its own fingerprint (as a single submission's), and its place.
+/// One job of a new batch: the job, its own fingerprint (as a single submission's), its place, and its
+/// item's own output name (rendered), if the source gave one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewBatchJob {
     pub job: NewJob,
     pub fingerprint: String,
     pub item: u32,
     pub take: u32,
+    pub output: Option<String>,
 }
 
 /// How many of a batch's jobs are where.

@@ -157,6 +157,7 @@ async fn a_job_another_process_took_is_left_to_it_and_sent_once_after_the_next_s
         fingerprint: format!("take {take}"),
         item: 1,
         take,
+        output: None,
     };
     let BatchInserted::New(batch) = h
         .store
@@ -301,6 +302,7 @@ async fn send_and_discard_leave_a_job_waiting_in_its_batch_alone() {
         fingerprint: format!("take {take}"),
         item: 1,
         take,
+        output: None,
     };
     let BatchInserted::New(batch) = h
         .store

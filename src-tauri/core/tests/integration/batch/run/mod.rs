@@ -4,6 +4,7 @@
 
 mod control;
 mod idle;
+mod outputs;
 mod restart;
 mod sending;
 mod service;
