@@ -120,6 +120,7 @@ fn stored_batch(store: &Store, drafts: Vec<RequestDraft>) -> BatchRecord {
             fingerprint: format!("item {item}"),
             item,
             take: 1,
+            output: None,
         })
         .collect();
     let BatchInserted::New(batch) = store.insert_batch(&batch, &jobs, None).unwrap() else {

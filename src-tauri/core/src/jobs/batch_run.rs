@@ -124,6 +124,7 @@ impl JobRunner {
                 fingerprint: fingerprint(&request, &checked, connection.demo).map_err(refused)?,
                 item: planned.item,
                 take: planned.take,
+                output: planned.output.clone(),
             });
         }
         let mut whole = Sha256::new();
@@ -175,11 +176,18 @@ impl JobRunner {
         self.inner
             .store
             .get_batch(id)?
+            .map(|record| self.with_waiting(record))
             .ok_or_else(|| BatchRunError::NotFound { id: id.to_owned() })
     }
 
     pub fn batches(&self) -> Result<Vec<BatchRecord>, BatchRunError> {
-        Ok(self.inner.store.list_batches()?)
+        Ok(self
+            .inner
+            .store
+            .list_batches()?
+            .into_iter()
+            .map(|record| self.with_waiting(record))
+            .collect())
     }
 
     /// Sends no new create request for the batch (a pause that comes after a job's create was marked
@@ -301,7 +309,7 @@ impl JobRunner {
         Ok(started)
     }
 
-    fn announce_batch(&self, id: &str) -> Result<BatchRecord, BatchRunError> {
+    pub(super) fn announce_batch(&self, id: &str) -> Result<BatchRecord, BatchRunError> {
         let record = self.batch(id)?;
         self.inner.events.batch_changed(&record);
         Ok(record)

@@ -142,6 +142,8 @@ struct Inner {
     /// it started under: when its batch was paused and resumed while it was still ending, the job was taken
     /// again, and that run stops without recording anything (the new take's run sends the job).
     batch_taken: Mutex<HashMap<String, u64>>,
+    /// Running batches whose feeder waits for a connection for their mode, and what it waits for.
+    batch_waiting: Mutex<HashMap<String, crate::i18n::Message>>,
     /// Test seam: an exiting feeder waits here, still holding its place, before it lets go.
     #[cfg(test)]
     feeder_exit_gate: Mutex<Option<Arc<batch_feed::ExitGate>>>,
@@ -181,6 +183,7 @@ impl JobRunner {
                 service_changed: Notify::new(),
                 batch_wake: Notify::new(),
                 batch_taken: Mutex::new(HashMap::new()),
+                batch_waiting: Mutex::new(HashMap::new()),
                 #[cfg(test)]
                 feeder_exit_gate: Mutex::new(None),
             }),

@@ -11,7 +11,10 @@ use crate::api::part_path;
 use crate::api::{SinanClient, TaskId, UploadCache};
 use crate::i18n::UserFacing;
 use crate::pipeline::{Pipeline, PipelineError};
-use crate::prefs::{ensure_output_dir, render_file_name, unique_path};
+use crate::prefs::{
+    ensure_output_dir, output_file_name, render_file_name_with, unique_path, BatchPlace,
+    FileNameParts,
+};
 use crate::store::{JobRecord, JobStatus};
 
 /// Names tried when other jobs keep taking the free one first.
@@ -167,6 +170,21 @@ impl JobRunner {
                 self.set_trouble(id, None);
                 return;
             }
+            if matches!(plan, Plan::Fresh)
+                && matches!(error, JobError::Connection(_))
+                && take.is_some()
+                && self.back_to_its_batch(id)
+            {
+                // Released by its batch's feeder before the token went (or the mode changed), and nothing
+                // was sent: it waits in its batch again, whose feeder waits for the service.
+                tracing::info!(
+                    job = id,
+                    kind = error.kind(),
+                    "no service for the batch job; back in its batch"
+                );
+                self.set_trouble(id, None);
+                return;
+            }
             if self.moved_on_elsewhere(id, &error) {
                 // Another process sharing the history sent this job's create (or held it back) first: the
                 // job is its now. Recording a failure here would hide that process's paid task.
@@ -222,6 +240,20 @@ impl JobRunner {
                 && job.create_sent_at.is_none()
                 && job.task_id.is_none()
         })
+    }
+
+    /// Puts a batch job whose run could not start back in its batch's queue; false when the write failed.
+    fn back_to_its_batch(&self, id: &str) -> bool {
+        match self.inner.store.hold_unsent(id) {
+            Ok(()) => {
+                self.announce(id);
+                true
+            }
+            Err(e) => {
+                tracing::warn!(job = id, error = %e, "batch job not put back in its batch");
+                false
+            }
+        }
     }
 
     /// This process took the job for its batch again after this run started under `take`, and the job
@@ -322,7 +354,8 @@ impl JobRunner {
         Ok(())
     }
 
-    /// `<output dir>/<file name pattern>.mp4`, never over an existing file; the folder is created (and
+    /// `<output dir>/<file name pattern>.mp4` (a batch job with its item's own output name: that name),
+    /// never over an existing file; the folder is created (and
     /// checked writable) here, so a bad folder fails the job before a paid task is waited for. A job that
     /// already claimed a name whose `.part` is still there (a run cut short by a quit or crash) keeps it, so the
     /// download continues that file. The claim is stored before the download can start.
@@ -334,12 +367,27 @@ impl JobRunner {
         }
         let dir = prefs.output_dir.clone();
         let short_id: String = job.id.chars().take(8).collect();
-        let stem = render_file_name(
-            &prefs.file_name_pattern,
-            self.inner.timing.clock.now(),
-            &job.prompt,
-            &short_id,
-        );
+        let own_name = match &job.batch {
+            Some(_) => self.inner.store.batch_job_output(&job.id)?,
+            None => None,
+        };
+        let stem = match own_name {
+            Some(output) => output_file_name(&output),
+            None => render_file_name_with(
+                &prefs.file_name_pattern,
+                &FileNameParts {
+                    when: self.inner.timing.clock.now(),
+                    prompt: &job.prompt,
+                    job_short_id: &short_id,
+                    settings: None,
+                    batch: job.batch.as_ref().map(|b| BatchPlace {
+                        name: &b.name,
+                        item: b.item,
+                        take: b.take,
+                    }),
+                },
+            ),
+        };
         let path = tokio::task::spawn_blocking(move || {
             ensure_output_dir(&dir)?;
             reserve(&dir, &stem)

@@ -93,6 +93,7 @@ fn read_batch(conn: &Connection, id: &str) -> Result<Option<BatchRecord>, StoreE
         demo,
         counts,
         paused_reason,
+        waiting: None,
     }))
 }
 
@@ -186,8 +187,8 @@ impl Store {
                 [&job_id],
             )?;
             tx.execute(
-                "INSERT INTO batch_jobs (job_id, batch_id, item, take) VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![job_id, id, job.item, job.take],
+                "INSERT INTO batch_jobs (job_id, batch_id, item, take, output) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![job_id, id, job.item, job.take, job.output],
             )?;
         }
         let record = read_batch(&tx, &id)?.ok_or(StoreError::NotFound { id: id.clone() })?;
@@ -205,6 +206,14 @@ impl Store {
             BatchRefusal::State(state) => Some(state),
             BatchRefusal::NotFound => None,
         })
+    }
+
+    /// Whether the batch runs against the demo service (`None`: no such batch).
+    pub fn batch_demo(&self, id: &str) -> Result<Option<bool>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT demo FROM batches WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
     }
 
     /// Every batch, newest first, with its counts.
@@ -239,6 +248,19 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// The batch job's own output name (its item's, rendered), if it has one.
+    pub fn batch_job_output(&self, job_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT output FROM batch_jobs WHERE job_id = ?1",
+                [job_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// Up to `limit` of the batch's jobs waiting for their turn, in item and take order.

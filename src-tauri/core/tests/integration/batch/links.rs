@@ -27,6 +27,7 @@ fn stored_batch(store: &Store, name: &str, items: u32) -> BatchRecord {
                 fingerprint: format!("{name} {item} {take}"),
                 item,
                 take,
+                output: None,
             })
         })
         .collect();

@@ -36,6 +36,7 @@ fn stored(b: &Bench, name: &str, takes: u32) -> BatchRecord {
             fingerprint: format!("{name} {take}"),
             item: 1,
             take,
+            output: None,
         })
         .collect();
     match b.store.insert_batch(&batch, &jobs, None).unwrap() {

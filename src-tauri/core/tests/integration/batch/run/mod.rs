@@ -4,9 +4,11 @@
 
 mod control;
 mod idle;
+mod outputs;
 mod restart;
 mod retry;
 mod sending;
+mod service;
 
 use std::time::Duration;
 
