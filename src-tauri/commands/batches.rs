@@ -188,6 +188,7 @@ mod tests {
                 fingerprint: format!("f{take}"),
                 item: 1,
                 take,
+                output: None,
             })
             .collect();
         let batch = NewBatch {

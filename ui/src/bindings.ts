@@ -258,6 +258,11 @@ export type BatchRecord = {
 	 *  paused it or it is not paused.
 	 */
 	paused_reason: Message | null,
+	/**
+	 *  What the running batch waits for before it sends more (a token, live mode…); kept by the runner,
+	 *  not the database.
+	 */
+	waiting: Message | null,
 };
 
 export type BatchState = 

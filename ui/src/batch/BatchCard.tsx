@@ -81,6 +81,11 @@ export function BatchCard({ view, onChanged, onShowJobs }: Props) {
       <p className="small" data-testid="batch-tokens">
         {t("batchRun.tokens", { tokens })}
       </p>
+      {batch.state === "running" && batch.waiting && (
+        <p className="small warning-text" role="status" data-testid="batch-waiting">
+          {messageText(t, batch.waiting)}
+        </p>
+      )}
       {batch.state === "paused" && (
         <p className="small" data-testid="batch-paused-why">
           {batch.paused_reason ? messageText(t, batch.paused_reason) : t("batchRun.pausedExplain")}

@@ -24,6 +24,7 @@ function record(over: Partial<BatchRecord> = {}, counts: Partial<BatchCounts> = 
     demo: false,
     counts: { ...NONE, ...counts },
     paused_reason: null,
+    waiting: null,
     ...over,
   };
 }
@@ -271,6 +272,22 @@ describe("BatchList", () => {
       "Paused by the app while it was closed.",
     );
     expect(within(c).getByTestId("batch-resume")).toBeTruthy();
+  });
+
+  it("a running batch that waits for its service says what it waits for", async () => {
+    mockBackend({
+      list_batches: () => [
+        {
+          batch: record(
+            { waiting: verbatim("Waiting for an API token.", "正在等待 API 令牌。") },
+            { queued: 9 },
+          ),
+          eta: { kind: "no_history" },
+        },
+      ],
+    });
+    renderWithI18n(<BatchList />);
+    expect((await screen.findByTestId("batch-waiting")).textContent).toBe("Waiting for an API token.");
   });
 
   it("a cancelled batch shows its never-sent jobs and has no Pause or Cancel", async () => {

@@ -25,6 +25,7 @@ const SPRING: BatchView = {
     demo: false,
     counts: { queued: 1, running: 0, done: 1, failed: 0, uncertain: 0, not_sent: 0 },
     paused_reason: null,
+    waiting: null,
   },
   eta: { kind: "no_history" },
 };
