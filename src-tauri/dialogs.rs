@@ -174,6 +174,45 @@ fn with_json_extension(path: PathBuf, dialog: JsonDialog) -> PathBuf {
     }
 }
 
+/// "Save as" for a batch's results: CSV or JSON, by the extension the user picks (a name without one
+/// becomes `.csv`). `None` when they cancelled.
+pub async fn choose_results_file(app: &AppHandle, suggested: &str) -> IpcResult<Option<PathBuf>> {
+    let with_extension = |path: PathBuf| {
+        if path.extension().is_some() {
+            path
+        } else {
+            path.with_extension("csv")
+        }
+    };
+    if let Some(answer) = crate::test_hooks::dialog_answer(app) {
+        return Ok(answer.map(with_extension));
+    }
+    let app = app.clone();
+    let suggested = suggested.to_owned();
+    let chosen = tokio::task::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .add_filter("CSV", &["csv"])
+            .add_filter("JSON", &["json"])
+            .set_file_name(suggested)
+            .blocking_save_file()
+    })
+    .await
+    .map_err(|e| ShellError::Internal(e.to_string()))?;
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let path = chosen
+        .into_path()
+        .map_err(|e| ShellError::Internal(format!("the dialog answered with no file path: {e}")))?;
+    let named = with_extension(path.clone());
+    // The dialog asked before replacing `path`, not the `.csv` file it becomes.
+    if named != path && named.exists() {
+        return Err(ShellError::ExportFileExists { path: named }.into());
+    }
+    Ok(Some(named))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 use seedance_core::i18n::{render, Language, Message};
 use seedance_core::jobs::JobEvents;
 use seedance_core::pipeline::TransferStage;
-use seedance_core::store::{JobRecord, JobStatus};
+use seedance_core::store::{BatchRecord, JobRecord, JobStatus};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 use tauri_specta::Event;
@@ -28,6 +28,11 @@ pub struct JobProgress {
     pub done: f64,
     pub total: Option<f64>,
 }
+
+/// A batch was stored, or its state changed (paused, resumed, cancelled, finished). Its counts change
+/// with its jobs, announced as [`JobChanged`].
+#[derive(Debug, Clone, serde::Serialize, specta::Type, Event)]
+pub struct BatchChanged(pub BatchRecord);
 
 /// Forwards the job runner's events to the webview.
 pub struct TauriJobEvents {
@@ -56,6 +61,12 @@ impl JobEvents for TauriJobEvents {
 
     fn job_removed(&self, id: &str) {
         let _ = JobRemoved { id: id.to_owned() }.emit(&self.app);
+    }
+
+    fn batch_changed(&self, batch: &BatchRecord) {
+        if let Err(e) = BatchChanged(batch.clone()).emit(&self.app) {
+            tracing::warn!("could not announce batch {}: {e}", batch.id);
+        }
     }
 }
 

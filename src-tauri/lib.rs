@@ -55,6 +55,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::jobs::mark_job_failed,
             commands::jobs::delete_job,
             commands::jobs::retry_download,
+            commands::batches::list_batches,
+            commands::batches::get_batch,
+            commands::batches::pause_batch,
+            commands::batches::resume_batch,
+            commands::batches::cancel_batch,
+            commands::batches::batch_retry_plan,
+            commands::batches::retry_batch,
+            commands::batches::export_batch_results,
+            commands::batches::open_batch_folder,
             commands::unsent::unsent_summary,
             commands::unsent::send_unsent_job,
             commands::unsent::discard_unsent_job,
@@ -98,7 +107,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .events(collect_events![
             events::JobChanged,
             events::JobRemoved,
-            events::JobProgress
+            events::JobProgress,
+            events::BatchChanged
         ])
 }
 

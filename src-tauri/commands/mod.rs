@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod batch;
+pub mod batches;
 pub mod generate;
 pub mod jobs;
 pub mod preferences;

@@ -39,7 +39,17 @@ function Shell() {
     );
   }, [i18n]);
 
-  const openJobs = useCallback(() => setView("jobs"), []);
+  // The batch whose jobs the Jobs screen shows when it opens (a batch card's "Show jobs").
+  const [jobsBatch, setJobsBatch] = useState<string | null>(null);
+  const openJobs = useCallback((batch?: string) => {
+    setJobsBatch(batch ?? null);
+    setView("jobs");
+  }, []);
+  const openAllJobs = useCallback(() => openJobs(), [openJobs]);
+  const select = useCallback((next: View) => {
+    setJobsBatch(null);
+    setView(next);
+  }, []);
   const loadIntoGenerate = useCallback((next: Omit<GenerateLoad, "seq">) => {
     setLoad((prev) => ({ ...next, seq: (prev?.seq ?? 0) + 1 }));
     setView("generate");
@@ -54,16 +64,17 @@ function Shell() {
     <JobsProvider onOpenJobs={openJobs} onLoad={loadIntoGenerate}>
       <PresetsProvider>
         <div className="app">
-          <Sidebar current={view} onSelect={setView} />
+          <Sidebar current={view} onSelect={select} />
           <main className="content" aria-live="polite">
             <StoreProblem />
-            <UnsentNotice onReview={openJobs} />
+            <UnsentNotice onReview={openAllJobs} />
             <Screen
               view={view}
               load={load}
               batchForm={batchForm}
               onOpenBatch={openBatch}
-              onOpenJobs={openJobs}
+              onOpenJobs={openAllJobs}
+              jobsBatch={jobsBatch}
             />
           </main>
         </div>
@@ -90,12 +101,14 @@ function Screen({
   batchForm,
   onOpenBatch,
   onOpenJobs,
+  jobsBatch,
 }: {
   view: View;
   load: GenerateLoad | null;
   batchForm: FormHandover | null;
   onOpenBatch: (draft: RequestDraft) => void;
   onOpenJobs: () => void;
+  jobsBatch: string | null;
 }) {
   const { session } = useSession();
   const jobs = useJobs();
@@ -129,7 +142,7 @@ function Screen({
       <div className="view-keeper" hidden={view !== "batch"}>
         <BatchView form={batchForm} active={view === "batch"} canStart={canSubmit} onOpenJobs={onOpenJobs} />
       </div>
-      {view === "jobs" && <JobsView />}
+      {view === "jobs" && <JobsView key={jobsBatch ?? ""} batch={jobsBatch} />}
       {view === "presets" && <PresetsView />}
       {view === "settings" && <PreferencesView />}
     </>

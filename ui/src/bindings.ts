@@ -113,6 +113,22 @@ export const commands = {
 	deleteJob: (id: string, deleteFile: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("delete_job", { id, deleteFile })),
 	/**  Asks a failed job's task again and downloads its video. Never creates a task. */
 	retryDownload: (id: string) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("retry_download", { id })),
+	/**  Every batch, newest first. */
+	listBatches: () => typedError<BatchView[], IpcError>(__TAURI_INVOKE("list_batches")),
+	getBatch: (id: string) => typedError<BatchView, IpcError>(__TAURI_INVOKE("get_batch", { id })),
+	/**  No new create request is sent for the batch; jobs already sent go on and download. */
+	pauseBatch: (id: string) => typedError<BatchView, IpcError>(__TAURI_INVOKE("pause_batch", { id })),
+	resumeBatch: (id: string) => typedError<BatchView, IpcError>(__TAURI_INVOKE("resume_batch", { id })),
+	/**  Fails the never-sent jobs; the outcome's message says that sent ones cannot be cancelled at the service. */
+	cancelBatch: (id: string) => typedError<CancelOutcome, IpcError>(__TAURI_INVOKE("cancel_batch", { id })),
+	/**  What "Retry failed" would do (free and paid counts, the paid tokens); nothing is changed. */
+	batchRetryPlan: (id: string) => typedError<RetryPlan, IpcError>(__TAURI_INVOKE("batch_retry_plan", { id })),
+	/**  Fetches the free ones again and resubmits only `confirmed_paid`, the ids the user was asked about. */
+	retryBatch: (id: string, confirmedPaid: string[]) => typedError<RetryOutcome, IpcError>(__TAURI_INVOKE("retry_batch", { id, confirmedPaid })),
+	/**  Asks where to save (native dialog) and writes the results there; `None` when the user cancelled. */
+	exportBatchResults: (id: string) => typedError<ResultsExported | null, IpcError>(__TAURI_INVOKE("export_batch_results", { id })),
+	/**  Opens the folder the batch's videos are in (or go to) in the OS file manager. */
+	openBatchFolder: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("open_batch_folder", { id })),
 	/**  How many jobs wait as not sent and what they would cost at the user's rates. */
 	unsentSummary: () => typedError<UnsentSummary, IpcError>(__TAURI_INVOKE("unsent_summary")),
 	/**  Sends one not-sent job (its frames are checked again first). */
@@ -184,6 +200,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	batchChanged: makeEvent<BatchChanged, BatchChanged>("batch-changed"),
 	jobChanged: makeEvent<JobChanged, JobChanged>("job-changed"),
 	jobProgress: makeEvent<JobProgress, JobProgress>("job-progress"),
 	jobRemoved: makeEvent<JobRemoved, JobRemoved>("job-removed"),
@@ -230,6 +247,12 @@ export type AppliedPreset = {
  */
 export type Arg = string | number | null | Message | Message[];
 
+/**
+ *  A batch was stored, or its state changed (paused, resumed, cancelled, finished). Its counts change
+ *  with its jobs, announced as [`JobChanged`].
+ */
+export type BatchChanged = BatchRecord;
+
 /**  How many of a batch's jobs are where. */
 export type BatchCounts = {
 	/**  Waiting for their turn (or for the batch to be resumed): nothing sent yet. */
@@ -255,6 +278,13 @@ export type BatchDefaults = {
 	takes: number,
 };
 
+/**  What the batch screen shows as the time left. */
+export type BatchEta = 
+/**  No job of this mode has finished yet, so nothing to learn from. */
+{ kind: "no_history" } | 
+/**  About this long until the last job is done. */
+{ kind: "remaining"; millis: number | null };
+
 /**
  *  One problem, placed. `kind` is stable (the UI may switch on it); `field` is the form control a request
  *  rule concerns, so the review table can offer the Generate screen's fix.
@@ -277,6 +307,16 @@ export type BatchRecord = {
 	tokens_max: number | null,
 	demo: boolean,
 	counts: BatchCounts,
+	/**
+	 *  Why the app paused the batch on its own (see [`crate::jobs::ResumePolicy`]); `None` when the user
+	 *  paused it or it is not paused.
+	 */
+	paused_reason: Message | null,
+	/**
+	 *  What the running batch waits for before it sends more (a token, live mode…); kept by the runner,
+	 *  not the database.
+	 */
+	waiting: Message | null,
 };
 
 /**  Everything the review screen shows. */
@@ -324,8 +364,23 @@ export type BatchTotal = {
 	approximate: boolean,
 };
 
+/**  A batch as its card shows it: the record with its counts, and the time left while it runs. */
+export type BatchView = {
+	batch: BatchRecord,
+	eta: BatchEta | null,
+};
+
 /**  A built-in starter, by a key that never changes (the UI translates the name by it). */
 export type BuiltinPreset = "draft_480p" | "vertical_9_16_720p" | "cinematic_21_9_1080p" | "silent_loop";
+
+/**  What cancelling did, and the sentence that says it. */
+export type CancelOutcome = {
+	/**  Jobs never sent, now failed as cancelled: nothing was paid for them. */
+	cancelled: number,
+	/**  Jobs already sent: a task at the service cannot be cancelled, so they finish and download. */
+	still_running: number,
+	message: Message,
+};
 
 /**  The user's price per million tokens. */
 export type CostRates = {
@@ -540,6 +595,16 @@ export type ItemThumbnails = {
 	last: string | null,
 };
 
+/**  A batch job's batch and place in it, read with the job (the Jobs screen names and filters by it). */
+export type JobBatch = {
+	id: string,
+	name: string,
+	/**  1-based, as in the plan and the review table. */
+	item: number,
+	/**  1-based take of the item. */
+	take: number,
+};
+
 /**  A job was created or changed; the record is what the store now holds. */
 export type JobChanged = JobRecord;
 
@@ -582,6 +647,8 @@ export type JobQuery = {
 	/**  Page size; 0 means [`DEFAULT_PAGE`], larger than [`MAX_PAGE`] is capped. */
 	limit?: number,
 	before?: JobCursor | null,
+	/**  Only the jobs of this batch (its id). */
+	batch?: string | null,
 };
 
 /**
@@ -631,6 +698,8 @@ export type JobRecord = {
 	can_resubmit: boolean,
 	/**  Set while polls of its task are not being answered (see [`PollTrouble`]). */
 	poll_trouble: PollTrouble | null,
+	/**  The batch the job belongs to, if any. */
+	batch: JobBatch | null,
 };
 
 /**  A job's record was deleted. */
@@ -840,6 +909,37 @@ export type RequestDraft = {
 
 /**  Output resolution (`resolution` in the API). */
 export type Resolution = "480p" | "720p" | "1080p";
+
+/**  What was written. */
+export type ResultsExported = {
+	path: string,
+	rows: number,
+};
+
+/**  What "Retry failed" did. */
+export type RetryOutcome = {
+	/**  Jobs whose video is being fetched again. */
+	downloading: number,
+	/**  Jobs submitted again as new, linked jobs. */
+	resubmitted: number,
+	/**  Jobs that could not be retried now (e.g. a frame is gone): they stay failed, and the Jobs screen says why. */
+	kept: number,
+	message: Message,
+};
+
+/**  What "Retry failed" would do now, for the question asked before paying. */
+export type RetryPlan = {
+	/**  Failed jobs whose task is known: asked again and downloaded, nothing is paid. */
+	free: number,
+	/**  Failed jobs that need a new create request: each is paid again. */
+	paid_ids: string[],
+	/**  Estimated tokens of the paid ones that carry an estimate. */
+	paid_tokens: number | null,
+	/**  Paid ones stored without an estimate (not in `paid_tokens`). */
+	paid_without_estimate: number,
+	/**  Uncertain jobs: never resubmitted from here (see the Jobs screen). */
+	uncertain: number,
+};
 
 /**  One row of the review table. */
 export type ReviewItem = {

@@ -68,6 +68,7 @@ export function mockBackend(overrides: Record<string, Handler> = {}) {
     list_jobs: () => ({ jobs: [], next: null }),
     list_presets: () => [],
     unsent_summary: () => NO_UNSENT,
+    list_batches: () => [],
   };
   mockIPC(
     (cmd, args) => {

@@ -240,6 +240,7 @@ fn main() {
         status,
         limit: 50,
         before: None,
+        batch: None,
     };
     let list = |q: JobQuery| {
         let store = &store;

@@ -109,6 +109,8 @@ export function record(name = "shots"): BatchRecord {
     tokens_max: 0,
     demo: true,
     counts: { queued: 1, running: 0, done: 0, failed: 0, uncertain: 0, not_sent: 0 },
+    paused_reason: null,
+    waiting: null,
   };
 }
 

@@ -46,7 +46,17 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
         <p className="muted small" data-testid="job-settings">
           {settingsSummary(job, t)}
         </p>
-        {job.status === "not_sent" && <UnsentActions job={job} />}
+        {job.batch && (
+          <p className="muted small" data-testid="job-batch">
+            {t("batchRun.jobPlace", { name: job.batch.name, item: job.batch.item, take: job.batch.take })}
+          </p>
+        )}
+        {job.status === "not_sent" && !job.batch && <UnsentActions job={job} />}
+        {job.status === "not_sent" && job.batch && (
+          <p className="small" data-testid="job-waiting-in-batch">
+            {t("batchRun.waitingInBatch")}
+          </p>
+        )}
         {job.problem && (job.status === "failed" || job.status === "submission_uncertain") && (
           <div className="job-problem small" data-testid="job-problem" data-kind={job.problem.kind}>
             <p>{messageText(t, job.problem.message)}</p>

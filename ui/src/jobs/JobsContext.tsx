@@ -37,7 +37,8 @@ interface JobsContextValue {
   remove: (id: string) => void;
   /** Every change, from the backend's events or from this window's own commands. */
   subscribe: (listener: (change: JobChange) => void) => () => void;
-  openJobs: () => void;
+  /** Shows the Jobs screen; with a batch id, only that batch's jobs. */
+  openJobs: (batch?: string) => void;
   loadIntoGenerate: (load: Omit<GenerateLoad, "seq">) => void;
 }
 
@@ -67,7 +68,7 @@ export function upsertJob(list: JobRecord[], job: JobRecord): JobRecord[] {
 
 interface ProviderProps {
   children: ReactNode;
-  onOpenJobs: () => void;
+  onOpenJobs: (batch?: string) => void;
   onLoad: (load: Omit<GenerateLoad, "seq">) => void;
 }
 

@@ -19,7 +19,7 @@ type Listen<T> = (cb: (event: { payload: T }) => void) => Promise<() => void>;
  * Subscribes to an app event. The returned function unsubscribes, even when called before the
  * subscription finished; a failed subscription (no backend) is ignored: the lists still load.
  */
-function subscribe<T>(listen: Listen<T>, handler: (payload: T) => void): () => void {
+export function subscribe<T>(listen: Listen<T>, handler: (payload: T) => void): () => void {
   let unlisten: (() => void) | null = null;
   let stopped = false;
   listen((e) => {

@@ -57,6 +57,7 @@ export function job(id: string, over: Partial<JobRecord> = {}): JobRecord {
     resubmitted_as: null,
     can_resubmit: false,
     poll_trouble: null,
+    batch: null,
     ...over,
   };
 }

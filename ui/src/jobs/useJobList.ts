@@ -13,8 +13,14 @@ export const PAGE_SIZE = 50;
  * this only keeps a new job out of a list it would not appear in after a reload (same rule: every
  * whitespace-separated term occurs in the prompt, case-insensitively).
  */
-export function matchesFilter(job: JobRecord, search: string, status: JobStatus | null): boolean {
+export function matchesFilter(
+  job: JobRecord,
+  search: string,
+  status: JobStatus | null,
+  batch: string | null = null,
+): boolean {
   if (status && job.status !== status) return false;
+  if (batch && job.batch?.id !== batch) return false;
   const prompt = job.prompt.toLowerCase();
   return search
     .toLowerCase()
@@ -23,12 +29,16 @@ export function matchesFilter(job: JobRecord, search: string, status: JobStatus 
     .every((term) => prompt.includes(term));
 }
 
-/** The Jobs screen's list: debounced search, status filter, keyset pages, live updates. */
-export function useJobList() {
+/**
+ * The Jobs screen's list: debounced search, status and batch filters, keyset pages, live updates.
+ * `initialBatch` shows only that batch's jobs at first (the batch card's "Show jobs").
+ */
+export function useJobList(initialBatch: string | null = null) {
   const jobsCtx = useJobs();
   const [searchInput, setSearchInput] = useState("");
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<JobStatus | null>(null);
+  const [batch, setBatch] = useState<string | null>(initialBatch);
   const [jobs, setJobs] = useState<JobRecord[]>([]);
   const [next, setNext] = useState<JobCursor | null>(null);
   const [loading, setLoading] = useState(true);
@@ -47,7 +57,7 @@ export function useJobList() {
     const current = latest.begin();
     setLoading(true);
     setError(null);
-    ipc.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: null }).then(
+    ipc.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: null, batch }).then(
       (page) => {
         if (!current()) return;
         setJobs(page.jobs);
@@ -60,14 +70,14 @@ export function useJobList() {
         setLoading(false);
       },
     );
-  }, [search, status, reloadCount, latest]);
+  }, [search, status, batch, reloadCount, latest]);
 
   const loadMore = useCallback(() => {
     if (!next || loading) return;
     // A page of the list on screen: dropped too once another query starts.
     const current = latest.join();
     setLoading(true);
-    ipc.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: next }).then(
+    ipc.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: next, batch }).then(
       (page) => {
         if (!current()) return;
         setJobs((prev) => page.jobs.reduce(upsertJob, prev));
@@ -80,11 +90,11 @@ export function useJobList() {
         setLoading(false);
       },
     );
-  }, [next, loading, search, status, latest]);
+  }, [next, loading, search, status, batch, latest]);
 
   // Read through a ref so the subscription is made once, not on every keystroke.
-  const filter = useRef({ search, status, next });
-  filter.current = { search, status, next };
+  const filter = useRef({ search, status, batch, next });
+  filter.current = { search, status, batch, next };
 
   useEffect(() => {
     if (!jobsCtx) return;
@@ -98,7 +108,7 @@ export function useJobList() {
         // A row already shown is updated in place even if it no longer matches: rows never jump away.
         if (prev.some((j) => j.id === job.id)) return upsertJob(prev, job);
         const f = filter.current;
-        if (!matchesFilter(job, f.search, f.status)) return prev;
+        if (!matchesFilter(job, f.search, f.status, f.batch)) return prev;
         // A job older than the last loaded row belongs to a page not fetched yet.
         const oldest = prev[prev.length - 1];
         if (f.next && oldest && createdAt(job) < createdAt(oldest)) return prev;
@@ -110,9 +120,11 @@ export function useJobList() {
   return {
     searchInput,
     setSearchInput,
-    filtering: search !== "" || status !== null,
+    filtering: search !== "" || status !== null || batch !== null,
     status,
     setStatus,
+    batch,
+    setBatch,
     jobs,
     hasMore: next !== null,
     loading,

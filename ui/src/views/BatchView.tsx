@@ -6,6 +6,7 @@
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { BatchList } from "../batch/BatchList";
 import { BatchProblems } from "../batch/BatchProblems";
 import { DefaultsPanel } from "../batch/DefaultsPanel";
 import { ReviewTable } from "../batch/ReviewTable";
@@ -241,7 +242,6 @@ export function BatchView({ form = null, active = true, canStart = true, onOpenJ
           )}
         </div>
       )}
-      {/* The running and finished batches' panel (`<BatchList />`) belongs here. */}
       {review && (
         <>
           <p className="small muted" data-testid="batch-source-label">
@@ -287,6 +287,8 @@ export function BatchView({ form = null, active = true, canStart = true, onOpenJ
           )}
         </>
       )}
+      {/* Running and finished batches, newest first: below the review, so a long list never pushes it down. */}
+      <BatchList />
     </div>
   );
 }

@@ -90,7 +90,7 @@ describe("Jobs list", () => {
     fireEvent.change(screen.getByTestId("jobs-search"), { target: { value: "fox  " } });
     await waitFor(() =>
       expect(callsTo(calls, "list_jobs").at(-1)).toEqual({
-        query: { search: "fox", status: null, limit: 50, before: null },
+        query: { search: "fox", status: null, limit: 50, before: null, batch: null },
       }),
     );
     // Only the settled text was searched, not every keystroke.
@@ -101,7 +101,7 @@ describe("Jobs list", () => {
     fireEvent.change(screen.getByTestId("jobs-status"), { target: { value: "failed" } });
     await waitFor(() =>
       expect(callsTo(calls, "list_jobs").at(-1)).toEqual({
-        query: { search: "fox", status: "failed", limit: 50, before: null },
+        query: { search: "fox", status: "failed", limit: 50, before: null, batch: null },
       }),
     );
   });
@@ -120,7 +120,13 @@ describe("Jobs list", () => {
     expect(rows().map((r) => r.getAttribute("data-job-id"))).toEqual(["j3", "j2", "j1"]);
     const paged = callsTo(calls, "list_jobs").find((a) => (a.query as { before: unknown }).before);
     expect(paged).toEqual({
-      query: { search: null, status: null, limit: 50, before: { created_at: MIDDLE.created_at, seq: 1 } },
+      query: {
+        search: null,
+        status: null,
+        limit: 50,
+        before: { created_at: MIDDLE.created_at, seq: 1 },
+        batch: null,
+      },
     });
     expect(screen.queryByTestId("load-more")).toBeNull();
   });

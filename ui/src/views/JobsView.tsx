@@ -1,15 +1,16 @@
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { BatchFilter } from "../batch/BatchFilter";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { formOptions } from "../generate/options";
 import type { JobStatus } from "../jobs/api";
 import { JobRow } from "../jobs/JobRow";
 import { useJobList } from "../jobs/useJobList";
 
-/** Every job, newest first, a page at a time. */
-export function JobsView() {
+/** Every job, newest first, a page at a time; `batch` shows only that batch's jobs at first. */
+export function JobsView({ batch = null }: { batch?: string | null }) {
   const { t } = useTranslation();
-  const list = useJobList();
+  const list = useJobList(batch);
   const sentinel = useRef<HTMLDivElement>(null);
   const loadMore = useRef(list.loadMore);
   loadMore.current = list.loadMore;
@@ -57,6 +58,7 @@ export function JobsView() {
             ))}
           </select>
         </label>
+        <BatchFilter value={list.batch} onChange={list.setBatch} />
       </div>
       {list.error && (
         <div>

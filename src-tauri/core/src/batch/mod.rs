@@ -31,7 +31,7 @@
 //! | `generate_audio`, `camera_fixed`, `draft`, `watermark` | `true`/`false` (`yes`/`no`, `1`/`0`, `on`/`off`, `是`/`否`) | 〃 |
 //! | `takes` | how many videos of this row, 1 to [`MAX_TAKES`] | the batch's |
 //! | `preset` | a preset's name (any case; a starter also by its Chinese name) | none |
-//! | `output` | the output file name, a template | the batch's file-name pattern |
+//! | `output` | the output file name, a template (every take is saved under it) | the file-name pattern, which may name the batch and the place: `{batch}`, `{item}`, `{take}` |
 //!
 //! The setting columns are the preset file's names for the settings ([`crate::request::DraftSettings`]);
 //! values are checked by the same rules and messages as the Generate form. Column names are compared
@@ -69,6 +69,7 @@ mod folder;
 mod item;
 mod plan;
 mod problem;
+mod results;
 mod table;
 mod template;
 mod text;
@@ -78,6 +79,10 @@ pub use folder::{from_folder, from_paths, PairRule};
 pub use item::{BatchItem, BatchSource, FrameRef, Origin, SettingValue, SourceColumn, MAX_TAKES};
 pub use plan::{plan, BatchPlan, BatchTotal, PlanInput, PlannedItem, PlannedJob};
 pub use problem::{BatchIssue, BatchProblem, Spot, TemplatePart, Unmatched};
+pub use results::{
+    export_results, result_rows, to_csv, to_json, ResultRow, ResultsError, ResultsExported,
+    ResultsFormat,
+};
 pub use table::known_columns;
 pub use text::MAX_BATCH_FILE_BYTES;
 

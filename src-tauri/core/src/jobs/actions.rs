@@ -30,6 +30,11 @@ pub struct ResumeSummary {
     pub uncertain: u32,
     /// Demo jobs failed because the demo service is gone.
     pub demo_ended: u32,
+    /// Batches left running while the app was closed for longer than the policy allows: paused instead
+    /// of sending their waiting jobs without asking.
+    pub paused_batches: u32,
+    /// The jobs those batches still have to send.
+    pub paused_batch_jobs: u32,
 }
 
 /// How long a job that was stored but never sent may wait and still be sent on start without asking.
@@ -83,7 +88,8 @@ impl JobRunner {
     /// Picks up every unfinished job, e.g. on start. A create request whose outcome is unknown is never
     /// sent again: such a job becomes submission uncertain. A job never sent that was stored longer ago
     /// than the policy allows is not sent either: it waits as not sent for the user. A batch's job never
-    /// sent goes back to its batch, and running batches are fed again. Safe to call again later (e.g. once
+    /// sent goes back to its batch, and running batches are fed again, except one left alone (nothing of it
+    /// changed) for longer than the policy allows: that one is paused, saying why, for the user to resume. Safe to call again later (e.g. once
     /// a token is set): jobs and batches already running are left alone.
     pub async fn resume_all_with(&self, policy: &ResumePolicy) -> Result<ResumeSummary, JobError> {
         let mut summary = ResumeSummary::default();
@@ -95,6 +101,8 @@ impl JobRunner {
             .store
             .now_ms()
             .saturating_sub(i64::try_from(hold_after.as_millis()).unwrap_or(i64::MAX));
+        // Read before the jobs below are touched (put back in their batch, polled).
+        let idle_batches = self.idle_running_batches(hold_before)?;
         for job in self.inner.store.unfinished_jobs()? {
             if self.is_active(&job.id) {
                 continue;
@@ -146,7 +154,7 @@ impl JobRunner {
                 ResumeAction::Nothing => {}
             }
         }
-        let batches = self.resume_batches()?;
+        let batches = self.resume_batches(&idle_batches, &mut summary)?;
         tracing::info!(?summary, batches, "unfinished jobs picked up");
         Ok(summary)
     }

@@ -1,19 +1,52 @@
 //! A running batch's feeder: sends the batch's waiting jobs in item order as turns free up under the
-//! runner's limit, through the store's guarded step that a committed pause or cancel refuses. A job whose
+//! runner's limit, through the store's guarded step that a committed pause or cancel refuses. It sends
+//! nothing while no connection for the batch's mode is available (the token was removed, the mode
+//! switched): it waits, saying so on the batch, and goes on when the service changes. A job whose
 //! frame file is being uploaded for another job of the batch waits for that upload, then finds it in the
 //! upload cache, so identical frames upload once.
 
 use std::collections::HashSet;
+#[cfg(test)]
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::run::{ActiveSlot, Plan};
 use super::submit::is_web_address;
-use super::{clamp_limit, JobRunner};
-use crate::i18n::UserFacing;
-use crate::store::{BatchState, JobRecord, StoreError};
+use super::{clamp_limit, ConnectionError, JobRunner, SERVICE_RECHECK};
+use crate::i18n::{Message, UserFacing};
+use crate::store::{BatchRecord, BatchState, JobRecord, StoreError};
 
 /// A feeder looks again this often even when nothing woke it (a change made by another process).
 pub const BATCH_RECHECK: Duration = Duration::from_secs(1);
+
+/// What one look of a feeder found.
+enum Fed {
+    /// The batch is not running, or just finished: the feeder ends.
+    Done,
+    /// Jobs go on; look again when one changes.
+    More,
+    /// Jobs are waiting to be sent but no connection for the batch's mode is available.
+    NoService,
+}
+
+/// Test seam: where exiting feeders wait (see [`JobRunner::hold_feeders_at_exit`]).
+#[cfg(test)]
+pub(super) struct ExitGate {
+    /// Feeders that reached the gate.
+    pub(super) arrived: std::sync::atomic::AtomicU32,
+    /// Each feeder waits for a permit and gives it back as it passes.
+    pub(super) open: tokio::sync::Semaphore,
+}
+
+#[cfg(test)]
+impl Default for ExitGate {
+    fn default() -> Self {
+        Self {
+            arrived: std::sync::atomic::AtomicU32::new(0),
+            open: tokio::sync::Semaphore::new(0),
+        }
+    }
+}
 
 /// Queued jobs a feeder reads per look: enough to find ones whose frames are not being uploaded.
 const LOOK_AHEAD: u32 = 64;
@@ -42,89 +75,221 @@ impl JobRunner {
         let runner = self.clone();
         let id = id.to_owned();
         tokio::spawn(async move {
-            runner.feed_until_done(&id).await;
+            // Resumed while this feeder was ending: it goes on instead.
+            loop {
+                runner.feed_until_done(&id).await;
+                if !runner.batch_running(&id) {
+                    break;
+                }
+            }
+            #[cfg(test)]
+            runner.feeder_exit_gate().await;
             drop(slot);
+            // A Resume that came between the look above and letting go found this feeder's place taken and
+            // started none: the batch would run with nobody sending its jobs.
+            if runner.batch_running(&id) && runner.feed(&id) {
+                tracing::info!(batch = id, "batch resumed as its feeder ended; fed again");
+            }
         });
         true
     }
 
+    fn batch_running(&self, id: &str) -> bool {
+        matches!(
+            self.inner.store.batch_state(id),
+            Ok(Some(BatchState::Running))
+        )
+    }
+
+    #[cfg(test)]
+    async fn feeder_exit_gate(&self) {
+        let gate = self
+            .inner
+            .feeder_exit_gate
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let Some(gate) = gate {
+            gate.arrived
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = gate.open.acquire().await;
+        }
+    }
+
+    /// Test seam: from now on an exiting feeder waits at `gate` before it lets go of its place.
+    #[cfg(test)]
+    pub(super) fn hold_feeders_at_exit(&self, gate: Arc<ExitGate>) {
+        *self
+            .inner
+            .feeder_exit_gate
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(gate);
+    }
+
     async fn feed_until_done(&self, id: &str) {
+        let mut demo = None;
         loop {
             let wake = self.inner.batch_wake.notified();
             tokio::pin!(wake);
             wake.as_mut().enable();
-            match self.feed_once(id) {
-                Ok(true) => return,
-                Ok(false) => {}
-                Err(e) => {
-                    tracing::warn!(batch = id, kind = e.kind(), error = %e, "batch not fed; trying again")
+            let service = self.inner.service_changed.notified();
+            tokio::pin!(service);
+            service.as_mut().enable();
+            let fed = match demo {
+                Some(demo) => self.feed_once(id, demo).await,
+                None => match self.inner.store.batch_demo(id) {
+                    Ok(Some(mode)) => {
+                        demo = Some(mode);
+                        self.feed_once(id, mode).await
+                    }
+                    Ok(None) => Ok(Fed::Done),
+                    Err(e) => Err(e),
+                },
+            };
+            let recheck = match fed {
+                Ok(Fed::Done) => {
+                    self.set_batch_waiting(id, None);
+                    return;
                 }
-            }
+                Ok(Fed::More) => BATCH_RECHECK,
+                Ok(Fed::NoService) => SERVICE_RECHECK,
+                Err(e) => {
+                    tracing::warn!(batch = id, kind = e.kind(), error = %e, "batch not fed; trying again");
+                    BATCH_RECHECK
+                }
+            };
             tokio::select! {
                 () = &mut wake => {}
-                () = self.inner.timing.sleeper.sleep(BATCH_RECHECK) => {}
+                () = &mut service => {}
+                () = self.inner.timing.sleeper.sleep(recheck) => {}
             }
         }
     }
 
-    /// Sends as many of the batch's waiting jobs as there are free turns; true when the feeder is done
-    /// (the batch is not running, or it just finished).
-    fn feed_once(&self, id: &str) -> Result<bool, StoreError> {
+    /// Sends as many of the batch's waiting jobs as there are free turns, when the service for the batch's
+    /// mode (`demo`) can be reached; otherwise nothing is released (a run would only fail its job for want
+    /// of a token) and the batch says what it waits for.
+    async fn feed_once(&self, id: &str, demo: bool) -> Result<Fed, StoreError> {
         let store = &self.inner.store;
         if store.batch_state(id)? != Some(BatchState::Running) {
-            return Ok(true);
+            return Ok(Fed::Done);
         }
         let preparing = store.preparing_batch_jobs(id)?;
-        for job in &preparing {
-            // Taken for sending here but with no run: its run stopped just as the batch was resumed (a
-            // held-back run still ending when Resume took the job again). Only a job this process took:
-            // another process's job is that process's to run (see `batch_taken`).
-            if self.took_for_batch(&job.id)
-                && !self.is_active(&job.id)
-                && self.spawn(&job.id, Plan::Fresh)
-            {
+        // Taken for sending here but with no run: its run stopped just as the batch was resumed (a
+        // held-back run still ending when Resume took the job again). Only a job this process took:
+        // another process's job is that process's to run (see `batch_taken`).
+        let orphans: Vec<&JobRecord> = preparing
+            .iter()
+            .filter(|job| self.took_for_batch(&job.id) && !self.is_active(&job.id))
+            .collect();
+        let limit = clamp_limit(self.prefs().max_concurrent_jobs) as usize;
+        let mut free = limit.saturating_sub(preparing.len());
+        let queued = if free > 0 {
+            store.queued_batch_jobs(id, LOOK_AHEAD)?
+        } else {
+            Vec::new()
+        };
+        if (!orphans.is_empty() || !queued.is_empty()) && !self.service_ready(id, demo).await {
+            return Ok(Fed::NoService);
+        }
+        for job in orphans {
+            if self.spawn(&job.id, Plan::Fresh) {
                 tracing::info!(batch = id, job = %job.id, "batch job had no run; started again");
             }
         }
-        let limit = clamp_limit(self.prefs().max_concurrent_jobs) as usize;
-        let mut free = limit.saturating_sub(preparing.len());
-        if free > 0 {
-            let mut uploading: HashSet<String> = preparing
-                .iter()
-                .flat_map(|j| local_frames(j).map(str::to_owned))
-                .collect();
-            for job in store.queued_batch_jobs(id, LOOK_AHEAD)? {
-                if free == 0 {
-                    break;
-                }
-                let frames: Vec<String> = local_frames(&job).map(str::to_owned).collect();
-                if frames.iter().any(|f| uploading.contains(f)) {
-                    continue;
-                }
-                match store.release_batch_job(&job.id) {
-                    Ok(()) => self.note_taken_for_batch(&job.id),
-                    // Sent or discarded meanwhile (by the user, or another process feeding this batch), or
-                    // the batch was paused or cancelled since it was read: the next look sees that.
-                    Err(StoreError::IllegalTransition { .. }) => continue,
-                    Err(e) => return Err(e),
-                }
-                self.announce(&job.id);
-                self.spawn(&job.id, Plan::Fresh);
-                uploading.extend(frames);
-                free -= 1;
+        let mut uploading: HashSet<String> = preparing
+            .iter()
+            .flat_map(|j| local_frames(j).map(str::to_owned))
+            .collect();
+        for job in queued {
+            if free == 0 {
+                break;
             }
+            let frames: Vec<String> = local_frames(&job).map(str::to_owned).collect();
+            if frames.iter().any(|f| uploading.contains(f)) {
+                continue;
+            }
+            match store.release_batch_job(&job.id) {
+                Ok(()) => self.note_taken_for_batch(&job.id),
+                // Sent or discarded meanwhile (by the user, or another process feeding this batch), or
+                // the batch was paused or cancelled since it was read: the next look sees that.
+                Err(StoreError::IllegalTransition { .. }) => continue,
+                Err(e) => return Err(e),
+            }
+            self.announce(&job.id);
+            self.spawn(&job.id, Plan::Fresh);
+            uploading.extend(frames);
+            free -= 1;
         }
         if store.finish_batch_if_done(id)? {
             tracing::info!(batch = id, "batch finished");
-            if let Ok(Some(record)) = store.get_batch(id) {
-                self.inner.events.batch_changed(&record);
-            }
-            return Ok(true);
+            self.set_batch_waiting(id, None);
+            let _ = self.announce_batch(id);
+            return Ok(Fed::Done);
         }
-        Ok(false)
+        Ok(Fed::More)
     }
 
-    fn batch_taken(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+    /// Whether a connection for the batch's mode is available now; when not, the batch's record says what
+    /// it waits for (a token, live mode, demo mode, the service), until it is.
+    async fn service_ready(&self, id: &str, demo: bool) -> bool {
+        match self.inner.connections.for_job(demo).await {
+            Ok(_) => {
+                self.set_batch_waiting(id, None);
+                true
+            }
+            Err(e) => {
+                let waiting = match &e {
+                    ConnectionError::NoToken => Message::new("msg.batch_run.waiting_token"),
+                    ConnectionError::LiveNotInUse => {
+                        Message::new("msg.batch_run.waiting_live_mode")
+                    }
+                    ConnectionError::DemoEnded => Message::new("msg.batch_run.waiting_demo_mode"),
+                    ConnectionError::Unavailable { message, .. } => {
+                        Message::new("msg.batch_run.waiting_service").arg("reason", message.clone())
+                    }
+                };
+                if self.set_batch_waiting(id, Some(waiting)) {
+                    tracing::info!(batch = id, kind = e.kind(), "batch waits for its service");
+                }
+                false
+            }
+        }
+    }
+
+    /// Sets (or clears) what the batch waits for and announces the batch when that changed; returns
+    /// whether it did.
+    fn set_batch_waiting(&self, id: &str, waiting: Option<Message>) -> bool {
+        let changed = {
+            let mut all = self
+                .inner
+                .batch_waiting
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            match waiting {
+                Some(w) => all.insert(id.to_owned(), w.clone()) != Some(w),
+                None => all.remove(id).is_some(),
+            }
+        };
+        if changed {
+            let _ = self.announce_batch(id);
+        }
+        changed
+    }
+
+    /// The record with what it waits for, if anything (kept by the runner, not the database).
+    pub(super) fn with_waiting(&self, mut record: BatchRecord) -> BatchRecord {
+        record.waiting = self
+            .inner
+            .batch_waiting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&record.id)
+            .cloned();
+        record
+    }
+
+    fn batch_taken(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, u64>> {
         self.inner
             .batch_taken
             .lock()
@@ -132,10 +297,16 @@ impl JobRunner {
     }
 
     fn note_taken_for_batch(&self, id: &str) {
-        self.batch_taken().insert(id.to_owned());
+        *self.batch_taken().entry(id.to_owned()).or_default() += 1;
     }
 
     fn took_for_batch(&self, id: &str) -> bool {
-        self.batch_taken().contains(id)
+        self.batch_taken().contains_key(id)
+    }
+
+    /// How many times this process took the job for sending (`None`: never; not a batch job, or another
+    /// process's).
+    pub(super) fn batch_take(&self, id: &str) -> Option<u64> {
+        self.batch_taken().get(id).copied()
     }
 }

@@ -124,6 +124,7 @@ impl JobRunner {
                 fingerprint: fingerprint(&request, &checked, connection.demo).map_err(refused)?,
                 item: planned.item,
                 take: planned.take,
+                output: planned.output.clone(),
             });
         }
         let mut whole = Sha256::new();
@@ -175,11 +176,18 @@ impl JobRunner {
         self.inner
             .store
             .get_batch(id)?
+            .map(|record| self.with_waiting(record))
             .ok_or_else(|| BatchRunError::NotFound { id: id.to_owned() })
     }
 
     pub fn batches(&self) -> Result<Vec<BatchRecord>, BatchRunError> {
-        Ok(self.inner.store.list_batches()?)
+        Ok(self
+            .inner
+            .store
+            .list_batches()?
+            .into_iter()
+            .map(|record| self.with_waiting(record))
+            .collect())
     }
 
     /// Sends no new create request for the batch (a pause that comes after a job's create was marked
@@ -237,11 +245,63 @@ impl JobRunner {
         })
     }
 
+    /// Running batches with no feeder here that nothing happened to since `before` (unix ms), with when
+    /// they were last active: the app was closed (or never fed them) for that long.
+    pub(super) fn idle_running_batches(
+        &self,
+        before: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let store = &self.inner.store;
+        let mut idle = Vec::new();
+        for id in store.batches_in_state(BatchState::Running)? {
+            if self.is_active(&format!("batch:{id}")) {
+                continue;
+            }
+            if let Some(last) = store.batch_last_active(&id)?.filter(|at| *at < before) {
+                idle.push((id, last));
+            }
+        }
+        Ok(idle)
+    }
+
     /// Starts the feeders of every running batch (on start, after the jobs were picked up); returns how
-    /// many started.
-    pub(super) fn resume_batches(&self) -> Result<u32, StoreError> {
+    /// many started. A batch in `idle` (see [`JobRunner::idle_running_batches`]) that still has jobs to send
+    /// is paused instead, its record saying why: like a single job never sent, it is not sent days later
+    /// without asking. Counted in `summary`.
+    pub(super) fn resume_batches(
+        &self,
+        idle: &[(String, i64)],
+        summary: &mut super::ResumeSummary,
+    ) -> Result<u32, StoreError> {
+        let store = &self.inner.store;
+        let now = store.now_ms();
         let mut started = 0;
-        for id in self.inner.store.batches_in_state(BatchState::Running)? {
+        for id in store.batches_in_state(BatchState::Running)? {
+            if let Some((_, last)) = idle.iter().find(|(idle, _)| *idle == id) {
+                let queued = store.get_batch(&id)?.map_or(0, |b| b.counts.queued);
+                if queued > 0 {
+                    let hours = now.saturating_sub(*last) / 3_600_000;
+                    let reason = Message::new("msg.batch_run.paused_while_closed")
+                        .arg("hours", hours)
+                        .arg("remaining", queued);
+                    match store.pause_batch_because(&id, Some(&reason))? {
+                        Ok(held) => {
+                            tracing::info!(batch = id, hours, queued, "idle batch paused on start");
+                            for job in &held {
+                                self.announce(job);
+                            }
+                            summary.paused_batches += 1;
+                            summary.paused_batch_jobs += queued;
+                            let _ = self.announce_batch(&id);
+                        }
+                        // Paused, cancelled or finished meanwhile (another window): nothing to hold.
+                        Err(refusal) => {
+                            tracing::info!(batch = id, ?refusal, "idle batch not paused")
+                        }
+                    }
+                    continue;
+                }
+            }
             if self.feed(&id) {
                 started += 1;
             }
@@ -249,7 +309,7 @@ impl JobRunner {
         Ok(started)
     }
 
-    fn announce_batch(&self, id: &str) -> Result<BatchRecord, BatchRunError> {
+    pub(super) fn announce_batch(&self, id: &str) -> Result<BatchRecord, BatchRunError> {
         let record = self.batch(id)?;
         self.inner.events.batch_changed(&record);
         Ok(record)

@@ -58,6 +58,9 @@ pub enum JobError {
     /// Send and discard are for jobs waiting as not sent.
     #[error("job {id} is {status}, not waiting to be sent")]
     NotWaiting { id: String, status: JobStatus },
+    /// Send and discard are not for a job waiting in its batch: the batch sends it, or is cancelled.
+    #[error("job {id} waits in its batch {batch:?}")]
+    InBatch { id: String, batch: String },
     /// Only a failed job whose task exists and did not fail itself can be fetched again.
     #[error("job {id} has no finished task to download again")]
     NothingToDownload { id: String },
@@ -97,6 +100,7 @@ impl UserFacing for JobError {
             Self::NotResubmittable { .. } => "job_not_resubmittable",
             Self::DuplicateSubmission(_) => "duplicate_submission",
             Self::NotWaiting { .. } => "job_not_waiting",
+            Self::InBatch { .. } => "job_in_batch",
             Self::NothingToDownload { .. } => "job_nothing_to_download",
             Self::RunCrashed { .. } => "run_crashed",
             Self::DeleteFile { .. } => "file_not_deleted",
@@ -143,6 +147,9 @@ impl UserFacing for JobError {
             }
             Self::NotWaiting { status, .. } => {
                 Message::new("msg.job.not_waiting").arg("status", status.label())
+            }
+            Self::InBatch { batch, .. } => {
+                Message::new("msg.job.in_batch").arg("batch", batch.as_str())
             }
             Self::NothingToDownload { .. } => Message::new("msg.job.nothing_to_download"),
             Self::RunCrashed { task_known: true } => Message::new("msg.job.run_crashed_task_known"),
@@ -214,6 +221,10 @@ mod tests {
             JobError::NotWaiting {
                 id: "j".into(),
                 status: JobStatus::Done,
+            },
+            JobError::InBatch {
+                id: "j".into(),
+                batch: "shoes".into(),
             },
             JobError::DeleteFile {
                 path: "/v/a.mp4".into(),

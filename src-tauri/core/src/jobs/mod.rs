@@ -13,9 +13,14 @@
 mod actions;
 mod batch_error;
 mod batch_feed;
+mod batch_folder;
+#[cfg(test)]
+mod batch_race_tests;
+mod batch_retry;
 mod batch_run;
 mod connection;
 mod error;
+mod eta;
 mod events;
 mod history;
 mod run;
@@ -42,11 +47,13 @@ use crate::store::{PollTrouble, SqliteUploadCache, Store};
 pub use actions::{ResumePolicy, ResumeSummary, DEFAULT_HOLD_UNSENT_AFTER};
 pub use batch_error::{BatchAction, BatchRunError};
 pub use batch_feed::BATCH_RECHECK;
+pub use batch_retry::{RetryOutcome, RetryPlan};
 pub use batch_run::{BatchStart, CancelOutcome};
 pub use connection::{
     Connection, ConnectionError, ConnectionFuture, ConnectionSource, FixedConnection,
 };
 pub use error::{DuplicateSubmission, JobError};
+pub use eta::{eta, BatchEta, JobLeft, RunHistory, HISTORY_SAMPLES, MIN_GROUP_SAMPLES};
 pub use events::{JobEvents, NoEvents};
 pub use submit::{Intent, DUPLICATE_WINDOW};
 pub use trouble::SERVICE_RECHECK;
@@ -128,11 +135,18 @@ struct Inner {
     service_changed: Notify,
     /// Wakes batch feeders: a job changed or a run ended, so a turn may be free.
     batch_wake: Notify,
-    /// Batch jobs this process took for sending. Only these are run again when their run is gone: a job
-    /// another process sharing the history took is that process's to run (a second run here could fail it
-    /// while the other's paid create is on its way); a process that is gone leaves its jobs to the next
-    /// start, which puts them back in their batch.
-    batch_taken: Mutex<HashSet<String>>,
+    /// Batch jobs this process took for sending, each with how many times it was taken. Only these are run
+    /// again when their run is gone: a job another process sharing the history took is that process's to
+    /// run (a second run here could fail it while the other's paid create is on its way); a process that is
+    /// gone leaves its jobs to the next start, which puts them back in their batch. A run remembers the take
+    /// it started under: when its batch was paused and resumed while it was still ending, the job was taken
+    /// again, and that run stops without recording anything (the new take's run sends the job).
+    batch_taken: Mutex<HashMap<String, u64>>,
+    /// Running batches whose feeder waits for a connection for their mode, and what it waits for.
+    batch_waiting: Mutex<HashMap<String, crate::i18n::Message>>,
+    /// Test seam: an exiting feeder waits here, still holding its place, before it lets go.
+    #[cfg(test)]
+    feeder_exit_gate: Mutex<Option<Arc<batch_feed::ExitGate>>>,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -168,7 +182,10 @@ impl JobRunner {
                 troubles: Mutex::new(HashMap::new()),
                 service_changed: Notify::new(),
                 batch_wake: Notify::new(),
-                batch_taken: Mutex::new(HashSet::new()),
+                batch_taken: Mutex::new(HashMap::new()),
+                batch_waiting: Mutex::new(HashMap::new()),
+                #[cfg(test)]
+                feeder_exit_gate: Mutex::new(None),
             }),
         }
     }

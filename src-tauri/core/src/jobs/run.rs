@@ -11,7 +11,10 @@ use crate::api::part_path;
 use crate::api::{SinanClient, TaskId, UploadCache};
 use crate::i18n::UserFacing;
 use crate::pipeline::{Pipeline, PipelineError};
-use crate::prefs::{ensure_output_dir, render_file_name, unique_path};
+use crate::prefs::{
+    ensure_output_dir, output_file_name, render_file_name_with, unique_path, BatchPlace,
+    FileNameParts,
+};
 use crate::store::{JobRecord, JobStatus};
 
 /// Names tried when other jobs keep taking the free one first.
@@ -116,13 +119,19 @@ impl JobRunner {
 
     async fn drive(&self, id: &str, plan: Plan) {
         let mut plan = plan;
+        // The batch take this run sends (see `Inner::batch_taken`).
+        let take = self.batch_take(id);
         loop {
             self.sync_limit();
             // The semaphore is never closed, so this waits for a turn and does not fail.
             let permit = self.inner.permits.clone().acquire_owned().await;
-            if matches!(plan, Plan::Fresh) && self.held_back(id) {
-                // Held back while it waited for its turn (its batch was paused): nothing to do.
-                tracing::info!(job = id, "held back before its turn; the run stops");
+            if matches!(plan, Plan::Fresh) && !self.still_to_send(id) {
+                // Moved on while it waited for its turn: held back (its batch was paused), cancelled with its
+                // batch, discarded, or sent by another process. Nothing to do, nothing to write.
+                tracing::info!(
+                    job = id,
+                    "no longer to be sent when its turn came; the run stops"
+                );
                 return;
             }
             let mut known_task = match &plan {
@@ -146,6 +155,32 @@ impl JobRunner {
                     job = id,
                     kind = error.kind(),
                     "held back before its create; the run stops"
+                );
+                self.set_trouble(id, None);
+                return;
+            }
+            if matches!(plan, Plan::Fresh) && self.taken_again(id, take) {
+                // Its batch was paused (a step of this run refused) and resumed since: the job was taken
+                // again, for a new run that sends it. Recording this run's end would fail that take.
+                tracing::info!(
+                    job = id,
+                    kind = error.kind(),
+                    "taken again while this run was ending; the run stops"
+                );
+                self.set_trouble(id, None);
+                return;
+            }
+            if matches!(plan, Plan::Fresh)
+                && matches!(error, JobError::Connection(_))
+                && take.is_some()
+                && self.back_to_its_batch(id)
+            {
+                // Released by its batch's feeder before the token went (or the mode changed), and nothing
+                // was sent: it waits in its batch again, whose feeder waits for the service.
+                tracing::info!(
+                    job = id,
+                    kind = error.kind(),
+                    "no service for the batch job; back in its batch"
                 );
                 self.set_trouble(id, None);
                 return;
@@ -195,6 +230,36 @@ impl JobRunner {
             .store
             .get_job(id)
             .is_ok_and(|job| job.status == JobStatus::NotSent && job.create_sent_at.is_none())
+    }
+
+    /// The job is as a fresh run needs it: taken for sending (by the feeder, a submission, Send or a
+    /// start-up restart), with no create mark and no task.
+    fn still_to_send(&self, id: &str) -> bool {
+        self.inner.store.get_job(id).is_ok_and(|job| {
+            job.status == JobStatus::Uploading
+                && job.create_sent_at.is_none()
+                && job.task_id.is_none()
+        })
+    }
+
+    /// Puts a batch job whose run could not start back in its batch's queue; false when the write failed.
+    fn back_to_its_batch(&self, id: &str) -> bool {
+        match self.inner.store.hold_unsent(id) {
+            Ok(()) => {
+                self.announce(id);
+                true
+            }
+            Err(e) => {
+                tracing::warn!(job = id, error = %e, "batch job not put back in its batch");
+                false
+            }
+        }
+    }
+
+    /// This process took the job for its batch again after this run started under `take`, and the job
+    /// still waits for its create: the new take's run sends it.
+    fn taken_again(&self, id: &str, take: Option<u64>) -> bool {
+        take.is_some() && self.batch_take(id) != take && self.still_to_send(id)
     }
 
     /// This run's create step was refused because the job moved on without it: its create was sent, or it
@@ -289,7 +354,8 @@ impl JobRunner {
         Ok(())
     }
 
-    /// `<output dir>/<file name pattern>.mp4`, never over an existing file; the folder is created (and
+    /// `<output dir>/<file name pattern>.mp4` (a batch job with its item's own output name: that name),
+    /// never over an existing file; the folder is created (and
     /// checked writable) here, so a bad folder fails the job before a paid task is waited for. A job that
     /// already claimed a name whose `.part` is still there (a run cut short by a quit or crash) keeps it, so the
     /// download continues that file. The claim is stored before the download can start.
@@ -301,12 +367,27 @@ impl JobRunner {
         }
         let dir = prefs.output_dir.clone();
         let short_id: String = job.id.chars().take(8).collect();
-        let stem = render_file_name(
-            &prefs.file_name_pattern,
-            self.inner.timing.clock.now(),
-            &job.prompt,
-            &short_id,
-        );
+        let own_name = match &job.batch {
+            Some(_) => self.inner.store.batch_job_output(&job.id)?,
+            None => None,
+        };
+        let stem = match own_name {
+            Some(output) => output_file_name(&output),
+            None => render_file_name_with(
+                &prefs.file_name_pattern,
+                &FileNameParts {
+                    when: self.inner.timing.clock.now(),
+                    prompt: &job.prompt,
+                    job_short_id: &short_id,
+                    settings: None,
+                    batch: job.batch.as_ref().map(|b| BatchPlace {
+                        name: &b.name,
+                        item: b.item,
+                        take: b.take,
+                    }),
+                },
+            ),
+        };
         let path = tokio::task::spawn_blocking(move || {
             ensure_output_dir(&dir)?;
             reserve(&dir, &stem)

@@ -1,5 +1,6 @@
 //! Jobs stored but never sent, held back on start (see [`super::ResumePolicy`]): what they would cost,
-//! and the user's two answers, send or discard, per job or all at once.
+//! and the user's two answers, send or discard, per job or all at once. A batch's jobs waiting for their
+//! turn are not among them: their batch sends them (Resume) or gives them up (Cancel).
 
 use serde::Serialize;
 
@@ -8,7 +9,7 @@ use super::submit::check_frames;
 use super::{JobError, JobRunner};
 use crate::cost::CostRates;
 use crate::i18n::{Message, UserFacing};
-use crate::store::{JobRecord, JobStatus, StoreError};
+use crate::store::{BatchState, JobRecord, JobStatus, StoreError};
 
 /// Kind of the problem recorded when the user discards a job that was never sent.
 pub const DISCARDED: &str = "discarded";
@@ -130,17 +131,42 @@ impl JobRunner {
                 status: job.status,
             });
         }
+        self.in_batch(&job)?;
         Ok(job)
     }
 
-    /// Another caller moved the job on between the read and the write.
+    /// Another caller moved the job on between the read and the write (or its batch took it back).
     fn not_waiting(&self, id: &str, error: StoreError) -> JobError {
         match error {
-            StoreError::IllegalTransition { from, .. } => JobError::NotWaiting {
-                id: id.to_owned(),
-                status: from,
-            },
+            StoreError::IllegalTransition { from, .. } => {
+                match self.inner.store.get_job(id).map(|job| self.in_batch(&job)) {
+                    Ok(Err(in_batch)) if from == JobStatus::NotSent => in_batch,
+                    _ => JobError::NotWaiting {
+                        id: id.to_owned(),
+                        status: from,
+                    },
+                }
+            }
             other => other.into(),
+        }
+    }
+
+    /// A not-sent job of a running or paused batch waits for its batch to send it: only the batch's Resume
+    /// or Cancel moves it, so Send cannot pay for it around a pause and Discard cannot unbalance the batch.
+    fn in_batch(&self, job: &JobRecord) -> Result<(), JobError> {
+        let Some(batch) = job
+            .batch
+            .as_ref()
+            .filter(|_| job.status == JobStatus::NotSent)
+        else {
+            return Ok(());
+        };
+        match self.inner.store.batch_state(&batch.id)? {
+            Some(BatchState::Running | BatchState::Paused) => Err(JobError::InBatch {
+                id: job.id.clone(),
+                batch: batch.name.clone(),
+            }),
+            _ => Ok(()),
         }
     }
 }

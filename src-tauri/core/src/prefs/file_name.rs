@@ -19,8 +19,10 @@ pub const MAX_FILE_NAME_CHARS: usize = 120;
 const MAX_FILE_NAME_BYTES: usize = 200;
 /// How much of the prompt goes into `{prompt}`, in characters.
 const PROMPT_SLUG_CHARS: usize = 40;
-/// Every placeholder a pattern may use.
-pub const PLACEHOLDERS: [&str; 7] = [
+/// Every placeholder a pattern may use. `{batch}`, `{item}` and `{take}` name a batch job's batch and
+/// place in it; a job not in a batch renders them as nothing (separators around them are trimmed at the
+/// edges, and a name left empty becomes [`FALLBACK_FILE_NAME`]).
+pub const PLACEHOLDERS: [&str; 10] = [
     "date",
     "time",
     "prompt",
@@ -28,6 +30,9 @@ pub const PLACEHOLDERS: [&str; 7] = [
     "ratio",
     "resolution",
     "duration",
+    "batch",
+    "item",
+    "take",
 ];
 /// Names Windows reserves for devices, whatever the extension. Windows also takes the superscript digits
 /// ¹ ² ³ (which it reads as 1, 2, 3) and 0 after COM and LPT.
@@ -77,6 +82,16 @@ pub struct FileNameParts<'a> {
     pub prompt: &'a str,
     pub job_short_id: &'a str,
     pub settings: Option<&'a Settings>,
+    /// The batch the job belongs to, if any: `{batch}`, `{item}` and `{take}`.
+    pub batch: Option<BatchPlace<'a>>,
+}
+
+/// A batch job's batch name and 1-based place in it.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchPlace<'a> {
+    pub name: &'a str,
+    pub item: u32,
+    pub take: u32,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -132,6 +147,7 @@ pub fn render_file_name(
             prompt,
             job_short_id,
             settings: None,
+            batch: None,
         },
     )
 }
@@ -173,6 +189,7 @@ pub(super) fn render_sample(pattern: &str) -> String {
             prompt: "sample",
             job_short_id: "a1b2c3",
             settings: Some(&settings),
+            batch: None,
         },
     )
 }
@@ -199,7 +216,29 @@ fn placeholder_value(name: &str, parts: &FileNameParts<'_>) -> String {
                 Duration::Seconds(secs) => format!("{}s", secs.get()),
             })
             .unwrap_or_default(),
+        "batch" => parts.batch.map(|b| prompt_slug(b.name)).unwrap_or_default(),
+        "item" => parts.batch.map(|b| b.item.to_string()).unwrap_or_default(),
+        "take" => parts.batch.map(|b| b.take.to_string()).unwrap_or_default(),
         _ => String::new(),
+    }
+}
+
+/// A batch item's own output name (already rendered from its template) as a safe file name: made portable
+/// like any rendered pattern, without a `.mp4` the user may have typed (the extension is added once), and
+/// never empty.
+pub fn output_file_name(output: &str) -> String {
+    let trimmed = output.trim();
+    let stem = match trimmed.len().checked_sub(4) {
+        Some(at) if trimmed.is_char_boundary(at) && trimmed[at..].eq_ignore_ascii_case(".mp4") => {
+            &trimmed[..at]
+        }
+        _ => trimmed,
+    };
+    let safe = sanitize(stem);
+    if safe.is_empty() {
+        FALLBACK_FILE_NAME.to_owned()
+    } else {
+        safe
     }
 }
 

@@ -20,8 +20,8 @@ use crate::request::RequestDraft;
 
 pub use error::{FileDamage, FolderProblem, PrefsError, PrefsWarning, RateField, SaveProblem};
 pub use file_name::{
-    render_file_name, render_file_name_with, unique_path, FileNameParts, FALLBACK_FILE_NAME,
-    MAX_FILE_NAME_CHARS, PLACEHOLDERS,
+    output_file_name, render_file_name, render_file_name_with, unique_path, BatchPlace,
+    FileNameParts, FALLBACK_FILE_NAME, MAX_FILE_NAME_CHARS, PLACEHOLDERS,
 };
 pub use handle::PrefsHandle;
 pub use language::Language;

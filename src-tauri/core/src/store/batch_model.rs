@@ -64,13 +64,15 @@ pub struct NewBatch {
     pub fingerprint: String,
 }
 
-/// One job of a new batch: the job, its own fingerprint (as a single submission's), and its place.
+/// One job of a new batch: the job, its own fingerprint (as a single submission's), its place, and its
+/// item's own output name (rendered), if the source gave one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewBatchJob {
     pub job: NewJob,
     pub fingerprint: String,
     pub item: u32,
     pub take: u32,
+    pub output: Option<String>,
 }
 
 /// How many of a batch's jobs are where.
@@ -108,6 +110,12 @@ pub struct BatchRecord {
     pub tokens_max: u64,
     pub demo: bool,
     pub counts: BatchCounts,
+    /// Why the app paused the batch on its own (see [`crate::jobs::ResumePolicy`]); `None` when the user
+    /// paused it or it is not paused.
+    pub paused_reason: Option<Message>,
+    /// What the running batch waits for before it sends more (a token, live mode…); kept by the runner,
+    /// not the database.
+    pub waiting: Option<Message>,
 }
 
 /// What [`Store::insert_batch`] did.

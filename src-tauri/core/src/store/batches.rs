@@ -18,7 +18,8 @@ use super::row::{job_from_row, message_json, JOB_COLUMNS};
 use super::{new_id, JobRecord, JobStatus, Store, StoreError};
 use crate::i18n::Message;
 
-const BATCH_COLUMNS: &str = "id, name, created_at, source, state, tokens_min, tokens_max, demo";
+const BATCH_COLUMNS: &str =
+    "id, name, created_at, source, state, tokens_min, tokens_max, demo, paused_reason";
 
 /// A job that a run has taken but whose create request is not sent (nor waiting as not sent).
 const PREPARING: &str = "status = 'uploading' AND create_sent_at IS NULL AND task_id IS NULL";
@@ -62,12 +63,21 @@ fn read_batch(conn: &Connection, id: &str) -> Result<Option<BatchRecord>, StoreE
                 tokens(5)?,
                 tokens(6)?,
                 r.get::<_, bool>(7)?,
+                r.get::<_, Option<String>>(8)?,
             ))
         })
         .optional()?;
-    let Some((id, name, created_at, source, state, tokens_min, tokens_max, demo)) = row else {
+    let Some((id, name, created_at, source, state, tokens_min, tokens_max, demo, paused_reason)) =
+        row
+    else {
         return Ok(None);
     };
+    let paused_reason = paused_reason
+        .map(|json| serde_json::from_str::<Message>(&json))
+        .transpose()
+        .map_err(|e| StoreError::Corrupt {
+            detail: format!("batch paused_reason: {e}"),
+        })?;
     let state = BatchState::parse(&state).ok_or_else(|| StoreError::Corrupt {
         detail: format!("unknown batch state {state:?}"),
     })?;
@@ -82,6 +92,8 @@ fn read_batch(conn: &Connection, id: &str) -> Result<Option<BatchRecord>, StoreE
         tokens_max,
         demo,
         counts,
+        paused_reason,
+        waiting: None,
     }))
 }
 
@@ -111,7 +123,8 @@ fn set_state(
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "UPDATE batches SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state IN ({from})"
+        "UPDATE batches SET state = ?3, updated_at = ?2, paused_reason = NULL
+         WHERE id = ?1 AND state IN ({from})"
     );
     if conn.execute(&sql, rusqlite::params![id, now, to.as_str()])? == 1 {
         return Ok(Ok(()));
@@ -174,8 +187,8 @@ impl Store {
                 [&job_id],
             )?;
             tx.execute(
-                "INSERT INTO batch_jobs (job_id, batch_id, item, take) VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![job_id, id, job.item, job.take],
+                "INSERT INTO batch_jobs (job_id, batch_id, item, take, output) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![job_id, id, job.item, job.take, job.output],
             )?;
         }
         let record = read_batch(&tx, &id)?.ok_or(StoreError::NotFound { id: id.clone() })?;
@@ -193,6 +206,14 @@ impl Store {
             BatchRefusal::State(state) => Some(state),
             BatchRefusal::NotFound => None,
         })
+    }
+
+    /// Whether the batch runs against the demo service (`None`: no such batch).
+    pub fn batch_demo(&self, id: &str) -> Result<Option<bool>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT demo FROM batches WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
     }
 
     /// Every batch, newest first, with its counts.
@@ -227,6 +248,19 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// The batch job's own output name (its item's, rendered), if it has one.
+    pub fn batch_job_output(&self, job_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT output FROM batch_jobs WHERE job_id = ?1",
+                [job_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// Up to `limit` of the batch's jobs waiting for their turn, in item and take order.
@@ -297,11 +331,26 @@ impl Store {
     /// that has not sent its create request waits again as not sent (its run sees that and stops). Returns
     /// those jobs' ids.
     pub fn pause_batch(&self, id: &str) -> Result<Result<Vec<String>, BatchRefusal>, StoreError> {
+        self.pause_batch_because(id, None)
+    }
+
+    /// [`Store::pause_batch`], by the app itself for `reason` (shown with the batch until its state changes).
+    pub fn pause_batch_because(
+        &self,
+        id: &str,
+        reason: Option<&Message>,
+    ) -> Result<Result<Vec<String>, BatchRefusal>, StoreError> {
         let now = self.now_ms();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if let Err(refusal) = set_state(&tx, id, now, &[BatchState::Running], BatchState::Paused)? {
             return Ok(Err(refusal));
+        }
+        if let Some(reason) = reason {
+            tx.execute(
+                "UPDATE batches SET paused_reason = ?2 WHERE id = ?1",
+                rusqlite::params![id, message_json(reason)],
+            )?;
         }
         let held = {
             let sql = format!(
@@ -368,6 +417,21 @@ impl Store {
             jobs,
             still_running,
         }))
+    }
+
+    /// When the batch or one of its jobs last changed (unix ms): how long it has been left alone.
+    pub fn batch_last_active(&self, id: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT max(updated_at, coalesce((
+                     SELECT max(jobs.updated_at) FROM batch_jobs JOIN jobs ON jobs.id = job_id
+                     WHERE batch_id = ?1), 0))
+                 FROM batches WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// A running batch with nothing left to send or wait for becomes finished; returns whether it did.

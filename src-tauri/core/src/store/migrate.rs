@@ -16,6 +16,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (5, include_str!("migrations/0005_job_problem_messages.sql")),
     (6, include_str!("migrations/0006_batches.sql")),
+    (
+        7,
+        include_str!("migrations/0007_batch_pause_reason_and_outputs.sql"),
+    ),
 ];
 
 /// The newest schema this build knows.

@@ -8,6 +8,7 @@
 //! machine and [`Store::set_task_id`] the moment the id arrives, so [`resume_action`] can tell a job
 //! whose create request was never sent from one that may have created a paid task.
 
+mod batch_members;
 mod batch_model;
 mod batches;
 mod error;
@@ -29,6 +30,7 @@ use rusqlite::Connection;
 
 use crate::api::{Clock, RealTime};
 
+pub use batch_members::{BatchMember, RunTime};
 pub use batch_model::{
     BatchCounts, BatchInserted, BatchRecord, BatchRefusal, BatchState, Cancelled, NewBatch,
     NewBatchJob, BATCH_CANCELLED,
@@ -36,8 +38,8 @@ pub use batch_model::{
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;
 pub use model::{
-    may_resubmit, resume_action, JobCursor, JobPage, JobProblem, JobQuery, JobRecord, NewJob,
-    PollTrouble, ResumeAction, Thumbnail, DEFAULT_PAGE, MAX_PAGE, RESULT_GONE, TASK_FAILED,
+    may_resubmit, resume_action, JobBatch, JobCursor, JobPage, JobProblem, JobQuery, JobRecord,
+    NewJob, PollTrouble, ResumeAction, Thumbnail, DEFAULT_PAGE, MAX_PAGE, RESULT_GONE, TASK_FAILED,
 };
 pub use status::JobStatus;
 pub use submission::Inserted;
@@ -66,6 +68,8 @@ pub struct Store {
 #[derive(Default)]
 struct StepFault {
     armed: Option<(&'static str, std::ffi::c_int)>,
+    /// Writes left to turn away before the fault clears itself (`None`: until cleared).
+    left: Option<u32>,
     refused: u32,
 }
 
@@ -129,10 +133,22 @@ impl Store {
     /// lets them through again.
     #[cfg(test)]
     pub(crate) fn fail_job_steps(&self, fault: Option<(&'static str, std::ffi::c_int)>) {
-        self.step_fault
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .armed = fault;
+        let mut state = self.step_fault.lock().unwrap_or_else(|p| p.into_inner());
+        state.armed = fault;
+        state.left = None;
+    }
+
+    /// As [`Store::fail_job_steps`], for the next `times` matching writes only.
+    #[cfg(test)]
+    pub(crate) fn fail_job_steps_times(
+        &self,
+        prefix: &'static str,
+        code: std::ffi::c_int,
+        times: u32,
+    ) {
+        let mut state = self.step_fault.lock().unwrap_or_else(|p| p.into_inner());
+        state.armed = Some((prefix, code));
+        state.left = Some(times);
     }
 
     /// How many job steps [`Store::fail_job_steps`] has turned away.
@@ -150,6 +166,12 @@ impl Store {
         match state.armed {
             Some((prefix, code)) if set.starts_with(prefix) => {
                 state.refused += 1;
+                if let Some(left) = state.left.as_mut() {
+                    *left = left.saturating_sub(1);
+                    if *left == 0 {
+                        state.armed = None;
+                    }
+                }
                 Err(rusqlite::Error::SqliteFailure(
                     rusqlite::ffi::Error::new(code),
                     Some("injected by a test".to_owned()),

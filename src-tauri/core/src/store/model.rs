@@ -182,6 +182,19 @@ pub struct JobRecord {
     pub can_resubmit: bool,
     /// Set while polls of its task are not being answered (see [`PollTrouble`]).
     pub poll_trouble: Option<PollTrouble>,
+    /// The batch the job belongs to, if any.
+    pub batch: Option<JobBatch>,
+}
+
+/// A batch job's batch and place in it, read with the job (the Jobs screen names and filters by it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
+pub struct JobBatch {
+    pub id: String,
+    pub name: String,
+    /// 1-based, as in the plan and the review table.
+    pub item: u32,
+    /// 1-based take of the item.
+    pub take: u32,
 }
 
 impl JobRecord {
@@ -208,6 +221,8 @@ pub struct JobQuery {
     /// Page size; 0 means [`DEFAULT_PAGE`], larger than [`MAX_PAGE`] is capped.
     pub limit: u32,
     pub before: Option<JobCursor>,
+    /// Only the jobs of this batch (its id).
+    pub batch: Option<String>,
 }
 
 pub const DEFAULT_PAGE: u32 = 50;

@@ -1,5 +1,5 @@
-//! Reading jobs: the newest-first list with keyset pages, prompt search, status filter, counts, and the
-//! unfinished jobs to resume on start.
+//! Reading jobs: the newest-first list with keyset pages, prompt search, status and batch filters, counts,
+//! and the unfinished jobs to resume on start.
 
 use rusqlite::types::Value;
 
@@ -101,6 +101,12 @@ fn filter_for(query: &JobQuery, with_cursor: bool) -> Filter {
     if let Some(status) = query.status {
         filter.push("status = ?", [Value::Text(status.as_str().to_owned())]);
     }
+    if let Some(batch) = &query.batch {
+        filter.push(
+            "id IN (SELECT job_id FROM batch_jobs WHERE batch_id = ?)",
+            [Value::Text(batch.clone())],
+        );
+    }
     if let Some(search) = &query.search {
         let (indexed, short): (Vec<&str>, Vec<&str>) =
             search_terms(search).partition(|t| t.chars().count() >= MIN_INDEXED_CHARS);
@@ -167,7 +173,7 @@ impl Store {
         })
     }
 
-    /// How many jobs match the search and status filter (the cursor and limit are ignored).
+    /// How many jobs match the search, status and batch filters (the cursor and limit are ignored).
     pub fn count_jobs(&self, query: &JobQuery) -> Result<u32, StoreError> {
         let filter = filter_for(query, false);
         let sql = format!("SELECT count(*) FROM jobs {}", filter.sql());

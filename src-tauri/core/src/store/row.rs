@@ -4,7 +4,7 @@ use rusqlite::types::Type;
 use rusqlite::Row;
 
 use super::model::may_resubmit;
-use super::{JobProblem, JobRecord, JobStatus, Thumbnail};
+use super::{JobBatch, JobProblem, JobRecord, JobStatus, Thumbnail};
 use crate::api::TaskId;
 use crate::i18n::Message;
 use crate::request::RequestDraft;
@@ -16,10 +16,12 @@ pub(crate) const JOB_COLUMNS: &str = "seq, id, created_at, updated_at, status, r
     bytes_total, tokens_estimate, error_kind, error_message, demo, retry_of, finished_at, \
     first_thumb IS NOT NULL, last_thumb IS NOT NULL, \
     (SELECT again.id FROM jobs AS again WHERE again.retry_of = jobs.id ORDER BY again.seq LIMIT 1), \
-    error_cause";
+    error_cause, \
+    (SELECT json_array(batches.id, batches.name, batch_jobs.item, batch_jobs.take) \
+     FROM batch_jobs JOIN batches ON batches.id = batch_jobs.batch_id WHERE batch_jobs.job_id = jobs.id)";
 
 /// Index of the first column after [`JOB_COLUMNS`], where a full read appends the two thumbnails.
-pub(crate) const THUMB_COLUMN: usize = 33;
+pub(crate) const THUMB_COLUMN: usize = 34;
 
 fn bad(index: usize, ty: Type, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(index, ty, what.into())
@@ -89,8 +91,25 @@ pub(crate) fn job_from_row(row: &Row<'_>) -> rusqlite::Result<(i64, JobRecord)> 
         resubmitted_as,
         can_resubmit,
         poll_trouble: None,
+        batch: batch_from_json(row.get(33)?)
+            .map_err(|e| bad(33, Type::Text, format!("batch: {e}")))?,
     };
     Ok((row.get(0)?, record))
+}
+
+/// The job's batch link, read as one `[id, name, item, take]` array: a lookup by the link's primary key,
+/// so every read that returns jobs carries it without joining (and renaming) the tables of its `FROM`.
+fn batch_from_json(json: Option<String>) -> Result<Option<JobBatch>, serde_json::Error> {
+    json.map(|json| {
+        let (id, name, item, take): (String, String, u32, u32) = serde_json::from_str(&json)?;
+        Ok(JobBatch {
+            id,
+            name,
+            item,
+            take,
+        })
+    })
+    .transpose()
 }
 
 /// A stored thumbnail as a data URL; bytes that are no longer an image are dropped, not fatal.

@@ -75,20 +75,24 @@ impl Store {
     }
 
     /// The user sends a not-sent job: it starts again from its upload. Only one caller can win, so two
-    /// clicks (or two processes) start one run and at most one create request.
+    /// clicks (or two processes) start one run and at most one create request. Never a job waiting in its
+    /// running or paused batch: the batch sends it ([`Store::release_batch_job`]).
     pub fn release_unsent(&self, id: &str) -> Result<(), StoreError> {
         let step = Step {
             set: "status = 'uploading', bytes_done = 0, bytes_total = NULL",
             params: &[],
             from: &[JobStatus::NotSent],
-            also: "AND create_sent_at IS NULL",
+            also: "AND create_sent_at IS NULL AND NOT EXISTS (
+                       SELECT 1 FROM batch_jobs JOIN batches ON batches.id = batch_id
+                       WHERE job_id = jobs.id AND state IN ('running', 'paused'))",
             durable: false,
         };
         self.step(id, step, Self::illegal(id, JobStatus::Uploading))
     }
 
     /// The user gives up on a not-sent job: it is kept as failed (`kind`, `message`), so history still
-    /// shows what was asked for and Use settings still works.
+    /// shows what was asked for and Use settings still works. Never a job waiting in its running or
+    /// paused batch: cancelling the batch does that.
     pub fn discard_unsent(
         &self,
         id: &str,
@@ -99,7 +103,9 @@ impl Store {
             set: "status = 'failed', error_kind = ?3, error_message = ?4, finished_at = ?1",
             params: &[&kind, &super::row::message_json(message)],
             from: &[JobStatus::NotSent],
-            also: "",
+            also: "AND NOT EXISTS (
+                       SELECT 1 FROM batch_jobs JOIN batches ON batches.id = batch_id
+                       WHERE job_id = jobs.id AND state IN ('running', 'paused'))",
             durable: false,
         };
         self.step(id, step, Self::illegal(id, JobStatus::Failed))
@@ -109,7 +115,9 @@ impl Store {
     /// them: their batch sends them (or is paused or cancelled by the user), not the start-up notice.
     pub fn not_sent_jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
         self.jobs_oldest_first(
-            "status = 'not_sent' AND NOT EXISTS (SELECT 1 FROM batch_jobs WHERE job_id = jobs.id)",
+            "status = 'not_sent' AND NOT EXISTS (
+                 SELECT 1 FROM batch_jobs JOIN batches ON batches.id = batch_id
+                 WHERE job_id = jobs.id AND state IN ('running', 'paused'))",
         )
     }
 }

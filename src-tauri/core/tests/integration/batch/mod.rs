@@ -5,6 +5,7 @@
 mod bad_files;
 mod files;
 mod folders;
+mod links;
 mod plans;
 mod run;
 mod scale;

@@ -151,6 +151,7 @@ fn settings_placeholders_render_when_given() {
         prompt: "x",
         job_short_id: "j1",
         settings: Some(&settings),
+        batch: None,
     };
     assert_eq!(
         render_file_name_with("{resolution}_{ratio}_{duration}_{id}", &parts),
@@ -232,4 +233,41 @@ fn ensure_output_dir_creates_and_checks_the_folder() {
             && msg.text("zh-CN").contains("设置")
     );
     assert!(ensure_output_dir(&file.join("below")).is_err());
+}
+
+/// `{batch}`, `{item}` and `{take}` name a batch job's place; a single job renders them as nothing.
+#[test]
+fn batch_placeholders_name_the_batch_and_place_and_are_empty_for_single_jobs() {
+    use seedance_core::prefs::{output_file_name, BatchPlace};
+    let place = FileNameParts {
+        when: WHEN,
+        prompt: "a cat",
+        job_short_id: "j1",
+        settings: None,
+        batch: Some(BatchPlace {
+            name: "Spring / 春季 shoes",
+            item: 12,
+            take: 3,
+        }),
+    };
+    assert_eq!(
+        render_file_name_with("{batch}-{item}-{take}_{prompt}", &place),
+        "Spring-春季-shoes-12-3_a-cat"
+    );
+    let single = FileNameParts {
+        batch: None,
+        ..place
+    };
+    assert_eq!(
+        render_file_name_with("{batch}-{item}-{take}_{prompt}", &single),
+        "a-cat"
+    );
+    assert_eq!(
+        render_file_name_with("{batch}{item}", &single),
+        FALLBACK_FILE_NAME
+    );
+    // An item's own output name: portable, one extension, never empty.
+    assert_eq!(output_file_name("shots/hero.MP4"), "shots-hero");
+    assert_eq!(output_file_name("  .mp4 "), FALLBACK_FILE_NAME);
+    assert_eq!(output_file_name("日落 sunset"), "日落 sunset");
 }

@@ -157,6 +157,7 @@ async fn a_job_another_process_took_is_left_to_it_and_sent_once_after_the_next_s
         fingerprint: format!("take {take}"),
         item: 1,
         take,
+        output: None,
     };
     let BatchInserted::New(batch) = h
         .store
@@ -198,5 +199,141 @@ async fn a_job_another_process_took_is_left_to_it_and_sent_once_after_the_next_s
     within(h.runner.wait_idle()).await;
     let jobs = jobs_of(&h.store, &batch);
     assert!(jobs.iter().all(|j| j.status == JobStatus::Done), "{jobs:?}");
+    assert_eq!(h.sim.counts().create, 2);
+}
+
+/// Pause and Resume pressed over and over in quick succession: however the feeder's exit and Resume
+/// interleave, the running batch always has a feeder, every job finishes, none fails and each is created
+/// once. Threads as in the app, so the feeder's exit and Resume really run at the same time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tight_pause_and_resume_loop_still_sends_every_job_once() {
+    let h = harness(SimConfig::fast(), 2).await;
+    let batch = start(
+        &h.runner,
+        &takes_of(&text_draft("swallows under a bridge"), 8),
+    )
+    .await;
+    for round in 0..200u64 {
+        h.runner.pause_batch(&batch.id).unwrap();
+        tokio::time::sleep(Duration::from_micros(300 * (round % 4))).await;
+        h.runner.resume_batch(&batch.id).unwrap();
+        tokio::time::sleep(Duration::from_micros(500 * (round % 3))).await;
+    }
+    until(|| {
+        jobs_of(&h.store, &batch)
+            .iter()
+            .all(|j| j.status.is_settled() && j.status != JobStatus::NotSent)
+    })
+    .await;
+    within(h.runner.wait_idle()).await;
+    let jobs = jobs_of(&h.store, &batch);
+    assert!(
+        jobs.iter().all(|j| j.status == JobStatus::Done),
+        "{:?}",
+        jobs.iter()
+            .map(|j| (j.status, j.problem.clone()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(h.sim.counts().create, 8);
+    assert_eq!(state_of(&h.store, &batch), BatchState::Finished);
+}
+
+/// Cancel while the batch's next job waits for a turn (the only one is held by another job): that job is
+/// failed as cancelled, and when the turn comes its run stops without writing or uploading anything.
+#[tokio::test]
+async fn a_job_cancelled_while_waiting_for_its_turn_uploads_nothing() {
+    // Long enough for the batch to be checked, stored and cancelled while the single job holds the turn.
+    let config = SimConfig {
+        queued_for: Duration::from_millis(2500),
+        ..SimConfig::fast()
+    };
+    let h = harness(config, 1).await;
+    let single = within(h.runner.submit(text_draft("a single job first"), None))
+        .await
+        .unwrap();
+    until(|| h.sim.counts().create == 1).await;
+    let photo = frame(h.dir.path(), "kettle.png", 1280, 720, 3);
+    let form = RequestDraft {
+        first_frame: Some(photo.display().to_string()),
+        ..text_draft("the kettle steams")
+    };
+    let batch = start(&h.runner, &takes_of(&form, 2)).await;
+    // The feeder took the first take for sending; its run waits for the turn the single job holds.
+    until(|| jobs_of(&h.store, &batch)[0].status == JobStatus::Uploading).await;
+    let waiting = jobs_of(&h.store, &batch)[0].id.clone();
+    assert!(h.runner.is_active(&waiting));
+
+    let outcome = h.runner.cancel_batch(&batch.id).unwrap();
+    assert_eq!((outcome.cancelled, outcome.still_running), (2, 0));
+    assert!(
+        !h.store.get_job(&single.id).unwrap().status.is_settled(),
+        "the turn was still taken when the batch was cancelled"
+    );
+    let cancelled = h.store.get_job(&waiting).unwrap();
+    within(h.runner.wait_idle()).await;
+
+    assert_eq!(h.store.get_job(&single.id).unwrap().status, JobStatus::Done);
+    assert_eq!(h.sim.counts().upload, 0, "{:?}", h.sim.requests());
+    assert_eq!(h.sim.counts().create, 1);
+    let after = h.store.get_job(&waiting).unwrap();
+    assert_eq!(after, cancelled, "the stopped run wrote nothing");
+    assert_eq!(after.problem.unwrap().kind, BATCH_CANCELLED);
+}
+
+/// Send and Discard are refused for a job waiting in its batch, paused or running, saying to resume or
+/// cancel the batch instead: nothing is sent around the batch and the job stays in it.
+#[tokio::test]
+async fn send_and_discard_leave_a_job_waiting_in_its_batch_alone() {
+    let h = harness(SimConfig::fast(), 1).await;
+    let batch = NewBatch {
+        name: "harbour".into(),
+        source: "test".into(),
+        tokens_min: 0,
+        tokens_max: 0,
+        total_json: "{}".into(),
+        demo: false,
+        fingerprint: "harbour".into(),
+    };
+    let job = |take| NewBatchJob {
+        job: NewJob {
+            request: text_draft("boats in the harbour"),
+            ..NewJob::default()
+        },
+        fingerprint: format!("take {take}"),
+        item: 1,
+        take,
+        output: None,
+    };
+    let BatchInserted::New(batch) = h
+        .store
+        .insert_batch(&batch, &[job(1), job(2)], None)
+        .unwrap()
+    else {
+        panic!("a new batch")
+    };
+    let [first, second] = [0, 1].map(|i| jobs_of(&h.store, &batch)[i].id.clone());
+    // Running but not fed yet (as after a start whose feeder has not looked), then paused.
+    for paused in [false, true] {
+        if paused {
+            h.runner.pause_batch(&batch.id).unwrap();
+        }
+        let error = within(h.runner.send_unsent(&first)).await.unwrap_err();
+        assert_eq!(error.kind(), "job_in_batch", "{error:?}");
+        let message = error.msg();
+        assert_eq!(message.key, "msg.job.in_batch");
+        assert!(message.text("en").contains("“harbour”"));
+        assert!(message.text("zh-CN").contains("继续该批次"));
+        let error = h.runner.discard_unsent(&second).unwrap_err();
+        assert_eq!(error.kind(), "job_in_batch", "{error:?}");
+    }
+    within(h.runner.wait_idle()).await;
+    assert_eq!(h.sim.counts().create, 0);
+    assert!(jobs_of(&h.store, &batch)
+        .iter()
+        .all(|j| j.status == JobStatus::NotSent && j.problem.is_none()));
+    // Its batch still sends both, once.
+    h.runner.resume_batch(&batch.id).unwrap();
+    until(|| state_of(&h.store, &batch) == BatchState::Finished).await;
+    within(h.runner.wait_idle()).await;
     assert_eq!(h.sim.counts().create, 2);
 }

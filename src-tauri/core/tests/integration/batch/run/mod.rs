@@ -3,8 +3,12 @@
 //! and a batch cut off mid-way (the app killed) that picks up after a restart without paying twice.
 
 mod control;
+mod idle;
+mod outputs;
 mod restart;
+mod retry;
 mod sending;
+mod service;
 
 use std::time::Duration;
 

@@ -164,6 +164,7 @@ fn a_batch_is_stored_whole_or_not_at_all() {
         fingerprint: format!("job {take}"),
         item: 1,
         take,
+        output: None,
     };
     let batch = NewBatch {
         name: "two".into(),
@@ -199,6 +200,7 @@ fn a_paused_or_cancelled_batch_gives_no_job_to_send() {
         fingerprint: format!("take {take}"),
         item: 1,
         take,
+        output: None,
     };
     let batch = NewBatch {
         name: "takes".into(),
