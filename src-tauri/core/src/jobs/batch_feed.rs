@@ -2,17 +2,20 @@
 //! runner's limit, through the store's guarded step that a committed pause or cancel refuses. It sends
 //! nothing while no connection for the batch's mode is available (the token was removed, the mode
 //! switched): it waits, saying so on the batch, and goes on when the service changes. A job whose
-//! frame file is being uploaded for another job of the batch waits for that upload, then finds it in the
-//! upload cache, so identical frames upload once.
+//! frame is being uploaded for another job of the batch (the same file, or a copy of it under another
+//! name: frames are told apart by content) waits for that upload, then finds it in the upload cache, so
+//! identical frames upload once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 #[cfg(test)]
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::run::{ActiveSlot, Plan};
 use super::submit::is_web_address;
 use super::{clamp_limit, ConnectionError, JobRunner, SERVICE_RECHECK};
+use crate::api::sha256_file;
 use crate::i18n::{Message, UserFacing};
 use crate::store::{BatchRecord, BatchState, JobRecord, StoreError};
 
@@ -58,6 +61,42 @@ fn local_frames(job: &JobRecord) -> impl Iterator<Item = &str> {
         .flatten()
         .map(|f| f.trim())
         .filter(|f| !f.is_empty() && !is_web_address(f))
+}
+
+/// What a frame file is known by while it is being uploaded: its content, as the upload cache knows it, so
+/// two copies of one photo under different names count as one upload. Each file is read once per feeder
+/// (again only when its size or modification time changed); a file that cannot be read is known by its
+/// path (its run will say what is wrong with it).
+#[derive(Default)]
+struct FrameKeys(HashMap<String, (u64, Option<SystemTime>, String)>);
+
+impl FrameKeys {
+    async fn key(&mut self, path: &str) -> String {
+        let stamp = tokio::fs::metadata(path)
+            .await
+            .ok()
+            .map(|meta| (meta.len(), meta.modified().ok()));
+        if let (Some(stamp), Some((len, modified, sha))) = (stamp, self.0.get(path)) {
+            if stamp == (*len, *modified) {
+                return sha.clone();
+            }
+        }
+        match (stamp, sha256_file(Path::new(path)).await) {
+            (Some((len, modified)), Ok(sha)) => {
+                self.0.insert(path.to_owned(), (len, modified, sha.clone()));
+                sha
+            }
+            _ => format!("path:{path}"),
+        }
+    }
+
+    async fn of(&mut self, job: &JobRecord) -> Vec<String> {
+        let mut keys = Vec::new();
+        for frame in local_frames(job) {
+            keys.push(self.key(frame).await);
+        }
+        keys
+    }
 }
 
 impl JobRunner {
@@ -128,6 +167,7 @@ impl JobRunner {
 
     async fn feed_until_done(&self, id: &str) {
         let mut demo = None;
+        let mut frames = FrameKeys::default();
         loop {
             let wake = self.inner.batch_wake.notified();
             tokio::pin!(wake);
@@ -136,11 +176,11 @@ impl JobRunner {
             tokio::pin!(service);
             service.as_mut().enable();
             let fed = match demo {
-                Some(demo) => self.feed_once(id, demo).await,
+                Some(demo) => self.feed_once(id, demo, &mut frames).await,
                 None => match self.inner.store.batch_demo(id) {
                     Ok(Some(mode)) => {
                         demo = Some(mode);
-                        self.feed_once(id, mode).await
+                        self.feed_once(id, mode, &mut frames).await
                     }
                     Ok(None) => Ok(Fed::Done),
                     Err(e) => Err(e),
@@ -169,7 +209,12 @@ impl JobRunner {
     /// Sends as many of the batch's waiting jobs as there are free turns, when the service for the batch's
     /// mode (`demo`) can be reached; otherwise nothing is released (a run would only fail its job for want
     /// of a token) and the batch says what it waits for.
-    async fn feed_once(&self, id: &str, demo: bool) -> Result<Fed, StoreError> {
+    async fn feed_once(
+        &self,
+        id: &str,
+        demo: bool,
+        frames: &mut FrameKeys,
+    ) -> Result<Fed, StoreError> {
         let store = &self.inner.store;
         if store.batch_state(id)? != Some(BatchState::Running) {
             return Ok(Fed::Done);
@@ -197,16 +242,18 @@ impl JobRunner {
                 tracing::info!(batch = id, job = %job.id, "batch job had no run; started again");
             }
         }
-        let mut uploading: HashSet<String> = preparing
-            .iter()
-            .flat_map(|j| local_frames(j).map(str::to_owned))
-            .collect();
+        let mut uploading: HashSet<String> = HashSet::new();
+        if !queued.is_empty() {
+            for job in &preparing {
+                uploading.extend(frames.of(job).await);
+            }
+        }
         for job in queued {
             if free == 0 {
                 break;
             }
-            let frames: Vec<String> = local_frames(&job).map(str::to_owned).collect();
-            if frames.iter().any(|f| uploading.contains(f)) {
+            let keys = frames.of(&job).await;
+            if keys.iter().any(|k| uploading.contains(k)) {
                 continue;
             }
             match store.release_batch_job(&job.id) {
@@ -218,7 +265,7 @@ impl JobRunner {
             }
             self.announce(&job.id);
             self.spawn(&job.id, Plan::Fresh);
-            uploading.extend(frames);
+            uploading.extend(keys);
             free -= 1;
         }
         if store.finish_batch_if_done(id)? {

@@ -8,7 +8,8 @@
 //! taken but whose create request is not sent; their runs see that and stop without failing them. Jobs
 //! already sent go on and download. Cancel fails the never-sent ones instead. Both survive a restart:
 //! on start, a batch's job caught before its create goes back to its batch's queue, and only running
-//! batches are fed.
+//! batches are fed, except one left alone for longer than the never-sent hold allows (the app was closed
+//! meanwhile): that one is paused, its record saying why, for the user to resume.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

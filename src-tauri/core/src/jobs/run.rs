@@ -346,7 +346,13 @@ impl JobRunner {
                     .await
                     .is_ok_and(|meta| meta.len() > 0);
                 if !started {
-                    let _ = crate::api::remove_part(&part).await;
+                    // The job stops naming it first: once the `.part` is gone another job may claim the
+                    // name, and a later run of this one must not take that job's file for its own.
+                    if let Err(e) = self.inner.store.release_planned_output(id, &out) {
+                        tracing::warn!(job = id, error = %e, "claimed file name not released");
+                    } else {
+                        let _ = crate::api::remove_part(&part).await;
+                    }
                 }
             }
         }
@@ -360,9 +366,15 @@ impl JobRunner {
     /// already claimed a name whose `.part` is still there (a run cut short by a quit or crash) keeps it, so the
     /// download continues that file. The claim is stored before the download can start.
     async fn output_path(&self, job: &JobRecord, prefs: &RunnerPrefs) -> Result<PathBuf, JobError> {
-        if let Some(planned) = job.output_path.as_deref().map(PathBuf::from) {
-            if part_path(&planned).is_ok_and(|part| part.exists()) {
-                return Ok(planned);
+        if let Some(planned) = job.output_path.as_deref() {
+            let planned_path = PathBuf::from(planned);
+            if part_path(&planned_path).is_ok_and(|part| part.exists())
+                && !self
+                    .inner
+                    .store
+                    .output_path_claimed_by_other(&job.id, planned)?
+            {
+                return Ok(planned_path);
             }
         }
         let dir = prefs.output_dir.clone();

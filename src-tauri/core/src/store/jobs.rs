@@ -367,6 +367,16 @@ impl Store {
         self.step(id, step, Self::wrong_state(id, "plan the video's file"))
     }
 
+    /// A run gave back the name it had claimed (its `.part` was still empty): the job no longer names it, so
+    /// a later run cannot take it back after another job has claimed it. Only while it is the job's plan.
+    pub fn release_planned_output(&self, id: &str, output_path: &Path) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE jobs SET output_path = NULL WHERE id = ?1 AND output_path = ?2 AND status <> 'done'",
+            rusqlite::params![id, output_path.to_string_lossy()],
+        )?;
+        Ok(())
+    }
+
     /// The video is on disk under its final name.
     pub fn set_done(&self, id: &str, output_path: &Path) -> Result<(), StoreError> {
         let path = output_path.to_string_lossy();

@@ -214,7 +214,15 @@ async fn a_tight_pause_and_resume_loop_still_sends_every_job_once() {
     )
     .await;
     for round in 0..200u64 {
-        h.runner.pause_batch(&batch.id).unwrap();
+        match h.runner.pause_batch(&batch.id) {
+            Ok(_) => {}
+            // Every job went through between two presses.
+            Err(BatchRunError::WrongState {
+                state: BatchState::Finished,
+                ..
+            }) => break,
+            Err(e) => panic!("{e:?}"),
+        }
         tokio::time::sleep(Duration::from_micros(300 * (round % 4))).await;
         h.runner.resume_batch(&batch.id).unwrap();
         tokio::time::sleep(Duration::from_micros(500 * (round % 3))).await;

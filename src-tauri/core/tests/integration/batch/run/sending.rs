@@ -2,6 +2,7 @@
 //! ordinary queue; identical frames uploaded once; refusals store nothing.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use seedance_core::batch::from_paths;
 use seedance_core::i18n::UserFacing;
@@ -11,7 +12,7 @@ use seedance_core::store::{
     BatchInserted, BatchRefusal, BatchState, JobQuery, JobStatus, NewBatch, NewBatchJob, NewJob,
     Store, StoreError,
 };
-use seedance_sim::{Route, SimConfig};
+use seedance_sim::{Fault, Route, SimConfig};
 
 use super::{jobs_of, start, state_of, takes_of};
 use crate::support::api::within;
@@ -94,6 +95,33 @@ async fn identical_frames_upload_once() {
     assert!(jobs
         .iter()
         .all(|j| h.store.get_job(&j.id).unwrap().first_thumb.is_some()));
+}
+
+/// Two copies of one photo under different names, sent at the same time: the upload cache knows them by
+/// their bytes, and the batch does not upload the second copy while the first is on its way either.
+#[tokio::test]
+async fn copies_of_one_photo_at_different_paths_upload_once() {
+    // The first upload takes a while, so the copy's job would start its own meanwhile.
+    let config = SimConfig {
+        hang_for: Duration::from_millis(300),
+        ..SimConfig::fast()
+    };
+    let h = harness(config, 3).await;
+    h.sim.push_fault(Route::UploadFile, Fault::Hang);
+    let photo = frame(h.dir.path(), "shoe.png", 1280, 720, 9);
+    let copy = h.dir.path().join("shoe copy.png");
+    std::fs::copy(&photo, &copy).unwrap();
+    let other = frame(h.dir.path(), "boot.png", 1280, 720, 40);
+    let source = from_paths(&[photo, copy, other]).unwrap();
+    let plan = plan_with(&source, "the shoe turns slowly", &[]);
+    assert_eq!(plan.jobs.len(), 3, "{:?}", plan.items);
+    let batch = start(&h.runner, &plan).await;
+    within(h.runner.wait_idle()).await;
+    let jobs = jobs_of(&h.store, &batch);
+    assert!(jobs.iter().all(|j| j.status == JobStatus::Done), "{jobs:?}");
+    assert_eq!(h.sim.counts().upload, 2, "{:?}", h.sim.requests());
+    assert_eq!(h.sim.counts().create, 3);
+    assert_eq!(jobs[0].first_frame_url, jobs[1].first_frame_url);
 }
 
 /// A frame that cannot be sent refuses the whole batch, naming its item, and stores nothing.
