@@ -19,6 +19,7 @@ mod error;
 mod events;
 mod history;
 mod run;
+mod spend_gate;
 mod store_checkpoint;
 mod submit;
 mod trouble;
@@ -48,6 +49,7 @@ pub use connection::{
 };
 pub use error::{DuplicateSubmission, JobError};
 pub use events::{JobEvents, NoEvents};
+pub use spend_gate::{SpendConsent, SpendPolicy, SpendPolicyFn};
 pub use submit::{Intent, DUPLICATE_WINDOW};
 pub use trouble::SERVICE_RECHECK;
 pub use unsent::{UnsentOutcome, UnsentSummary, DISCARDED};
@@ -133,6 +135,8 @@ struct Inner {
     /// while the other's paid create is on its way); a process that is gone leaves its jobs to the next
     /// start, which puts them back in their batch.
     batch_taken: Mutex<HashSet<String>>,
+    /// Where the spend limits are read from; none set means no limits.
+    spend_policy: Mutex<Option<SpendPolicyFn>>,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -169,6 +173,7 @@ impl JobRunner {
                 service_changed: Notify::new(),
                 batch_wake: Notify::new(),
                 batch_taken: Mutex::new(HashSet::new()),
+                spend_policy: Mutex::new(None),
             }),
         }
     }
