@@ -48,6 +48,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::jobs::reveal_job_video,
             commands::jobs::save_frame_image,
             commands::jobs::submit_job,
+            commands::spend::spend_summary,
+            commands::spend::export_spend_csv,
             commands::jobs::job_draft,
             commands::jobs::resubmit_job,
             commands::jobs::mark_job_failed,

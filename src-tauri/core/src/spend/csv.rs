@@ -5,12 +5,69 @@
 //! with `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet shows it as text instead of running it
 //! as a formula. Dates are local (the OS's zone), `YYYY-MM-DD HH:MM:SS`.
 
+use std::path::{Path, PathBuf};
+
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 use super::row_spend;
 use crate::cost::CostRates;
+use crate::i18n::{Message, UserFacing};
 use crate::store::{Store, StoreError};
+
+/// Why the export file was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum SpendExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl UserFacing for SpendExportError {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Store(e) => e.kind(),
+            Self::Write { .. } => "spend_export_failed",
+        }
+    }
+
+    fn msg(&self) -> Message {
+        match self {
+            Self::Store(e) => e.msg(),
+            Self::Write { path, .. } => Message::new("msg.spend.export_failed").arg("path", path),
+        }
+    }
+
+    fn raw_cause(&self) -> Option<String> {
+        match self {
+            Self::Store(e) => e.raw_cause(),
+            Self::Write { source, .. } => Some(source.to_string()),
+        }
+    }
+}
+
+/// Writes [`spend_csv`] to `path` (replacing it whole: the save dialog asked first); returns the rows.
+pub fn write_spend_csv(
+    store: &Store,
+    zone: &TimeZone,
+    rates: &CostRates,
+    path: &Path,
+) -> Result<u32, SpendExportError> {
+    let text = spend_csv(store, zone, rates)?;
+    crate::durable::write_file(path, text.as_bytes()).map_err(|source| {
+        SpendExportError::Write {
+            path: path.to_owned(),
+            source,
+        }
+    })?;
+    let rows = text.matches("\r\n").count().saturating_sub(1);
+    Ok(u32::try_from(rows).unwrap_or(u32::MAX))
+}
 
 const HEADER: [&str; 9] = [
     "date",

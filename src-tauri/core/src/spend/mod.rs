@@ -18,20 +18,18 @@ mod periods;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 pub use check::{
     check_spend, money, SpendBreach, SpendDecision, SpendKind, SpendPeriod, SpendQuestion,
     SpentSoFar,
 };
-pub use csv::spend_csv;
+pub use csv::{spend_csv, write_spend_csv, SpendExportError};
 pub use periods::{local_zone, Periods};
 
 use crate::cost::{estimate, CostRates};
 use crate::request::RequestDraft;
-use crate::store::{SpendRow, Store, StoreError};
+use crate::store::{SpendGroups, SpendRow, Store, StoreError};
 
 /// Allowed range of each limit in tokens (Settings shows the money next to it).
 pub const SPEND_LIMIT_RANGE: std::ops::RangeInclusive<u32> = 1..=4_000_000_000;
@@ -61,10 +59,10 @@ pub struct SpendTotal {
 }
 
 impl SpendTotal {
-    fn add(&mut self, tokens: u32, cost: f64) {
-        self.tokens = self.tokens.saturating_add(u64::from(tokens));
-        self.cost += cost;
-        self.jobs = self.jobs.saturating_add(1);
+    fn merge(&mut self, other: &Self) {
+        self.tokens = self.tokens.saturating_add(other.tokens);
+        self.cost += other.cost;
+        self.jobs = self.jobs.saturating_add(other.jobs);
     }
 
     /// An estimate of `jobs` jobs at its highest.
@@ -98,26 +96,50 @@ pub struct SpendSummary {
     pub limits: SpendLimits,
 }
 
+/// The highest estimate of a stored request (a job stored without one); 0 when it cannot be read.
+fn estimate_stored(request_json: Option<&str>, rates: &CostRates) -> u32 {
+    request_json
+        .and_then(|json| serde_json::from_str::<RequestDraft>(json).ok())
+        .and_then(|draft| draft.settings.known())
+        .map_or(0, |settings| estimate(&settings, None, rates).tokens_max)
+}
+
 /// The tokens a row counts and their money.
 pub fn row_spend(row: &SpendRow, rates: &CostRates) -> (u32, f64) {
-    let tokens = row.tokens_estimate.unwrap_or_else(|| {
-        row.request_json
-            .as_deref()
-            .and_then(|json| serde_json::from_str::<RequestDraft>(json).ok())
-            .and_then(|draft| draft.settings.known())
-            .map_or(0, |settings| estimate(&settings, None, rates).tokens_max)
-    });
+    let tokens = row
+        .tokens_estimate
+        .unwrap_or_else(|| estimate_stored(row.request_json.as_deref(), rates));
     (tokens, rates.cost_of(tokens, row.generate_audio))
 }
 
-fn total<'a>(rows: impl IntoIterator<Item = &'a SpendRow>, rates: &CostRates) -> SpendTotal {
+/// Each group's spend at `rates`, by key.
+fn priced(groups: &SpendGroups, rates: &CostRates) -> Vec<(i64, SpendTotal)> {
+    let summed = groups.summed.iter().map(|g| {
+        #[allow(clippy::cast_precision_loss)]
+        let cost = g.tokens as f64 / 1_000_000.0 * rates.per_million(g.generate_audio);
+        (g.key, SpendTotal::of(g.tokens, cost, g.jobs))
+    });
+    let one_by_one = groups.unestimated.iter().map(|u| {
+        let tokens = estimate_stored(Some(&u.request_json), rates);
+        let cost = rates.cost_of(tokens, u.generate_audio);
+        (u.key, SpendTotal::of(u64::from(tokens), cost, 1))
+    });
+    summed.chain(one_by_one).collect()
+}
+
+/// The sum of the groups whose key `keep` accepts.
+fn sum_where(priced: &[(i64, SpendTotal)], keep: impl Fn(i64) -> bool) -> SpendTotal {
     let mut sum = SpendTotal::default();
-    for row in rows {
-        let (tokens, cost) = row_spend(row, rates);
-        sum.add(tokens, cost);
+    for (_, total) in priced.iter().filter(|(key, _)| keep(*key)) {
+        sum.merge(total);
     }
     sum
 }
+
+/// Key bits of [`Store::spend_by_period`] for today, this week and this month.
+const TODAY: i64 = 1;
+const WEEK: i64 = 2;
+const MONTH: i64 = 4;
 
 /// The figures for the spend panel at `now_ms`; `batches` caps the per-batch list.
 pub fn summarize(
@@ -129,21 +151,20 @@ pub fn summarize(
     batches: usize,
 ) -> Result<SpendSummary, StoreError> {
     let periods = Periods::at(now_ms, zone);
-    let sent = store.spend_sent_since(periods.earliest())?;
-    let since = |start: i64| sent.iter().filter(move |r| r.at >= start);
-    let mut per_batch: HashMap<String, SpendTotal> = HashMap::new();
-    for row in store.spend_of_newest_batches(NEWEST_BATCHES)? {
-        if let Some(id) = &row.batch_id {
-            let (tokens, cost) = row_spend(&row, rates);
-            per_batch.entry(id.clone()).or_default().add(tokens, cost);
-        }
-    }
+    let sent = priced(
+        &store.spend_by_period(
+            periods.earliest(),
+            &[periods.day_start, periods.week_start, periods.month_start],
+        )?,
+        rates,
+    );
+    let per_batch = priced(&store.spend_of_newest_batches(NEWEST_BATCHES)?, rates);
     let batches = store
-        .batch_names_newest(NEWEST_BATCHES)?
+        .newest_batches(NEWEST_BATCHES)?
         .into_iter()
-        .filter_map(|(batch_id, name, created_at)| {
-            let total = per_batch.remove(&batch_id)?;
-            Some(BatchSpend {
+        .filter_map(|(seq, batch_id, name, created_at)| {
+            let total = sum_where(&per_batch, |key| key == seq);
+            (total.jobs > 0).then_some(BatchSpend {
                 batch_id,
                 name,
                 created_at,
@@ -153,10 +174,10 @@ pub fn summarize(
         .take(batches)
         .collect();
     Ok(SpendSummary {
-        today: total(since(periods.day_start), rates),
-        week: total(since(periods.week_start), rates),
-        month: total(since(periods.month_start), rates),
-        pending: total(&store.spend_pending()?, rates),
+        today: sum_where(&sent, |key| key & TODAY != 0),
+        week: sum_where(&sent, |key| key & WEEK != 0),
+        month: sum_where(&sent, |key| key & MONTH != 0),
+        pending: sum_where(&priced(&store.spend_pending()?, rates), |_| true),
         batches,
         currency: rates.currency.clone(),
         periods,
@@ -172,16 +193,21 @@ pub fn spent_so_far(
     rates: &CostRates,
 ) -> Result<SpentSoFar, StoreError> {
     let periods = Periods::at(now_ms, zone);
-    let sent = store.spend_sent_since(periods.day_start.min(periods.month_start))?;
-    let pending = store.spend_pending()?;
-    let with_pending = |start: i64| {
-        total(
-            sent.iter().filter(|r| r.at >= start).chain(pending.iter()),
-            rates,
-        )
+    let sent = priced(
+        &store.spend_by_period(
+            periods.day_start.min(periods.month_start),
+            &[periods.day_start, periods.month_start],
+        )?,
+        rates,
+    );
+    let pending = sum_where(&priced(&store.spend_pending()?, rates), |_| true);
+    let with_pending = |bit: i64| {
+        let mut total = sum_where(&sent, |key| key & bit != 0);
+        total.merge(&pending);
+        total
     };
     Ok(SpentSoFar {
-        day: with_pending(periods.day_start),
-        month: with_pending(periods.month_start),
+        day: with_pending(1),
+        month: with_pending(2),
     })
 }

@@ -40,7 +40,7 @@ pub use model::{
     may_resubmit, resume_action, JobCursor, JobPage, JobProblem, JobQuery, JobRecord, NewJob,
     PollTrouble, ResumeAction, Thumbnail, DEFAULT_PAGE, MAX_PAGE, RESULT_GONE, TASK_FAILED,
 };
-pub use spend::SpendRow;
+pub use spend::{SpendGroup, SpendGroups, SpendRow, Unestimated};
 pub use status::JobStatus;
 pub use submission::Inserted;
 pub use upload_cache::SqliteUploadCache;

@@ -61,36 +61,109 @@ fn spend_row(row: &Row<'_>) -> rusqlite::Result<SpendRow> {
     })
 }
 
+/// Tokens of the jobs with a stored estimate that share a key and an audio setting, summed by SQLite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpendGroup {
+    pub key: i64,
+    pub generate_audio: bool,
+    pub tokens: u64,
+    pub jobs: u32,
+}
+
+/// A job without a stored estimate (the caller estimates it from the request), with its group's key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unestimated {
+    pub key: i64,
+    pub generate_audio: bool,
+    pub request_json: String,
+}
+
+/// Jobs of each group: the estimated ones summed, the rest one by one (rare: jobs stored without an
+/// estimate).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpendGroups {
+    pub summed: Vec<SpendGroup>,
+    pub unestimated: Vec<Unestimated>,
+}
+
+const AUDIO: &str = "coalesce(json_extract(j.request_json, '$.generate_audio'), 1) <> 0";
+
 impl Store {
-    fn spend_rows(&self, condition: &str, params: &[Value]) -> Result<Vec<SpendRow>, StoreError> {
+    /// Groups the jobs of `from_where` (on `jobs AS j`) by `key` (an integer SQL expression) and audio.
+    fn spend_groups(
+        &self,
+        key: &str,
+        from_where: &str,
+        params: &[Value],
+    ) -> Result<SpendGroups, StoreError> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare_cached(&format!("SELECT {COLUMNS} {FROM} WHERE {condition}"))?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(params), spend_row)?
+        let mut summed = conn.prepare_cached(&format!(
+            "SELECT {key} AS k, {AUDIO} AS a, sum(j.tokens_estimate), count(*) {from_where} \
+             AND j.tokens_estimate IS NOT NULL GROUP BY k, a"
+        ))?;
+        let summed = summed
+            .query_map(rusqlite::params_from_iter(params), |r| {
+                Ok(SpendGroup {
+                    key: r.get(0)?,
+                    generate_audio: r.get(1)?,
+                    tokens: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                    jobs: r.get(3)?,
+                })
+            })?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        let mut rest = conn.prepare_cached(&format!(
+            "SELECT {key}, {AUDIO}, j.request_json {from_where} AND j.tokens_estimate IS NULL"
+        ))?;
+        let unestimated = rest
+            .query_map(rusqlite::params_from_iter(params), |r| {
+                Ok(Unestimated {
+                    key: r.get(0)?,
+                    generate_audio: r.get(1)?,
+                    request_json: r.get(2)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SpendGroups {
+            summed,
+            unestimated,
+        })
     }
 
-    /// Jobs that count whose create was marked sent at or after `since_ms`.
-    pub fn spend_sent_since(&self, since_ms: i64) -> Result<Vec<SpendRow>, StoreError> {
-        self.spend_rows(
-            &format!("{COUNTED} AND j.create_sent_at >= ?1"),
-            &[Value::Integer(since_ms)],
+    /// Jobs that count sent at or after `since_ms`, keyed by which of `starts` (at most 8) they were sent
+    /// at or after: bit `i` of the key is set for `starts[i]`.
+    pub fn spend_by_period(
+        &self,
+        since_ms: i64,
+        starts: &[i64],
+    ) -> Result<SpendGroups, StoreError> {
+        let key = (0..starts.len().min(8))
+            .map(|i| format!("((j.create_sent_at >= ?{}) << {i})", i + 2))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let key = if key.is_empty() { "0".to_owned() } else { key };
+        let mut params = vec![Value::Integer(since_ms)];
+        params.extend(starts.iter().take(8).map(|s| Value::Integer(*s)));
+        self.spend_groups(
+            &key,
+            &format!("FROM jobs AS j WHERE {COUNTED} AND j.create_sent_at >= ?1"),
+            &params,
         )
     }
 
-    /// Jobs stored to be sent whose create is not sent yet.
-    pub fn spend_pending(&self) -> Result<Vec<SpendRow>, StoreError> {
-        self.spend_rows(PENDING, &[])
+    /// Jobs stored to be sent whose create is not sent yet (key 0).
+    pub fn spend_pending(&self) -> Result<SpendGroups, StoreError> {
+        self.spend_groups("0", &format!("FROM jobs AS j WHERE {PENDING}"), &[])
     }
 
-    /// Jobs that count, of the newest `batches` batches (not demo).
-    pub fn spend_of_newest_batches(&self, batches: u32) -> Result<Vec<SpendRow>, StoreError> {
-        self.spend_rows(
+    /// Jobs that count of the newest `batches` batches (not demo), keyed by their batch's `seq`.
+    pub fn spend_of_newest_batches(&self, batches: u32) -> Result<SpendGroups, StoreError> {
+        self.spend_groups(
+            "b.seq",
             &format!(
-                "{COUNTED} AND bj.batch_id IN (SELECT id FROM batches WHERE demo = 0 \
-                 ORDER BY created_at DESC, seq DESC LIMIT ?1)"
+                "FROM batches AS b JOIN batch_jobs AS bj ON bj.batch_id = b.id \
+                 JOIN jobs AS j ON j.id = bj.job_id \
+                 WHERE b.seq IN (SELECT seq FROM batches WHERE demo = 0 \
+                                 ORDER BY created_at DESC, seq DESC LIMIT ?1) AND {COUNTED}"
             ),
             &[Value::Integer(i64::from(batches))],
         )
@@ -98,19 +171,29 @@ impl Store {
 
     /// Every job that counts, oldest sent first (the CSV export).
     pub fn spend_all(&self) -> Result<Vec<SpendRow>, StoreError> {
-        self.spend_rows(&format!("{COUNTED} ORDER BY j.create_sent_at, j.seq"), &[])
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} {FROM} WHERE {COUNTED} ORDER BY j.create_sent_at, j.seq"
+        ))?;
+        let rows = stmt
+            .query_map([], spend_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
-    /// Name and creation time of each batch, newest first, for the given ids.
-    pub fn batch_names_newest(&self, limit: u32) -> Result<Vec<(String, String, i64)>, StoreError> {
+    /// `(seq, id, name, created_at)` of the newest `limit` batches (not demo), newest first.
+    pub fn newest_batches(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(i64, String, String, i64)>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, name, created_at FROM batches WHERE demo = 0 \
+            "SELECT seq, id, name, created_at FROM batches WHERE demo = 0 \
              ORDER BY created_at DESC, seq DESC LIMIT ?1",
         )?;
         let rows = stmt
             .query_map([i64::from(limit)], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
