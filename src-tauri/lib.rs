@@ -74,6 +74,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         ])
         // The `details` of a `duplicate_submission` error, for the UI to read.
         .typ::<seedance_core::jobs::DuplicateSubmission>()
+        .typ::<seedance_core::spend::SpendQuestion>()
         // Defaults, option lists and rules of the Generate form, so the UI declares none of its own.
         .typ::<seedance_core::form::FormOptions>()
         .constant("FORM_OPTIONS", seedance_core::form::FormOptions::current())

@@ -709,6 +709,16 @@ export type Settings = {
 	watermark?: boolean,
 };
 
+/**  One limit the new spend would pass. */
+export type SpendBreach = {
+	period: SpendPeriod,
+	limit: number | null,
+	spent: SpendTotal,
+	estimate: SpendTotal,
+	/**  States the limit, the spend so far and this estimate. */
+	message: Message,
+};
+
 /**  Optional limits in tokens; `None` is no limit. */
 export type SpendLimits = {
 	/**  A batch whose total is above this is refused. */
@@ -717,6 +727,14 @@ export type SpendLimits = {
 	per_day?: number | null,
 	/**  Passing this this month asks first. */
 	per_month?: number | null,
+};
+
+/**  The period a limit is for. */
+export type SpendPeriod = "day" | "month";
+
+/**  The question "Generate anyway?": every limit that would be passed (the day's first). */
+export type SpendQuestion = {
+	breaches: SpendBreach[],
 };
 
 /**  What the Jobs screen's spend panel shows. */

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (5, include_str!("migrations/0005_job_problem_messages.sql")),
     (6, include_str!("migrations/0006_batches.sql")),
+    (7, include_str!("migrations/0007_spend_index.sql")),
 ];
 
 /// The newest schema this build knows.
@@ -245,6 +246,7 @@ mod tests {
                 "jobs_fts_after_update",
                 "jobs_newest",
                 "jobs_retry_of",
+                "jobs_spend",
                 "jobs_status_newest",
                 "jobs_task_id",
             ]

@@ -6,7 +6,8 @@
 //! Jobs stored but not sent yet (uploading, not yet marked sent, or waiting in a batch) are read
 //! separately as pending: a limit must see what is already on its way. Demo jobs never count.
 //!
-//! The queries read a few narrow columns; the thumbnails (the rows' last columns) are never touched.
+//! The period queries are answered from the `jobs_spend` index alone (migration 0007): the rows, which carry
+//! the thumbnails, are never read for them.
 
 use rusqlite::types::Value;
 use rusqlite::Row;
@@ -86,7 +87,8 @@ pub struct SpendGroups {
     pub unestimated: Vec<Unestimated>,
 }
 
-const AUDIO: &str = "coalesce(json_extract(j.request_json, '$.generate_audio'), 1) <> 0";
+/// Whether the job makes audio, written exactly as the `jobs_spend` index has it, so the index answers it.
+const AUDIO: &str = "(coalesce(json_extract(j.request_json, '$.generate_audio'), 1) <> 0)";
 
 impl Store {
     /// Groups the jobs of `from_where` (on `jobs AS j`) by `key` (an integer SQL expression) and audio.
@@ -197,5 +199,35 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// The period query searches the spend index (whose columns, the audio expression included, are all it
+    /// reads, so the row is never sought) instead of scanning the rows with their thumbnails.
+    #[test]
+    fn the_period_query_searches_the_spend_index() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        let plan: Vec<String> = conn
+            .prepare(&format!(
+                "EXPLAIN QUERY PLAN SELECT ((j.create_sent_at >= 2) << 0) AS k, {AUDIO} AS a, \
+                 sum(j.tokens_estimate), count(*) FROM jobs AS j WHERE {COUNTED} \
+                 AND j.create_sent_at >= 1 AND j.tokens_estimate IS NOT NULL GROUP BY k, a"
+            ))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter()
+                .any(|step| step.starts_with("SEARCH j USING") && step.contains("INDEX jobs_spend")),
+            "{plan:?}"
+        );
     }
 }
