@@ -70,7 +70,6 @@ export function SpendPanel() {
       <div className="spend-head">
         <button
           type="button"
-          className="link"
           id="spend-title"
           aria-expanded={open}
           aria-controls="spend-body"
@@ -88,13 +87,14 @@ export function SpendPanel() {
       {open && (
         <div id="spend-body" data-testid="spend-body">
           {s && (
-            <>
+            <div className="spend-body">
               <table className="spend-table">
                 <tbody>
                   {periods.map(([key, total, limit]) => {
                     const a = amount(total, s.currency);
+                    const over = limit != null && (total.tokens ?? 0) > limit;
                     return (
-                      <tr key={key} data-testid={`spend-${key}`}>
+                      <tr key={key} data-testid={`spend-${key}`} className={over ? "over" : undefined}>
                         <th scope="row">{t(`jobs.spend.${key}`)}</th>
                         <td className="num">{t("jobs.spend.tokens", { tokens: a.tokens })}</td>
                         <td className="num">≈ {a.cost}</td>
@@ -106,13 +106,8 @@ export function SpendPanel() {
                   })}
                 </tbody>
               </table>
-              {(s.pending.jobs ?? 0) > 0 && (
-                <p className="muted small" data-testid="spend-pending">
-                  {t("jobs.spend.pending", { count: s.pending.jobs, ...amount(s.pending, s.currency) })}
-                </p>
-              )}
               {s.batches.length > 0 && (
-                <>
+                <div>
                   <h3 className="spend-sub">{t("jobs.spend.batches")}</h3>
                   <ul className="spend-batches" data-testid="spend-batches">
                     {s.batches.map((b) => {
@@ -127,12 +122,16 @@ export function SpendPanel() {
                       );
                     })}
                   </ul>
-                </>
+                </div>
               )}
-              <p className="muted small">{t("jobs.spend.note")}</p>
-            </>
+            </div>
           )}
-          <div className="spend-actions">
+          {s && (s.pending.jobs ?? 0) > 0 && (
+            <p className="muted small" data-testid="spend-pending">
+              {t("jobs.spend.pending", { count: s.pending.jobs, ...amount(s.pending, s.currency) })}
+            </p>
+          )}
+          <div className="spend-foot">
             <button
               type="button"
               data-testid="spend-export"
@@ -146,6 +145,7 @@ export function SpendPanel() {
                 {t("jobs.spend.saved", { path: saved })}
               </span>
             )}
+            {s && <p className="muted small">{t("jobs.spend.note")}</p>}
           </div>
           {exportCsv.error && <ErrorNotice error={exportCsv.error} />}
           {summary.error && <ErrorNotice error={summary.error} />}
