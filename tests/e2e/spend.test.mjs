@@ -91,7 +91,7 @@ test("jobs sent show in the spend panel; past the day's limit Generate asks firs
   const before = creates();
   await generate(", then an owl lands at dusk");
   const question = await s.waitForText("[data-testid=spend-confirm]", (t) => t.includes("Generate anyway"));
-  assert.ok(question.includes("150000"), question);
+  assert.match(question, /limit of 150\s000 tokens/);
   await s.screenshot("spend-question-en");
   await sleep(500);
   assert.equal(creates(), before, "nothing sent while the question waits");

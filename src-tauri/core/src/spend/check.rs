@@ -96,9 +96,9 @@ pub fn check_spend(
             if estimate.tokens > u64::from(limit) {
                 return SpendDecision::Refuse(
                     Message::new("msg.spend.batch_over_limit")
-                        .arg("tokens", estimate.tokens)
+                        .arg("tokens", grouped(estimate.tokens))
                         .arg("cost", money(estimate.cost, currency))
-                        .arg("limit", limit),
+                        .arg("limit", grouped(u64::from(limit))),
                 );
             }
         }
@@ -124,11 +124,11 @@ pub fn check_spend(
             estimate: estimate.clone(),
             message: Message::new("msg.spend.would_pass")
                 .arg("period", period.label())
-                .arg("limit", limit)
-                .arg("spent", so_far.tokens)
+                .arg("limit", grouped(limit))
+                .arg("spent", grouped(so_far.tokens))
                 .arg("spent_cost", money(so_far.cost, currency))
                 .arg("what", what.clone())
-                .arg("estimate", estimate.tokens)
+                .arg("estimate", grouped(estimate.tokens))
                 .arg("cost", money(estimate.cost, currency)),
         })
     })
@@ -140,8 +140,27 @@ pub fn check_spend(
     }
 }
 
-/// Money as the estimate line shows it: two decimals and the currency code.
+/// Money as the estimate line shows it: two decimals, after the currency's sign where it has a common one
+/// ("¥0.26", "$1.20"), else before its code ("0.26 EUR").
 pub fn money(amount: f64, currency: &str) -> String {
     let amount = if amount.is_finite() { amount } else { 0.0 };
-    format!("{amount:.2} {currency}")
+    match currency.to_ascii_uppercase().as_str() {
+        "CNY" | "RMB" => format!("¥{amount:.2}"),
+        "USD" => format!("${amount:.2}"),
+        _ => format!("{amount:.2} {currency}"),
+    }
+}
+
+/// Whole tokens grouped by thousands with a no-break space ("108 900"), as the UI shows them in both
+/// languages.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -423,7 +423,7 @@ fn reaching_a_limit_is_within_it_passing_it_asks() {
         (SpendPeriod::Day, 1_000, 600, 401)
     );
     let (en, zh) = rendered(&b.message);
-    for needle in ["1000", "600", "401", "0.00 CNY"] {
+    for needle in ["1\u{a0}000", "600", "401", "¥0.00"] {
         assert!(
             en.contains(needle) && zh.contains(needle),
             "{needle}: {en} / {zh}"
@@ -493,7 +493,7 @@ fn a_batch_above_its_limit_is_refused_even_after_a_yes() {
         };
         let (en, _) = rendered(&m);
         assert!(
-            en.contains("10001") && en.contains("10000") && en.contains("Settings"),
+            en.contains("10\u{a0}001") && en.contains("10\u{a0}000") && en.contains("Settings"),
             "{en}"
         );
     }
@@ -532,4 +532,20 @@ fn a_batch_above_its_limit_is_refused_even_after_a_yes() {
         panic!("asks");
     };
     assert!(rendered(&q.breaches[0].message).0.contains("this batch"));
+}
+
+#[test]
+fn numbers_and_money_read_as_the_ui_shows_them() {
+    assert_eq!(check::grouped(0), "0");
+    assert_eq!(check::grouped(999), "999");
+    assert_eq!(check::grouped(1_000), "1\u{a0}000");
+    assert_eq!(check::grouped(108_900), "108\u{a0}900");
+    assert_eq!(
+        check::grouped(4_000_000_000),
+        "4\u{a0}000\u{a0}000\u{a0}000"
+    );
+    assert_eq!(money(0.26136, "CNY"), "¥0.26");
+    assert_eq!(money(1.2, "usd"), "$1.20");
+    assert_eq!(money(3.0, "EUR"), "3.00 EUR");
+    assert_eq!(money(f64::NAN, "CNY"), "¥0.00");
 }

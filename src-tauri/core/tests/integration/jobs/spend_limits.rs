@@ -79,7 +79,10 @@ async fn a_job_past_the_days_limit_is_asked_about_and_sends_nothing_until_yes() 
     let details: serde_json::Value = serde_json::from_str(&asked.details().unwrap()).unwrap();
     assert_eq!(details["breaches"][0]["period"], "day");
     let en = asked.msg().text("en");
-    assert!(en.contains("150000") && en.contains("108900"), "{en}");
+    assert!(
+        en.contains("150\u{a0}000") && en.contains("108\u{a0}900"),
+        "{en}"
+    );
     assert!(asked.msg().text("zh-CN").contains("上限"));
     assert_eq!(b.store.count_jobs(&JobQuery::default()).unwrap(), 1);
     let creates = |sim: &seedance_sim::Sim| {
