@@ -55,7 +55,9 @@ function addHistory() {
        VALUES ('${id}', '${name}', ${t}, ${t}, 'folder', 'finished', 0, 0, '{}', 0, '${id}');`,
     );
     jobs.forEach((job, k) => {
-      rows.push(`INSERT INTO batch_jobs (job_id, batch_id, item, take) VALUES ('${job}', '${id}', ${k + 1}, 1);`);
+      rows.push(
+        `INSERT INTO batch_jobs (job_id, batch_id, item, take) VALUES ('${job}', '${id}', ${k + 1}, 1);`,
+      );
     });
   };
   batch("b-catalogue", "Product catalogue", 12, ["hist-6", "hist-7"]);
@@ -114,4 +116,17 @@ test("the panel and the limits in Chinese", async () => {
   await s.click("[data-testid=nav-jobs]");
   await s.waitForText("[data-testid=spend-today]", (t) => t.includes("今日"));
   await s.screenshot("spend-jobs-zh");
+
+  // Today is already past the limit: the next job asks, in Chinese; Cancel sends nothing.
+  await s.click("[data-testid=nav-generate]");
+  const before = creates();
+  await s.type("[data-testid=prompt]", "，海浪");
+  await s.click("[data-testid=generate-button]");
+  const question = await s.waitForText("[data-testid=spend-confirm]", (t) => t.includes("仍要生成"));
+  assert.match(question, /今日花费超过您设定的 150\s000 tokens 上限/);
+  await s.screenshot("spend-question-zh");
+  await s.click("[data-testid=spend-confirm] [data-testid=confirm-cancel]");
+  await sleep(500);
+  assert.equal(await s.count("[data-testid=spend-confirm]"), 0);
+  assert.equal(creates(), before, "Cancel sends nothing");
 });
