@@ -165,6 +165,47 @@ pub async fn choose_folder(app: &AppHandle, start: &Path) -> IpcResult<Option<Pa
     Ok(path)
 }
 
+/// "Save as" for a CSV file, suggesting `suggested`; a name typed without an extension gets `.csv`. `None`
+/// when the user cancelled.
+pub async fn choose_csv_save(app: &AppHandle, suggested: &str) -> IpcResult<Option<PathBuf>> {
+    let add_csv = |path: PathBuf| {
+        if path.extension().is_none() {
+            path.with_extension("csv")
+        } else {
+            path
+        }
+    };
+    if let Some(answer) = crate::test_hooks::dialog_answer(app) {
+        return Ok(answer.map(add_csv));
+    }
+    let app = app.clone();
+    let suggested = suggested.to_owned();
+    let chosen = tokio::task::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .add_filter("CSV", &["csv"])
+            .set_file_name(suggested)
+            .blocking_save_file()
+    })
+    .await
+    .map_err(|e| ShellError::Internal(e.to_string()))?;
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let path = chosen
+        .into_path()
+        .map_err(|e| ShellError::Internal(format!("the dialog answered with no file path: {e}")))?;
+    let with_extension = add_csv(path.clone());
+    // The dialog asked before replacing `path`, not the `.csv` file it becomes.
+    if with_extension != path && with_extension.exists() {
+        return Err(ShellError::ExportFileExists {
+            path: with_extension,
+        }
+        .into());
+    }
+    Ok(Some(with_extension))
+}
+
 /// A name typed into a save dialog without an extension gets `.json`, as the dialog's filter
 /// suggests (not every platform's dialog adds it). Any other extension is left for the export to refuse.
 fn with_json_extension(path: PathBuf, dialog: JsonDialog) -> PathBuf {

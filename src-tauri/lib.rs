@@ -50,6 +50,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::jobs::reveal_job_video,
             commands::jobs::save_frame_image,
             commands::jobs::submit_job,
+            commands::spend::spend_summary,
+            commands::spend::export_spend_csv,
             commands::jobs::job_draft,
             commands::jobs::resubmit_job,
             commands::jobs::mark_job_failed,
@@ -95,6 +97,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         ])
         // The `details` of a `duplicate_submission` error, for the UI to read.
         .typ::<seedance_core::jobs::DuplicateSubmission>()
+        .typ::<seedance_core::spend::SpendQuestion>()
         // Defaults, option lists and rules of the Generate form, so the UI declares none of its own.
         .typ::<seedance_core::form::FormOptions>()
         .constant("FORM_OPTIONS", seedance_core::form::FormOptions::current())

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use seedance_core::config::AppConfig;
 use seedance_core::credentials::Credentials;
 use seedance_core::i18n::UserFacing;
-use seedance_core::jobs::{JobEvents, JobRunner, RunnerPrefs, RunnerTiming};
+use seedance_core::jobs::{JobEvents, JobRunner, RunnerPrefs, RunnerTiming, SpendPolicy};
 use seedance_core::media::{MediaError, MediaServer};
 use seedance_core::prefs::{Preferences, PrefsHandle, PrefsStore, PrefsWarning};
 use seedance_core::session::Services;
@@ -39,6 +39,7 @@ impl AppState {
         let prefs = Arc::new(prefs);
         let (store, store_problem) = open_store(&config.data_dir);
         let services = Arc::new(Services::new(config.clone(), prefs.clone(), credentials));
+        let spend_prefs = prefs.clone();
         let runner_prefs = {
             let data_dir = config.data_dir.clone();
             Arc::new(move || RunnerPrefs::from_prefs(&prefs.snapshot(), &data_dir))
@@ -50,6 +51,15 @@ impl AppState {
             runner_prefs,
             RunnerTiming::default(),
         );
+        // The limits and rates as last saved, in the OS's time zone as it is at each check.
+        runner.set_spend_policy(Arc::new(move || {
+            let prefs = spend_prefs.snapshot();
+            SpendPolicy {
+                limits: prefs.spend_limits,
+                rates: prefs.cost_rates,
+                zone: seedance_core::spend::local_zone(),
+            }
+        }));
         Self {
             services,
             config,

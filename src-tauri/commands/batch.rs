@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use seedance_core::batch::{from_file, from_folder, from_form, from_paths, BatchSource, PairRule};
 use seedance_core::images::{apply_fix, FixKind};
-use seedance_core::jobs::{BatchStart, Intent};
+use seedance_core::jobs::{BatchStart, Intent, SpendConsent};
 use seedance_core::presets::{Preset, PresetLibrary};
 use seedance_core::request::{FrameSlot, RequestDraft};
 use seedance_core::store::BatchRecord;
@@ -259,7 +259,9 @@ pub async fn batch_thumbnails(
 }
 
 /// Starts the draft as planned here (never a plan the page sends): every included item, once. `repeat`
-/// only after the user confirmed starting the same batch again. The draft is taken out while starting,
+/// only after the user confirmed starting the same batch again; `spend_confirmed` only after they said
+/// "Start anyway" to passing a day's or month's spend limit (a batch above the per-batch limit is refused
+/// regardless). The draft is taken out while starting,
 /// so a second call cannot start it twice; a refused start gives it back.
 #[tauri::command]
 #[specta::specta]
@@ -269,6 +271,7 @@ pub async fn batch_start(
     id: String,
     name: String,
     repeat: bool,
+    spend_confirmed: bool,
 ) -> IpcResult<BatchRecord> {
     let draft = drafts.take_for_start(&id)?;
     let presets = presets(&state);
@@ -291,6 +294,11 @@ pub async fn batch_start(
         source: &label,
         plan: &plan,
         intent: if repeat { Intent::Repeat } else { Intent::Once },
+        spend: if spend_confirmed {
+            SpendConsent::Given
+        } else {
+            SpendConsent::NotGiven
+        },
     };
     let started = state.runner.start_batch(start).await;
     drafts.finish_start(draft, started.is_ok());

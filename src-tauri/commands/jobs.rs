@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use seedance_core::i18n::UserFacing;
 use seedance_core::images::{self, FrameInfo};
-use seedance_core::jobs::Intent;
+use seedance_core::jobs::{Intent, SpendConsent};
 use seedance_core::request::{FrameSlot, RequestDraft};
 use seedance_core::store::{JobPage, JobQuery, JobRecord, Store};
 use tauri::State;
@@ -122,7 +122,9 @@ pub async fn save_frame_image(
 /// Stores the job (before anything is sent) and starts it; returns at once with the new record.
 /// `tokens_estimate` is the figure the form showed (the backend's own estimate), kept with the job.
 /// An identical job stored moments ago refuses it (`duplicate_submission`) unless `intended`: the user
-/// confirmed they want another video from the same request.
+/// confirmed they want another video from the same request. One that would pass today's or this month's
+/// spend limit refuses it (`spend_limit`, the question in `details`) unless `spend_confirmed`: the user
+/// said "Generate anyway" to that question.
 #[tauri::command]
 #[specta::specta]
 pub async fn submit_job(
@@ -131,6 +133,7 @@ pub async fn submit_job(
     draft: RequestDraft,
     tokens_estimate: Option<u32>,
     intended: bool,
+    spend_confirmed: bool,
 ) -> IpcResult<JobRecord> {
     // The form names its frames by handle; the job keeps the files they stand for.
     let draft = frames.0.resolve_draft(&draft)?;
@@ -143,9 +146,14 @@ pub async fn submit_job(
     } else {
         Intent::Once
     };
+    let spend = if spend_confirmed {
+        SpendConsent::Given
+    } else {
+        SpendConsent::NotGiven
+    };
     Ok(state
         .runner
-        .submit_with(draft, tokens_estimate, intent)
+        .submit_checked(draft, tokens_estimate, intent, spend)
         .await?)
 }
 
@@ -249,7 +257,9 @@ mod tests {
             let answer = invoke(
                 &app,
                 "submit_job",
-                serde_json::json!({ "draft": draft, "tokensEstimate": null, "intended": false }),
+                serde_json::json!({
+                    "draft": draft, "tokensEstimate": null, "intended": false, "spendConfirmed": false
+                }),
             );
             assert_eq!(outcome(&answer), "unknown_frame", "{named}");
         }

@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod preferences;
 pub mod presets;
 pub mod session;
+pub mod spend;
 #[cfg(test)]
 mod test_ipc;
 pub mod unsent;

@@ -115,8 +115,8 @@ function Screen({
   const canSubmit = session !== null && (session.demo || session.token.set);
   const noHistory = session !== null && !session.demo && session.store_problem !== null;
   const submit = useCallback(
-    (draft: RequestDraft, tokensEstimate: number | null, intended: boolean) =>
-      jobs?.submit(draft, tokensEstimate, intended),
+    (draft: RequestDraft, tokensEstimate: number | null, intended: boolean, spendConfirmed: boolean) =>
+      jobs?.submit(draft, tokensEstimate, intended, spendConfirmed),
     [jobs],
   );
 

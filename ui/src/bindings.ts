@@ -97,9 +97,21 @@ export const commands = {
 	 *  Stores the job (before anything is sent) and starts it; returns at once with the new record.
 	 *  `tokens_estimate` is the figure the form showed (the backend's own estimate), kept with the job.
 	 *  An identical job stored moments ago refuses it (`duplicate_submission`) unless `intended`: the user
-	 *  confirmed they want another video from the same request.
+	 *  confirmed they want another video from the same request. One that would pass today's or this month's
+	 *  spend limit refuses it (`spend_limit`, the question in `details`) unless `spend_confirmed`: the user
+	 *  said "Generate anyway" to that question.
 	 */
-	submitJob: (draft: RequestDraft, tokensEstimate: number | null, intended: boolean) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("submit_job", { draft, tokensEstimate, intended })),
+	submitJob: (draft: RequestDraft, tokensEstimate: number | null, intended: boolean, spendConfirmed: boolean) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("submit_job", { draft, tokensEstimate, intended, spendConfirmed })),
+	/**
+	 *  Tokens and estimated money for today, this week and this month (the OS's local calendar), per batch,
+	 *  and the limits set in Settings.
+	 */
+	spendSummary: () => typedError<SpendSummary, IpcError>(__TAURI_INVOKE("spend_summary")),
+	/**
+	 *  Asks where to save (native dialog) and writes one row per job that counts; the path written, or
+	 *  `None` when the user cancelled.
+	 */
+	exportSpendCsv: () => typedError<string | null, IpcError>(__TAURI_INVOKE("export_spend_csv")),
 	/**  A stored job's request for the form (Use settings), its frames as fresh handles. */
 	jobDraft: (id: string) => typedError<RequestDraft, IpcError>(__TAURI_INVOKE("job_draft", { id })),
 	/**
@@ -192,10 +204,12 @@ export const commands = {
 	batchThumbnails: (id: string, items: number[]) => typedError<ItemThumbnails[], IpcError>(__TAURI_INVOKE("batch_thumbnails", { id, items })),
 	/**
 	 *  Starts the draft as planned here (never a plan the page sends): every included item, once. `repeat`
-	 *  only after the user confirmed starting the same batch again. The draft is taken out while starting,
+	 *  only after the user confirmed starting the same batch again; `spend_confirmed` only after they said
+	 *  "Start anyway" to passing a day's or month's spend limit (a batch above the per-batch limit is refused
+	 *  regardless). The draft is taken out while starting,
 	 *  so a second call cannot start it twice; a refused start gives it back.
 	 */
-	batchStart: (id: string, name: string, repeat: boolean) => typedError<BatchRecord, IpcError>(__TAURI_INVOKE("batch_start", { id, name, repeat })),
+	batchStart: (id: string, name: string, repeat: boolean, spendConfirmed: boolean) => typedError<BatchRecord, IpcError>(__TAURI_INVOKE("batch_start", { id, name, repeat, spendConfirmed })),
 };
 
 /** Events */
@@ -209,7 +223,7 @@ export const events = {
 /* Constants */
 export const FORM_OPTIONS = {"defaults":{"camera_fixed":false,"draft":false,"duration":5,"generate_audio":true,"ratio":"adaptive","resolution":"720p","watermark":false},"draft_resolution":"480p","duration_auto":-1,"duration_max":12,"duration_min":4,"job_statuses":["uploading","submitting","queued","running","downloading","done","failed","submission_uncertain","not_sent"],"ratios":["adaptive","16:9","4:3","1:1","3:4","9:16","21:9"],"resolutions":["480p","720p","1080p"],"settled_statuses":["done","failed","submission_uncertain","not_sent"]} as const;
 
-export const PREFERENCE_LIMITS = {"hold_unsent_after_hours":{"max":168,"min":0},"max_concurrent_jobs":{"max":8,"min":1}} as const;
+export const PREFERENCE_LIMITS = {"hold_unsent_after_hours":{"max":168,"min":0},"max_concurrent_jobs":{"max":8,"min":1},"spend_limit_tokens":{"max":4000000000,"min":1}} as const;
 
 /* Types */
 /**  Facts about this installation the UI shows (never the token). */
@@ -336,6 +350,14 @@ export type BatchReview = {
 	can_start: boolean,
 	/**  Frame files still being checked (the total may still change; starting waits for them). */
 	checks_pending: number,
+};
+
+/**  One batch's spend. */
+export type BatchSpend = {
+	batch_id: string,
+	name: string,
+	created_at: number | null,
+	total: SpendTotal,
 };
 
 export type BatchState = 
@@ -771,6 +793,15 @@ export type PairRule =
 /**  Each image is a first frame of its own. */
 { kind: "each_alone" };
 
+/**  Unix milliseconds at which each period began, for the instant it was computed at. */
+export type Periods = {
+	day_start: number | null,
+	/**  Monday, local midnight. */
+	week_start: number | null,
+	/**  The 1st of the month, local midnight. */
+	month_start: number | null,
+};
+
 /**  One row of the review table. */
 export type PlannedItem = {
 	index: number,
@@ -808,6 +839,8 @@ export type PollTrouble = {
 export type PreferenceLimits = {
 	max_concurrent_jobs: WholeRange,
 	hold_unsent_after_hours: WholeRange,
+	/**  Each spend limit, in tokens (an empty field is no limit). */
+	spend_limit_tokens: WholeRange,
 };
 
 /**
@@ -834,6 +867,8 @@ export type Preferences = {
 	 *  many hours is not sent on start: it waits as "not sent yet" until the user sends or discards it.
 	 */
 	hold_unsent_after_hours?: number,
+	/**  Optional limits per batch, day and month (see `crate::spend`). */
+	spend_limits?: SpendLimits,
 	/**  The generation form as last used, restored on the next start. */
 	last_request?: RequestDraft | null,
 };
@@ -989,6 +1024,55 @@ export type SourceColumn = {
 
 /**  Where a draft's items came from, so a folder can be read again with another pair rule. */
 export type SourceSpec = { kind: "paths"; count: number } | { kind: "folder"; path: string; rule: PairRule } | { kind: "file"; path: string } | { kind: "form"; takes: number };
+
+/**  One limit the new spend would pass. */
+export type SpendBreach = {
+	period: SpendPeriod,
+	limit: number | null,
+	spent: SpendTotal,
+	estimate: SpendTotal,
+	/**  States the limit, the spend so far and this estimate. */
+	message: Message,
+};
+
+/**  Optional limits in tokens; `None` is no limit. */
+export type SpendLimits = {
+	/**  A batch whose total is above this is refused. */
+	per_batch?: number | null,
+	/**  Passing this today asks first. */
+	per_day?: number | null,
+	/**  Passing this this month asks first. */
+	per_month?: number | null,
+};
+
+/**  The period a limit is for. */
+export type SpendPeriod = "day" | "month";
+
+/**  The question "Generate anyway?": every limit that would be passed (the day's first). */
+export type SpendQuestion = {
+	breaches: SpendBreach[],
+};
+
+/**  What the Jobs screen's spend panel shows. */
+export type SpendSummary = {
+	today: SpendTotal,
+	week: SpendTotal,
+	month: SpendTotal,
+	/**  Stored to be sent, not sent yet (counted against limits, not in the periods above). */
+	pending: SpendTotal,
+	/**  Batches with spend, newest first. */
+	batches: BatchSpend[],
+	currency: string,
+	periods: Periods,
+	limits: SpendLimits,
+};
+
+/**  Tokens and their money at the current rates. */
+export type SpendTotal = {
+	tokens: number | null,
+	cost: number | null,
+	jobs: number,
+};
 
 /**
  *  Where a problem is, as precisely as the source allows. Lines are 1-based physical lines of the file

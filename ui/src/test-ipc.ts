@@ -1,5 +1,5 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { AppInfo, PrefsView, Session, UnsentSummary } from "./bindings";
+import type { AppInfo, PrefsView, Session, SpendSummary, UnsentSummary } from "./bindings";
 
 export const INFO: AppInfo = {
   version: "0.1.0",
@@ -40,6 +40,7 @@ export const PREFS: PrefsView = {
     notifications: true,
     max_concurrent_jobs: 3,
     hold_unsent_after_hours: 6,
+    spend_limits: { per_batch: null, per_day: null, per_month: null },
     last_request: null,
   },
 };
@@ -51,6 +52,20 @@ export const NO_UNSENT: UnsentSummary = {
   currency: "CNY",
   without_estimate: 0,
   oldest_created_at: null,
+};
+
+const NOTHING = { tokens: 0, cost: 0, jobs: 0 };
+
+/** A history with no spend and no limits. */
+export const NO_SPEND: SpendSummary = {
+  today: NOTHING,
+  week: NOTHING,
+  month: NOTHING,
+  pending: NOTHING,
+  batches: [],
+  currency: "CNY",
+  periods: { day_start: 0, week_start: 0, month_start: 0 },
+  limits: { per_batch: null, per_day: null, per_month: null },
 };
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -69,6 +84,7 @@ export function mockBackend(overrides: Record<string, Handler> = {}) {
     list_presets: () => [],
     unsent_summary: () => NO_UNSENT,
     list_batches: () => [],
+    spend_summary: () => NO_SPEND,
   };
   mockIPC(
     (cmd, args) => {

@@ -80,6 +80,7 @@ pub mod presets;
 pub mod request;
 pub mod secrets;
 pub mod session;
+pub mod spend;
 pub mod store;
 pub mod token_check;
 pub mod token_hosts;

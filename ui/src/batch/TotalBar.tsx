@@ -6,6 +6,8 @@ import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import type { BatchTotal, Message } from "../bindings";
 import { formatMoney, groupThousands } from "../generate/format";
+import { SpendConfirm } from "../generate/SpendConfirm";
+import type { PendingSpend } from "../generate/useGuardedSubmit";
 import { messageText } from "../i18n";
 import { ConfirmPanel } from "../jobs/ConfirmPanel";
 
@@ -36,16 +38,20 @@ interface Props {
   confirming: boolean;
   /** The backend said the same batch was started moments ago (its words): ask before starting again. */
   repeat: Message | null;
+  /** The backend said starting would pass today's or this month's spend limit: ask before starting anyway. */
+  spend: Pick<PendingSpend, "question" | "error"> | null;
   onAsk: () => void;
   onConfirm: () => void;
   onRepeat: () => void;
+  onSpend: () => void;
   onCancel: () => void;
 }
 
 export function TotalBar(p: Props) {
   const { t } = useTranslation();
   const { total } = p;
-  const disabled = !p.canStart || p.checksPending > 0 || p.starting || p.confirming || p.repeat !== null;
+  const disabled =
+    !p.canStart || p.checksPending > 0 || p.starting || p.confirming || p.repeat !== null || p.spend !== null;
   return (
     <section className="batch-total" aria-label={t("batch.total.label")}>
       <p data-testid="batch-total">
@@ -99,6 +105,18 @@ export function TotalBar(p: Props) {
             <p className="small">{messageText(t, p.repeat)}</p>
             <p className="small">{totalText(total, t)}</p>
           </ConfirmPanel>
+        </div>
+      )}
+      {p.spend !== null && (
+        <div data-testid="batch-spend">
+          <SpendConfirm
+            pending={p.spend}
+            busy={p.starting}
+            onConfirm={p.onSpend}
+            onCancel={p.onCancel}
+            title={t("batch.spend.title")}
+            confirmLabel={t("batch.spend.confirm", { count: total.jobs })}
+          />
         </div>
       )}
     </section>

@@ -31,7 +31,13 @@ interface JobsContextValue {
   progress: ProgressStore;
   /** `tokensEstimate` is the figure the form showed; it is kept with the job. */
   /** `intended`: the user confirmed another video from the same request as a recent job. */
-  submit: (draft: RequestDraft, tokensEstimate: number | null, intended: boolean) => Promise<JobRecord>;
+  /** `spendConfirmed`: the user said "Generate anyway" to passing a spend limit. */
+  submit: (
+    draft: RequestDraft,
+    tokensEstimate: number | null,
+    intended: boolean,
+    spendConfirmed: boolean,
+  ) => Promise<JobRecord>;
   /** A command returned a new state of a job: every list shows it at once. */
   publish: (job: JobRecord) => void;
   remove: (id: string) => void;
@@ -123,8 +129,8 @@ export function JobsProvider({ children, onOpenJobs, onLoad }: ProviderProps) {
   const value = useMemo<JobsContextValue>(
     () => ({
       progress,
-      submit: async (draft, tokensEstimate, intended) => {
-        const job = await ipc.submitJob(draft, tokensEstimate, intended);
+      submit: async (draft, tokensEstimate, intended, spendConfirmed) => {
+        const job = await ipc.submitJob(draft, tokensEstimate, intended, spendConfirmed);
         emit({ type: "upsert", job });
         return job;
       },

@@ -281,7 +281,12 @@ describe("confirming and starting", () => {
     });
     await waitFor(() => expect(ok.disabled).toBe(true));
     expect(callsTo(b, "batch_start")).toHaveLength(1);
-    expect(callsTo(b, "batch_start")[0]?.args).toEqual({ id: "d1", name: "shots", repeat: false });
+    expect(callsTo(b, "batch_start")[0]?.args).toEqual({
+      id: "d1",
+      name: "shots",
+      repeat: false,
+      spendConfirmed: false,
+    });
     await act(async () => answer(record("shots")));
     const started = await screen.findByTestId("batch-started");
     expect(started.textContent).toContain('Batch "shots" started: 3 videos are queued');
@@ -314,6 +319,81 @@ describe("confirming and starting", () => {
     fireEvent.click(within(question).getByTestId("confirm-ok"));
     await screen.findByTestId("batch-started");
     expect(callsTo(b, "batch_start").map((c) => c.args.repeat)).toEqual([false, true]);
+  });
+
+  it("past the day's spend limit asks first; a yes is kept when the repeat question follows", async () => {
+    const refusals = [
+      {
+        kind: "spend_limit",
+        message: verbatim("Starting passes today's limit.", "开始后将超过今天的上限。"),
+        details: JSON.stringify({
+          breaches: [
+            {
+              period: "day",
+              limit: 100000,
+              spent: { tokens: 90000, cost: 0.2, jobs: 1 },
+              estimate: { tokens: 300000, cost: 0.7, jobs: 3 },
+              message: verbatim("Today's limit is 100 000 tokens.", "今天的上限是 100 000 token。"),
+            },
+          ],
+        }),
+        cause: null,
+      },
+      {
+        kind: "batch_duplicate",
+        message: verbatim("You started this same batch 4 s ago.", "你在 4 秒前开始过同一个批量。"),
+        details: null,
+        cause: null,
+      },
+    ];
+    const b = batchBackend({
+      start: () => {
+        const refusal = refusals.shift();
+        if (refusal) throw refusal;
+        return record();
+      },
+    });
+    renderWithI18n(<BatchView />);
+    await openFolder();
+    fireEvent.click(screen.getByTestId("batch-start"));
+    fireEvent.click(screen.getByTestId("confirm-ok"));
+    const question = await screen.findByTestId("batch-spend");
+    expect(question.textContent).toContain("Today's limit is 100 000 tokens.");
+    expect(question.textContent).toContain("Start the batch anyway?");
+    expect(screen.getByTestId("batch-start")).toHaveProperty("disabled", true);
+    fireEvent.click(within(question).getByTestId("confirm-ok"));
+    const repeat = await screen.findByTestId("batch-repeat");
+    expect(screen.queryByTestId("batch-spend")).toBeNull();
+    fireEvent.click(within(repeat).getByTestId("confirm-ok"));
+    await screen.findByTestId("batch-started");
+    expect(callsTo(b, "batch_start").map((c) => [c.args.repeat, c.args.spendConfirmed])).toEqual([
+      [false, false],
+      [false, true],
+      [true, true],
+    ]);
+  });
+
+  it("Cancel on the spend question starts nothing", async () => {
+    const b = batchBackend({
+      start: () => {
+        throw {
+          kind: "spend_limit",
+          message: verbatim("Starting passes this month's limit.", "开始后将超过本月的上限。"),
+          details: null,
+          cause: null,
+        };
+      },
+    });
+    renderWithI18n(<BatchView />, "zh-CN");
+    await openFolder();
+    fireEvent.click(screen.getByTestId("batch-start"));
+    fireEvent.click(screen.getByTestId("confirm-ok"));
+    const question = await screen.findByTestId("batch-spend");
+    expect(question.textContent).toContain("开始后将超过本月的上限。");
+    fireEvent.click(within(question).getByTestId("confirm-cancel"));
+    expect(screen.queryByTestId("batch-spend")).toBeNull();
+    expect(callsTo(b, "batch_start")).toHaveLength(1);
+    expect(screen.getByTestId("batch-start")).toHaveProperty("disabled", false);
   });
 
   it("a start the backend refuses is shown and the review stays for another try", async () => {

@@ -22,9 +22,11 @@ import type {
   Message,
   PairRule,
   RequestDraft,
+  SpendQuestion,
 } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { completeSettings, defaultSettings } from "../generate/options";
+import { detailsOf, type PendingSpend } from "../generate/useGuardedSubmit";
 import { type IpcError, ipc } from "../ipc";
 import { usePresets } from "../presets/PresetsContext";
 
@@ -59,6 +61,9 @@ export function BatchView({ form = null, active = true, canStart = true, onOpenJ
   const [name, setName] = useState("");
   const [confirming, setConfirming] = useState(false);
   const [repeat, setRepeat] = useState<Message | null>(null);
+  const [spend, setSpend] = useState<Pick<PendingSpend, "question" | "error"> | null>(null);
+  /** What the user said yes to in the questions of this start so far. */
+  const answered = useRef({ repeat: false, spend: false });
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<IpcError | null>(null);
   const [started, setStarted] = useState<{ record: BatchRecord; videos: number } | null>(null);
@@ -177,19 +182,23 @@ export function BatchView({ form = null, active = true, canStart = true, onOpenJ
     [reviewId, run],
   );
 
-  /** One start at a time: the guard is a ref, set before React re-renders the button as disabled. */
-  const start = (again: boolean) => {
+  /**
+   * One start at a time: the guard is a ref, set before React re-renders the button as disabled. The answers
+   * already given (a repeat, passing a spend limit) go with every later try, so a yes is never asked twice.
+   */
+  const start = (answers: { repeat: boolean; spend: boolean }) => {
     if (inFlight.current || !reviewId || !review) return;
     const videos = review.total.jobs;
     inFlight.current = true;
     setStarting(true);
     setStartError(null);
-    ipc.batchStart(reviewId, name, again).then(
+    ipc.batchStart(reviewId, name, answers.repeat, answers.spend).then(
       (record) => {
         inFlight.current = false;
         setStarting(false);
         setConfirming(false);
         setRepeat(null);
+        setSpend(null);
         setStarted({ record, videos });
         clear();
       },
@@ -197,10 +206,14 @@ export function BatchView({ form = null, active = true, canStart = true, onOpenJ
         inFlight.current = false;
         setStarting(false);
         setConfirming(false);
+        setRepeat(null);
+        setSpend(null);
+        answered.current = answers;
         if (e.kind === "batch_duplicate") {
           setRepeat(e.message);
+        } else if (e.kind === "spend_limit") {
+          setSpend({ question: detailsOf<SpendQuestion>(e), error: e });
         } else {
-          setRepeat(null);
           setStartError(e);
         }
       },
@@ -269,15 +282,18 @@ export function BatchView({ form = null, active = true, canStart = true, onOpenJ
             starting={starting}
             confirming={confirming}
             repeat={repeat}
+            spend={spend}
             onAsk={() => {
               setStartError(null);
               setConfirming(true);
             }}
-            onConfirm={() => start(false)}
-            onRepeat={() => start(true)}
+            onConfirm={() => start({ repeat: false, spend: false })}
+            onRepeat={() => start({ ...answered.current, repeat: true })}
+            onSpend={() => start({ ...answered.current, spend: true })}
             onCancel={() => {
               setConfirming(false);
               setRepeat(null);
+              setSpend(null);
             }}
           />
           {startError && (

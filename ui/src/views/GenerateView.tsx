@@ -10,6 +10,7 @@ import { PromptBox } from "../generate/PromptBox";
 import { QueuePanel } from "../generate/QueuePanel";
 import { RepeatConfirm } from "../generate/RepeatConfirm";
 import { SettingsPanel } from "../generate/SettingsPanel";
+import { SpendConfirm } from "../generate/SpendConfirm";
 import { type SubmitState, submitReason, submitState } from "../generate/submitState";
 import { useFrameDragDrop } from "../generate/useFrameDragDrop";
 import { useGenerateForm } from "../generate/useGenerateForm";
@@ -219,6 +220,14 @@ export function GenerateView({
             </button>
           )}
         </div>
+        {guarded.pendingSpend && (
+          <SpendConfirm
+            pending={guarded.pendingSpend}
+            busy={submitting}
+            onConfirm={guarded.confirmSpend}
+            onCancel={guarded.cancelSpend}
+          />
+        )}
         {guarded.pendingRepeat && (
           <RepeatConfirm
             pending={guarded.pendingRepeat}

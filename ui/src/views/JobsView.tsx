@@ -5,6 +5,7 @@ import { ErrorNotice } from "../components/ErrorNotice";
 import { formOptions } from "../generate/options";
 import type { JobStatus } from "../jobs/api";
 import { JobRow } from "../jobs/JobRow";
+import { SpendPanel } from "../jobs/SpendPanel";
 import { useJobList } from "../jobs/useJobList";
 
 /** Every job, newest first, a page at a time; `batch` shows only that batch's jobs at first. */
@@ -33,6 +34,7 @@ export function JobsView({ batch = null }: { batch?: string | null }) {
   return (
     <section data-testid="jobs-screen" aria-labelledby="jobs-title" className="page jobs-page">
       <h1 id="jobs-title">{t("jobs.title")}</h1>
+      <SpendPanel />
       <div className="jobs-toolbar">
         <input
           type="search"

@@ -5,6 +5,7 @@ import { AboutSection } from "../preferences/AboutSection";
 import { AppearanceSection } from "../preferences/AppearanceSection";
 import { OutputSection } from "../preferences/OutputSection";
 import { ServiceSection } from "../preferences/ServiceSection";
+import { SpendSection } from "../preferences/SpendSection";
 import { TokenSection } from "../preferences/TokenSection";
 import { usePreferencesForm } from "../preferences/usePreferencesForm";
 
@@ -33,6 +34,7 @@ export function PreferencesView() {
         <>
           <OutputSection draft={draft} defaultDir={view?.output_dir} set={set} onChoose={form.chooseFolder} />
           <ServiceSection draft={draft} apiBase={info?.api_base} set={set} />
+          <SpendSection draft={draft} set={set} />
           <AppearanceSection draft={draft} set={set} />
           <div className="submit-row">
             {form.saved && (

@@ -230,13 +230,15 @@ impl JobRunner {
         if !job.can_resubmit {
             return Err(JobError::NotResubmittable { id: id.to_owned() });
         }
-        // The user confirmed this repeat: it is not refused as a duplicate.
+        // The user confirmed this repeat: it is not refused as a duplicate. Its own confirmation says it
+        // may pay for a second generation; the spend limits are not asked about again here.
         let again = self
             .submit_new(
                 job.request,
                 job.tokens_estimate,
                 Some(job.id),
                 Intent::Repeat,
+                None,
             )
             .await?;
         // The original changed too: it now names its copy and may not be submitted again. Views that

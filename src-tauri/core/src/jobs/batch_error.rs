@@ -71,6 +71,13 @@ impl UserFacing for BatchRunError {
         }
     }
 
+    fn details(&self) -> Option<String> {
+        match self {
+            Self::Job(e) => e.details(),
+            _ => None,
+        }
+    }
+
     fn raw_cause(&self) -> Option<String> {
         match self {
             Self::Item { error, .. } => error.raw_cause(),

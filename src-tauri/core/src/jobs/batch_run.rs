@@ -19,12 +19,13 @@ use sha2::{Digest, Sha256};
 
 use super::batch_error::{cancelled, refused, BatchAction, BatchRunError};
 use super::submit::{check_frame, fingerprint, is_web_address};
-use super::{Intent, JobError, JobRunner, DUPLICATE_WINDOW};
+use super::{Intent, JobError, JobRunner, SpendConsent, DUPLICATE_WINDOW};
 use crate::batch::BatchPlan;
 use crate::i18n::Message;
 use crate::images::FrameInfo;
 use crate::pipeline::PipelineError;
 use crate::request::FrameSlot;
+use crate::spend::{SpendDecision, SpendKind, SpendTotal};
 use crate::store::{
     BatchInserted, BatchRecord, BatchRefusal, BatchState, NewBatch, NewBatchJob, NewJob,
     StoreError, Thumbnail,
@@ -39,6 +40,8 @@ pub struct BatchStart<'a> {
     pub plan: &'a BatchPlan,
     /// [`Intent::Repeat`] when the user confirmed starting the same batch again moments after the first.
     pub intent: Intent,
+    /// [`SpendConsent::Given`] when the user already said yes to passing a day's or month's spend limit.
+    pub spend: SpendConsent,
 }
 
 /// What cancelling did, and the sentence that says it.
@@ -69,6 +72,9 @@ impl JobRunner {
             .await
             .map_err(JobError::from)?;
         self.ensure_history_is_saved(connection.demo)?;
+        if !connection.demo {
+            self.check_batch_spend(plan, start.spend)?;
+        }
         let mut frames: HashMap<(FrameSlot, String), FrameInfo> = HashMap::new();
         let mut jobs = Vec::with_capacity(plan.jobs.len());
         for planned in &plan.jobs {
@@ -171,6 +177,21 @@ impl JobRunner {
         self.inner.events.batch_changed(&record);
         self.feed(&record.id);
         Ok(record)
+    }
+
+    /// Refuses a batch above the per-batch limit, and asks before one that passes the day's or month's
+    /// (see `super::spend_gate`), at the plan's highest total.
+    fn check_batch_spend(
+        &self,
+        plan: &BatchPlan,
+        consent: SpendConsent,
+    ) -> Result<(), BatchRunError> {
+        let total = SpendTotal::of(plan.total.tokens_max, plan.total.cost_max, plan.total.jobs);
+        match self.check_spend_limits(SpendKind::Batch, |_| total, consent)? {
+            SpendDecision::Ok => Ok(()),
+            SpendDecision::Ask(question) => Err(JobError::SpendLimit(question).into()),
+            SpendDecision::Refuse(message) => Err(JobError::OverSpendLimit { message }.into()),
+        }
     }
 
     pub fn batch(&self, id: &str) -> Result<BatchRecord, BatchRunError> {

@@ -8,6 +8,7 @@ use crate::i18n::{Message, UserFacing};
 use crate::pipeline::PipelineError;
 use crate::prefs::PrefsError;
 use crate::request::RequestError;
+use crate::spend::SpendQuestion;
 use crate::store::{JobStatus, StoreError};
 
 /// What the UI needs to ask "Generate the same video again?" (the `details` of a
@@ -55,6 +56,14 @@ pub enum JobError {
     /// it again needs the caller to say the repeat is intended.
     #[error("an identical job ({}) was stored {} s ago", .0.job_id, .0.seconds_ago)]
     DuplicateSubmission(DuplicateSubmission),
+    /// The job or batch would pass a day's or month's spend limit; nothing was stored or sent. Sending it
+    /// needs the user's yes (`details`: the [`SpendQuestion`] as JSON).
+    #[error("a spend limit would be passed")]
+    SpendLimit(SpendQuestion),
+    /// Above a spend limit that refuses rather than asks (a batch's total above the per-batch limit);
+    /// nothing was stored or sent.
+    #[error("above a spend limit")]
+    OverSpendLimit { message: Message },
     /// Send and discard are for jobs waiting as not sent.
     #[error("job {id} is {status}, not waiting to be sent")]
     NotWaiting { id: String, status: JobStatus },
@@ -99,6 +108,8 @@ impl UserFacing for JobError {
             Self::HistoryNotSaved => "history_not_saved",
             Self::NotResubmittable { .. } => "job_not_resubmittable",
             Self::DuplicateSubmission(_) => "duplicate_submission",
+            Self::SpendLimit(_) => "spend_limit",
+            Self::OverSpendLimit { .. } => "over_spend_limit",
             Self::NotWaiting { .. } => "job_not_waiting",
             Self::InBatch { .. } => "job_in_batch",
             Self::NothingToDownload { .. } => "job_nothing_to_download",
@@ -111,6 +122,7 @@ impl UserFacing for JobError {
     fn details(&self) -> Option<String> {
         match self {
             Self::DuplicateSubmission(d) => serde_json::to_string(d).ok(),
+            Self::SpendLimit(q) => serde_json::to_string(q).ok(),
             _ => None,
         }
     }
@@ -145,6 +157,8 @@ impl UserFacing for JobError {
             Self::DuplicateSubmission(d) => {
                 Message::new("msg.job.duplicate_submission").arg("seconds", d.seconds_ago)
             }
+            Self::SpendLimit(q) => q.message(),
+            Self::OverSpendLimit { message } => message.clone(),
             Self::NotWaiting { status, .. } => {
                 Message::new("msg.job.not_waiting").arg("status", status.label())
             }
@@ -192,6 +206,32 @@ mod tests {
         );
     }
 
+    /// A day's limit passed by one job.
+    fn question() -> SpendQuestion {
+        use crate::spend::{
+            check_spend, SpendDecision, SpendKind, SpendLimits, SpendTotal, SpentSoFar,
+        };
+        let limits = SpendLimits {
+            per_day: Some(100),
+            ..SpendLimits::default()
+        };
+        let decision = check_spend(
+            SpendKind::Job,
+            &SpendTotal::of(60, 0.1, 1),
+            &SpentSoFar {
+                day: SpendTotal::of(50, 0.1, 1),
+                month: SpendTotal::default(),
+            },
+            &limits,
+            "CNY",
+            false,
+        );
+        let SpendDecision::Ask(q) = decision else {
+            panic!("{decision:?}")
+        };
+        q
+    }
+
     #[test]
     fn every_error_is_bilingual_with_a_snake_case_kind() {
         let all = [
@@ -225,6 +265,13 @@ mod tests {
             JobError::InBatch {
                 id: "j".into(),
                 batch: "shoes".into(),
+            },
+            JobError::SpendLimit(question()),
+            JobError::OverSpendLimit {
+                message: Message::new("msg.spend.batch_over_limit")
+                    .arg("tokens", 3)
+                    .arg("cost", "0.01 CNY")
+                    .arg("limit", 2),
             },
             JobError::DeleteFile {
                 path: "/v/a.mp4".into(),

@@ -24,6 +24,7 @@ mod eta;
 mod events;
 mod history;
 mod run;
+mod spend_gate;
 mod store_checkpoint;
 mod submit;
 mod trouble;
@@ -55,6 +56,7 @@ pub use connection::{
 pub use error::{DuplicateSubmission, JobError};
 pub use eta::{eta, BatchEta, JobLeft, RunHistory, HISTORY_SAMPLES, MIN_GROUP_SAMPLES};
 pub use events::{JobEvents, NoEvents};
+pub use spend_gate::{SpendConsent, SpendPolicy, SpendPolicyFn};
 pub use submit::{Intent, DUPLICATE_WINDOW};
 pub use trouble::SERVICE_RECHECK;
 pub use unsent::{UnsentOutcome, UnsentSummary, DISCARDED};
@@ -147,6 +149,8 @@ struct Inner {
     /// Test seam: an exiting feeder waits here, still holding its place, before it lets go.
     #[cfg(test)]
     feeder_exit_gate: Mutex<Option<Arc<batch_feed::ExitGate>>>,
+    /// Where the spend limits are read from; none set means no limits.
+    spend_policy: Mutex<Option<SpendPolicyFn>>,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -186,6 +190,7 @@ impl JobRunner {
                 batch_waiting: Mutex::new(HashMap::new()),
                 #[cfg(test)]
                 feeder_exit_gate: Mutex::new(None),
+                spend_policy: Mutex::new(None),
             }),
         }
     }

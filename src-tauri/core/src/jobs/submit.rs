@@ -9,10 +9,12 @@ use sha2::{Digest, Sha256};
 
 use super::error::DuplicateSubmission;
 use super::run::Plan;
-use super::{JobError, JobRunner};
+use super::{JobError, JobRunner, SpendConsent};
+use crate::cost::estimate;
 use crate::images::{intake, FrameInfo, IntakeOptions};
 use crate::pipeline::PipelineError;
 use crate::request::{FrameSlot, RequestDraft, ValidRequest};
+use crate::spend::{SpendDecision, SpendKind, SpendTotal};
 use crate::store::{Inserted, JobRecord, NewJob, Thumbnail};
 
 /// How long after a job is stored an identical submission counts as an accidental repeat. Double clicks,
@@ -50,7 +52,23 @@ impl JobRunner {
         tokens_estimate: Option<u32>,
         intent: Intent,
     ) -> Result<JobRecord, JobError> {
-        self.submit_new(draft, tokens_estimate, None, intent).await
+        self.submit_checked(draft, tokens_estimate, intent, SpendConsent::NotGiven)
+            .await
+    }
+
+    /// [`JobRunner::submit_with`], after the spend limits: a job that would take today's or this month's
+    /// spend past its limit is refused with the question ([`JobError::SpendLimit`]), nothing stored or
+    /// sent, unless `spend` is the user's yes to it. Checked against the job's highest estimate: the
+    /// larger of `tokens_estimate` (what the form showed) and the backend's own for this request.
+    pub async fn submit_checked(
+        &self,
+        draft: RequestDraft,
+        tokens_estimate: Option<u32>,
+        intent: Intent,
+        spend: SpendConsent,
+    ) -> Result<JobRecord, JobError> {
+        self.submit_new(draft, tokens_estimate, None, intent, Some(spend))
+            .await
     }
 
     pub(super) async fn submit_new(
@@ -59,11 +77,43 @@ impl JobRunner {
         tokens_estimate: Option<u32>,
         retry_of: Option<String>,
         intent: Intent,
+        spend: Option<SpendConsent>,
     ) -> Result<JobRecord, JobError> {
         let request = draft.validate().map_err(JobError::Invalid)?;
         let connection = self.inner.connections.current().await?;
         self.ensure_history_is_saved(connection.demo)?;
         let frames = check_frames(&request).await?;
+        if let (Some(consent), false) = (spend, connection.demo) {
+            let aspect = frames
+                .iter()
+                .find(|(slot, _)| *slot == FrameSlot::First)
+                .map(|(_, info)| info.aspect);
+            let settings = request.settings();
+            let decision = self.check_spend_limits(
+                SpendKind::Job,
+                |rates| {
+                    let tokens = estimate(settings, aspect, rates)
+                        .tokens_max
+                        .max(tokens_estimate.unwrap_or(0));
+                    SpendTotal::of(
+                        u64::from(tokens),
+                        rates.cost_of(tokens, settings.generate_audio),
+                        1,
+                    )
+                },
+                consent,
+            )?;
+            match decision {
+                SpendDecision::Ok => {}
+                SpendDecision::Ask(question) => {
+                    tracing::info!("submission waits for a yes to passing a spend limit");
+                    return Err(JobError::SpendLimit(question));
+                }
+                SpendDecision::Refuse(message) => {
+                    return Err(JobError::OverSpendLimit { message });
+                }
+            }
+        }
         let thumb = |slot: FrameSlot| {
             frames
                 .iter()

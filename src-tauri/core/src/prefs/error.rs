@@ -28,6 +28,8 @@ pub enum PrefsError {
     ConcurrencyOutOfRange { value: u32 },
     #[error("{value} hours is outside the range for holding back unsent jobs")]
     HoldUnsentOutOfRange { value: u32 },
+    #[error("a spend limit of {value} tokens is outside the allowed range")]
+    SpendLimitOutOfRange { value: u32 },
     /// Not "system" and not the tag of a language the app ships.
     #[error("the language {tag:?} is not one the app ships")]
     UnknownLanguage { tag: String },
@@ -135,6 +137,7 @@ impl UserFacing for PrefsError {
             Self::InvalidRate { .. } => "prefs_invalid_rate",
             Self::ConcurrencyOutOfRange { .. } => "prefs_concurrency_out_of_range",
             Self::HoldUnsentOutOfRange { .. } => "prefs_hold_unsent_out_of_range",
+            Self::SpendLimitOutOfRange { .. } => "prefs_spend_limit_out_of_range",
             Self::UnknownLanguage { .. } => "prefs_unknown_language",
             Self::RelativeOutputDir { .. } => "prefs_relative_output_dir",
             Self::OutputDirNotChosen { .. } => "prefs_output_dir_not_chosen",
@@ -170,6 +173,13 @@ impl UserFacing for PrefsError {
             Self::HoldUnsentOutOfRange { value } => {
                 let range = super::HOLD_UNSENT_HOURS_RANGE;
                 Message::new("msg.prefs.hold_unsent_out_of_range")
+                    .arg("value", *value)
+                    .arg("min", *range.start())
+                    .arg("max", *range.end())
+            }
+            Self::SpendLimitOutOfRange { value } => {
+                let range = crate::spend::SPEND_LIMIT_RANGE;
+                Message::new("msg.prefs.spend_limit_out_of_range")
                     .arg("value", *value)
                     .arg("min", *range.start())
                     .arg("max", *range.end())

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cost::CostRates;
 use crate::request::RequestDraft;
+use crate::spend::{SpendLimits, SPEND_LIMIT_RANGE};
 
 pub use error::{FileDamage, FolderProblem, PrefsError, PrefsWarning, RateField, SaveProblem};
 pub use file_name::{
@@ -48,6 +49,8 @@ pub const CONCURRENT_JOBS_RANGE: std::ops::RangeInclusive<u32> = 1..=8;
 pub struct PreferenceLimits {
     pub max_concurrent_jobs: WholeRange,
     pub hold_unsent_after_hours: WholeRange,
+    /// Each spend limit, in tokens (an empty field is no limit).
+    pub spend_limit_tokens: WholeRange,
 }
 
 /// `min..=max`.
@@ -71,6 +74,7 @@ impl PreferenceLimits {
         Self {
             max_concurrent_jobs: CONCURRENT_JOBS_RANGE.into(),
             hold_unsent_after_hours: HOLD_UNSENT_HOURS_RANGE.into(),
+            spend_limit_tokens: SPEND_LIMIT_RANGE.into(),
         }
     }
 }
@@ -121,6 +125,8 @@ pub struct Preferences {
     /// A job stored but never sent (the app stopped before its create request) that is older than this
     /// many hours is not sent on start: it waits as "not sent yet" until the user sends or discards it.
     pub hold_unsent_after_hours: u32,
+    /// Optional limits per batch, day and month (see `crate::spend`).
+    pub spend_limits: SpendLimits,
     /// The generation form as last used, restored on the next start.
     pub last_request: Option<RequestDraft>,
 }
@@ -138,6 +144,7 @@ impl Default for Preferences {
             notifications: true,
             max_concurrent_jobs: DEFAULT_MAX_CONCURRENT_JOBS,
             hold_unsent_after_hours: DEFAULT_HOLD_UNSENT_AFTER_HOURS,
+            spend_limits: SpendLimits::default(),
             last_request: None,
         }
     }
@@ -201,5 +208,39 @@ mod tests {
             ..Preferences::default()
         };
         assert_eq!(p.api_base_override(), Some("https://proxy.example"));
+    }
+
+    #[test]
+    fn spend_limits_are_optional_checked_and_kept() {
+        // A settings file from before spend limits has none.
+        let old: Preferences = serde_json::from_str(r#"{"max_concurrent_jobs":2}"#).unwrap();
+        assert_eq!(old.spend_limits, SpendLimits::default());
+        assert!(old.validate().is_ok());
+
+        let p = Preferences {
+            spend_limits: SpendLimits {
+                per_batch: Some(500_000),
+                per_day: None,
+                per_month: Some(20_000_000),
+            },
+            ..Preferences::default()
+        };
+        assert!(p.validate().is_ok());
+        let back: Preferences = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(back.spend_limits, p.spend_limits);
+
+        let zero = Preferences {
+            spend_limits: SpendLimits {
+                per_day: Some(0),
+                ..SpendLimits::default()
+            },
+            ..Preferences::default()
+        };
+        let problems = zero.validate().unwrap_err();
+        assert_eq!(problems, [PrefsError::SpendLimitOutOfRange { value: 0 }]);
+        let m = crate::i18n::UserFacing::msg(&problems[0]);
+        assert!(m.text("en").contains("empty"), "{}", m.text("en"));
+        assert!(m.text("zh-CN").contains("留空"), "{}", m.text("zh-CN"));
+        assert_eq!(PreferenceLimits::current().spend_limit_tokens.min, 1);
     }
 }

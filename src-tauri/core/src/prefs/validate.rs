@@ -46,6 +46,16 @@ impl Preferences {
                 value: self.hold_unsent_after_hours,
             });
         }
+        let limits = [
+            self.spend_limits.per_batch,
+            self.spend_limits.per_day,
+            self.spend_limits.per_month,
+        ];
+        for value in limits.into_iter().flatten() {
+            if !crate::spend::SPEND_LIMIT_RANGE.contains(&value) {
+                problems.push(PrefsError::SpendLimitOutOfRange { value });
+            }
+        }
         if !self.language.is_known() {
             problems.push(PrefsError::UnknownLanguage {
                 tag: self.language.tag().to_owned(),

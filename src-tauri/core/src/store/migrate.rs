@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("migrations/0007_batch_pause_reason_and_outputs.sql"),
     ),
+    (8, include_str!("migrations/0008_spend_index.sql")),
 ];
 
 /// The newest schema this build knows.
@@ -249,6 +250,7 @@ mod tests {
                 "jobs_fts_after_update",
                 "jobs_newest",
                 "jobs_retry_of",
+                "jobs_spend",
                 "jobs_status_newest",
                 "jobs_task_id",
             ]

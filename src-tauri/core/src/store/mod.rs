@@ -18,6 +18,7 @@ mod model;
 mod outputs;
 mod query;
 mod row;
+mod spend;
 mod status;
 mod submission;
 mod upload_cache;
@@ -41,6 +42,7 @@ pub use model::{
     may_resubmit, resume_action, JobBatch, JobCursor, JobPage, JobProblem, JobQuery, JobRecord,
     NewJob, PollTrouble, ResumeAction, Thumbnail, DEFAULT_PAGE, MAX_PAGE, RESULT_GONE, TASK_FAILED,
 };
+pub use spend::{SpendGroup, SpendGroups, SpendRow, Unestimated};
 pub use status::JobStatus;
 pub use submission::Inserted;
 pub use upload_cache::SqliteUploadCache;

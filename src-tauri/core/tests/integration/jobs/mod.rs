@@ -5,6 +5,7 @@ mod kill;
 mod money;
 mod runs;
 mod shared_history;
+mod spend_limits;
 mod stored_problem;
 mod submit_once;
 mod unsent;

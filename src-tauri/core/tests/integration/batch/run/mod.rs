@@ -13,7 +13,7 @@ mod service;
 use std::time::Duration;
 
 use seedance_core::batch::{from_form, BatchPlan};
-use seedance_core::jobs::{BatchStart, Intent, JobRunner};
+use seedance_core::jobs::{BatchStart, Intent, JobRunner, SpendConsent};
 use seedance_core::request::RequestDraft;
 use seedance_core::store::{BatchRecord, BatchState, JobRecord, Store};
 
@@ -34,6 +34,7 @@ pub async fn start(runner: &JobRunner, plan: &BatchPlan) -> BatchRecord {
         source: "the form × N",
         plan,
         intent: Intent::Once,
+        spend: SpendConsent::NotGiven,
     }))
     .await
     .unwrap()

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use seedance_core::batch::from_paths;
 use seedance_core::i18n::UserFacing;
-use seedance_core::jobs::{BatchRunError, BatchStart, Intent};
+use seedance_core::jobs::{BatchRunError, BatchStart, Intent, SpendConsent};
 use seedance_core::request::RequestDraft;
 use seedance_core::store::{
     BatchInserted, BatchRefusal, BatchState, JobQuery, JobStatus, NewBatch, NewBatchJob, NewJob,
@@ -138,6 +138,7 @@ async fn a_bad_frame_refuses_the_batch_and_stores_nothing() {
         source: "2 photos",
         plan: &plan,
         intent: Intent::Once,
+        spend: SpendConsent::NotGiven,
     }))
     .await
     .unwrap_err();
@@ -164,6 +165,7 @@ async fn the_same_batch_twice_is_refused_unless_confirmed() {
             source: "the form × N",
             plan: &plan,
             intent,
+            spend: SpendConsent::NotGiven,
         })
     };
     let error = within(again(Intent::Once)).await.unwrap_err();

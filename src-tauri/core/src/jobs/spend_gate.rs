@@ -1,0 +1,89 @@
+//! The spend limits at the two doors a paid job comes in by: a single submission and a batch start. Both
+//! ask [`crate::spend::check_spend`] with the spend so far (sent, possibly sent, and stored to be sent)
+//! before anything is stored, so a refused or unanswered question sends and stores nothing. Demo work
+//! is free and never asked about.
+//!
+//! The limits and rates are read at each check from a source the app sets ([`JobRunner::set_spend_policy`]);
+//! a runner without one has no limits.
+
+use std::sync::Arc;
+
+use jiff::tz::TimeZone;
+
+use super::JobRunner;
+use crate::cost::CostRates;
+use crate::spend::{check_spend, spent_so_far, SpendDecision, SpendKind, SpendLimits, SpendTotal};
+use crate::store::StoreError;
+
+/// What the check reads: the limits and rates in Settings and the user's time zone.
+#[derive(Clone, Debug)]
+pub struct SpendPolicy {
+    pub limits: SpendLimits,
+    pub rates: CostRates,
+    pub zone: TimeZone,
+}
+
+/// Reads the current policy; called once per check.
+pub type SpendPolicyFn = Arc<dyn Fn() -> SpendPolicy + Send + Sync>;
+
+/// Whether the user already said yes to passing a day's or month's limit with this job or batch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SpendConsent {
+    /// Passing a limit asks first.
+    #[default]
+    NotGiven,
+    /// "Generate anyway": the question was asked and answered.
+    Given,
+}
+
+impl JobRunner {
+    /// Sets where the limits come from (the app: its preferences and the OS's time zone).
+    pub fn set_spend_policy(&self, policy: SpendPolicyFn) {
+        *self
+            .inner
+            .spend_policy
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(policy);
+    }
+
+    /// The current policy; `None` when no limit is set (nothing to check).
+    pub(super) fn spend_policy(&self) -> Option<SpendPolicy> {
+        let source = self
+            .inner
+            .spend_policy
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()?;
+        Some(source())
+    }
+
+    /// Decides whether `estimate_tokens` more (with or without audio) may be sent now.
+    pub(super) fn check_spend_limits(
+        &self,
+        kind: SpendKind,
+        estimate: impl FnOnce(&CostRates) -> SpendTotal,
+        consent: SpendConsent,
+    ) -> Result<SpendDecision, StoreError> {
+        let Some(policy) = self.spend_policy() else {
+            return Ok(SpendDecision::Ok);
+        };
+        if policy.limits == SpendLimits::default() {
+            return Ok(SpendDecision::Ok);
+        }
+        let estimate = estimate(&policy.rates);
+        let spent = spent_so_far(
+            &self.inner.store,
+            self.inner.store.now_ms(),
+            &policy.zone,
+            &policy.rates,
+        )?;
+        Ok(check_spend(
+            kind,
+            &estimate,
+            &spent,
+            &policy.limits,
+            &policy.rates.currency,
+            consent == SpendConsent::Given,
+        ))
+    }
+}
