@@ -229,6 +229,7 @@ fn batch(store: &Store, name: &str, demo: bool, tokens: &[u32]) -> String {
             fingerprint: format!("{name}-{i}"),
             item: u32::try_from(i).unwrap() + 1,
             take: 1,
+            output: None,
         })
         .collect();
     let new = NewBatch {
