@@ -361,7 +361,7 @@ mod tests {
         let start = invoke(
             &app,
             "batch_start",
-            serde_json::json!({ "id": "batch-draft-99", "name": "x", "repeat": false }),
+            serde_json::json!({ "id": "batch-draft-99", "name": "x", "repeat": false, "spendConfirmed": false }),
         );
         assert_eq!(outcome(&start), "batch_draft_not_found");
         drop(app);
