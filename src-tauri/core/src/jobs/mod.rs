@@ -13,6 +13,7 @@
 mod actions;
 mod batch_error;
 mod batch_feed;
+mod batch_frames;
 mod batch_run;
 mod connection;
 mod error;

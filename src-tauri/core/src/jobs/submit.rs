@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::error::DuplicateSubmission;
 use super::run::Plan;
 use super::{JobError, JobRunner};
-use crate::images::{intake, FrameInfo, IntakeOptions};
+use crate::images::{intake, FrameInfo, ImageError, IntakeOptions};
 use crate::pipeline::PipelineError;
 use crate::request::{FrameSlot, RequestDraft, ValidRequest};
 use crate::store::{Inserted, JobRecord, NewJob, Thumbnail};
@@ -154,10 +154,18 @@ pub(super) async fn check_frames(
 
 /// Reads one local frame on a blocking thread and refuses it when unreadable or outside the model's limits.
 pub(super) async fn check_frame(slot: FrameSlot, path: PathBuf) -> Result<FrameInfo, JobError> {
-    let info = tokio::task::spawn_blocking(move || intake(&path, &IntakeOptions::default()))
+    let checked = tokio::task::spawn_blocking(move || intake(&path, &IntakeOptions::default()))
         .await
-        .map_err(|e| PipelineError::Io(std::io::Error::other(e)))?
-        .map_err(|source| PipelineError::Frame { slot, source })?;
+        .map_err(|e| PipelineError::Io(std::io::Error::other(e)))?;
+    accept_frame(slot, checked)
+}
+
+/// A frame's check as a job sees it: refused when unreadable or outside the model's limits.
+pub(super) fn accept_frame(
+    slot: FrameSlot,
+    checked: Result<FrameInfo, ImageError>,
+) -> Result<FrameInfo, JobError> {
+    let info = checked.map_err(|source| PipelineError::Frame { slot, source })?;
     if !info.is_acceptable() {
         return Err(PipelineError::FrameOutOfLimits {
             slot,
