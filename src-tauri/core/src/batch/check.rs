@@ -316,6 +316,20 @@ mod tests {
         assert_eq!(named, [(a, vec![0, 2, 5]), (b, vec![1, 4]), (c, vec![3])]);
     }
 
+    /// A command handler can spawn the run on the runtime (its future is `Send` when the callback is).
+    #[test]
+    fn the_run_can_be_spawned() {
+        fn spawnable<T: Send + 'static>(_: &T) {}
+        let paths = vec![PathBuf::from("/nowhere/a.png")];
+        let run = async move {
+            check_frames(&paths, &CheckOptions::default(), |_| {
+                ControlFlow::Continue(())
+            })
+            .await;
+        };
+        spawnable(&run);
+    }
+
     /// Stopping at the first result starts nothing more: only the decodes already in flight ran.
     #[tokio::test]
     async fn break_starts_no_further_file() {
