@@ -14,9 +14,12 @@
 //!   runs every job to its downloaded result. "Peak above idle" is `VmHWM` at the end minus `VmRSS` just
 //!   before the batch starts (runtime, store, runner and the reviewed plan already there).
 //!
+//! - `--parts FILE`: where one photo's check spends its time, step by step (see `parts.rs`).
+//!
 //! Besides the human lines it prints `RESULT key=value` lines that `bench/run.sh` reads.
 
 mod inputs;
+mod parts;
 // The simulator process, measured children and `/proc` readings are the transfer bench's.
 #[allow(dead_code)]
 #[path = "../bench_transfer/procs.rs"]
@@ -54,8 +57,14 @@ fn main() -> ExitCode {
     let outcome = match words[..] {
         ["--child-check"] => child_check(),
         ["--child-batch", api, token] => child_batch(api, token),
-        [] => parent(),
-        _ => Err("usage: bench_batch (the --child-* forms are internal)".into()),
+        ["--parts", file] => parts::run(Path::new(file)),
+        [] => parent(true, true),
+        ["check"] => parent(true, false),
+        ["batch"] => parent(false, true),
+        _ => Err(
+            "usage: bench_batch [check | batch | --parts FILE] (the --child-* forms are internal)"
+                .into(),
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -66,12 +75,13 @@ fn main() -> ExitCode {
     }
 }
 
-fn parent() -> Result<(), Error> {
+/// Both cases, or only one (`bench_batch check`, `bench_batch batch`).
+fn parent(check: bool, batch: bool) -> Result<(), Error> {
     let photos = inputs::photos()?;
     inputs::item_links(&photos)?;
     let mut results = Vec::new();
-    let failed_check = run_check(&mut results).err();
-    let failed_batch = run_batch(&mut results).err();
+    let failed_check = check.then(|| run_check(&mut results).err()).flatten();
+    let failed_batch = batch.then(|| run_batch(&mut results).err()).flatten();
     for result in results {
         println!("RESULT {result}");
     }
