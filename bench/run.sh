@@ -138,14 +138,17 @@ if [[ $ONLY == all ]]; then
 fi
 row "check 100 photos of 24 MP: wall time" "${R[batch_check_s]}" "${R[pillow_batch_check_s]}" s "<=" 0.6
 row "500-item batch: peak RSS above idle" "${R[batch_peak_mib]}" - MiB "<" 300
-echo "(medians: intake $RUNS runs each, jobs 30, downloads 5, app start ${BENCH_START_RUNS:-7} per app; peak RSS is the"
-echo " whole process; app memory is the whole process tree; the yardstick of app rows is bench/minimal-app)"
-echo "information: Pillow at 1/8 scale (draft to a sixty-fourth of the pixels) ${R[pillow_jpeg_eighth_ms]:-?} ms;" \
-  "full strict JPEG decode (runs before upload) ${R[jpeg_full_ms]:-?} ms;" \
-  "plain curl ${R[curl_nosync_mbps]:-?} MB/s; app idle CPU after start ${R[app_idle_cpu_pct]:-?} %" \
-  "(minimal app ${R[minimal_idle_cpu_pct]:-?} %);" \
-  "durable (fsync) create mark ${R[durable_mark_ms]:-?} ms (the same write without fsync ${R[normal_mark_ms]:-?} ms)"
-echo "batch rows: checking uses every core (yardstick: Pillow, the same work, process pool of $(nproc)), median of 3;" \
+if [[ $ONLY == all ]]; then
+  echo "(medians: intake $RUNS runs each, jobs 30, downloads 5, app start ${BENCH_START_RUNS:-7} per app; peak RSS is the"
+  echo " whole process; app memory is the whole process tree; the yardstick of app rows is bench/minimal-app)"
+  echo "information: Pillow at 1/8 scale (draft to a sixty-fourth of the pixels) ${R[pillow_jpeg_eighth_ms]:-?} ms;" \
+    "full strict JPEG decode (runs before upload) ${R[jpeg_full_ms]:-?} ms;" \
+    "plain curl ${R[curl_nosync_mbps]:-?} MB/s; app idle CPU after start ${R[app_idle_cpu_pct]:-?} %" \
+    "(minimal app ${R[minimal_idle_cpu_pct]:-?} %);" \
+    "durable (fsync) create mark ${R[durable_mark_ms]:-?} ms (the same write without fsync ${R[normal_mark_ms]:-?} ms)"
+fi
+echo "batch rows: checking uses every core (yardstick: Pillow, the same work, process pool of $(nproc)), median of 3" \
+  "(median of each run's ratio, taken in turns: ${R[batch_check_pair_ratio]:-?});" \
   "peak RSS above idle while checking the 100 photos ${R[batch_check_peak_mib]:-?} MiB; the 500 items are hard links to the" \
   "100 photos (each item checked, each photo uploaded once: ${R[batch_uploads]:-?} uploads), run to the end in" \
   "${R[batch_secs]:-?} s; peak above idle at the end of its check ${R[batch_check_phase_peak_mib]:-?} MiB"

@@ -140,6 +140,7 @@ fn run_check(results: &mut Vec<String>) -> Result<(), Error> {
         }
         println!("{said}");
     }
+    let runs_ours = ours.clone();
     let ours = median(&mut ours);
     println!(
         "check {} photos of 24 MP: median {ours:.2} s of {CHECK_RUNS} ({in_flight} at once), peak RSS above idle {peak:.1} MiB",
@@ -149,6 +150,15 @@ fn run_check(results: &mut Vec<String>) -> Result<(), Error> {
         "batch_check_s={ours:.3} batch_check_peak_mib={peak:.1}"
     ));
     if !pillow.is_empty() {
+        // Ours and Pillow take turns, so each run's ratio is the least touched by a change in load.
+        let mut ratios: Vec<f64> = runs_ours.iter().zip(&pillow).map(|(o, p)| o / p).collect();
+        let said: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+        let paired = median(&mut ratios);
+        println!(
+            "ratio of each run (ours / Pillow): {} (median {paired:.2})",
+            said.join(" ")
+        );
+        results.push(format!("batch_check_pair_ratio={paired:.2}"));
         let pillow = median(&mut pillow);
         println!("Pillow, process pool of the same size: median {pillow:.2} s");
         results.push(format!("pillow_batch_check_s={pillow:.3}"));
