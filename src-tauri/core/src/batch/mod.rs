@@ -1,5 +1,6 @@
 //! Batches: many jobs from one source, reviewed and priced before anything is paid for. This module reads
-//! the sources and plans the jobs; running them goes through the job queue like any other job.
+//! the sources, plans the jobs and checks their frames; running them goes through the job queue like any
+//! other job.
 //!
 //! # Sources
 //!
@@ -62,7 +63,14 @@
 //! [`plan`] turns items × takes into [`PlannedJob`]s: settings from the batch, then the row's preset, then
 //! the row's cells; each request checked by the Generate form's own check and priced by its estimate; items
 //! with a blocking problem listed and left out of the jobs and the [`BatchTotal`].
+//!
+//! # Frame check
+//!
+//! [`check_frames`] runs the strict frame check of many files on every core, a bounded number at a time,
+//! each distinct file once, handing results over as they finish (the review screen's thumbnails and
+//! problems, and the check before a batch starts).
 
+mod check;
 mod csv;
 mod file;
 mod folder;
@@ -74,6 +82,7 @@ mod table;
 mod template;
 mod text;
 
+pub use check::{check_frames, default_in_flight, CheckOptions, FrameCheck};
 pub use file::from_file;
 pub use folder::{from_folder, from_paths, PairRule};
 pub use item::{BatchItem, BatchSource, FrameRef, Origin, SettingValue, SourceColumn, MAX_TAKES};

@@ -11,6 +11,7 @@ mod fixes;
 mod frame_path;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
+mod gate;
 mod geometry;
 mod jpeg_dc;
 mod problems;
@@ -129,9 +130,34 @@ impl FrameInfo {
 
 /// Reads and checks one frame. Errors mean the file cannot be used at all; limit violations of a
 /// readable image are returned as `problems` instead.
+/// At most one frame per core is read and decoded at once in the whole process (see `gate`); others wait.
 pub fn intake(path: &Path, opts: &IntakeOptions) -> Result<FrameInfo, ImageError> {
+    let _pass = gate::enter();
+    #[cfg(test)]
+    let _counted = DecodingNow::enter();
     let bytes = read::read_capped(path, opts.hard_cap_bytes)?;
     intake_bytes(path, &bytes, opts)
+}
+
+/// Counts the frames between reading and the end of their decode, for the gate's test.
+#[cfg(test)]
+struct DecodingNow;
+
+#[cfg(test)]
+impl DecodingNow {
+    fn enter() -> Self {
+        use std::sync::atomic::Ordering;
+        let now = gate::tests::DECODING.fetch_add(1, Ordering::SeqCst) + 1;
+        gate::tests::MOST_DECODING.fetch_max(now, Ordering::SeqCst);
+        Self
+    }
+}
+
+#[cfg(test)]
+impl Drop for DecodingNow {
+    fn drop(&mut self) {
+        gate::tests::DECODING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// [`intake`] of bytes already read from `path` (the path is only named in the result and messages).

@@ -11,18 +11,15 @@
 //! batches are fed, except one left alone for longer than the never-sent hold allows (the app was closed
 //! meanwhile): that one is paused, its record saying why, for the user to resume.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
-
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::batch_error::{cancelled, refused, BatchAction, BatchRunError};
-use super::submit::{check_frame, fingerprint, is_web_address};
+use super::batch_frames::BatchFrames;
+use super::submit::fingerprint;
 use super::{Intent, JobError, JobRunner, SpendConsent, DUPLICATE_WINDOW};
 use crate::batch::BatchPlan;
 use crate::i18n::Message;
-use crate::images::FrameInfo;
 use crate::pipeline::PipelineError;
 use crate::request::FrameSlot;
 use crate::spend::{SpendDecision, SpendKind, SpendTotal};
@@ -56,10 +53,11 @@ pub struct CancelOutcome {
 
 impl JobRunner {
     /// Checks every job of the plan as a single submission is checked (valid request, service reachable,
-    /// history saved, every local frame readable and within limits; each distinct frame file read once),
-    /// then stores the batch and all its jobs in one transaction and starts sending them. Refused, with
-    /// nothing stored, when any job is refused (naming its item) or when the same batch was stored within
-    /// [`DUPLICATE_WINDOW`] and `start.intent` is not [`Intent::Repeat`].
+    /// history saved, every local frame readable and within limits; each distinct frame file read once, on
+    /// every core: [`crate::batch::check_frames`]), then stores the batch and all its jobs in one
+    /// transaction and starts sending them. Refused, with nothing stored, when any job is refused (naming
+    /// the first such item) or when the same batch was stored within [`DUPLICATE_WINDOW`] and
+    /// `start.intent` is not [`Intent::Repeat`].
     pub async fn start_batch(&self, start: BatchStart<'_>) -> Result<BatchRecord, BatchRunError> {
         let plan = start.plan;
         if !plan.can_start() {
@@ -75,38 +73,28 @@ impl JobRunner {
         if !connection.demo {
             self.check_batch_spend(plan, start.spend)?;
         }
-        let mut frames: HashMap<(FrameSlot, String), FrameInfo> = HashMap::new();
-        let mut jobs = Vec::with_capacity(plan.jobs.len());
+        // Every request is validated first (cheap), up to the first invalid one; then the frames of the
+        // jobs before it are checked together, and the jobs are read back in order, so the refusal names the
+        // same item as checking them one by one would.
+        let mut requests = Vec::with_capacity(plan.jobs.len());
+        let mut invalid = None;
         for planned in &plan.jobs {
+            match planned.draft.validate() {
+                Ok(request) => requests.push(request),
+                Err(e) => {
+                    invalid = Some((planned.item, e));
+                    break;
+                }
+            }
+        }
+        let mut frames = BatchFrames::check(&requests).await;
+        let mut jobs = Vec::with_capacity(plan.jobs.len());
+        for (at, (planned, request)) in plan.jobs.iter().zip(&requests).enumerate() {
             let refused = |error: JobError| BatchRunError::Item {
                 item: planned.item,
                 error: Box::new(error),
             };
-            let request = planned
-                .draft
-                .validate()
-                .map_err(|e| refused(JobError::Invalid(e)))?;
-            let mut checked = Vec::new();
-            for (slot, frame) in [
-                (FrameSlot::First, request.first_frame()),
-                (FrameSlot::Last, request.last_frame()),
-            ] {
-                let Some(frame) = frame.filter(|f| !is_web_address(f)) else {
-                    continue;
-                };
-                let key = (slot, frame.to_owned());
-                let info = match frames.get(&key) {
-                    Some(info) => info.clone(),
-                    None => {
-                        let info = check_frame(slot, PathBuf::from(frame))
-                            .await
-                            .map_err(refused)?;
-                        frames.insert(key, info.clone());
-                        info
-                    }
-                };
-                checked.push((slot, info));
-            }
+            let checked = frames.of_job(at).map_err(refused)?;
             let thumb = |slot: FrameSlot| {
                 checked
                     .iter()
@@ -128,10 +116,16 @@ impl JobRunner {
                     demo: connection.demo,
                     retry_of: None,
                 },
-                fingerprint: fingerprint(&request, &checked, connection.demo).map_err(refused)?,
+                fingerprint: fingerprint(request, &checked, connection.demo).map_err(refused)?,
                 item: planned.item,
                 take: planned.take,
                 output: planned.output.clone(),
+            });
+        }
+        if let Some((item, e)) = invalid {
+            return Err(BatchRunError::Item {
+                item,
+                error: Box::new(JobError::Invalid(e)),
             });
         }
         let mut whole = Sha256::new();

@@ -14,6 +14,7 @@ mod actions;
 mod batch_error;
 mod batch_feed;
 mod batch_folder;
+mod batch_frames;
 #[cfg(test)]
 mod batch_race_tests;
 mod batch_retry;

@@ -11,7 +11,7 @@ use super::error::DuplicateSubmission;
 use super::run::Plan;
 use super::{JobError, JobRunner, SpendConsent};
 use crate::cost::estimate;
-use crate::images::{intake, FrameInfo, IntakeOptions};
+use crate::images::{intake, FrameInfo, ImageError, IntakeOptions};
 use crate::pipeline::PipelineError;
 use crate::request::{FrameSlot, RequestDraft, ValidRequest};
 use crate::spend::{SpendDecision, SpendKind, SpendTotal};
@@ -204,10 +204,18 @@ pub(super) async fn check_frames(
 
 /// Reads one local frame on a blocking thread and refuses it when unreadable or outside the model's limits.
 pub(super) async fn check_frame(slot: FrameSlot, path: PathBuf) -> Result<FrameInfo, JobError> {
-    let info = tokio::task::spawn_blocking(move || intake(&path, &IntakeOptions::default()))
+    let checked = tokio::task::spawn_blocking(move || intake(&path, &IntakeOptions::default()))
         .await
-        .map_err(|e| PipelineError::Io(std::io::Error::other(e)))?
-        .map_err(|source| PipelineError::Frame { slot, source })?;
+        .map_err(|e| PipelineError::Io(std::io::Error::other(e)))?;
+    accept_frame(slot, checked)
+}
+
+/// A frame's check as a job sees it: refused when unreadable or outside the model's limits.
+pub(super) fn accept_frame(
+    slot: FrameSlot,
+    checked: Result<FrameInfo, ImageError>,
+) -> Result<FrameInfo, JobError> {
+    let info = checked.map_err(|source| PipelineError::Frame { slot, source })?;
     if !info.is_acceptable() {
         return Err(PipelineError::FrameOutOfLimits {
             slot,

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use seedance_core::batch::from_paths;
 use seedance_core::i18n::UserFacing;
-use seedance_core::jobs::{BatchRunError, BatchStart, Intent, SpendConsent};
-use seedance_core::request::RequestDraft;
+use seedance_core::jobs::{BatchRunError, BatchStart, Intent, JobError, SpendConsent};
+use seedance_core::pipeline::PipelineError;
+use seedance_core::request::{FrameSlot, RequestDraft};
 use seedance_core::store::{
     BatchInserted, BatchRefusal, BatchState, JobQuery, JobStatus, NewBatch, NewBatchJob, NewJob,
     Store, StoreError,
@@ -150,6 +151,50 @@ async fn a_bad_frame_refuses_the_batch_and_stores_nothing() {
     assert!(error.msg().text("zh-CN").contains("第 2 项"));
     assert!(h.runner.batches().unwrap().is_empty());
     assert_eq!(h.store.count_jobs(&JobQuery::default()).unwrap(), 0);
+    assert_eq!(h.sim.counts().upload + h.sim.counts().create, 0);
+}
+
+/// Frames are checked several at a time, but the refusal still names the first item in item order that
+/// cannot be sent: item 2's photo (too wide for the model, found only after decoding it whole) and not
+/// item 4's HEIC file, which is refused at its first bytes and so finishes first. Items 1 and 3 share a
+/// good photo.
+#[tokio::test]
+async fn checked_in_parallel_the_refusal_names_the_first_failing_item() {
+    let h = harness(SimConfig::fast(), 2).await;
+    let good = frame(h.dir.path(), "good.png", 1280, 720, 1);
+    let wide = frame(h.dir.path(), "wide.png", 3200, 1000, 2);
+    let heic = h.dir.path().join("phone.heic");
+    std::fs::write(&heic, b"\0\0\0\x18ftypheic\0\0\0\0mif1heic\0\0\0\0").unwrap();
+    let source = from_paths(&[good.clone(), wide, good, heic]).unwrap();
+    let plan = plan_with(&source, "a slow pan", &[]);
+    assert_eq!(plan.jobs.len(), 4, "{:?}", plan.items);
+    let error = within(h.runner.start_batch(BatchStart {
+        name: "photos",
+        source: "4 photos",
+        plan: &plan,
+        intent: Intent::Once,
+        spend: SpendConsent::NotGiven,
+    }))
+    .await
+    .unwrap_err();
+    let BatchRunError::Item {
+        item: 2,
+        error: why,
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert!(
+        matches!(
+            **why,
+            JobError::Pipeline(PipelineError::FrameOutOfLimits {
+                slot: FrameSlot::First,
+                ..
+            })
+        ),
+        "{why:?}"
+    );
+    assert!(h.runner.batches().unwrap().is_empty());
     assert_eq!(h.sim.counts().upload + h.sim.counts().create, 0);
 }
 
