@@ -168,42 +168,7 @@ pub async fn choose_folder(app: &AppHandle, start: &Path) -> IpcResult<Option<Pa
 /// "Save as" for a CSV file, suggesting `suggested`; a name typed without an extension gets `.csv`. `None`
 /// when the user cancelled.
 pub async fn choose_csv_save(app: &AppHandle, suggested: &str) -> IpcResult<Option<PathBuf>> {
-    let add_csv = |path: PathBuf| {
-        if path.extension().is_none() {
-            path.with_extension("csv")
-        } else {
-            path
-        }
-    };
-    if let Some(answer) = crate::test_hooks::dialog_answer(app) {
-        return Ok(answer.map(add_csv));
-    }
-    let app = app.clone();
-    let suggested = suggested.to_owned();
-    let chosen = tokio::task::spawn_blocking(move || {
-        app.dialog()
-            .file()
-            .add_filter("CSV", &["csv"])
-            .set_file_name(suggested)
-            .blocking_save_file()
-    })
-    .await
-    .map_err(|e| ShellError::Internal(e.to_string()))?;
-    let Some(chosen) = chosen else {
-        return Ok(None);
-    };
-    let path = chosen
-        .into_path()
-        .map_err(|e| ShellError::Internal(format!("the dialog answered with no file path: {e}")))?;
-    let with_extension = add_csv(path.clone());
-    // The dialog asked before replacing `path`, not the `.csv` file it becomes.
-    if with_extension != path && with_extension.exists() {
-        return Err(ShellError::ExportFileExists {
-            path: with_extension,
-        }
-        .into());
-    }
-    Ok(Some(with_extension))
+    choose_export_file(app, suggested, &[("CSV", &["csv"])]).await
 }
 
 /// A name typed into a save dialog without an extension gets `.json`, as the dialog's filter
@@ -218,6 +183,17 @@ fn with_json_extension(path: PathBuf, dialog: JsonDialog) -> PathBuf {
 /// "Save as" for a batch's results: CSV or JSON, by the extension the user picks (a name without one
 /// becomes `.csv`). `None` when they cancelled.
 pub async fn choose_results_file(app: &AppHandle, suggested: &str) -> IpcResult<Option<PathBuf>> {
+    choose_export_file(app, suggested, &[("CSV", &["csv"]), ("JSON", &["json"])]).await
+}
+
+/// A save dialog for an exported file, with `filters` (name, extensions); a name typed without an
+/// extension becomes `.csv`. Refused when that `.csv` file exists: the dialog asked before replacing the
+/// name typed, not the file it becomes. `None` when the user cancelled.
+async fn choose_export_file(
+    app: &AppHandle,
+    suggested: &str,
+    filters: &'static [(&'static str, &'static [&'static str])],
+) -> IpcResult<Option<PathBuf>> {
     let with_extension = |path: PathBuf| {
         if path.extension().is_some() {
             path
@@ -231,12 +207,11 @@ pub async fn choose_results_file(app: &AppHandle, suggested: &str) -> IpcResult<
     let app = app.clone();
     let suggested = suggested.to_owned();
     let chosen = tokio::task::spawn_blocking(move || {
-        app.dialog()
-            .file()
-            .add_filter("CSV", &["csv"])
-            .add_filter("JSON", &["json"])
-            .set_file_name(suggested)
-            .blocking_save_file()
+        let mut dialog = app.dialog().file();
+        for (name, extensions) in filters {
+            dialog = dialog.add_filter(*name, extensions);
+        }
+        dialog.set_file_name(suggested).blocking_save_file()
     })
     .await
     .map_err(|e| ShellError::Internal(e.to_string()))?;
@@ -247,7 +222,6 @@ pub async fn choose_results_file(app: &AppHandle, suggested: &str) -> IpcResult<
         .into_path()
         .map_err(|e| ShellError::Internal(format!("the dialog answered with no file path: {e}")))?;
     let named = with_extension(path.clone());
-    // The dialog asked before replacing `path`, not the `.csv` file it becomes.
     if named != path && named.exists() {
         return Err(ShellError::ExportFileExists { path: named }.into());
     }

@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { waitChecked } from "./batchScreen.mjs";
 import { isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
 
 let driver;
@@ -50,31 +51,6 @@ after(async () => {
   driver?.stop();
 });
 
-async function answerNextDialog(path) {
-  const answered = await s.executeAsync(
-    `const [path, done] = arguments;
-     window.__TAURI_INTERNALS__.invoke("answer_next_file_dialog", { path }).then(() => done("ok"), (e) => done(e.kind));`,
-    [path],
-  );
-  assert.equal(answered, "ok", `answering the dialog with ${path}`);
-}
-
-/** Waits until no frame file is being checked (the "Checking…" line is gone) and `testId` is on the page. */
-async function waitChecked(testId) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const state = await s.executeAsync(
-      `const [id, done] = arguments;
-       done({ item: document.querySelector('[data-testid="' + id + '"]') !== null,
-              checking: document.querySelector('[data-testid="batch-checking"]') !== null });`,
-      [testId],
-    );
-    if (state.item && !state.checking) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`${testId} did not appear with every frame checked`);
-}
-
 /** Waits until an element's text content (read in the page: WebDriver's visible text skips clipped cells) matches. */
 async function waitForContent(testId, predicate) {
   const deadline = Date.now() + 30_000;
@@ -104,15 +80,15 @@ async function waitGone(testId) {
 }
 
 async function openFolder() {
-  await answerNextDialog(folder);
+  await s.answerNextDialog(folder);
   await s.click("[data-testid=batch-folder]");
-  await waitChecked("batch-item-3");
+  await waitChecked(s, "batch-item-3");
 }
 
 async function openCsv() {
-  await answerNextDialog(csv);
+  await s.answerNextDialog(csv);
   await s.click("[data-testid=batch-file]");
-  await waitChecked("batch-item-4");
+  await waitChecked(s, "batch-item-4");
 }
 
 test("a folder of pairs is reviewed, a too-small pair is fixed, and the total counts only what can be sent", async () => {
@@ -171,10 +147,10 @@ test("1 000 rows: time to show the review and to scroll a page, in the real wind
   const lines = ["first,prompt,n"];
   for (let i = 1; i <= 1000; i++) lines.push(`cat_first.png,Take {n} of the cat,${i}`);
   writeFileSync(big, `${lines.join("\n")}\n`);
-  await answerNextDialog(big);
+  await s.answerNextDialog(big);
   const started = Date.now();
   await s.click("[data-testid=batch-file]");
-  await waitChecked("batch-item-1");
+  await waitChecked(s, "batch-item-1");
   await s.waitForText("[data-testid=batch-total]", (t) => t.includes("1000"));
   const shownMs = Date.now() - started;
   // One page down and to the end, each until the browser has painted the rows that scrolled in.

@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { waitChecked } from "./batchScreen.mjs";
 import { filesUnder, isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
 
 let driver;
@@ -54,31 +55,6 @@ after(async () => {
   await s?.close();
   driver?.stop();
 });
-
-async function answerNextDialog(path) {
-  const answered = await s.executeAsync(
-    `const [path, done] = arguments;
-     window.__TAURI_INTERNALS__.invoke("answer_next_file_dialog", { path }).then(() => done("ok"), (e) => done(e.kind));`,
-    [path],
-  );
-  assert.equal(answered, "ok", `answering the dialog with ${path}`);
-}
-
-/** Waits until no frame file is being checked and `testId` is on the page. */
-async function waitChecked(testId) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const state = await s.executeAsync(
-      `const [id, done] = arguments;
-       done({ item: document.querySelector('[data-testid="' + id + '"]') !== null,
-              checking: document.querySelector('[data-testid="batch-checking"]') !== null });`,
-      [testId],
-    );
-    if (state.item && !state.checking) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`${testId} did not appear with every frame checked`);
-}
 
 /** The backend's batches, as the window's IPC gives them. */
 async function batches() {
@@ -128,15 +104,15 @@ test("a folder of 6 images and a CSV of 4 rows run in demo mode to 10 videos on 
   await s.click("[data-testid=nav-batch]");
 
   await s.click("[data-testid=batch-rule-alone]");
-  await answerNextDialog(folder);
+  await s.answerNextDialog(folder);
   await s.click("[data-testid=batch-folder]");
-  await waitChecked("batch-item-6");
+  await waitChecked(s, "batch-item-6");
   await s.type("[data-testid=batch-prompt]", "{name} turns slowly on a white table");
   await startConfirmed(6);
 
-  await answerNextDialog(csv);
+  await s.answerNextDialog(csv);
   await s.click("[data-testid=batch-file]");
-  await waitChecked("batch-item-4");
+  await waitChecked(s, "batch-item-4");
   await startConfirmed(4);
 
   await s.find("[data-testid=batch-card]");

@@ -12,7 +12,6 @@ let sim;
 let driver;
 let s;
 
-
 before(async () => {
   sim = await startSim(TOKEN, { extra: ["--log-requests"] });
   const home = isolatedEnv("double-submit", {
@@ -136,7 +135,8 @@ test("Ctrl+Enter held down (the key repeating) makes one create", async () => {
   // A key pressed again without being released is a repeat (W3C WebDriver sets `repeat` on it), as an OS
   // auto-repeat sends; the repeats keep coming after the first answer is back.
   const repeats = [];
-  for (let i = 0; i < 8; i++) repeats.push({ type: "pause", duration: 100 }, { type: "keyDown", value: KEYS.enter });
+  for (let i = 0; i < 8; i++)
+    repeats.push({ type: "pause", duration: 100 }, { type: "keyDown", value: KEYS.enter });
   await s.actions([
     {
       type: "key",
@@ -160,7 +160,9 @@ test("pressing Generate again on purpose asks first, shows the cost, and makes a
   // The same prompt as the case before, a few seconds later: the backend refuses it as a repeat.
   await generateEnabled();
   await s.click("[data-testid=generate-button]");
-  const question = await s.waitForText("[data-testid=repeat-confirm]", (t) => t.includes("Generate the same video again?"));
+  const question = await s.waitForText("[data-testid=repeat-confirm]", (t) =>
+    t.includes("Generate the same video again?"),
+  );
   assert.match(question, /tokens/);
   assert.match(question, /¥\d/);
   await s.screenshot("double-submit-confirm");

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { isolatedEnv, KEYS, newSession, startDriver, startSim } from "./webdriver.mjs";
 import { messageText } from "./messages.mjs";
+import { isolatedEnv, KEYS, newSession, startDriver, startSim } from "./webdriver.mjs";
 
 /** WebDriver's key that releases the modifiers held down so far. */
 const NULL_KEY = "\uE000";
@@ -58,7 +58,7 @@ describe("live, with a token", () => {
       await s.executeAsync(
         `const done = arguments[arguments.length - 1];
          window.__TAURI_INTERNALS__
-           .invoke("submit_job", { draft: { prompt: "A red umbrella crosses a busy square" }, tokensEstimate: null, intended: false })
+           .invoke("submit_job", { draft: { prompt: "A red umbrella crosses a busy square" }, tokensEstimate: null, intended: false, spendConfirmed: false })
            .then(() => done(JSON.stringify({ kind: "accepted" })), (e) => done(JSON.stringify(e)));`,
       ),
     );

@@ -14,7 +14,6 @@ let driver;
 let s;
 let home;
 
-
 /** Writes an uploading, never-sent job stored `hoursAgo` hours ago (Python's sqlite3: no extra tools). */
 function plantUnsentJob(db, prompt, hoursAgo) {
   const script = `
@@ -45,7 +44,11 @@ before(async () => {
   await s.find("[data-testid=generate-screen]");
   await s.close();
   await sleep(500);
-  plantUnsentJob(join(home.env.SEEDANCE_DATA_DIR, "seedance.db"), "a paper boat in the rain, from yesterday", 24);
+  plantUnsentJob(
+    join(home.env.SEEDANCE_DATA_DIR, "seedance.db"),
+    "a paper boat in the rain, from yesterday",
+    24,
+  );
   s = await newSession(driver, process.env.SEEDANCE_APP);
 });
 
@@ -56,7 +59,9 @@ after(async () => {
 });
 
 test("an old unsent job waits: the notice says how many and the cost, and nothing is sent", async () => {
-  const notice = await s.waitForText("[data-testid=unsent-notice]", (t) => t.includes("1 job was saved but never sent"));
+  const notice = await s.waitForText("[data-testid=unsent-notice]", (t) =>
+    t.includes("1 job was saved but never sent"),
+  );
   assert.match(notice, /108\s900 tokens ≈ ¥0\.26/);
   await s.screenshot("not-sent-notice");
   await sleep(1500);

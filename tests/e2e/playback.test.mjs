@@ -35,7 +35,6 @@ function makeClip(path) {
   return path;
 }
 
-
 /** The web process of this test's app (the one whose HOME is ours), for its CPU time. */
 function webProcessOf(homeDir) {
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {

@@ -13,7 +13,6 @@ let driver;
 let s;
 let home;
 
-
 before(async () => {
   sim = await startSim(TOKEN, { runningSecs: 2 });
   home = isolatedEnv("token", { SEEDANCE_API_BASE: sim.api, SEEDANCE_UPLOAD_BASE: sim.api });

@@ -245,6 +245,15 @@ export class Session {
   async attr(selector, name) {
     return this.cmd("GET", `/element/${await this.find(selector)}/attribute/${name}`);
   }
+  /** Gives the backend's next file or folder dialog its answer (the test stand-in: WebDriver cannot press native dialogs). */
+  async answerNextDialog(path) {
+    const answered = await this.executeAsync(
+      `const [path, done] = arguments;
+       window.__TAURI_INTERNALS__.invoke("answer_next_file_dialog", { path }).then(() => done("ok"), (e) => done(e.kind));`,
+      [path],
+    );
+    if (answered !== "ok") throw new Error(`answering the dialog with ${path}: ${answered}`);
+  }
   async waitForText(selector, predicate, timeoutMs = 15_000) {
     const deadline = Date.now() + timeoutMs;
     let last = "";

@@ -157,9 +157,12 @@ test("a frame is read only by the handle the backend handed out, never by a path
     ["inspect_frame", { handle: "/etc/passwd" }],
     ["fix_frame", { handle: image, fix: { type: "downscale", max_side: 6000 } }],
     ["crop_frame", { handle: image, targetRatio: 1, offset: 0 }],
-    ["submit_job", { draft, tokensEstimate: null, intended: false }],
+    ["submit_job", { draft, tokensEstimate: null, intended: false, spendConfirmed: false }],
     // A drop the window never reported.
-    ["plan_frame_drop", { paths: [image], x: 0, y: 0, scaleFactor: 1, zones: [], firstFilled: false, lastFilled: false }],
+    [
+      "plan_frame_drop",
+      { paths: [image], x: 0, y: 0, scaleFactor: 1, zones: [], firstFilled: false, lastFilled: false },
+    ],
   ]) {
     assert.deepEqual(await answer(cmd, args), { refused: "unknown_frame" }, cmd);
   }
