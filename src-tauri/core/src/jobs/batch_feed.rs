@@ -51,6 +51,10 @@ impl Default for ExitGate {
     }
 }
 
+/// What a feeder's entry among the runner's active ones starts with (then the batch's id): it is not a
+/// job's run.
+pub(super) const FEEDER_PREFIX: &str = "batch:";
+
 /// Queued jobs a feeder reads per look: enough to find ones whose frames are not being uploaded.
 const LOOK_AHEAD: u32 = 64;
 
@@ -103,7 +107,7 @@ impl JobRunner {
     /// Starts the batch's feeder unless one is going; returns whether it started. It counts as active
     /// (see [`JobRunner::wait_idle`]) until the batch is no longer running or has nothing left.
     pub(super) fn feed(&self, id: &str) -> bool {
-        let key = format!("batch:{id}");
+        let key = format!("{FEEDER_PREFIX}{id}");
         if !self.claim(&key) {
             return false;
         }
@@ -228,7 +232,11 @@ impl JobRunner {
             .filter(|job| self.took_for_batch(&job.id) && !self.is_active(&job.id))
             .collect();
         let limit = clamp_limit(self.prefs().max_concurrent_jobs) as usize;
-        let mut free = limit.saturating_sub(preparing.len());
+        // A turn is free only when fewer runs than the limit exist (single jobs and every batch's count,
+        // sent or not) and fewer of this batch's jobs than the limit wait for their create (another
+        // process's included). Counting only the unsent ones took jobs ahead of their turn: they waited
+        // for a permit while showing as uploading, so a card with 3 at a time said "Running 6".
+        let mut free = limit.saturating_sub(preparing.len().max(self.job_runs()));
         let queued = if free > 0 {
             store.queued_batch_jobs(id, LOOK_AHEAD)?
         } else {
@@ -334,6 +342,14 @@ impl JobRunner {
             .get(&record.id)
             .cloned();
         record
+    }
+
+    /// Job runs in this process, running or waiting for a permit (the feeders' own entries left out).
+    fn job_runs(&self) -> usize {
+        self.active()
+            .iter()
+            .filter(|id| !id.starts_with(FEEDER_PREFIX))
+            .count()
     }
 
     fn batch_taken(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, u64>> {

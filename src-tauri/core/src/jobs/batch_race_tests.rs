@@ -5,7 +5,10 @@
 //!   (the turned-away write is [`Store::fail_job_steps_times`]);
 //! * Resume comes while the old feeder is ending but still holds its place, so Resume starts none: the old
 //!   feeder must see the batch running after letting go and start one (it is held at
-//!   [`JobRunner::hold_feeders_at_exit`]).
+//!   [`JobRunner::hold_feeders_at_exit`]);
+//! * the batch is cancelled while a job its feeder took (a turn was free) waits for a permit that a job
+//!   started just after took first: when the permit comes, the run must stop without uploading or writing
+//!   anything (the test holds that permit itself).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::atomic::Ordering;
@@ -26,7 +29,7 @@ use crate::request::RequestDraft;
 use crate::secrets::ApiToken;
 use crate::store::{
     BatchInserted, BatchRecord, BatchState, JobRecord, JobStatus, NewBatch, NewBatchJob, NewJob,
-    Store,
+    Store, BATCH_CANCELLED,
 };
 
 /// The write that records an uploaded first frame ([`Store::set_uploaded`]).
@@ -244,4 +247,55 @@ async fn a_resume_while_the_old_feeder_is_ending_still_gets_the_batch_fed() {
     })
     .await;
     assert!(!b.seen.0.lock().unwrap().contains(&JobStatus::Failed));
+}
+
+#[tokio::test]
+async fn a_job_cancelled_while_waiting_for_its_permit_uploads_nothing() {
+    let b = bench(SimConfig::fast(), 1).await;
+    let photo = b.dir.path().join("kettle.png");
+    DynamicImage::from(RgbImage::from_fn(640, 360, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 3])
+    }))
+    .save_with_format(&photo, ImageFormat::Png)
+    .unwrap();
+    let form = || RequestDraft {
+        first_frame: Some(photo.display().to_string()),
+        ..text("the kettle steams")
+    };
+    let batch = stored_batch(&b.store, vec![form(), form()]);
+    let waiting = b.store.batch_jobs(&batch.id).unwrap()[0].id.clone();
+
+    // No run exists, so the feeder finds its turn free and takes the first job; the only permit is
+    // already taken (by what, in the app, is a single job submitted a moment later).
+    let turn = b
+        .runner
+        .inner
+        .permits
+        .clone()
+        .acquire_owned()
+        .await
+        .unwrap();
+    assert!(b.runner.feed(&batch.id));
+    until("the first job taken", || {
+        b.store.get_job(&waiting).unwrap().status == JobStatus::Uploading
+    })
+    .await;
+    assert!(b.runner.is_active(&waiting));
+
+    let outcome = b.runner.cancel_batch(&batch.id).unwrap();
+    assert_eq!((outcome.cancelled, outcome.still_running), (2, 0));
+    let cancelled = b.store.get_job(&waiting).unwrap();
+    assert_eq!(cancelled.problem.as_ref().unwrap().kind, BATCH_CANCELLED);
+    drop(turn);
+    tokio::time::timeout(BOUND, b.runner.wait_idle())
+        .await
+        .expect("idle");
+
+    assert_eq!(b.sim.counts().upload, 0, "{:?}", b.sim.requests());
+    assert_eq!(b.sim.counts().create, 0);
+    assert_eq!(
+        b.store.get_job(&waiting).unwrap(),
+        cancelled,
+        "the stopped run wrote nothing"
+    );
 }

@@ -15,6 +15,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::batch_error::{cancelled, refused, BatchAction, BatchRunError};
+use super::batch_feed::FEEDER_PREFIX;
 use super::batch_frames::BatchFrames;
 use super::submit::fingerprint;
 use super::{Intent, JobError, JobRunner, SpendConsent, DUPLICATE_WINDOW};
@@ -270,7 +271,7 @@ impl JobRunner {
         let store = &self.inner.store;
         let mut idle = Vec::new();
         for id in store.batches_in_state(BatchState::Running)? {
-            if self.is_active(&format!("batch:{id}")) {
+            if self.is_active(&format!("{FEEDER_PREFIX}{id}")) {
                 continue;
             }
             if let Some(last) = store.batch_last_active(&id)?.filter(|at| *at < before) {

@@ -246,48 +246,6 @@ async fn a_tight_pause_and_resume_loop_still_sends_every_job_once() {
     assert_eq!(state_of(&h.store, &batch), BatchState::Finished);
 }
 
-/// Cancel while the batch's next job waits for a turn (the only one is held by another job): that job is
-/// failed as cancelled, and when the turn comes its run stops without writing or uploading anything.
-#[tokio::test]
-async fn a_job_cancelled_while_waiting_for_its_turn_uploads_nothing() {
-    // Long enough for the batch to be checked, stored and cancelled while the single job holds the turn.
-    let config = SimConfig {
-        queued_for: Duration::from_millis(2500),
-        ..SimConfig::fast()
-    };
-    let h = harness(config, 1).await;
-    let single = within(h.runner.submit(text_draft("a single job first"), None))
-        .await
-        .unwrap();
-    until(|| h.sim.counts().create == 1).await;
-    let photo = frame(h.dir.path(), "kettle.png", 1280, 720, 3);
-    let form = RequestDraft {
-        first_frame: Some(photo.display().to_string()),
-        ..text_draft("the kettle steams")
-    };
-    let batch = start(&h.runner, &takes_of(&form, 2)).await;
-    // The feeder took the first take for sending; its run waits for the turn the single job holds.
-    until(|| jobs_of(&h.store, &batch)[0].status == JobStatus::Uploading).await;
-    let waiting = jobs_of(&h.store, &batch)[0].id.clone();
-    assert!(h.runner.is_active(&waiting));
-
-    let outcome = h.runner.cancel_batch(&batch.id).unwrap();
-    assert_eq!((outcome.cancelled, outcome.still_running), (2, 0));
-    assert!(
-        !h.store.get_job(&single.id).unwrap().status.is_settled(),
-        "the turn was still taken when the batch was cancelled"
-    );
-    let cancelled = h.store.get_job(&waiting).unwrap();
-    within(h.runner.wait_idle()).await;
-
-    assert_eq!(h.store.get_job(&single.id).unwrap().status, JobStatus::Done);
-    assert_eq!(h.sim.counts().upload, 0, "{:?}", h.sim.requests());
-    assert_eq!(h.sim.counts().create, 1);
-    let after = h.store.get_job(&waiting).unwrap();
-    assert_eq!(after, cancelled, "the stopped run wrote nothing");
-    assert_eq!(after.problem.unwrap().kind, BATCH_CANCELLED);
-}
-
 /// Send and Discard are refused for a job waiting in its batch, paused or running, saying to resume or
 /// cancel the batch instead: nothing is sent around the batch and the job stays in it.
 #[tokio::test]

@@ -70,6 +70,31 @@ async fn a_batch_runs_no_more_jobs_at_once_than_the_limit() {
     assert_eq!(most, 2);
 }
 
+/// A batch takes a job only when a turn is free: one taken ahead of its turn would wait for it as
+/// "uploading", and the batch's card would count more jobs running than may run at once.
+#[tokio::test]
+async fn a_batch_takes_no_job_ahead_of_its_turn() {
+    let h = harness(SimConfig::fast(), 2).await;
+    let batch = start(&h.runner, &takes_of(&text_draft("fog over the harbour"), 6)).await;
+    within(h.runner.wait_idle()).await;
+    assert_eq!(h.runner.batch(&batch.id).unwrap().counts.done, 6);
+    let mut live = HashSet::new();
+    let mut most = 0;
+    for (id, status) in h.events.changes() {
+        use JobStatus::*;
+        if matches!(
+            status,
+            Uploading | Submitting | Queued | Running | Downloading
+        ) {
+            live.insert(id);
+        } else {
+            live.remove(&id);
+        }
+        most = most.max(live.len());
+    }
+    assert_eq!(most, 2);
+}
+
 /// Four takes of one photo with three jobs at a time: the photo is uploaded once and the other takes
 /// reuse it (they would all miss the upload cache if they uploaded at the same time).
 #[tokio::test]
