@@ -39,7 +39,7 @@ pub fn run(path: &Path) -> Result<(), Error> {
             .map(DynamicImage::from)
             .ok_or("size mismatch")?;
         took(2, &mut steps);
-        let small = image.thumbnail(512, 512);
+        let small = seedance_core::images::preview_image(&image, 512);
         took(3, &mut steps);
         let mut out = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)

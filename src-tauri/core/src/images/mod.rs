@@ -16,6 +16,7 @@ mod geometry;
 mod jpeg_dc;
 mod problems;
 mod read;
+mod reduce;
 mod sniff;
 mod thumbnail;
 
@@ -34,6 +35,7 @@ pub use geometry::{
 };
 pub use problems::{FixKind, FrameProblem, FrameProblemKind};
 pub(crate) use read::read_capped;
+pub use reduce::thumbnail as preview_image;
 
 /// Model limits (API notes §4): each side 300..=6000 px.
 pub const MIN_SIDE: u32 = 300;

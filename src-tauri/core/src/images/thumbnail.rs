@@ -14,7 +14,7 @@ pub(crate) fn data_url(image: &DynamicImage, max_side: u32) -> Result<String, Im
     let max_side = max_side.max(1);
     let small;
     let source = if image.width().max(image.height()) > max_side {
-        small = image.thumbnail(max_side, max_side);
+        small = super::reduce::thumbnail(image, max_side);
         &small
     } else {
         image
