@@ -56,18 +56,26 @@ async fn a_batch_runs_no_more_jobs_at_once_than_the_limit() {
     let batch = start(&h.runner, &takes_of(&text_draft("rain on a tin roof"), 6)).await;
     within(h.runner.wait_idle()).await;
     assert_eq!(h.runner.batch(&batch.id).unwrap().counts.done, 6);
+    let most = most_at_once(&h.events.changes(), |status| {
+        use JobStatus::*;
+        matches!(status, Submitting | Queued | Running | Downloading)
+    });
+    assert_eq!(most, 2);
+}
+
+/// Replaying the announcements in order: the most jobs that were in a status `counted` at once.
+fn most_at_once(changes: &[(String, JobStatus)], counted: impl Fn(JobStatus) -> bool) -> usize {
     let mut live = HashSet::new();
     let mut most = 0;
-    for (id, status) in h.events.changes() {
-        use JobStatus::*;
-        if matches!(status, Submitting | Queued | Running | Downloading) {
+    for (id, status) in changes {
+        if counted(*status) {
             live.insert(id);
         } else {
-            live.remove(&id);
+            live.remove(id);
         }
         most = most.max(live.len());
     }
-    assert_eq!(most, 2);
+    most
 }
 
 /// A batch takes a job only when a turn is free: one taken ahead of its turn would wait for it as
@@ -78,20 +86,13 @@ async fn a_batch_takes_no_job_ahead_of_its_turn() {
     let batch = start(&h.runner, &takes_of(&text_draft("fog over the harbour"), 6)).await;
     within(h.runner.wait_idle()).await;
     assert_eq!(h.runner.batch(&batch.id).unwrap().counts.done, 6);
-    let mut live = HashSet::new();
-    let mut most = 0;
-    for (id, status) in h.events.changes() {
+    let most = most_at_once(&h.events.changes(), |status| {
         use JobStatus::*;
-        if matches!(
+        matches!(
             status,
             Uploading | Submitting | Queued | Running | Downloading
-        ) {
-            live.insert(id);
-        } else {
-            live.remove(&id);
-        }
-        most = most.max(live.len());
-    }
+        )
+    });
     assert_eq!(most, 2);
 }
 
