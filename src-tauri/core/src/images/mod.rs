@@ -15,6 +15,7 @@ mod gate;
 mod geometry;
 mod jpeg_dc;
 mod passed;
+mod pixels;
 mod problems;
 mod read;
 mod reduce;
@@ -223,8 +224,14 @@ fn intake_hashed(
     let content_sha256 = content_sha256.map_err(|_| ImageError::Corrupt {
         detail: "hashing the file failed".into(),
     })?;
-    let thumbnail_data_url = thumbnail::data_url(&image, opts.thumbnail_max_side)?;
-    drop(image);
+    let thumbnail_data_url = thumbnail::data_url(&image, opts.thumbnail_max_side);
+    if opts.depth == IntakeDepth::Full {
+        // Done with the pixels: the next frame's decode may reuse their buffer (see `pixels`).
+        if let Some(buffer) = eight_bit_buffer(image) {
+            pixels::give_back(buffer, gate::limit());
+        }
+    }
+    let thumbnail_data_url = thumbnail_data_url?;
     let file_bytes = bytes.len() as u64;
     let aspect = f64::from(width) / f64::from(height.max(1));
     let info = FrameInfo {
@@ -244,6 +251,18 @@ fn intake_hashed(
         passed::remember(&info);
     }
     Ok(info)
+}
+
+/// The pixel buffer of an 8-bit image (what a JPEG decodes to), without copying it.
+fn eight_bit_buffer(image: image::DynamicImage) -> Option<Vec<u8>> {
+    use image::DynamicImage as D;
+    match image {
+        D::ImageLuma8(b) => Some(b.into_raw()),
+        D::ImageLumaA8(b) => Some(b.into_raw()),
+        D::ImageRgb8(b) => Some(b.into_raw()),
+        D::ImageRgba8(b) => Some(b.into_raw()),
+        _ => None,
+    }
 }
 
 fn sniff_format(path: &Path, bytes: &[u8]) -> Result<image::ImageFormat, ImageError> {
