@@ -43,7 +43,45 @@ pub(super) fn free_all() {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use base64::Engine;
+
+    fn uniform_jpeg(path: &std::path::Path, rgb: [u8; 3]) {
+        image::RgbImage::from_pixel(1200, 800, image::Rgb(rgb))
+            .save_with_format(path, image::ImageFormat::Jpeg)
+            .unwrap();
+    }
+
+    fn thumbnail_of(info: &super::super::FrameInfo) -> image::RgbImage {
+        let (_, b64) = info.thumbnail_data_url.split_once(";base64,").unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        image::load_from_memory(&bytes).unwrap().to_rgb8()
+    }
+
+    /// Photos checked one after another while the gate stays occupied (as in a batch's check, where the
+    /// buffer of one is handed to the next) each get their own size and colours.
+    #[test]
+    fn photos_checked_one_after_another_keep_their_own_pixels() {
+        let _occupied = super::super::gate::enter();
+        let dir = tempfile::tempdir().unwrap();
+        let colours = [[200, 30, 30], [20, 40, 210], [240, 240, 240]];
+        for (i, rgb) in colours.into_iter().enumerate() {
+            let path = dir.path().join(format!("p{i}.jpg"));
+            uniform_jpeg(&path, rgb);
+            let info = super::super::intake(&path, &Default::default()).unwrap();
+            assert_eq!((info.width, info.height), (1200, 800));
+            let thumb = thumbnail_of(&info);
+            assert_eq!(thumb.dimensions(), (512, 341));
+            for pixel in thumb.pixels() {
+                for (got, want) in pixel.0.iter().zip(rgb) {
+                    assert!(got.abs_diff(want) <= 6, "photo {i}: {pixel:?} for {rgb:?}");
+                }
+            }
+        }
+    }
 
     /// A reused buffer is cleared first: the next picture never starts from another's pixels.
     #[test]
