@@ -48,7 +48,7 @@ pub struct Global {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// The language of messages (default: from LC_ALL, LC_MESSAGES or LANG).
-    #[arg(long, global = true, value_name = "LANG", value_parser = ["en", "zh-CN"])]
+    #[arg(long, global = true, value_name = "LANG", value_parser = language_tags())]
     pub lang: Option<String>,
     /// Talk to the built-in simulated service instead of SinanCode: no account, nothing is paid.
     #[arg(long, global = true)]
@@ -235,6 +235,13 @@ pub struct GenerateArgs {
     /// Only print the output size, tokens and cost; send nothing.
     #[arg(long)]
     pub estimate: bool,
+}
+
+/// The languages the app ships a catalog for.
+fn language_tags() -> Vec<&'static str> {
+    seedance_core::i18n::Language::all()
+        .map(seedance_core::i18n::Language::tag)
+        .collect()
 }
 
 // The option lists are core's (the rules live there once), so a new ratio reaches the command line too.

@@ -197,18 +197,24 @@ impl Out {
     }
 }
 
-/// Columns a text takes in a terminal: CJK characters take two.
+/// Columns a text takes in a terminal: CJK characters take two, colour codes none.
 fn width(text: &str) -> usize {
-    text.chars()
-        .map(|c| {
-            let wide = matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6);
-            if wide {
-                2
-            } else {
-                1
+    let mut columns = 0;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // `ESC [ … m`: skip to the end of the sequence.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
             }
-        })
-        .sum()
+            continue;
+        }
+        let wide = matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6);
+        columns += if wide { 2 } else { 1 };
+    }
+    columns
 }
 
 /// `--lang`, else the POSIX locale variables in their order of precedence (`LC_ALL`, `LC_MESSAGES`,
@@ -266,8 +272,9 @@ mod tests {
     }
 
     #[test]
-    fn chinese_takes_two_columns() {
+    fn chinese_takes_two_columns_and_colours_none() {
         assert_eq!(width("ab"), 2);
         assert_eq!(width("完成"), 4);
+        assert_eq!(width("\x1b[32mdone\x1b[0m"), 4);
     }
 }

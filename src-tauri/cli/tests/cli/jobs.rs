@@ -110,3 +110,46 @@ fn delete_follows_the_app_s_rules() {
     let run = env.run(&["jobs", "delete", &keep_file]);
     assert_eq!(run.code, 2, "already gone: {run:?}");
 }
+
+/// On a terminal (here forced with --color always) the columns line up, coloured statuses included.
+#[test]
+fn the_terminal_table_is_aligned_with_colours() {
+    let env = Env::new();
+    let store = env.store();
+    let done = done_job(&store, "PROMPT-A", &env.dir.path().join("a.mp4"));
+    let failed = new_job(&store, "PROMPT-B");
+    store
+        .set_failed(
+            &failed,
+            "task_failed",
+            &seedance_core::i18n::Message::new("msg.job.busy"),
+        )
+        .unwrap();
+    drop(store);
+    let run = env.run(&["--color", "always", "jobs", "list"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("\x1b["), "coloured: {run:?}");
+    let strip = |line: &str| {
+        let mut out = String::new();
+        let mut in_escape = false;
+        for c in line.chars() {
+            match (in_escape, c) {
+                (false, '\x1b') => in_escape = true,
+                (true, c) if c.is_ascii_alphabetic() => in_escape = false,
+                (true, _) => {}
+                (false, c) => out.push(c),
+            }
+        }
+        out
+    };
+    let lines: Vec<String> = run.stdout.lines().map(strip).collect();
+    assert_eq!(lines.len(), 3, "header and two jobs: {lines:?}");
+    let column = |line: &str, text: &str| {
+        line.find(text)
+            .unwrap_or_else(|| panic!("{text} in {line}"))
+    };
+    let prompt_at = column(&lines[0], "Prompt");
+    assert_eq!(column(&lines[1], "PROMPT-B"), prompt_at, "{lines:#?}");
+    assert_eq!(column(&lines[2], "PROMPT-A"), prompt_at, "{lines:#?}");
+    assert!(lines[1].starts_with(&failed) && lines[2].starts_with(&done));
+}

@@ -1,6 +1,8 @@
 //! The three faces of every command (terminal, pipe, `--json`), the locale, `--help`, completions and
 //! usage errors.
 
+use std::process::Command;
+
 use crate::support::Env;
 
 const ESC: &str = "\x1b[";
@@ -160,4 +162,29 @@ fn completions_for_every_shell() {
             "{shell}: subcommands are completed"
         );
     }
+}
+
+/// Ctrl+C ends the command by SIGINT (nothing catches it while nothing is in flight), which a shell reports
+/// as exit 130; a token being typed is not kept.
+#[cfg(unix)]
+#[test]
+fn an_interrupt_ends_the_command_as_130() {
+    use std::os::unix::process::ExitStatusExt;
+    let env = Env::new();
+    let mut child = env
+        .command(&["token", "set"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It now waits for the token on its standard input, which stays open.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(2), "{status:?}");
 }
