@@ -180,8 +180,9 @@ fn an_interrupt_ends_the_command_as_130() {
         .unwrap();
     // It now waits for the token on its standard input, which stays open.
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    // The shell's own `kill`: no procps needed.
+    let killed = Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", child.id())])
         .status()
         .unwrap();
     assert!(killed.success());
