@@ -20,7 +20,7 @@ use crate::error::IpcResult;
 use crate::state::{AppState, Frames};
 
 fn presets(state: &AppState) -> Vec<Preset> {
-    let lib = PresetLibrary::new(state.store.clone(), state.config.data_dir.join("presets"));
+    let lib = PresetLibrary::new(state.store.clone(), state.config.presets_dir());
     lib.list().unwrap_or_else(|e| {
         tracing::warn!("batch review without presets: {e}");
         Vec::new()
