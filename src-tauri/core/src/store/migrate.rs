@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("migrations/0007_batch_pause_reason_and_outputs.sql"),
     ),
     (8, include_str!("migrations/0008_spend_index.sql")),
+    (9, include_str!("migrations/0009_leases.sql")),
 ];
 
 /// The newest schema this build knows.
@@ -253,6 +254,7 @@ mod tests {
                 "jobs_spend",
                 "jobs_status_newest",
                 "jobs_task_id",
+                "jobs_updated",
             ]
         );
         let leftovers: i64 = conn
