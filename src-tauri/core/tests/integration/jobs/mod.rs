@@ -2,6 +2,7 @@
 
 mod failures;
 mod kill;
+mod leases;
 mod money;
 mod runs;
 mod shared_history;
