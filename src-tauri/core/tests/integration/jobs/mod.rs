@@ -9,4 +9,5 @@ mod shared_history;
 mod spend_limits;
 mod stored_problem;
 mod submit_once;
+mod two_processes;
 mod unsent;
