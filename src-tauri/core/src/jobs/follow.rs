@@ -6,7 +6,7 @@
 //! (a CLI killed after sending a create leaves a task to poll and download) is picked up exactly as a
 //! restart picks it up, and a running batch whose feeder is gone is fed here.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Weak;
 
 use super::actions::FRESH_JOB_GRACE;
@@ -27,8 +27,8 @@ pub(super) struct Seen {
     /// Job and batch rows announced, with the `updated_at` announced (pruned to the look-back window).
     jobs: HashMap<String, i64>,
     batches: HashMap<String, i64>,
-    /// Every job id at the last look, to tell deletions.
-    ids: Option<HashSet<String>>,
+    /// The last deletion announced (see [`crate::store::Store::jobs_deleted_after`]).
+    deletions: i64,
 }
 
 impl JobRunner {
@@ -60,7 +60,7 @@ impl JobRunner {
         Seen {
             data_version: store.data_version().ok(),
             last_look: store.now_ms(),
-            ids: store.job_ids().ok(),
+            deletions: store.last_job_deletion().unwrap_or(0),
             ..Seen::default()
         }
     }
@@ -104,13 +104,11 @@ impl JobRunner {
         let horizon = now.saturating_sub(2 * LOOK_BACK_MS);
         seen.jobs.retain(|_, at| *at >= horizon);
         seen.batches.retain(|_, at| *at >= horizon);
-        let ids = store.job_ids()?;
-        if let Some(before) = &seen.ids {
-            for gone in before.difference(&ids) {
-                self.inner.events.job_removed(gone);
-            }
+        let (deleted, last) = store.jobs_deleted_after(seen.deletions)?;
+        seen.deletions = last;
+        for gone in deleted {
+            self.inner.events.job_removed(&gone);
         }
-        seen.ids = Some(ids);
         Ok(())
     }
 
@@ -148,6 +146,11 @@ impl JobRunner {
             }
         }
         for id in store.batches_in_state(BatchState::Running)? {
+            // Read first: trying to take a batch another process feeds would be a write every look.
+            let feeder = crate::store::batch_subject(&id);
+            if self.is_active(&feeder) || self.held_elsewhere(&feeder) {
+                continue;
+            }
             if self.feed(&id) {
                 tracing::info!(batch = id, "feeding a batch whose feeder is gone");
             }

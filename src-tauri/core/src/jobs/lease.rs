@@ -141,7 +141,10 @@ impl JobRunner {
     pub(super) fn lease_driven_by(&self, subject: &str, task: AbortHandle) {
         let mut held = self.held();
         match held.runs.get_mut(subject) {
-            Some(slot) => *slot = Some(task),
+            Some(slot @ None) => *slot = Some(task),
+            // A newer task took the subject again after this one already ended (a feeder that ended and
+            // fed its batch again before its starter got here): that one is the driver.
+            Some(Some(_)) => {}
             // Lost before the task was known: it must not run on.
             None => task.abort(),
         }

@@ -268,14 +268,28 @@ impl Store {
         Ok(rows)
     }
 
-    /// Every job id, for telling which ones another process deleted.
-    pub fn job_ids(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+    /// Jobs deleted after deletion number `after` (0: from the start of the log), with the newest number.
+    pub fn jobs_deleted_after(&self, after: i64) -> Result<(Vec<String>, i64), StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached("SELECT id FROM jobs")?;
-        let ids = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(ids)
+        let mut stmt =
+            conn.prepare_cached("SELECT seq, id FROM job_deletions WHERE seq > ?1 ORDER BY seq")?;
+        let mut last = after;
+        let mut ids = Vec::new();
+        for row in stmt.query_map([after], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))? {
+            let (seq, id) = row?;
+            last = last.max(seq);
+            ids.push(id);
+        }
+        Ok((ids, last))
+    }
+
+    /// The newest deletion number (where following starts).
+    pub fn last_job_deletion(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT coalesce(max(seq), 0) FROM job_deletions", [], |r| {
+                r.get(0)
+            })?)
     }
 }
 
@@ -327,6 +341,19 @@ mod tests {
         assert!(store.take_over_lease("j", &holder("b"), "dead").unwrap());
         assert!(!store.take_over_lease("j", &holder("c"), "dead").unwrap());
         assert_eq!(store.lease("j").unwrap().unwrap().owner, "b");
+    }
+
+    #[test]
+    fn deletions_are_read_after_a_number() {
+        let store = Store::open_in_memory().unwrap();
+        let a = store.insert_job(NewJob::default()).unwrap();
+        let b = store.insert_job(NewJob::default()).unwrap();
+        let start = store.last_job_deletion().unwrap();
+        store.delete_job(&a.id).unwrap();
+        let (gone, last) = store.jobs_deleted_after(start).unwrap();
+        assert_eq!(gone, vec![a.id]);
+        store.delete_job(&b.id).unwrap();
+        assert_eq!(store.jobs_deleted_after(last).unwrap().0, vec![b.id]);
     }
 
     #[test]

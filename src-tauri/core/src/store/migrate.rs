@@ -245,6 +245,7 @@ mod tests {
         assert_eq!(
             names,
             [
+                "jobs_deletion_logged",
                 "jobs_fingerprint",
                 "jobs_fts_after_delete",
                 "jobs_fts_after_insert",

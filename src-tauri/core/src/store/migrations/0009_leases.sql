@@ -17,3 +17,15 @@ CREATE INDEX leases_owner ON leases (owner);
 -- Another process's changes are read by what changed since the last look (see `Store::jobs_changed_since`).
 CREATE INDEX jobs_updated ON jobs (updated_at);
 CREATE INDEX batches_updated ON batches (updated_at);
+
+-- Jobs deleted, for another process to take off its screen: read by sequence (no clock involved), only the
+-- most recent thousand kept.
+CREATE TABLE job_deletions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id  TEXT NOT NULL
+);
+
+CREATE TRIGGER jobs_deletion_logged AFTER DELETE ON jobs BEGIN
+    INSERT INTO job_deletions (id) VALUES (old.id);
+    DELETE FROM job_deletions WHERE seq <= (SELECT max(seq) FROM job_deletions) - 1000;
+END;
