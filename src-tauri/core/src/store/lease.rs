@@ -363,7 +363,7 @@ mod tests {
         for s in ["x", "y"] {
             assert!(store.acquire_lease(s, &holder("a"), now).unwrap());
         }
-        assert!(store.acquire_lease("y", &holder("b"), now + 1).unwrap());
+        assert!(store.acquire_lease("y", &holder("b"), i64::MAX).unwrap());
         assert_eq!(store.renew_leases("a").unwrap(), vec!["x".to_owned()]);
         assert_eq!(store.release_leases("a").unwrap(), 1);
     }
@@ -380,7 +380,9 @@ mod tests {
         assert!(store.acquire_lease(&job.id, &holder("b"), now).unwrap());
         assert!(store.mark_create_sent_leased(&job.id, "a").is_err(), "b's");
         assert!(store.get_job(&job.id).unwrap().create_sent_at.is_none());
-        assert!(store.acquire_lease(&job.id, &holder("a"), now + 1).unwrap());
+        assert!(store
+            .acquire_lease(&job.id, &holder("a"), i64::MAX)
+            .unwrap());
         store.mark_create_sent_leased(&job.id, "a").unwrap();
         assert!(store.get_job(&job.id).unwrap().create_sent_at.is_some());
     }
