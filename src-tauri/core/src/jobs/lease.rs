@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::task::AbortHandle;
 
@@ -45,6 +45,9 @@ impl Default for LeaseTiming {
 pub(super) struct Held {
     pub(super) runs: HashMap<String, Option<AbortHandle>>,
     pub(super) heartbeat_started: bool,
+    /// When the leases were last renewed; long ago means this process stalled (suspended, starved) and
+    /// may have lost them without its heartbeat noticing yet.
+    pub(super) renewed_at: Option<Instant>,
 }
 
 impl JobRunner {
@@ -127,6 +130,10 @@ impl JobRunner {
         if taken {
             let start = {
                 let mut held = self.held();
+                if held.runs.is_empty() {
+                    // Nothing was held, so nothing was renewed meanwhile: the clock starts now.
+                    held.renewed_at = Some(Instant::now());
+                }
                 held.runs.entry(subject.to_owned()).or_insert(None);
                 !std::mem::replace(&mut held.heartbeat_started, true)
             };
@@ -193,6 +200,17 @@ impl JobRunner {
         }
     }
 
+    /// Called as a transfer moves bytes (often: only a clock read then). When the last renewal is older
+    /// than half the bound, this process may have stalled past it and been taken over; the lease is
+    /// checked now, and a lost one stops the run before it writes more of a file the new holder writes too.
+    pub(super) fn check_lease_after_stall(&self, subject: &str) {
+        let half = self.lease_timing().stale_after / 2;
+        let stalled = self.held().renewed_at.is_some_and(|at| at.elapsed() > half);
+        if stalled {
+            self.still_leased(subject);
+        }
+    }
+
     /// Another process took the lease over: whatever drives the subject here stops now.
     fn lease_lost(&self, subject: &str) {
         let task = self.held().runs.remove(subject);
@@ -227,6 +245,7 @@ impl JobRunner {
         }
         match self.inner.store.renew_leases(&self.inner.holder.owner) {
             Ok(still) => {
+                self.held().renewed_at = Some(Instant::now());
                 let lost: Vec<String> = self
                     .held()
                     .runs

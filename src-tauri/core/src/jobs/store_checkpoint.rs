@@ -251,6 +251,7 @@ impl StoreCheckpoint {
         let id = self.id.clone();
         let last: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
         Arc::new(move |p: TransferProgress| {
+            runner.check_lease_after_stall(&id);
             let complete = p.total_bytes.is_some_and(|t| p.done_bytes >= t);
             {
                 let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
