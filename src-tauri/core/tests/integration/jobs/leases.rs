@@ -310,3 +310,61 @@ async fn a_batch_is_fed_by_one_runner_and_each_job_created_once() {
     assert!(jobs.iter().all(|j| j.status == JobStatus::Done), "{jobs:?}");
     assert_eq!(h.sim.counts().create, 6);
 }
+
+/// A process that started a batch is gone mid-batch (its runtime shut down, as in a crash); the other one,
+/// following the shared history, feeds the batch on and finishes it, each job created once.
+#[test]
+fn a_batch_whose_process_is_gone_is_fed_on_by_the_follower() {
+    let runtime = |threads| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    let main = runtime(2);
+    let sim = main.block_on(crate::support::api::start(SimConfig::fast()));
+    let dir = tempfile::tempdir().unwrap();
+    let open = || {
+        let store = Arc::new(Store::open(&dir.path().join("jobs.db")).unwrap());
+        let events = Arc::new(Recorder::default());
+        let runner = runner_for(&sim, &store, &events, dir.path(), false, 2);
+        runner.set_lease_timing(quick());
+        (store, runner, events)
+    };
+    let first = runtime(1);
+    let batch = first.block_on(async {
+        let (_, runner, _) = open();
+        let batch = start(&runner, &takes_of(&text_draft("moths around a lamp"), 6)).await;
+        until(|| sim.counts().create >= 2).await;
+        batch
+    });
+    first.shutdown_timeout(Duration::from_secs(10));
+    let created_before = sim.counts().create;
+    assert!(created_before < 6, "the first process finished too early");
+
+    main.block_on(async {
+        let (store, runner, events) = open();
+        runner.follow_shared_history();
+        until(|| {
+            store
+                .batch_jobs(&batch.id)
+                .unwrap()
+                .iter()
+                .all(|j| j.status.is_settled())
+        })
+        .await;
+        let jobs = store.batch_jobs(&batch.id).unwrap();
+        let done = jobs.iter().filter(|j| j.status == JobStatus::Done).count();
+        let uncertain = jobs
+            .iter()
+            .filter(|j| j.status == JobStatus::SubmissionUncertain)
+            .count();
+        assert_eq!(done + uncertain, 6, "{jobs:?}");
+        let creates = sim.counts().create as usize;
+        assert!(creates >= done && creates <= 6, "{creates} creates");
+        assert!(jobs
+            .iter()
+            .all(|j| events.statuses(&j.id).last() == Some(&j.status)));
+    });
+}

@@ -111,7 +111,8 @@ pub const LEASE_MS: &str = "SEEDANCE_WORKER_LEASE_MS";
 const WATCH_BOUND: Duration = Duration::from_secs(60);
 
 /// `watch`: what `seedance jobs watch` and the app do together. Resumes, follows the shared history
-/// (adopting what another worker left) and returns once no job is unfinished, giving its leases back.
+/// (adopting what another worker left) and returns once no job is unfinished and no batch running,
+/// giving its leases back.
 async fn watch(runner: &JobRunner) -> Result<(), String> {
     if let Ok(ms) = std::env::var(LEASE_MS) {
         let stale: u64 = ms.parse().map_err(|_| format!("{LEASE_MS} is {ms:?}"))?;
@@ -125,15 +126,20 @@ async fn watch(runner: &JobRunner) -> Result<(), String> {
     runner.follow_shared_history();
     let started = std::time::Instant::now();
     loop {
-        let left = runner
-            .store()
-            .unfinished_jobs()
+        let store = runner.store();
+        let left = store.unfinished_jobs().map_err(|e| e.to_string())?;
+        let batches = store
+            .batches_in_state(seedance_core::store::BatchState::Running)
             .map_err(|e| e.to_string())?;
-        if left.is_empty() {
+        if left.is_empty() && batches.is_empty() {
             break;
         }
         if started.elapsed() > WATCH_BOUND {
-            return Err(format!("{} jobs still unfinished", left.len()));
+            return Err(format!(
+                "{} jobs unfinished, {} batches running",
+                left.len(),
+                batches.len()
+            ));
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
