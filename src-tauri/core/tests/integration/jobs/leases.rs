@@ -368,3 +368,27 @@ fn a_batch_whose_process_is_gone_is_fed_on_by_the_follower() {
             .all(|j| events.statuses(&j.id).last() == Some(&j.status)));
     });
 }
+
+#[tokio::test]
+async fn a_job_another_process_drives_cannot_be_deleted_here() {
+    let h = harness(SimConfig::fast(), 3).await;
+    let job = h
+        .store
+        .insert_job(NewJob {
+            request: text_draft("a ferry at dawn"),
+            ..NewJob::default()
+        })
+        .unwrap();
+    assert!(h.store.acquire_lease(&job.id, &ghost(), 0).unwrap());
+    let refused = h.runner.delete(&job.id, false).unwrap_err();
+    assert!(
+        matches!(refused, seedance_core::jobs::JobError::Busy { .. }),
+        "{refused:?}"
+    );
+    assert!(h.store.get_job(&job.id).is_ok(), "still there");
+
+    // Once its holder is gone, it may go.
+    h.runner.set_lease_timing(quick());
+    tokio::time::sleep(quick().stale_after + Duration::from_millis(100)).await;
+    h.runner.delete(&job.id, false).unwrap();
+}
