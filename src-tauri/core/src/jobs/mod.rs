@@ -10,9 +10,10 @@
 //! Waiting, retries and backoff live in the client and the pipeline; the runner only starts runs, limits
 //! how many go at once, and records how they end.
 //!
-//! The app and the `seedance` CLI may share one history at once: a run holds its job's lease (see `lease.rs` and [`crate::store::LeaseHolder`])
-//! for as long as it drives it, so exactly one process drives a job, and [`JobRunner::follow_shared_history`]
-//! shows the other process's work here and picks up what a process that is gone left unfinished.
+//! The app and the `seedance` CLI may share one history at once: a run holds its job's lease (see
+//! `lease.rs` and [`crate::store::LeaseHolder`]) for as long as it drives it, so exactly one process
+//! drives a job, and [`JobRunner::follow_shared_history`] shows the other process's work here and picks
+//! up what a process that is gone left unfinished.
 
 mod actions;
 mod batch_error;
