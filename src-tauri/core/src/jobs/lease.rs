@@ -278,3 +278,72 @@ fn spawn_heartbeat(inner: Weak<Inner>) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::api::ApiConfig;
+    use crate::jobs::{Connection, FixedConnection, NoEvents, RunnerPrefs, RunnerTiming};
+    use crate::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
+    use crate::secrets::ApiToken;
+    use crate::store::{LeaseHolder, Store};
+
+    fn runner() -> JobRunner {
+        let settings = RunnerPrefs {
+            output_dir: std::env::temp_dir(),
+            file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
+            upload_region: UploadRegion::Global,
+            max_concurrent_jobs: 3,
+        };
+        JobRunner::new(
+            Arc::new(Store::open_in_memory().unwrap()),
+            Arc::new(NoEvents),
+            Arc::new(FixedConnection(Connection {
+                api: ApiConfig::new("http://127.0.0.1:9", "http://127.0.0.1:9").unwrap(),
+                token: ApiToken::new("t").unwrap(),
+                demo: false,
+            })),
+            Arc::new(move || settings.clone()),
+            RunnerTiming::default(),
+        )
+    }
+
+    /// A transfer's progress checks the lease only once the last renewal is old (the process may have
+    /// stalled): a lost lease then stops the run at once, without waiting for a heartbeat that has not come.
+    #[tokio::test]
+    async fn a_transfer_after_a_stall_finds_its_lease_lost_and_stops() {
+        let runner = runner();
+        runner.set_lease_timing(LeaseTiming {
+            // No heartbeat during the test: only the transfer's check can notice.
+            heartbeat: Duration::from_secs(3600),
+            stale_after: Duration::from_millis(200),
+            watch_every: Duration::from_secs(3600),
+        });
+        assert!(runner.take_lease("j"));
+        let run = tokio::spawn(std::future::pending::<()>());
+        runner.lease_driven_by("j", run.abort_handle());
+        let thief = LeaseHolder {
+            owner: "thief".into(),
+            pid: 0,
+            host: String::new(),
+        };
+        let store = runner.store().clone();
+        assert!(store
+            .take_over_lease("j", &thief, runner.lease_owner())
+            .unwrap());
+
+        // Renewed moments ago: the check costs a clock read and finds nothing.
+        runner.check_lease_after_stall("j");
+        assert!(runner.holds_lease("j"));
+
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        runner.check_lease_after_stall("j");
+        assert!(!runner.holds_lease("j"));
+        let stopped = tokio::time::timeout(Duration::from_secs(5), run)
+            .await
+            .unwrap();
+        assert!(stopped.unwrap_err().is_cancelled());
+        assert_eq!(store.lease("j").unwrap().unwrap().owner, "thief");
+    }
+}
