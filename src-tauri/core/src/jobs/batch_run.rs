@@ -271,7 +271,9 @@ impl JobRunner {
         let store = &self.inner.store;
         let mut idle = Vec::new();
         for id in store.batches_in_state(BatchState::Running)? {
-            if self.is_active(&format!("{FEEDER_PREFIX}{id}")) {
+            let feeder = format!("{FEEDER_PREFIX}{id}");
+            // Fed here, or by another process sharing the history: not left alone.
+            if self.is_active(&feeder) || self.held_elsewhere(&feeder) {
                 continue;
             }
             if let Some(last) = store.batch_last_active(&id)?.filter(|at| *at < before) {

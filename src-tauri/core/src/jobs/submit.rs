@@ -133,11 +133,12 @@ impl JobRunner {
             demo: connection.demo,
             retry_of,
         };
-        let job = match self
-            .inner
-            .store
-            .insert_job_once(new_job, &fingerprint, window)?
-        {
+        let job = match self.inner.store.insert_job_once_held(
+            new_job,
+            &fingerprint,
+            window,
+            Some(&self.inner.holder),
+        )? {
             Inserted::New(job) => job,
             Inserted::Duplicate(existing) => {
                 let now = self.inner.store.now_ms();

@@ -72,10 +72,14 @@ impl JobRunner {
         let request = job.request.validate().map_err(JobError::Invalid)?;
         self.inner.connections.for_job(job.demo).await?;
         check_frames(&request).await?;
-        self.inner
-            .store
-            .release_unsent(id)
-            .map_err(|e| self.not_waiting(id, e))?;
+        // The lease before the job leaves not sent, so no other process sees it unfinished and unheld.
+        if !self.take_lease(id) {
+            return Err(JobError::Busy { id: id.to_owned() });
+        }
+        if let Err(e) = self.inner.store.release_unsent(id) {
+            self.drop_lease(id);
+            return Err(self.not_waiting(id, e));
+        }
         self.announce(id);
         self.spawn(id, Plan::Fresh);
         Ok(self.inner.store.get_job(id)?)

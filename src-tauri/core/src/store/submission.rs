@@ -6,7 +6,7 @@ use std::time::Duration;
 use rusqlite::{OptionalExtension, TransactionBehavior};
 
 use super::jobs::{insert_row, Step};
-use super::{new_id, JobRecord, JobStatus, NewJob, Store, StoreError};
+use super::{new_id, JobRecord, JobStatus, LeaseHolder, NewJob, Store, StoreError};
 use crate::i18n::Message;
 
 /// What [`Store::insert_job_once`] did.
@@ -30,6 +30,18 @@ impl Store {
         fingerprint: &str,
         window: Option<Duration>,
     ) -> Result<Inserted, StoreError> {
+        self.insert_job_once_held(job, fingerprint, window, None)
+    }
+
+    /// [`Store::insert_job_once`], the new job's lease taken by `holder` in the same transaction: no other
+    /// process sharing the history can see it unfinished and unheld before its run starts.
+    pub fn insert_job_once_held(
+        &self,
+        job: NewJob,
+        fingerprint: &str,
+        window: Option<Duration>,
+        holder: Option<&LeaseHolder>,
+    ) -> Result<Inserted, StoreError> {
         let id = new_id();
         let now = self.now_ms();
         let existing = {
@@ -52,6 +64,13 @@ impl Store {
             };
             if existing.is_none() {
                 insert_row(&tx, &id, now, &job, Some(fingerprint))?;
+                if let Some(me) = holder {
+                    tx.execute(
+                        "INSERT INTO leases (subject, owner, pid, host, heartbeat_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        rusqlite::params![id, me.owner, me.pid, me.host, now],
+                    )?;
+                }
                 tx.commit()?;
             }
             existing
