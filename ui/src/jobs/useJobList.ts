@@ -4,6 +4,7 @@ import { useLatest } from "../query";
 import type { JobCursor, JobRecord, JobStatus } from "./api";
 import { createdAt } from "./format";
 import { type JobChange, upsertJob, useJobs } from "./JobsContext";
+import { mergePage } from "./mergePage";
 
 export const SEARCH_DEBOUNCE_MS = 250;
 export const PAGE_SIZE = 50;
@@ -80,7 +81,7 @@ export function useJobList(initialBatch: string | null = null) {
     ipc.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: next, batch }).then(
       (page) => {
         if (!current()) return;
-        setJobs((prev) => page.jobs.reduce(upsertJob, prev));
+        setJobs((prev) => mergePage(prev, page.jobs));
         setNext(page.next);
         setLoading(false);
       },
