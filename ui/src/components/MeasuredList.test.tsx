@@ -51,7 +51,15 @@ afterEach(() => {
 const names = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `job ${from + i}`);
 const key = (s: string) => s;
 
-function List({ items, handle }: { items: string[]; handle?: Ref<MeasuredListHandle> }) {
+function List({
+  items,
+  handle,
+  onNearEnd,
+}: {
+  items: string[];
+  handle?: Ref<MeasuredListHandle>;
+  onNearEnd?: () => void;
+}) {
   return (
     <div data-testid="scroller" style={{ overflowY: "auto" }}>
       <MeasuredList
@@ -67,17 +75,19 @@ function List({ items, handle }: { items: string[]; handle?: Ref<MeasuredListHan
         overscan={OVERSCAN}
         testId="list"
         handle={handle}
+        onNearEnd={onNearEnd}
       />
     </div>
   );
 }
 
 /** Renders the list in a scroller whose geometry follows its scrollTop, as a browser's would. */
-function show(items: string[], handle?: Ref<MeasuredListHandle>) {
-  const utils = render(<List items={items} handle={handle} />);
+function show(items: string[], handle?: Ref<MeasuredListHandle>, onNearEnd?: () => void) {
+  const utils = render(<List items={items} handle={handle} onNearEnd={onNearEnd} />);
   return {
     ...utils,
-    rerenderWith: (next: string[]) => utils.rerender(<List items={next} handle={handle} />),
+    rerenderWith: (next: string[]) =>
+      utils.rerender(<List items={next} handle={handle} onNearEnd={onNearEnd} />),
   };
 }
 
@@ -182,6 +192,21 @@ describe("MeasuredList", () => {
     expect(found).toBe(true);
     expect(shown()).toContain("job 600");
     expect(handle.current?.scrollToKey("nobody")).toBe(false);
+  });
+
+  it("asks for more when the user scrolls near the last row, and again once the longer list ends there", () => {
+    let asked = 0;
+    const { rerenderWith } = show(names(50), undefined, () => asked++);
+    // A list that fits its screen leaves that to the page (the rows rendered alone say nothing).
+    expect(asked).toBe(0);
+    scrollTo(2_000);
+    expect(asked).toBe(0);
+    scrollTo(50 * 110 - VIEW);
+    expect(asked).toBe(1);
+    rerenderWith(names(100));
+    expect(asked).toBe(1);
+    scrollTo(100 * 110 - VIEW);
+    expect(asked).toBe(2);
   });
 
   it("renders nothing for an empty list", () => {
