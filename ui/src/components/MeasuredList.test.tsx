@@ -55,10 +55,12 @@ function List({
   items,
   handle,
   onNearEnd,
+  pinned,
 }: {
   items: string[];
   handle?: Ref<MeasuredListHandle>;
   onNearEnd?: () => void;
+  pinned?: ReadonlySet<string>;
 }) {
   return (
     <div data-testid="scroller" style={{ overflowY: "auto" }}>
@@ -76,6 +78,7 @@ function List({
         testId="list"
         handle={handle}
         onNearEnd={onNearEnd}
+        pinned={pinned}
       />
     </div>
   );
@@ -180,6 +183,17 @@ describe("MeasuredList", () => {
     // Far away it is let go.
     scrollTo(80_000);
     expect(shown()).not.toContain("job 2");
+  });
+
+  it("keeps a pinned row (a playing video) rendered while near, in one run with the rows in view", () => {
+    render(<List items={names(1000)} pinned={new Set(["job 1"])} />);
+    scrollTo(3_000);
+    const rows = shown();
+    expect(rows[0]).toBe("job 1");
+    expect(rows).toEqual(names(rows.length, 1));
+    expect(pad("Top")).toBe(110);
+    scrollTo(80_000);
+    expect(shown()).not.toContain("job 1");
   });
 
   it("scrolls to a row it does not render", () => {

@@ -33,8 +33,11 @@ import {
   rowsInView,
 } from "./rowLayout";
 
-/** A focused row further than this from the rows in view is let go (it would hold that many rows rendered). */
-const FOCUS_REACH = 60;
+/**
+ * A focused or pinned row further than this from the rows in view is let go (it would hold that many rows
+ * rendered: the rendered rows stay one run, so the padding keeps standing for the rest).
+ */
+const KEEP_REACH = 60;
 
 export interface MeasuredListHandle {
   /** Scrolls so the row with `key` is in the middle of the view; false when no row has that key. */
@@ -58,6 +61,8 @@ export interface MeasuredListProps<T> {
    */
   onNearEnd?: () => void;
   nearEnd?: number;
+  /** Rows kept rendered while near the view, as the focused row is (e.g. one playing a video). */
+  pinned?: ReadonlySet<RowKey>;
   className?: string;
   ariaLabel?: string;
   testId?: string;
@@ -89,6 +94,7 @@ export function MeasuredList<T>({
   overscan = 600,
   onNearEnd,
   nearEnd = 10,
+  pinned,
   className,
   ariaLabel,
   testId,
@@ -117,10 +123,13 @@ export function MeasuredList<T>({
   const shift = anchorShift(anchor.current, indexOf, offsets, view.current.top);
   const top = view.current.top + shift;
   let [first, last] = rowsInView(offsets, top, top + view.current.height, overscan, gap);
-  const focusedAt = focused === null ? undefined : indexOf.get(focused);
-  if (focusedAt !== undefined && focusedAt >= first - FOCUS_REACH && focusedAt <= last + FOCUS_REACH) {
-    first = Math.min(first, focusedAt);
-    last = Math.max(last, focusedAt);
+  const [inViewFirst, inViewLast] = [first, last];
+  for (const key of focused === null ? (pinned ?? []) : [focused, ...(pinned ?? [])]) {
+    const at = indexOf.get(key);
+    if (at !== undefined && at >= inViewFirst - KEEP_REACH && at <= inViewLast + KEEP_REACH) {
+      first = Math.min(first, at);
+      last = Math.max(last, at);
+    }
   }
 
   const readView = useCallback(() => {

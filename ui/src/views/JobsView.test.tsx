@@ -222,7 +222,9 @@ describe("Jobs list", () => {
   });
 
   it("renders only the rows near the view of a long history", async () => {
-    const many = Array.from({ length: 200 }, (_, i) => doneJob(`m${i}`, { created_at: Date.now() - i * MIN }));
+    const many = Array.from({ length: 200 }, (_, i) =>
+      doneJob(`m${i}`, { created_at: Date.now() - i * MIN }),
+    );
     jobsBackend({ list_jobs: () => page(many) });
     await openJobs();
     await findRow("m0");

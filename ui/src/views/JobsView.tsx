@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { BatchFilter } from "../batch/BatchFilter";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -6,6 +6,7 @@ import { MeasuredList, type MeasuredListHandle } from "../components/MeasuredLis
 import { formOptions } from "../generate/options";
 import type { JobRecord, JobStatus } from "../jobs/api";
 import { JobRow } from "../jobs/JobRow";
+import { type OpenPlayers, OpenPlayersContext, toggled } from "../jobs/openPlayers";
 import { RevealJobContext } from "../jobs/revealJob";
 import { SpendPanel } from "../jobs/SpendPanel";
 import { useJobList } from "../jobs/useJobList";
@@ -26,6 +27,11 @@ export function JobsView({ batch = null }: { batch?: string | null }) {
   const list = useJobList(batch);
   const rows = useRef<MeasuredListHandle>(null);
   const reveal = useCallback((id: string) => rows.current?.scrollToKey(id) ?? false, []);
+  const [openPlayers, setOpenPlayers] = useState<ReadonlySet<string>>(() => new Set());
+  const players = useMemo<OpenPlayers>(
+    () => ({ open: openPlayers, toggle: (id) => setOpenPlayers((open) => toggled(open, id)) }),
+    [openPlayers],
+  );
   const sentinel = useRef<HTMLDivElement>(null);
   const loadMore = useRef(list.loadMore);
   loadMore.current = list.loadMore;
@@ -91,18 +97,21 @@ export function JobsView({ batch = null }: { batch?: string | null }) {
         </p>
       )}
       <RevealJobContext.Provider value={reveal}>
-        <MeasuredList
-          items={list.jobs}
-          rowKey={jobKey}
-          renderRow={renderJob}
-          estimate={ROW_ESTIMATE}
-          gap={ROW_GAP}
-          className="job-list"
-          ariaLabel={t("jobs.listLabel")}
-          testId="job-list"
-          handle={rows}
-          onNearEnd={list.loadMore}
-        />
+        <OpenPlayersContext.Provider value={players}>
+          <MeasuredList
+            items={list.jobs}
+            rowKey={jobKey}
+            renderRow={renderJob}
+            estimate={ROW_ESTIMATE}
+            gap={ROW_GAP}
+            className="job-list"
+            ariaLabel={t("jobs.listLabel")}
+            testId="job-list"
+            handle={rows}
+            onNearEnd={list.loadMore}
+            pinned={openPlayers}
+          />
+        </OpenPlayersContext.Provider>
       </RevealJobContext.Provider>
       <div ref={sentinel} />
       {list.loading && (
