@@ -224,6 +224,8 @@ test("10 000 jobs: the first rows, a page of scrolling, thousands further down, 
          search: await time({ limit: 50, search: "lighthouse" }),
          // Two characters: shorter than the index's trigrams, so a scan of the prompts (LIKE).
          searchShort: await time({ limit: 50, search: "渔夫" }),
+         // …and one that matches nothing: every prompt is read.
+         searchShortNone: await time({ limit: 50, search: "灯塔" }),
          spend: Math.round(spend[7] * 10) / 10,
        });
      })().catch((e) => done({ error: JSON.stringify(e) }));`,
@@ -237,7 +239,7 @@ test("10 000 jobs: the first rows, a page of scrolling, thousands further down, 
   );
   console.log(
     `list_jobs over IPC (median of 15): first page ${ipc.first.ms} ms, page at job ${JOBS - DEEP} ${ipc.deep.ms} ms, ` +
-      `same + failed ${ipc.deepFailed.ms} ms, one batch ${ipc.batch.ms} ms, search ${ipc.search.ms} ms, two-character search ${ipc.searchShort.ms} ms; spend_summary ${ipc.spend} ms`,
+      `same + failed ${ipc.deepFailed.ms} ms, one batch ${ipc.batch.ms} ms, search ${ipc.search.ms} ms, two-character search ${ipc.searchShort.ms} ms (matching nothing ${ipc.searchShortNone.ms} ms); spend_summary ${ipc.spend} ms`,
   );
   assert.ok(deep.lowest <= JOBS - DEEP, `scrolling far down shows older jobs (lowest #${deep.lowest})`);
   assert.ok(
@@ -307,4 +309,38 @@ test("while scrolled far down: a deleted job leaves, a new one arrives at the to
   );
   assert.equal(await s.waitForNewestJobSettled(), "done");
   await s.screenshot("jobs-many-top");
+});
+
+test("Tab walks down the long list past the rows first rendered, each focused row scrolled into view", async () => {
+  await s.execute(`${SCROLLER}.scrollTop = 40_000;`);
+  await sleep(300);
+  const start = await s.execute(
+    `const rows = Array.from(document.querySelectorAll('[data-testid="job-row"]'));
+     const number = (r) => Number(r.querySelector('[data-testid="job-prompt"]').textContent.match(/#(\\d+)/)[1]);
+     const box = ${SCROLLER}.getBoundingClientRect();
+     const inView = rows.filter((r) => { const b = r.getBoundingClientRect(); return b.top >= box.top && b.bottom <= box.bottom; });
+     const from = inView.at(-1);
+     from.querySelector("button").focus();
+     return { focused: number(from), lastRendered: Math.min(...rows.map(number)) };`,
+  );
+  const tab = { type: "keyDown", value: "\uE004" };
+  const untab = { type: "keyUp", value: "\uE004" };
+  await s.actions([
+    { type: "key", id: "keyboard", actions: Array.from({ length: 150 }, () => [tab, untab]).flat() },
+  ]);
+  await sleep(300);
+  const now = await s.execute(
+    `const el = document.activeElement;
+     const row = el.closest('[data-testid="job-row"]');
+     const box = ${SCROLLER}.getBoundingClientRect();
+     const b = el.getBoundingClientRect();
+     return { row: row ? Number(row.querySelector('[data-testid="job-prompt"]').textContent.match(/#(\\d+)/)[1]) : null,
+              visible: b.top >= box.top && b.bottom <= box.bottom };`,
+  );
+  assert.ok(now.row !== null, "the focus stays in the list");
+  assert.ok(
+    now.row < start.lastRendered,
+    `Tab reached job #${now.row}, past the last row rendered at the start (#${start.lastRendered}, from #${start.focused})`,
+  );
+  assert.ok(now.visible, "the focused button is in view");
 });

@@ -269,6 +269,9 @@ export function MeasuredList<T>({
       style={{
         paddingTop: n > 0 ? offsets[first] : 0,
         paddingBottom: n > 0 ? (offsets[n] as number) - (offsets[last + 1] as number) : 0,
+        // This list keeps its rows still itself; the browser's own scroll anchoring (Chromium's, in WebView2)
+        // would move the view a second time.
+        overflowAnchor: "none",
       }}
       onFocus={(e) => {
         const row = Array.prototype.indexOf.call(
