@@ -73,8 +73,12 @@ export function useJobList(initialBatch: string | null = null) {
     );
   }, [search, status, batch, reloadCount, latest]);
 
+  // The cursor last asked for: the list's end and the sentinel below it may both ask in one frame, before
+  // `loading` is seen, and the same page must not be fetched twice.
+  const asked = useRef<JobCursor | null>(null);
   const loadMore = useCallback(() => {
-    if (!next || loading) return;
+    if (!next || loading || asked.current === next) return;
+    asked.current = next;
     // A page of the list on screen: dropped too once another query starts.
     const current = latest.join();
     setLoading(true);
@@ -86,6 +90,8 @@ export function useJobList(initialBatch: string | null = null) {
         setLoading(false);
       },
       (e: IpcError) => {
+        // Asking again (the button) is allowed after a failure.
+        asked.current = null;
         if (!current()) return;
         setError(e);
         setLoading(false);
