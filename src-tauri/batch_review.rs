@@ -3,7 +3,7 @@
 //! reading anything again, and the plan that starts is the backend's own, never one the page sends back.
 //!
 //! Besides the plan's own problems, an item is left out when the user skipped it or when the frame check
-//! (see [`crate::batch_frames`]) found a frame that cannot be sent as it is; the total counts only the rest.
+//! (the core batch check, see [`crate::batch_frames`]) found a frame that cannot be sent as it is; the total counts only the rest.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -8,19 +8,19 @@ use seedance_core::i18n::Message;
 use seedance_core::images::{FixKind, FrameProblem, FrameProblemKind};
 
 use super::*;
-use crate::batch_frames::{FrameChecks, FrameFacts};
+use crate::batch_frames::{fake_info, FrameChecks, FrameFacts};
+use seedance_core::batch::CheckWork;
+use seedance_core::images::{FrameInfo, ImageError};
 
 /// A check that reads nothing: a file named `small*` is too small (with an upscale fix), `broken*` is
 /// unusable, anything else is a 4:3 frame; `slow*` takes a moment.
-fn fake_check(path: &Path) -> FrameFacts {
+fn fake_check(path: &Path) -> Result<FrameInfo, ImageError> {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     if name.starts_with("slow") {
         std::thread::sleep(Duration::from_millis(300));
     }
     if name.starts_with("broken") {
-        return FrameFacts::Unusable {
-            message: Message::new("msg.image.not_an_image"),
-        };
+        return Err(ImageError::NotAnImage(path.to_path_buf()));
     }
     let problems = if name.starts_with("small") {
         vec![FrameProblem {
@@ -31,14 +31,15 @@ fn fake_check(path: &Path) -> FrameFacts {
     } else {
         Vec::new()
     };
-    FrameFacts::Checked {
-        width: 800,
-        height: 600,
-        aspect: 4.0 / 3.0,
-        aspect_label: "4:3".into(),
+    Ok(fake_info(
+        path,
         problems,
-        thumbnail: format!("data:image/jpeg;base64,{name}"),
-    }
+        format!("data:image/jpeg;base64,{name}"),
+    ))
+}
+
+fn fake_work() -> CheckWork {
+    std::sync::Arc::new(fake_check)
 }
 
 struct Folder(PathBuf);
@@ -71,7 +72,7 @@ impl Drop for Folder {
 fn draft_of(folder: &Folder, files: &[&str]) -> Draft {
     let source = from_paths(&folder.paths(files)).unwrap();
     let spec = SourceSpec::Paths { count: 3 };
-    let mut draft = Draft::open("d1".into(), spec, source, FrameChecks::with(2, fake_check));
+    let mut draft = Draft::open("d1".into(), spec, source, FrameChecks::with(2, fake_work()));
     draft.defaults.prompt = "{name} turns to the camera".into();
     draft.defaults.takes = 2;
     draft
