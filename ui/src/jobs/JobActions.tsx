@@ -23,6 +23,8 @@ export function JobActions({ job, actions, playing, onTogglePlayer, confirming, 
   // The rule is the backend's (`can_resubmit`): never while a paid task is live, never twice. An uncertain
   // job offers it in its explanation, beside the other choices.
   const canResubmit = job.status === "failed" && job.can_resubmit;
+  // A job waiting in its batch is the batch's to send or cancel; the backend refuses deleting it.
+  const canDelete = !(job.status === "not_sent" && job.batch);
 
   if (confirming === "delete") {
     return (
@@ -127,14 +129,16 @@ export function JobActions({ job, actions, playing, onTogglePlayer, confirming, 
           {t("jobs.resubmit")}
         </button>
       )}
-      <button
-        type="button"
-        className="danger-text"
-        data-testid="delete"
-        onClick={() => setConfirming("delete")}
-      >
-        {t("jobs.delete")}
-      </button>
+      {canDelete && (
+        <button
+          type="button"
+          className="danger-text"
+          data-testid="delete"
+          onClick={() => setConfirming("delete")}
+        >
+          {t("jobs.delete")}
+        </button>
+      )}
     </div>
   );
 }

@@ -251,11 +251,14 @@ impl JobRunner {
     ///
     /// The file is deleted only for a finished job and only while it is still that job's video (see
     /// [`JobRunner::own_video`]); otherwise nothing is deleted, the record included, and the error says why.
+    /// A job waiting in a running or paused batch is refused like Send and Discard: its batch sends it, or
+    /// the batch's Cancel gives it up.
     pub fn delete(&self, id: &str, delete_file: bool) -> Result<(), JobError> {
         if self.is_active(id) {
             return Err(JobError::Busy { id: id.to_owned() });
         }
         let job = self.inner.store.get_job(id)?;
+        self.in_batch(&job)?;
         let video = if delete_file {
             match self.own_video(&job)? {
                 Some(path) => Some(path),
