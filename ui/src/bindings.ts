@@ -117,8 +117,9 @@ export const commands = {
 	/**
 	 *  Submits a settled job's request again as a new, linked job. Only after the user confirmed: for an
 	 *  uncertain job this may pay for a second generation.
+	 *  `spend_confirmed` only after the user said "Generate anyway" to passing a day's or month's spend limit.
 	 */
-	resubmitJob: (id: string) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("resubmit_job", { id })),
+	resubmitJob: (id: string, spendConfirmed: boolean) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("resubmit_job", { id, spendConfirmed })),
 	/**  The user decided an uncertain job did not start a task. */
 	markJobFailed: (id: string) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("mark_job_failed", { id })),
 	/**  Deletes the record; the video file too only when `delete_file`. */
@@ -135,8 +136,11 @@ export const commands = {
 	cancelBatch: (id: string) => typedError<CancelOutcome, IpcError>(__TAURI_INVOKE("cancel_batch", { id })),
 	/**  What "Retry failed" would do (free and paid counts, the paid tokens); nothing is changed. */
 	batchRetryPlan: (id: string) => typedError<RetryPlan, IpcError>(__TAURI_INVOKE("batch_retry_plan", { id })),
-	/**  Fetches the free ones again and resubmits only `confirmed_paid`, the ids the user was asked about. */
-	retryBatch: (id: string, confirmedPaid: string[]) => typedError<RetryOutcome, IpcError>(__TAURI_INVOKE("retry_batch", { id, confirmedPaid })),
+	/**
+	 *  Fetches the free ones again and resubmits only `confirmed_paid`, the ids the user was asked about;
+	 *  `spend_confirmed` only after they said "Retry anyway" to passing a day's or month's spend limit.
+	 */
+	retryBatch: (id: string, confirmedPaid: string[], spendConfirmed: boolean) => typedError<RetryOutcome, IpcError>(__TAURI_INVOKE("retry_batch", { id, confirmedPaid, spendConfirmed })),
 	/**  Asks where to save (native dialog) and writes the results there; `None` when the user cancelled. */
 	exportBatchResults: (id: string) => typedError<ResultsExported | null, IpcError>(__TAURI_INVOKE("export_batch_results", { id })),
 	/**  Opens the folder the batch's videos are in (or go to) in the OS file manager. */

@@ -190,7 +190,7 @@ describe("BatchList", () => {
     fireEvent.click(within(await card()).getByTestId("batch-retry"));
     expect((await screen.findByTestId("batch-retry-outcome")).textContent).toBe("Fetching again (free): 2.");
     expect(screen.queryByTestId("confirm")).toBeNull();
-    expect(callsTo(calls, "retry_batch")).toEqual([{ id: "b1", confirmedPaid: [] }]);
+    expect(callsTo(calls, "retry_batch")).toEqual([{ id: "b1", confirmedPaid: [], spendConfirmed: false }]);
   });
 
   it("Retry failed asks once before paying, naming how many and the tokens; uncertain ones are left alone", async () => {
@@ -224,7 +224,58 @@ describe("BatchList", () => {
 
     fireEvent.click(within(confirm).getByTestId("confirm-ok"));
     await screen.findByTestId("batch-retry-outcome");
-    expect(callsTo(calls, "retry_batch")).toEqual([{ id: "b1", confirmedPaid: ["j9", "j10", "j11"] }]);
+    expect(callsTo(calls, "retry_batch")).toEqual([
+      { id: "b1", confirmedPaid: ["j9", "j10", "j11"], spendConfirmed: false },
+    ]);
+  });
+
+  it("past a spend limit, the paid retry asks the limit's question; Retry anyway sends the same ids with the yes", async () => {
+    const question = {
+      breaches: [
+        {
+          period: "day",
+          limit: 150_000,
+          spent: { tokens: 0, cost: 0, jobs: 0 },
+          estimate: { tokens: 217_800, cost: 0.52, jobs: 2 },
+          message: verbatim("Past today's limit by the retries.", "重试会超过今日上限。"),
+        },
+      ],
+    };
+    const calls = mockBackend({
+      list_batches: () => [finished({ done: 8, not_sent: 2 })],
+      batch_retry_plan: () => ({
+        free: 0,
+        paid_ids: ["j9", "j10"],
+        paid_tokens: 217_800,
+        paid_without_estimate: 0,
+        uncertain: 0,
+      }),
+      retry_batch: (args) => {
+        if (!args.spendConfirmed)
+          throw {
+            kind: "spend_limit",
+            message: verbatim("Past the limit.", "超过上限。"),
+            details: JSON.stringify(question),
+            cause: null,
+          };
+        return { downloading: 0, resubmitted: 2, kept: 0, message: verbatim("Retried.", "已重试。") };
+      },
+    });
+    renderWithI18n(<BatchList />);
+    fireEvent.click(within(await card()).getByTestId("batch-retry"));
+    fireEvent.click(within(await screen.findByTestId("confirm")).getByTestId("confirm-ok"));
+    const spend = await screen.findByTestId("batch-retry-spend");
+    expect(within(spend).getByTestId("spend-breach-day").textContent).toBe(
+      "Past today's limit by the retries.",
+    );
+    expect(screen.queryByTestId("batch-retry-outcome")).toBeNull();
+    fireEvent.click(within(spend).getByTestId("confirm-ok"));
+    await screen.findByTestId("batch-retry-outcome");
+    expect(callsTo(calls, "retry_batch")).toEqual([
+      { id: "b1", confirmedPaid: ["j9", "j10"], spendConfirmed: false },
+      { id: "b1", confirmedPaid: ["j9", "j10"], spendConfirmed: true },
+    ]);
+    expect(screen.queryByTestId("batch-retry-spend")).toBeNull();
   });
 
   it("Only fetch the free ones sends no paid job", async () => {
@@ -248,7 +299,7 @@ describe("BatchList", () => {
     fireEvent.click(within(await card()).getByTestId("batch-retry"));
     fireEvent.click(await screen.findByTestId("batch-retry-free-only"));
     await screen.findByTestId("batch-retry-outcome");
-    expect(callsTo(calls, "retry_batch")).toEqual([{ id: "b1", confirmedPaid: [] }]);
+    expect(callsTo(calls, "retry_batch")).toEqual([{ id: "b1", confirmedPaid: [], spendConfirmed: false }]);
   });
 
   it("a batch the app paused on its own says why", async () => {

@@ -1,5 +1,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { SpendQuestion } from "../bindings";
+import { SpendConfirm } from "../generate/SpendConfirm";
+import { detailsOf } from "../generate/useGuardedSubmit";
 import { canRetryDownload, type JobRecord } from "./api";
 import { ConfirmPanel } from "./ConfirmPanel";
 import type { RowActions } from "./useRowActions";
@@ -49,6 +52,26 @@ export function JobActions({ job, actions, playing, onTogglePlayer, confirming, 
           </label>
         )}
       </ConfirmPanel>
+    );
+  }
+
+  // Submitting again pays for a new generation: past a spend limit the backend asks, like for a new job.
+  const spendError =
+    confirming === "resubmit" && actions.error?.kind === "spend_limit" ? actions.error : null;
+  if (spendError) {
+    return (
+      <SpendConfirm
+        pending={{ question: detailsOf<SpendQuestion>(spendError), error: spendError }}
+        busy={actions.busy}
+        confirmLabel={t("jobs.resubmitAnyway")}
+        onConfirm={() => {
+          void actions.resubmit(true).then((ok) => ok && setConfirming(null));
+        }}
+        onCancel={() => {
+          actions.reset();
+          setConfirming(null);
+        }}
+      />
     );
   }
 

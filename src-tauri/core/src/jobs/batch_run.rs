@@ -148,7 +148,16 @@ impl JobRunner {
             Intent::Once => Some(DUPLICATE_WINDOW),
             Intent::Repeat => None,
         };
-        let record = match self.inner.store.insert_batch(&batch, &jobs, window)? {
+        // Asked again in one turn with the insert: another job or batch may have been stored while the
+        // frames were checked (the early check above only spares that check a sure refusal).
+        let inserted = {
+            let _turn = self.spend_turn();
+            if !connection.demo {
+                self.check_batch_spend(plan, start.spend)?;
+            }
+            self.inner.store.insert_batch(&batch, &jobs, window)?
+        };
+        let record = match inserted {
             BatchInserted::New(record) => record,
             BatchInserted::Duplicate(existing) => {
                 let seconds_ago = u64::try_from(

@@ -152,6 +152,8 @@ struct Inner {
     feeder_exit_gate: Mutex<Option<Arc<batch_feed::ExitGate>>>,
     /// Where the spend limits are read from; none set means no limits.
     spend_policy: Mutex<Option<SpendPolicyFn>>,
+    /// One spend decision and the storing it allowed at a time (see `spend_gate`).
+    spend_turn: Mutex<()>,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -192,6 +194,7 @@ impl JobRunner {
                 #[cfg(test)]
                 feeder_exit_gate: Mutex::new(None),
                 spend_policy: Mutex::new(None),
+                spend_turn: Mutex::new(()),
             }),
         }
     }
