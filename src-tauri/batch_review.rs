@@ -34,12 +34,14 @@ pub enum SourceSpec {
 }
 
 impl SourceSpec {
-    /// How the batch describes its source (kept with the batch; shown in the review).
-    pub fn label(&self) -> String {
+    /// How the batch describes its source (kept with the batch; shown in the review), in each language.
+    pub fn label(&self) -> Message {
         match self {
-            Self::Paths { count } => format!("{count} images"),
-            Self::Folder { path, .. } | Self::File { path } => path.display().to_string(),
-            Self::Form { takes } => format!("Generate form × {takes}"),
+            Self::Paths { count } => Message::new("msg.batch_source.images").arg("count", *count),
+            Self::Folder { path, .. } | Self::File { path } => {
+                Message::new("msg.batch_source.path").arg("path", path.display().to_string())
+            }
+            Self::Form { takes } => Message::new("msg.batch_source.form").arg("takes", *takes),
         }
     }
 
@@ -105,7 +107,7 @@ pub struct ReviewItem {
 pub struct BatchReview {
     pub id: String,
     pub source: SourceSpec,
-    pub label: String,
+    pub label: Message,
     pub name: String,
     pub defaults: BatchDefaults,
     pub columns: Vec<SourceColumn>,

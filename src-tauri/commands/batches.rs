@@ -225,6 +225,9 @@ mod tests {
 
         let listed = invoke(&app, "list_batches", serde_json::json!({})).unwrap();
         assert_eq!(listed[0]["batch"]["name"], "Kites");
+        // A source stored as plain text (before labels were messages) is shown as it is.
+        assert_eq!(listed[0]["batch"]["source"]["key"], "msg.batch_source.text");
+        assert_eq!(listed[0]["batch"]["source"]["args"]["text"], "the form × 2");
         assert_eq!(listed[0]["batch"]["state"], "paused");
         assert_eq!(listed[0]["batch"]["counts"]["queued"], 2);
         assert!(listed[0]["eta"].is_null(), "a paused batch has no ETA");

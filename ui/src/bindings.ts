@@ -324,7 +324,8 @@ export type BatchRecord = {
 	id: string,
 	name: string,
 	created_at: number | null,
-	source: string,
+	/**  Where its items came from, in the reader's language. */
+	source: Message,
 	state: BatchState,
 	tokens_min: number | null,
 	tokens_max: number | null,
@@ -346,7 +347,7 @@ export type BatchRecord = {
 export type BatchReview = {
 	id: string,
 	source: SourceSpec,
-	label: string,
+	label: Message,
 	name: string,
 	defaults: BatchDefaults,
 	columns: SourceColumn[],

@@ -17,7 +17,7 @@ function record(over: Partial<BatchRecord> = {}, counts: Partial<BatchCounts> = 
     id: "b1",
     name: "Spring catalogue",
     created_at: Date.UTC(2026, 0, 5, 9),
-    source: "photos/ (12 images)",
+    source: verbatim("photos/ (12 images)", "photos/（12 张图片）"),
     state: "running",
     tokens_min: 1_000_000,
     tokens_max: 1_306_800,
@@ -40,6 +40,12 @@ function finished(counts: Partial<BatchCounts>): BatchView {
 const card = () => screen.findByTestId("batch-card");
 
 describe("BatchList", () => {
+  it("names the batch's source in the reader's language", async () => {
+    mockBackend({ list_batches: () => [running()] });
+    renderWithI18n(<BatchList />, "zh-CN");
+    expect((await card()).textContent).toContain("photos/（12 张图片）");
+  });
+
   it("shows a running batch's counts, progress, ETA and estimate, with Pause and Cancel", async () => {
     mockBackend({ list_batches: () => [running()] });
     renderWithI18n(<BatchList />);

@@ -103,7 +103,7 @@ export function record(name = "shots"): BatchRecord {
     id: "b1",
     name,
     created_at: 1,
-    source: "/shots",
+    source: verbatim("/shots", "/shots"),
     state: "running",
     tokens_min: 0,
     tokens_max: 0,
@@ -123,7 +123,7 @@ export function reviewOf(b: BatchBackend, id = "d1"): BatchReview {
   return {
     id,
     source: { kind: "folder", path: "/shots", rule: { kind: "suffix", first: "_first", last: "_last" } },
-    label: "/shots",
+    label: verbatim("/shots", "/shots"),
     name: "shots",
     defaults: { prompt: "", settings: {}, preset: null, takes: 1 },
     columns: [],

@@ -6,6 +6,7 @@ import type { JobRecord } from "../jobs/api";
 import { JobsProvider } from "../jobs/JobsContext";
 import { callsTo, doneJob, job, jobsBackend } from "../jobs/testJobs";
 import { renderWithI18n } from "../test-utils";
+import { verbatim } from "../testMessages";
 import { JobsView } from "./JobsView";
 
 vi.mock("../jobs/video", () => ({
@@ -18,7 +19,7 @@ const SPRING: BatchView = {
     id: "b1",
     name: "Spring catalogue",
     created_at: 1,
-    source: "photos/",
+    source: verbatim("photos/", "photos/"),
     state: "running",
     tokens_min: 326_700,
     tokens_max: 326_700,

@@ -34,7 +34,7 @@ use crate::store::{
 pub struct BatchStart<'a> {
     pub name: &'a str,
     /// Where the items came from, as the review showed it.
-    pub source: &'a str,
+    pub source: &'a Message,
     pub plan: &'a BatchPlan,
     /// [`Intent::Repeat`] when the user confirmed starting the same batch again moments after the first.
     pub intent: Intent,
@@ -136,7 +136,8 @@ impl JobRunner {
         }
         let batch = NewBatch {
             name: start.name.to_owned(),
-            source: start.source.to_owned(),
+            source: serde_json::to_string(start.source)
+                .map_err(|e| JobError::from(PipelineError::Io(std::io::Error::other(e))))?,
             tokens_min: plan.total.tokens_min,
             tokens_max: plan.total.tokens_max,
             total_json: serde_json::to_string(&plan.total)

@@ -9,6 +9,7 @@ use std::time::Duration;
 use seedance_core::api::Clock;
 use seedance_core::batch::{from_form, BatchPlan};
 use seedance_core::cost::{estimate, CostRates};
+use seedance_core::i18n::Message;
 use seedance_core::i18n::UserFacing;
 use seedance_core::jobs::{
     BatchRunError, BatchStart, Intent, JobError, JobRunner, SpendConsent, SpendPolicy,
@@ -157,10 +158,11 @@ async fn a_batch_above_its_limit_is_refused_and_one_past_the_day_is_asked() {
     let per_job = one_job();
     let two = takes_of("a red kite", 2);
     assert_eq!(two.total.tokens_max, 2 * per_job);
+    let source = Message::new("msg.batch_source.form").arg("takes", 2);
     let start = |plan, spend| {
         h.runner.start_batch(BatchStart {
             name: "kites",
-            source: "the form × 2",
+            source: &source,
             plan,
             intent: Intent::Repeat,
             spend,
@@ -196,7 +198,10 @@ async fn a_batch_above_its_limit_is_refused_and_one_past_the_day_is_asked() {
             ..SpendLimits::default()
         },
     );
-    within(start(&two, SpendConsent::NotGiven)).await.unwrap();
+    let first = within(start(&two, SpendConsent::NotGiven)).await.unwrap();
+    // The source is kept as a message, rendered in the reader's language.
+    assert_eq!(first.source.text("en"), "Generate form × 2");
+    assert_eq!(first.source.text("zh-CN"), "生成表单 × 2");
     let other = takes_of("a blue kite", 2);
     let error = within(start(&other, SpendConsent::NotGiven))
         .await
