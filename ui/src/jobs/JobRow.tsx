@@ -104,7 +104,9 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
             {t(actions.notice)}
           </p>
         )}
-        {actions.error && <ErrorNotice error={actions.error} />}
+        {actions.error && !(confirming === "resubmit" && actions.error.kind === "spend_limit") && (
+          <ErrorNotice error={actions.error} />
+        )}
       </div>
     </li>
   );

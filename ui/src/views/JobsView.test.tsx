@@ -438,7 +438,9 @@ describe("submission uncertain", () => {
 
     fireEvent.click(within(r).getByTestId("uncertain-resubmit"));
     fireEvent.click(within(r).getByTestId("confirm-ok"));
-    await waitFor(() => expect(callsTo(calls, "resubmit_job")).toEqual([{ id: "u1" }]));
+    await waitFor(() =>
+      expect(callsTo(calls, "resubmit_job")).toEqual([{ id: "u1", spendConfirmed: false }]),
+    );
     // The new paid job shows up at once, in the list and in the queue.
     await findRow("u2");
   });
