@@ -3,7 +3,8 @@
 # yardstick in the same run on the same machine: frame intake (Pillow), the jobs history queries, uploads and
 # downloads (curl) and idle polling against the simulator in its own process (bench/transfer.sh), and app start
 # and memory (a minimal Tauri 2 app, bench/start.sh), checking a batch's frames (Pillow in a process pool) and
-# a 500-item batch's memory against the simulator (bench_batch). Prints one table. Not part of `./dev test`:
+# a 500-item batch's memory against the simulator (bench_batch), and the `seedance` command's start and
+# `jobs list` on a 10 000-job history (bench_cli). Prints one table. Not part of `./dev test`:
 # the figures need a quiet machine and release builds (the first build takes a while).
 #
 #   bench/run.sh          every row
@@ -66,6 +67,10 @@ if [[ $ONLY == all ]]; then
 
   say "ours: app start and memory (vs a minimal Tauri 2 app)"
   collect < <(bench/start.sh)
+
+  say "ours: the seedance command, start to exit (release), on a 10 000-job history"
+  cargo build --release --quiet -p seedance-cli --bins --examples
+  collect < <("$TARGET/release/examples/bench_cli")
 fi
 
 say "ours: checking 100 photos of 24 MP, and a 500-item batch against the simulator (vs Pillow in a process pool)"
@@ -77,7 +82,8 @@ KEYS=(batch_check_s pillow_batch_check_s batch_peak_mib)
 if [[ $ONLY == all ]]; then
   KEYS+=(jpeg_ms jpeg_full_ms png_ms pair_ms bomb_ms bomb_peak_mib pillow_jpeg_ms pillow_png_ms first_page_ms
     search_ms upload_peak_mib download_peak_mib download_mbps curl_mbps idle_cpu_pct polls_per_job_per_3s
-    start_ms minimal_start_ms rss_mib minimal_rss_mib pss_mib minimal_pss_mib)
+    start_ms minimal_start_ms rss_mib minimal_rss_mib pss_mib minimal_pss_mib cli_help_ms cli_jobs_list_ms
+    cli_size_mib)
 fi
 for key in "${KEYS[@]}"; do
   [[ -n "${R[$key]:-}" ]] || die "no figure for $key: see the output above"
@@ -135,6 +141,8 @@ if [[ $ONLY == all ]]; then
   row "app start -> window (release)" "${R[start_ms]}" "${R[minimal_start_ms]}" ms "<=" 1.3
   row "memory 2 s after start: RSS" "${R[rss_mib]}" "${R[minimal_rss_mib]}" MiB "+<=" 60
   row "memory 2 s after start: PSS" "${R[pss_mib]}" "${R[minimal_pss_mib]}" MiB "+<=" 60
+  row "seedance --help: start to exit" "${R[cli_help_ms]}" - ms "<" 20
+  row "seedance jobs list (10 000 jobs)" "${R[cli_jobs_list_ms]}" - ms "<" 50
 fi
 row "check 100 photos of 24 MP: wall time" "${R[batch_check_s]}" "${R[pillow_batch_check_s]}" s "<=" 0.6
 row "500-item batch: peak RSS above idle" "${R[batch_peak_mib]}" - MiB "<" 300
@@ -145,7 +153,8 @@ if [[ $ONLY == all ]]; then
     "full strict JPEG decode (runs before upload) ${R[jpeg_full_ms]:-?} ms;" \
     "plain curl ${R[curl_nosync_mbps]:-?} MB/s; app idle CPU after start ${R[app_idle_cpu_pct]:-?} %" \
     "(minimal app ${R[minimal_idle_cpu_pct]:-?} %);" \
-    "durable (fsync) create mark ${R[durable_mark_ms]:-?} ms (the same write without fsync ${R[normal_mark_ms]:-?} ms)"
+    "durable (fsync) create mark ${R[durable_mark_ms]:-?} ms (the same write without fsync ${R[normal_mark_ms]:-?} ms);" \
+    "seedance binary ${R[cli_size_mib]:-?} MiB (release, stripped), --json jobs list ${R[cli_jobs_list_json_ms]:-?} ms"
 fi
 echo "batch rows: checking uses every core (yardstick: Pillow, the same work, process pool of $(nproc)), median of 3" \
   "(median of each run's ratio, taken in turns: ${R[batch_check_pair_ratio]:-?});" \

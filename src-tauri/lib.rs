@@ -89,6 +89,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::batch::batch_pick_file,
             commands::batch::batch_from_form,
             commands::batch::batch_review,
+            commands::batch::batch_review_changes,
             commands::batch::batch_set_defaults,
             commands::batch::batch_skip_item,
             commands::batch::batch_fix_frame,
@@ -214,15 +215,29 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
             test_hooks::install(app.handle());
             // Every job left unfinished by a quit or crash continues (or is marked uncertain, never re-sent);
             // one never sent and stored long ago waits as not sent for the user.
+            // Then jobs the `seedance` CLI makes and moves show here live, and what a CLI that was
+            // killed left unfinished is picked up (see `JobRunner::follow_shared_history`).
             tauri::async_runtime::spawn(async move {
                 match runner.resume_all_with(&policy).await {
                     Ok(summary) => tracing::info!("resumed jobs: {summary:?}"),
                     Err(e) => tracing::error!("resuming jobs failed: {e}"),
                 }
+                runner.follow_shared_history();
             });
             Ok(())
         })
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| {
+            app.run(|handle, event| {
+                // Quitting gives the jobs' leases back, so a CLI sharing the history continues them at
+                // once instead of after the lease bound.
+                if let tauri::RunEvent::Exit = event {
+                    if let Some(state) = handle.try_state::<state::AppState>() {
+                        state.runner.release_leases();
+                    }
+                }
+            })
+        });
     if let Err(e) = result {
         eprintln!("Seedance Studio stopped with an error: {e}");
         std::process::exit(1);

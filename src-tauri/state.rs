@@ -37,7 +37,7 @@ impl AppState {
     ) -> Self {
         let (prefs, prefs_warning) = PrefsHandle::load(PrefsStore::in_dir(&config.data_dir));
         let prefs = Arc::new(prefs);
-        let (store, store_problem) = open_store(&config.data_dir);
+        let (store, store_problem) = open_store(&config);
         let services = Arc::new(Services::new(config.clone(), prefs.clone(), credentials));
         let spend_prefs = prefs.clone();
         let runner_prefs = {
@@ -72,7 +72,7 @@ impl AppState {
 
     /// Where fixed and cropped copies of frames are written.
     pub fn frames_dir(&self) -> PathBuf {
-        self.config.data_dir.join("frames")
+        self.config.frames_dir()
     }
 
     /// The preferences as last saved.
@@ -83,13 +83,8 @@ impl AppState {
 
 /// The database file in the data folder. If it cannot be opened (disk full, damaged, written by a newer
 /// version), the app still starts with an in-memory database and tells the user, rather than refusing to open.
-fn open_store(data_dir: &std::path::Path) -> (Arc<Store>, Option<StoreError>) {
-    let opened = std::fs::create_dir_all(data_dir)
-        .map_err(|e| StoreError::CannotOpen {
-            detail: format!("{}: {e}", data_dir.display()),
-        })
-        .and_then(|()| Store::open(&data_dir.join("seedance.db")));
-    match opened {
+fn open_store(config: &AppConfig) -> (Arc<Store>, Option<StoreError>) {
+    match config.open_store() {
         Ok(store) => (Arc::new(store), None),
         Err(e) => {
             tracing::error!("job database unavailable: {}", e.kind());

@@ -15,7 +15,7 @@ use crate::state::{AppState, Frames};
 
 /// The library over the app's database, with frame copies in `<data dir>/presets`.
 fn library(state: &AppState) -> PresetLibrary {
-    PresetLibrary::new(state.store.clone(), state.config.data_dir.join("presets"))
+    PresetLibrary::new(state.store.clone(), state.config.presets_dir())
 }
 
 #[tauri::command]

@@ -1,7 +1,7 @@
 // Spend at a glance and spend limits in the real window, against a simulator that logs every request: jobs
 // sent in live mode show in the Jobs screen's spend panel; with a daily limit set in Settings, a Generate that
 // would pass it asks first and sends nothing until "Generate anyway". Older history (earlier days, two
-// batches) is written into the app's database beside it with the sqlite3 tool when it is installed, so the
+// batches) is written into the app's database beside it (Python's sqlite3 module), so the
 // screenshots show a week and a month of use; English and Chinese.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -31,7 +31,7 @@ async function generate(words) {
   await s.generate();
 }
 
-/** Jobs on earlier days and two batches, as if the app had been used for a few weeks (needs sqlite3). */
+/** Jobs on earlier days and two batches, as if the app had been used for a few weeks. */
 function addHistory() {
   const db = join(app.home.env.SEEDANCE_DATA_DIR, "seedance.db");
   const day = 86_400_000;
@@ -62,13 +62,16 @@ function addHistory() {
   };
   batch("b-catalogue", "Product catalogue", 12, ["hist-6", "hist-7"]);
   batch("b-storyboard", "Storyboard 12 shots", 1.2, ["hist-1", "hist-2", "hist-3"]);
-  try {
-    execFileSync("sqlite3", [db, rows.join("\n")], { stdio: ["ignore", "ignore", "pipe"] });
-    return true;
-  } catch (e) {
-    console.log(`history not added (${e.message.split("\n")[0]})`);
-    return false;
-  }
+  // Python's sqlite3 module: python3 is always there (the sqlite3 tool is not).
+  execFileSync(
+    "python3",
+    [
+      "-c",
+      "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.stdin.read()); c.close()",
+      db,
+    ],
+    { input: rows.join("\n"), stdio: ["pipe", "ignore", "pipe"] },
+  );
 }
 
 test("jobs sent show in the spend panel; past the day's limit Generate asks first", async () => {

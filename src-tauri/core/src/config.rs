@@ -8,6 +8,8 @@ use crate::api::{ApiConfig, BaseUrlError};
 use crate::i18n::{Message, UserFacing};
 
 pub const ENV_DATA_DIR: &str = "SEEDANCE_DATA_DIR";
+/// The job database's file name in the data folder.
+pub const DATABASE_FILE: &str = "seedance.db";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppConfig {
@@ -58,6 +60,31 @@ impl AppConfig {
             api: ApiConfig::from_lookup(env)?,
             api_base_from_env,
         })
+    }
+
+    /// The job database (history, upload cache, presets, batches): one file that every front end shares.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join(DATABASE_FILE)
+    }
+
+    /// Where presets keep copies of their frames.
+    pub fn presets_dir(&self) -> PathBuf {
+        self.data_dir.join("presets")
+    }
+
+    /// Where fixed and cropped copies of frames picked in the app are written.
+    pub fn frames_dir(&self) -> PathBuf {
+        self.data_dir.join("frames")
+    }
+
+    /// Opens the job database, creating the data folder first when it does not exist yet.
+    pub fn open_store(&self) -> Result<crate::store::Store, crate::store::StoreError> {
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+            crate::store::StoreError::CannotOpen {
+                detail: format!("{}: {e}", self.data_dir.display()),
+            }
+        })?;
+        crate::store::Store::open(&self.database_path())
     }
 
     /// The configuration of this process: its environment and the OS's per-user data folder.
@@ -123,5 +150,22 @@ mod tests {
             ConfigError::NoDataDir
         );
         assert_eq!(ConfigError::NoDataDir.kind(), "config_no_data_dir");
+    }
+
+    #[test]
+    fn every_front_end_finds_the_same_files_in_the_data_folder() {
+        let c = AppConfig::resolve(env(&[(ENV_DATA_DIR, "/tmp/sd")]), None).unwrap();
+        assert_eq!(c.database_path(), PathBuf::from("/tmp/sd/seedance.db"));
+        assert_eq!(c.presets_dir(), PathBuf::from("/tmp/sd/presets"));
+        assert_eq!(c.frames_dir(), PathBuf::from("/tmp/sd/frames"));
+    }
+
+    #[test]
+    fn opening_the_store_creates_the_data_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("new").join("data");
+        let c = AppConfig::resolve(env(&[(ENV_DATA_DIR, dir.to_str().unwrap())]), None).unwrap();
+        drop(c.open_store().unwrap());
+        assert!(c.database_path().is_file());
     }
 }

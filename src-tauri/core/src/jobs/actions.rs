@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::run::Plan;
-use super::{ConnectionError, Intent, JobError, JobRunner};
+use super::{ConnectionError, Intent, JobError, JobRunner, SpendConsent};
 use crate::api::{part_meta_path, part_path};
 use crate::i18n::{Message, UserFacing};
 use crate::store::{JobRecord, JobStatus, ResumeAction, StoreError, TASK_FAILED};
@@ -103,60 +103,94 @@ impl JobRunner {
             .saturating_sub(i64::try_from(hold_after.as_millis()).unwrap_or(i64::MAX));
         // Read before the jobs below are touched (put back in their batch, polled).
         let idle_batches = self.idle_running_batches(hold_before)?;
+        *self
+            .inner
+            .resume_policy
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = policy.clone();
         for job in self.inner.store.unfinished_jobs()? {
-            if self.is_active(&job.id) {
-                continue;
-            }
-            if job.demo {
-                if let Err(ConnectionError::DemoEnded) = self.inner.connections.for_job(true).await
-                {
-                    self.record(&job.id, |store, id| {
-                        store.fail_with(id, &ConnectionError::DemoEnded)
-                    });
-                    summary.demo_ended += 1;
-                    continue;
-                }
-            }
-            let action = job.resume_action();
-            if matches!(action, ResumeAction::RestartUpload) && self.back_to_batch(&job.id) {
-                continue;
-            }
-            match action {
-                ResumeAction::RestartUpload if job.created_at < hold_before => {
-                    match self.inner.store.hold_unsent(&job.id) {
-                        Ok(()) => {
-                            self.announce(&job.id);
-                            summary.not_sent += 1;
-                            summary.not_sent_tokens +=
-                                u64::from(job.tokens_estimate.unwrap_or_default());
-                        }
-                        Err(e) => {
-                            tracing::error!(job = %job.id, kind = e.kind(), error = %e, "job not held back")
-                        }
-                    }
-                }
-                ResumeAction::RestartUpload => {
-                    if self.spawn(&job.id, Plan::Fresh) {
-                        summary.restarted += 1;
-                    }
-                }
-                ResumeAction::PollTask { task_id } | ResumeAction::Download { task_id, .. } => {
-                    if self.spawn(&job.id, Plan::FromTask(task_id)) {
-                        summary.resumed += 1;
-                    }
-                }
-                ResumeAction::MarkUncertain => {
-                    self.record(&job.id, |store, id| {
-                        store.set_uncertain(id, &interrupted_create())
-                    });
-                    summary.uncertain += 1;
-                }
-                ResumeAction::Nothing => {}
-            }
+            self.resume_one(&job.id, hold_before, &mut summary).await;
         }
         let batches = self.resume_batches(&idle_batches, &mut summary)?;
         tracing::info!(?summary, batches, "unfinished jobs picked up");
         Ok(summary)
+    }
+
+    /// Picks one unfinished job up, under its lease: a job another live process drives is left to it, and
+    /// the job is read again once held (the other process may have moved it on meanwhile).
+    pub(super) async fn resume_one(&self, id: &str, hold_before: i64, summary: &mut ResumeSummary) {
+        if self.is_active(id) || !self.take_lease(id) {
+            return;
+        }
+        let job = match self.inner.store.get_job(id) {
+            Ok(job) if !job.status.is_settled() => job,
+            Ok(_) => return self.drop_lease(id),
+            Err(e) => {
+                tracing::warn!(job = id, kind = e.kind(), "job not read again");
+                return self.drop_lease(id);
+            }
+        };
+        let spawned = self.resume_held(job, hold_before, summary).await;
+        if !spawned && !self.is_active(id) {
+            self.drop_lease(id);
+        }
+    }
+
+    /// What [`JobRunner::resume_one`] does with a held job; true when a run took it (and its lease).
+    async fn resume_held(
+        &self,
+        job: JobRecord,
+        hold_before: i64,
+        summary: &mut ResumeSummary,
+    ) -> bool {
+        if job.demo {
+            if let Err(ConnectionError::DemoEnded) = self.inner.connections.for_job(true).await {
+                self.record(&job.id, |store, id| {
+                    store.fail_with(id, &ConnectionError::DemoEnded)
+                });
+                summary.demo_ended += 1;
+                return false;
+            }
+        }
+        let action = job.resume_action();
+        if matches!(action, ResumeAction::RestartUpload) && self.back_to_batch(&job.id) {
+            return false;
+        }
+        match action {
+            ResumeAction::RestartUpload if job.created_at < hold_before => {
+                match self.inner.store.hold_unsent(&job.id) {
+                    Ok(()) => {
+                        self.announce(&job.id);
+                        summary.not_sent += 1;
+                        summary.not_sent_tokens +=
+                            u64::from(job.tokens_estimate.unwrap_or_default());
+                    }
+                    Err(e) => {
+                        tracing::error!(job = %job.id, kind = e.kind(), error = %e, "job not held back")
+                    }
+                }
+            }
+            ResumeAction::RestartUpload => {
+                if self.spawn(&job.id, Plan::Fresh) {
+                    summary.restarted += 1;
+                    return true;
+                }
+            }
+            ResumeAction::PollTask { task_id } | ResumeAction::Download { task_id, .. } => {
+                if self.spawn(&job.id, Plan::FromTask(task_id)) {
+                    summary.resumed += 1;
+                    return true;
+                }
+            }
+            ResumeAction::MarkUncertain => {
+                self.record(&job.id, |store, id| {
+                    store.set_uncertain(id, &interrupted_create())
+                });
+                summary.uncertain += 1;
+            }
+            ResumeAction::Nothing => {}
+        }
+        false
     }
 
     /// A batch's job caught before its create request goes back to its batch's queue: the batch sends it
@@ -209,10 +243,12 @@ impl JobRunner {
         Ok(self.inner.store.get_job(id)?)
     }
 
-    /// Submits a settled job's request again as a NEW job (`retry_of` = `id`). Only on the user's
-    /// explicit, confirmed request: for an uncertain job this may pay for a second task. Refused for a
-    /// job with a live task and for one already submitted again (the rule is `store::may_resubmit`).
-    pub async fn resubmit(&self, id: &str) -> Result<JobRecord, JobError> {
+    /// Submits a settled job's request again as a NEW job (`retry_of` = `id`; a batch job's copy takes its
+    /// place in the batch). Only on the user's explicit, confirmed request: for an uncertain job this may
+    /// pay for a second task. Refused for a job with a live task and for one already submitted again (the
+    /// rule is `store::may_resubmit`). Like a new job, one that would pass a day's or month's spend limit
+    /// is asked about first ([`JobError::SpendLimit`]) unless `spend` is the user's yes to that.
+    pub async fn resubmit(&self, id: &str, spend: SpendConsent) -> Result<JobRecord, JobError> {
         let job = self.inner.store.get_job(id)?;
         if !job.status.is_settled() {
             return Err(JobError::NotSettled {
@@ -230,15 +266,15 @@ impl JobRunner {
         if !job.can_resubmit {
             return Err(JobError::NotResubmittable { id: id.to_owned() });
         }
-        // The user confirmed this repeat: it is not refused as a duplicate. Its own confirmation says it
-        // may pay for a second generation; the spend limits are not asked about again here.
+        // The user confirmed this repeat: it is not refused as a duplicate. It pays for a new generation,
+        // so the spend limits are asked like any new job's.
         let again = self
             .submit_new(
                 job.request,
                 job.tokens_estimate,
                 Some(job.id),
                 Intent::Repeat,
-                None,
+                Some(spend),
             )
             .await?;
         // The original changed too: it now names its copy and may not be submitted again. Views that
@@ -251,11 +287,14 @@ impl JobRunner {
     ///
     /// The file is deleted only for a finished job and only while it is still that job's video (see
     /// [`JobRunner::own_video`]); otherwise nothing is deleted, the record included, and the error says why.
+    /// A job waiting in a running or paused batch is refused like Send and Discard: its batch sends it, or
+    /// the batch's Cancel gives it up.
     pub fn delete(&self, id: &str, delete_file: bool) -> Result<(), JobError> {
-        if self.is_active(id) {
+        if self.is_active(id) || self.held_elsewhere(id) {
             return Err(JobError::Busy { id: id.to_owned() });
         }
         let job = self.inner.store.get_job(id)?;
+        self.in_batch(&job)?;
         let video = if delete_file {
             match self.own_video(&job)? {
                 Some(path) => Some(path),
@@ -323,7 +362,14 @@ impl JobRunner {
             (Some(task_id), JobStatus::Failed) if !task_failed => task_id.clone(),
             _ => return Err(JobError::NothingToDownload { id: id.to_owned() }),
         };
-        self.inner.store.set_status(id, JobStatus::Downloading)?;
+        // Held before the job is unfinished again: another process pressing the same button waits.
+        if !self.take_lease(id) {
+            return Err(JobError::Busy { id: id.to_owned() });
+        }
+        if let Err(e) = self.inner.store.set_status(id, JobStatus::Downloading) {
+            self.drop_lease(id);
+            return Err(e.into());
+        }
         self.announce(id);
         self.spawn(id, Plan::FromTask(task_id));
         Ok(self.inner.store.get_job(id)?)

@@ -113,11 +113,17 @@ impl JobRunner {
         }
         let slot = ActiveSlot {
             runner: self.clone(),
-            id: key,
+            id: key.clone(),
         };
+        // One feeder per batch across every process sharing the history: two would each count the free
+        // turns and together send more jobs at once than the limit allows.
+        if !self.take_lease(&key) {
+            tracing::debug!(batch = id, "fed by another process");
+            return false;
+        }
         let runner = self.clone();
         let id = id.to_owned();
-        tokio::spawn(async move {
+        let feeder = tokio::spawn(async move {
             // Resumed while this feeder was ending: it goes on instead.
             loop {
                 runner.feed_until_done(&id).await;
@@ -134,6 +140,8 @@ impl JobRunner {
                 tracing::info!(batch = id, "batch resumed as its feeder ended; fed again");
             }
         });
+        // A feeder whose batch lease was taken over stops; its place and lease go with its task.
+        self.lease_driven_by(&key, feeder.abort_handle());
         true
     }
 
@@ -264,12 +272,22 @@ impl JobRunner {
             if keys.iter().any(|k| uploading.contains(k)) {
                 continue;
             }
+            // The job's lease first: from the moment it is released, it is never unfinished and unheld.
+            if !self.take_lease(&job.id) {
+                continue;
+            }
             match store.release_batch_job(&job.id) {
                 Ok(()) => self.note_taken_for_batch(&job.id),
                 // Sent or discarded meanwhile (by the user, or another process feeding this batch), or
                 // the batch was paused or cancelled since it was read: the next look sees that.
-                Err(StoreError::IllegalTransition { .. }) => continue,
-                Err(e) => return Err(e),
+                Err(StoreError::IllegalTransition { .. }) => {
+                    self.drop_lease(&job.id);
+                    continue;
+                }
+                Err(e) => {
+                    self.drop_lease(&job.id);
+                    return Err(e);
+                }
             }
             self.announce(&job.id);
             self.spawn(&job.id, Plan::Fresh);

@@ -9,6 +9,11 @@
 //!
 //! Waiting, retries and backoff live in the client and the pipeline; the runner only starts runs, limits
 //! how many go at once, and records how they end.
+//!
+//! The app and the `seedance` CLI may share one history at once: a run holds its job's lease (see
+//! `lease.rs` and [`crate::store::LeaseHolder`]) for as long as it drives it, so exactly one process
+//! drives a job, and [`JobRunner::follow_shared_history`] shows the other process's work here and picks
+//! up what a process that is gone left unfinished.
 
 mod actions;
 mod batch_error;
@@ -23,7 +28,9 @@ mod connection;
 mod error;
 mod eta;
 mod events;
+mod follow;
 mod history;
+mod lease;
 mod run;
 mod spend_gate;
 mod store_checkpoint;
@@ -44,7 +51,7 @@ use crate::prefs::{
     resolve_output_dir, Preferences, UploadRegion, CONCURRENT_JOBS_RANGE,
     DEFAULT_MAX_CONCURRENT_JOBS,
 };
-use crate::store::{PollTrouble, SqliteUploadCache, Store};
+use crate::store::{LeaseHolder, PollTrouble, SqliteUploadCache, Store};
 
 pub use actions::{ResumePolicy, ResumeSummary, DEFAULT_HOLD_UNSENT_AFTER};
 pub use batch_error::{BatchAction, BatchRunError};
@@ -57,6 +64,7 @@ pub use connection::{
 pub use error::{DuplicateSubmission, JobError};
 pub use eta::{eta, BatchEta, JobLeft, RunHistory, HISTORY_SAMPLES, MIN_GROUP_SAMPLES};
 pub use events::{JobEvents, NoEvents};
+pub use lease::LeaseTiming;
 pub use spend_gate::{SpendConsent, SpendPolicy, SpendPolicyFn};
 pub use submit::{Intent, DUPLICATE_WINDOW};
 pub use trouble::SERVICE_RECHECK;
@@ -152,6 +160,15 @@ struct Inner {
     feeder_exit_gate: Mutex<Option<Arc<batch_feed::ExitGate>>>,
     /// Where the spend limits are read from; none set means no limits.
     spend_policy: Mutex<Option<SpendPolicyFn>>,
+    /// Who this runner is in the leases it takes (see [`lease`]).
+    holder: LeaseHolder,
+    lease_timing: Mutex<LeaseTiming>,
+    /// The leases held now, and the tasks they let run.
+    held: Mutex<lease::Held>,
+    /// The policy of the last start-up resume, which jobs adopted from a process that is gone follow too.
+    resume_policy: Mutex<ResumePolicy>,
+    /// One spend decision and the storing it allowed at a time (see `spend_gate`).
+    spend_turn: Mutex<()>,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -192,6 +209,11 @@ impl JobRunner {
                 #[cfg(test)]
                 feeder_exit_gate: Mutex::new(None),
                 spend_policy: Mutex::new(None),
+                holder: LeaseHolder::for_this_process(),
+                lease_timing: Mutex::new(LeaseTiming::default()),
+                held: Mutex::new(lease::Held::default()),
+                resume_policy: Mutex::new(ResumePolicy::default()),
+                spend_turn: Mutex::new(()),
             }),
         }
     }
@@ -232,6 +254,7 @@ impl JobRunner {
     }
 
     fn release(&self, id: &str) {
+        self.drop_lease(id);
         let mut active = self.active();
         active.remove(id);
         self.inner.active_count.send_replace(active.len());

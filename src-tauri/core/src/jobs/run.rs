@@ -69,17 +69,24 @@ impl JobRunner {
             runner: self.clone(),
             id: id.to_owned(),
         };
+        if !self.take_lease(id) {
+            // Another process sharing the history drives it; it announces what it does through the store.
+            tracing::info!(job = id, "driven by another process; not run here");
+            return false;
+        }
         let runner = self.clone();
         let id = id.to_owned();
         tokio::spawn(async move {
-            // The run is its own task so a panic in it ends only it, and is seen here as a `JoinError`.
+            // The run is its own task so a panic in it ends only it, and is seen here as a `JoinError`;
+            // losing the job's lease aborts it (also seen here, as cancelled: nothing is recorded).
             let run = {
                 let runner = runner.clone();
                 let id = id.clone();
                 tokio::spawn(async move { runner.drive(&id, plan).await })
             };
+            runner.lease_driven_by(&id, run.abort_handle());
             if let Err(e) = run.await {
-                if e.is_panic() {
+                if e.is_panic() && runner.holds_lease(&id) {
                     runner.record_crash(&id);
                 }
             }
@@ -125,6 +132,10 @@ impl JobRunner {
             self.sync_limit();
             // The semaphore is never closed, so this waits for a turn and does not fail.
             let permit = self.inner.permits.clone().acquire_owned().await;
+            if !self.still_leased(id) {
+                // Taken over by another process while this run waited: that process drives it now.
+                return;
+            }
             if matches!(plan, Plan::Fresh) && !self.still_to_send(id) {
                 // Moved on while it waited for its turn: held back (its batch was paused), cancelled with its
                 // batch, discarded, or sent by another process. Nothing to do, nothing to write.
@@ -148,6 +159,13 @@ impl JobRunner {
                 }
                 Err(error) => error,
             };
+            if !self.holds_lease(id) {
+                // The lease was lost during the step (another process took the job over after this one
+                // stalled): that process drives the job from its stored state; nothing is recorded here.
+                tracing::warn!(job = id, kind = error.kind(), "lease lost; the run stops");
+                self.set_trouble(id, None);
+                return;
+            }
             if self.held_back(id) {
                 // Its batch was paused before its create request was sent (a step refused, or the upload
                 // failed meanwhile): it waits as not sent again, for its batch to send it.

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use super::trouble::query_note;
 use super::JobRunner;
 use crate::api::{TaskId, TaskState, TaskStatus, Uploaded};
+use crate::images::FrameInfo;
 use crate::pipeline::{
     Checkpoint, CheckpointError, HookFuture, HookResult, ProgressFn, QueryTrouble, TransferProgress,
 };
@@ -177,12 +178,23 @@ impl StoreCheckpoint {
         *self.status.lock().unwrap_or_else(|p| p.into_inner()) = status;
     }
 
+    /// Refuses to go on when another process took the job over: the next step (an upload, a poll, the
+    /// download, a write) would be a second process driving it.
+    fn leased(&self, step: &str) -> HookResult {
+        if self.runner.still_leased(&self.id) {
+            Ok(())
+        } else {
+            Err(CheckpointError(format!("{step}: the job's lease was lost")))
+        }
+    }
+
     /// Runs one store write; announces it when it succeeded, refuses to go on when it did not.
     fn write(
         &self,
         step: &str,
         write: impl FnOnce(&Store, &str) -> Result<(), StoreError>,
     ) -> HookResult {
+        self.leased(step)?;
         write(self.store(), &self.id).map_err(|e| {
             tracing::warn!(job = %self.id, step, error = %e, "job step not saved");
             CheckpointError(format!("{step}: {e}"))
@@ -192,6 +204,7 @@ impl StoreCheckpoint {
     }
 
     fn on_status(&self, state: &TaskState) -> HookResult {
+        self.leased("status")?;
         // An answered poll: whatever kept the task from being asked about is over.
         self.runner.set_trouble(&self.id, None);
         if !self.task_id_saved() {
@@ -238,6 +251,7 @@ impl StoreCheckpoint {
         let id = self.id.clone();
         let last: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
         Arc::new(move |p: TransferProgress| {
+            runner.check_lease_after_stall(&id);
             let complete = p.total_bytes.is_some_and(|t| p.done_bytes >= t);
             {
                 let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
@@ -261,6 +275,11 @@ impl StoreCheckpoint {
 }
 
 impl Checkpoint for StoreCheckpoint {
+    fn frames_checked<'a>(&'a self, _frames: &'a [FrameInfo]) -> HookFuture<'a> {
+        // Before the first upload.
+        ready(self.leased("frames_checked"))
+    }
+
     fn uploaded<'a>(&'a self, slot: FrameSlot, upload: &'a Uploaded) -> HookFuture<'a> {
         // The address the create request will carry, so a resumed job shows what was sent.
         let url = match (self.region, &upload.cn_url) {
@@ -273,7 +292,12 @@ impl Checkpoint for StoreCheckpoint {
     }
 
     fn before_create<'a>(&'a self, _body: &'a CreateBody) -> HookFuture<'a> {
-        let result = self.write("before_create", |store, id| store.mark_create_sent(id));
+        // The lease is checked in the same statement as the mark: a run whose job was taken over can never
+        // mark it, so never send its create.
+        let owner = self.runner.lease_owner().to_owned();
+        let result = self.write("before_create", |store, id| {
+            store.mark_create_sent_leased(id, &owner)
+        });
         if result.is_ok() {
             self.set_current(JobStatus::Submitting);
         }
@@ -292,6 +316,9 @@ impl Checkpoint for StoreCheckpoint {
 
     fn poll_trouble<'a>(&'a self, trouble: Option<&'a QueryTrouble>) -> HookFuture<'a> {
         self.task_id_saved();
+        if let Err(lost) = self.leased("poll_trouble") {
+            return ready(Err(lost));
+        }
         let note = trouble.map(|t| query_note(t, self.runner.next_try_at(t.retry_in)));
         self.runner.set_trouble(&self.id, note);
         ready(Ok(()))

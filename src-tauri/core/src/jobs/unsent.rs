@@ -72,10 +72,14 @@ impl JobRunner {
         let request = job.request.validate().map_err(JobError::Invalid)?;
         self.inner.connections.for_job(job.demo).await?;
         check_frames(&request).await?;
-        self.inner
-            .store
-            .release_unsent(id)
-            .map_err(|e| self.not_waiting(id, e))?;
+        // The lease before the job leaves not sent, so no other process sees it unfinished and unheld.
+        if !self.take_lease(id) {
+            return Err(JobError::Busy { id: id.to_owned() });
+        }
+        if let Err(e) = self.inner.store.release_unsent(id) {
+            self.drop_lease(id);
+            return Err(self.not_waiting(id, e));
+        }
         self.announce(id);
         self.spawn(id, Plan::Fresh);
         Ok(self.inner.store.get_job(id)?)
@@ -152,8 +156,9 @@ impl JobRunner {
     }
 
     /// A not-sent job of a running or paused batch waits for its batch to send it: only the batch's Resume
-    /// or Cancel moves it, so Send cannot pay for it around a pause and Discard cannot unbalance the batch.
-    fn in_batch(&self, job: &JobRecord) -> Result<(), JobError> {
+    /// or Cancel moves it, so Send cannot pay for it around a pause, and Discard or Delete cannot take it
+    /// out of a batch whose counts and confirmed total include it.
+    pub(super) fn in_batch(&self, job: &JobRecord) -> Result<(), JobError> {
         let Some(batch) = job
             .batch
             .as_ref()

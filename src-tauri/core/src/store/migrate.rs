@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("migrations/0007_batch_pause_reason_and_outputs.sql"),
     ),
     (8, include_str!("migrations/0008_spend_index.sql")),
+    (9, include_str!("migrations/0009_leases.sql")),
 ];
 
 /// The newest schema this build knows.
@@ -244,6 +245,7 @@ mod tests {
         assert_eq!(
             names,
             [
+                "jobs_deletion_logged",
                 "jobs_fingerprint",
                 "jobs_fts_after_delete",
                 "jobs_fts_after_insert",
@@ -253,6 +255,7 @@ mod tests {
                 "jobs_spend",
                 "jobs_status_newest",
                 "jobs_task_id",
+                "jobs_updated",
             ]
         );
         let leftovers: i64 = conn

@@ -13,6 +13,7 @@ mod batch_model;
 mod batches;
 mod error;
 mod jobs;
+mod lease;
 mod migrate;
 mod model;
 mod outputs;
@@ -37,6 +38,7 @@ pub use batch_model::{
     NewBatchJob, BATCH_CANCELLED,
 };
 pub use error::StoreError;
+pub use lease::{batch_subject, Lease, LeaseHolder};
 pub use migrate::SCHEMA_VERSION;
 pub use model::{
     may_resubmit, resume_action, JobBatch, JobCursor, JobPage, JobProblem, JobQuery, JobRecord,

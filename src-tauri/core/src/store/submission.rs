@@ -6,7 +6,7 @@ use std::time::Duration;
 use rusqlite::{OptionalExtension, TransactionBehavior};
 
 use super::jobs::{insert_row, Step};
-use super::{new_id, JobRecord, JobStatus, NewJob, Store, StoreError};
+use super::{new_id, JobRecord, JobStatus, LeaseHolder, NewJob, Store, StoreError};
 use crate::i18n::Message;
 
 /// What [`Store::insert_job_once`] did.
@@ -23,12 +23,25 @@ impl Store {
     /// request left cost nothing and does not count: pressing Generate again is then the natural retry.
     ///
     /// The check and the insert are one IMMEDIATE transaction: two calls at once (threads, or two
-    /// processes sharing the database) store one job.
+    /// processes sharing the database) store one job. A job with `retry_of` takes its original's place in
+    /// its batch, if the original was a batch's.
     pub fn insert_job_once(
         &self,
         job: NewJob,
         fingerprint: &str,
         window: Option<Duration>,
+    ) -> Result<Inserted, StoreError> {
+        self.insert_job_once_held(job, fingerprint, window, None)
+    }
+
+    /// [`Store::insert_job_once`], the new job's lease taken by `holder` in the same transaction: no other
+    /// process sharing the history can see it unfinished and unheld before its run starts.
+    pub fn insert_job_once_held(
+        &self,
+        job: NewJob,
+        fingerprint: &str,
+        window: Option<Duration>,
+        holder: Option<&LeaseHolder>,
     ) -> Result<Inserted, StoreError> {
         let id = new_id();
         let now = self.now_ms();
@@ -52,6 +65,21 @@ impl Store {
             };
             if existing.is_none() {
                 insert_row(&tx, &id, now, &job, Some(fingerprint))?;
+                if let Some(me) = holder {
+                    tx.execute(
+                        "INSERT INTO leases (subject, owner, pid, host, heartbeat_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        rusqlite::params![id, me.owner, me.pid, me.host, now],
+                    )?;
+                }
+                if let Some(original) = &job.retry_of {
+                    // A batch job submitted again takes its original's place (item and take) in the
+                    // batch, in the same write: the batch counts, exports and lists its latest try.
+                    tx.execute(
+                        "UPDATE batch_jobs SET job_id = ?1 WHERE job_id = ?2",
+                        rusqlite::params![id, original],
+                    )?;
+                }
                 tx.commit()?;
             }
             existing

@@ -14,7 +14,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
-mod batch;
+pub mod batch;
 mod images;
 mod jobs;
 mod media;

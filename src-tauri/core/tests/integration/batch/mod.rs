@@ -7,5 +7,5 @@ mod files;
 mod folders;
 mod links;
 mod plans;
-mod run;
+pub mod run;
 mod scale;

@@ -2,10 +2,12 @@
 
 mod failures;
 mod kill;
+mod leases;
 mod money;
 mod runs;
 mod shared_history;
 mod spend_limits;
 mod stored_problem;
 mod submit_once;
+mod two_processes;
 mod unsent;

@@ -1,5 +1,7 @@
 //! A job runner in its own process, for the tests that kill it mid-job and start it again: `submit
 //! [frame]` stores and runs one job, `resume` picks up every unfinished one; both return when idle.
+//! `watch` resumes and follows the shared history until no job is unfinished (two of them share one
+//! database in `jobs::two_processes`).
 //! The process is this test binary again, running only the test that started it (see `rerun`), and
 //! that test runs the worker instead of itself when it finds [`COMMAND`] set. A program of its own would
 //! need a binary target in the shipped crate: cargo builds a package's binaries for its integration
@@ -13,7 +15,7 @@ use std::time::Duration;
 
 use seedance_core::api::{ApiConfig, ScaledTime, Timeouts};
 use seedance_core::jobs::{
-    Connection, FixedConnection, JobRunner, NoEvents, RunnerPrefs, RunnerTiming,
+    Connection, FixedConnection, JobRunner, LeaseTiming, NoEvents, RunnerPrefs, RunnerTiming,
 };
 use seedance_core::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
 use seedance_core::request::RequestDraft;
@@ -64,7 +66,7 @@ async fn run(command: &str, frame: Option<String>) -> Result<(), String> {
     };
     let time = Arc::new(ScaledTime::new(100));
     let runner = JobRunner::new(
-        store,
+        store.clone(),
         Arc::new(NoEvents),
         Arc::new(FixedConnection(Connection {
             api,
@@ -95,8 +97,52 @@ async fn run(command: &str, frame: Option<String>) -> Result<(), String> {
             let summary = runner.resume_all().await.map_err(|e| e.to_string())?;
             println!("{summary:?}");
         }
+        "watch" => return watch(&runner).await,
         _ => return Err(format!("{COMMAND} is {command:?}, not submit or resume")),
     }
     runner.wait_idle().await;
+    Ok(())
+}
+
+/// How long an unrenewed lease lasts in `watch` workers (milliseconds; the heartbeat is a fifth of it).
+pub const LEASE_MS: &str = "SEEDANCE_WORKER_LEASE_MS";
+
+/// Longest a `watch` worker runs.
+const WATCH_BOUND: Duration = Duration::from_secs(60);
+
+/// `watch`: what `seedance jobs watch` and the app do together. Resumes, follows the shared history
+/// (adopting what another worker left) and returns once no job is unfinished and no batch running,
+/// giving its leases back.
+async fn watch(runner: &JobRunner) -> Result<(), String> {
+    if let Ok(ms) = std::env::var(LEASE_MS) {
+        let stale: u64 = ms.parse().map_err(|_| format!("{LEASE_MS} is {ms:?}"))?;
+        runner.set_lease_timing(LeaseTiming {
+            heartbeat: Duration::from_millis(stale / 5),
+            stale_after: Duration::from_millis(stale),
+            watch_every: Duration::from_millis(50),
+        });
+    }
+    runner.resume_all().await.map_err(|e| e.to_string())?;
+    runner.follow_shared_history();
+    let started = std::time::Instant::now();
+    loop {
+        let store = runner.store();
+        let left = store.unfinished_jobs().map_err(|e| e.to_string())?;
+        let batches = store
+            .batches_in_state(seedance_core::store::BatchState::Running)
+            .map_err(|e| e.to_string())?;
+        if left.is_empty() && batches.is_empty() {
+            break;
+        }
+        if started.elapsed() > WATCH_BOUND {
+            return Err(format!(
+                "{} jobs unfinished, {} batches running",
+                left.len(),
+                batches.len()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    runner.release_leases();
     Ok(())
 }

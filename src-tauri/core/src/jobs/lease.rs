@@ -1,0 +1,349 @@
+//! Exactly one process drives a job at a time (the app and the `seedance` CLI share one history): a run
+//! holds the job's lease in the database (see [`crate::store::LeaseHolder`]) from before its first step to
+//! its end, a batch's feeder holds the batch's. One heartbeat per runner renews every lease it holds in one
+//! write; a lease whose heartbeat stopped for [`LeaseTiming::stale_after`] (the holder hung, crashed or was
+//! killed) may be taken over by another process, at once when the holder is a process on this machine that
+//! no longer exists. A run whose lease was taken over stops where it is, writing nothing more: the heartbeat
+//! aborts it, and every step checks the lease before it goes on (the create mark in the same statement).
+//!
+//! Why these bounds: the heartbeat beats every 2 s; a holder counts as gone after 10 s without one, five
+//! beats, which covers one write kept waiting the store's whole busy timeout (5 s) plus a late beat, so a
+//! slow disk or a long write by the other process never hands a live run's job over. A job a killed process
+//! left is picked up within about 10 s (at once on the same machine).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use tokio::task::AbortHandle;
+
+use super::{Inner, JobRunner};
+use crate::store::Lease;
+
+/// How often leases are renewed and when an unrenewed one counts as abandoned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LeaseTiming {
+    pub heartbeat: Duration,
+    pub stale_after: Duration,
+    /// How often another process's changes are looked for (see [`JobRunner::follow_shared_history`]).
+    pub watch_every: Duration,
+}
+
+impl Default for LeaseTiming {
+    fn default() -> Self {
+        Self {
+            heartbeat: Duration::from_secs(2),
+            stale_after: Duration::from_secs(10),
+            watch_every: Duration::from_secs(1),
+        }
+    }
+}
+
+/// The leases this runner holds: subject → the task driving it (once started), so losing the lease can
+/// stop it.
+#[derive(Default)]
+pub(super) struct Held {
+    pub(super) runs: HashMap<String, Option<AbortHandle>>,
+    pub(super) heartbeat_started: bool,
+    /// When the leases were last renewed; long ago means this process stalled (suspended, starved) and
+    /// may have lost them without its heartbeat noticing yet.
+    pub(super) renewed_at: Option<Instant>,
+}
+
+impl JobRunner {
+    /// Changes the lease bounds (tests shorten them; both processes sharing a history should agree).
+    pub fn set_lease_timing(&self, timing: LeaseTiming) {
+        *self
+            .inner
+            .lease_timing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = timing;
+    }
+
+    pub(super) fn lease_timing(&self) -> LeaseTiming {
+        *self
+            .inner
+            .lease_timing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// This runner's id in the leases it holds.
+    pub fn lease_owner(&self) -> &str {
+        &self.inner.holder.owner
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Held> {
+        self.inner.held.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Heartbeats older than this are abandoned.
+    pub(super) fn stale_before(&self) -> i64 {
+        let stale = i64::try_from(self.lease_timing().stale_after.as_millis()).unwrap_or(i64::MAX);
+        self.inner.store.now_ms().saturating_sub(stale)
+    }
+
+    /// Whether `lease` belongs to a holder that is gone: its heartbeat is past the bound or its process is
+    /// dead on this machine.
+    pub(super) fn abandoned(&self, lease: &Lease) -> bool {
+        lease.heartbeat_at < self.stale_before() || lease.holder_is_dead()
+    }
+
+    /// Another live process drives the subject now.
+    pub(super) fn held_elsewhere(&self, subject: &str) -> bool {
+        match self.inner.store.lease(subject) {
+            Ok(Some(lease)) => lease.owner != self.inner.holder.owner && !self.abandoned(&lease),
+            Ok(None) => false,
+            // Unknown: say busy, the careful answer for what callers use this for (delete, pause on start).
+            Err(_) => true,
+        }
+    }
+
+    /// Takes the subject's lease (free, ours, or its holder gone); false when another live process has it
+    /// or the database could not be asked.
+    pub(super) fn take_lease(&self, subject: &str) -> bool {
+        let store = &self.inner.store;
+        let me = &self.inner.holder;
+        let taken = match store.acquire_lease(subject, me, self.stale_before()) {
+            Ok(true) => true,
+            Ok(false) => match store.lease(subject) {
+                Ok(Some(lease)) if lease.holder_is_dead() => {
+                    let taken = store
+                        .take_over_lease(subject, me, &lease.owner)
+                        .unwrap_or(false);
+                    if taken {
+                        tracing::info!(
+                            subject,
+                            from = lease.owner,
+                            "lease taken over from a process that is gone"
+                        );
+                    }
+                    taken
+                }
+                _ => false,
+            },
+            Err(e) => {
+                tracing::warn!(subject, error = %e, "lease not taken");
+                false
+            }
+        };
+        if taken {
+            let start = {
+                let mut held = self.held();
+                if held.runs.is_empty() {
+                    // Nothing was held, so nothing was renewed meanwhile: the clock starts now.
+                    held.renewed_at = Some(Instant::now());
+                }
+                held.runs.entry(subject.to_owned()).or_insert(None);
+                !std::mem::replace(&mut held.heartbeat_started, true)
+            };
+            if start {
+                spawn_heartbeat(Arc::downgrade(&self.inner));
+            }
+        }
+        taken
+    }
+
+    /// The task driving the subject, stopped if the lease is lost.
+    pub(super) fn lease_driven_by(&self, subject: &str, task: AbortHandle) {
+        let mut held = self.held();
+        match held.runs.get_mut(subject) {
+            Some(slot @ None) => *slot = Some(task),
+            // A newer task took the subject again after this one already ended (a feeder that ended and
+            // fed its batch again before its starter got here): that one is the driver.
+            Some(Some(_)) => {}
+            // Lost before the task was known: it must not run on.
+            None => task.abort(),
+        }
+    }
+
+    /// Gives the lease back (a run or feeder ended).
+    pub(super) fn drop_lease(&self, subject: &str) {
+        let was_held = self.held().runs.remove(subject).is_some();
+        if was_held {
+            if let Err(e) = self
+                .inner
+                .store
+                .release_lease(subject, &self.inner.holder.owner)
+            {
+                tracing::warn!(subject, error = %e, "lease not released; it lapses on its own");
+            }
+        }
+    }
+
+    /// Whether this runner still holds the subject's lease, as far as it knows (no database read).
+    pub(super) fn holds_lease(&self, subject: &str) -> bool {
+        self.held().runs.contains_key(subject)
+    }
+
+    /// Renews the subject's lease before a step; false when it was lost (the run must stop, writing
+    /// nothing). A database that cannot be asked right now does not stop the step: the step's own write
+    /// meets the same database, and the create mark checks the lease in its own statement.
+    pub(super) fn still_leased(&self, subject: &str) -> bool {
+        if !self.holds_lease(subject) {
+            return false;
+        }
+        match self
+            .inner
+            .store
+            .renew_lease(subject, &self.inner.holder.owner)
+        {
+            Ok(true) => true,
+            Ok(false) => {
+                self.lease_lost(subject);
+                false
+            }
+            Err(e) => {
+                tracing::debug!(subject, error = %e, "lease not renewed before a step");
+                true
+            }
+        }
+    }
+
+    /// Called as a transfer moves bytes (often: only a clock read then). When the last renewal is older
+    /// than half the bound, this process may have stalled past it and been taken over; the lease is
+    /// checked now, and a lost one stops the run before it writes more of a file the new holder writes too.
+    pub(super) fn check_lease_after_stall(&self, subject: &str) {
+        let half = self.lease_timing().stale_after / 2;
+        let stalled = self.held().renewed_at.is_some_and(|at| at.elapsed() > half);
+        if stalled {
+            self.still_leased(subject);
+        }
+    }
+
+    /// Another process took the lease over: whatever drives the subject here stops now.
+    fn lease_lost(&self, subject: &str) {
+        let task = self.held().runs.remove(subject);
+        if let Some(task) = task {
+            tracing::warn!(subject, "another process took this over; it stops here");
+            if let Some(task) = task {
+                task.abort();
+            }
+        }
+    }
+
+    /// Stops every run and feeder of this runner and gives their leases back, for a process that quits:
+    /// another process sharing the history picks the jobs up at once instead of after the bound.
+    pub fn release_leases(&self) {
+        let runs: Vec<AbortHandle> = {
+            let mut held = self.held();
+            held.runs.drain().filter_map(|(_, task)| task).collect()
+        };
+        for task in runs {
+            task.abort();
+        }
+        match self.inner.store.release_leases(&self.inner.holder.owner) {
+            Ok(n) => tracing::info!(leases = n, "leases given back"),
+            Err(e) => tracing::warn!(error = %e, "leases not given back; they lapse on their own"),
+        }
+    }
+
+    /// One heartbeat: renews every lease held and stops what lost its own.
+    fn beat(&self) {
+        if self.held().runs.is_empty() {
+            return;
+        }
+        match self.inner.store.renew_leases(&self.inner.holder.owner) {
+            Ok(still) => {
+                self.held().renewed_at = Some(Instant::now());
+                let lost: Vec<String> = self
+                    .held()
+                    .runs
+                    .keys()
+                    .filter(|s| !still.contains(s))
+                    .cloned()
+                    .collect();
+                for subject in lost {
+                    self.lease_lost(&subject);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "leases not renewed; trying again"),
+        }
+    }
+}
+
+/// Renews the runner's leases until the runner is gone (wall time: the bound is wall time too).
+fn spawn_heartbeat(inner: Weak<Inner>) {
+    tokio::spawn(async move {
+        loop {
+            let every = match inner.upgrade() {
+                Some(inner) => JobRunner { inner }.lease_timing().heartbeat,
+                None => return,
+            };
+            tokio::time::sleep(every).await;
+            match inner.upgrade() {
+                Some(inner) => JobRunner { inner }.beat(),
+                None => return,
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::api::ApiConfig;
+    use crate::jobs::{Connection, FixedConnection, NoEvents, RunnerPrefs, RunnerTiming};
+    use crate::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
+    use crate::secrets::ApiToken;
+    use crate::store::{LeaseHolder, Store};
+
+    fn runner() -> JobRunner {
+        let settings = RunnerPrefs {
+            output_dir: std::env::temp_dir(),
+            file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
+            upload_region: UploadRegion::Global,
+            max_concurrent_jobs: 3,
+        };
+        JobRunner::new(
+            Arc::new(Store::open_in_memory().unwrap()),
+            Arc::new(NoEvents),
+            Arc::new(FixedConnection(Connection {
+                api: ApiConfig::new("http://127.0.0.1:9", "http://127.0.0.1:9").unwrap(),
+                token: ApiToken::new("t").unwrap(),
+                demo: false,
+            })),
+            Arc::new(move || settings.clone()),
+            RunnerTiming::default(),
+        )
+    }
+
+    /// A transfer's progress checks the lease only once the last renewal is old (the process may have
+    /// stalled): a lost lease then stops the run at once, without waiting for a heartbeat that has not come.
+    #[tokio::test]
+    async fn a_transfer_after_a_stall_finds_its_lease_lost_and_stops() {
+        let runner = runner();
+        runner.set_lease_timing(LeaseTiming {
+            // No heartbeat during the test: only the transfer's check can notice.
+            heartbeat: Duration::from_secs(3600),
+            stale_after: Duration::from_millis(200),
+            watch_every: Duration::from_secs(3600),
+        });
+        assert!(runner.take_lease("j"));
+        let run = tokio::spawn(std::future::pending::<()>());
+        runner.lease_driven_by("j", run.abort_handle());
+        let thief = LeaseHolder {
+            owner: "thief".into(),
+            pid: 0,
+            host: String::new(),
+        };
+        let store = runner.store().clone();
+        assert!(store
+            .take_over_lease("j", &thief, runner.lease_owner())
+            .unwrap());
+
+        // Renewed moments ago: the check costs a clock read and finds nothing.
+        runner.check_lease_after_stall("j");
+        assert!(runner.holds_lease("j"));
+
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        runner.check_lease_after_stall("j");
+        assert!(!runner.holds_lease("j"));
+        let stopped = tokio::time::timeout(Duration::from_secs(5), run)
+            .await
+            .unwrap();
+        assert!(stopped.unwrap_err().is_cancelled());
+        assert_eq!(store.lease("j").unwrap().unwrap().owner, "thief");
+    }
+}
