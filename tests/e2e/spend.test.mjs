@@ -37,7 +37,8 @@ function addHistory() {
   const day = 86_400_000;
   const now = Date.now();
   const rows = [];
-  const at = [0.3, 1.2, 2.5, 4, 6, 9, 12, 15, 19, 24];
+  // Never today (the test counts today's spend): the newest is more than a day old, whatever the hour.
+  const at = [1.1, 1.2, 2.5, 4, 6, 9, 12, 15, 19, 24];
   at.forEach((daysAgo, i) => {
     const t = Math.round(now - daysAgo * day);
     rows.push(
