@@ -11,13 +11,10 @@ pub enum Exit {
     Failed,
     Usage,
     /// Reached by the commands that send jobs: a create request may or may not have reached the service.
-    #[allow(dead_code)]
     Uncertain,
     Token,
     /// Reached by the commands that send jobs: a spend limit would be passed.
-    #[allow(dead_code)]
     SpendRefused,
-    #[allow(dead_code)]
     Interrupted,
 }
 

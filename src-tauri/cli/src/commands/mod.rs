@@ -7,6 +7,7 @@ mod frames;
 mod generate;
 mod jobs;
 mod presets;
+mod send;
 mod token;
 
 use crate::cli::Command;

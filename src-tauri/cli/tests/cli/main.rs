@@ -10,5 +10,6 @@ mod generate;
 mod jobs;
 mod output;
 mod presets;
+mod send;
 mod support;
 mod token;

@@ -1,0 +1,219 @@
+//! Sending jobs with the real binary against the simulator on 127.0.0.1, which counts the create requests
+//! it receives: `generate` with and without `--wait`, its questions, spend limits, failures and their exit
+//! codes, `--json` streams, and Ctrl+C at each stage of a job.
+
+use std::time::Duration;
+
+use seedance_core::store::JobStatus;
+use seedance_sim::{Fault, Route, Sim, SimConfig};
+
+use crate::support::{png, Env, Run};
+
+/// The simulator on a loopback port, driven by a runtime of its own while the binary runs.
+pub struct Service {
+    pub sim: Sim,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Service {
+    pub fn start(config: SimConfig) -> Self {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let sim = runtime.block_on(Sim::start(config)).unwrap();
+        Self { sim, runtime }
+    }
+
+    pub fn fast() -> Self {
+        Self::start(SimConfig::fast())
+    }
+
+    /// A data folder whose runs use this service with its token.
+    pub fn env(&self) -> Env {
+        self.env_with_token(self.sim.token())
+    }
+
+    pub fn env_with_token(&self, token: &str) -> Env {
+        Env::new()
+            .var("SEEDANCE_API_BASE", &self.sim.api_base())
+            .var("SEEDANCE_UPLOAD_BASE", &self.sim.upload_base())
+            .var("SEEDANCE_API_TOKEN", token)
+    }
+
+    pub fn creates(&self) -> u64 {
+        self.sim.counts().create as u64
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _guard = self.runtime.enter();
+    }
+}
+
+pub fn out_dir(env: &Env) -> String {
+    env.dir.path().join("videos").display().to_string()
+}
+
+/// `generate` with the flags every test here uses, then `extra`.
+pub fn generate(env: &Env, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = ["generate", "--yes", "--prompt", "a red fox", "--out"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    args.push(out_dir(env));
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args
+}
+
+pub fn run(env: &Env, args: &[String]) -> Run {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.run(&args)
+}
+
+fn statuses(env: &Env) -> Vec<JobStatus> {
+    let store = env.store();
+    let page = store
+        .list_jobs(&seedance_core::store::JobQuery::default())
+        .unwrap();
+    page.jobs.iter().map(|j| j.status).collect()
+}
+
+#[test]
+fn generate_wait_follows_to_the_file_and_streams_json() {
+    let service = Service::fast();
+    let env = service.env();
+    let frame = png(env.dir.path(), "first.png", 640, 480);
+    let mut args = vec!["--json".to_owned()];
+    args.extend(generate(
+        &env,
+        &["--wait", "--first", frame.to_str().unwrap(), "--takes", "2"],
+    ));
+    let run = run(&env, &args);
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines = run.json_lines();
+    let events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
+    assert!(events.contains(&"status"), "{run:?}");
+    // Bytes while uploading the frame and while downloading the video.
+    let stages: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["event"] == "progress")
+        .map(|l| l["stage"].as_str().unwrap())
+        .collect();
+    assert!(stages.contains(&"upload_first_frame"), "{run:?}");
+    assert!(stages.contains(&"download"), "{run:?}");
+    let results: Vec<_> = lines.iter().filter(|l| l["event"] == "job").collect();
+    assert_eq!(results.len(), 2, "{run:?}");
+    for job in results {
+        assert_eq!(job["status"], "done");
+        let path = job["output_path"].as_str().unwrap();
+        assert!(path.starts_with(&out_dir(&env)), "{path}");
+        assert!(std::fs::metadata(path).unwrap().len() > 0);
+    }
+    assert_eq!(service.creates(), 2);
+}
+
+#[test]
+fn generate_without_wait_returns_once_the_task_id_is_stored() {
+    let service = Service::start(SimConfig {
+        queued_for: Duration::from_secs(30),
+        ..SimConfig::fast()
+    });
+    let env = service.env();
+    let run = run(&env, &generate(&env, &[]));
+    assert_eq!(run.code, 0, "{run:?}");
+    let fields: Vec<&str> = run.stdout.lines().next().unwrap().split('\t').collect();
+    assert_eq!(fields[1], "queued", "{run:?}");
+    assert!(!fields[2].is_empty(), "the task id is printed: {run:?}");
+    assert!(run.stderr.contains("seedance jobs watch"), "{run:?}");
+    assert_eq!(service.creates(), 1);
+    let store = env.store();
+    let job = store.get_job(fields[0]).unwrap();
+    assert_eq!(job.task_id.unwrap().0, fields[2]);
+}
+
+#[test]
+fn nothing_is_sent_without_a_yes() {
+    let service = Service::fast();
+    let env = service.env();
+    let run = env.run(&["generate", "--prompt", "a red fox"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("--yes"), "{run:?}");
+    assert_eq!(service.creates(), 0);
+    assert!(statuses(&env).is_empty());
+}
+
+#[test]
+fn passing_a_spend_limit_exits_5_and_sends_nothing() {
+    let service = Service::fast();
+    let env = service.env();
+    std::fs::create_dir_all(env.data_dir()).unwrap();
+    std::fs::write(
+        env.data_dir().join("preferences.json"),
+        r#"{"spend_limits": {"per_day": 1000}}"#,
+    )
+    .unwrap();
+    let mut args = vec!["--json".to_owned()];
+    args.extend(generate(&env, &["--wait"]));
+    let run = run(&env, &args);
+    assert_eq!(run.code, 5, "{run:?}");
+    assert_eq!(run.json()["error"]["kind"], "spend_limit");
+    assert_eq!(service.creates(), 0);
+    assert!(statuses(&env).is_empty());
+}
+
+#[test]
+fn a_failed_job_exits_1_and_an_unknown_create_exits_3_without_a_second_create() {
+    let service = Service::fast();
+    let env = service.env();
+    service
+        .sim
+        .push_fault(Route::Create, Fault::PaymentRequired);
+    let mut args = vec!["--json".to_owned()];
+    args.extend(generate(&env, &["--wait"]));
+    let run1 = run(&env, &args);
+    assert_eq!(run1.code, 1, "{run1:?}");
+    let last = run1.json_lines().pop().unwrap();
+    assert_eq!(last["status"], "failed", "{run1:?}");
+    assert_eq!(last["problem"]["kind"], "out_of_credit", "{run1:?}");
+
+    // The connection breaks after the service read the create: it may have been taken.
+    let env = service.env();
+    service.sim.push_fault(Route::Create, Fault::DropAfterRead);
+    let before = service.creates();
+    let mut args = vec!["--json".to_owned()];
+    args.extend(generate(&env, &["--wait"]));
+    let run2 = run(&env, &args);
+    assert_eq!(run2.code, 3, "{run2:?}");
+    assert_eq!(
+        run2.json_lines().pop().unwrap()["status"],
+        "submission_uncertain"
+    );
+    assert_eq!(service.creates() - before, 1, "never sent twice");
+}
+
+#[test]
+fn a_token_the_service_refuses_exits_4() {
+    let service = Service::fast();
+    let env = service.env_with_token("sk-wrong-1234");
+    let mut args = vec!["--json".to_owned()];
+    args.extend(generate(&env, &["--wait"]));
+    let run = run(&env, &args);
+    assert_eq!(run.code, 4, "{run:?}");
+    assert!(!run.all().contains("sk-wrong"), "{run:?}");
+}
+
+#[test]
+fn demo_mode_needs_no_token_and_follows_to_the_end() {
+    let env = Env::new();
+    let run = env.run(&[
+        "--demo",
+        "--json",
+        "generate",
+        "--prompt",
+        "a fox",
+        "--out",
+        &out_dir(&env),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let last = run.json_lines().pop().unwrap();
+    assert_eq!(last["status"], "done", "{run:?}");
+}
