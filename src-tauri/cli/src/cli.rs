@@ -174,6 +174,25 @@ pub enum JobsCommand {
         #[arg(long)]
         file: bool,
     },
+    /// Continues every unfinished job in the history (the app's or an earlier run's) and follows them,
+    /// with jobs another process drives, until all have ended. Nothing is sent twice.
+    Watch,
+    /// Takes one job to its video file: follows it if it is still being worked on, fetches the video again
+    /// if its download failed. Never creates a task.
+    Download { id: String },
+    /// The free retry of a failed job that has a task: asks the service again and downloads the video.
+    /// Never creates a task.
+    Retry { id: String },
+    /// Sends a finished, failed or uncertain job's request again as a new, paid job (asks first).
+    Resubmit {
+        id: String,
+        /// Do not ask before paying.
+        #[arg(long)]
+        yes: bool,
+        /// Follow the new job until its video is on disk.
+        #[arg(long)]
+        wait: bool,
+    },
 }
 
 fn status_words() -> Vec<&'static str> {

@@ -7,6 +7,7 @@ mod frames;
 mod generate;
 mod jobs;
 mod presets;
+mod queue;
 mod send;
 mod token;
 

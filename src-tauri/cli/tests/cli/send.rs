@@ -2,6 +2,9 @@
 //! it receives: `generate` with and without `--wait`, its questions, spend limits, failures and their exit
 //! codes, `--json` streams, and Ctrl+C at each stage of a job.
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use seedance_core::store::JobStatus;
@@ -216,4 +219,159 @@ fn demo_mode_needs_no_token_and_follows_to_the_end() {
     assert_eq!(run.code, 0, "{run:?}");
     let last = run.json_lines().pop().unwrap();
     assert_eq!(last["status"], "done", "{run:?}");
+}
+/// A running `seedance --json …` whose standard output is read line by line as it comes.
+pub struct Running {
+    pub child: Child,
+    pub lines: mpsc::Receiver<serde_json::Value>,
+}
+
+impl Running {
+    pub fn spawn(env: &Env, args: &[String]) -> Self {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut child = env
+            .command(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                let value = serde_json::from_str(&line)
+                    .unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+                if tx.send(value).is_err() {
+                    return;
+                }
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// Reads events until one matches (at most 60 s), returning those read.
+    pub fn until(&self, matches: impl Fn(&serde_json::Value) -> bool) -> Vec<serde_json::Value> {
+        let mut seen = Vec::new();
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("no matching event; read {seen:?}"));
+            let hit = matches(&line);
+            seen.push(line);
+            if hit {
+                return seen;
+            }
+        }
+    }
+
+    /// SIGINT, as Ctrl+C sends it; then the exit code and the rest of the output.
+    pub fn interrupt(mut self) -> (i32, Vec<serde_json::Value>) {
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let code = self.child.wait().unwrap().code().unwrap_or(-1);
+        let rest = self.lines.iter().collect();
+        (code, rest)
+    }
+}
+
+/// `seedance --json jobs watch`: every job settled, the exit code and the results.
+fn watch(env: &Env) -> (i32, Vec<serde_json::Value>) {
+    let run = env.run(&["--json", "jobs", "watch"]);
+    let results = run
+        .json_lines()
+        .into_iter()
+        .filter(|l| l["event"] == "job")
+        .collect();
+    (run.code, results)
+}
+
+/// Starts `generate --wait --json` with a frame, interrupts it once `when` matches an event, and checks
+/// that the interrupted run exits 130 with the job handed over and nothing lost, then that `jobs watch`
+/// finishes it with one create for the one job.
+fn interrupt_then_watch(service: &Service, when: impl Fn(&serde_json::Value) -> bool) {
+    let env = service.env();
+    let frame = png(env.dir.path(), "first.png", 640, 480);
+    let mut args = vec!["--json".to_owned()];
+    args.extend(generate(
+        &env,
+        &["--wait", "--first", frame.to_str().unwrap()],
+    ));
+    let running = Running::spawn(&env, &args);
+    running.until(when);
+    let (code, rest) = running.interrupt();
+    assert_eq!(code, 130, "{rest:?}");
+    assert!(rest.iter().any(|l| l["event"] == "interrupted"), "{rest:?}");
+    let job = rest.iter().find(|l| l["event"] == "job").unwrap();
+    let id = job["id"].as_str().unwrap().to_owned();
+    assert_ne!(job["status"], "done", "{rest:?}");
+    // The lease was given back: another process may continue at once.
+    let (code, results) = watch(&env);
+    assert_eq!(code, 0, "{results:?}");
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert_eq!(results[0]["id"], id.as_str());
+    assert_eq!(results[0]["status"], "done");
+    assert!(std::path::Path::new(results[0]["output_path"].as_str().unwrap()).is_file());
+    assert_eq!(service.creates(), 1, "one create for one job");
+    assert_eq!(statuses(&env), vec![JobStatus::Done]);
+}
+
+#[test]
+fn ctrl_c_during_the_upload_loses_nothing_and_jobs_watch_finishes() {
+    let service = Service::start(SimConfig {
+        hang_for: Duration::from_secs(20),
+        ..SimConfig::fast()
+    });
+    service.sim.push_fault(Route::UploadFile, Fault::Hang);
+    // Bytes of the frame are on their way: the service holds the answer.
+    interrupt_then_watch(&service, |l| l["stage"] == "upload_first_frame");
+    let routes: Vec<_> = service
+        .sim
+        .requests()
+        .iter()
+        .map(|r| (r.route, r.status))
+        .collect();
+    assert_eq!(
+        service.sim.counts().upload,
+        2,
+        "uploaded again after the interrupt: {routes:?}"
+    );
+}
+
+#[test]
+fn ctrl_c_while_the_service_works_loses_nothing_and_jobs_watch_finishes() {
+    let service = Service::start(SimConfig {
+        queued_for: Duration::from_secs(2),
+        ..SimConfig::fast()
+    });
+    interrupt_then_watch(&service, |l| l["status"] == "queued");
+}
+
+#[test]
+fn ctrl_c_during_the_download_loses_nothing_and_jobs_watch_finishes() {
+    let service = Service::start(SimConfig {
+        hang_for: Duration::from_secs(20),
+        ..SimConfig::fast()
+    });
+    service.sim.push_fault(Route::Result, Fault::Hang);
+    interrupt_then_watch(&service, |l| l["status"] == "downloading");
+    assert_eq!(
+        service.sim.counts().result,
+        2,
+        "fetched again after the interrupt"
+    );
+}
+
+#[test]
+fn jobs_watch_with_nothing_unfinished_exits_0() {
+    let service = Service::fast();
+    let env = service.env();
+    let run = env.run(&["jobs", "watch"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("nothing to follow"), "{run:?}");
 }
