@@ -10,6 +10,7 @@ mod generate;
 mod jobs;
 mod output;
 mod presets;
+mod queue;
 mod send;
 mod support;
 mod token;
