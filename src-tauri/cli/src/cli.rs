@@ -67,6 +67,9 @@ pub enum Command {
     /// Make a video from a prompt and frames (for now: --estimate, what it would produce and cost).
     #[command(after_help = EXIT_CODES_HELP)]
     Generate(GenerateArgs),
+    /// Sends every row of a CSV or JSON Lines file as a batch, after the app's review rules and one question.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Batch(BatchArgs),
     /// The job history the app shows.
     #[command(subcommand, after_help = EXIT_CODES_HELP)]
     Jobs(JobsCommand),
@@ -254,6 +257,21 @@ pub struct GenerateArgs {
     /// Only print the output size, tokens and cost; send nothing.
     #[arg(long)]
     pub estimate: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// A CSV or JSON Lines file, one item a row (the app's batch file format).
+    pub file: PathBuf,
+    /// Takes of a row that names none.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub takes: u32,
+    /// Follow every job until its video is on disk.
+    #[arg(long)]
+    pub wait: bool,
+    /// Do not ask before paying.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// The languages the app ships a catalog for.

@@ -8,8 +8,9 @@ use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use seedance_core::i18n::Message;
+use seedance_core::jobs::JobRunner;
 use seedance_core::pipeline::TransferStage;
-use seedance_core::store::{JobRecord, JobStatus};
+use seedance_core::store::{BatchState, JobRecord, JobStatus};
 use serde_json::json;
 
 use crate::engine::{Engine, Event};
@@ -31,12 +32,20 @@ pub enum Outcome {
     Interrupted(Vec<JobRecord>),
 }
 
-/// Whether `job` is as far as `goal` asks.
-pub fn reached(job: &JobRecord, goal: Goal) -> bool {
-    match goal {
-        Goal::Created => job.task_id.is_some() || job.status.is_settled(),
-        Goal::Settled => job.status.is_settled(),
-    }
+/// Whether `job` is as far as `goal` asks. A batch job waiting for its turn is "not sent" while its batch
+/// runs: it has not ended yet.
+pub fn reached(runner: &JobRunner, job: &JobRecord, goal: Goal) -> bool {
+    let waiting_turn = job.status == JobStatus::NotSent
+        && job.batch.as_ref().is_some_and(|b| {
+            runner
+                .batch(&b.id)
+                .is_ok_and(|batch| batch.state == BatchState::Running)
+        });
+    !waiting_turn
+        && match goal {
+            Goal::Created => job.task_id.is_some() || job.status.is_settled(),
+            Goal::Settled => job.status.is_settled(),
+        }
 }
 
 /// Follows `ids` until each reaches `goal`, or until the user interrupts.
@@ -64,7 +73,7 @@ pub async fn follow(
     loop {
         let all = ids
             .iter()
-            .all(|id| jobs.get(id).is_some_and(|j| reached(j, goal)));
+            .all(|id| jobs.get(id).is_some_and(|j| reached(&runner, j, goal)));
         if all {
             view.finish();
             return Outcome::Reached(ordered(ids, jobs));

@@ -2,6 +2,7 @@
 //! [`crate::out::Out`]; the queue-driving commands (`generate` without `--estimate`, `batch`, `jobs
 //! watch/download/retry/resubmit`) join here as modules of their own.
 
+mod batch;
 mod completions;
 mod frames;
 mod generate;
@@ -18,6 +19,7 @@ use crate::error::CliResult;
 pub fn run(ctx: &mut Ctx, command: Command) -> CliResult {
     match command {
         Command::Generate(args) => generate::run(ctx, args),
+        Command::Batch(args) => batch::run(ctx, args),
         Command::Jobs(c) => jobs::run(ctx, c),
         Command::Presets(c) => presets::run(ctx, c),
         Command::Token(c) => token::run(ctx, c),

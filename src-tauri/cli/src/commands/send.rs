@@ -47,6 +47,7 @@ pub fn generate(
         let mut interrupts = Interrupts::listen();
         let mut engine = Engine::start(ctx, args.out.clone()).await?;
         let mut ids = Vec::new();
+        let mut refused = None;
         for take in 0..takes {
             // Takes after the first are the same request on purpose.
             let intent = if take == 0 {
@@ -68,13 +69,18 @@ pub fn generate(
                 Err(e) => {
                     let error = CliError::from(e);
                     ctx.out.error(&error);
+                    refused = Some(error.exit);
                     break;
                 }
             }
         }
         let outcome = follow::follow(&ctx.out, &mut engine, &mut interrupts, &ids, goal).await;
         engine.stop().await;
-        Ok(finish(&ctx.out, outcome, goal))
+        // Takes that were refused make a run whose sent jobs all succeeded still not a success.
+        Ok(match (finish(&ctx.out, outcome, goal), refused) {
+            (Exit::Done, Some(exit)) => exit,
+            (exit, _) => exit,
+        })
     })
 }
 
