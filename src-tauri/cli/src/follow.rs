@@ -41,11 +41,11 @@ pub fn reached(runner: &JobRunner, job: &JobRecord, goal: Goal) -> bool {
                 .batch(&b.id)
                 .is_ok_and(|batch| batch.state == BatchState::Running)
         });
-    !waiting_turn
-        && match goal {
-            Goal::Created => job.task_id.is_some() || job.status.is_settled(),
-            Goal::Settled => job.status.is_settled(),
-        }
+    match goal {
+        // Waiting for its turn is as far as a job gets before the batch's feeder sends it.
+        Goal::Created => job.task_id.is_some() || job.status.is_settled(),
+        Goal::Settled => !waiting_turn && job.status.is_settled(),
+    }
 }
 
 /// Follows `ids` until each reaches `goal`, or until the user interrupts.

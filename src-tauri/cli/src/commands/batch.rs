@@ -11,7 +11,7 @@ use seedance_core::i18n::Message;
 use seedance_core::images::{self, IntakeOptions};
 use seedance_core::jobs::{BatchStart, Intent, SpendConsent};
 use seedance_core::request::RequestDraft;
-use seedance_core::store::JobQuery;
+use seedance_core::store::{JobQuery, JobRecord, JobStatus};
 use serde_json::json;
 
 use super::presets;
@@ -19,8 +19,8 @@ use super::send::{confirm, finish};
 use crate::cli::BatchArgs;
 use crate::context::{block_on, Ctx};
 use crate::engine::Engine;
-use crate::error::{CliError, CliResult, Exit};
-use crate::follow::{follow, Goal, Interrupts};
+use crate::error::{CliError, CliResult};
+use crate::follow::{exit_of, follow, print_result, Goal, Interrupts, Outcome};
 
 pub fn run(ctx: &mut Ctx, args: BatchArgs) -> CliResult {
     let source = from_file(&args.file)?;
@@ -110,14 +110,24 @@ pub fn run(ctx: &mut Ctx, args: BatchArgs) -> CliResult {
         ctx.out
             .say(&Message::new("msg.cli.batch_started").arg("id", batch.id.as_str()));
         let ids = batch_jobs(&engine, &batch.id)?;
-        // Without --wait: the batch is stored and its jobs are the history's; the feeder here stops with
-        // the command and the app or `jobs watch` feeds the rest.
-        if goal == Goal::Created {
-            engine.stop().await;
-            ctx.out.say(&Message::new("msg.cli.batch_continue"));
-            return Ok(Exit::Done);
-        }
+        // Without --wait: the jobs this process's feeder already took are followed until their creates
+        // are answered (never cut off mid-create); the rest wait for their turn in the history, for the
+        // app or `jobs watch` to send.
         let outcome = follow(&ctx.out, &mut engine, &mut interrupts, &ids, goal).await;
+        if let (Goal::Created, Outcome::Reached(jobs)) = (goal, &outcome) {
+            // The jobs sent so far have their task ids; the rest wait for their turn in the history.
+            engine.stop().await;
+            let sent: Vec<JobRecord> = jobs
+                .iter()
+                .filter(|j| j.status != JobStatus::NotSent)
+                .cloned()
+                .collect();
+            for job in &sent {
+                print_result(&ctx.out, job);
+            }
+            ctx.out.say(&Message::new("msg.cli.batch_continue"));
+            return Ok(exit_of(&sent));
+        }
         engine.stop().await;
         Ok(finish(&ctx.out, outcome, goal))
     })
@@ -172,7 +182,7 @@ fn review(ctx: &Ctx, planned: &BatchPlan) {
 }
 
 /// The batch's jobs, oldest first.
-fn batch_jobs(engine: &Engine, batch: &str) -> CliResult<Vec<String>> {
+pub(super) fn batch_jobs(engine: &Engine, batch: &str) -> CliResult<Vec<String>> {
     let mut ids = Vec::new();
     let mut query = JobQuery {
         batch: Some(batch.to_owned()),

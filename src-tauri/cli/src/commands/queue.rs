@@ -9,8 +9,9 @@ use seedance_core::form::check_form;
 use seedance_core::i18n::Message;
 use seedance_core::images::{self, IntakeOptions};
 use seedance_core::jobs::ResumePolicy;
-use seedance_core::store::JobStatus;
+use seedance_core::store::{BatchState, JobStatus};
 
+use super::batch::batch_jobs;
 use super::generate::estimate_line;
 use super::send::{confirm, finish, spend_consent};
 use crate::context::{block_on, Ctx};
@@ -23,13 +24,23 @@ pub fn watch(ctx: &mut Ctx) -> CliResult {
     block_on(async {
         let mut interrupts = Interrupts::listen();
         let mut engine = Engine::start(ctx, None).await?;
-        let ids: Vec<String> = engine
+        let mut ids: Vec<String> = engine
             .runner
             .store()
             .unfinished_jobs()?
             .into_iter()
             .map(|j| j.id)
             .collect();
+        // A running batch's jobs waiting for their turn are sent here too.
+        for batch in engine.runner.batches()? {
+            if batch.state == BatchState::Running {
+                for id in batch_jobs(&engine, &batch.id)? {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
         if let Err(e) = engine.runner.resume_all_with(&policy).await {
             engine.stop().await;
             return Err(e.into());

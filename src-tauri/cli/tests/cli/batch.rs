@@ -59,3 +59,38 @@ fn a_file_with_nothing_to_send_exits_2() {
     );
     assert_eq!(service.creates(), 0);
 }
+
+#[test]
+fn a_batch_without_wait_returns_once_stored_and_jobs_watch_sends_and_finishes_the_rest() {
+    let service = Service::fast();
+    let env = service.env();
+    let rows: String = (1..=4).map(|n| format!("fox number {n},4\n")).collect();
+    let file = write(&env, "items.csv", &format!("prompt,duration\n{rows}"));
+    let run = env.run(&["batch", &file, "--yes"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("seedance jobs watch"), "{run:?}");
+    // Whatever was sent has its task; no create was cut off.
+    let store = env.store();
+    let page = store
+        .list_jobs(&seedance_core::store::JobQuery::default())
+        .unwrap();
+    assert_eq!(page.jobs.len(), 4);
+    assert!(page
+        .jobs
+        .iter()
+        .all(|j| j.status != seedance_core::store::JobStatus::SubmissionUncertain));
+    let watched = env.run(&["--json", "jobs", "watch"]);
+    assert_eq!(watched.code, 0, "{watched:?}");
+    let done = watched
+        .json_lines()
+        .into_iter()
+        .filter(|l| l["event"] == "job" && l["status"] == "done")
+        .count();
+    let before = page
+        .jobs
+        .iter()
+        .filter(|j| j.status == seedance_core::store::JobStatus::Done)
+        .count();
+    assert_eq!(done + before, 4, "{watched:?}");
+    assert_eq!(service.creates(), 4, "one create per job");
+}
