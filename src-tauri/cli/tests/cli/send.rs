@@ -267,10 +267,10 @@ impl Running {
         }
     }
 
-    /// SIGINT, as Ctrl+C sends it; then the exit code and the rest of the output.
-    pub fn interrupt(mut self) -> (i32, Vec<serde_json::Value>) {
+    /// `kill SIGNAL`; then the exit code and the rest of the output.
+    pub fn signal(mut self, signal: &str) -> (i32, Vec<serde_json::Value>) {
         let status = std::process::Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+            .args([signal, &self.child.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
@@ -295,6 +295,10 @@ fn watch(env: &Env) -> (i32, Vec<serde_json::Value>) {
 /// that the interrupted run exits 130 with the job handed over and nothing lost, then that `jobs watch`
 /// finishes it with one create for the one job.
 fn interrupt_then_watch(service: &Service, when: impl Fn(&serde_json::Value) -> bool) {
+    stop_then_watch(service, "-INT", when);
+}
+
+fn stop_then_watch(service: &Service, signal: &str, when: impl Fn(&serde_json::Value) -> bool) {
     let env = service.env();
     let frame = png(env.dir.path(), "first.png", 640, 480);
     let mut args = vec!["--json".to_owned()];
@@ -304,7 +308,7 @@ fn interrupt_then_watch(service: &Service, when: impl Fn(&serde_json::Value) -> 
     ));
     let running = Running::spawn(&env, &args);
     running.until(when);
-    let (code, rest) = running.interrupt();
+    let (code, rest) = running.signal(signal);
     assert_eq!(code, 130, "{rest:?}");
     assert!(rest.iter().any(|l| l["event"] == "interrupted"), "{rest:?}");
     let job = rest.iter().find(|l| l["event"] == "job").unwrap();
@@ -374,4 +378,13 @@ fn jobs_watch_with_nothing_unfinished_exits_0() {
     let run = env.run(&["jobs", "watch"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("nothing to follow"), "{run:?}");
+}
+
+#[test]
+fn sigterm_stops_like_ctrl_c() {
+    let service = Service::start(SimConfig {
+        queued_for: Duration::from_secs(2),
+        ..SimConfig::fast()
+    });
+    stop_then_watch(&service, "-TERM", |l| l["status"] == "queued");
 }
