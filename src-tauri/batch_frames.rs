@@ -1,16 +1,20 @@
-//! The review's frame checks: the strict decode that runs before upload (size, format, aspect), run in the
-//! background over every distinct frame of a batch with bounded parallelism (one worker per core), so the
-//! review table fills in as results arrive instead of waiting for the slowest 24 MP photo.
+//! The review's frame checks: the strict decode that runs before upload (size, format, aspect) over every
+//! distinct frame of a draft, in the background, so the review table fills in as results arrive instead of
+//! waiting for the slowest 24 MP photo.
 //!
-//! [`check_frame_file`] is the one place the per-frame check is called; a core function that checks many
-//! frames at once can replace the workers here without the review noticing.
+//! The checking itself is the core's batch check ([`seedance_core::batch::check_queue`]: bounded
+//! parallelism, one decode per core). This file keeps only what the review adds: results by path, a queue
+//! the screen can reorder (rows on screen first) and add to (a fixed copy), and stopping when the draft
+//! closes.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
+use seedance_core::batch::{check_queue, default_in_flight, intake_work, CheckWork, FrameCheck};
 use seedance_core::i18n::{Message, UserFacing};
-use seedance_core::images::{intake, FrameProblem, IntakeOptions};
+use seedance_core::images::{FrameInfo, FrameProblem, ImageError, IntakeOptions};
 use serde::Serialize;
 
 /// Long side of the review table's thumbnails: small, so a thousand of them stay a few megabytes.
@@ -53,26 +57,30 @@ impl FrameFacts {
             Self::Unusable { .. } => None,
         }
     }
+
+    /// What the review keeps of one file's check.
+    pub fn of(result: Result<FrameInfo, ImageError>) -> Self {
+        match result {
+            Ok(info) => Self::Checked {
+                width: info.width,
+                height: info.height,
+                aspect: info.aspect,
+                aspect_label: info.aspect_label,
+                problems: info.problems,
+                thumbnail: info.thumbnail_data_url,
+            },
+            Err(e) => Self::Unusable { message: e.msg() },
+        }
+    }
 }
 
-/// The per-frame check: the full, strict decode of [`intake`] (what runs before upload), with a small
-/// thumbnail for the table.
-pub fn check_frame_file(path: &Path) -> FrameFacts {
-    let options = IntakeOptions {
+/// The check the review runs on each file: the full, strict decode of upload, with a small thumbnail for
+/// the table.
+pub fn review_work() -> CheckWork {
+    intake_work(&IntakeOptions {
         thumbnail_max_side: REVIEW_THUMB_SIDE,
         ..IntakeOptions::default()
-    };
-    match intake(path, &options) {
-        Ok(info) => FrameFacts::Checked {
-            width: info.width,
-            height: info.height,
-            aspect: info.aspect,
-            aspect_label: info.aspect_label,
-            problems: info.problems,
-            thumbnail: info.thumbnail_data_url,
-        },
-        Err(e) => FrameFacts::Unusable { message: e.msg() },
-    }
+    })
 }
 
 #[derive(Default)]
@@ -80,41 +88,41 @@ struct Inner {
     results: HashMap<PathBuf, FrameFacts>,
     queue: VecDeque<PathBuf>,
     /// Queued or being checked: a path is never checked twice.
-    pending: std::collections::HashSet<PathBuf>,
-    workers: usize,
+    pending: HashSet<PathBuf>,
+    /// A run is taking files from the queue (it stops taking once it finds the queue empty).
+    running: bool,
 }
 
-/// Checks of one draft's frames: results by path, the queue, and the workers draining it. Workers hold only
-/// a weak reference, so closing the draft stops them after the file each is reading.
+/// Checks of one draft's frames: results by path, the queue, and the run draining it. The run holds only
+/// a weak reference, so closing the draft stops it after the files in flight.
 pub struct FrameChecks {
     inner: Mutex<Inner>,
-    max_workers: usize,
-    check: fn(&Path) -> FrameFacts,
+    in_flight: usize,
+    work: CheckWork,
 }
 
 impl FrameChecks {
-    /// One worker per core.
+    /// One decode per core.
     pub fn new() -> Arc<Self> {
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        Self::with(cores, check_frame_file)
+        Self::with(default_in_flight(), review_work())
     }
 
-    pub fn with(max_workers: usize, check: fn(&Path) -> FrameFacts) -> Arc<Self> {
+    pub fn with(in_flight: usize, work: CheckWork) -> Arc<Self> {
         Arc::new(Self {
             inner: Mutex::new(Inner::default()),
-            max_workers: max_workers.max(1),
-            check,
+            in_flight: in_flight.max(1),
+            work,
         })
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A worker that panicked left the maps consistent (each change is one insert or remove).
+        // A run that panicked left the maps consistent (each change is one insert or remove).
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Queues every path not yet checked or queued, and starts workers up to the limit.
+    /// Queues every path not yet checked or queued, and starts a run when none is taking files.
     pub fn enqueue(self: &Arc<Self>, paths: impl IntoIterator<Item = PathBuf>) {
         let start = {
             let mut inner = self.lock();
@@ -123,16 +131,14 @@ impl FrameChecks {
                     inner.queue.push_back(path);
                 }
             }
-            let wanted = inner
-                .queue
-                .len()
-                .min(self.max_workers.saturating_sub(inner.workers));
-            inner.workers += wanted;
-            wanted
+            let start = !inner.running && !inner.queue.is_empty();
+            inner.running |= start;
+            start
         };
-        for _ in 0..start {
+        if start {
             let weak = Arc::downgrade(self);
-            std::thread::spawn(move || work(&weak));
+            let (in_flight, work) = (self.in_flight, Arc::clone(&self.work));
+            std::thread::spawn(move || run(&weak, in_flight, work));
         }
     }
 
@@ -167,33 +173,72 @@ impl FrameChecks {
         self.lock().pending.len()
     }
 
+    /// Takes the next file for the run; the run ends (and the next enqueue starts another) when the
+    /// queue is empty or the draft is gone.
+    fn next(&self) -> Option<PathBuf> {
+        let mut inner = self.lock();
+        let next = inner.queue.pop_front();
+        if next.is_none() {
+            inner.running = false;
+        }
+        next
+    }
+
+    fn record(&self, check: FrameCheck) {
+        let mut inner = self.lock();
+        inner.pending.remove(&check.path);
+        inner
+            .results
+            .insert(check.path, FrameFacts::of(check.result));
+    }
+
     #[cfg(test)]
-    fn workers(&self) -> usize {
-        self.lock().workers
+    fn running(&self) -> bool {
+        self.lock().running
     }
 }
 
-fn work(checks: &Weak<FrameChecks>) {
-    loop {
-        let Some(this) = checks.upgrade() else { return };
-        let next = {
-            let mut inner = this.lock();
-            match inner.queue.pop_front() {
-                Some(path) => path,
-                None => {
-                    inner.workers -= 1;
-                    return;
-                }
+/// One run over the queue, on its own thread with a small runtime (the decodes go to its blocking pool):
+/// the review's commands never wait for it.
+fn run(checks: &Weak<FrameChecks>, in_flight: usize, work: CheckWork) {
+    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            tracing::error!("frame checks not started: {e}");
+            if let Some(this) = checks.upgrade() {
+                this.lock().running = false;
             }
-        };
-        let check = this.check;
-        // The draft may close while a big photo decodes; the result then goes nowhere.
-        drop(this);
-        let facts = check(&next);
-        let Some(this) = checks.upgrade() else { return };
-        let mut inner = this.lock();
-        inner.pending.remove(&next);
-        inner.results.insert(next, facts);
+            return;
+        }
+    };
+    // The draft may close while a big photo decodes: no new file is taken, and results go nowhere.
+    let next = || checks.upgrade()?.next();
+    runtime.block_on(check_queue(next, in_flight, work, |check| {
+        match checks.upgrade() {
+            Some(this) => {
+                this.record(check);
+                ControlFlow::Continue(())
+            }
+            None => ControlFlow::Break(()),
+        }
+    }));
+}
+
+/// A readable frame's facts without reading anything, for tests of the review.
+#[cfg(test)]
+pub fn fake_info(path: &Path, problems: Vec<FrameProblem>, thumbnail: String) -> FrameInfo {
+    FrameInfo {
+        path: path.to_path_buf(),
+        handle: String::new(),
+        format: "PNG".into(),
+        width: 800,
+        height: 600,
+        file_bytes: 1.0,
+        aspect: 4.0 / 3.0,
+        aspect_label: "4:3".into(),
+        thumbnail_data_url: thumbnail,
+        content_sha256: String::new(),
+        problems,
     }
 }
 
@@ -203,24 +248,6 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::{Duration, Instant};
-
-    static RUNNING: AtomicUsize = AtomicUsize::new(0);
-    static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-    fn slow_check(path: &Path) -> FrameFacts {
-        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
-        PEAK.fetch_max(now, Ordering::SeqCst);
-        std::thread::sleep(Duration::from_millis(20));
-        RUNNING.fetch_sub(1, Ordering::SeqCst);
-        FrameFacts::Checked {
-            width: 400,
-            height: 300,
-            aspect: 4.0 / 3.0,
-            aspect_label: path.display().to_string(),
-            problems: Vec::new(),
-            thumbnail: String::new(),
-        }
-    }
 
     fn wait_done(checks: &FrameChecks) {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -232,6 +259,18 @@ mod tests {
 
     #[test]
     fn every_path_is_checked_once_by_at_most_the_worker_limit() {
+        let running = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let calls = Arc::new(AtomicUsize::new(0));
+        let (r, p, c) = (Arc::clone(&running), Arc::clone(&peak), Arc::clone(&calls));
+        let slow_check: CheckWork = Arc::new(move |path: &Path| {
+            c.fetch_add(1, Ordering::SeqCst);
+            let now = r.fetch_add(1, Ordering::SeqCst) + 1;
+            p.fetch_max(now, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(20));
+            r.fetch_sub(1, Ordering::SeqCst);
+            Ok(fake_info(path, Vec::new(), String::new()))
+        });
         let checks = FrameChecks::with(3, slow_check);
         let paths: Vec<PathBuf> = (0..12)
             .map(|i| PathBuf::from(format!("/f/{i}.png")))
@@ -239,21 +278,25 @@ mod tests {
         checks.enqueue(paths.clone());
         // The same paths again, while they are being checked: nothing is queued twice.
         checks.enqueue(paths.clone());
-        assert!(checks.workers() <= 3);
         wait_done(&checks);
         assert!(
-            PEAK.load(Ordering::SeqCst) <= 3,
+            peak.load(Ordering::SeqCst) <= 3,
             "peak {}",
-            PEAK.load(Ordering::SeqCst)
+            peak.load(Ordering::SeqCst)
         );
+        assert_eq!(calls.load(Ordering::SeqCst), 12);
         for p in &paths {
             assert_eq!(checks.aspect(p), Some(4.0 / 3.0), "{}", p.display());
         }
         let deadline = Instant::now() + Duration::from_secs(5);
-        while checks.workers() > 0 {
-            assert!(Instant::now() < deadline, "workers did not stop");
+        while checks.running() {
+            assert!(Instant::now() < deadline, "the run did not stop");
             std::thread::sleep(Duration::from_millis(5));
         }
+        // A path added after the run ended starts another.
+        checks.enqueue([PathBuf::from("/f/late.png")]);
+        wait_done(&checks);
+        assert_eq!(checks.aspect(Path::new("/f/late.png")), Some(4.0 / 3.0));
     }
 
     #[test]
@@ -263,12 +306,15 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let broken = dir.join("broken.png");
         std::fs::write(&broken, b"not a png").unwrap();
-        assert!(matches!(
-            check_frame_file(&broken),
-            FrameFacts::Unusable { .. }
-        ));
         let icon = Path::new(env!("CARGO_MANIFEST_DIR")).join("icons/128x128.png");
-        let facts = check_frame_file(&icon);
+        let checks = FrameChecks::new();
+        checks.enqueue([broken.clone(), icon.clone()]);
+        wait_done(&checks);
+        assert!(matches!(
+            checks.get(&broken),
+            Some(FrameFacts::Unusable { .. })
+        ));
+        let facts = checks.get(&icon).unwrap();
         // 128 px is below the model's 300 px: readable, with a problem (and its fix).
         assert_eq!(facts.aspect(), Some(1.0));
         assert!(!facts.acceptable());
@@ -276,5 +322,27 @@ mod tests {
             .thumbnail()
             .is_some_and(|t| t.starts_with("data:image/")));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Closing the draft stops its run: files still queued are never read.
+    #[test]
+    fn a_closed_draft_takes_no_further_file() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = Arc::clone(&calls);
+        let work: CheckWork = Arc::new(move |path: &Path| {
+            c.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(100));
+            Ok(fake_info(path, Vec::new(), String::new()))
+        });
+        let checks = FrameChecks::with(1, work);
+        checks.enqueue((0..10).map(|i| PathBuf::from(format!("/f/{i}.png"))));
+        std::thread::sleep(Duration::from_millis(30));
+        drop(checks);
+        std::thread::sleep(Duration::from_millis(400));
+        assert!(
+            calls.load(Ordering::SeqCst) <= 2,
+            "{}",
+            calls.load(Ordering::SeqCst)
+        );
     }
 }

@@ -3,7 +3,8 @@
 //! reading anything again, and the plan that starts is the backend's own, never one the page sends back.
 //!
 //! Besides the plan's own problems, an item is left out when the user skipped it or when the frame check
-//! (see [`crate::batch_frames`]) found a frame that cannot be sent as it is; the total counts only the rest.
+//! (the core batch check, see [`crate::batch_frames`]) found a frame that cannot be sent as it is; the
+//! total counts only the rest.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -33,12 +34,14 @@ pub enum SourceSpec {
 }
 
 impl SourceSpec {
-    /// How the batch describes its source (kept with the batch; shown in the review).
-    pub fn label(&self) -> String {
+    /// How the batch describes its source (kept with the batch; shown in the review), in each language.
+    pub fn label(&self) -> Message {
         match self {
-            Self::Paths { count } => format!("{count} images"),
-            Self::Folder { path, .. } | Self::File { path } => path.display().to_string(),
-            Self::Form { takes } => format!("Generate form × {takes}"),
+            Self::Paths { count } => Message::new("msg.batch_source.images").arg("count", *count),
+            Self::Folder { path, .. } | Self::File { path } => {
+                Message::new("msg.batch_source.path").arg("path", path.display().to_string())
+            }
+            Self::Form { takes } => Message::new("msg.batch_source.form").arg("takes", *takes),
         }
     }
 
@@ -104,7 +107,7 @@ pub struct ReviewItem {
 pub struct BatchReview {
     pub id: String,
     pub source: SourceSpec,
-    pub label: String,
+    pub label: Message,
     pub name: String,
     pub defaults: BatchDefaults,
     pub columns: Vec<SourceColumn>,
@@ -117,6 +120,9 @@ pub struct BatchReview {
     pub can_start: bool,
     /// Frame files still being checked (the total may still change; starting waits for them).
     pub checks_pending: u32,
+    /// Which review of this draft this is: a poll names it to get only what changed since
+    /// ([`Draft::changes_since`]). 0 when it was not handed to the page.
+    pub version: u32,
 }
 
 /// The review table's thumbnails of one item, as data URLs (`None`: not checked yet, or no such frame).
@@ -178,6 +184,8 @@ pub struct Draft {
     pub defaults: BatchDefaults,
     skipped: BTreeSet<u32>,
     pub checks: Arc<FrameChecks>,
+    /// The items of the review last handed to the page, and its version (see [`poll`]).
+    sent: poll::Sent,
 }
 
 impl Draft {
@@ -195,6 +203,7 @@ impl Draft {
             defaults: BatchDefaults::default(),
             skipped: BTreeSet::new(),
             checks,
+            sent: poll::Sent::default(),
         };
         draft.check_frames();
         draft
@@ -376,6 +385,7 @@ impl Draft {
             total: plan.total,
             can_start,
             checks_pending: u32::try_from(self.checks.pending()).unwrap_or(u32::MAX),
+            version: 0,
         }
     }
 
@@ -555,6 +565,9 @@ impl Drafts {
         }
     }
 }
+
+#[path = "batch_review_poll.rs"]
+pub mod poll;
 
 #[cfg(test)]
 #[path = "batch_review_tests.rs"]

@@ -1,13 +1,34 @@
 //! Native file dialogs the backend opens itself, so a file it writes or reads for the user (preset
 //! export and import, a frame picked for the form) and the folder videos go to were chosen by the user in
 //! the dialog and never named by the webview.
+//!
+//! A native dialog blocks its thread until answered, so each runs on the blocking pool ([`show`]), and
+//! each answer becomes a path ([`path_of`]) or a clear internal error.
 
 use std::path::{Path, PathBuf};
 
 use tauri::AppHandle;
-use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 
 use crate::error::{IpcResult, ShellError};
+
+/// Opens a file dialog made by `dialog` on the blocking pool and waits for its answer.
+async fn show<T: Send + 'static>(
+    app: &AppHandle,
+    dialog: impl FnOnce(FileDialogBuilder<tauri::Wry>) -> T + Send + 'static,
+) -> IpcResult<T> {
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || dialog(app.dialog().file()))
+        .await
+        .map_err(|e| ShellError::Internal(e.to_string()).into())
+}
+
+/// A chosen entry as a local path (`what` names the dialog when the OS answered with something else).
+fn path_of(chosen: FilePath, what: &str) -> Result<PathBuf, ShellError> {
+    chosen
+        .into_path()
+        .map_err(|e| ShellError::Internal(format!("the {what} answered with no path: {e}")))
+}
 
 #[derive(Clone, Copy, Debug)]
 pub enum JsonDialog {
@@ -21,22 +42,18 @@ pub async fn choose_json_file(app: &AppHandle, dialog: JsonDialog) -> IpcResult<
     if let Some(answer) = crate::test_hooks::dialog_answer(app) {
         return Ok(answer.map(|path| with_json_extension(path, dialog)));
     }
-    let app = app.clone();
-    let chosen = tokio::task::spawn_blocking(move || {
-        let builder = app.dialog().file().add_filter("JSON", &["json"]);
+    let chosen = show(app, move |builder| {
+        let builder = builder.add_filter("JSON", &["json"]);
         match dialog {
             JsonDialog::Save => builder.set_file_name("presets.json").blocking_save_file(),
             JsonDialog::Open => builder.blocking_pick_file(),
         }
     })
-    .await
-    .map_err(|e| ShellError::Internal(e.to_string()))?;
+    .await?;
     let Some(chosen) = chosen else {
         return Ok(None);
     };
-    let path = chosen
-        .into_path()
-        .map_err(|e| ShellError::Internal(format!("the dialog answered with no file path: {e}")))?;
+    let path = path_of(chosen, "dialog")?;
     let with_extension = with_json_extension(path.clone(), dialog);
     // The dialog asked before replacing `path`, not the `.json` file it becomes.
     if with_extension != path && with_extension.exists() {
@@ -59,24 +76,14 @@ pub async fn choose_image_file(app: &AppHandle, filter_name: &str) -> IpcResult<
     if let Some(answer) = crate::test_hooks::dialog_answer(app) {
         return Ok(answer);
     }
-    let app = app.clone();
     let filter_name = filter_name.to_owned();
-    let chosen = tokio::task::spawn_blocking(move || {
-        app.dialog()
-            .file()
+    let chosen = show(app, move |builder| {
+        builder
             .add_filter(filter_name, &IMAGE_EXTENSIONS)
             .blocking_pick_file()
     })
-    .await
-    .map_err(|e| ShellError::Internal(e.to_string()))?;
-    let path = chosen
-        .map(|c| {
-            c.into_path().map_err(|e| {
-                ShellError::Internal(format!("the file picker answered with no path: {e}"))
-            })
-        })
-        .transpose()?;
-    Ok(path)
+    .await?;
+    Ok(chosen.map(|c| path_of(c, "file picker")).transpose()?)
 }
 
 /// The images the user picked in the native file picker, several at once; `None` when they cancelled.
@@ -88,26 +95,19 @@ pub async fn choose_image_files(
     if let Some(answer) = crate::test_hooks::dialog_answer(app) {
         return Ok(answer.map(|p| vec![p]));
     }
-    let app = app.clone();
     let filter_name = filter_name.to_owned();
-    let chosen = tokio::task::spawn_blocking(move || {
-        app.dialog()
-            .file()
+    let chosen = show(app, move |builder| {
+        builder
             .add_filter(filter_name, &IMAGE_EXTENSIONS)
             .blocking_pick_files()
     })
-    .await
-    .map_err(|e| ShellError::Internal(e.to_string()))?;
+    .await?;
     let Some(chosen) = chosen else {
         return Ok(None);
     };
     let paths = chosen
         .into_iter()
-        .map(|c| {
-            c.into_path().map_err(|e| {
-                ShellError::Internal(format!("the file picker answered with no path: {e}"))
-            })
-        })
+        .map(|c| path_of(c, "file picker"))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(paths))
 }
@@ -117,23 +117,14 @@ pub async fn choose_batch_file(app: &AppHandle, filter_name: &str) -> IpcResult<
     if let Some(answer) = crate::test_hooks::dialog_answer(app) {
         return Ok(answer);
     }
-    let app = app.clone();
     let filter_name = filter_name.to_owned();
-    let chosen = tokio::task::spawn_blocking(move || {
-        app.dialog()
-            .file()
+    let chosen = show(app, move |builder| {
+        builder
             .add_filter(filter_name, &["csv", "tsv", "txt", "jsonl", "ndjson"])
             .blocking_pick_file()
     })
-    .await
-    .map_err(|e| ShellError::Internal(e.to_string()))?;
-    chosen
-        .map(|c| {
-            c.into_path().map_err(|e| {
-                ShellError::Internal(format!("the file picker answered with no path: {e}")).into()
-            })
-        })
-        .transpose()
+    .await?;
+    Ok(chosen.map(|c| path_of(c, "file picker")).transpose()?)
 }
 
 /// The folder the user picked in the native folder picker, starting at `start`; `None` when they cancelled.
@@ -141,10 +132,8 @@ pub async fn choose_folder(app: &AppHandle, start: &Path) -> IpcResult<Option<Pa
     if let Some(answer) = crate::test_hooks::dialog_answer(app) {
         return Ok(answer);
     }
-    let app = app.clone();
     let start = start.to_path_buf();
-    let chosen = tokio::task::spawn_blocking(move || {
-        let builder = app.dialog().file();
+    let chosen = show(app, move |builder| {
         // A folder that does not exist yet (the default before the first video) would make some pickers fail.
         let builder = if start.is_dir() {
             builder.set_directory(&start)
@@ -153,16 +142,8 @@ pub async fn choose_folder(app: &AppHandle, start: &Path) -> IpcResult<Option<Pa
         };
         builder.blocking_pick_folder()
     })
-    .await
-    .map_err(|e| ShellError::Internal(e.to_string()))?;
-    let path = chosen
-        .map(|c| {
-            c.into_path().map_err(|e| {
-                ShellError::Internal(format!("the folder picker answered with no path: {e}"))
-            })
-        })
-        .transpose()?;
-    Ok(path)
+    .await?;
+    Ok(chosen.map(|c| path_of(c, "folder picker")).transpose()?)
 }
 
 /// "Save as" for a CSV file, suggesting `suggested`; a name typed without an extension gets `.csv`. `None`
@@ -204,23 +185,18 @@ async fn choose_export_file(
     if let Some(answer) = crate::test_hooks::dialog_answer(app) {
         return Ok(answer.map(with_extension));
     }
-    let app = app.clone();
     let suggested = suggested.to_owned();
-    let chosen = tokio::task::spawn_blocking(move || {
-        let mut dialog = app.dialog().file();
+    let chosen = show(app, move |mut dialog| {
         for (name, extensions) in filters {
             dialog = dialog.add_filter(*name, extensions);
         }
         dialog.set_file_name(suggested).blocking_save_file()
     })
-    .await
-    .map_err(|e| ShellError::Internal(e.to_string()))?;
+    .await?;
     let Some(chosen) = chosen else {
         return Ok(None);
     };
-    let path = chosen
-        .into_path()
-        .map_err(|e| ShellError::Internal(format!("the dialog answered with no file path: {e}")))?;
+    let path = path_of(chosen, "dialog")?;
     let named = with_extension(path.clone());
     if named != path && named.exists() {
         return Err(ShellError::ExportFileExists { path: named }.into());

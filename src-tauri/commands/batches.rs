@@ -3,7 +3,9 @@
 //! the core does the work; these only wire it to the window.
 
 use seedance_core::batch::{export_results, ResultsExported};
-use seedance_core::jobs::{BatchEta, CancelOutcome, JobRunner, RetryOutcome, RetryPlan};
+use seedance_core::jobs::{
+    BatchEta, CancelOutcome, JobRunner, RetryOutcome, RetryPlan, SpendConsent,
+};
 use seedance_core::store::BatchRecord;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -78,15 +80,21 @@ pub async fn batch_retry_plan(state: State<'_, AppState>, id: String) -> IpcResu
     blocking(move || runner.batch_retry_plan(&id)).await
 }
 
-/// Fetches the free ones again and resubmits only `confirmed_paid`, the ids the user was asked about.
+/// Fetches the free ones again and resubmits only `confirmed_paid`, the ids the user was asked about;
+/// `spend_confirmed` only after they said "Retry anyway" to passing a day's or month's spend limit.
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_batch(
     state: State<'_, AppState>,
     id: String,
     confirmed_paid: Vec<String>,
+    spend_confirmed: bool,
 ) -> IpcResult<RetryOutcome> {
-    Ok(state.runner.retry_batch(&id, &confirmed_paid).await?)
+    let spend = SpendConsent::from_confirmed(spend_confirmed);
+    Ok(state
+        .runner
+        .retry_batch(&id, &confirmed_paid, spend)
+        .await?)
 }
 
 /// Asks where to save (native dialog) and writes the results there; `None` when the user cancelled.
@@ -217,6 +225,9 @@ mod tests {
 
         let listed = invoke(&app, "list_batches", serde_json::json!({})).unwrap();
         assert_eq!(listed[0]["batch"]["name"], "Kites");
+        // A source stored as plain text (before labels were messages) is shown as it is.
+        assert_eq!(listed[0]["batch"]["source"]["key"], "msg.batch_source.text");
+        assert_eq!(listed[0]["batch"]["source"]["args"]["text"], "the form × 2");
         assert_eq!(listed[0]["batch"]["state"], "paused");
         assert_eq!(listed[0]["batch"]["counts"]["queued"], 2);
         assert!(listed[0]["eta"].is_null(), "a paused batch has no ETA");

@@ -179,8 +179,16 @@ pub async fn job_draft(
 /// uncertain job this may pay for a second generation.
 #[tauri::command]
 #[specta::specta]
-pub async fn resubmit_job(state: State<'_, AppState>, id: String) -> IpcResult<JobRecord> {
-    Ok(state.runner.resubmit(&id).await?)
+/// `spend_confirmed` only after the user said "Generate anyway" to passing a day's or month's spend limit.
+pub async fn resubmit_job(
+    state: State<'_, AppState>,
+    id: String,
+    spend_confirmed: bool,
+) -> IpcResult<JobRecord> {
+    Ok(state
+        .runner
+        .resubmit(&id, SpendConsent::from_confirmed(spend_confirmed))
+        .await?)
 }
 
 /// The user decided an uncertain job did not start a task.

@@ -75,7 +75,7 @@ test("after Submit again the original shows what it was resubmitted as, links to
   // The rule is the backend's, not only the page's: a second resubmit of the original is refused.
   const second = await s.executeAsync(
     `const [id, done] = arguments;
-     window.__TAURI_INTERNALS__.invoke("resubmit_job", { id }).then(() => done("accepted"), (e) => done(e.kind));`,
+     window.__TAURI_INTERNALS__.invoke("resubmit_job", { id, spendConfirmed: false }).then(() => done("accepted"), (e) => done(e.kind));`,
     [original],
   );
   assert.notEqual(second, "accepted");

@@ -117,8 +117,9 @@ export const commands = {
 	/**
 	 *  Submits a settled job's request again as a new, linked job. Only after the user confirmed: for an
 	 *  uncertain job this may pay for a second generation.
+	 *  `spend_confirmed` only after the user said "Generate anyway" to passing a day's or month's spend limit.
 	 */
-	resubmitJob: (id: string) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("resubmit_job", { id })),
+	resubmitJob: (id: string, spendConfirmed: boolean) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("resubmit_job", { id, spendConfirmed })),
 	/**  The user decided an uncertain job did not start a task. */
 	markJobFailed: (id: string) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("mark_job_failed", { id })),
 	/**  Deletes the record; the video file too only when `delete_file`. */
@@ -135,8 +136,11 @@ export const commands = {
 	cancelBatch: (id: string) => typedError<CancelOutcome, IpcError>(__TAURI_INVOKE("cancel_batch", { id })),
 	/**  What "Retry failed" would do (free and paid counts, the paid tokens); nothing is changed. */
 	batchRetryPlan: (id: string) => typedError<RetryPlan, IpcError>(__TAURI_INVOKE("batch_retry_plan", { id })),
-	/**  Fetches the free ones again and resubmits only `confirmed_paid`, the ids the user was asked about. */
-	retryBatch: (id: string, confirmedPaid: string[]) => typedError<RetryOutcome, IpcError>(__TAURI_INVOKE("retry_batch", { id, confirmedPaid })),
+	/**
+	 *  Fetches the free ones again and resubmits only `confirmed_paid`, the ids the user was asked about;
+	 *  `spend_confirmed` only after they said "Retry anyway" to passing a day's or month's spend limit.
+	 */
+	retryBatch: (id: string, confirmedPaid: string[], spendConfirmed: boolean) => typedError<RetryOutcome, IpcError>(__TAURI_INVOKE("retry_batch", { id, confirmedPaid, spendConfirmed })),
 	/**  Asks where to save (native dialog) and writes the results there; `None` when the user cancelled. */
 	exportBatchResults: (id: string) => typedError<ResultsExported | null, IpcError>(__TAURI_INVOKE("export_batch_results", { id })),
 	/**  Opens the folder the batch's videos are in (or go to) in the OS file manager. */
@@ -191,6 +195,11 @@ export const commands = {
 	batchFromForm: (form: RequestDraft, takes: number, defaults: BatchDefaults | null) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_from_form", { form, takes, defaults })),
 	/**  The review as it stands (frame checks fill it in as they finish). */
 	batchReview: (id: string) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_review", { id })),
+	/**
+	 *  While frames are checked: only what changed since the review `since` the page has (see
+	 *  `crate::batch_review::poll`).
+	 */
+	batchReviewChanges: (id: string, since: number) => typedError<ReviewChanges, IpcError>(__TAURI_INVOKE("batch_review_changes", { id, since })),
 	/**  The batch's prompt template, settings or preset, and takes changed. */
 	batchSetDefaults: (id: string, defaults: BatchDefaults) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_set_defaults", { id, defaults })),
 	/**  "Skip": the item leaves the jobs and the total (or comes back). */
@@ -315,7 +324,8 @@ export type BatchRecord = {
 	id: string,
 	name: string,
 	created_at: number | null,
-	source: string,
+	/**  Where its items came from, in the reader's language. */
+	source: Message,
 	state: BatchState,
 	tokens_min: number | null,
 	tokens_max: number | null,
@@ -337,7 +347,7 @@ export type BatchRecord = {
 export type BatchReview = {
 	id: string,
 	source: SourceSpec,
-	label: string,
+	label: Message,
 	name: string,
 	defaults: BatchDefaults,
 	columns: SourceColumn[],
@@ -350,6 +360,11 @@ export type BatchReview = {
 	can_start: boolean,
 	/**  Frame files still being checked (the total may still change; starting waits for them). */
 	checks_pending: number,
+	/**
+	 *  Which review of this draft this is: a poll names it to get only what changed since
+	 *  ([`Draft::changes_since`]). 0 when it was not handed to the page.
+	 */
+	version: number,
 };
 
 /**  One batch's spend. */
@@ -974,6 +989,27 @@ export type RetryPlan = {
 	paid_without_estimate: number,
 	/**  Uncertain jobs: never resubmitted from here (see the Jobs screen). */
 	uncertain: number,
+};
+
+/**
+ *  What a poll hands the page: the items that changed since the version it has, and the rest of the
+ *  review that frame checks can change.
+ */
+export type ReviewChanges = {
+	id: string,
+	/**  The version the page has once these are applied (name it in the next poll). */
+	version: number,
+	/**
+	 *  Every item, in order, instead of only the changed ones: the page's version was not the last one
+	 *  handed out.
+	 */
+	full: boolean,
+	/**  The items that differ from the page's copy (matched by `item.index`), or every item when `full`. */
+	items: ReviewItem[],
+	problems: BatchProblem[],
+	total: BatchTotal,
+	can_start: boolean,
+	checks_pending: number,
 };
 
 /**  One row of the review table. */

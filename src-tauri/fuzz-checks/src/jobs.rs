@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use seedance_core::api::{ApiConfig, ScaledTime, Timeouts};
 use seedance_core::jobs::{
-    Connection, FixedConnection, JobEvents, JobRunner, RunnerPrefs, RunnerTiming,
+    Connection, FixedConnection, JobEvents, JobRunner, RunnerPrefs, RunnerTiming, SpendConsent,
 };
 use seedance_core::pipeline::TransferStage;
 use seedance_core::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
@@ -206,7 +206,7 @@ pub fn check_job_states(data: &[u8]) {
                     let id = job.id.clone();
                     let _ = launch
                         .runtime
-                        .block_on(async move { runner.resubmit(&id).await });
+                        .block_on(async move { runner.resubmit(&id, SpendConsent::Given).await });
                 }
             }
         }

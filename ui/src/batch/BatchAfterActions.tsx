@@ -1,7 +1,10 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { SpendQuestion } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { groupThousands } from "../generate/format";
+import { SpendConfirm } from "../generate/SpendConfirm";
+import { detailsOf } from "../generate/useGuardedSubmit";
 import { messageText } from "../i18n";
 import { ipc } from "../ipc";
 import { ConfirmPanel } from "../jobs/ConfirmPanel";
@@ -10,7 +13,8 @@ import type { BatchRecord, ResultsExported, RetryOutcome, RetryPlan } from "./ap
 
 /**
  * What a batch that is over offers: retry its failed jobs (free ones first; the paid ones only after one
- * question that states how many and the tokens; uncertain ones never), open its folder, export its results.
+ * question that states how many and the tokens, and, past a spend limit, the limit's own question; uncertain
+ * ones never), open its folder, export its results.
  */
 export function BatchAfterActions({
   batch,
@@ -25,10 +29,14 @@ export function BatchAfterActions({
   const [nothing, setNothing] = useState(false);
   const [exported, setExported] = useState<ResultsExported | null>(null);
 
-  const retry = useMutation(async (confirmedPaid: string[]) => {
-    setRetried(await ipc.retryBatch(batch.id, confirmedPaid));
+  // The paid ids the user confirmed, kept while the spend limit's question is asked about them.
+  const [paidAsked, setPaidAsked] = useState<string[]>([]);
+  const retry = useMutation(async (confirmedPaid: string[], spendConfirmed?: boolean) => {
+    setPaidAsked(confirmedPaid);
+    setRetried(await ipc.retryBatch(batch.id, confirmedPaid, spendConfirmed ?? false));
     setPlan(null);
   });
+  const spendError = retry.error?.kind === "spend_limit" ? retry.error : null;
   const ask = useMutation(async () => {
     setRetried(null);
     setNothing(false);
@@ -52,7 +60,7 @@ export function BatchAfterActions({
     if (written) setExported(written);
   });
 
-  const asking = plan !== null && plan.paid_ids.length > 0;
+  const asking = (plan !== null && plan.paid_ids.length > 0) || spendError !== null;
   const failed = batch.counts.failed + batch.counts.not_sent;
   return (
     <div className="batch-after">
@@ -84,7 +92,22 @@ export function BatchAfterActions({
           </button>
         )}
       </div>
-      {asking && plan && (
+      {spendError && (
+        <div data-testid="batch-retry-spend">
+          <SpendConfirm
+            pending={{ question: detailsOf<SpendQuestion>(spendError), error: spendError }}
+            busy={retry.pending}
+            title={t("batchRun.retrySpendTitle")}
+            confirmLabel={t("batchRun.retryPaidConfirm", { count: paidAsked.length })}
+            onConfirm={() => void retry.run(paidAsked, true)}
+            onCancel={() => {
+              retry.reset();
+              setPlan(null);
+            }}
+          />
+        </div>
+      )}
+      {asking && plan && !spendError && (
         <ConfirmPanel
           title={t("batchRun.retryPaidTitle", {
             count: plan.paid_ids.length,
@@ -134,7 +157,7 @@ export function BatchAfterActions({
         </p>
       )}
       {ask.error && <ErrorNotice error={ask.error} />}
-      {retry.error && <ErrorNotice error={retry.error} />}
+      {retry.error && !spendError && <ErrorNotice error={retry.error} />}
       {folder.error && <ErrorNotice error={folder.error} />}
       {exporting.error && <ErrorNotice error={exporting.error} />}
     </div>

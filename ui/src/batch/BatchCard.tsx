@@ -53,7 +53,9 @@ export function BatchCard({ view, onChanged, onShowJobs }: Props) {
         </span>
         {batch.demo && <span className="status-badge">{t("batchRun.demo")}</span>}
       </div>
-      <p className="muted small batch-source">{t("batchRun.source", { source: batch.source })}</p>
+      <p className="muted small batch-source">
+        {t("batchRun.source", { source: messageText(t, batch.source) })}
+      </p>
       <ul className="batch-counts" aria-label={t("batchRun.countsLabel")} data-testid="batch-counts">
         {COUNTS.filter((k) => k !== "not_sent" || batch.counts.not_sent > 0).map((k) => (
           <li key={k} data-count={k}>

@@ -17,7 +17,7 @@ function record(over: Partial<BatchRecord> = {}, counts: Partial<BatchCounts> = 
     id: "b1",
     name: "Spring catalogue",
     created_at: Date.UTC(2026, 0, 5, 9),
-    source: "photos/ (12 images)",
+    source: verbatim("photos/ (12 images)", "photos/（12 张图片）"),
     state: "running",
     tokens_min: 1_000_000,
     tokens_max: 1_306_800,
@@ -40,6 +40,12 @@ function finished(counts: Partial<BatchCounts>): BatchView {
 const card = () => screen.findByTestId("batch-card");
 
 describe("BatchList", () => {
+  it("names the batch's source in the reader's language", async () => {
+    mockBackend({ list_batches: () => [running()] });
+    renderWithI18n(<BatchList />, "zh-CN");
+    expect((await card()).textContent).toContain("photos/（12 张图片）");
+  });
+
   it("shows a running batch's counts, progress, ETA and estimate, with Pause and Cancel", async () => {
     mockBackend({ list_batches: () => [running()] });
     renderWithI18n(<BatchList />);
@@ -190,7 +196,7 @@ describe("BatchList", () => {
     fireEvent.click(within(await card()).getByTestId("batch-retry"));
     expect((await screen.findByTestId("batch-retry-outcome")).textContent).toBe("Fetching again (free): 2.");
     expect(screen.queryByTestId("confirm")).toBeNull();
-    expect(callsTo(calls, "retry_batch")).toEqual([{ id: "b1", confirmedPaid: [] }]);
+    expect(callsTo(calls, "retry_batch")).toEqual([{ id: "b1", confirmedPaid: [], spendConfirmed: false }]);
   });
 
   it("Retry failed asks once before paying, naming how many and the tokens; uncertain ones are left alone", async () => {
@@ -224,7 +230,58 @@ describe("BatchList", () => {
 
     fireEvent.click(within(confirm).getByTestId("confirm-ok"));
     await screen.findByTestId("batch-retry-outcome");
-    expect(callsTo(calls, "retry_batch")).toEqual([{ id: "b1", confirmedPaid: ["j9", "j10", "j11"] }]);
+    expect(callsTo(calls, "retry_batch")).toEqual([
+      { id: "b1", confirmedPaid: ["j9", "j10", "j11"], spendConfirmed: false },
+    ]);
+  });
+
+  it("past a spend limit, the paid retry asks the limit's question; Retry anyway sends the same ids with the yes", async () => {
+    const question = {
+      breaches: [
+        {
+          period: "day",
+          limit: 150_000,
+          spent: { tokens: 0, cost: 0, jobs: 0 },
+          estimate: { tokens: 217_800, cost: 0.52, jobs: 2 },
+          message: verbatim("Past today's limit by the retries.", "重试会超过今日上限。"),
+        },
+      ],
+    };
+    const calls = mockBackend({
+      list_batches: () => [finished({ done: 8, not_sent: 2 })],
+      batch_retry_plan: () => ({
+        free: 0,
+        paid_ids: ["j9", "j10"],
+        paid_tokens: 217_800,
+        paid_without_estimate: 0,
+        uncertain: 0,
+      }),
+      retry_batch: (args) => {
+        if (!args.spendConfirmed)
+          throw {
+            kind: "spend_limit",
+            message: verbatim("Past the limit.", "超过上限。"),
+            details: JSON.stringify(question),
+            cause: null,
+          };
+        return { downloading: 0, resubmitted: 2, kept: 0, message: verbatim("Retried.", "已重试。") };
+      },
+    });
+    renderWithI18n(<BatchList />);
+    fireEvent.click(within(await card()).getByTestId("batch-retry"));
+    fireEvent.click(within(await screen.findByTestId("confirm")).getByTestId("confirm-ok"));
+    const spend = await screen.findByTestId("batch-retry-spend");
+    expect(within(spend).getByTestId("spend-breach-day").textContent).toBe(
+      "Past today's limit by the retries.",
+    );
+    expect(screen.queryByTestId("batch-retry-outcome")).toBeNull();
+    fireEvent.click(within(spend).getByTestId("confirm-ok"));
+    await screen.findByTestId("batch-retry-outcome");
+    expect(callsTo(calls, "retry_batch")).toEqual([
+      { id: "b1", confirmedPaid: ["j9", "j10"], spendConfirmed: false },
+      { id: "b1", confirmedPaid: ["j9", "j10"], spendConfirmed: true },
+    ]);
+    expect(screen.queryByTestId("batch-retry-spend")).toBeNull();
   });
 
   it("Only fetch the free ones sends no paid job", async () => {
@@ -248,7 +305,7 @@ describe("BatchList", () => {
     fireEvent.click(within(await card()).getByTestId("batch-retry"));
     fireEvent.click(await screen.findByTestId("batch-retry-free-only"));
     await screen.findByTestId("batch-retry-outcome");
-    expect(callsTo(calls, "retry_batch")).toEqual([{ id: "b1", confirmedPaid: [] }]);
+    expect(callsTo(calls, "retry_batch")).toEqual([{ id: "b1", confirmedPaid: [], spendConfirmed: false }]);
   });
 
   it("a batch the app paused on its own says why", async () => {

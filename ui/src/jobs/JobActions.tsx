@@ -1,5 +1,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { SpendQuestion } from "../bindings";
+import { SpendConfirm } from "../generate/SpendConfirm";
+import { detailsOf } from "../generate/useGuardedSubmit";
 import { canRetryDownload, type JobRecord } from "./api";
 import { ConfirmPanel } from "./ConfirmPanel";
 import type { RowActions } from "./useRowActions";
@@ -23,6 +26,8 @@ export function JobActions({ job, actions, playing, onTogglePlayer, confirming, 
   // The rule is the backend's (`can_resubmit`): never while a paid task is live, never twice. An uncertain
   // job offers it in its explanation, beside the other choices.
   const canResubmit = job.status === "failed" && job.can_resubmit;
+  // A job waiting in its batch is the batch's to send or cancel; the backend refuses deleting it.
+  const canDelete = !(job.status === "not_sent" && job.batch);
 
   if (confirming === "delete") {
     return (
@@ -47,6 +52,26 @@ export function JobActions({ job, actions, playing, onTogglePlayer, confirming, 
           </label>
         )}
       </ConfirmPanel>
+    );
+  }
+
+  // Submitting again pays for a new generation: past a spend limit the backend asks, like for a new job.
+  const spendError =
+    confirming === "resubmit" && actions.error?.kind === "spend_limit" ? actions.error : null;
+  if (spendError) {
+    return (
+      <SpendConfirm
+        pending={{ question: detailsOf<SpendQuestion>(spendError), error: spendError }}
+        busy={actions.busy}
+        confirmLabel={t("jobs.resubmitAnyway")}
+        onConfirm={() => {
+          void actions.resubmit(true).then((ok) => ok && setConfirming(null));
+        }}
+        onCancel={() => {
+          actions.reset();
+          setConfirming(null);
+        }}
+      />
     );
   }
 
@@ -127,14 +152,16 @@ export function JobActions({ job, actions, playing, onTogglePlayer, confirming, 
           {t("jobs.resubmit")}
         </button>
       )}
-      <button
-        type="button"
-        className="danger-text"
-        data-testid="delete"
-        onClick={() => setConfirming("delete")}
-      >
-        {t("jobs.delete")}
-      </button>
+      {canDelete && (
+        <button
+          type="button"
+          className="danger-text"
+          data-testid="delete"
+          onClick={() => setConfirming("delete")}
+        >
+          {t("jobs.delete")}
+        </button>
+      )}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { JobProgressBar } from "./JobProgressBar";
 import { JobStatusBadge } from "./JobStatusBadge";
 import { useJobs } from "./JobsContext";
 import { JobThumbs } from "./JobThumbs";
+import { useOpenPlayers } from "./openPlayers";
 import { PollTroubleNote } from "./PollTroubleNote";
 import { ResubmittedNote } from "./ResubmittedNote";
 import { UnsentActions } from "./UnsentActions";
@@ -21,7 +22,11 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
   const { t } = useTranslation();
   const jobs = useJobs();
   const actions = useRowActions(job);
-  const [playing, setPlaying] = useState(false);
+  // The list keeps which players are open (a row may be mounted again); alone, the row keeps it itself.
+  const players = useOpenPlayers();
+  const [playingHere, setPlayingHere] = useState(false);
+  const playing = players ? players.open.has(job.id) : playingHere;
+  const togglePlayer = () => (players ? players.toggle(job.id) : setPlayingHere((p) => !p));
   const [confirming, setConfirming] = useState<Confirming>(null);
   const tokens = tokensText(job, t);
   const showPlayer = playing && job.status === "done" && job.output_path != null;
@@ -80,7 +85,7 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
             job={job}
             actions={actions}
             playing={showPlayer}
-            onTogglePlayer={() => setPlaying((p) => !p)}
+            onTogglePlayer={togglePlayer}
             confirming={confirming}
             setConfirming={setConfirming}
           />
@@ -99,7 +104,9 @@ export const JobRow = memo(function JobRow({ job }: { job: JobRecord }) {
             {t(actions.notice)}
           </p>
         )}
-        {actions.error && <ErrorNotice error={actions.error} />}
+        {actions.error && !(confirming === "resubmit" && actions.error.kind === "spend_limit") && (
+          <ErrorNotice error={actions.error} />
+        )}
       </div>
     </li>
   );

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { ipc } from "../ipc";
 import { useQuery } from "../query";
 import type { JobRecord, JobThumbnails } from "./api";
+import { cachedThumbs, rememberThumbs } from "./thumbCache";
 
 /**
  * The job's frame thumbnails, fetched only when the row scrolls into view: a page of records carries no
@@ -12,8 +13,11 @@ export function JobThumbs({ job }: { job: JobRecord }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   const wanted = job.has_first_thumb || job.has_last_thumb;
-  const [carried] = useState<JobThumbnails | null>(
-    job.first_thumb || job.last_thumb ? { first: job.first_thumb, last: job.last_thumb } : null,
+  // Carried by the record, or fetched when this job's row was on screen before (and scrolled out).
+  const [carried] = useState<JobThumbnails | null>(() =>
+    job.first_thumb || job.last_thumb
+      ? { first: job.first_thumb, last: job.last_thumb }
+      : cachedThumbs(job.id),
   );
   const [visible, setVisible] = useState(false);
   // A missing thumbnail is not worth an error: the placeholder stays.
@@ -23,6 +27,9 @@ export function JobThumbs({ job }: { job: JobRecord }) {
     job.id,
   ]);
   const thumbs = carried ?? fetched.data;
+  useEffect(() => {
+    if (fetched.data) rememberThumbs(job.id, fetched.data);
+  }, [fetched.data, job.id]);
 
   useEffect(() => {
     const el = ref.current;

@@ -28,4 +28,25 @@ describe("useJobList", () => {
     expect(result.current.jobs.map((j) => j.id)).toEqual(["night-1"]);
     expect(result.current.loading).toBe(false);
   });
+
+  it("asks for the next page once when two triggers (the list's end, the sentinel) ask in the same frame", async () => {
+    const paged: unknown[] = [];
+    mockBackend({
+      list_jobs: ({ query }) => {
+        const q = query as JobQuery;
+        if (!q.before) return { jobs: [job("new")], next: { created_at: 1, seq: 1 } };
+        paged.push(q.before);
+        return new Promise<JobPage>(() => undefined);
+      },
+    });
+    const { result } = renderHook(() => useJobList());
+    await waitFor(() => expect(result.current.hasMore).toBe(true));
+    act(() => {
+      result.current.loadMore();
+      result.current.loadMore();
+    });
+    await waitFor(() => expect(paged).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(paged).toHaveLength(1);
+  });
 });

@@ -4,6 +4,7 @@ import { useLatest } from "../query";
 import type { JobCursor, JobRecord, JobStatus } from "./api";
 import { createdAt } from "./format";
 import { type JobChange, upsertJob, useJobs } from "./JobsContext";
+import { mergePage } from "./mergePage";
 
 export const SEARCH_DEBOUNCE_MS = 250;
 export const PAGE_SIZE = 50;
@@ -72,19 +73,25 @@ export function useJobList(initialBatch: string | null = null) {
     );
   }, [search, status, batch, reloadCount, latest]);
 
+  // The cursor last asked for: the list's end and the sentinel below it may both ask in one frame, before
+  // `loading` is seen, and the same page must not be fetched twice.
+  const asked = useRef<JobCursor | null>(null);
   const loadMore = useCallback(() => {
-    if (!next || loading) return;
+    if (!next || loading || asked.current === next) return;
+    asked.current = next;
     // A page of the list on screen: dropped too once another query starts.
     const current = latest.join();
     setLoading(true);
     ipc.listJobs({ search: search || null, status, limit: PAGE_SIZE, before: next, batch }).then(
       (page) => {
         if (!current()) return;
-        setJobs((prev) => page.jobs.reduce(upsertJob, prev));
+        setJobs((prev) => mergePage(prev, page.jobs));
         setNext(page.next);
         setLoading(false);
       },
       (e: IpcError) => {
+        // Asking again (the button) is allowed after a failure.
+        asked.current = null;
         if (!current()) return;
         setError(e);
         setLoading(false);

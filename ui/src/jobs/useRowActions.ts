@@ -24,6 +24,7 @@ export function useRowActions(job: JobRecord) {
     run,
     pending: busy,
     error,
+    reset,
   } = useMutation(async (action: () => Promise<void>, fallback: () => IpcError) => {
     setNotice(null);
     try {
@@ -46,6 +47,8 @@ export function useRowActions(job: JobRecord) {
   return {
     busy,
     error,
+    /** Forgets the last error (a spend question the user cancelled). */
+    reset,
     notice,
     open: () => run(() => ipc.openJobVideo(job.id).then(() => undefined), backendError),
     reveal: () => run(() => ipc.revealJobVideo(job.id).then(() => undefined), backendError),
@@ -75,9 +78,10 @@ export function useRowActions(job: JobRecord) {
       run(async () => {
         jobs?.publish(await ipc.markJobFailed(job.id));
       }, backendError),
-    resubmit: () =>
+    /** `spendConfirmed`: the user said "Submit anyway" to passing a spend limit. */
+    resubmit: (spendConfirmed = false) =>
       run(async () => {
-        jobs?.publish(await ipc.resubmitJob(job.id));
+        jobs?.publish(await ipc.resubmitJob(job.id, spendConfirmed));
       }, backendError),
     retryDownload: () =>
       run(async () => {

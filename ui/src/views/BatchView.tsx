@@ -27,6 +27,7 @@ import type {
 import { ErrorNotice } from "../components/ErrorNotice";
 import { completeSettings, defaultSettings } from "../generate/options";
 import { detailsOf, type PendingSpend } from "../generate/useGuardedSubmit";
+import { messageText } from "../i18n";
 import { type IpcError, ipc } from "../ipc";
 import { usePresets } from "../presets/PresetsContext";
 
@@ -258,7 +259,7 @@ export function BatchView({ form = null, active = true, canStart = true, onOpenJ
       {review && (
         <>
           <p className="small muted" data-testid="batch-source-label">
-            {t("batch.sourceLabel", { source: review.label, count: review.items.length })}
+            {t("batch.sourceLabel", { source: messageText(t, review.label), count: review.items.length })}
           </p>
           <DefaultsPanel
             prompt={prompt}

@@ -158,3 +158,84 @@ describe("spend limits in Settings", () => {
     expect(screen.getByTestId("spend-limit-per_month-money").textContent).toBe("不设上限");
   });
 });
+
+describe("submitting a job again past a spend limit", () => {
+  const refused = job("x2", {
+    status: "failed",
+    task_id: "task-x2",
+    finished_at: Date.now(),
+    problem: {
+      kind: "task_failed",
+      message: verbatim("The service failed the task.", "服务端任务失败。"),
+      cause: null,
+    },
+    can_resubmit: true,
+  });
+  const question = {
+    breaches: [
+      {
+        period: "day",
+        limit: 100_000,
+        spent: { tokens: 0, cost: 0, jobs: 0 },
+        estimate: { tokens: 108_900, cost: 0.26, jobs: 1 },
+        message: verbatim("Past today's limit by this job.", "此任务会超过今日上限。"),
+      },
+    ],
+  };
+
+  it("asks the limit's question like a new job; Submit again anyway sends it with the yes", async () => {
+    const calls = jobsBackend({
+      list_jobs: () => ({ jobs: [refused], next: null }),
+      resubmit_job: (args) => {
+        if (!args.spendConfirmed)
+          throw {
+            kind: "spend_limit",
+            message: verbatim("Past the limit.", "超过上限。"),
+            details: JSON.stringify(question),
+            cause: null,
+          };
+        return job("x3", { status: "uploading", created_at: Date.now(), retry_of: "x2" });
+      },
+    });
+    await openJobs();
+    const r = (await screen.findAllByTestId("job-row")).find((e) => e.getAttribute("data-job-id") === "x2");
+    if (!r) throw new Error("no row x2");
+    fireEvent.click(within(r).getByTestId("resubmit"));
+    fireEvent.click(within(r).getByTestId("confirm-ok"));
+    const spend = await within(r).findByTestId("spend-confirm");
+    expect(within(spend).getByTestId("spend-breach-day").textContent).toBe("Past today's limit by this job.");
+    expect(r.querySelector(".error-notice")).toBeNull();
+    fireEvent.click(within(spend).getByText("Submit again anyway"));
+    await waitFor(() =>
+      expect(callsTo(calls, "resubmit_job")).toEqual([
+        { id: "x2", spendConfirmed: false },
+        { id: "x2", spendConfirmed: true },
+      ]),
+    );
+    await waitFor(() => expect(within(r).queryByTestId("spend-confirm")).toBeNull());
+  });
+
+  it("Cancel sends nothing more and leaves the row as it was", async () => {
+    const calls = jobsBackend({
+      list_jobs: () => ({ jobs: [refused], next: null }),
+      resubmit_job: () => {
+        throw {
+          kind: "spend_limit",
+          message: verbatim("Past the limit.", "超过上限。"),
+          details: JSON.stringify(question),
+          cause: null,
+        };
+      },
+    });
+    await openJobs();
+    const r = (await screen.findAllByTestId("job-row")).find((e) => e.getAttribute("data-job-id") === "x2");
+    if (!r) throw new Error("no row x2");
+    fireEvent.click(within(r).getByTestId("resubmit"));
+    fireEvent.click(within(r).getByTestId("confirm-ok"));
+    const spend = await within(r).findByTestId("spend-confirm");
+    fireEvent.click(within(spend).getByTestId("confirm-cancel"));
+    expect(within(r).queryByTestId("spend-confirm")).toBeNull();
+    expect(within(r).getByTestId("resubmit")).toBeTruthy();
+    expect(callsTo(calls, "resubmit_job")).toHaveLength(1);
+  });
+});

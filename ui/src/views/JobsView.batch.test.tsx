@@ -6,6 +6,7 @@ import type { JobRecord } from "../jobs/api";
 import { JobsProvider } from "../jobs/JobsContext";
 import { callsTo, doneJob, job, jobsBackend } from "../jobs/testJobs";
 import { renderWithI18n } from "../test-utils";
+import { verbatim } from "../testMessages";
 import { JobsView } from "./JobsView";
 
 vi.mock("../jobs/video", () => ({
@@ -18,7 +19,7 @@ const SPRING: BatchView = {
     id: "b1",
     name: "Spring catalogue",
     created_at: 1,
-    source: "photos/",
+    source: verbatim("photos/", "photos/"),
     state: "running",
     tokens_min: 326_700,
     tokens_max: 326_700,
@@ -71,12 +72,15 @@ describe("Jobs screen by batch", () => {
     expect(callsTo(calls, "list_jobs").at(-1)).toMatchObject({ query: { batch: null } });
   });
 
-  it("a job waiting in its batch has no Send or Discard: its batch sends it", async () => {
+  it("a job waiting in its batch has no Send, Discard or Delete: its batch sends it", async () => {
     backend();
     renderWithI18n(<JobsView />);
     await waitFor(() => expect(screen.getAllByTestId("job-row")).toHaveLength(4));
     expect(within(row("j3")).queryByTestId("send-unsent")).toBeNull();
     expect(within(row("j3")).queryByTestId("discard-unsent")).toBeNull();
+    expect(within(row("j3")).queryByTestId("delete")).toBeNull();
+    // A finished job of the batch can still be deleted from history.
+    expect(within(row("j2")).getByTestId("delete")).toBeTruthy();
     expect(within(row("j3")).getByTestId("job-waiting-in-batch").textContent).toContain(
       "Waiting in its batch",
     );

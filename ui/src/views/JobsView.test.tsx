@@ -220,6 +220,33 @@ describe("Jobs list", () => {
     );
     expect(callsTo(calls, "job_thumbnails")).toEqual([{ id: "t" }]);
   });
+
+  it("renders only the rows near the view of a long history", async () => {
+    const many = Array.from({ length: 200 }, (_, i) =>
+      doneJob(`m${i}`, { created_at: Date.now() - i * MIN }),
+    );
+    jobsBackend({ list_jobs: () => page(many) });
+    await openJobs();
+    await findRow("m0");
+    expect(screen.getByTestId("job-list").getAttribute("data-rows")).toBe("200");
+    expect(rows().length).toBeLessThan(30);
+    expect(rows()[0]?.getAttribute("data-job-id")).toBe("m0");
+  });
+
+  it("a row mounted again (scrolled out and back, or the screen reopened) shows its thumbnails without asking again", async () => {
+    const calls = jobsBackend({
+      list_jobs: () => page([doneJob("again", { has_first_thumb: true })]),
+      job_thumbnails: () => ({ first: "data:image/jpeg;base64,BBBB", last: null }),
+    });
+    await openJobs();
+    const first = await findRow("again");
+    await waitFor(() => expect(within(first).getByTestId("thumb-first")).toBeTruthy());
+    fireEvent.click(screen.getByTestId("nav-generate"));
+    fireEvent.click(screen.getByTestId("nav-jobs"));
+    const second = await findRow("again");
+    expect(within(second).getByTestId("thumb-first").getAttribute("src")).toBe("data:image/jpeg;base64,BBBB");
+    expect(callsTo(calls, "job_thumbnails")).toEqual([{ id: "again" }]);
+  });
 });
 
 describe("done jobs", () => {
@@ -411,7 +438,9 @@ describe("submission uncertain", () => {
 
     fireEvent.click(within(r).getByTestId("uncertain-resubmit"));
     fireEvent.click(within(r).getByTestId("confirm-ok"));
-    await waitFor(() => expect(callsTo(calls, "resubmit_job")).toEqual([{ id: "u1" }]));
+    await waitFor(() =>
+      expect(callsTo(calls, "resubmit_job")).toEqual([{ id: "u1", spendConfirmed: false }]),
+    );
     // The new paid job shows up at once, in the list and in the queue.
     await findRow("u2");
   });

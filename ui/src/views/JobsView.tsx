@@ -1,22 +1,43 @@
-import { useEffect, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { BatchFilter } from "../batch/BatchFilter";
 import { ErrorNotice } from "../components/ErrorNotice";
+import { MeasuredList, type MeasuredListHandle } from "../components/MeasuredList";
 import { formOptions } from "../generate/options";
-import type { JobStatus } from "../jobs/api";
+import type { JobRecord, JobStatus } from "../jobs/api";
 import { JobRow } from "../jobs/JobRow";
+import { type OpenPlayers, OpenPlayersContext, toggled } from "../jobs/openPlayers";
+import { RevealJobContext } from "../jobs/revealJob";
 import { SpendPanel } from "../jobs/SpendPanel";
 import { useJobList } from "../jobs/useJobList";
 
-/** Every job, newest first, a page at a time; `batch` shows only that batch's jobs at first. */
+/** A job's height before its row was measured: a finished job with its actions (see jobs.css). */
+const ROW_ESTIMATE = 150;
+/** `.job-list`'s gap. */
+const ROW_GAP = 8;
+const jobKey = (job: JobRecord) => job.id;
+const renderJob = (job: JobRecord) => <JobRow job={job} />;
+
+/**
+ * Every job, newest first, a page at a time; `batch` shows only that batch's jobs at first. Only the rows in
+ * view are rendered (`MeasuredList`), so thousands of loaded jobs cost what a screenful does.
+ */
 export function JobsView({ batch = null }: { batch?: string | null }) {
   const { t } = useTranslation();
   const list = useJobList(batch);
+  const rows = useRef<MeasuredListHandle>(null);
+  const reveal = useCallback((id: string) => rows.current?.scrollToKey(id) ?? false, []);
+  const [openPlayers, setOpenPlayers] = useState<ReadonlySet<string>>(() => new Set());
+  const players = useMemo<OpenPlayers>(
+    () => ({ open: openPlayers, toggle: (id) => setOpenPlayers((open) => toggled(open, id)) }),
+    [openPlayers],
+  );
   const sentinel = useRef<HTMLDivElement>(null);
   const loadMore = useRef(list.loadMore);
   loadMore.current = list.loadMore;
 
-  // Scrolling near the end loads the next page; the button does the same for keyboard users.
+  // Scrolling near the end loads the next page (the list says when its last rows render; the sentinel below
+  // it covers a first page that fits the screen); the button does the same for keyboard users.
   useEffect(() => {
     const el = sentinel.current;
     if (!el || typeof IntersectionObserver === "undefined") return;
@@ -75,11 +96,23 @@ export function JobsView({ batch = null }: { batch?: string | null }) {
           {list.filtering ? t("jobs.noMatch") : t("jobs.empty")}
         </p>
       )}
-      <ul className="job-list" aria-label={t("jobs.listLabel")} data-testid="job-list">
-        {list.jobs.map((job) => (
-          <JobRow key={job.id} job={job} />
-        ))}
-      </ul>
+      <RevealJobContext.Provider value={reveal}>
+        <OpenPlayersContext.Provider value={players}>
+          <MeasuredList
+            items={list.jobs}
+            rowKey={jobKey}
+            renderRow={renderJob}
+            estimate={ROW_ESTIMATE}
+            gap={ROW_GAP}
+            className="job-list"
+            ariaLabel={t("jobs.listLabel")}
+            testId="job-list"
+            handle={rows}
+            onNearEnd={list.loadMore}
+            pinned={openPlayers}
+          />
+        </OpenPlayersContext.Provider>
+      </RevealJobContext.Provider>
       <div ref={sentinel} />
       {list.loading && (
         <p className="muted small" role="status">

@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 use seedance_core::api::{ApiConfig, ScaledTime};
 use seedance_core::batch::{check_frames, from_paths, plan, CheckOptions, PlanInput};
 use seedance_core::cost::CostRates;
+use seedance_core::i18n::Message;
 use seedance_core::jobs::{
     BatchStart, Connection, FixedConnection, Intent, JobRunner, NoEvents, RunnerPrefs,
     RunnerTiming, SpendConsent,
@@ -313,7 +314,7 @@ fn child_batch(api_base: &str, token: &str) -> Result<(), Error> {
         let batch = runner
             .start_batch(BatchStart {
                 name: "catalogue",
-                source: "500 photos",
+                source: &Message::new("msg.batch_source.images").arg("count", 500),
                 plan: &plan,
                 intent: Intent::Once,
                 spend: SpendConsent::NotGiven,

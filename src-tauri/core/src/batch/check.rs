@@ -12,6 +12,10 @@
 //! A path named more than once (a photo used by several items, or as first and last frame) is read and
 //! decoded once; its one result lists every position that named it. Paths are compared as given, so two
 //! names of one file (a link, a copy) are each checked.
+//!
+//! A screen whose list of files changes while it is checked (the batch review: a fixed copy replaces a
+//! frame, the rows on screen go first) uses [`check_queue`]: the same bounded run, with each next file asked
+//! for when a turn frees up instead of read from a fixed list.
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -74,9 +78,34 @@ where
 }
 
 /// What checks one file; [`check_frames`] passes [`intake`], tests a counting wrapper around it.
-type Work = Arc<dyn Fn(&Path) -> Result<FrameInfo, ImageError> + Send + Sync>;
+pub type CheckWork = Arc<dyn Fn(&Path) -> Result<FrameInfo, ImageError> + Send + Sync>;
+type Work = CheckWork;
 
-async fn check_with<F>(paths: &[PathBuf], in_flight: usize, work: Work, mut on_checked: F)
+/// The strict check [`check_frames`] runs, with `options`, as the work of [`check_queue`].
+pub fn intake_work(options: &IntakeOptions) -> CheckWork {
+    let options = options.clone();
+    Arc::new(move |path: &Path| intake(path, &options))
+}
+
+/// [`check_frames`] over a queue that may change while it runs: `next` is asked for a file each time a
+/// turn frees up (at most `in_flight` checks at once, each by `work`), and the run ends once `next` has
+/// said `None` and the checks in flight finished; `next` is not asked again after its first `None`. Each
+/// file is checked as often as `next` names it (the caller keeps it from naming one twice); a result's
+/// `indices` count the files `next` gave, from 0. `on_checked` returning [`ControlFlow::Break`] stops the
+/// run as in [`check_frames`].
+pub async fn check_queue<N, F>(next: N, in_flight: usize, work: CheckWork, on_checked: F)
+where
+    N: FnMut() -> Option<PathBuf>,
+    F: FnMut(FrameCheck) -> ControlFlow<()>,
+{
+    let waiting = std::iter::from_fn(next)
+        .fuse()
+        .enumerate()
+        .map(|(index, path)| (path, vec![index]));
+    run_turns(waiting, in_flight, work, on_checked).await;
+}
+
+async fn check_with<F>(paths: &[PathBuf], in_flight: usize, work: Work, on_checked: F)
 where
     F: FnMut(FrameCheck) -> ControlFlow<()>,
 {
@@ -92,8 +121,17 @@ where
         }
     }
     drop(seen);
+    run_turns(distinct.into_iter(), in_flight, work, on_checked).await;
+}
+
+/// The bounded run: each file of `waiting` (with the positions that named it) checked by `work`, at most
+/// `in_flight` at once, each result handed to `on_checked` as it finishes.
+async fn run_turns<W, F>(mut waiting: W, in_flight: usize, work: Work, mut on_checked: F)
+where
+    W: Iterator<Item = (PathBuf, Vec<usize>)>,
+    F: FnMut(FrameCheck) -> ControlFlow<()>,
+{
     let limit = in_flight.max(1);
-    let mut waiting = distinct.into_iter();
     let mut running = FuturesUnordered::new();
     loop {
         while running.len() < limit {
@@ -101,25 +139,22 @@ where
                 break;
             };
             let work = Arc::clone(&work);
+            let named = path.clone();
             // Started now, on the blocking pool; awaited below in the order they finish.
             let handle = tokio::task::spawn_blocking(move || {
                 let result = work(&path);
                 (path, result)
             });
-            running.push(async move { (indices, handle.await) });
+            running.push(async move { (indices, named, handle.await) });
         }
-        let Some((indices, joined)) = running.next().await else {
+        let Some((indices, named, joined)) = running.next().await else {
             return;
         };
         let (path, result) = match joined {
             Ok(done) => done,
             // The decode panicked: that file cannot be used, and the others go on.
             Err(e) => {
-                let path = indices
-                    .first()
-                    .and_then(|&i| paths.get(i))
-                    .cloned()
-                    .unwrap_or_default();
+                let path = named;
                 let result = Err(ImageError::Io {
                     path: path.clone(),
                     source: std::io::Error::other(e.to_string()),
@@ -328,6 +363,59 @@ mod tests {
             .await;
         };
         spawnable(&run);
+    }
+
+    /// A queue asked one file at a time: a file put in front while the first decodes is checked next, a
+    /// file added late is still checked, and once the queue said "none" it is not asked again.
+    #[tokio::test]
+    async fn a_queue_is_asked_for_each_next_file_as_turns_free_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = (0..4)
+            .map(|i| write_picture(dir.path(), &format!("q{i}.png"), 320, 320, i))
+            .collect();
+        let queue: Arc<Mutex<std::collections::VecDeque<PathBuf>>> =
+            Arc::new(Mutex::new(paths[..3].iter().cloned().collect()));
+        let asked_after_none = Arc::new(AtomicUsize::new(0));
+        let ended = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (q, a, e) = (
+            Arc::clone(&queue),
+            Arc::clone(&asked_after_none),
+            Arc::clone(&ended),
+        );
+        let next = move || {
+            if e.load(Ordering::SeqCst) {
+                a.fetch_add(1, Ordering::SeqCst);
+            }
+            let next = q.lock().unwrap().pop_front();
+            if next.is_none() {
+                e.store(true, Ordering::SeqCst);
+            }
+            next
+        };
+        let mut order = Vec::new();
+        check_queue(next, 1, intake_work(&IntakeOptions::default()), |check| {
+            assert!(check.result.is_ok());
+            order.push(check.path.clone());
+            if order.len() == 1 {
+                // The rows on screen go first; a fixed copy joins the queue.
+                let mut q = queue.lock().unwrap();
+                q.retain(|p| p != &paths[2]);
+                q.push_front(paths[2].clone());
+                q.push_back(paths[3].clone());
+            }
+            ControlFlow::Continue(())
+        })
+        .await;
+        assert_eq!(
+            order,
+            [
+                paths[0].clone(),
+                paths[2].clone(),
+                paths[1].clone(),
+                paths[3].clone()
+            ]
+        );
+        assert_eq!(asked_after_none.load(Ordering::SeqCst), 0);
     }
 
     /// Stopping at the first result starts nothing more: only the decodes already in flight ran.

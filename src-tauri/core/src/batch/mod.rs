@@ -82,7 +82,9 @@ mod table;
 mod template;
 mod text;
 
-pub use check::{check_frames, default_in_flight, CheckOptions, FrameCheck};
+pub use check::{
+    check_frames, check_queue, default_in_flight, intake_work, CheckOptions, CheckWork, FrameCheck,
+};
 pub use file::from_file;
 pub use folder::{from_folder, from_paths, PairRule};
 pub use item::{BatchItem, BatchSource, FrameRef, Origin, SettingValue, SourceColumn, MAX_TAKES};

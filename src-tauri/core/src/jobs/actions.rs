@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::run::Plan;
-use super::{ConnectionError, Intent, JobError, JobRunner};
+use super::{ConnectionError, Intent, JobError, JobRunner, SpendConsent};
 use crate::api::{part_meta_path, part_path};
 use crate::i18n::{Message, UserFacing};
 use crate::store::{JobRecord, JobStatus, ResumeAction, StoreError, TASK_FAILED};
@@ -243,10 +243,12 @@ impl JobRunner {
         Ok(self.inner.store.get_job(id)?)
     }
 
-    /// Submits a settled job's request again as a NEW job (`retry_of` = `id`). Only on the user's
-    /// explicit, confirmed request: for an uncertain job this may pay for a second task. Refused for a
-    /// job with a live task and for one already submitted again (the rule is `store::may_resubmit`).
-    pub async fn resubmit(&self, id: &str) -> Result<JobRecord, JobError> {
+    /// Submits a settled job's request again as a NEW job (`retry_of` = `id`; a batch job's copy takes its
+    /// place in the batch). Only on the user's explicit, confirmed request: for an uncertain job this may
+    /// pay for a second task. Refused for a job with a live task and for one already submitted again (the
+    /// rule is `store::may_resubmit`). Like a new job, one that would pass a day's or month's spend limit
+    /// is asked about first ([`JobError::SpendLimit`]) unless `spend` is the user's yes to that.
+    pub async fn resubmit(&self, id: &str, spend: SpendConsent) -> Result<JobRecord, JobError> {
         let job = self.inner.store.get_job(id)?;
         if !job.status.is_settled() {
             return Err(JobError::NotSettled {
@@ -264,15 +266,15 @@ impl JobRunner {
         if !job.can_resubmit {
             return Err(JobError::NotResubmittable { id: id.to_owned() });
         }
-        // The user confirmed this repeat: it is not refused as a duplicate. Its own confirmation says it
-        // may pay for a second generation; the spend limits are not asked about again here.
+        // The user confirmed this repeat: it is not refused as a duplicate. It pays for a new generation,
+        // so the spend limits are asked like any new job's.
         let again = self
             .submit_new(
                 job.request,
                 job.tokens_estimate,
                 Some(job.id),
                 Intent::Repeat,
-                None,
+                Some(spend),
             )
             .await?;
         // The original changed too: it now names its copy and may not be submitted again. Views that
@@ -285,11 +287,14 @@ impl JobRunner {
     ///
     /// The file is deleted only for a finished job and only while it is still that job's video (see
     /// [`JobRunner::own_video`]); otherwise nothing is deleted, the record included, and the error says why.
+    /// A job waiting in a running or paused batch is refused like Send and Discard: its batch sends it, or
+    /// the batch's Cancel gives it up.
     pub fn delete(&self, id: &str, delete_file: bool) -> Result<(), JobError> {
         if self.is_active(id) || self.held_elsewhere(id) {
             return Err(JobError::Busy { id: id.to_owned() });
         }
         let job = self.inner.store.get_job(id)?;
+        self.in_batch(&job)?;
         let video = if delete_file {
             match self.own_video(&job)? {
                 Some(path) => Some(path),

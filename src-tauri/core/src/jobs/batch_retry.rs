@@ -4,13 +4,16 @@
 //! failed at the service) is paid again: only the jobs the user confirmed by id are resubmitted, each at
 //! most once, through [`JobRunner::resubmit`] (which records `retry_of`). An uncertain job is never
 //! resubmitted from here: it may already have been paid for, so it is left to its own confirmation on the
-//! Jobs screen.
+//! Jobs screen. The paid ones are asked about against the spend limits together, once, before anything is
+//! retried (see `super::spend_gate`); a copy takes its original's place in the batch (item and take), so
+//! the batch's counts, export and job list show each item's latest try.
 
 use serde::Serialize;
 
-use super::JobRunner;
+use super::{JobError, JobRunner, SpendConsent};
 use crate::i18n::{Message, UserFacing};
-use crate::store::{JobRecord, JobStatus, TASK_FAILED};
+use crate::spend::{SpendDecision, SpendKind, SpendTotal};
+use crate::store::{BatchMember, JobRecord, JobStatus, TASK_FAILED};
 
 /// What "Retry failed" would do now, for the question asked before paying.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, specta::Type)]
@@ -87,14 +90,21 @@ impl JobRunner {
 
     /// Retries the batch's failed jobs: every free one, and of the paid ones only those in `confirmed_paid`
     /// (the ids the user was asked about) that still need it. A job resubmitted before is never resubmitted
-    /// again.
+    /// again. When the paid ones would pass a day's or month's spend limit, nothing is retried and the
+    /// question comes back ([`JobError::SpendLimit`]) unless `spend` is the user's yes to it.
     pub async fn retry_batch(
         &self,
         id: &str,
         confirmed_paid: &[String],
+        spend: SpendConsent,
     ) -> Result<RetryOutcome, super::BatchRunError> {
         self.batch(id)?;
         let members = self.inner.store.batch_members(id)?;
+        let paid: Vec<&BatchMember> = members
+            .iter()
+            .filter(|m| retry_of(&m.job) == Retry::Paid && confirmed_paid.contains(&m.job.id))
+            .collect();
+        self.check_retry_spend(&paid, spend)?;
         let (mut downloading, mut resubmitted, mut kept) = (0u32, 0u32, 0u32);
         // Free ones first: they cost nothing and may be all the user needed.
         for member in members.iter().filter(|m| retry_of(&m.job) == Retry::Free) {
@@ -106,11 +116,9 @@ impl JobRunner {
                 }
             }
         }
-        for member in members
-            .iter()
-            .filter(|m| retry_of(&m.job) == Retry::Paid && confirmed_paid.contains(&m.job.id))
-        {
-            match self.resubmit(&member.job.id).await {
+        for member in paid {
+            // Asked about together above.
+            match self.resubmit(&member.job.id, SpendConsent::Given).await {
                 Ok(_) => resubmitted += 1,
                 Err(e) => {
                     tracing::warn!(job = %member.job.id, kind = e.kind(), "batch job not submitted again");
@@ -134,5 +142,36 @@ impl JobRunner {
                 .arg("resubmitted", resubmitted)
                 .arg("kept", kept),
         })
+    }
+
+    /// The spend question for the paid retries, at their stored estimates (a job stored without one
+    /// counts 0, as in [`RetryPlan`]). Demo jobs are free.
+    fn check_retry_spend(
+        &self,
+        paid: &[&BatchMember],
+        consent: SpendConsent,
+    ) -> Result<(), super::BatchRunError> {
+        let live: Vec<&JobRecord> = paid.iter().map(|m| &m.job).filter(|j| !j.demo).collect();
+        if live.is_empty() {
+            return Ok(());
+        }
+        let decision = self.check_spend_limits(
+            SpendKind::Retry,
+            |rates| {
+                let (mut tokens, mut cost) = (0u64, 0.0);
+                for job in &live {
+                    let estimate = job.tokens_estimate.unwrap_or(0);
+                    tokens += u64::from(estimate);
+                    cost += rates.cost_of(estimate, job.request.settings.generate_audio);
+                }
+                SpendTotal::of(tokens, cost, u32::try_from(live.len()).unwrap_or(u32::MAX))
+            },
+            consent,
+        )?;
+        match decision {
+            SpendDecision::Ok => Ok(()),
+            SpendDecision::Ask(question) => Err(JobError::SpendLimit(question).into()),
+            SpendDecision::Refuse(message) => Err(JobError::OverSpendLimit { message }.into()),
+        }
     }
 }

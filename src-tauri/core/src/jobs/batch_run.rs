@@ -34,7 +34,7 @@ use crate::store::{
 pub struct BatchStart<'a> {
     pub name: &'a str,
     /// Where the items came from, as the review showed it.
-    pub source: &'a str,
+    pub source: &'a Message,
     pub plan: &'a BatchPlan,
     /// [`Intent::Repeat`] when the user confirmed starting the same batch again moments after the first.
     pub intent: Intent,
@@ -136,7 +136,8 @@ impl JobRunner {
         }
         let batch = NewBatch {
             name: start.name.to_owned(),
-            source: start.source.to_owned(),
+            source: serde_json::to_string(start.source)
+                .map_err(|e| JobError::from(PipelineError::Io(std::io::Error::other(e))))?,
             tokens_min: plan.total.tokens_min,
             tokens_max: plan.total.tokens_max,
             total_json: serde_json::to_string(&plan.total)
@@ -148,7 +149,16 @@ impl JobRunner {
             Intent::Once => Some(DUPLICATE_WINDOW),
             Intent::Repeat => None,
         };
-        let record = match self.inner.store.insert_batch(&batch, &jobs, window)? {
+        // Asked again in one turn with the insert: another job or batch may have been stored while the
+        // frames were checked (the early check above only spares that check a sure refusal).
+        let inserted = {
+            let _turn = self.spend_turn();
+            if !connection.demo {
+                self.check_batch_spend(plan, start.spend)?;
+            }
+            self.inner.store.insert_batch(&batch, &jobs, window)?
+        };
+        let record = match inserted {
             BatchInserted::New(record) => record,
             BatchInserted::Duplicate(existing) => {
                 let seconds_ago = u64::try_from(

@@ -167,6 +167,8 @@ struct Inner {
     held: Mutex<lease::Held>,
     /// The policy of the last start-up resume, which jobs adopted from a process that is gone follow too.
     resume_policy: Mutex<ResumePolicy>,
+    /// One spend decision and the storing it allowed at a time (see `spend_gate`).
+    spend_turn: Mutex<()>,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -211,6 +213,7 @@ impl JobRunner {
                 lease_timing: Mutex::new(LeaseTiming::default()),
                 held: Mutex::new(lease::Held::default()),
                 resume_policy: Mutex::new(ResumePolicy::default()),
+                spend_turn: Mutex::new(()),
             }),
         }
     }

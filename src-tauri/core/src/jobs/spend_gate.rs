@@ -1,12 +1,16 @@
-//! The spend limits at the two doors a paid job comes in by: a single submission and a batch start. Both
-//! ask [`crate::spend::check_spend`] with the spend so far (sent, possibly sent, and stored to be sent)
-//! before anything is stored, so a refused or unanswered question sends and stores nothing. Demo work
-//! is free and never asked about.
+//! The spend limits at the doors a paid job comes in by: a single submission (a new job or one submitted
+//! again), a batch start, and a batch's "Retry failed". Each asks [`crate::spend::check_spend`] with the
+//! spend so far (sent, possibly sent, and stored to be sent) before anything is stored, so a refused or
+//! unanswered question sends and stores nothing. Demo work is free and never asked about.
+//!
+//! A decision and the storing it allows happen in one [`JobRunner::spend_turn`]: two submissions at once
+//! cannot both read the spend from before the other was stored and together pass a limit each alone keeps.
+//! (Another process sharing the history is not held by this turn.)
 //!
 //! The limits and rates are read at each check from a source the app sets ([`JobRunner::set_spend_policy`]);
 //! a runner without one has no limits.
 
-use std::sync::Arc;
+use std::sync::{Arc, MutexGuard};
 
 use jiff::tz::TimeZone;
 
@@ -36,6 +40,17 @@ pub enum SpendConsent {
     Given,
 }
 
+impl SpendConsent {
+    /// The consent a front end's "yes, go on" flag stands for.
+    pub fn from_confirmed(confirmed: bool) -> Self {
+        if confirmed {
+            Self::Given
+        } else {
+            Self::NotGiven
+        }
+    }
+}
+
 impl JobRunner {
     /// Sets where the limits come from (the app: its preferences and the OS's time zone).
     pub fn set_spend_policy(&self, policy: SpendPolicyFn) {
@@ -44,6 +59,15 @@ impl JobRunner {
             .spend_policy
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = Some(policy);
+    }
+
+    /// Held from a spend decision until the job or batch it allowed is stored. Never held across an
+    /// `.await`: the decision and the write are both plain database calls.
+    pub(super) fn spend_turn(&self) -> MutexGuard<'_, ()> {
+        self.inner
+            .spend_turn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     /// The current policy; `None` when no limit is set (nothing to check).

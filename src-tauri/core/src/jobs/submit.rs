@@ -83,37 +83,6 @@ impl JobRunner {
         let connection = self.inner.connections.current().await?;
         self.ensure_history_is_saved(connection.demo)?;
         let frames = check_frames(&request).await?;
-        if let (Some(consent), false) = (spend, connection.demo) {
-            let aspect = frames
-                .iter()
-                .find(|(slot, _)| *slot == FrameSlot::First)
-                .map(|(_, info)| info.aspect);
-            let settings = request.settings();
-            let decision = self.check_spend_limits(
-                SpendKind::Job,
-                |rates| {
-                    let tokens = estimate(settings, aspect, rates)
-                        .tokens_max
-                        .max(tokens_estimate.unwrap_or(0));
-                    SpendTotal::of(
-                        u64::from(tokens),
-                        rates.cost_of(tokens, settings.generate_audio),
-                        1,
-                    )
-                },
-                consent,
-            )?;
-            match decision {
-                SpendDecision::Ok => {}
-                SpendDecision::Ask(question) => {
-                    tracing::info!("submission waits for a yes to passing a spend limit");
-                    return Err(JobError::SpendLimit(question));
-                }
-                SpendDecision::Refuse(message) => {
-                    return Err(JobError::OverSpendLimit { message });
-                }
-            }
-        }
         let thumb = |slot: FrameSlot| {
             frames
                 .iter()
@@ -133,12 +102,48 @@ impl JobRunner {
             demo: connection.demo,
             retry_of,
         };
-        let job = match self.inner.store.insert_job_once_held(
-            new_job,
-            &fingerprint,
-            window,
-            Some(&self.inner.holder),
-        )? {
+        // The spend decision and the insert it allows, in one turn (see `spend_gate`).
+        let inserted = {
+            let _turn = self.spend_turn();
+            if let (Some(consent), false) = (spend, connection.demo) {
+                let aspect = frames
+                    .iter()
+                    .find(|(slot, _)| *slot == FrameSlot::First)
+                    .map(|(_, info)| info.aspect);
+                let settings = request.settings();
+                let decision = self.check_spend_limits(
+                    SpendKind::Job,
+                    |rates| {
+                        let tokens = estimate(settings, aspect, rates)
+                            .tokens_max
+                            .max(tokens_estimate.unwrap_or(0));
+                        SpendTotal::of(
+                            u64::from(tokens),
+                            rates.cost_of(tokens, settings.generate_audio),
+                            1,
+                        )
+                    },
+                    consent,
+                )?;
+                match decision {
+                    SpendDecision::Ok => {}
+                    SpendDecision::Ask(question) => {
+                        tracing::info!("submission waits for a yes to passing a spend limit");
+                        return Err(JobError::SpendLimit(question));
+                    }
+                    SpendDecision::Refuse(message) => {
+                        return Err(JobError::OverSpendLimit { message });
+                    }
+                }
+            }
+            self.inner.store.insert_job_once_held(
+                new_job,
+                &fingerprint,
+                window,
+                Some(&self.inner.holder),
+            )?
+        };
+        let job = match inserted {
             Inserted::New(job) => job,
             Inserted::Duplicate(existing) => {
                 let now = self.inner.store.now_ms();

@@ -156,8 +156,9 @@ impl JobRunner {
     }
 
     /// A not-sent job of a running or paused batch waits for its batch to send it: only the batch's Resume
-    /// or Cancel moves it, so Send cannot pay for it around a pause and Discard cannot unbalance the batch.
-    fn in_batch(&self, job: &JobRecord) -> Result<(), JobError> {
+    /// or Cancel moves it, so Send cannot pay for it around a pause, and Discard or Delete cannot take it
+    /// out of a batch whose counts and confirmed total include it.
+    pub(super) fn in_batch(&self, job: &JobRecord) -> Result<(), JobError> {
         let Some(batch) = job
             .batch
             .as_ref()

@@ -13,6 +13,8 @@ use crate::i18n::Message;
 pub enum SpendKind {
     Job,
     Batch,
+    /// A batch's failed jobs submitted again ("Retry failed"): not a new batch, so no per-batch limit.
+    Retry,
 }
 
 /// The period a limit is for.
@@ -109,6 +111,7 @@ pub fn check_spend(
     let what = Message::new(match kind {
         SpendKind::Job => "msg.spend.this_job",
         SpendKind::Batch => "msg.spend.this_batch",
+        SpendKind::Retry => "msg.spend.these_retries",
     });
     let breaches: Vec<SpendBreach> = [
         (SpendPeriod::Day, limits.per_day, &spent.day),

@@ -53,7 +53,8 @@ impl BatchState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewBatch {
     pub name: String,
-    /// Where its items came from, as the review showed it (a folder, a file, "the form × 4").
+    /// Where its items came from, as the review showed it (a folder, a file, "the form × 4"): a catalog
+    /// message as JSON, so each language renders it (plain text from before is shown as it is).
     pub source: String,
     pub tokens_min: u64,
     pub tokens_max: u64,
@@ -102,7 +103,8 @@ pub struct BatchRecord {
     pub name: String,
     #[specta(type = f64)]
     pub created_at: i64,
-    pub source: String,
+    /// Where its items came from, in the reader's language.
+    pub source: Message,
     pub state: BatchState,
     #[specta(type = f64)]
     pub tokens_min: u64,

@@ -78,6 +78,9 @@ fn read_batch(conn: &Connection, id: &str) -> Result<Option<BatchRecord>, StoreE
         .map_err(|e| StoreError::Corrupt {
             detail: format!("batch paused_reason: {e}"),
         })?;
+    // A label stored as plain text (batches from before labels were messages) is shown as it is.
+    let source = serde_json::from_str::<Message>(&source)
+        .unwrap_or_else(|_| Message::new("msg.batch_source.text").arg("text", source));
     let state = BatchState::parse(&state).ok_or_else(|| StoreError::Corrupt {
         detail: format!("unknown batch state {state:?}"),
     })?;

@@ -445,11 +445,15 @@ impl Store {
         self.step(id, step, Self::illegal(id, JobStatus::SubmissionUncertain))
     }
 
-    /// Removes the record (never the video file). Refused while a task may be running for it.
+    /// Removes the record (never the video file). Refused while a task may be running for it, and for a
+    /// job waiting in a running or paused batch (in the same write, so a batch resumed meanwhile keeps it).
     pub fn delete_job(&self, id: &str) -> Result<(), StoreError> {
         let conn = self.conn();
         let sql = format!(
-            "DELETE FROM jobs WHERE id = ?1 AND status NOT IN ({})",
+            "DELETE FROM jobs WHERE id = ?1 AND status NOT IN ({})
+               AND NOT (status = 'not_sent' AND EXISTS (
+                   SELECT 1 FROM batch_jobs JOIN batches ON batches.id = batch_id
+                   WHERE job_id = jobs.id AND state IN ('running', 'paused')))",
             sql_list(&IN_FLIGHT)
         );
         if conn.execute(&sql, [id])? == 1 {

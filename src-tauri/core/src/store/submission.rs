@@ -23,7 +23,8 @@ impl Store {
     /// request left cost nothing and does not count: pressing Generate again is then the natural retry.
     ///
     /// The check and the insert are one IMMEDIATE transaction: two calls at once (threads, or two
-    /// processes sharing the database) store one job.
+    /// processes sharing the database) store one job. A job with `retry_of` takes its original's place in
+    /// its batch, if the original was a batch's.
     pub fn insert_job_once(
         &self,
         job: NewJob,
@@ -69,6 +70,14 @@ impl Store {
                         "INSERT INTO leases (subject, owner, pid, host, heartbeat_at)
                          VALUES (?1, ?2, ?3, ?4, ?5)",
                         rusqlite::params![id, me.owner, me.pid, me.host, now],
+                    )?;
+                }
+                if let Some(original) = &job.retry_of {
+                    // A batch job submitted again takes its original's place (item and take) in the
+                    // batch, in the same write: the batch counts, exports and lists its latest try.
+                    tx.execute(
+                        "UPDATE batch_jobs SET job_id = ?1 WHERE job_id = ?2",
+                        rusqlite::params![id, original],
                     )?;
                 }
                 tx.commit()?;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::support::api::{client_for, create_body, token, within};
 use crate::support::jobs::{harness, runner_for, Harness, Recorder};
 use crate::support::text_draft;
-use seedance_core::jobs::{JobError, ResumeSummary};
+use seedance_core::jobs::{JobError, ResumeSummary, SpendConsent};
 use seedance_core::store::{JobRecord, JobStatus, NewJob};
 use seedance_sim::{Fault, Route, SimConfig, TaskFailure, TaskScript, SAMPLE_MP4};
 
@@ -60,7 +60,11 @@ async fn an_uncertain_create_is_only_sent_again_when_the_user_asks() {
     );
     assert_eq!(h.sim.counts().create, 1);
 
-    let again = h.runner.resubmit(&job.id).await.unwrap();
+    let again = h
+        .runner
+        .resubmit(&job.id, SpendConsent::NotGiven)
+        .await
+        .unwrap();
     assert_ne!(again.id, job.id);
     assert_eq!(again.retry_of.as_deref(), Some(job.id.as_str()));
     assert_eq!(again.request, uncertain.request);

@@ -9,7 +9,7 @@ use crate::support::api::within;
 use crate::support::jobs::{connection_to, harness, runner_for, runner_with};
 use crate::support::text_draft;
 use seedance_core::i18n::UserFacing;
-use seedance_core::jobs::{Connection, ConnectionFuture, ConnectionSource, JobError};
+use seedance_core::jobs::{Connection, ConnectionFuture, ConnectionSource, JobError, SpendConsent};
 use seedance_core::store::{JobQuery, JobStatus, Store, StoreError};
 use seedance_sim::{Fault, Route, SimConfig, TaskFailure, TaskScript, SAMPLE_MP4};
 
@@ -280,7 +280,11 @@ async fn a_job_with_a_live_task_is_never_offered_or_allowed_a_resubmit() {
     assert_eq!(failed.status, JobStatus::Failed);
     assert!(failed.task_id.is_some());
     assert!(!failed.can_resubmit);
-    let refused = h.runner.resubmit(&job.id).await.unwrap_err();
+    let refused = h
+        .runner
+        .resubmit(&job.id, SpendConsent::NotGiven)
+        .await
+        .unwrap_err();
     assert!(
         matches!(refused, JobError::NotResubmittable { .. }),
         "{refused:?}"
@@ -313,7 +317,11 @@ async fn a_job_is_resubmitted_once_and_points_at_its_copy() {
     assert_eq!(uncertain.status, JobStatus::SubmissionUncertain);
     assert!(uncertain.can_resubmit && uncertain.resubmitted_as.is_none());
 
-    let again = h.runner.resubmit(&job.id).await.unwrap();
+    let again = h
+        .runner
+        .resubmit(&job.id, SpendConsent::NotGiven)
+        .await
+        .unwrap();
     let original = h.store.get_job(&job.id).unwrap();
     assert_eq!(original.resubmitted_as.as_deref(), Some(again.id.as_str()));
     assert!(!original.can_resubmit);
@@ -325,7 +333,11 @@ async fn a_job_is_resubmitted_once_and_points_at_its_copy() {
     let listed = listed.jobs.iter().find(|j| j.id == job.id).unwrap();
     assert_eq!(listed.resubmitted_as.as_deref(), Some(again.id.as_str()));
 
-    let second = h.runner.resubmit(&job.id).await.unwrap_err();
+    let second = h
+        .runner
+        .resubmit(&job.id, SpendConsent::NotGiven)
+        .await
+        .unwrap_err();
     assert!(
         matches!(second, JobError::Store(StoreError::AlreadyResubmitted { again: ref copy, .. }) if *copy == again.id),
         "{second:?}"

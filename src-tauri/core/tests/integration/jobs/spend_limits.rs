@@ -2,21 +2,26 @@
 //! or this month's limit is asked about and sends nothing (no upload, no create, nothing stored) until the
 //! user says yes; a batch above the per-batch limit is refused even then.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
+use seedance_core::api::Clock;
 use seedance_core::batch::{from_form, BatchPlan};
 use seedance_core::cost::{estimate, CostRates};
+use seedance_core::i18n::Message;
 use seedance_core::i18n::UserFacing;
 use seedance_core::jobs::{
     BatchRunError, BatchStart, Intent, JobError, JobRunner, SpendConsent, SpendPolicy,
 };
 use seedance_core::spend::{SpendLimits, SpendPeriod};
-use seedance_core::store::JobQuery;
-use seedance_sim::{Route, SimConfig};
+use seedance_core::store::{JobQuery, Store};
+use seedance_sim::{Route, SimConfig, TaskFailure, TaskScript};
+use time::OffsetDateTime;
 
-use crate::support::api::within;
+use crate::support::api::{start, within};
 use crate::support::batch::plan_with;
-use crate::support::jobs::{bench, harness};
+use crate::support::jobs::{bench, harness, runner_for, Recorder};
 use crate::support::text_draft;
 
 fn limit(runner: &JobRunner, limits: SpendLimits) {
@@ -153,10 +158,11 @@ async fn a_batch_above_its_limit_is_refused_and_one_past_the_day_is_asked() {
     let per_job = one_job();
     let two = takes_of("a red kite", 2);
     assert_eq!(two.total.tokens_max, 2 * per_job);
+    let source = Message::new("msg.batch_source.form").arg("takes", 2);
     let start = |plan, spend| {
         h.runner.start_batch(BatchStart {
             name: "kites",
-            source: "the form × 2",
+            source: &source,
             plan,
             intent: Intent::Repeat,
             spend,
@@ -192,7 +198,10 @@ async fn a_batch_above_its_limit_is_refused_and_one_past_the_day_is_asked() {
             ..SpendLimits::default()
         },
     );
-    within(start(&two, SpendConsent::NotGiven)).await.unwrap();
+    let first = within(start(&two, SpendConsent::NotGiven)).await.unwrap();
+    // The source is kept as a message, rendered in the reader's language.
+    assert_eq!(first.source.text("en"), "Generate form × 2");
+    assert_eq!(first.source.text("zh-CN"), "生成表单 × 2");
     let other = takes_of("a blue kite", 2);
     let error = within(start(&other, SpendConsent::NotGiven))
         .await
@@ -210,4 +219,109 @@ async fn a_batch_above_its_limit_is_refused_and_one_past_the_day_is_asked() {
     within(start(&other, SpendConsent::Given)).await.unwrap();
     within(h.runner.wait_idle()).await;
     assert_eq!(h.sim.counts().create, 4);
+}
+
+/// "Submit again" pays for a new generation: past a limit it is asked about like a new job, nothing
+/// stored or sent until the user says yes.
+#[tokio::test]
+async fn a_paid_resubmit_past_the_days_limit_is_asked_about_like_a_new_job() {
+    let h = harness(SimConfig::fast(), 2).await;
+    h.sim.script_next_task(TaskScript {
+        fail: Some(TaskFailure {
+            error_code: "content_policy".into(),
+            error_msg: "refused".into(),
+        }),
+        ..TaskScript::default()
+    });
+    let job = h
+        .runner
+        .submit(text_draft("a heron in the reeds"), Some(108_900))
+        .await
+        .unwrap();
+    let failed = h.settle(&job.id).await;
+    assert!(failed.can_resubmit, "{:?}", failed.problem);
+    limit(
+        &h.runner,
+        SpendLimits {
+            per_day: Some(100_000),
+            ..SpendLimits::default()
+        },
+    );
+    let asked = h
+        .runner
+        .resubmit(&job.id, SpendConsent::NotGiven)
+        .await
+        .unwrap_err();
+    assert!(matches!(asked, JobError::SpendLimit(_)), "{asked:?}");
+    assert!(asked.msg().text("en").contains("this job"));
+    assert_eq!(h.store.count_jobs(&JobQuery::default()).unwrap(), 1);
+    assert!(h.store.get_job(&job.id).unwrap().resubmitted_as.is_none());
+    assert_eq!(h.sim.counts().create, 1);
+
+    let again = h
+        .runner
+        .resubmit(&job.id, SpendConsent::Given)
+        .await
+        .unwrap();
+    assert_eq!(again.retry_of.as_deref(), Some(job.id.as_str()));
+    h.settle(&again.id).await;
+    assert_eq!(h.sim.counts().create, 2);
+}
+
+/// A clock that, once armed, takes a while to tell the time: the spend check reads it just before the
+/// spend so far, and the insert just before its write, so each submission's read and write are far apart.
+struct SlowClock(AtomicBool);
+
+impl Clock for SlowClock {
+    fn now(&self) -> OffsetDateTime {
+        if self.0.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(150));
+        }
+        OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap()
+    }
+}
+
+/// Two submissions at once, each within the day's limit alone but not together: one is stored and the
+/// other asked about, because each decision and the storing it allows take one turn. (The clock is slow,
+/// so without the turn both would read the spend from before either was stored.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_submissions_at_once_cannot_both_pass_a_limit_that_fits_one() {
+    let sim = start(SimConfig::fast()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(SlowClock(AtomicBool::new(false)));
+    let store =
+        Arc::new(Store::open_with_clock(&dir.path().join("jobs.db"), clock.clone()).unwrap());
+    let events = Arc::new(Recorder::default());
+    let runner = runner_for(&sim, &store, &events, dir.path(), false, 3);
+    limit(
+        &runner,
+        SpendLimits {
+            per_day: Some(150_000),
+            ..SpendLimits::default()
+        },
+    );
+    clock.0.store(true, Ordering::SeqCst);
+    // Each on its own thread, so the two really run at the same time.
+    let submit = |prompt: &'static str| {
+        let runner = runner.clone();
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::spawn(move || {
+            runtime.block_on(runner.submit(text_draft(prompt), Some(108_900)))
+        })
+    };
+    let (one, two) = (submit("a fox at dawn"), submit("an owl at dusk"));
+    let results = tokio::task::spawn_blocking(move || [one.join().unwrap(), two.join().unwrap()])
+        .await
+        .unwrap();
+    clock.0.store(false, Ordering::SeqCst);
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(results
+        .iter()
+        .any(|r| matches!(r, Err(JobError::SpendLimit(_)))));
+    assert_eq!(store.count_jobs(&JobQuery::default()).unwrap(), 1);
+    within(runner.wait_idle()).await;
 }

@@ -246,10 +246,10 @@ async fn a_tight_pause_and_resume_loop_still_sends_every_job_once() {
     assert_eq!(state_of(&h.store, &batch), BatchState::Finished);
 }
 
-/// Send and Discard are refused for a job waiting in its batch, paused or running, saying to resume or
-/// cancel the batch instead: nothing is sent around the batch and the job stays in it.
+/// Send, Discard and Delete are refused for a job waiting in its batch, paused or running, saying to
+/// resume or cancel the batch instead: nothing is sent around the batch and the job stays in it.
 #[tokio::test]
-async fn send_and_discard_leave_a_job_waiting_in_its_batch_alone() {
+async fn send_discard_and_delete_leave_a_job_waiting_in_its_batch_alone() {
     let h = harness(SimConfig::fast(), 1).await;
     let batch = NewBatch {
         name: "harbour".into(),
@@ -291,6 +291,17 @@ async fn send_and_discard_leave_a_job_waiting_in_its_batch_alone() {
         assert!(message.text("zh-CN").contains("继续该批次"));
         let error = h.runner.discard_unsent(&second).unwrap_err();
         assert_eq!(error.kind(), "job_in_batch", "{error:?}");
+        // Delete neither: the batch's counts and confirmed total include the job.
+        let error = h.runner.delete(&second, false).unwrap_err();
+        assert_eq!(error.kind(), "job_in_batch", "{error:?}");
+        assert!(
+            h.store.delete_job(&second).is_err(),
+            "the store refuses too"
+        );
+        assert_eq!(
+            h.store.get_batch(&batch.id).unwrap().unwrap().counts.queued,
+            2
+        );
     }
     within(h.runner.wait_idle()).await;
     assert_eq!(h.sim.counts().create, 0);

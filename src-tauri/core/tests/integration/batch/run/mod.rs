@@ -13,6 +13,7 @@ mod service;
 use std::time::Duration;
 
 use seedance_core::batch::{from_form, BatchPlan};
+use seedance_core::i18n::Message;
 use seedance_core::jobs::{BatchStart, Intent, JobRunner, SpendConsent};
 use seedance_core::request::RequestDraft;
 use seedance_core::store::{BatchRecord, BatchState, JobRecord, Store};
@@ -31,7 +32,7 @@ pub fn takes_of(form: &RequestDraft, takes: u32) -> BatchPlan {
 pub async fn start(runner: &JobRunner, plan: &BatchPlan) -> BatchRecord {
     within(runner.start_batch(BatchStart {
         name: "catalogue",
-        source: "the form × N",
+        source: &Message::new("msg.batch_source.form").arg("takes", plan.jobs.len()),
         plan,
         intent: Intent::Once,
         spend: SpendConsent::NotGiven,

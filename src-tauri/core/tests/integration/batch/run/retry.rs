@@ -2,10 +2,17 @@
 //! paid ones the user confirmed (each once, linked by `retry_of`), and never resubmits an uncertain job.
 //! The results export lists every job with its place, status, task and reason.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use seedance_core::batch::{export_results, ResultsFormat};
-use seedance_core::store::{JobStatus, BATCH_CANCELLED};
+use seedance_core::cost::CostRates;
+use seedance_core::i18n::UserFacing;
+use seedance_core::jobs::{BatchRunError, JobError, SpendConsent, SpendPolicy};
+use seedance_core::spend::SpendLimits;
+use seedance_core::store::{
+    BatchInserted, JobQuery, JobStatus, NewBatch, NewBatchJob, NewJob, BATCH_CANCELLED,
+};
 use seedance_sim::{Fault, Route, SimConfig};
 
 use super::{jobs_of, start, takes_of, until};
@@ -61,7 +68,9 @@ async fn retry_fetches_free_ones_first_and_resubmits_only_confirmed_paid_ones_on
     );
 
     // Nothing paid confirmed: only the free one, and no create request.
-    let free = within(h.runner.retry_batch(&batch.id, &[])).await.unwrap();
+    let free = within(h.runner.retry_batch(&batch.id, &[], SpendConsent::NotGiven))
+        .await
+        .unwrap();
     assert_eq!((free.downloading, free.resubmitted, free.kept), (1, 0, 0));
     assert_eq!(free.message.key, "msg.batch_run.retry_outcome");
     within(h.runner.wait_idle()).await;
@@ -74,9 +83,12 @@ async fn retry_fetches_free_ones_first_and_resubmits_only_confirmed_paid_ones_on
     // The confirmed ones, each once; an id not among the paid ones (the uncertain job) is not sent.
     let mut confirmed = plan.paid_ids.clone();
     confirmed.push(jobs[0].id.clone());
-    let paid = within(h.runner.retry_batch(&batch.id, &confirmed))
-        .await
-        .unwrap();
+    let paid = within(
+        h.runner
+            .retry_batch(&batch.id, &confirmed, SpendConsent::NotGiven),
+    )
+    .await
+    .unwrap();
     assert_eq!((paid.downloading, paid.resubmitted, paid.kept), (0, 2, 0));
     within(h.runner.wait_idle()).await;
     assert_eq!(h.sim.counts().create, 4);
@@ -97,9 +109,12 @@ async fn retry_fetches_free_ones_first_and_resubmits_only_confirmed_paid_ones_on
     );
 
     // A second press (or a stale plan) pays for nothing more.
-    let again = within(h.runner.retry_batch(&batch.id, &confirmed))
-        .await
-        .unwrap();
+    let again = within(
+        h.runner
+            .retry_batch(&batch.id, &confirmed, SpendConsent::NotGiven),
+    )
+    .await
+    .unwrap();
     assert_eq!((again.downloading, again.resubmitted), (0, 0));
     within(h.runner.wait_idle()).await;
     assert_eq!(h.sim.counts().create, 4);
@@ -185,4 +200,119 @@ async fn the_eta_is_learned_from_the_first_videos_and_only_shown_while_running()
     assert_eq!(h.runner.batch_eta(&second.id).unwrap(), None);
     h.runner.resume_batch(&second.id).unwrap();
     within(h.runner.wait_idle()).await;
+}
+
+/// Two takes cancelled before either was sent: retrying them pays again, so past the day's limit nothing
+/// is retried until the user says yes; then each copy takes its original's place, and the batch's counts,
+/// its job list and its results file show the copies.
+#[tokio::test]
+async fn paid_retries_ask_about_the_spend_limit_and_take_their_originals_place() {
+    let h = harness(SimConfig::fast(), 2).await;
+    let jobs: Vec<NewBatchJob> = (1..=2)
+        .map(|take| NewBatchJob {
+            job: NewJob {
+                request: text_draft("a kite over the dunes"),
+                tokens_estimate: Some(108_900),
+                ..NewJob::default()
+            },
+            fingerprint: format!("take {take}"),
+            item: 1,
+            take,
+            output: None,
+        })
+        .collect();
+    let new_batch = NewBatch {
+        name: "dunes".into(),
+        source: "test".into(),
+        tokens_min: 217_800,
+        tokens_max: 217_800,
+        total_json: "{}".into(),
+        demo: false,
+        fingerprint: "dunes".into(),
+    };
+    let BatchInserted::New(batch) = h.store.insert_batch(&new_batch, &jobs, None).unwrap() else {
+        panic!("a new batch")
+    };
+    h.runner.cancel_batch(&batch.id).unwrap();
+    let originals: Vec<String> = jobs_of(&h.store, &batch)
+        .into_iter()
+        .map(|j| j.id)
+        .collect();
+    let plan = h.runner.batch_retry_plan(&batch.id).unwrap();
+    assert_eq!(plan.paid_ids, originals);
+
+    h.runner.set_spend_policy(Arc::new(|| SpendPolicy {
+        limits: SpendLimits {
+            per_day: Some(150_000),
+            ..SpendLimits::default()
+        },
+        rates: CostRates::default(),
+        zone: jiff::tz::TimeZone::UTC,
+    }));
+    let asked = within(
+        h.runner
+            .retry_batch(&batch.id, &plan.paid_ids, SpendConsent::NotGiven),
+    )
+    .await
+    .unwrap_err();
+    let BatchRunError::Job(JobError::SpendLimit(question)) = &asked else {
+        panic!("{asked:?}");
+    };
+    assert_eq!(question.breaches[0].estimate.tokens, 217_800);
+    assert!(asked
+        .msg()
+        .text("en")
+        .contains("submitting the failed jobs again"));
+    assert_eq!(h.store.count_jobs(&JobQuery::default()).unwrap(), 2);
+    assert_eq!(h.sim.counts().create, 0);
+
+    let retried = within(
+        h.runner
+            .retry_batch(&batch.id, &plan.paid_ids, SpendConsent::Given),
+    )
+    .await
+    .unwrap();
+    assert_eq!(retried.resubmitted, 2);
+    within(h.runner.wait_idle()).await;
+    assert_eq!(h.sim.counts().create, 2);
+
+    let members = h.store.batch_members(&batch.id).unwrap();
+    let places: Vec<(u32, u32)> = members.iter().map(|m| (m.item, m.take)).collect();
+    assert_eq!(places, [(1, 1), (1, 2)]);
+    for (member, original) in members.iter().zip(&originals) {
+        assert_eq!(member.job.retry_of.as_deref(), Some(original.as_str()));
+        assert_eq!(member.job.status, JobStatus::Done);
+        let place = member.job.batch.as_ref().unwrap();
+        assert_eq!(
+            (place.id.as_str(), place.take),
+            (batch.id.as_str(), member.take)
+        );
+        assert_eq!(
+            h.store.batch_of(original).unwrap(),
+            None,
+            "the original left"
+        );
+    }
+    let counts = h.runner.batch(&batch.id).unwrap().counts;
+    assert_eq!((counts.done, counts.failed, counts.not_sent), (2, 0, 0));
+    let listed = h
+        .store
+        .list_jobs(&JobQuery {
+            batch: Some(batch.id.clone()),
+            ..JobQuery::default()
+        })
+        .unwrap();
+    assert!(listed.jobs.iter().all(|j| j.retry_of.is_some()) && listed.jobs.len() == 2);
+    let path = h.dir.path().join("dunes.json");
+    let written = export_results(&h.store, &batch.id, &path).unwrap();
+    assert_eq!(written.rows, 2);
+    let json = std::fs::read_to_string(&path).unwrap();
+    // The copies' tasks (the originals never had one).
+    for member in &members {
+        let task = member.job.task_id.as_ref().unwrap();
+        assert!(json.contains(&task.0), "{json}");
+    }
+    // The originals are no longer the batch's to retry.
+    let after = h.runner.batch_retry_plan(&batch.id).unwrap();
+    assert!(after.paid_ids.is_empty());
 }

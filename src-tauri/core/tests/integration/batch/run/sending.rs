@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use seedance_core::batch::from_paths;
+use seedance_core::i18n::Message;
 use seedance_core::i18n::UserFacing;
 use seedance_core::jobs::{BatchRunError, BatchStart, Intent, JobError, SpendConsent};
 use seedance_core::pipeline::PipelineError;
@@ -162,7 +163,7 @@ async fn a_bad_frame_refuses_the_batch_and_stores_nothing() {
     assert_eq!(plan.jobs.len(), 2, "{:?}", plan.items);
     let error = within(h.runner.start_batch(BatchStart {
         name: "photos",
-        source: "2 photos",
+        source: &Message::new("msg.batch_source.images").arg("count", 2),
         plan: &plan,
         intent: Intent::Once,
         spend: SpendConsent::NotGiven,
@@ -196,7 +197,7 @@ async fn checked_in_parallel_the_refusal_names_the_first_failing_item() {
     assert_eq!(plan.jobs.len(), 4, "{:?}", plan.items);
     let error = within(h.runner.start_batch(BatchStart {
         name: "photos",
-        source: "4 photos",
+        source: &Message::new("msg.batch_source.images").arg("count", 4),
         plan: &plan,
         intent: Intent::Once,
         spend: SpendConsent::NotGiven,
@@ -230,10 +231,11 @@ async fn the_same_batch_twice_is_refused_unless_confirmed() {
     let h = harness(SimConfig::fast(), 2).await;
     let plan = takes_of(&text_draft("waves at dawn"), 2);
     let first = start(&h.runner, &plan).await;
+    let source = Message::new("msg.batch_source.form").arg("takes", 2);
     let again = |intent| {
         h.runner.start_batch(BatchStart {
             name: "catalogue",
-            source: "the form × N",
+            source: &source,
             plan: &plan,
             intent,
             spend: SpendConsent::NotGiven,
