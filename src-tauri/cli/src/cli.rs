@@ -67,6 +67,9 @@ pub enum Command {
     /// Make a video from a prompt and frames (for now: --estimate, what it would produce and cost).
     #[command(after_help = EXIT_CODES_HELP)]
     Generate(GenerateArgs),
+    /// Sends every row of a CSV or JSON Lines file as a batch, after the app's review rules and one question.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Batch(BatchArgs),
     /// The job history the app shows.
     #[command(subcommand, after_help = EXIT_CODES_HELP)]
     Jobs(JobsCommand),
@@ -174,6 +177,25 @@ pub enum JobsCommand {
         #[arg(long)]
         file: bool,
     },
+    /// Continues every unfinished job in the history (the app's or an earlier run's) and follows them,
+    /// with jobs another process drives, until all have ended. Nothing is sent twice.
+    Watch,
+    /// Takes one job to its video file: follows it if it is still being worked on, fetches the video again
+    /// if its download failed. Never creates a task.
+    Download { id: String },
+    /// The free retry of a failed job that has a task: asks the service again and downloads the video.
+    /// Never creates a task.
+    Retry { id: String },
+    /// Sends a finished, failed or uncertain job's request again as a new, paid job (asks first).
+    Resubmit {
+        id: String,
+        /// Do not ask before paying.
+        #[arg(long)]
+        yes: bool,
+        /// Follow the new job until its video is on disk.
+        #[arg(long)]
+        wait: bool,
+    },
 }
 
 fn status_words() -> Vec<&'static str> {
@@ -235,6 +257,21 @@ pub struct GenerateArgs {
     /// Only print the output size, tokens and cost; send nothing.
     #[arg(long)]
     pub estimate: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// A CSV or JSON Lines file, one item a row (the app's batch file format).
+    pub file: PathBuf,
+    /// Takes of a row that names none.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub takes: u32,
+    /// Follow every job until its video is on disk.
+    #[arg(long)]
+    pub wait: bool,
+    /// Do not ask before paying.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// The languages the app ships a catalog for.

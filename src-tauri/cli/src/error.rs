@@ -11,13 +11,10 @@ pub enum Exit {
     Failed,
     Usage,
     /// Reached by the commands that send jobs: a create request may or may not have reached the service.
-    #[allow(dead_code)]
     Uncertain,
     Token,
     /// Reached by the commands that send jobs: a spend limit would be passed.
-    #[allow(dead_code)]
     SpendRefused,
-    #[allow(dead_code)]
     Interrupted,
 }
 
@@ -48,9 +45,11 @@ impl Exit {
             | "keychain_error"
             | "invalid_token" => Self::Token,
             // What the command line named does not exist, or the settings break a rule of the service.
-            "job_not_found" | "preset_not_found" | "preset_unknown_name" | "invalid_request" => {
-                Self::Usage
-            }
+            "job_not_found"
+            | "preset_not_found"
+            | "preset_unknown_name"
+            | "invalid_request"
+            | "batch_nothing_to_run" => Self::Usage,
             "submission_uncertain" => Self::Uncertain,
             "spend_limit" | "over_spend_limit" => Self::SpendRefused,
             _ => Self::Failed,
@@ -108,6 +107,8 @@ from_core!(
     seedance_core::secrets::SecretError,
     seedance_core::images::ImageError,
     seedance_core::jobs::JobError,
+    seedance_core::jobs::BatchRunError,
+    seedance_core::batch::BatchIssue,
     seedance_core::api::BaseUrlError,
     seedance_core::api::ApiError,
     seedance_core::credentials::HostRefused,

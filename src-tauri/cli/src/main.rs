@@ -12,7 +12,9 @@ mod cli;
 mod commands;
 mod context;
 mod demo;
+mod engine;
 mod error;
+mod follow;
 mod out;
 
 use std::process::ExitCode;

@@ -1,7 +1,8 @@
 //! `seedance generate`: the request from a preset, the prompt and frames, and the settings flags, checked by
 //! the same rules as the app's form (`form::check_form`). `--estimate` prints the output size, tokens and
-//! cost (with the rates set in the app) and sends nothing. Sending joins here once jobs can be driven from
-//! two processes at once.
+//! cost (with the rates set in the app) and sends nothing. Without it the request goes to core's job runner
+//! (`--takes` times), after a yes at the terminal (or `--yes`) and the spend limits; the command then
+//! returns once each create is answered, or with `--wait` once each video is on disk.
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -14,7 +15,7 @@ use seedance_core::request::RequestDraft;
 use serde_json::json;
 
 use crate::cli::GenerateArgs;
-use crate::commands::presets;
+use crate::commands::{presets, send};
 use crate::context::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 
@@ -22,12 +23,6 @@ use crate::error::{CliError, CliResult, Exit};
 const MAX_PROMPT_FILE: u64 = 1024 * 1024;
 
 pub fn run(ctx: &mut Ctx, args: GenerateArgs) -> CliResult {
-    if !args.estimate {
-        return Err(CliError::new(
-            "generate_not_available",
-            Message::new("msg.cli.generate_estimate_only"),
-        ));
-    }
     let draft = draft_of(ctx, &args)?;
     let aspect = match draft.first_frame.as_deref() {
         Some(path) => Some(images::intake(Path::new(path), &IntakeOptions::preview())?.aspect),
@@ -41,6 +36,16 @@ pub fn run(ctx: &mut Ctx, args: GenerateArgs) -> CliResult {
             Message::lines(check.problems.into_iter().map(|p| p.msg).collect()),
         ));
     };
+    if !args.estimate {
+        // What the estimate only warns about (an empty prompt) stops a request that is sent.
+        if !check.problems.is_empty() {
+            return Err(CliError::new(
+                "invalid_request",
+                Message::lines(check.problems.iter().map(|p| p.msg.clone()).collect()),
+            ));
+        }
+        return send::generate(ctx, &args, draft, &estimate);
+    }
     let takes = args.takes;
     let total = |n: u32| n.saturating_mul(takes);
     ctx.out.object(&json!({
@@ -79,7 +84,7 @@ pub fn run(ctx: &mut Ctx, args: GenerateArgs) -> CliResult {
 }
 
 /// One clip's, or `takes` clips' together, size, tokens and cost.
-fn estimate_line(e: &Estimate, takes: u32) -> Message {
+pub(super) fn estimate_line(e: &Estimate, takes: u32) -> Message {
     let n = u64::from(takes);
     let range = |min: String, max: String| {
         if min == max {

@@ -36,6 +36,10 @@ pub fn run(ctx: &mut Ctx, command: JobsCommand) -> CliResult {
         }
         JobsCommand::Show { id } => show(ctx, &id),
         JobsCommand::Delete { id, file } => delete(ctx, &id, file),
+        JobsCommand::Watch => super::queue::watch(ctx),
+        JobsCommand::Download { id } => super::queue::download(ctx, &id, false),
+        JobsCommand::Retry { id } => super::queue::download(ctx, &id, true),
+        JobsCommand::Resubmit { id, yes, wait } => super::queue::resubmit(ctx, &id, yes, wait),
     }
 }
 

@@ -2,11 +2,14 @@
 //! [`crate::out::Out`]; the queue-driving commands (`generate` without `--estimate`, `batch`, `jobs
 //! watch/download/retry/resubmit`) join here as modules of their own.
 
+mod batch;
 mod completions;
 mod frames;
 mod generate;
 mod jobs;
 mod presets;
+mod queue;
+mod send;
 mod token;
 
 use crate::cli::Command;
@@ -16,6 +19,7 @@ use crate::error::CliResult;
 pub fn run(ctx: &mut Ctx, command: Command) -> CliResult {
     match command {
         Command::Generate(args) => generate::run(ctx, args),
+        Command::Batch(args) => batch::run(ctx, args),
         Command::Jobs(c) => jobs::run(ctx, c),
         Command::Presets(c) => presets::run(ctx, c),
         Command::Token(c) => token::run(ctx, c),

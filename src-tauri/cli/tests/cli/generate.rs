@@ -117,7 +117,7 @@ fn an_adaptive_ratio_follows_the_first_frame() {
 }
 
 #[test]
-fn settings_the_service_refuses_exit_2_and_sending_is_not_offered_yet() {
+fn settings_the_service_refuses_exit_2_and_sending_without_a_terminal_needs_yes() {
     let env = Env::new();
     let run = env.run(&[
         "--json",
@@ -130,7 +130,20 @@ fn settings_the_service_refuses_exit_2_and_sending_is_not_offered_yet() {
     ]);
     assert_eq!(run.code, 2, "{run:?}");
     assert_eq!(run.json()["error"]["kind"], "invalid_request");
+    // Sending settings the service refuses is refused the same way, before anything else.
+    let run = env.run(&[
+        "--json",
+        "generate",
+        "--yes",
+        "--prompt",
+        "x",
+        "--duration",
+        "20",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.json()["error"]["kind"], "invalid_request");
+    // A paid request with no terminal to ask on and no --yes: nothing is sent.
     let run = env.run(&["generate", "--prompt", "x"]);
-    assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stderr.contains("--estimate"), "{run:?}");
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("--yes"), "{run:?}");
 }

@@ -5,10 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod batch;
 mod frames;
 mod generate;
 mod jobs;
 mod output;
 mod presets;
+mod queue;
+mod send;
 mod support;
 mod token;

@@ -1,0 +1,137 @@
+//! `seedance jobs watch | download | retry | resubmit`: continuing jobs from a terminal. `watch` resumes
+//! every unfinished job by core's rules (a create whose fate is unknown becomes uncertain, never re-sent)
+//! and follows the shared history, so jobs the app drives move here too; `download` and `retry` are the
+//! free steps (ask the task again, fetch the video), `resubmit` the paid one, asked like `generate`.
+
+use std::path::Path;
+
+use seedance_core::form::check_form;
+use seedance_core::i18n::Message;
+use seedance_core::images::{self, IntakeOptions};
+use seedance_core::jobs::ResumePolicy;
+use seedance_core::store::{BatchState, JobStatus};
+
+use super::batch::batch_jobs;
+use super::generate::estimate_line;
+use super::send::{confirm, finish, spend_consent};
+use crate::context::{block_on, Ctx};
+use crate::engine::Engine;
+use crate::error::{CliError, CliResult};
+use crate::follow::{follow, Goal, Interrupts};
+
+pub fn watch(ctx: &mut Ctx) -> CliResult {
+    let policy = ResumePolicy::from_prefs(&ctx.prefs()?.snapshot());
+    block_on(async {
+        let mut interrupts = Interrupts::listen();
+        let mut engine = Engine::start(ctx, None).await?;
+        let mut ids: Vec<String> = engine
+            .runner
+            .store()
+            .unfinished_jobs()?
+            .into_iter()
+            .map(|j| j.id)
+            .collect();
+        // A running batch's jobs waiting for their turn are sent here too.
+        for batch in engine.runner.batches()? {
+            if batch.state == BatchState::Running {
+                for id in batch_jobs(&engine, &batch.id)? {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+        if let Err(e) = engine.runner.resume_all_with(&policy).await {
+            engine.stop().await;
+            return Err(e.into());
+        }
+        // Jobs another process drives are followed in the history; one it leaves behind is adopted.
+        engine.runner.follow_shared_history();
+        if ids.is_empty() {
+            ctx.out.say(&Message::new("msg.cli.nothing_to_watch"));
+        }
+        let outcome = follow(&ctx.out, &mut engine, &mut interrupts, &ids, Goal::Settled).await;
+        engine.stop().await;
+        Ok(finish(&ctx.out, outcome, Goal::Settled))
+    })
+}
+
+/// `retry`: only the free retry of a failed download or task query. `download`: that, or following the
+/// job if it is unfinished, or its file if it is done.
+pub fn download(ctx: &mut Ctx, id: &str, retry_only: bool) -> CliResult {
+    let job = ctx.store()?.get_job(id)?;
+    let policy = ResumePolicy::from_prefs(&ctx.prefs()?.snapshot());
+    block_on(async {
+        let mut interrupts = Interrupts::listen();
+        let mut engine = Engine::start(ctx, None).await?;
+        let started = match job.status {
+            JobStatus::Failed => engine.runner.retry_download(id).map(|_| ()),
+            _ if retry_only => engine.runner.retry_download(id).map(|_| ()),
+            JobStatus::Done => Ok(()),
+            _ => {
+                // Picked up by the resume rules if no other process drives it; followed either way.
+                let resumed = engine.runner.resume_all_with(&policy).await.map(|_| ());
+                engine.runner.follow_shared_history();
+                resumed
+            }
+        };
+        if let Err(e) = started {
+            engine.stop().await;
+            return Err(e.into());
+        }
+        let ids = [id.to_owned()];
+        let outcome = follow(&ctx.out, &mut engine, &mut interrupts, &ids, Goal::Settled).await;
+        engine.stop().await;
+        Ok(finish(&ctx.out, outcome, Goal::Settled))
+    })
+}
+
+pub fn resubmit(ctx: &mut Ctx, id: &str, yes: bool, wait: bool) -> CliResult {
+    let job = ctx.store()?.get_job(id)?;
+    let rates = ctx.prefs()?.snapshot().cost_rates;
+    let aspect = match job.request.first_frame.as_deref() {
+        Some(path) => images::intake(Path::new(path), &IntakeOptions::preview())
+            .ok()
+            .map(|info| info.aspect),
+        None => None,
+    };
+    let estimate = check_form(&job.request, aspect, &rates).estimate;
+    if !ctx.demo && !job.demo {
+        if let Some(estimate) = &estimate {
+            if !yes {
+                confirm(
+                    &ctx.out,
+                    Message::new("msg.cli.confirm_send")
+                        .arg("estimate", estimate_line(estimate, 1)),
+                )?;
+            }
+            spend_consent(ctx, estimate, 1)?;
+        } else if !yes {
+            return Err(CliError::new(
+                "confirmation_needed",
+                Message::new("msg.cli.confirmation_needed"),
+            )
+            .with_exit(crate::error::Exit::Usage));
+        }
+    }
+    let goal = if wait || ctx.demo {
+        Goal::Settled
+    } else {
+        Goal::Created
+    };
+    block_on(async {
+        let mut interrupts = Interrupts::listen();
+        let mut engine = Engine::start(ctx, None).await?;
+        let again = match engine.runner.resubmit(id).await {
+            Ok(again) => again,
+            Err(e) => {
+                engine.stop().await;
+                return Err(e.into());
+            }
+        };
+        let ids = [again.id];
+        let outcome = follow(&ctx.out, &mut engine, &mut interrupts, &ids, goal).await;
+        engine.stop().await;
+        Ok(finish(&ctx.out, outcome, goal))
+    })
+}
