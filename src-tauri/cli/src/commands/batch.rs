@@ -56,7 +56,7 @@ pub fn run(ctx: &mut Ctx, args: BatchArgs) -> CliResult {
         .file
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-    let source_text = args.file.display().to_string();
+    let source = Message::new("msg.batch_source.path").arg("path", args.file.display().to_string());
     let goal = if args.wait || ctx.demo {
         Goal::Settled
     } else {
@@ -71,7 +71,7 @@ pub fn run(ctx: &mut Ctx, args: BatchArgs) -> CliResult {
                 .runner
                 .start_batch(BatchStart {
                     name: &name,
-                    source: &source_text,
+                    source: &source,
                     plan: &planned,
                     intent: Intent::Once,
                     spend,

@@ -8,7 +8,7 @@ use std::path::Path;
 use seedance_core::form::check_form;
 use seedance_core::i18n::Message;
 use seedance_core::images::{self, IntakeOptions};
-use seedance_core::jobs::ResumePolicy;
+use seedance_core::jobs::{ResumePolicy, SpendConsent};
 use seedance_core::store::{BatchState, JobStatus};
 
 use super::batch::batch_jobs;
@@ -96,6 +96,7 @@ pub fn resubmit(ctx: &mut Ctx, id: &str, yes: bool, wait: bool) -> CliResult {
         None => None,
     };
     let estimate = check_form(&job.request, aspect, &rates).estimate;
+    let mut consent = SpendConsent::NotGiven;
     if !ctx.demo && !job.demo {
         if let Some(estimate) = &estimate {
             if !yes {
@@ -105,7 +106,7 @@ pub fn resubmit(ctx: &mut Ctx, id: &str, yes: bool, wait: bool) -> CliResult {
                         .arg("estimate", estimate_line(estimate, 1)),
                 )?;
             }
-            spend_consent(ctx, estimate, 1)?;
+            consent = spend_consent(ctx, estimate, 1)?;
         } else if !yes {
             return Err(CliError::new(
                 "confirmation_needed",
@@ -122,7 +123,7 @@ pub fn resubmit(ctx: &mut Ctx, id: &str, yes: bool, wait: bool) -> CliResult {
     block_on(async {
         let mut interrupts = Interrupts::listen();
         let mut engine = Engine::start(ctx, None).await?;
-        let again = match engine.runner.resubmit(id).await {
+        let again = match engine.runner.resubmit(id, consent).await {
             Ok(again) => again,
             Err(e) => {
                 engine.stop().await;

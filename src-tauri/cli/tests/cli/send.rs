@@ -294,11 +294,22 @@ fn watch(env: &Env) -> (i32, Vec<serde_json::Value>) {
 /// Starts `generate --wait --json` with a frame, interrupts it once `when` matches an event, and checks
 /// that the interrupted run exits 130 with the job handed over and nothing lost, then that `jobs watch`
 /// finishes it with one create for the one job.
-fn interrupt_then_watch(service: &Service, when: impl Fn(&serde_json::Value) -> bool) {
-    stop_then_watch(service, "-INT", when);
+fn interrupt_then_watch(
+    service: &Service,
+    when: impl Fn(&serde_json::Value) -> bool,
+    reached: impl Fn() -> bool,
+) {
+    stop_then_watch(service, "-INT", when, reached);
 }
 
-fn stop_then_watch(service: &Service, signal: &str, when: impl Fn(&serde_json::Value) -> bool) {
+/// Signals the command once it printed a line `when` accepts and the service saw what `reached` asks
+/// (a line can come before its request reaches the service), then finishes the job with `jobs watch`.
+fn stop_then_watch(
+    service: &Service,
+    signal: &str,
+    when: impl Fn(&serde_json::Value) -> bool,
+    reached: impl Fn() -> bool,
+) {
     let env = service.env();
     let frame = png(env.dir.path(), "first.png", 640, 480);
     let mut args = vec!["--json".to_owned()];
@@ -308,6 +319,14 @@ fn stop_then_watch(service: &Service, signal: &str, when: impl Fn(&serde_json::V
     ));
     let running = Running::spawn(&env, &args);
     running.until(when);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !reached() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the service never saw the step"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let (code, rest) = running.signal(signal);
     assert_eq!(code, 130, "{rest:?}");
     assert!(rest.iter().any(|l| l["event"] == "interrupted"), "{rest:?}");
@@ -333,7 +352,11 @@ fn ctrl_c_during_the_upload_loses_nothing_and_jobs_watch_finishes() {
     });
     service.sim.push_fault(Route::UploadFile, Fault::Hang);
     // Bytes of the frame are on their way: the service holds the answer.
-    interrupt_then_watch(&service, |l| l["stage"] == "upload_first_frame");
+    interrupt_then_watch(
+        &service,
+        |l| l["stage"] == "upload_first_frame",
+        || service.sim.counts().upload == 1,
+    );
     let routes: Vec<_> = service
         .sim
         .requests()
@@ -353,7 +376,7 @@ fn ctrl_c_while_the_service_works_loses_nothing_and_jobs_watch_finishes() {
         queued_for: Duration::from_secs(2),
         ..SimConfig::fast()
     });
-    interrupt_then_watch(&service, |l| l["status"] == "queued");
+    interrupt_then_watch(&service, |l| l["status"] == "queued", || true);
 }
 
 #[test]
@@ -363,7 +386,11 @@ fn ctrl_c_during_the_download_loses_nothing_and_jobs_watch_finishes() {
         ..SimConfig::fast()
     });
     service.sim.push_fault(Route::Result, Fault::Hang);
-    interrupt_then_watch(&service, |l| l["status"] == "downloading");
+    interrupt_then_watch(
+        &service,
+        |l| l["status"] == "downloading",
+        || service.sim.counts().result == 1,
+    );
     assert_eq!(
         service.sim.counts().result,
         2,
@@ -386,5 +413,5 @@ fn sigterm_stops_like_ctrl_c() {
         queued_for: Duration::from_secs(2),
         ..SimConfig::fast()
     });
-    stop_then_watch(&service, "-TERM", |l| l["status"] == "queued");
+    stop_then_watch(&service, "-TERM", |l| l["status"] == "queued", || true);
 }
