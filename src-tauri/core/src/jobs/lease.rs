@@ -5,13 +5,15 @@
 //! killed) may be taken over by another process, at once when the holder is a process on this machine that
 //! no longer exists. A run whose lease was taken over stops where it is, writing nothing more: the heartbeat
 //! aborts it, and every step checks the lease before it goes on (the create mark in the same statement).
+//! One exception protects money: a run whose create request is out is never aborted before the paid task's
+//! id is saved (or held by a saver that outlives the run); it saves the id, then stops.
 //!
 //! Why these bounds: the heartbeat beats every 2 s; a holder counts as gone after 10 s without one, five
 //! beats, which covers one write kept waiting the store's whole busy timeout (5 s) plus a late beat, so a
 //! slow disk or a long write by the other process never hands a live run's job over. A job a killed process
 //! left is picked up within about 10 s (at once on the same machine).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -48,6 +50,9 @@ pub(super) struct Held {
     /// When the leases were last renewed; long ago means this process stalled (suspended, starved) and
     /// may have lost them without its heartbeat noticing yet.
     pub(super) renewed_at: Option<Instant>,
+    /// Subjects whose run marked its create and has not yet put the task id out of harm's way: losing
+    /// the lease must not abort such a run, or the answer naming the paid task is dropped.
+    pub(super) creating: HashSet<String>,
 }
 
 impl JobRunner {
@@ -211,10 +216,34 @@ impl JobRunner {
         }
     }
 
-    /// Another process took the lease over: whatever drives the subject here stops now.
+    /// The run of `subject` marked its create (`true`), or its task id is saved or handed to a saver that
+    /// outlives the run, or its create step is over without one (`false`). In between, losing the lease
+    /// does not abort the run: the create's answer is awaited and its task id saved, then the run stops
+    /// at its next lease check.
+    pub(super) fn set_creating(&self, subject: &str, creating: bool) {
+        let mut held = self.held();
+        if creating {
+            held.creating.insert(subject.to_owned());
+        } else {
+            held.creating.remove(subject);
+        }
+    }
+
+    /// Another process took the lease over: whatever drives the subject here stops now, except a run
+    /// waiting for its create's answer, which stops once the task id is saved.
     fn lease_lost(&self, subject: &str) {
-        let task = self.held().runs.remove(subject);
+        let (task, creating) = {
+            let mut held = self.held();
+            (held.runs.remove(subject), held.creating.contains(subject))
+        };
         if let Some(task) = task {
+            if creating {
+                tracing::warn!(
+                    subject,
+                    "another process took this over; it stops once its task id is saved"
+                );
+                return;
+            }
             tracing::warn!(subject, "another process took this over; it stops here");
             if let Some(task) = task {
                 task.abort();

@@ -85,7 +85,9 @@ impl JobRunner {
                 tokio::spawn(async move { runner.drive(&id, plan).await })
             };
             runner.lease_driven_by(&id, run.abort_handle());
-            if let Err(e) = run.await {
+            let ended = run.await;
+            runner.set_creating(&id, false);
+            if let Err(e) = ended {
                 if e.is_panic() && runner.holds_lease(&id) {
                     runner.record_crash(&id);
                 }
@@ -161,7 +163,13 @@ impl JobRunner {
             };
             if !self.holds_lease(id) {
                 // The lease was lost during the step (another process took the job over after this one
-                // stalled): that process drives the job from its stored state; nothing is recorded here.
+                // stalled): that process drives the job from its stored state; nothing is recorded here
+                // but a paid task's id the store does not have yet (allowed over uncertain or failed).
+                if let Some(task) = &known_task {
+                    if !self.task_id_on_record(id, task) {
+                        tracing::error!(job = id, task = %task, "lease lost with the task id unsaved");
+                    }
+                }
                 tracing::warn!(job = id, kind = error.kind(), "lease lost; the run stops");
                 self.set_trouble(id, None);
                 return;
@@ -353,6 +361,8 @@ impl JobRunner {
                     .await
             }
         };
+        // The create step is over either way (a task id is known, or the create failed).
+        self.set_creating(id, false);
         if let Some(task) = checkpoint.known_task() {
             *known_task = Some(task);
         }
