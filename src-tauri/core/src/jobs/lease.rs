@@ -109,6 +109,9 @@ impl JobRunner {
     pub(super) fn take_lease(&self, subject: &str) -> bool {
         let store = &self.inner.store;
         let me = &self.inner.holder;
+        // Held across the write, so a heartbeat never sees the row without the entry (and gives it back)
+        // or the entry without the row (and judges it lost).
+        let mut held = self.held();
         let taken = match store.acquire_lease(subject, me, self.stale_before()) {
             Ok(true) => true,
             Ok(false) => match store.lease(subject) {
@@ -133,15 +136,13 @@ impl JobRunner {
             }
         };
         if taken {
-            let start = {
-                let mut held = self.held();
-                if held.runs.is_empty() {
-                    // Nothing was held, so nothing was renewed meanwhile: the clock starts now.
-                    held.renewed_at = Some(Instant::now());
-                }
-                held.runs.entry(subject.to_owned()).or_insert(None);
-                !std::mem::replace(&mut held.heartbeat_started, true)
-            };
+            if held.runs.is_empty() {
+                // Nothing was held, so nothing was renewed meanwhile: the clock starts now.
+                held.renewed_at = Some(Instant::now());
+            }
+            held.runs.entry(subject.to_owned()).or_insert(None);
+            let start = !std::mem::replace(&mut held.heartbeat_started, true);
+            drop(held);
             if start {
                 spawn_heartbeat(Arc::downgrade(&self.inner));
             }
@@ -164,7 +165,9 @@ impl JobRunner {
 
     /// Gives the lease back (a run or feeder ended).
     pub(super) fn drop_lease(&self, subject: &str) {
-        let was_held = self.held().runs.remove(subject).is_some();
+        // Held across the write, as in `take_lease`.
+        let mut held = self.held();
+        let was_held = held.runs.remove(subject).is_some();
         if was_held {
             if let Err(e) = self
                 .inner
@@ -232,22 +235,9 @@ impl JobRunner {
     /// Another process took the lease over: whatever drives the subject here stops now, except a run
     /// waiting for its create's answer, which stops once the task id is saved.
     fn lease_lost(&self, subject: &str) {
-        let (task, creating) = {
-            let mut held = self.held();
-            (held.runs.remove(subject), held.creating.contains(subject))
-        };
+        let task = lose(&mut self.held(), subject);
         if let Some(task) = task {
-            if creating {
-                tracing::warn!(
-                    subject,
-                    "another process took this over; it stops once its task id is saved"
-                );
-                return;
-            }
-            tracing::warn!(subject, "another process took this over; it stops here");
-            if let Some(task) = task {
-                task.abort();
-            }
+            task.abort();
         }
     }
 
@@ -267,28 +257,54 @@ impl JobRunner {
         }
     }
 
-    /// One heartbeat: renews every lease held and stops what lost its own.
-    fn beat(&self) {
-        if self.held().runs.is_empty() {
-            return;
-        }
-        match self.inner.store.renew_leases(&self.inner.holder.owner) {
-            Ok(still) => {
-                self.held().renewed_at = Some(Instant::now());
-                let lost: Vec<String> = self
-                    .held()
-                    .runs
-                    .keys()
-                    .filter(|s| !still.contains(s))
-                    .cloned()
-                    .collect();
-                for subject in lost {
-                    self.lease_lost(&subject);
+    /// One heartbeat: renews every lease held, gives back rows of this runner it no longer holds, and
+    /// stops what lost its own. The held set cannot change meanwhile: a lease taken between the renewal
+    /// and the judgement would be judged lost on a list that does not include it.
+    pub(super) fn beat(&self) {
+        let stop: Vec<AbortHandle> = {
+            let mut held = self.held();
+            if held.runs.is_empty() {
+                return;
+            }
+            let subjects: Vec<String> = held.runs.keys().cloned().collect();
+            match self
+                .inner
+                .store
+                .renew_leases(&self.inner.holder.owner, &subjects)
+            {
+                Ok(still) => {
+                    held.renewed_at = Some(Instant::now());
+                    subjects
+                        .iter()
+                        .filter(|s| !still.contains(s))
+                        .filter_map(|s| lose(&mut held, s))
+                        .collect()
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "leases not renewed; trying again");
+                    Vec::new()
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "leases not renewed; trying again"),
+        };
+        for task in stop {
+            task.abort();
         }
     }
+}
+
+/// Another process took the lease over: forgets it and returns the task to stop, unless it is a run
+/// waiting for its create's answer, which stops once the task id is saved.
+fn lose(held: &mut Held, subject: &str) -> Option<AbortHandle> {
+    let task = held.runs.remove(subject)?;
+    if held.creating.contains(subject) {
+        tracing::warn!(
+            subject,
+            "another process took this over; it stops once its task id is saved"
+        );
+        return None;
+    }
+    tracing::warn!(subject, "another process took this over; it stops here");
+    task
 }
 
 /// Renews the runner's leases until the runner is gone (wall time: the bound is wall time too).
@@ -336,6 +352,30 @@ mod tests {
             Arc::new(move || settings.clone()),
             RunnerTiming::default(),
         )
+    }
+
+    /// A lease row of this runner it no longer holds (its release failed) is given back by the next
+    /// heartbeat instead of being renewed forever, which would keep the job from every other process.
+    #[tokio::test]
+    async fn a_heartbeat_gives_back_rows_it_does_not_hold_and_keeps_the_rest() {
+        let runner = runner();
+        runner.set_lease_timing(LeaseTiming {
+            heartbeat: Duration::from_secs(3600),
+            stale_after: Duration::from_secs(10),
+            watch_every: Duration::from_secs(3600),
+        });
+        assert!(runner.take_lease("a"));
+        let store = runner.store().clone();
+        assert!(store
+            .acquire_lease("c", &runner.inner.holder, i64::MIN)
+            .unwrap());
+        runner.beat();
+        assert!(store.lease("c").unwrap().is_none(), "not held: given back");
+        assert!(runner.holds_lease("a"));
+        assert_eq!(
+            store.lease("a").unwrap().unwrap().owner,
+            runner.lease_owner()
+        );
     }
 
     /// A transfer's progress checks the lease only once the last renewal is old (the process may have

@@ -160,16 +160,34 @@ impl Store {
         Ok(changed == 1)
     }
 
-    /// Renews every lease `owner` holds, in one statement; returns the subjects it still holds.
-    pub fn renew_leases(&self, owner: &str) -> Result<Vec<String>, StoreError> {
+    /// Renews the leases on `subjects` that `owner` still holds and gives back every other lease of
+    /// `owner` (a row its runner no longer knows of, e.g. one whose release failed, must not be renewed
+    /// forever), in one transaction; returns the subjects it still holds.
+    pub fn renew_leases(
+        &self,
+        owner: &str,
+        subjects: &[String],
+    ) -> Result<Vec<String>, StoreError> {
         let now = self.now_ms();
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "UPDATE leases SET heartbeat_at = ?2 WHERE owner = ?1 RETURNING subject",
+        let list = serde_json::to_string(subjects).unwrap_or_else(|_| "[]".to_owned());
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let held = {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE leases SET heartbeat_at = ?2
+                 WHERE owner = ?1 AND subject IN (SELECT value FROM json_each(?3))
+                 RETURNING subject",
+            )?;
+            let held = stmt
+                .query_map(rusqlite::params![owner, now, list], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            held
+        };
+        tx.execute(
+            "DELETE FROM leases WHERE owner = ?1 AND subject NOT IN (SELECT value FROM json_each(?2))",
+            rusqlite::params![owner, list],
         )?;
-        let held = stmt
-            .query_map(rusqlite::params![owner, now], |r| r.get(0))?
-            .collect::<Result<Vec<String>, _>>()?;
+        tx.commit()?;
         Ok(held)
     }
 
@@ -364,8 +382,28 @@ mod tests {
             assert!(store.acquire_lease(s, &holder("a"), now).unwrap());
         }
         assert!(store.acquire_lease("y", &holder("b"), i64::MAX).unwrap());
-        assert_eq!(store.renew_leases("a").unwrap(), vec!["x".to_owned()]);
+        let both = ["x".to_owned(), "y".to_owned()];
+        assert_eq!(
+            store.renew_leases("a", &both).unwrap(),
+            vec!["x".to_owned()]
+        );
         assert_eq!(store.release_leases("a").unwrap(), 1);
+    }
+
+    /// A lease row of the owner that its runner no longer holds is given back, not renewed forever.
+    #[test]
+    fn renewing_gives_back_rows_not_held() {
+        let store = Store::open_in_memory().unwrap();
+        let now = store.now_ms();
+        for s in ["x", "z"] {
+            assert!(store.acquire_lease(s, &holder("a"), now).unwrap());
+        }
+        assert_eq!(
+            store.renew_leases("a", &["x".to_owned()]).unwrap(),
+            vec!["x".to_owned()]
+        );
+        assert!(store.lease("z").unwrap().is_none());
+        assert_eq!(store.lease("x").unwrap().unwrap().owner, "a");
     }
 
     #[test]
