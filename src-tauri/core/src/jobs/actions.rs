@@ -71,7 +71,7 @@ impl ResumePolicy {
 /// Kind of the problem recorded when the user gives up on an uncertain job.
 pub const MARKED_FAILED: &str = "marked_failed";
 
-fn interrupted_create() -> Message {
+pub(super) fn interrupted_create() -> Message {
     Message::new("msg.job.interrupted_create")
 }
 

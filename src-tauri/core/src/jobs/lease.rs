@@ -53,6 +53,9 @@ pub(super) struct Held {
     /// Subjects whose run marked its create and has not yet put the task id out of harm's way: losing
     /// the lease must not abort such a run, or the answer naming the paid task is dropped.
     pub(super) creating: HashSet<String>,
+    /// Subjects whose create this runner's current run marked itself: only such a run may fail a job
+    /// whose create was sent without a task id on record.
+    pub(super) sent_create: HashSet<String>,
 }
 
 impl JobRunner {
@@ -230,6 +233,23 @@ impl JobRunner {
         } else {
             held.creating.remove(subject);
         }
+    }
+
+    /// The run of `subject` marked its create itself.
+    pub(super) fn note_create_sent(&self, subject: &str) {
+        self.held().sent_create.insert(subject.to_owned());
+    }
+
+    /// Whether the current run of `subject` marked its create itself.
+    pub(super) fn sent_create_here(&self, subject: &str) -> bool {
+        self.held().sent_create.contains(subject)
+    }
+
+    /// The run of `subject` is over: what it noted about its create goes with it.
+    pub(super) fn run_over(&self, subject: &str) {
+        let mut held = self.held();
+        held.creating.remove(subject);
+        held.sent_create.remove(subject);
     }
 
     /// Another process took the lease over: whatever drives the subject here stops now, except a run

@@ -32,6 +32,8 @@ mod follow;
 mod history;
 mod lease;
 mod run;
+#[cfg(test)]
+mod run_end_tests;
 mod spend_gate;
 mod store_checkpoint;
 mod submit;

@@ -310,6 +310,7 @@ impl Checkpoint for StoreCheckpoint {
             self.set_current(JobStatus::Submitting);
             // From here until the task id is safe, losing the lease lets the create's answer arrive.
             self.runner.set_creating(&self.id, true);
+            self.runner.note_create_sent(&self.id);
         }
         ready(result)
     }
