@@ -367,7 +367,7 @@ impl JobRunner {
             return Err(JobError::Busy { id: id.to_owned() });
         }
         if let Err(e) = self.inner.store.set_status(id, JobStatus::Downloading) {
-            self.drop_lease(id);
+            self.give_back_unless_running(id);
             return Err(e.into());
         }
         self.announce(id);

@@ -182,6 +182,15 @@ impl JobRunner {
         }
     }
 
+    /// A failure path gives back a lease it took, unless a run of the job is going: the lease is shared
+    /// by everything this runner does with the job (taking it again is a no-op for the same owner), so a
+    /// second press that failed must not take away the lease the first press's run holds.
+    pub(super) fn give_back_unless_running(&self, subject: &str) {
+        if !self.is_active(subject) {
+            self.drop_lease(subject);
+        }
+    }
+
     /// Whether this runner still holds the subject's lease, as far as it knows (no database read).
     pub(super) fn holds_lease(&self, subject: &str) -> bool {
         self.held().runs.contains_key(subject)

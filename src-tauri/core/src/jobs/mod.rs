@@ -41,6 +41,8 @@ mod trouble;
 #[cfg(test)]
 mod unsaved_task_tests;
 mod unsent;
+#[cfg(test)]
+mod unsent_lease_tests;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
