@@ -1,9 +1,9 @@
 //! Exactly one process drives a job at a time (the app and the `seedance` CLI share one history): a run
 //! holds the job's lease in the database (see [`crate::store::LeaseHolder`]) from before its first step to
 //! its end, a batch's feeder holds the batch's. One heartbeat per runner renews every lease it holds in one
-//! write; a lease whose heartbeat stopped for [`LeaseTiming::stale_after`] (the holder hung, crashed or was
-//! killed) may be taken over by another process, at once when the holder is a process on this machine that
-//! no longer exists. A run whose lease was taken over stops where it is, writing nothing more: the heartbeat
+//! write; a lease whose heartbeat another process has seen unchanged for [`LeaseTiming::stale_after`] on its
+//! own monotonic clock (the holder hung, crashed or was killed; see [`Seen`]) may be taken over by it, at
+//! once when the holder is a process on this machine that no longer exists. A run whose lease was taken over stops where it is, writing nothing more: the heartbeat
 //! aborts it, and every step checks the lease before it goes on (the create mark in the same statement).
 //! One exception protects money: a run whose create request is out is never aborted before the paid task's
 //! id is saved (or held by a saver that outlives the run); it saves the id, then stops.
@@ -11,7 +11,7 @@
 //! Why these bounds: the heartbeat beats every 2 s; a holder counts as gone after 10 s without one, five
 //! beats, which covers one write kept waiting the store's whole busy timeout (5 s) plus a late beat, so a
 //! slow disk or a long write by the other process never hands a live run's job over. A job a killed process
-//! left is picked up within about 10 s (at once on the same machine).
+//! left is picked up within about 10 s of being first looked at (at once on the same machine).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Weak};
@@ -40,6 +40,13 @@ impl Default for LeaseTiming {
         }
     }
 }
+
+/// Another holder's lease as this runner last saw it: subject → (owner, heartbeat), and when that pair was
+/// first seen on this process's monotonic clock. A lease counts as abandoned once the same pair has been
+/// seen unchanged for [`LeaseTiming::stale_after`]: judged on the observer's own clock, never by comparing
+/// a stored wall-clock time with now, so a clock jump or a laptop waking from sleep (both processes slept;
+/// the heartbeats look old) never hands a live process's jobs over.
+pub(super) type Seen = HashMap<String, (String, i64, Instant)>;
 
 /// The leases this runner holds: subject → the task driving it (once started), so losing the lease can
 /// stop it.
@@ -91,10 +98,31 @@ impl JobRunner {
         self.inner.store.now_ms().saturating_sub(stale)
     }
 
-    /// Whether `lease` belongs to a holder that is gone: its heartbeat is past the bound or its process is
-    /// dead on this machine.
+    /// Whether `lease` belongs to a holder that is gone: its process is dead on this machine, or this
+    /// runner has seen its heartbeat unchanged for the bound (see [`Seen`]).
     pub(super) fn abandoned(&self, lease: &Lease) -> bool {
-        lease.heartbeat_at < self.stale_before() || lease.holder_is_dead()
+        lease.holder_is_dead() || self.unrenewed_for_the_bound(lease)
+    }
+
+    fn unrenewed_for_the_bound(&self, lease: &Lease) -> bool {
+        let stale_after = self.lease_timing().stale_after;
+        let mut seen = self
+            .inner
+            .lease_seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        match seen.get(&lease.subject) {
+            Some((owner, at, since)) if *owner == lease.owner && *at == lease.heartbeat_at => {
+                since.elapsed() >= stale_after
+            }
+            _ => {
+                seen.insert(
+                    lease.subject.clone(),
+                    (lease.owner.clone(), lease.heartbeat_at, Instant::now()),
+                );
+                false
+            }
+        }
     }
 
     /// Another live process drives the subject now.
@@ -115,9 +143,24 @@ impl JobRunner {
         // Held across the write, so a heartbeat never sees the row without the entry (and gives it back)
         // or the entry without the row (and judges it lost).
         let mut held = self.held();
-        let taken = match store.acquire_lease(subject, me, self.stale_before()) {
+        // Free or ours only: a stale one is judged on this process's clock below.
+        let taken = match store.acquire_lease(subject, me, i64::MIN) {
             Ok(true) => true,
             Ok(false) => match store.lease(subject) {
+                Ok(Some(lease)) if !lease.holder_is_dead() && self.abandoned(&lease) => {
+                    // Only if it is still the heartbeat seen unchanged for the bound.
+                    let taken = store
+                        .take_over_stale_lease(subject, me, &lease.owner, lease.heartbeat_at)
+                        .unwrap_or(false);
+                    if taken {
+                        tracing::info!(
+                            subject,
+                            from = lease.owner,
+                            "lease taken over from a holder that stopped renewing it"
+                        );
+                    }
+                    taken
+                }
                 Ok(Some(lease)) if lease.holder_is_dead() => {
                     let taken = store
                         .take_over_lease(subject, me, &lease.owner)
@@ -139,6 +182,11 @@ impl JobRunner {
             }
         };
         if taken {
+            self.inner
+                .lease_seen
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(subject);
             if held.runs.is_empty() {
                 // Nothing was held, so nothing was renewed meanwhile: the clock starts now.
                 held.renewed_at = Some(Instant::now());
@@ -336,7 +384,7 @@ fn lose(held: &mut Held, subject: &str) -> Option<AbortHandle> {
     task
 }
 
-/// Renews the runner's leases until the runner is gone (wall time: the bound is wall time too).
+/// Renews the runner's leases until the runner is gone.
 fn spawn_heartbeat(inner: Weak<Inner>) {
     tokio::spawn(async move {
         loop {
@@ -403,6 +451,44 @@ mod tests {
         assert!(runner.holds_lease("a"));
         assert_eq!(
             store.lease("a").unwrap().unwrap().owner,
+            runner.lease_owner()
+        );
+    }
+
+    /// A heartbeat that looks old by the wall clock (the clock jumped, or the machine slept) is not taken
+    /// over at once: only once this runner has seen it unchanged for the bound, and never while its
+    /// holder renews it.
+    #[tokio::test]
+    async fn staleness_is_judged_on_the_observers_own_clock() {
+        let runner = runner();
+        runner.set_lease_timing(LeaseTiming {
+            heartbeat: Duration::from_secs(3600),
+            stale_after: Duration::from_millis(200),
+            watch_every: Duration::from_secs(3600),
+        });
+        let store = runner.store().clone();
+        let ghost = LeaseHolder {
+            owner: "ghost".into(),
+            pid: 0,
+            host: String::new(),
+        };
+        assert!(store.acquire_lease("j", &ghost, 0).unwrap());
+        store
+            .conn()
+            .execute("UPDATE leases SET heartbeat_at = 0 WHERE subject = 'j'", [])
+            .unwrap();
+        assert!(!runner.take_lease("j"), "first seen now: not stale yet");
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert!(store.renew_lease("j", "ghost").unwrap());
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert!(!runner.take_lease("j"), "renewed meanwhile: alive");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert!(
+            runner.take_lease("j"),
+            "unchanged for the bound: taken over"
+        );
+        assert_eq!(
+            store.lease("j").unwrap().unwrap().owner,
             runner.lease_owner()
         );
     }

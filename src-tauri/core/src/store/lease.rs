@@ -1,11 +1,12 @@
 //! Leases: which process drives a job (or feeds a batch) now, when the app and the `seedance` CLI share one
 //! database. Every write that takes a lease is one statement, so two processes asking at once cannot both
-//! get it: a free lease, or one the asker holds already, or one whose holder stopped renewing it before the
-//! bound, is taken; any other is refused. A holder proven dead on this machine (its process is gone) is
-//! taken over at once, by a write that only succeeds while that dead holder still has it.
+//! get it: a free lease, or one the asker holds already, is taken; any other is refused. A holder proven
+//! dead on this machine (its process is gone) is taken over at once, by a write that only succeeds while
+//! that dead holder still has it; a holder the asker saw not renewing for the bound, by a write that only
+//! succeeds while the heartbeat is still the one it saw.
 //!
-//! The heartbeat is wall time in unix milliseconds from the store's clock: both processes on one machine read
-//! the same clock.
+//! The heartbeat is the store's wall time in unix milliseconds; it is only compared for equality (whether
+//! it changed), never with another clock: the runner judges staleness on its own monotonic clock.
 
 use rusqlite::OptionalExtension;
 
@@ -127,6 +128,24 @@ impl Store {
             "UPDATE leases SET owner = ?2, pid = ?3, host = ?4, heartbeat_at = ?5
              WHERE subject = ?1 AND owner = ?6",
             rusqlite::params![subject, me.owner, me.pid, me.host, now, dead_owner],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Takes the lease over from `owner` (a holder seen not renewing it for the bound), only if its
+    /// heartbeat is still `heartbeat_at`: a holder that renewed meanwhile keeps it.
+    pub fn take_over_stale_lease(
+        &self,
+        subject: &str,
+        me: &LeaseHolder,
+        owner: &str,
+        heartbeat_at: i64,
+    ) -> Result<bool, StoreError> {
+        let now = self.now_ms();
+        let changed = self.conn().execute(
+            "UPDATE leases SET owner = ?2, pid = ?3, host = ?4, heartbeat_at = ?5
+             WHERE subject = ?1 AND owner = ?6 AND heartbeat_at = ?7",
+            rusqlite::params![subject, me.owner, me.pid, me.host, now, owner, heartbeat_at],
         )?;
         Ok(changed == 1)
     }

@@ -223,9 +223,15 @@ async fn a_run_whose_lease_is_taken_while_polling_stops_polling_at_once() {
     let after = h.store.get_job(&job.id).unwrap();
     assert_eq!(after.status, JobStatus::Queued, "{after:?}");
 
-    // The taker (gone quiet too) leaves it; the other runner polls the same task to the end.
-    tokio::time::sleep(quick().stale_after + Duration::from_millis(100)).await;
+    // The taker (gone quiet too) leaves it; the other runner, once it has seen the taker's heartbeat
+    // unchanged for the bound on its own clock, polls the same task to the end.
     let (store, runner, _) = other(&h);
+    assert_eq!(
+        within(runner.resume_all()).await.unwrap().resumed,
+        0,
+        "first seen now"
+    );
+    tokio::time::sleep(quick().stale_after + Duration::from_millis(100)).await;
     assert_eq!(within(runner.resume_all()).await.unwrap().resumed, 1);
     within(runner.wait_idle()).await;
     let done = store.get_job(&job.id).unwrap();
