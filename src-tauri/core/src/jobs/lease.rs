@@ -344,10 +344,14 @@ impl JobRunner {
                 return;
             }
             let subjects: Vec<String> = held.runs.keys().cloned().collect();
+            // A row of this runner's not held is given back once it is a beat old: a new job's row
+            // (written with the job, see `Store::insert_job_once_held`) is taken by its run before then.
+            let beat = i64::try_from(self.lease_timing().heartbeat.as_millis()).unwrap_or(i64::MAX);
+            let forget_before = self.inner.store.now_ms().saturating_sub(beat);
             match self
                 .inner
                 .store
-                .renew_leases(&self.inner.holder.owner, &subjects)
+                .renew_leases(&self.inner.holder.owner, &subjects, forget_before)
             {
                 Ok(still) => {
                     held.renewed_at = Some(Instant::now());
@@ -446,6 +450,11 @@ mod tests {
         assert!(store
             .acquire_lease("c", &runner.inner.holder, i64::MIN)
             .unwrap());
+        // Left over (its release failed) well over a beat ago.
+        store
+            .conn()
+            .execute("UPDATE leases SET heartbeat_at = 0 WHERE subject = 'c'", [])
+            .unwrap();
         runner.beat();
         assert!(store.lease("c").unwrap().is_none(), "not held: given back");
         assert!(runner.holds_lease("a"));

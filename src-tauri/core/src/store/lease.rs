@@ -180,12 +180,14 @@ impl Store {
     }
 
     /// Renews the leases on `subjects` that `owner` still holds and gives back every other lease of
-    /// `owner` (a row its runner no longer knows of, e.g. one whose release failed, must not be renewed
-    /// forever), in one transaction; returns the subjects it still holds.
+    /// `owner` last renewed before `forget_before` (a row its runner no longer knows of, e.g. one whose
+    /// release failed, must not be renewed forever; a row just written with a new job is spared until its
+    /// run takes it), in one transaction; returns the subjects it still holds.
     pub fn renew_leases(
         &self,
         owner: &str,
         subjects: &[String],
+        forget_before: i64,
     ) -> Result<Vec<String>, StoreError> {
         let now = self.now_ms();
         let list = serde_json::to_string(subjects).unwrap_or_else(|_| "[]".to_owned());
@@ -203,8 +205,9 @@ impl Store {
             held
         };
         tx.execute(
-            "DELETE FROM leases WHERE owner = ?1 AND subject NOT IN (SELECT value FROM json_each(?2))",
-            rusqlite::params![owner, list],
+            "DELETE FROM leases WHERE owner = ?1 AND subject NOT IN (SELECT value FROM json_each(?2))
+                 AND heartbeat_at < ?3",
+            rusqlite::params![owner, list, forget_before],
         )?;
         tx.commit()?;
         Ok(held)
@@ -403,7 +406,7 @@ mod tests {
         assert!(store.acquire_lease("y", &holder("b"), i64::MAX).unwrap());
         let both = ["x".to_owned(), "y".to_owned()];
         assert_eq!(
-            store.renew_leases("a", &both).unwrap(),
+            store.renew_leases("a", &both, i64::MIN).unwrap(),
             vec!["x".to_owned()]
         );
         assert_eq!(store.release_leases("a").unwrap(), 1);
@@ -417,10 +420,18 @@ mod tests {
         for s in ["x", "z"] {
             assert!(store.acquire_lease(s, &holder("a"), now).unwrap());
         }
-        assert_eq!(
-            store.renew_leases("a", &["x".to_owned()]).unwrap(),
-            vec!["x".to_owned()]
-        );
+        store
+            .conn()
+            .execute(
+                "UPDATE leases SET heartbeat_at = 100 WHERE subject = 'z'",
+                [],
+            )
+            .unwrap();
+        let x = ["x".to_owned()];
+        // Renewed at the bound (a new job's row before its run takes it): spared.
+        assert_eq!(store.renew_leases("a", &x, 100).unwrap(), x.to_vec());
+        assert!(store.lease("z").unwrap().is_some());
+        assert_eq!(store.renew_leases("a", &x, 101).unwrap(), x.to_vec());
         assert!(store.lease("z").unwrap().is_none());
         assert_eq!(store.lease("x").unwrap().unwrap().owner, "a");
     }
