@@ -71,7 +71,7 @@ impl ResumePolicy {
 /// Kind of the problem recorded when the user gives up on an uncertain job.
 pub const MARKED_FAILED: &str = "marked_failed";
 
-fn interrupted_create() -> Message {
+pub(super) fn interrupted_create() -> Message {
     Message::new("msg.job.interrupted_create")
 }
 
@@ -367,7 +367,7 @@ impl JobRunner {
             return Err(JobError::Busy { id: id.to_owned() });
         }
         if let Err(e) = self.inner.store.set_status(id, JobStatus::Downloading) {
-            self.drop_lease(id);
+            self.give_back_unless_running(id);
             return Err(e.into());
         }
         self.announce(id);

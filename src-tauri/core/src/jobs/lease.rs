@@ -1,17 +1,19 @@
 //! Exactly one process drives a job at a time (the app and the `seedance` CLI share one history): a run
 //! holds the job's lease in the database (see [`crate::store::LeaseHolder`]) from before its first step to
 //! its end, a batch's feeder holds the batch's. One heartbeat per runner renews every lease it holds in one
-//! write; a lease whose heartbeat stopped for [`LeaseTiming::stale_after`] (the holder hung, crashed or was
-//! killed) may be taken over by another process, at once when the holder is a process on this machine that
-//! no longer exists. A run whose lease was taken over stops where it is, writing nothing more: the heartbeat
+//! write; a lease whose heartbeat another process has seen unchanged for [`LeaseTiming::stale_after`] on its
+//! own monotonic clock (the holder hung, crashed or was killed; see [`Seen`]) may be taken over by it, at
+//! once when the holder is a process on this machine that no longer exists. A run whose lease was taken over stops where it is, writing nothing more: the heartbeat
 //! aborts it, and every step checks the lease before it goes on (the create mark in the same statement).
+//! One exception protects money: a run whose create request is out is never aborted before the paid task's
+//! id is saved (or held by a saver that outlives the run); it saves the id, then stops.
 //!
 //! Why these bounds: the heartbeat beats every 2 s; a holder counts as gone after 10 s without one, five
 //! beats, which covers one write kept waiting the store's whole busy timeout (5 s) plus a late beat, so a
 //! slow disk or a long write by the other process never hands a live run's job over. A job a killed process
-//! left is picked up within about 10 s (at once on the same machine).
+//! left is picked up within about 10 s of being first looked at (at once on the same machine).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -39,6 +41,13 @@ impl Default for LeaseTiming {
     }
 }
 
+/// Another holder's lease as this runner last saw it: subject → (owner, heartbeat), and when that pair was
+/// first seen on this process's monotonic clock. A lease counts as abandoned once the same pair has been
+/// seen unchanged for [`LeaseTiming::stale_after`]: judged on the observer's own clock, never by comparing
+/// a stored wall-clock time with now, so a clock jump or a laptop waking from sleep (both processes slept;
+/// the heartbeats look old) never hands a live process's jobs over.
+pub(super) type Seen = HashMap<String, (String, i64, Instant)>;
+
 /// The leases this runner holds: subject → the task driving it (once started), so losing the lease can
 /// stop it.
 #[derive(Default)]
@@ -48,6 +57,12 @@ pub(super) struct Held {
     /// When the leases were last renewed; long ago means this process stalled (suspended, starved) and
     /// may have lost them without its heartbeat noticing yet.
     pub(super) renewed_at: Option<Instant>,
+    /// Subjects whose run marked its create and has not yet put the task id out of harm's way: losing
+    /// the lease must not abort such a run, or the answer naming the paid task is dropped.
+    pub(super) creating: HashSet<String>,
+    /// Subjects whose create this runner's current run marked itself: only such a run may fail a job
+    /// whose create was sent without a task id on record.
+    pub(super) sent_create: HashSet<String>,
 }
 
 impl JobRunner {
@@ -83,10 +98,31 @@ impl JobRunner {
         self.inner.store.now_ms().saturating_sub(stale)
     }
 
-    /// Whether `lease` belongs to a holder that is gone: its heartbeat is past the bound or its process is
-    /// dead on this machine.
+    /// Whether `lease` belongs to a holder that is gone: its process is dead on this machine, or this
+    /// runner has seen its heartbeat unchanged for the bound (see [`Seen`]).
     pub(super) fn abandoned(&self, lease: &Lease) -> bool {
-        lease.heartbeat_at < self.stale_before() || lease.holder_is_dead()
+        lease.holder_is_dead() || self.unrenewed_for_the_bound(lease)
+    }
+
+    fn unrenewed_for_the_bound(&self, lease: &Lease) -> bool {
+        let stale_after = self.lease_timing().stale_after;
+        let mut seen = self
+            .inner
+            .lease_seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        match seen.get(&lease.subject) {
+            Some((owner, at, since)) if *owner == lease.owner && *at == lease.heartbeat_at => {
+                since.elapsed() >= stale_after
+            }
+            _ => {
+                seen.insert(
+                    lease.subject.clone(),
+                    (lease.owner.clone(), lease.heartbeat_at, Instant::now()),
+                );
+                false
+            }
+        }
     }
 
     /// Another live process drives the subject now.
@@ -104,9 +140,27 @@ impl JobRunner {
     pub(super) fn take_lease(&self, subject: &str) -> bool {
         let store = &self.inner.store;
         let me = &self.inner.holder;
-        let taken = match store.acquire_lease(subject, me, self.stale_before()) {
+        // Held across the write, so a heartbeat never sees the row without the entry (and gives it back)
+        // or the entry without the row (and judges it lost).
+        let mut held = self.held();
+        // Free or ours only: a stale one is judged on this process's clock below.
+        let taken = match store.acquire_lease(subject, me, i64::MIN) {
             Ok(true) => true,
             Ok(false) => match store.lease(subject) {
+                Ok(Some(lease)) if !lease.holder_is_dead() && self.abandoned(&lease) => {
+                    // Only if it is still the heartbeat seen unchanged for the bound.
+                    let taken = store
+                        .take_over_stale_lease(subject, me, &lease.owner, lease.heartbeat_at)
+                        .unwrap_or(false);
+                    if taken {
+                        tracing::info!(
+                            subject,
+                            from = lease.owner,
+                            "lease taken over from a holder that stopped renewing it"
+                        );
+                    }
+                    taken
+                }
                 Ok(Some(lease)) if lease.holder_is_dead() => {
                     let taken = store
                         .take_over_lease(subject, me, &lease.owner)
@@ -128,15 +182,18 @@ impl JobRunner {
             }
         };
         if taken {
-            let start = {
-                let mut held = self.held();
-                if held.runs.is_empty() {
-                    // Nothing was held, so nothing was renewed meanwhile: the clock starts now.
-                    held.renewed_at = Some(Instant::now());
-                }
-                held.runs.entry(subject.to_owned()).or_insert(None);
-                !std::mem::replace(&mut held.heartbeat_started, true)
-            };
+            self.inner
+                .lease_seen
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(subject);
+            if held.runs.is_empty() {
+                // Nothing was held, so nothing was renewed meanwhile: the clock starts now.
+                held.renewed_at = Some(Instant::now());
+            }
+            held.runs.entry(subject.to_owned()).or_insert(None);
+            let start = !std::mem::replace(&mut held.heartbeat_started, true);
+            drop(held);
             if start {
                 spawn_heartbeat(Arc::downgrade(&self.inner));
             }
@@ -159,7 +216,9 @@ impl JobRunner {
 
     /// Gives the lease back (a run or feeder ended).
     pub(super) fn drop_lease(&self, subject: &str) {
-        let was_held = self.held().runs.remove(subject).is_some();
+        // Held across the write, as in `take_lease`.
+        let mut held = self.held();
+        let was_held = held.runs.remove(subject).is_some();
         if was_held {
             if let Err(e) = self
                 .inner
@@ -168,6 +227,15 @@ impl JobRunner {
             {
                 tracing::warn!(subject, error = %e, "lease not released; it lapses on its own");
             }
+        }
+    }
+
+    /// A failure path gives back a lease it took, unless a run of the job is going: the lease is shared
+    /// by everything this runner does with the job (taking it again is a no-op for the same owner), so a
+    /// second press that failed must not take away the lease the first press's run holds.
+    pub(super) fn give_back_unless_running(&self, subject: &str) {
+        if !self.is_active(subject) {
+            self.drop_lease(subject);
         }
     }
 
@@ -211,14 +279,42 @@ impl JobRunner {
         }
     }
 
-    /// Another process took the lease over: whatever drives the subject here stops now.
+    /// The run of `subject` marked its create (`true`), or its task id is saved or handed to a saver that
+    /// outlives the run, or its create step is over without one (`false`). In between, losing the lease
+    /// does not abort the run: the create's answer is awaited and its task id saved, then the run stops
+    /// at its next lease check.
+    pub(super) fn set_creating(&self, subject: &str, creating: bool) {
+        let mut held = self.held();
+        if creating {
+            held.creating.insert(subject.to_owned());
+        } else {
+            held.creating.remove(subject);
+        }
+    }
+
+    /// The run of `subject` marked its create itself.
+    pub(super) fn note_create_sent(&self, subject: &str) {
+        self.held().sent_create.insert(subject.to_owned());
+    }
+
+    /// Whether the current run of `subject` marked its create itself.
+    pub(super) fn sent_create_here(&self, subject: &str) -> bool {
+        self.held().sent_create.contains(subject)
+    }
+
+    /// The run of `subject` is over: what it noted about its create goes with it.
+    pub(super) fn run_over(&self, subject: &str) {
+        let mut held = self.held();
+        held.creating.remove(subject);
+        held.sent_create.remove(subject);
+    }
+
+    /// Another process took the lease over: whatever drives the subject here stops now, except a run
+    /// waiting for its create's answer, which stops once the task id is saved.
     fn lease_lost(&self, subject: &str) {
-        let task = self.held().runs.remove(subject);
+        let task = lose(&mut self.held(), subject);
         if let Some(task) = task {
-            tracing::warn!(subject, "another process took this over; it stops here");
-            if let Some(task) = task {
-                task.abort();
-            }
+            task.abort();
         }
     }
 
@@ -238,31 +334,61 @@ impl JobRunner {
         }
     }
 
-    /// One heartbeat: renews every lease held and stops what lost its own.
-    fn beat(&self) {
-        if self.held().runs.is_empty() {
-            return;
-        }
-        match self.inner.store.renew_leases(&self.inner.holder.owner) {
-            Ok(still) => {
-                self.held().renewed_at = Some(Instant::now());
-                let lost: Vec<String> = self
-                    .held()
-                    .runs
-                    .keys()
-                    .filter(|s| !still.contains(s))
-                    .cloned()
-                    .collect();
-                for subject in lost {
-                    self.lease_lost(&subject);
+    /// One heartbeat: renews every lease held, gives back rows of this runner it no longer holds, and
+    /// stops what lost its own. The held set cannot change meanwhile: a lease taken between the renewal
+    /// and the judgement would be judged lost on a list that does not include it.
+    pub(super) fn beat(&self) {
+        let stop: Vec<AbortHandle> = {
+            let mut held = self.held();
+            if held.runs.is_empty() {
+                return;
+            }
+            let subjects: Vec<String> = held.runs.keys().cloned().collect();
+            // A row of this runner's not held is given back once it is a beat old: a new job's row
+            // (written with the job, see `Store::insert_job_once_held`) is taken by its run before then.
+            let beat = i64::try_from(self.lease_timing().heartbeat.as_millis()).unwrap_or(i64::MAX);
+            let forget_before = self.inner.store.now_ms().saturating_sub(beat);
+            match self
+                .inner
+                .store
+                .renew_leases(&self.inner.holder.owner, &subjects, forget_before)
+            {
+                Ok(still) => {
+                    held.renewed_at = Some(Instant::now());
+                    subjects
+                        .iter()
+                        .filter(|s| !still.contains(s))
+                        .filter_map(|s| lose(&mut held, s))
+                        .collect()
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "leases not renewed; trying again");
+                    Vec::new()
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "leases not renewed; trying again"),
+        };
+        for task in stop {
+            task.abort();
         }
     }
 }
 
-/// Renews the runner's leases until the runner is gone (wall time: the bound is wall time too).
+/// Another process took the lease over: forgets it and returns the task to stop, unless it is a run
+/// waiting for its create's answer, which stops once the task id is saved.
+fn lose(held: &mut Held, subject: &str) -> Option<AbortHandle> {
+    let task = held.runs.remove(subject)?;
+    if held.creating.contains(subject) {
+        tracing::warn!(
+            subject,
+            "another process took this over; it stops once its task id is saved"
+        );
+        return None;
+    }
+    tracing::warn!(subject, "another process took this over; it stops here");
+    task
+}
+
+/// Renews the runner's leases until the runner is gone.
 fn spawn_heartbeat(inner: Weak<Inner>) {
     tokio::spawn(async move {
         loop {
@@ -307,6 +433,73 @@ mod tests {
             Arc::new(move || settings.clone()),
             RunnerTiming::default(),
         )
+    }
+
+    /// A lease row of this runner it no longer holds (its release failed) is given back by the next
+    /// heartbeat instead of being renewed forever, which would keep the job from every other process.
+    #[tokio::test]
+    async fn a_heartbeat_gives_back_rows_it_does_not_hold_and_keeps_the_rest() {
+        let runner = runner();
+        runner.set_lease_timing(LeaseTiming {
+            heartbeat: Duration::from_secs(3600),
+            stale_after: Duration::from_secs(10),
+            watch_every: Duration::from_secs(3600),
+        });
+        assert!(runner.take_lease("a"));
+        let store = runner.store().clone();
+        assert!(store
+            .acquire_lease("c", &runner.inner.holder, i64::MIN)
+            .unwrap());
+        // Left over (its release failed) well over a beat ago.
+        store
+            .conn()
+            .execute("UPDATE leases SET heartbeat_at = 0 WHERE subject = 'c'", [])
+            .unwrap();
+        runner.beat();
+        assert!(store.lease("c").unwrap().is_none(), "not held: given back");
+        assert!(runner.holds_lease("a"));
+        assert_eq!(
+            store.lease("a").unwrap().unwrap().owner,
+            runner.lease_owner()
+        );
+    }
+
+    /// A heartbeat that looks old by the wall clock (the clock jumped, or the machine slept) is not taken
+    /// over at once: only once this runner has seen it unchanged for the bound, and never while its
+    /// holder renews it.
+    #[tokio::test]
+    async fn staleness_is_judged_on_the_observers_own_clock() {
+        let runner = runner();
+        runner.set_lease_timing(LeaseTiming {
+            heartbeat: Duration::from_secs(3600),
+            stale_after: Duration::from_millis(200),
+            watch_every: Duration::from_secs(3600),
+        });
+        let store = runner.store().clone();
+        let ghost = LeaseHolder {
+            owner: "ghost".into(),
+            pid: 0,
+            host: String::new(),
+        };
+        assert!(store.acquire_lease("j", &ghost, 0).unwrap());
+        store
+            .conn()
+            .execute("UPDATE leases SET heartbeat_at = 0 WHERE subject = 'j'", [])
+            .unwrap();
+        assert!(!runner.take_lease("j"), "first seen now: not stale yet");
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert!(store.renew_lease("j", "ghost").unwrap());
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert!(!runner.take_lease("j"), "renewed meanwhile: alive");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert!(
+            runner.take_lease("j"),
+            "unchanged for the bound: taken over"
+        );
+        assert_eq!(
+            store.lease("j").unwrap().unwrap().owner,
+            runner.lease_owner()
+        );
     }
 
     /// A transfer's progress checks the lease only once the last renewal is old (the process may have

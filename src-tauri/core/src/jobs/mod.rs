@@ -32,6 +32,8 @@ mod follow;
 mod history;
 mod lease;
 mod run;
+#[cfg(test)]
+mod run_end_tests;
 mod spend_gate;
 mod store_checkpoint;
 mod submit;
@@ -39,6 +41,8 @@ mod trouble;
 #[cfg(test)]
 mod unsaved_task_tests;
 mod unsent;
+#[cfg(test)]
+mod unsent_lease_tests;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -163,6 +167,8 @@ struct Inner {
     /// Who this runner is in the leases it takes (see [`lease`]).
     holder: LeaseHolder,
     lease_timing: Mutex<LeaseTiming>,
+    /// Other holders' leases as last seen here (see [`lease::Seen`]).
+    lease_seen: Mutex<lease::Seen>,
     /// The leases held now, and the tasks they let run.
     held: Mutex<lease::Held>,
     /// The policy of the last start-up resume, which jobs adopted from a process that is gone follow too.
@@ -211,6 +217,7 @@ impl JobRunner {
                 spend_policy: Mutex::new(None),
                 holder: LeaseHolder::for_this_process(),
                 lease_timing: Mutex::new(LeaseTiming::default()),
+                lease_seen: Mutex::new(lease::Seen::new()),
                 held: Mutex::new(lease::Held::default()),
                 resume_policy: Mutex::new(ResumePolicy::default()),
                 spend_turn: Mutex::new(()),

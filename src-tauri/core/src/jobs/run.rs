@@ -90,6 +90,7 @@ impl JobRunner {
                     runner.record_crash(&id);
                 }
             }
+            runner.run_over(&id);
             drop(slot);
         });
         true
@@ -99,19 +100,27 @@ impl JobRunner {
     /// the money rule allows: a known task stays reachable (failed, with "Retry download" asking the task
     /// again, never a resubmit), a create that may have gone out becomes uncertain, and a job that never
     /// sent its create fails plainly (submitting it again pays nothing twice).
-    fn record_crash(&self, id: &str) {
+    /// Every write checks the lease in its own statement (the run may have lost it unnoticed).
+    pub(super) fn record_crash(&self, id: &str) {
         self.set_trouble(id, None);
         let store = &self.inner.store;
+        let owner = self.lease_owner();
         let written = match store.get_job(id) {
             Ok(job) if job.status.is_settled() => return,
-            Ok(job) if job.task_id.is_none() && job.create_sent_at.is_some() => {
-                store.set_uncertain(id, &JobError::RunCrashed { task_known: false }.msg())
-            }
-            Ok(job) => store.fail_with(
+            Ok(job) if job.task_id.is_none() && job.create_sent_at.is_some() => store
+                .uncertain_run(
+                    id,
+                    &JobError::RunCrashed { task_known: false }.msg(),
+                    None,
+                    owner,
+                ),
+            Ok(job) => store.fail_run(
                 id,
                 &JobError::RunCrashed {
                     task_known: job.task_id.is_some(),
                 },
+                owner,
+                self.sent_create_here(id),
             ),
             Err(e) => Err(e),
         };
@@ -161,7 +170,13 @@ impl JobRunner {
             };
             if !self.holds_lease(id) {
                 // The lease was lost during the step (another process took the job over after this one
-                // stalled): that process drives the job from its stored state; nothing is recorded here.
+                // stalled): that process drives the job from its stored state; nothing is recorded here
+                // but a paid task's id the store does not have yet (allowed over uncertain or failed).
+                if let Some(task) = &known_task {
+                    if !self.task_id_on_record(id, task) {
+                        tracing::error!(job = id, task = %task, "lease lost with the task id unsaved");
+                    }
+                }
                 tracing::warn!(job = id, kind = error.kind(), "lease lost; the run stops");
                 self.set_trouble(id, None);
                 return;
@@ -262,7 +277,7 @@ impl JobRunner {
 
     /// Puts a batch job whose run could not start back in its batch's queue; false when the write failed.
     fn back_to_its_batch(&self, id: &str) -> bool {
-        match self.inner.store.hold_unsent(id) {
+        match self.inner.store.hold_unsent_run(id, self.lease_owner()) {
             Ok(()) => {
                 self.announce(id);
                 true
@@ -353,6 +368,8 @@ impl JobRunner {
                     .await
             }
         };
+        // The create step is over either way (a task id is known, or the create failed).
+        self.set_creating(id, false);
         if let Some(task) = checkpoint.known_task() {
             *known_task = Some(task);
         }
@@ -429,11 +446,23 @@ impl JobRunner {
     }
 
     /// Records how a run that did not finish ended. A job with a paid task whose service is out of reach
-    /// (no token, demo mode) is left as it is, to be resumed later.
-    fn settle(&self, id: &str, plan: &Plan, error: JobError) {
+    /// (no token, demo mode) is left as it is, to be resumed later. Every write checks the lease in its
+    /// own statement, and a job whose create this run did not send is never failed while that create has
+    /// no task id on record: it becomes uncertain instead (the money rule's answer to "maybe paid").
+    pub(super) fn settle(&self, id: &str, plan: &Plan, error: JobError) {
         let store = &self.inner.store;
+        let owner = self.lease_owner();
+        let sent_here = self.sent_create_here(id);
+        let fail = || match store.fail_run(id, &error, owner, sent_here) {
+            Err(_) if !sent_here => {
+                store.uncertain_run(id, &super::actions::interrupted_create(), None, owner)
+            }
+            written => written,
+        };
         let written = match &error {
-            JobError::Pipeline(e) if e.submission_uncertain() => store.uncertain_with(id, e),
+            JobError::Pipeline(e) if e.submission_uncertain() => {
+                store.uncertain_run(id, &e.msg(), e.raw_cause().as_deref(), owner)
+            }
             JobError::Connection(e)
                 if matches!(plan, Plan::FromTask(_))
                     && !matches!(e, ConnectionError::DemoEnded) =>
@@ -445,7 +474,7 @@ impl JobRunner {
                 );
                 return;
             }
-            _ => store.fail_with(id, &error),
+            _ => fail(),
         };
         match written {
             Ok(()) => {

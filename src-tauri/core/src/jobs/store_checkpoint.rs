@@ -124,21 +124,27 @@ impl StoreCheckpoint {
         save_task_id(&self.runner, &self.id, &self.unsaved_task, &self.status)
     }
 
-    /// Writes the unsaved task id again with backoff, in the background, until it is saved or the run
-    /// is over (the run itself also tries at each step).
+    /// Writes the unsaved task id again with backoff, in the background, until it is saved or the store
+    /// has a task id for the job (the run itself also tries at each step). It holds the id itself, so a run
+    /// that ends or is stopped (its lease lost) meanwhile never takes the paid task's id with it.
     fn keep_saving_task_id(&self) {
         let runner = self.runner.clone();
         let id = self.id.clone();
-        let unsaved = Arc::downgrade(&self.unsaved_task);
+        let unsaved = self.unsaved_task.clone();
         let status = self.status.clone();
         tokio::spawn(async move {
             let mut wait = SAVE_RETRY_FIRST;
             loop {
                 runner.inner.timing.sleeper.sleep(wait).await;
-                let Some(unsaved) = unsaved.upgrade() else {
-                    return;
-                };
                 if save_task_id(&runner, &id, &unsaved, &status) {
+                    return;
+                }
+                if runner
+                    .inner
+                    .store
+                    .get_job(&id)
+                    .is_ok_and(|job| job.task_id.is_some())
+                {
                     return;
                 }
                 wait = (wait * 2).min(SAVE_RETRY_MAX);
@@ -204,10 +210,12 @@ impl StoreCheckpoint {
     }
 
     fn on_status(&self, state: &TaskState) -> HookResult {
+        // The id first: a run that lost its lease still leaves the paid task's id on record.
+        let saved = self.task_id_saved();
         self.leased("status")?;
         // An answered poll: whatever kept the task from being asked about is over.
         self.runner.set_trouble(&self.id, None);
-        if !self.task_id_saved() {
+        if !saved {
             // Status writes need the task id in the store; the poll goes on and the next one catches up.
             self.runner.announce(&self.id);
             return Ok(());
@@ -300,6 +308,9 @@ impl Checkpoint for StoreCheckpoint {
         });
         if result.is_ok() {
             self.set_current(JobStatus::Submitting);
+            // From here until the task id is safe, losing the lease lets the create's answer arrive.
+            self.runner.set_creating(&self.id, true);
+            self.runner.note_create_sent(&self.id);
         }
         ready(result)
     }
@@ -311,6 +322,8 @@ impl Checkpoint for StoreCheckpoint {
             // The task exists and is paid for: keep following it with the id in memory.
             self.keep_saving_task_id();
         }
+        // Saved, or held by a saver that outlives the run: the run may be stopped again.
+        self.runner.set_creating(&self.id, false);
         ready(Ok(()))
     }
 

@@ -159,8 +159,28 @@ impl JobRunner {
         };
         tracing::info!(job = %job.id, demo = job.demo, "job submitted");
         self.inner.events.job_changed(&job);
-        self.spawn(&job.id, Plan::Fresh);
+        if !self.spawn(&job.id, Plan::Fresh) {
+            self.not_started_after_submit(&job.id);
+        }
         Ok(job)
+    }
+
+    /// The new job's run could not start (its lease could not be taken: the database could not be asked).
+    /// Unless another process drives it, it waits as not sent, for the user to send it, instead of sitting
+    /// "uploading" with nobody working on it. Nothing was sent, so nothing is paid twice.
+    fn not_started_after_submit(&self, id: &str) {
+        if self.held_elsewhere(id) && self.inner.store.lease(id).is_ok() {
+            return;
+        }
+        match self.inner.store.hold_unsent(id) {
+            Ok(()) => {
+                tracing::warn!(job = id, "run could not start; the job waits as not sent");
+                self.announce(id);
+            }
+            Err(e) => {
+                tracing::error!(job = id, error = %e, "run could not start; job not held back")
+            }
+        }
     }
 }
 

@@ -36,18 +36,16 @@ impl JobEvents for Seen {
     fn progress(&self, _id: &str, _stage: TransferStage, _done: f64, _total: Option<f64>) {}
 }
 
-async fn task_id_write_fails_for_a_while(code: c_int) {
-    let sim = Sim::start(SimConfig::fast()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(&dir.path().join("jobs.db")).unwrap());
-    let seen = Arc::new(Seen::default());
+/// A runner on a fresh database in `dir`, talking to `sim`, on time sped up a hundredfold.
+fn runner_for(sim: &Sim, dir: &std::path::Path, seen: Arc<Seen>) -> (Arc<Store>, JobRunner) {
+    let store = Arc::new(Store::open(&dir.join("jobs.db")).unwrap());
     let connection = Connection {
         api: ApiConfig::new(&sim.api_base(), &sim.upload_base()).unwrap(),
         token: ApiToken::new(sim.token()).unwrap(),
         demo: false,
     };
     let settings = RunnerPrefs {
-        output_dir: dir.path().join("videos"),
+        output_dir: dir.join("videos"),
         file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
         upload_region: UploadRegion::Global,
         max_concurrent_jobs: 3,
@@ -55,7 +53,7 @@ async fn task_id_write_fails_for_a_while(code: c_int) {
     let time = Arc::new(ScaledTime::new(100));
     let runner = JobRunner::new(
         store.clone(),
-        seen.clone(),
+        seen,
         Arc::new(FixedConnection(connection)),
         Arc::new(move || settings.clone()),
         RunnerTiming {
@@ -64,6 +62,61 @@ async fn task_id_write_fails_for_a_while(code: c_int) {
             ..RunnerTiming::default()
         },
     );
+    (store, runner)
+}
+
+/// The run holding an unsaved task id is stopped (its lease was taken over): the id is still written
+/// once the disk takes writes again, by a saver that does not die with the run.
+#[tokio::test]
+async fn an_unsaved_task_id_is_written_after_its_run_lost_the_lease() {
+    let sim = Sim::start(SimConfig::fast()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (store, runner) = runner_for(&sim, dir.path(), Arc::new(Seen::default()));
+    store.fail_job_steps(Some((TASK_ID_STEP, ffi::SQLITE_IOERR_WRITE)));
+    let draft = RequestDraft {
+        prompt: "a heron".to_owned(),
+        ..RequestDraft::default()
+    };
+    let job = runner.submit(draft, None).await.unwrap();
+    let started = Instant::now();
+    while store.job_steps_refused() == 0 {
+        assert!(started.elapsed() < BOUND, "the task id's write never came");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Another process takes the job over; the run finds out and stops with the id unsaved.
+    let thief = crate::store::LeaseHolder {
+        owner: "thief".into(),
+        pid: 0,
+        host: String::new(),
+    };
+    assert!(store
+        .take_over_lease(&job.id, &thief, runner.lease_owner())
+        .unwrap());
+    assert!(!runner.still_leased(&job.id));
+    tokio::time::timeout(BOUND, runner.wait_idle())
+        .await
+        .expect("the run stops");
+    assert_eq!(store.get_job(&job.id).unwrap().task_id, None);
+
+    store.fail_job_steps(None);
+    let started = Instant::now();
+    loop {
+        let now = store.get_job(&job.id).unwrap();
+        if now.task_id.is_some() {
+            assert_eq!(now.status, JobStatus::Queued, "{:?}", now.problem);
+            break;
+        }
+        assert!(started.elapsed() < BOUND, "the task id was never written");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(sim.counts().create, 1);
+}
+
+async fn task_id_write_fails_for_a_while(code: c_int) {
+    let sim = Sim::start(SimConfig::fast()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let seen = Arc::new(Seen::default());
+    let (store, runner) = runner_for(&sim, dir.path(), seen.clone());
 
     store.fail_job_steps(Some((TASK_ID_STEP, code)));
     let draft = RequestDraft {

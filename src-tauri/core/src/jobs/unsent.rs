@@ -77,7 +77,7 @@ impl JobRunner {
             return Err(JobError::Busy { id: id.to_owned() });
         }
         if let Err(e) = self.inner.store.release_unsent(id) {
-            self.drop_lease(id);
+            self.give_back_unless_running(id);
             return Err(self.not_waiting(id, e));
         }
         self.announce(id);

@@ -1,11 +1,12 @@
 //! Leases: which process drives a job (or feeds a batch) now, when the app and the `seedance` CLI share one
 //! database. Every write that takes a lease is one statement, so two processes asking at once cannot both
-//! get it: a free lease, or one the asker holds already, or one whose holder stopped renewing it before the
-//! bound, is taken; any other is refused. A holder proven dead on this machine (its process is gone) is
-//! taken over at once, by a write that only succeeds while that dead holder still has it.
+//! get it: a free lease, or one the asker holds already, is taken; any other is refused. A holder proven
+//! dead on this machine (its process is gone) is taken over at once, by a write that only succeeds while
+//! that dead holder still has it; a holder the asker saw not renewing for the bound, by a write that only
+//! succeeds while the heartbeat is still the one it saw.
 //!
-//! The heartbeat is wall time in unix milliseconds from the store's clock: both processes on one machine read
-//! the same clock.
+//! The heartbeat is the store's wall time in unix milliseconds; it is only compared for equality (whether
+//! it changed), never with another clock: the runner judges staleness on its own monotonic clock.
 
 use rusqlite::OptionalExtension;
 
@@ -131,6 +132,24 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// Takes the lease over from `owner` (a holder seen not renewing it for the bound), only if its
+    /// heartbeat is still `heartbeat_at`: a holder that renewed meanwhile keeps it.
+    pub fn take_over_stale_lease(
+        &self,
+        subject: &str,
+        me: &LeaseHolder,
+        owner: &str,
+        heartbeat_at: i64,
+    ) -> Result<bool, StoreError> {
+        let now = self.now_ms();
+        let changed = self.conn().execute(
+            "UPDATE leases SET owner = ?2, pid = ?3, host = ?4, heartbeat_at = ?5
+             WHERE subject = ?1 AND owner = ?6 AND heartbeat_at = ?7",
+            rusqlite::params![subject, me.owner, me.pid, me.host, now, owner, heartbeat_at],
+        )?;
+        Ok(changed == 1)
+    }
+
     pub fn lease(&self, subject: &str) -> Result<Option<Lease>, StoreError> {
         Ok(self
             .conn()
@@ -160,16 +179,37 @@ impl Store {
         Ok(changed == 1)
     }
 
-    /// Renews every lease `owner` holds, in one statement; returns the subjects it still holds.
-    pub fn renew_leases(&self, owner: &str) -> Result<Vec<String>, StoreError> {
+    /// Renews the leases on `subjects` that `owner` still holds and gives back every other lease of
+    /// `owner` last renewed before `forget_before` (a row its runner no longer knows of, e.g. one whose
+    /// release failed, must not be renewed forever; a row just written with a new job is spared until its
+    /// run takes it), in one transaction; returns the subjects it still holds.
+    pub fn renew_leases(
+        &self,
+        owner: &str,
+        subjects: &[String],
+        forget_before: i64,
+    ) -> Result<Vec<String>, StoreError> {
         let now = self.now_ms();
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "UPDATE leases SET heartbeat_at = ?2 WHERE owner = ?1 RETURNING subject",
+        let list = serde_json::to_string(subjects).unwrap_or_else(|_| "[]".to_owned());
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let held = {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE leases SET heartbeat_at = ?2
+                 WHERE owner = ?1 AND subject IN (SELECT value FROM json_each(?3))
+                 RETURNING subject",
+            )?;
+            let held = stmt
+                .query_map(rusqlite::params![owner, now, list], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            held
+        };
+        tx.execute(
+            "DELETE FROM leases WHERE owner = ?1 AND subject NOT IN (SELECT value FROM json_each(?2))
+                 AND heartbeat_at < ?3",
+            rusqlite::params![owner, list, forget_before],
         )?;
-        let held = stmt
-            .query_map(rusqlite::params![owner, now], |r| r.get(0))?
-            .collect::<Result<Vec<String>, _>>()?;
+        tx.commit()?;
         Ok(held)
     }
 
@@ -364,8 +404,36 @@ mod tests {
             assert!(store.acquire_lease(s, &holder("a"), now).unwrap());
         }
         assert!(store.acquire_lease("y", &holder("b"), i64::MAX).unwrap());
-        assert_eq!(store.renew_leases("a").unwrap(), vec!["x".to_owned()]);
+        let both = ["x".to_owned(), "y".to_owned()];
+        assert_eq!(
+            store.renew_leases("a", &both, i64::MIN).unwrap(),
+            vec!["x".to_owned()]
+        );
         assert_eq!(store.release_leases("a").unwrap(), 1);
+    }
+
+    /// A lease row of the owner that its runner no longer holds is given back, not renewed forever.
+    #[test]
+    fn renewing_gives_back_rows_not_held() {
+        let store = Store::open_in_memory().unwrap();
+        let now = store.now_ms();
+        for s in ["x", "z"] {
+            assert!(store.acquire_lease(s, &holder("a"), now).unwrap());
+        }
+        store
+            .conn()
+            .execute(
+                "UPDATE leases SET heartbeat_at = 100 WHERE subject = 'z'",
+                [],
+            )
+            .unwrap();
+        let x = ["x".to_owned()];
+        // Renewed at the bound (a new job's row before its run takes it): spared.
+        assert_eq!(store.renew_leases("a", &x, 100).unwrap(), x.to_vec());
+        assert!(store.lease("z").unwrap().is_some());
+        assert_eq!(store.renew_leases("a", &x, 101).unwrap(), x.to_vec());
+        assert!(store.lease("z").unwrap().is_none());
+        assert_eq!(store.lease("x").unwrap().unwrap().owner, "a");
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod model;
 mod outputs;
 mod query;
 mod row;
+mod run_end;
 mod spend;
 mod status;
 mod submission;

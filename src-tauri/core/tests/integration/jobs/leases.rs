@@ -158,6 +158,39 @@ async fn a_run_whose_lease_is_taken_during_its_upload_never_sends_the_create() {
     assert_eq!(h.sim.counts().create, 1);
 }
 
+/// Losing the lease while the create request is out must not drop its answer: the task is paid for,
+/// and its id is saved (then the run stops) instead of the job ending uncertain with a resubmit offered.
+#[tokio::test]
+async fn a_run_whose_lease_is_taken_during_its_create_saves_the_task_id() {
+    let h = harness(
+        SimConfig {
+            hang_for: Duration::from_millis(600),
+            ..SimConfig::fast()
+        },
+        3,
+    )
+    .await;
+    h.runner.set_lease_timing(quick());
+    h.sim.push_fault(Route::Create, Fault::Hang);
+    let job = within(h.runner.submit(text_draft("a heron at dawn"), None))
+        .await
+        .unwrap();
+    until(|| h.store.get_job(&job.id).unwrap().create_sent_at.is_some()).await;
+    // The create is out (held by the service); another process takes the job over meanwhile, and the
+    // heartbeat (every 50 ms) finds the lease lost long before the answer comes.
+    assert!(h
+        .store
+        .take_over_lease(&job.id, &ghost(), h.runner.lease_owner())
+        .unwrap());
+
+    within(h.runner.wait_idle()).await;
+    let after = h.store.get_job(&job.id).unwrap();
+    assert_eq!(h.sim.counts().create, 1);
+    assert!(after.task_id.is_some(), "paid task id kept: {after:?}");
+    assert_eq!(after.status, JobStatus::Queued, "{after:?}");
+    assert_eq!(owner_of(&h.store, &job.id).as_deref(), Some("ghost"));
+}
+
 #[tokio::test]
 async fn a_run_whose_lease_is_taken_while_polling_stops_polling_at_once() {
     let h = harness(
@@ -190,9 +223,15 @@ async fn a_run_whose_lease_is_taken_while_polling_stops_polling_at_once() {
     let after = h.store.get_job(&job.id).unwrap();
     assert_eq!(after.status, JobStatus::Queued, "{after:?}");
 
-    // The taker (gone quiet too) leaves it; the other runner polls the same task to the end.
-    tokio::time::sleep(quick().stale_after + Duration::from_millis(100)).await;
+    // The taker (gone quiet too) leaves it; the other runner, once it has seen the taker's heartbeat
+    // unchanged for the bound on its own clock, polls the same task to the end.
     let (store, runner, _) = other(&h);
+    assert_eq!(
+        within(runner.resume_all()).await.unwrap().resumed,
+        0,
+        "first seen now"
+    );
+    tokio::time::sleep(quick().stale_after + Duration::from_millis(100)).await;
     assert_eq!(within(runner.resume_all()).await.unwrap().resumed, 1);
     within(runner.wait_idle()).await;
     let done = store.get_job(&job.id).unwrap();
