@@ -3,7 +3,8 @@
 //! reading anything again, and the plan that starts is the backend's own, never one the page sends back.
 //!
 //! Besides the plan's own problems, an item is left out when the user skipped it or when the frame check
-//! (the core batch check, see [`crate::batch_frames`]) found a frame that cannot be sent as it is; the total counts only the rest.
+//! (the core batch check, see [`crate::batch_frames`]) found a frame that cannot be sent as it is; the
+//! total counts only the rest.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -119,6 +120,9 @@ pub struct BatchReview {
     pub can_start: bool,
     /// Frame files still being checked (the total may still change; starting waits for them).
     pub checks_pending: u32,
+    /// Which review of this draft this is: a poll names it to get only what changed since
+    /// ([`Draft::changes_since`]). 0 when it was not handed to the page.
+    pub version: u32,
 }
 
 /// The review table's thumbnails of one item, as data URLs (`None`: not checked yet, or no such frame).
@@ -180,6 +184,8 @@ pub struct Draft {
     pub defaults: BatchDefaults,
     skipped: BTreeSet<u32>,
     pub checks: Arc<FrameChecks>,
+    /// The items of the review last handed to the page, and its version (see [`poll`]).
+    sent: poll::Sent,
 }
 
 impl Draft {
@@ -197,6 +203,7 @@ impl Draft {
             defaults: BatchDefaults::default(),
             skipped: BTreeSet::new(),
             checks,
+            sent: poll::Sent::default(),
         };
         draft.check_frames();
         draft
@@ -378,6 +385,7 @@ impl Draft {
             total: plan.total,
             can_start,
             checks_pending: u32::try_from(self.checks.pending()).unwrap_or(u32::MAX),
+            version: 0,
         }
     }
 
@@ -557,6 +565,9 @@ impl Drafts {
         }
     }
 }
+
+#[path = "batch_review_poll.rs"]
+pub mod poll;
 
 #[cfg(test)]
 #[path = "batch_review_tests.rs"]

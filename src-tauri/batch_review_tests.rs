@@ -223,3 +223,62 @@ fn the_estimate_uses_the_shapes_the_checks_found() {
             .map(|e| (e.width, e.height))
     );
 }
+
+/// A poll while 10 of 1 000 frames were checked sends those 10 items (and the total), not the whole
+/// review; a poll naming an old version gets every item. Prints the bytes of each answer.
+#[test]
+fn a_poll_sends_only_the_items_that_changed_since_the_pages_version() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let names: Vec<String> = (1..=1000).map(|i| format!("p{i:04}.png")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let folder = Folder::with(&refs);
+    // Each check waits until the test lets that many through, so the test decides what finished.
+    let allowed = std::sync::Arc::new(AtomicUsize::new(0));
+    let started = std::sync::Arc::new(AtomicUsize::new(0));
+    let (a, s) = (allowed.clone(), started.clone());
+    let gated: CheckWork = std::sync::Arc::new(move |path: &Path| {
+        let n = s.fetch_add(1, Ordering::SeqCst);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while n >= a.load(Ordering::SeqCst) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        fake_check(path)
+    });
+    let source = from_paths(&folder.paths(&refs)).unwrap();
+    let spec = SourceSpec::Paths { count: 1000 };
+    let mut draft = Draft::open("d1".into(), spec, source, FrameChecks::with(2, gated));
+    draft.defaults.prompt = "{name} turns to the camera".into();
+
+    let first = draft.review_for_page(&[], &rates());
+    assert_eq!(first.checks_pending, 1000);
+    let full_bytes = serde_json::to_vec(&first).unwrap().len();
+
+    allowed.store(10, Ordering::SeqCst);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while draft.checks.pending() > 990 {
+        assert!(Instant::now() < deadline, "checks did not finish");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let changes = draft.changes_since(first.version, &[], &rates());
+    assert!(!changes.full);
+    assert_eq!(changes.checks_pending, 990);
+    let changed: Vec<u32> = changes.items.iter().map(|i| i.item.index).collect();
+    assert_eq!(changed, (1..=10).collect::<Vec<_>>());
+    assert!(changes.items.iter().all(|i| i.frames[0].facts.is_some()));
+    let poll_bytes = serde_json::to_vec(&changes).unwrap().len();
+
+    // Nothing new: only the small parts.
+    let quiet = draft.changes_since(changes.version, &[], &rates());
+    assert!(quiet.items.is_empty() && !quiet.full);
+    let quiet_bytes = serde_json::to_vec(&quiet).unwrap().len();
+    // A page whose copy is older than the last one handed out gets every item.
+    let stale = draft.changes_since(first.version, &[], &rates());
+    assert!(stale.full);
+    assert_eq!(stale.items.len(), 1000);
+
+    eprintln!(
+        "review poll, 1000 items: whole review {full_bytes} bytes; changes with 10 items checked {poll_bytes} bytes; with none {quiet_bytes} bytes"
+    );
+    assert!(poll_bytes * 20 < full_bytes, "{poll_bytes} vs {full_bytes}");
+    allowed.store(usize::MAX, Ordering::SeqCst);
+}

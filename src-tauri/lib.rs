@@ -89,6 +89,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::batch::batch_pick_file,
             commands::batch::batch_from_form,
             commands::batch::batch_review,
+            commands::batch::batch_review_changes,
             commands::batch::batch_set_defaults,
             commands::batch::batch_skip_item,
             commands::batch::batch_fix_frame,

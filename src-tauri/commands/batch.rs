@@ -15,6 +15,7 @@ use tauri::{AppHandle, State};
 
 use super::blocking;
 use crate::batch_frames::FrameChecks;
+use crate::batch_review::poll::ReviewChanges;
 use crate::batch_review::{BatchDefaults, BatchReview, Draft, Drafts, ItemThumbnails, SourceSpec};
 use crate::error::IpcResult;
 use crate::state::{AppState, Frames};
@@ -30,7 +31,7 @@ fn presets(state: &AppState) -> Vec<Preset> {
 fn review_of(state: &AppState, drafts: &Drafts, id: &str) -> IpcResult<BatchReview> {
     let presets = presets(state);
     let rates = state.prefs().cost_rates;
-    Ok(drafts.with(id, |d| Ok(d.review(&presets, &rates)))?)
+    Ok(drafts.with(id, |d| Ok(d.review_for_page(&presets, &rates)))?)
 }
 
 /// Opens `source` as the current draft (defaults carried over from the previous draft, if any).
@@ -196,6 +197,21 @@ pub async fn batch_review(
     id: String,
 ) -> IpcResult<BatchReview> {
     review_of(&state, &drafts, &id)
+}
+
+/// While frames are checked: only what changed since the review `since` the page has (see
+/// `crate::batch_review::poll`).
+#[tauri::command]
+#[specta::specta]
+pub async fn batch_review_changes(
+    state: State<'_, AppState>,
+    drafts: State<'_, Drafts>,
+    id: String,
+    since: u32,
+) -> IpcResult<ReviewChanges> {
+    let presets = presets(&state);
+    let rates = state.prefs().cost_rates;
+    Ok(drafts.with(&id, |d| Ok(d.changes_since(since, &presets, &rates)))?)
 }
 
 /// The batch's prompt template, settings or preset, and takes changed.

@@ -195,6 +195,11 @@ export const commands = {
 	batchFromForm: (form: RequestDraft, takes: number, defaults: BatchDefaults | null) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_from_form", { form, takes, defaults })),
 	/**  The review as it stands (frame checks fill it in as they finish). */
 	batchReview: (id: string) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_review", { id })),
+	/**
+	 *  While frames are checked: only what changed since the review `since` the page has (see
+	 *  `crate::batch_review::poll`).
+	 */
+	batchReviewChanges: (id: string, since: number) => typedError<ReviewChanges, IpcError>(__TAURI_INVOKE("batch_review_changes", { id, since })),
 	/**  The batch's prompt template, settings or preset, and takes changed. */
 	batchSetDefaults: (id: string, defaults: BatchDefaults) => typedError<BatchReview, IpcError>(__TAURI_INVOKE("batch_set_defaults", { id, defaults })),
 	/**  "Skip": the item leaves the jobs and the total (or comes back). */
@@ -355,6 +360,11 @@ export type BatchReview = {
 	can_start: boolean,
 	/**  Frame files still being checked (the total may still change; starting waits for them). */
 	checks_pending: number,
+	/**
+	 *  Which review of this draft this is: a poll names it to get only what changed since
+	 *  ([`Draft::changes_since`]). 0 when it was not handed to the page.
+	 */
+	version: number,
 };
 
 /**  One batch's spend. */
@@ -979,6 +989,27 @@ export type RetryPlan = {
 	paid_without_estimate: number,
 	/**  Uncertain jobs: never resubmitted from here (see the Jobs screen). */
 	uncertain: number,
+};
+
+/**
+ *  What a poll hands the page: the items that changed since the version it has, and the rest of the
+ *  review that frame checks can change.
+ */
+export type ReviewChanges = {
+	id: string,
+	/**  The version the page has once these are applied (name it in the next poll). */
+	version: number,
+	/**
+	 *  Every item, in order, instead of only the changed ones: the page's version was not the last one
+	 *  handed out.
+	 */
+	full: boolean,
+	/**  The items that differ from the page's copy (matched by `item.index`), or every item when `full`. */
+	items: ReviewItem[],
+	problems: BatchProblem[],
+	total: BatchTotal,
+	can_start: boolean,
+	checks_pending: number,
 };
 
 /**  One row of the review table. */

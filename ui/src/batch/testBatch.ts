@@ -147,6 +147,7 @@ export function reviewOf(b: BatchBackend, id = "d1"): BatchReview {
     },
     can_start: jobs > 0 && b.problems.every((p) => !p.blocking),
     checks_pending: b.checksPending,
+    version: 1,
   };
 }
 
@@ -182,6 +183,11 @@ export function batchBackend(overrides: Partial<BatchBackend> = {}): BatchBacken
         if (answer === null)
           throw { kind: "unexpected", message: verbatim("x", "x"), details: null, cause: null };
         return answer;
+      }
+      case "batch_review_changes": {
+        // Every item, as after an edit the poll did not know of (the merge of a few is tested on its own).
+        const { id, version, items, problems, total, can_start, checks_pending } = reviewOf(b);
+        return { id, version: version + 1, full: true, items, problems, total, can_start, checks_pending };
       }
       case "batch_review":
       case "batch_set_defaults":

@@ -2,14 +2,34 @@
  * The Batch screen's state: the review the backend planned (the draft itself lives in the backend, which
  * reads every file), the calls that change it, and polling while frame checks are still running so their
  * results stream into the table. Answers are applied in the order the calls were made: a slow poll never
- * overwrites the result of a later edit.
+ * overwrites the result of a later edit. A poll names the version of the review the page has and gets only
+ * the items that changed since (a few, of perhaps a thousand), merged into the review here.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { BatchReview } from "../bindings";
+import type { BatchReview, ReviewChanges } from "../bindings";
 import { type IpcError, ipc } from "../ipc";
 
 /** How often the review is read again while frames are being checked. */
 export const POLL_MS = 500;
+
+/** The review with a poll's changes applied; items that did not change keep their identity. */
+export function applyChanges(review: BatchReview, changes: ReviewChanges): BatchReview {
+  if (changes.id !== review.id) return review;
+  let items = changes.items;
+  if (!changes.full) {
+    const changed = new Map(changes.items.map((i) => [i.item.index, i]));
+    items = review.items.map((i) => changed.get(i.item.index) ?? i);
+  }
+  return {
+    ...review,
+    items,
+    problems: changes.problems,
+    total: changes.total,
+    can_start: changes.can_start,
+    checks_pending: changes.checks_pending,
+    version: changes.version,
+  };
+}
 
 export function useBatchDraft() {
   const [review, setReview] = useState<BatchReview | null>(null);
@@ -42,13 +62,14 @@ export function useBatchDraft() {
   useEffect(() => {
     if (!review || review.checks_pending === 0) return;
     const reviewId = review.id;
+    const version = review.version;
     const timer = setTimeout(() => {
       const seq = ++issued.current;
-      ipc.batchReview(reviewId).then(
-        (next) => {
+      ipc.batchReviewChanges(reviewId, version).then(
+        (changes) => {
           if (seq < applied.current) return;
           applied.current = seq;
-          setReview(next);
+          setReview((now) => (now ? applyChanges(now, changes) : now));
         },
         () => {
           /* the next edit or pick shows any error; polling just stops */

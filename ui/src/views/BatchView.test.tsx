@@ -28,6 +28,23 @@ function rows() {
   return screen.queryAllByTestId(/^batch-item-\d+$/);
 }
 
+describe("while frames are checked", () => {
+  it("polls for what changed since the review it has, and shows it", async () => {
+    const b = batchBackend({ checksPending: 1 });
+    renderWithI18n(<BatchView />);
+    await openFolder();
+    b.items[0] = item(1, {
+      item: { ...item(1).item, draft: { ...item(1).item.draft, prompt: "shot 1, checked" } },
+    });
+    b.checksPending = 0;
+    await waitFor(() => expect(screen.getByTestId("batch-item-1").textContent).toContain("shot 1, checked"), {
+      timeout: 3000,
+    });
+    expect(callsTo(b, "batch_review_changes").map((c) => c.args)).toEqual([{ id: "d1", since: 1 }]);
+    expect(callsTo(b, "batch_review")).toHaveLength(0);
+  });
+});
+
 describe("picking a source", () => {
   it("a folder's items fill the table; a cancelled picker changes nothing", async () => {
     const b = batchBackend();
