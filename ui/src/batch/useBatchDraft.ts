@@ -35,12 +35,18 @@ export function useBatchDraft() {
   const [review, setReview] = useState<BatchReview | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Bumped when polling should look again: a call ended, or a poll's answer was set aside for one. */
+  const [nudge, setNudge] = useState(0);
+  /** Calls made (picks, edits, `clear`); a call's answer is applied only if no later call's already was. */
   const issued = useRef(0);
   const applied = useRef(0);
+  /** Calls still waiting for their answer: the screen is busy while any is. */
+  const waiting = useRef(0);
 
   /** Runs a call that answers with a review (or `null`: a cancelled picker, nothing changes). */
   const run = useCallback(async (call: () => Promise<BatchReview | null>): Promise<boolean> => {
     const seq = ++issued.current;
+    waiting.current++;
     setBusy(true);
     try {
       const next = await call();
@@ -54,21 +60,31 @@ export function useBatchDraft() {
       if (seq >= applied.current) setError(e as IpcError);
       return false;
     } finally {
-      if (seq === issued.current) setBusy(false);
+      waiting.current--;
+      if (waiting.current === 0) {
+        setBusy(false);
+        setNudge((n) => n + 1);
+      }
     }
   }, []);
 
-  // Each answer while checks are pending schedules the next read.
+  // While checks are pending, the review is read again every POLL_MS. Polls never compete with calls: none
+  // is sent while a call (a pick left open for a minute, an edit) waits, and an answer that crossed a call
+  // made after it is set aside, so a poll can neither hide a new source nor undo an edit.
   useEffect(() => {
+    void nudge;
     if (!review || review.checks_pending === 0) return;
     const reviewId = review.id;
     const version = review.version;
     const timer = setTimeout(() => {
-      const seq = ++issued.current;
+      if (waiting.current > 0) return; // the call's end nudges
+      const at = issued.current;
       ipc.batchReviewChanges(reviewId, version).then(
         (changes) => {
-          if (seq < applied.current) return;
-          applied.current = seq;
+          if (issued.current !== at || waiting.current > 0) {
+            setNudge((n) => n + 1);
+            return;
+          }
           setReview((now) => (now ? applyChanges(now, changes) : now));
         },
         () => {
@@ -77,7 +93,7 @@ export function useBatchDraft() {
       );
     }, POLL_MS);
     return () => clearTimeout(timer);
-  }, [review]);
+  }, [review, nudge]);
 
   const clear = useCallback(() => {
     issued.current++;
