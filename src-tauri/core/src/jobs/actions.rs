@@ -280,6 +280,7 @@ impl JobRunner {
         // The original changed too: it now names its copy and may not be submitted again. Views that
         // show it learn that now, not at their next reload (a stale row still offered Submit again).
         self.announce(id);
+        self.reopen_batch_of(&again.id);
         Ok(again)
     }
 
@@ -372,6 +373,23 @@ impl JobRunner {
         }
         self.announce(id);
         self.spawn(id, Plan::FromTask(task_id));
+        self.reopen_batch_of(id);
         Ok(self.inner.store.get_job(id)?)
+    }
+
+    /// A job of a finished batch runs again: the batch shows as running until it ends, then finishes
+    /// again (its feeder watches it), instead of saying "finished" over a running job.
+    fn reopen_batch_of(&self, job_id: &str) {
+        match self.inner.store.reopen_finished_batch_of(job_id) {
+            Ok(Some(batch)) => {
+                tracing::info!(batch = %batch, job = job_id, "finished batch runs again for a retried job");
+                let _ = self.announce_batch(&batch);
+                self.feed(&batch);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(job = job_id, error = %e, "batch of a retried job not reopened")
+            }
+        }
     }
 }

@@ -437,6 +437,24 @@ impl Store {
             .optional()?)
     }
 
+    /// The finished batch that holds job `job_id` runs again (a failed job of it was fetched or submitted
+    /// again): it finishes once more when that job ends. Returns the batch's id when it was reopened; a
+    /// running, paused or cancelled batch keeps its state.
+    pub fn reopen_finished_batch_of(&self, job_id: &str) -> Result<Option<String>, StoreError> {
+        let now = self.now_ms();
+        Ok(self
+            .conn()
+            .query_row(
+                "UPDATE batches SET state = 'running', updated_at = ?2, paused_reason = NULL
+                 WHERE state = 'finished'
+                   AND id = (SELECT batch_id FROM batch_jobs WHERE job_id = ?1)
+                 RETURNING id",
+                rusqlite::params![job_id, now],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// A running batch with nothing left to send or wait for becomes finished; returns whether it did.
     pub fn finish_batch_if_done(&self, id: &str) -> Result<bool, StoreError> {
         let now = self.now_ms();

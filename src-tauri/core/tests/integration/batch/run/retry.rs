@@ -11,11 +11,11 @@ use seedance_core::i18n::UserFacing;
 use seedance_core::jobs::{BatchRunError, JobError, SpendConsent, SpendPolicy};
 use seedance_core::spend::SpendLimits;
 use seedance_core::store::{
-    BatchInserted, JobQuery, JobStatus, NewBatch, NewBatchJob, NewJob, BATCH_CANCELLED,
+    BatchInserted, BatchState, JobQuery, JobStatus, NewBatch, NewBatchJob, NewJob, BATCH_CANCELLED,
 };
-use seedance_sim::{Fault, Route, SimConfig};
+use seedance_sim::{Fault, Route, SimConfig, TaskFailure, TaskScript};
 
-use super::{jobs_of, start, takes_of, until};
+use super::{jobs_of, start, state_of, takes_of, until};
 use crate::support::api::within;
 use crate::support::jobs::harness;
 use crate::support::text_draft;
@@ -315,4 +315,51 @@ async fn paid_retries_ask_about_the_spend_limit_and_take_their_originals_place()
     // The originals are no longer the batch's to retry.
     let after = h.runner.batch_retry_plan(&batch.id).unwrap();
     assert!(after.paid_ids.is_empty());
+}
+
+/// A finished batch whose failed job is fetched again, or submitted again, says "running" while that job
+/// runs and finishes again when it ends (it used to stay "finished" over a running job).
+#[tokio::test]
+async fn a_finished_batch_runs_again_while_a_retried_job_runs_then_finishes_again() {
+    let h = harness(SimConfig::fast(), 1).await;
+    // One at a time: the first task fails at the service (only a paid resubmit helps); the second's video
+    // link is refused twice (failed with its task known: fetching again is free).
+    h.sim.script_next_task(TaskScript {
+        fail: Some(TaskFailure {
+            error_code: "content_policy".into(),
+            error_msg: "refused".into(),
+        }),
+        ..TaskScript::default()
+    });
+    for _ in 0..2 {
+        h.sim
+            .push_fault(Route::Result, Fault::HtmlError { status: 403 });
+    }
+    let batch = start(&h.runner, &takes_of(&text_draft("a kite over dunes"), 2)).await;
+    until(|| state_of(&h.store, &batch) == BatchState::Finished).await;
+    within(h.runner.wait_idle()).await;
+    let jobs = jobs_of(&h.store, &batch);
+    assert!(
+        jobs.iter().all(|j| j.status == JobStatus::Failed),
+        "{jobs:?}"
+    );
+    let creates = h.sim.counts().create;
+
+    h.runner.retry_download(&jobs[1].id).unwrap();
+    assert_eq!(state_of(&h.store, &batch), BatchState::Running);
+    until(|| state_of(&h.store, &batch) == BatchState::Finished).await;
+    within(h.runner.wait_idle()).await;
+    assert_eq!(
+        h.store.get_job(&jobs[1].id).unwrap().status,
+        JobStatus::Done
+    );
+
+    let again = within(h.runner.resubmit(&jobs[0].id, SpendConsent::NotGiven))
+        .await
+        .unwrap();
+    assert_eq!(state_of(&h.store, &batch), BatchState::Running);
+    until(|| state_of(&h.store, &batch) == BatchState::Finished).await;
+    within(h.runner.wait_idle()).await;
+    assert_eq!(h.store.get_job(&again.id).unwrap().status, JobStatus::Done);
+    assert_eq!(h.sim.counts().create, creates + 1);
 }
