@@ -5,11 +5,13 @@
 //!
 //! A decision and the storing it allows happen in one [`JobRunner::spend_turn`]: two submissions at once
 //! cannot both read the spend from before the other was stored and together pass a limit each alone keeps.
-//! (Another process sharing the history is not held by this turn.)
+//! The turn is shared with every process on the same history (the app and the `seedance` command line):
+//! besides this process's lock it holds an OS file lock beside the database.
 //!
 //! The limits and rates are read at each check from a source the app sets ([`JobRunner::set_spend_policy`]);
 //! a runner without one has no limits.
 
+use std::fs::{File, OpenOptions};
 use std::sync::{Arc, MutexGuard};
 
 use jiff::tz::TimeZone;
@@ -62,12 +64,30 @@ impl JobRunner {
     }
 
     /// Held from a spend decision until the job or batch it allowed is stored. Never held across an
-    /// `.await`: the decision and the write are both plain database calls.
-    pub(super) fn spend_turn(&self) -> MutexGuard<'_, ()> {
-        self.inner
+    /// `.await`: the decision and the write are both plain database calls. Another process's turn on the
+    /// same history is waited for (it lasts a few milliseconds); when the lock file cannot be used (a
+    /// read-only folder), the turn is this process's alone and a warning is logged.
+    pub(super) fn spend_turn(&self) -> SpendTurn<'_> {
+        let process = self
+            .inner
             .spend_turn
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(|p| p.into_inner());
+        let shared = self
+            .inner
+            .store
+            .lock_file_path("spend")
+            .and_then(|path| match lock_file(&path) {
+                Ok(file) => Some(file),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "spend turn not shared with other processes");
+                    None
+                }
+            });
+        SpendTurn {
+            _shared: shared,
+            _process: process,
+        }
     }
 
     /// The current policy; `None` when no limit is set (nothing to check).
@@ -110,4 +130,22 @@ impl JobRunner {
             consent == SpendConsent::Given,
         ))
     }
+}
+
+/// One spend turn: this process's lock and, when it could be taken, the lock file every process on the
+/// history shares. Dropping it ends the turn (closing the file releases its lock).
+pub(super) struct SpendTurn<'a> {
+    _shared: Option<File>,
+    _process: MutexGuard<'a, ()>,
+}
+
+/// Opens (creating) `path` and waits for its exclusive lock.
+fn lock_file(path: &std::path::Path) -> std::io::Result<File> {
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    file.lock()?;
+    Ok(file)
 }

@@ -25,7 +25,7 @@ mod status;
 mod submission;
 mod upload_cache;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -213,6 +213,16 @@ impl Store {
         // A panic while the lock was held cannot leave half a write: SQLite rolls back any transaction the
         // panicking code had open when its `Transaction` was dropped.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A lock file beside the database for `purpose` (`history.db` → `history.db.spend.lock`), shared by
+    /// every process that opens the same history; `None` for a database in memory.
+    pub fn lock_file_path(&self, purpose: &str) -> Option<PathBuf> {
+        let conn = self.conn();
+        let db = conn.path().filter(|p| !p.is_empty())?;
+        let mut name = std::ffi::OsString::from(db);
+        name.push(format!(".{purpose}.lock"));
+        Some(PathBuf::from(name))
     }
 
     pub(crate) fn now_ms(&self) -> i64 {

@@ -325,3 +325,55 @@ async fn two_submissions_at_once_cannot_both_pass_a_limit_that_fits_one() {
     assert_eq!(store.count_jobs(&JobQuery::default()).unwrap(), 1);
     within(runner.wait_idle()).await;
 }
+
+/// The same as two processes (the app and the command line) on one history: two stores on one database
+/// file, each with its own runner. Their turns are one turn (a lock file beside the database), so only one
+/// of the two submissions is stored and the other is asked about.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_at_once_cannot_both_pass_a_limit_that_fits_one() {
+    let sim = start(SimConfig::fast()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(SlowClock(AtomicBool::new(false)));
+    let db = dir.path().join("jobs.db");
+    let runners: Vec<(Arc<Store>, JobRunner)> = (0..2)
+        .map(|_| {
+            let store = Arc::new(Store::open_with_clock(&db, clock.clone()).unwrap());
+            let events = Arc::new(Recorder::default());
+            let runner = runner_for(&sim, &store, &events, dir.path(), false, 3);
+            limit(
+                &runner,
+                SpendLimits {
+                    per_day: Some(150_000),
+                    ..SpendLimits::default()
+                },
+            );
+            (store, runner)
+        })
+        .collect();
+    clock.0.store(true, Ordering::SeqCst);
+    let submit = |runner: &JobRunner, prompt: &'static str| {
+        let runner = runner.clone();
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::spawn(move || {
+            runtime.block_on(runner.submit(text_draft(prompt), Some(108_900)))
+        })
+    };
+    let one = submit(&runners[0].1, "a fox at dawn");
+    let two = submit(&runners[1].1, "an owl at dusk");
+    let results = tokio::task::spawn_blocking(move || [one.join().unwrap(), two.join().unwrap()])
+        .await
+        .unwrap();
+    clock.0.store(false, Ordering::SeqCst);
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(results
+        .iter()
+        .any(|r| matches!(r, Err(JobError::SpendLimit(_)))));
+    assert_eq!(runners[0].0.count_jobs(&JobQuery::default()).unwrap(), 1);
+    for (_, runner) in &runners {
+        within(runner.wait_idle()).await;
+    }
+}
