@@ -48,6 +48,8 @@ pub enum ShellError {
     OpenFileFailed(String),
     #[error("the browser could not open {url}: {cause}")]
     OpenLinkFailed { url: String, cause: String },
+    #[error("the system could not open the folder {}: {cause}", path.display())]
+    OpenFolderFailed { path: PathBuf, cause: String },
     /// The name the save dialog returned gained `.json`, and a file by that name is already there.
     #[error("{} already exists", path.display())]
     ExportFileExists { path: PathBuf },
@@ -64,7 +66,9 @@ impl UserFacing for ShellError {
             Self::EmptyToken => "empty_token",
             Self::NoVideo => "no_video",
             Self::VideoMissing { .. } => "video_missing",
-            Self::OpenFileFailed(_) | Self::OpenLinkFailed { .. } => "open_failed",
+            Self::OpenFileFailed(_)
+            | Self::OpenLinkFailed { .. }
+            | Self::OpenFolderFailed { .. } => "open_failed",
             Self::ExportFileExists { .. } => "export_file_exists",
             Self::TestHooksOff => "test_hooks_off",
             Self::Internal(_) => "internal",
@@ -85,6 +89,9 @@ impl UserFacing for ShellError {
             Self::ExportFileExists { path } => {
                 Message::new("msg.shell.export_file_exists").arg("path", path)
             }
+            Self::OpenFolderFailed { path, .. } => {
+                Message::new("msg.shell.open_folder_failed").arg("path", path)
+            }
             Self::TestHooksOff => Message::new("msg.shell.test_hooks_off"),
             Self::Internal(_) => Message::new("msg.shell.internal"),
         }
@@ -94,6 +101,7 @@ impl UserFacing for ShellError {
         match self {
             Self::OpenFileFailed(cause)
             | Self::OpenLinkFailed { cause, .. }
+            | Self::OpenFolderFailed { cause, .. }
             | Self::Internal(cause) => Some(cause.clone()),
             _ => None,
         }

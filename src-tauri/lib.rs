@@ -3,6 +3,7 @@
 mod batch_frames;
 mod batch_review;
 mod commands;
+mod diagnostics;
 mod dialogs;
 mod error;
 mod events;
@@ -24,6 +25,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .dangerously_cast_bigints_to_number()
         .commands(collect_commands![
             commands::app::app_info,
+            commands::app::diagnostics,
+            commands::app::open_log_folder,
             commands::app::open_token_help,
             commands::app::answer_next_file_dialog,
             commands::generate::check_request,

@@ -8,10 +8,21 @@
 //! Nothing here may log the API token: `ApiToken` redacts itself, and no event takes it.
 
 use tauri_plugin_log::log::LevelFilter;
+use tauri_plugin_log::RotationStrategy;
 
-/// The app's logger: info and above, to the plugin's default targets.
+/// Size at which the log file is set aside and a new one started.
+pub const LOG_FILE_BYTES: u128 = 2 * 1024 * 1024;
+/// Files set aside that are kept (older ones are deleted): the log folder stays under 10 MB.
+pub const LOGS_KEPT: usize = 4;
+
+/// The app's logger: info and above, to the plugin's default targets (stdout and the log folder), the file
+/// rotated at [`LOG_FILE_BYTES`] keeping [`LOGS_KEPT`] older files. (The plugin's default kept one file of 40 kB
+/// and dropped everything before it: too little to see how a failed job began.)
 pub fn logger() -> tauri_plugin_log::Builder {
-    tauri_plugin_log::Builder::new().level(LevelFilter::Info)
+    tauri_plugin_log::Builder::new()
+        .level(LevelFilter::Info)
+        .max_file_size(LOG_FILE_BYTES)
+        .rotation_strategy(RotationStrategy::KeepSome(LOGS_KEPT))
 }
 
 #[cfg(test)]

@@ -50,6 +50,24 @@ test("a text-to-video job runs against the service and the MP4 lands on disk", a
   assert.ok(statSync(videos[0]).size > 10_000);
 });
 
+test("the diagnostics a bug report gets name the build, the OS and the token's place, never the token", async () => {
+  await s.click("[data-testid=nav-settings]");
+  assert.match(await s.waitForText("[data-testid=app-commit]", (t) => t.length > 0), /^([0-9a-f]{12}|unknown)$/);
+  await s.click("[data-testid=copy-diagnostics]");
+  await s.find("[data-testid=diagnostics-copied]");
+  await s.screenshot("settings-diagnostics-copied");
+  const text = await s.executeAsync(
+    `const done = arguments[0];
+     window.__TAURI_INTERNALS__.invoke("diagnostics").then(done, (e) => done("error: " + e.kind));`,
+  );
+  for (const line of ["Seedance Studio: ", "OS: ", "Webview: ", "API token: set (keychain)", "History: 1 jobs"]) {
+    assert.ok(text.includes(line), `${line} in ${text}`);
+  }
+  assert.ok(!text.includes(TOKEN) && !text.includes(TOKEN.slice(-4)), "no part of the token");
+  assert.ok(!text.includes(home.env.HOME), `the home folder is written ~:\n${text}`);
+  await s.click("[data-testid=nav-generate]");
+});
+
 test("removing the token leaves it in no file the app wrote", async () => {
   await s.click("[data-testid=nav-settings]");
   await s.click("[data-testid=token-remove]");
@@ -62,6 +80,10 @@ test("removing the token leaves it in no file the app wrote", async () => {
   await sleep(1000);
   const files = filesUnder(home.root);
   assert.ok(files.length > 3, `the app wrote its files under ${home.root}`);
+  assert.ok(
+    files.some((f) => f.endsWith(".log") && statSync(f).size > 0),
+    "the app's log is among the files read",
+  );
   const contains = (f) => {
     try {
       return readFileSync(f).includes(TOKEN);

@@ -9,6 +9,10 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
+	/**  The text "Copy diagnostics" puts on the clipboard (see [`crate::diagnostics`]): never the token. */
+	diagnostics: () => typedError<string, IpcError>(__TAURI_INVOKE("diagnostics")),
+	/**  Opens the app's log folder in the OS's file manager (made first if nothing was logged yet). */
+	openLogFolder: () => typedError<null, IpcError>(__TAURI_INVOKE("open_log_folder")),
 	/**
 	 *  Opens the token help page in the user's browser. The page is fixed (see `navigation::ExternalLink`), so
 	 *  the UI cannot open others.
@@ -238,6 +242,8 @@ export const PREFERENCE_LIMITS = {"hold_unsent_after_hours":{"max":168,"min":0},
 /**  Facts about this installation the UI shows (never the token). */
 export type AppInfo = {
 	version: string,
+	/**  The commit this build comes from ("unknown" for a build from a source archive). */
+	commit: string,
 	data_dir: string,
 	api_base: string,
 	upload_base: string,

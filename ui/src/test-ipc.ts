@@ -3,6 +3,7 @@ import type { AppInfo, PrefsView, Session, SpendSummary, UnsentSummary } from ".
 
 export const INFO: AppInfo = {
   version: "0.1.0",
+  commit: "abc123def456",
   data_dir: "/home/me/.local/share/seedance",
   api_base: "https://api.sinancode.com/",
   upload_base: "https://files-api.sinancode.com/",
