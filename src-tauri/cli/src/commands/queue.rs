@@ -34,7 +34,7 @@ pub fn watch(ctx: &mut Ctx) -> CliResult {
         // A running batch's jobs waiting for their turn are sent here too.
         for batch in engine.runner.batches()? {
             if batch.state == BatchState::Running {
-                for id in batch_jobs(&engine, &batch.id)? {
+                for id in batch_jobs(&engine.runner, &batch.id)? {
                     if !ids.contains(&id) {
                         ids.push(id);
                     }
