@@ -68,7 +68,8 @@ pub enum Command {
     /// Make a video from a prompt and frames (for now: --estimate, what it would produce and cost).
     #[command(after_help = EXIT_CODES_HELP)]
     Generate(GenerateArgs),
-    /// Sends every row of a CSV or JSON Lines file as a batch, after the app's review rules and one question.
+    /// Sends every row of a CSV or JSON Lines file as a batch, after the app's review rules (frames checked,
+    /// items the service would refuse left out, the total of the rest) and one question.
     #[command(after_help = EXIT_CODES_HELP)]
     Batch(BatchArgs),
     /// The job history the app shows.
@@ -245,6 +246,7 @@ pub struct GenerateArgs {
 /// The request's settings, on top of a preset's (`generate`) or as a batch's defaults (`batch`).
 #[derive(Debug, Args)]
 pub struct SettingsArgs {
+    /// The video's resolution.
     #[arg(long, value_parser = resolution_words())]
     pub resolution: Option<String>,
     /// `adaptive` follows the first frame's shape.
@@ -277,9 +279,6 @@ pub struct BatchArgs {
     /// The settings of a row that sets none come from this saved preset (a row's own column or preset wins).
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
-    /// Each settings flag is the default of rows that do not set it (over --preset; a row's column wins).
-    #[command(flatten)]
-    pub settings: SettingsArgs,
     /// Writes a conforming copy beside each frame that needs one (as `seedance frames check --fix`) and
     /// sends the copy; without it, items whose frames the service would refuse are left out.
     #[arg(long)]
@@ -293,6 +292,13 @@ pub struct BatchArgs {
     /// Send it even though the same batch was started within the last 10 minutes (an intended repeat).
     #[arg(long)]
     pub again: bool,
+    // Last: the heading holds for every flag after it.
+    /// Each settings flag is the default of rows that do not set it (over --preset; a row's column wins).
+    #[command(
+        flatten,
+        next_help_heading = "Defaults of rows that do not set them (over --preset)"
+    )]
+    pub settings: SettingsArgs,
 }
 
 /// The languages the app ships a catalog for.

@@ -112,13 +112,14 @@ fn wait_bounded(mut child: std::process::Child, limit: Duration) -> Run {
 #[test]
 fn jobs_watch_follows_jobs_another_process_creates_while_it_runs() {
     use std::process::Stdio;
+    // The first job stays queued long enough for the second to be sent while `watch` follows it.
     let service = Service::start(SimConfig {
-        queued_for: Duration::from_secs(4),
+        queued_for: Duration::from_secs(6),
         ..SimConfig::fast()
     });
     let env = service.env();
     let first = sent_job(&service, &env);
-    let watch = env
+    let mut watch = env
         .command(&["--json", "jobs", "watch"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -139,6 +140,10 @@ fn jobs_watch_follows_jobs_another_process_creates_while_it_runs() {
     assert_eq!(second.code, 0, "{second:?}");
     let second = second.stdout.split('\t').next().unwrap().to_owned();
     assert_eq!(service.creates(), 2);
+    assert!(
+        watch.try_wait().unwrap().is_none(),
+        "watch ended before the second job was sent (a very slow machine?)"
+    );
     let watched = wait_bounded(watch, Duration::from_secs(60));
     assert_eq!(watched.code, 0, "{watched:?}");
     let done: Vec<String> = watched
