@@ -150,3 +150,111 @@ fn retotal(plan: &mut BatchPlan, aspect: &dyn Fn(&Path) -> Option<f64>) {
         total.approximate |= e.approximate || guessed;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::batch::{from_paths, plan, PlanInput};
+    use crate::cost::CostRates;
+    use crate::images::FrameProblemKind;
+    use crate::request::RequestDraft;
+
+    fn too_small(fix: Option<FixKind>) -> FrameProblem {
+        FrameProblem {
+            kind: FrameProblemKind::TooSmall,
+            message: Message::new("msg.image.too_small"),
+            fix,
+        }
+    }
+
+    /// Four items: a good frame, one an upscale fixes, one no fix can cure, one unreadable; the second is
+    /// also skipped.
+    #[test]
+    fn refused_frames_leave_their_items_out_with_reasons_and_fixes_and_the_total_counts_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = ["good", "small", "tiny", "broken"]
+            .iter()
+            .map(|n| {
+                let p = dir.path().join(format!("{n}.png"));
+                std::fs::write(&p, b"png").unwrap();
+                p
+            })
+            .collect();
+        let source = from_paths(&paths).unwrap();
+        let form = RequestDraft {
+            prompt: "a red fox".into(),
+            ..RequestDraft::default()
+        };
+        let rates = CostRates::default();
+        let aspect = |_: &Path| Some(1.0);
+        let mut planned = plan(
+            &source,
+            &PlanInput {
+                form: &form,
+                takes: 2,
+                presets: &[],
+                rates: &rates,
+                frame_aspect: &aspect,
+            },
+        );
+        assert_eq!(planned.total.jobs, 8);
+        let one_job_cost = planned.total.cost_max / 8.0;
+        let verdict = |p: &Path| {
+            let name = p.file_stem()?.to_str()?;
+            Some(match name {
+                "good" => FrameVerdict::Usable,
+                "small" => FrameVerdict::Problems(vec![too_small(Some(FixKind::Upscale {
+                    min_side: 300,
+                }))]),
+                "tiny" => FrameVerdict::Problems(vec![too_small(None)]),
+                _ => FrameVerdict::Unusable(Message::new("msg.image.corrupt")),
+            })
+        };
+        let left_out = leave_out_frames(&mut planned, &verdict, &|i| i == 2, &aspect);
+        let excluded: Vec<u32> = planned.excluded().map(|i| i.index).collect();
+        assert_eq!(excluded, [2, 3, 4]);
+        assert_eq!(
+            left_out.iter().map(|l| l.item).collect::<Vec<_>>(),
+            [2, 3, 4]
+        );
+        assert!(left_out[0].fixable());
+        assert_eq!(left_out[0].fixes, [FixKind::Upscale { min_side: 300 }]);
+        assert!(!left_out[1].fixable(), "a problem without a fix");
+        assert_eq!(left_out[2].reasons, [Message::new("msg.image.corrupt")]);
+        assert!(planned.jobs.iter().all(|j| j.item == 1));
+        assert_eq!(planned.jobs.len(), 2);
+        assert_eq!(planned.total.jobs, 2);
+        assert_eq!(planned.total.excluded_items, 3);
+        assert!((planned.total.cost_max - 2.0 * one_job_cost).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_frame_not_checked_yet_keeps_its_item_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("later.png");
+        std::fs::write(&path, b"png").unwrap();
+        let source = from_paths(&[path]).unwrap();
+        let form = RequestDraft {
+            prompt: "a red fox".into(),
+            ..RequestDraft::default()
+        };
+        let rates = CostRates::default();
+        let mut planned = plan(
+            &source,
+            &PlanInput {
+                form: &form,
+                takes: 1,
+                presets: &[],
+                rates: &rates,
+                frame_aspect: &|_| None,
+            },
+        );
+        let left_out = leave_out_frames(&mut planned, &|_| None, &|_| false, &|_| None);
+        assert!(left_out.is_empty());
+        assert_eq!(planned.total.jobs, 1);
+        assert_eq!(planned.total.excluded_items, 0);
+    }
+}
