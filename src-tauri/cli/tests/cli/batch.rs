@@ -2,7 +2,7 @@
 //! one question, and one create per job.
 
 use crate::send::Service;
-use crate::support::{png, Env};
+use crate::support::{png, run_at_terminal, Env};
 
 fn write(env: &Env, name: &str, text: &str) -> String {
     let path = env.dir.path().join(name);
@@ -270,6 +270,28 @@ fn the_same_batch_again_within_minutes_needs_again() {
     assert_eq!(service.creates(), 1);
     let again = env.run(&["batch", &file, "--yes", "--wait", "--again"]);
     assert_eq!(again.code, 0, "{again:?}");
+    assert_eq!(service.creates(), 2);
+    assert_eq!(stored_jobs(&env).len(), 2);
+}
+
+#[test]
+fn at_a_terminal_a_yes_sends_the_same_batch_again_and_a_no_does_not() {
+    let service = Service::fast();
+    let env = service.env();
+    let file = write(&env, "twice.csv", "prompt,duration\na red fox,4\n");
+    let first = env.run(&["batch", &file, "--yes", "--wait"]);
+    assert_eq!(first.code, 0, "{first:?}");
+    let Some(no) = run_at_terminal(&env, &["batch", &file, "--yes", "--wait"], "n\n") else {
+        eprintln!("no `script` here to make a terminal with: not tested");
+        return;
+    };
+    // `script` passes the terminal's text through on its standard output.
+    assert_eq!(no.code, 2, "{no:?}");
+    assert!(no.stdout.contains("Send it again?"), "{no:?}");
+    assert!(no.stdout.contains("--again"), "{no:?}");
+    assert_eq!(service.creates(), 1);
+    let yes = run_at_terminal(&env, &["batch", &file, "--yes", "--wait"], "y\n").unwrap();
+    assert_eq!(yes.code, 0, "{yes:?}");
     assert_eq!(service.creates(), 2);
     assert_eq!(stored_jobs(&env).len(), 2);
 }
