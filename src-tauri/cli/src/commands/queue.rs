@@ -24,7 +24,13 @@ pub fn watch(ctx: &mut Ctx) -> CliResult {
     block_on(async {
         let mut interrupts = Interrupts::listen();
         let mut engine = Engine::start(ctx, None).await?;
-        let ids = unfinished(&engine.runner);
+        let ids = match unfinished(&engine.runner) {
+            Ok(ids) => ids,
+            Err(e) => {
+                engine.stop().await;
+                return Err(e);
+            }
+        };
         if let Err(e) = engine.runner.resume_all_with(&policy).await {
             engine.stop().await;
             return Err(e.into());
@@ -35,33 +41,33 @@ pub fn watch(ctx: &mut Ctx) -> CliResult {
             ctx.out.say(&Message::new("msg.cli.nothing_to_watch"));
         }
         // Jobs another process creates while this runs (the app, another command) are followed too.
-        let outcome = follow_all(&ctx.out, &mut engine, &mut interrupts, ids, &unfinished).await;
+        // A look that cannot read the history names none; the next one tries again.
+        let discover = |runner: &JobRunner| unfinished(runner).unwrap_or_default();
+        let outcome = follow_all(&ctx.out, &mut engine, &mut interrupts, ids, &discover).await;
         engine.stop().await;
         Ok(finish(&ctx.out, outcome, Goal::Settled))
     })
 }
 
 /// Every unfinished job in the shared history, oldest first, and the jobs of running batches (those
-/// waiting for their turn are sent here too). A history that cannot be read now names none: the next look
-/// tries again.
-fn unfinished(runner: &JobRunner) -> Vec<String> {
+/// waiting for their turn are sent here too).
+fn unfinished(runner: &JobRunner) -> CliResult<Vec<String>> {
     let mut ids: Vec<String> = runner
         .store()
-        .unfinished_jobs()
-        .unwrap_or_default()
+        .unfinished_jobs()?
         .into_iter()
         .map(|j| j.id)
         .collect();
-    for batch in runner.batches().unwrap_or_default() {
+    for batch in runner.batches()? {
         if batch.state == BatchState::Running {
-            for id in batch_jobs(runner, &batch.id).unwrap_or_default() {
+            for id in batch_jobs(runner, &batch.id)? {
                 if !ids.contains(&id) {
                     ids.push(id);
                 }
             }
         }
     }
-    ids
+    Ok(ids)
 }
 
 /// `retry`: only the free retry of a failed download or task query. `download`: that, or following the
