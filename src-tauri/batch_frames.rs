@@ -12,7 +12,9 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use seedance_core::batch::{check_queue, default_in_flight, intake_work, CheckWork, FrameCheck};
+use seedance_core::batch::{
+    check_queue, default_in_flight, intake_work, CheckWork, FrameCheck, FrameVerdict,
+};
 use seedance_core::i18n::{Message, UserFacing};
 use seedance_core::images::{FrameInfo, FrameProblem, ImageError, IntakeOptions};
 use serde::Serialize;
@@ -49,6 +51,15 @@ impl FrameFacts {
     /// Whether the frame can be uploaded as it is.
     pub fn acceptable(&self) -> bool {
         matches!(self, Self::Checked { problems, .. } if problems.is_empty())
+    }
+
+    /// What the review's rule for leaving items out needs of it.
+    pub fn verdict(&self) -> FrameVerdict {
+        match self {
+            _ if self.acceptable() => FrameVerdict::Usable,
+            Self::Checked { problems, .. } => FrameVerdict::Problems(problems.clone()),
+            Self::Unusable { message } => FrameVerdict::Unusable(message.clone()),
+        }
     }
 
     pub fn thumbnail(&self) -> Option<&str> {

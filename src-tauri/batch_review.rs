@@ -4,21 +4,21 @@
 //!
 //! Besides the plan's own problems, an item is left out when the user skipped it or when the frame check
 //! (the core batch check, see [`crate::batch_frames`]) found a frame that cannot be sent as it is; the
-//! total counts only the rest.
+//! total counts only the rest. That rule is core's ([`leave_out_frames`]), shared with `seedance batch`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use seedance_core::batch::{
-    plan, BatchPlan, BatchProblem, BatchSource, BatchTotal, PairRule, PlanInput, PlannedItem,
-    SourceColumn,
+    leave_out_frames, plan, BatchPlan, BatchProblem, BatchSource, BatchTotal, PairRule, PlanInput,
+    PlannedItem, SourceColumn,
 };
 use seedance_core::cost::CostRates;
 use seedance_core::i18n::{Message, UserFacing};
 use seedance_core::images::{aspect_mismatch_of, check_frame_path, Mismatch};
 use seedance_core::presets::Preset;
-use seedance_core::request::{DraftSettings, FrameSlot, Ratio, RequestDraft};
+use seedance_core::request::{DraftSettings, FrameSlot, RequestDraft};
 use serde::{Deserialize, Serialize};
 
 use crate::batch_frames::{FrameChecks, FrameFacts};
@@ -310,10 +310,9 @@ impl Draft {
             frame_aspect: &aspect,
         };
         let mut planned = plan(&self.source, &input);
-        let left_out = |item: &PlannedItem| {
-            self.skipped.contains(&item.index) || self.frames_of(item).iter().any(bad_frame)
-        };
-        leave_out(&mut planned, left_out, &aspect);
+        let verdict = |p: &Path| self.checks.get(p).map(|f| f.verdict());
+        let skipped = |index: u32| self.skipped.contains(&index);
+        leave_out_frames(&mut planned, &verdict, &skipped, &aspect);
         planned
     }
 
@@ -430,54 +429,6 @@ impl Draft {
             });
         }
         Ok(self.plan(presets, rates))
-    }
-}
-
-/// A frame the service would refuse (unreadable, or outside the model's limits).
-fn bad_frame(frame: &FrameReview) -> bool {
-    frame.facts.as_ref().is_some_and(|f| !f.acceptable())
-}
-
-/// Leaves out each item `out` names: marked excluded, its jobs removed, and the total counted again over
-/// the items that remain (`aspect` as the plan had it, for "approximate").
-pub fn leave_out(
-    plan: &mut BatchPlan,
-    out: impl Fn(&PlannedItem) -> bool,
-    aspect: &dyn Fn(&Path) -> Option<f64>,
-) {
-    for item in &mut plan.items {
-        if !item.excluded && out(item) {
-            item.excluded = true;
-        }
-    }
-    let excluded: BTreeSet<u32> = plan.excluded().map(|i| i.index).collect();
-    plan.jobs.retain(|j| !excluded.contains(&j.item));
-    let total = &mut plan.total;
-    total.items = u32::try_from(plan.items.len()).unwrap_or(u32::MAX);
-    total.excluded_items = u32::try_from(excluded.len()).unwrap_or(u32::MAX);
-    total.jobs = 0;
-    total.tokens_min = 0;
-    total.tokens_max = 0;
-    total.cost_min = 0.0;
-    total.cost_max = 0.0;
-    total.draft_lower = false;
-    total.approximate = false;
-    for item in plan.items.iter().filter(|i| !i.excluded) {
-        let Some(e) = &item.estimate else { continue };
-        let takes = item.takes;
-        total.jobs += takes;
-        total.tokens_min += u64::from(e.tokens_min) * u64::from(takes);
-        total.tokens_max += u64::from(e.tokens_max) * u64::from(takes);
-        total.cost_min += e.cost_min * f64::from(takes);
-        total.cost_max += e.cost_max * f64::from(takes);
-        total.draft_lower |= e.draft_lower;
-        let guessed = item.draft.settings.ratio == Ratio::Adaptive.as_str()
-            && item
-                .draft
-                .first_frame
-                .as_deref()
-                .is_some_and(|f| aspect(Path::new(f)).is_none());
-        total.approximate |= e.approximate || guessed;
     }
 }
 

@@ -11,7 +11,8 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    done
   1    failed (the message says what happened and what to do)
-  2    usage: a wrong flag or value, an unknown preset or job, settings the service refuses
+  2    usage: a wrong flag or value, an unknown preset or job, settings the service refuses,
+       a yes or --again needed
   3    submission uncertain: a create request may or may not have reached the service
   4    token problem: none set, refused by the service, or the keychain cannot be used
   5    spend refused: a spend limit would be passed
@@ -67,7 +68,8 @@ pub enum Command {
     /// Make a video from a prompt and frames (for now: --estimate, what it would produce and cost).
     #[command(after_help = EXIT_CODES_HELP)]
     Generate(GenerateArgs),
-    /// Sends every row of a CSV or JSON Lines file as a batch, after the app's review rules and one question.
+    /// Sends every row of a CSV or JSON Lines file as a batch, after the app's review rules (frames checked,
+    /// items the service would refuse left out, the total of the rest) and one question.
     #[command(after_help = EXIT_CODES_HELP)]
     Batch(BatchArgs),
     /// The job history the app shows.
@@ -222,6 +224,29 @@ pub struct GenerateArgs {
     /// Starts from a saved preset's settings (and its prompt and frames, unless given here).
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// How many clips of the same request.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub takes: u32,
+    /// Where the videos go (default: the folder set in the app).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Follow the job until its video is on disk, instead of printing its id at once.
+    #[arg(long)]
+    pub wait: bool,
+    /// Do not ask before paying.
+    #[arg(long)]
+    pub yes: bool,
+    /// Only print the output size, tokens and cost; send nothing.
+    #[arg(long)]
+    pub estimate: bool,
+}
+
+/// The request's settings, on top of a preset's (`generate`) or as a batch's defaults (`batch`).
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// The video's resolution.
     #[arg(long, value_parser = resolution_words())]
     pub resolution: Option<String>,
     /// `adaptive` follows the first frame's shape.
@@ -242,21 +267,6 @@ pub struct GenerateArgs {
     /// Ask for a watermark.
     #[arg(long, value_name = "on|off", value_parser = parse_switch)]
     pub watermark: Option<bool>,
-    /// How many clips of the same request.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
-    pub takes: u32,
-    /// Where the videos go (default: the folder set in the app).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Follow the job until its video is on disk, instead of printing its id at once.
-    #[arg(long)]
-    pub wait: bool,
-    /// Do not ask before paying.
-    #[arg(long)]
-    pub yes: bool,
-    /// Only print the output size, tokens and cost; send nothing.
-    #[arg(long)]
-    pub estimate: bool,
 }
 
 #[derive(Debug, Args)]
@@ -266,12 +276,29 @@ pub struct BatchArgs {
     /// Takes of a row that names none.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub takes: u32,
+    /// The settings of a row that sets none come from this saved preset (a row's own column or preset wins).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Writes a conforming copy beside each frame that needs one (as `seedance frames check --fix`) and
+    /// sends the copy; without it, items whose frames the service would refuse are left out.
+    #[arg(long)]
+    pub fix: bool,
     /// Follow every job until its video is on disk.
     #[arg(long)]
     pub wait: bool,
     /// Do not ask before paying.
     #[arg(long)]
     pub yes: bool,
+    /// Send it even though the same batch was started within the last 10 minutes (an intended repeat).
+    #[arg(long)]
+    pub again: bool,
+    // Last: the heading holds for every flag after it.
+    /// Each settings flag is the default of rows that do not set it (over --preset; a row's column wins).
+    #[command(
+        flatten,
+        next_help_heading = "Defaults of rows that do not set them (over --preset)"
+    )]
+    pub settings: SettingsArgs,
 }
 
 /// The languages the app ships a catalog for.

@@ -56,11 +56,38 @@ pub async fn follow(
     ids: &[String],
     goal: Goal,
 ) -> Outcome {
+    follow_with(out, engine, interrupts, ids.to_vec(), goal, None).await
+}
+
+/// Which jobs are unfinished now, in the shared history (any process's).
+pub type Discover<'a> = &'a dyn Fn(&JobRunner) -> Vec<String>;
+
+/// [`follow`] to the end, taking in every job that becomes unfinished meanwhile, as `discover` lists them
+/// (another process's new jobs, a batch started in the app): ends once every job it follows has settled
+/// and `discover` names no other.
+pub async fn follow_all(
+    out: &Out,
+    engine: &mut Engine,
+    interrupts: &mut Interrupts,
+    ids: Vec<String>,
+    discover: Discover<'_>,
+) -> Outcome {
+    follow_with(out, engine, interrupts, ids, Goal::Settled, Some(discover)).await
+}
+
+async fn follow_with(
+    out: &Out,
+    engine: &mut Engine,
+    interrupts: &mut Interrupts,
+    mut ids: Vec<String>,
+    goal: Goal,
+    discover: Option<Discover<'_>>,
+) -> Outcome {
     let started = Instant::now();
     let mut view = View::new(out);
     let mut jobs: HashMap<String, JobRecord> = HashMap::new();
     let runner = engine.runner.clone();
-    let refresh = |jobs: &mut HashMap<String, JobRecord>, view: &mut View| {
+    let refresh = |ids: &[String], jobs: &mut HashMap<String, JobRecord>, view: &mut View| {
         for id in ids {
             if let Ok(job) = runner.get_job(id) {
                 view.status(&job, started);
@@ -68,20 +95,41 @@ pub async fn follow(
             }
         }
     };
-    refresh(&mut jobs, &mut view);
+    // Adds the jobs `discover` names that are not followed yet; whether there were any.
+    let take_in = |ids: &mut Vec<String>| {
+        let Some(discover) = discover else {
+            return false;
+        };
+        let mut more = false;
+        for id in discover(&runner) {
+            if !ids.contains(&id) {
+                ids.push(id);
+                more = true;
+            }
+        }
+        more
+    };
+    refresh(&ids, &mut jobs, &mut view);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         let all = ids
             .iter()
             .all(|id| jobs.get(id).is_some_and(|j| reached(&runner, j, goal)));
-        if all {
+        // One last look before ending: a job created since the last tick is followed too.
+        if all && !take_in(&mut ids) {
             view.finish();
-            return Outcome::Reached(ordered(ids, jobs));
+            return Outcome::Reached(ordered(&ids, jobs));
         }
         tokio::select! {
             event = engine.events.recv() => match event {
                 Some(Event::Changed(job)) if ids.contains(&job.id) => {
                     view.status(&job, started);
+                    jobs.insert(job.id.clone(), *job);
+                }
+                // Another process's new job, announced before the next look at the history.
+                Some(Event::Changed(job)) if discover.is_some() && !reached(&runner, &job, goal) => {
+                    view.status(&job, started);
+                    ids.push(job.id.clone());
                     jobs.insert(job.id.clone(), *job);
                 }
                 Some(Event::Progress { id, stage, done, total }) if ids.contains(&id) => {
@@ -90,14 +138,15 @@ pub async fn follow(
                 _ => {}
             },
             _ = tick.tick() => {
-                refresh(&mut jobs, &mut view);
+                take_in(&mut ids);
+                refresh(&ids, &mut jobs, &mut view);
                 view.elapsed(&jobs, started);
             }
             () = interrupts.recv() => {
                 view.finish();
                 // The newest word from the history, not the last event: a write may have landed since.
-                refresh(&mut jobs, &mut view);
-                return Outcome::Interrupted(ordered(ids, jobs));
+                refresh(&ids, &mut jobs, &mut view);
+                return Outcome::Interrupted(ordered(&ids, jobs));
             }
         }
     }

@@ -54,7 +54,11 @@ fn check_one(ctx: &Ctx, file: &Path, fix: bool) -> bool {
         .iter()
         .map(|p| json!({ "kind": p.kind, "message": ctx.out.text(&p.message), "fixable": p.fix.is_some() }))
         .collect();
-    let fixed = if fix { fix_copy(file, &info) } else { Ok(None) };
+    let fixed = if fix {
+        fix_copy(file, &info).map(|copy| copy.map(|(path, _)| path))
+    } else {
+        Ok(None)
+    };
     let (fixed_path, fix_error) = match fixed {
         Ok(path) => (path, None),
         Err(e) => (None, Some(e)),
@@ -121,8 +125,12 @@ fn report_unusable(ctx: &Ctx, file: &Path, e: &ImageError) {
 }
 
 /// Applies the offered fixes one after another until the copy passes; `None` when some problem has no
-/// fix. Intermediate copies are removed; only the final one stays, beside the original.
-fn fix_copy(file: &Path, info: &FrameInfo) -> Result<Option<PathBuf>, ImageError> {
+/// fix. Intermediate copies are removed; only the final one stays, beside the original, returned with its
+/// check. `seedance batch --fix` fixes its frames the same way.
+pub(crate) fn fix_copy(
+    file: &Path,
+    info: &FrameInfo,
+) -> Result<Option<(PathBuf, FrameInfo)>, ImageError> {
     let dir = match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -146,11 +154,12 @@ fn fix_copy(file: &Path, info: &FrameInfo) -> Result<Option<PathBuf>, ImageError
             let _ = std::fs::remove_file(previous);
         }
         let made = made?;
-        problems = images::intake(&made, &IntakeOptions::default())?.problems;
+        let checked = images::intake(&made, &IntakeOptions::default())?;
         current = Some(made);
-        if problems.is_empty() {
-            return Ok(current);
+        if checked.problems.is_empty() {
+            return Ok(current.map(|path| (path, checked)));
         }
+        problems = checked.problems;
     }
     if let Some(left) = current {
         let _ = std::fs::remove_file(left);

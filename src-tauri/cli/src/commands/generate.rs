@@ -11,10 +11,10 @@ use seedance_core::cost::Estimate;
 use seedance_core::form::check_form;
 use seedance_core::i18n::Message;
 use seedance_core::images::{self, IntakeOptions};
-use seedance_core::request::RequestDraft;
+use seedance_core::request::{DraftSettings, RequestDraft};
 use serde_json::json;
 
-use crate::cli::GenerateArgs;
+use crate::cli::{GenerateArgs, SettingsArgs};
 use crate::commands::{presets, send};
 use crate::context::Ctx;
 use crate::error::{CliError, CliResult, Exit};
@@ -147,7 +147,12 @@ fn draft_of(ctx: &mut Ctx, args: &GenerateArgs) -> CliResult<RequestDraft> {
     if let Some(last) = &args.last {
         draft.last_frame = Some(path_text(last));
     }
-    let s = &mut draft.settings;
+    apply_settings(&args.settings, &mut draft.settings);
+    Ok(draft)
+}
+
+/// Every settings flag given, over `settings`.
+pub(crate) fn apply_settings(args: &SettingsArgs, s: &mut DraftSettings) {
     if let Some(r) = &args.resolution {
         s.resolution = r.clone();
     }
@@ -169,7 +174,6 @@ fn draft_of(ctx: &mut Ctx, args: &GenerateArgs) -> CliResult<RequestDraft> {
     if let Some(v) = args.watermark {
         s.watermark = v;
     }
-    Ok(draft)
 }
 
 /// `--prompt`, else `--prompt-file`, else standard input when something is piped in; `None` leaves the

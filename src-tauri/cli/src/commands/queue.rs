@@ -8,7 +8,7 @@ use std::path::Path;
 use seedance_core::form::check_form;
 use seedance_core::i18n::Message;
 use seedance_core::images::{self, IntakeOptions};
-use seedance_core::jobs::{ResumePolicy, SpendConsent};
+use seedance_core::jobs::{JobRunner, ResumePolicy, SpendConsent};
 use seedance_core::store::{BatchState, JobStatus};
 
 use super::batch::batch_jobs;
@@ -17,30 +17,20 @@ use super::send::{confirm, finish, spend_consent};
 use crate::context::{block_on, Ctx};
 use crate::engine::Engine;
 use crate::error::{CliError, CliResult};
-use crate::follow::{follow, Goal, Interrupts};
+use crate::follow::{follow, follow_all, Goal, Interrupts};
 
 pub fn watch(ctx: &mut Ctx) -> CliResult {
     let policy = ResumePolicy::from_prefs(&ctx.prefs()?.snapshot());
     block_on(async {
         let mut interrupts = Interrupts::listen();
         let mut engine = Engine::start(ctx, None).await?;
-        let mut ids: Vec<String> = engine
-            .runner
-            .store()
-            .unfinished_jobs()?
-            .into_iter()
-            .map(|j| j.id)
-            .collect();
-        // A running batch's jobs waiting for their turn are sent here too.
-        for batch in engine.runner.batches()? {
-            if batch.state == BatchState::Running {
-                for id in batch_jobs(&engine, &batch.id)? {
-                    if !ids.contains(&id) {
-                        ids.push(id);
-                    }
-                }
+        let ids = match unfinished(&engine.runner) {
+            Ok(ids) => ids,
+            Err(e) => {
+                engine.stop().await;
+                return Err(e);
             }
-        }
+        };
         if let Err(e) = engine.runner.resume_all_with(&policy).await {
             engine.stop().await;
             return Err(e.into());
@@ -50,10 +40,34 @@ pub fn watch(ctx: &mut Ctx) -> CliResult {
         if ids.is_empty() {
             ctx.out.say(&Message::new("msg.cli.nothing_to_watch"));
         }
-        let outcome = follow(&ctx.out, &mut engine, &mut interrupts, &ids, Goal::Settled).await;
+        // Jobs another process creates while this runs (the app, another command) are followed too.
+        // A look that cannot read the history names none; the next one tries again.
+        let discover = |runner: &JobRunner| unfinished(runner).unwrap_or_default();
+        let outcome = follow_all(&ctx.out, &mut engine, &mut interrupts, ids, &discover).await;
         engine.stop().await;
         Ok(finish(&ctx.out, outcome, Goal::Settled))
     })
+}
+
+/// Every unfinished job in the shared history, oldest first, and the jobs of running batches (those
+/// waiting for their turn are sent here too).
+fn unfinished(runner: &JobRunner) -> CliResult<Vec<String>> {
+    let mut ids: Vec<String> = runner
+        .store()
+        .unfinished_jobs()?
+        .into_iter()
+        .map(|j| j.id)
+        .collect();
+    for batch in runner.batches()? {
+        if batch.state == BatchState::Running {
+            for id in batch_jobs(runner, &batch.id)? {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// `retry`: only the free retry of a failed download or task query. `download`: that, or following the

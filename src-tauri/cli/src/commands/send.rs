@@ -124,7 +124,7 @@ pub fn confirm(out: &Out, question: Message) -> CliResult<()> {
 }
 
 /// The answer typed at the terminal; `None` without one (a script cannot say yes by accident).
-fn ask(out: &Out, question: &Message) -> Option<bool> {
+pub(super) fn ask(out: &Out, question: &Message) -> Option<bool> {
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return None;
     }

@@ -13,5 +13,6 @@ mod output;
 mod presets;
 mod queue;
 mod send;
+mod size;
 mod support;
 mod token;

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use seedance_core::i18n::Message;
+use seedance_core::store::JobStatus;
 use seedance_sim::{Fault, Route, SimConfig};
 
 use crate::send::{generate, run, Service};
@@ -88,4 +89,75 @@ fn jobs_resubmit_asks_then_creates_one_new_job() {
     let twice = env.run(&["--json", "jobs", "resubmit", &id, "--yes"]);
     assert_eq!(twice.code, 1, "{twice:?}");
     assert_eq!(service.creates(), 2);
+}
+
+/// Waits for `child` at most `limit`, then kills it; what it printed.
+fn wait_bounded(mut child: std::process::Child, limit: Duration) -> Run {
+    let deadline = std::time::Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn jobs_watch_follows_jobs_another_process_creates_while_it_runs() {
+    use std::process::Stdio;
+    // The first job stays queued long enough for the second to be sent while `watch` follows it.
+    let service = Service::start(SimConfig {
+        queued_for: Duration::from_secs(6),
+        ..SimConfig::fast()
+    });
+    let env = service.env();
+    let first = sent_job(&service, &env);
+    let mut watch = env
+        .command(&["--json", "jobs", "watch"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    // Another process sends a job while `watch` follows the first.
+    let out = crate::send::out_dir(&env);
+    let second = env.run(&[
+        "generate",
+        "--yes",
+        "--prompt",
+        "a blue bird",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(second.code, 0, "{second:?}");
+    let second = second.stdout.split('\t').next().unwrap().to_owned();
+    assert_eq!(service.creates(), 2);
+    assert!(
+        watch.try_wait().unwrap().is_none(),
+        "watch ended before the second job was sent (a very slow machine?)"
+    );
+    let watched = wait_bounded(watch, Duration::from_secs(60));
+    assert_eq!(watched.code, 0, "{watched:?}");
+    let done: Vec<String> = watched
+        .json_lines()
+        .into_iter()
+        .filter(|l| l["event"] == "job" && l["status"] == "done")
+        .map(|l| l["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(done.contains(&first), "{watched:?}");
+    assert!(
+        done.contains(&second),
+        "the other process's job: {watched:?}"
+    );
+    let store = env.store();
+    assert_eq!(store.get_job(&second).unwrap().status, JobStatus::Done);
+    assert_eq!(service.creates(), 2, "nothing sent twice");
 }

@@ -183,3 +183,44 @@ pub fn png(dir: &Path, name: &str, width: u32, height: u32) -> PathBuf {
         .unwrap();
     path
 }
+
+/// Runs the binary with a terminal as its standard input and error (util-linux `script` makes one), typing
+/// `typed` into it; `None` where there is no `script` to make a terminal with.
+pub fn run_at_terminal(env: &Env, args: &[&str], typed: &str) -> Option<Run> {
+    let script = Path::new("/usr/bin/script");
+    if !script.is_file() {
+        return None;
+    }
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let line: Vec<String> = std::iter::once(BIN)
+        .chain(args.iter().copied())
+        .map(quote)
+        .collect();
+    let plain = env.command(args);
+    let mut cmd = Command::new(script);
+    cmd.args(["-qec", &line.join(" "), "/dev/null"]);
+    for (key, value) in plain.get_envs() {
+        match value {
+            Some(value) => cmd.env(key, value),
+            None => cmd.env_remove(key),
+        };
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(typed.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    Some(Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
+}

@@ -69,6 +69,12 @@
 //! [`check_frames`] runs the strict frame check of many files on every core, a bounded number at a time,
 //! each distinct file once, handing results over as they finish (the review screen's thumbnails and
 //! problems, and the check before a batch starts).
+//!
+//! # Review
+//!
+//! [`leave_out_frames`] applies the check's verdicts to a plan: items with a frame the service would refuse
+//! are left out with the reasons and fixes, and the total counts the rest (the app's review and
+//! `seedance batch` alike).
 
 mod check;
 mod csv;
@@ -78,6 +84,7 @@ mod item;
 mod plan;
 mod problem;
 mod results;
+mod review;
 mod table;
 mod template;
 mod text;
@@ -94,6 +101,7 @@ pub use results::{
     export_results, result_rows, to_csv, to_json, ResultRow, ResultsError, ResultsExported,
     ResultsFormat,
 };
+pub use review::{leave_out_frames, FrameVerdict, LeftOut};
 pub use table::known_columns;
 pub use text::MAX_BATCH_FILE_BYTES;
 
