@@ -7,6 +7,7 @@ mod money;
 mod runs;
 mod shared_history;
 mod spend_limits;
+mod stalled_download;
 mod stored_problem;
 mod submit_once;
 mod two_processes;
