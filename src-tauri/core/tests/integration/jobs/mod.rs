@@ -4,6 +4,7 @@ mod failures;
 mod kill;
 mod leases;
 mod money;
+mod quit_mid_create;
 mod runs;
 mod shared_history;
 mod spend_limits;
