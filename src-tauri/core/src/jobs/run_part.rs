@@ -4,9 +4,10 @@
 //! so the run that lost can neither spoil the other's video nor leave its bytes under the name the other
 //! finishes. The job's plain `<video>.part` claims the name (see `run::reserve`) and keeps what a run that
 //! ended without its video had downloaded, for "Download again" to continue; the next run takes that over,
-//! or else the largest file a run of a process that is gone left behind (copied: a stalled process that
-//! still writes its own file never writes the new run's). Once the video is in place, every such file of
-//! its name goes.
+//! or else the largest file another run left behind (killed, or stalled and taken over), copied: a stalled
+//! process still writing its own file never writes the new run's. Once the video is in place, every such
+//! file of its name goes; a video an earlier, killed run put in place without recording it is recognised
+//! by its bytes rather than copied a second time (see [`place_once`]).
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -76,20 +77,21 @@ pub(super) fn discard(part: &Path) {
 }
 
 /// Before the download (the lease held): `own` continues what an earlier run of this job kept, if it
-/// does not hold anything yet. The plain `.part` is moved (no run writes it), then made again, empty, to
-/// keep the name claimed; another run's file is copied and removed.
+/// does not hold anything yet: the plain `.part` (no run writes it) is copied, then emptied, so the name
+/// stays claimed; else another run's file is copied and removed.
 pub(super) fn adopt(dest: &Path, own: &Path) -> std::io::Result<()> {
     if len(own) > 0 {
         return Ok(());
     }
     let plain = part_path(dest).map_err(std::io::Error::other)?;
     if len(&plain) > 0 {
-        std::fs::rename(&plain, own)?;
+        // Copied, then emptied in place: the name stays claimed throughout.
+        std::fs::copy(&plain, own)?;
         let _ = std::fs::rename(part_meta_path(&plain), part_meta_path(own));
-        let _ = std::fs::OpenOptions::new()
+        std::fs::OpenOptions::new()
             .write(true)
-            .create_new(true)
-            .open(&plain);
+            .open(&plain)?
+            .set_len(0)?;
         return Ok(());
     }
     let left: Vec<_> = run_files(dest).into_iter().filter(|p| p != own).collect();
@@ -119,6 +121,43 @@ pub(super) fn keep_for_later(dest: &Path, own: &Path) {
             let _ = std::fs::rename(part_meta_path(own), part_meta_path(&plain));
         }
         Err(e) => tracing::warn!(error = %e, "partial download not kept for later"),
+    }
+}
+
+/// Puts the finished `part` in place as `dest` (or a free numbered name: nothing is replaced), unless
+/// `dest` already holds exactly these bytes: an earlier run of the job put its video there and was
+/// stopped (killed) before it could record it, so that file is the job's video and no second copy is
+/// made. Only when `dest` may be this job's (no other job records it). Blocking; called inside the step
+/// that records the video.
+pub(super) fn place_once(part: &Path, dest: &Path, may_be_ours: bool) -> std::io::Result<PathBuf> {
+    if may_be_ours && same_bytes(part, dest)? {
+        tracing::info!(path = %dest.display(), "the video was already in place; recorded as it is");
+        discard(part);
+        return Ok(dest.to_path_buf());
+    }
+    crate::api::place_download(part, dest)
+}
+
+/// Whether `b` is a regular file with exactly `a`'s bytes.
+fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let Ok(meta) = std::fs::symlink_metadata(b) else {
+        return Ok(false);
+    };
+    if !meta.is_file() || meta.len() != std::fs::metadata(a)?.len() {
+        return Ok(false);
+    }
+    let (mut a, mut b) = (std::fs::File::open(a)?, std::fs::File::open(b)?);
+    let (mut x, mut y) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = a.read(&mut x)?;
+        if n == 0 {
+            return Ok(true);
+        }
+        b.read_exact(&mut y[..n])?;
+        if x[..n] != y[..n] {
+            return Ok(false);
+        }
     }
 }
 
@@ -156,6 +195,30 @@ mod tests {
         keep_for_later(&dest, &own);
         assert_eq!(std::fs::read(&plain).unwrap(), b"half");
         assert!(!own.exists());
+    }
+
+    /// A run killed between putting its video in place and recording it left the file: the next run's
+    /// identical download is recorded there instead of becoming `clip (2).mp4`; a different file stays.
+    #[test]
+    fn a_video_already_in_place_is_not_placed_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("clip.mp4");
+        std::fs::write(&dest, b"the video").unwrap();
+        let own = own_part(&dest, A).unwrap();
+        std::fs::write(&own, b"the video").unwrap();
+        assert_eq!(place_once(&own, &dest, true).unwrap(), dest);
+        assert!(!own.exists());
+
+        // Another job's video, even with the same bytes, is never taken for this one's.
+        std::fs::write(&own, b"the video").unwrap();
+        let placed = place_once(&own, &dest, false).unwrap();
+        assert_eq!(placed, dir.path().join("clip (2).mp4"));
+        std::fs::remove_file(placed).unwrap();
+
+        std::fs::write(&own, b"the other video").unwrap();
+        let placed = place_once(&own, &dest, true).unwrap();
+        assert_eq!(placed, dir.path().join("clip (2).mp4"));
+        assert_eq!(std::fs::read(&dest).unwrap(), b"the video");
     }
 
     #[test]

@@ -138,7 +138,8 @@ impl StoreCheckpoint {
             store.finish_run(
                 &id,
                 &owner,
-                || crate::api::place_download(&from, &to),
+                &to,
+                |anothers| run_part::place_once(&from, &to, !anothers),
                 |placed| {
                     if let Err(e) = std::fs::rename(placed, &from) {
                         tracing::error!(job = id, error = %e, "video put in place but not recorded");

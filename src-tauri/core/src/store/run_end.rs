@@ -72,12 +72,14 @@ impl Store {
     /// inside one write transaction: a lease is only ever taken over by a write, which waits for this one,
     /// so a run whose job another process took over (while this run stalled) can never put a second video
     /// in place, and a job is never done without its file. A record that cannot be committed after the
-    /// move gives the file back (`take_back`).
+    /// move gives the file back (`take_back`). `put` is told whether another job records `dest` as its
+    /// video (then a file there is that job's, never this one's).
     pub fn finish_run(
         &self,
         id: &str,
         owner: &str,
-        put: impl FnOnce() -> std::io::Result<PathBuf>,
+        dest: &Path,
+        put: impl FnOnce(bool) -> std::io::Result<PathBuf>,
         take_back: impl FnOnce(&Path),
     ) -> Result<PathBuf, FinishError> {
         let from = sql_list(JobStatus::Done.predecessors());
@@ -94,7 +96,12 @@ impl Store {
         if !holds {
             return Err(FinishError::NotHeld);
         }
-        let placed = put()?;
+        let anothers: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM jobs WHERE output_path = ?1 AND id <> ?2)",
+            rusqlite::params![dest.to_string_lossy(), id],
+            |r| r.get(0),
+        )?;
+        let placed = put(anothers)?;
         let now = self.now_ms();
         let recorded = tx
             .execute(

@@ -4,16 +4,18 @@
 //! and stall checks are set too slow to notice in time, as in a process starved of the CPU; the takeover
 //! is the second runner's follower finding the lease unrenewed. The job must end with exactly one video
 //! at its recorded path, and the run that lost must neither put a second one in place nor leave a `.part`.
+//! Also a run killed right after putting its video in place, before recording it: the next run's
+//! download is that same video, recorded where it is, not copied beside it.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::batch::run::until;
-use crate::support::api::within;
+use crate::support::api::{client_for, create_body, token, within};
 use crate::support::jobs::{harness, runner_for, Recorder};
 use crate::support::text_draft;
 use seedance_core::jobs::LeaseTiming;
-use seedance_core::store::{JobStatus, Store};
+use seedance_core::store::{JobStatus, NewJob, Store};
 use seedance_sim::{Fault, Route, SimConfig, SAMPLE_MP4};
 
 #[tokio::test]
@@ -61,5 +63,40 @@ async fn a_run_that_lost_its_job_during_its_download_puts_no_second_video_in_pla
     assert_eq!(std::fs::read(&path).unwrap(), SAMPLE_MP4);
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     assert_eq!(h.output_files(), [name], "one video, and nothing else left");
+    assert_eq!(h.sim.counts().create, 1);
+}
+
+#[tokio::test]
+async fn a_video_put_in_place_by_a_killed_run_is_recorded_not_copied_again() {
+    let h = harness(SimConfig::fast(), 3).await;
+    let task = client_for(&h.sim)
+        .create_task(&token(&h.sim), &create_body())
+        .await
+        .unwrap();
+    let job = h
+        .store
+        .insert_job(NewJob {
+            request: text_draft("a kettle on the stove"),
+            ..NewJob::default()
+        })
+        .unwrap();
+    h.store.mark_create_sent(&job.id).unwrap();
+    h.store.set_task_id(&job.id, &task).unwrap();
+    // What the killed run left: its claimed name, and the whole video put in place under it.
+    std::fs::create_dir_all(h.out_dir()).unwrap();
+    let dest = h.out_dir().join("kettle.mp4");
+    h.store.set_planned_output(&job.id, &dest).unwrap();
+    std::fs::write(seedance_core::api::part_path(&dest).unwrap(), b"").unwrap();
+    std::fs::write(&dest, SAMPLE_MP4).unwrap();
+
+    within(h.runner.resume_all()).await.unwrap();
+    let done = h.settle(&job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
+    assert_eq!(
+        done.output_path.as_deref(),
+        Some(dest.to_string_lossy().as_ref())
+    );
+    assert_eq!(h.output_files(), ["kettle.mp4"]);
+    assert_eq!(std::fs::read(&dest).unwrap(), SAMPLE_MP4);
     assert_eq!(h.sim.counts().create, 1);
 }
