@@ -233,10 +233,13 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
         .map(|app| {
             app.run(|handle, event| {
                 // Quitting gives the jobs' leases back, so a CLI sharing the history continues them at
-                // once instead of after the lease bound.
+                // once instead of after the lease bound. A create request still out is waited for (at
+                // most its timeout), so its task id is saved rather than the job left uncertain.
                 if let tauri::RunEvent::Exit = event {
                     if let Some(state) = handle.try_state::<state::AppState>() {
                         state.runner.release_leases();
+                        let bound = std::time::Duration::from_secs(65);
+                        tauri::async_runtime::block_on(state.runner.wait_for_creates(bound));
                     }
                 }
             })

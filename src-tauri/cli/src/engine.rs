@@ -114,8 +114,15 @@ impl Engine {
     }
 
     /// Gives every lease back (the app or `seedance jobs watch` continues at once) and stops the simulator.
+    /// A create request still out is waited for (at most its own timeout), so its task id is saved and the
+    /// job is continued elsewhere rather than left uncertain.
     pub async fn stop(self) {
         self.runner.release_leases();
+        // Past the bound the job is left as a crash leaves it: uncertain, never sent again.
+        let _ = self
+            .runner
+            .wait_for_creates(std::time::Duration::from_secs(65))
+            .await;
         if let Some(demo) = self.demo {
             demo.stop().await;
         }

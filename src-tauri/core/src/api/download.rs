@@ -77,13 +77,32 @@ impl SinanClient {
         dest: &Path,
         on_progress: impl Fn(u64, Option<u64>) + Send + Sync,
     ) -> Result<PathBuf, ApiError> {
+        let part = part_path(dest)?;
+        self.download_part(url, &part, on_progress).await?;
+        let (from, to) = (part.clone(), dest.to_path_buf());
+        let placed = tokio::task::spawn_blocking(move || place(&from, &to))
+            .await
+            .map_err(std::io::Error::other)??;
+        remove_part(&part).await?;
+        sync_parent_dir(&placed).await;
+        Ok(placed)
+    }
+
+    /// Downloads `url` into `part` (resuming what it holds), complete and synced, without putting it in
+    /// place: for a caller that decides itself whether and where the file goes (see [`place_download`]).
+    pub async fn download_part(
+        &self,
+        url: &str,
+        part: &Path,
+        on_progress: impl Fn(u64, Option<u64>) + Send + Sync,
+    ) -> Result<(), ApiError> {
         let url = Url::parse(url.trim())
             .ok()
             .filter(|u| matches!(u.scheme(), "https" | "http"))
             .ok_or_else(|| ApiError::MalformedReply {
                 detail: "the result link is not a web address".to_owned(),
             })?;
-        let part = part_path(dest)?;
+        let part = part.to_path_buf();
         let refused = ResultHosts::for_config(&self.config)
             .check(&url)
             .map_err(|refused| ApiError::ResultHostRefused {
@@ -108,14 +127,8 @@ impl SinanClient {
             }
             return Err(e);
         }
-        let (from, to) = (part.clone(), dest.to_path_buf());
-        let placed = tokio::task::spawn_blocking(move || place(&from, &to))
-            .await
-            .map_err(std::io::Error::other)??;
-        remove_part(&part).await?;
-        sync_parent_dir(&placed).await;
         tracing::debug!(from = loggable(&url), "download complete");
-        Ok(placed)
+        Ok(())
     }
 
     /// One GET, resuming from whatever the `.part` file already holds.
@@ -289,9 +302,18 @@ pub(crate) fn range_start(headers: &reqwest::header::HeaderMap) -> Option<u64> {
         .ok()
 }
 
+/// Moves a finished download (see [`SinanClient::download_part`]) to `dest`, or to `dest (2)`, … when a
+/// file has that name: nothing on disk is ever replaced. Its notes go with it. Blocking: file system calls
+/// only, for a caller that must do it while it holds a lock.
+pub fn place_download(part: &Path, dest: &Path) -> std::io::Result<PathBuf> {
+    let placed = place(part, dest)?;
+    let _ = std::fs::remove_file(super::part_file::meta_path(part));
+    Ok(placed)
+}
+
 /// Makes the rename itself durable where the OS allows syncing a directory; failure only weakens
 /// crash-safety, so it is not reported.
-async fn sync_parent_dir(dest: &Path) {
+pub async fn sync_parent_dir(dest: &Path) {
     #[cfg(unix)]
     if let Some(dir) = dest.parent() {
         if let Ok(d) = tokio::fs::File::open(if dir.as_os_str().is_empty() {

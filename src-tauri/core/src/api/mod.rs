@@ -34,7 +34,7 @@ pub use config::{
     validate_base_url, ApiConfig, BaseUrlError, Timeouts, API_BASE_ENV, PRODUCTION_API_BASE,
     PRODUCTION_UPLOAD_BASE, UPLOAD_BASE_ENV,
 };
-pub use download::{part_path, MAX_RESULT_BYTES};
+pub use download::{part_path, place_download, sync_parent_dir, MAX_RESULT_BYTES};
 pub use error::{ApiError, CreateError};
 pub use part_file::{meta_path as part_meta_path, remove_part};
 pub use poll::MIN_POLL_INTERVAL;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::run::Plan;
 use super::{ConnectionError, Intent, JobError, JobRunner, SpendConsent};
-use crate::api::{part_meta_path, part_path};
+
 use crate::i18n::{Message, UserFacing};
 use crate::store::{JobRecord, JobStatus, ResumeAction, StoreError, TASK_FAILED};
 
@@ -309,13 +309,8 @@ impl JobRunner {
         // A partial download kept for resuming is ours, not the user's: it goes with the record. (A
         // finished job has none; its name may since belong to a newer job's download.)
         if job.status != JobStatus::Done {
-            if let Some(part) = job
-                .output_path
-                .as_deref()
-                .and_then(|p| part_path(Path::new(p)).ok())
-            {
-                let _ = std::fs::remove_file(part_meta_path(&part));
-                let _ = std::fs::remove_file(part);
+            if let Some(planned) = job.output_path.as_deref() {
+                super::run_part::clear_leftovers(Path::new(planned));
             }
         }
         if let Some(path) = video {

@@ -63,6 +63,9 @@ pub(super) struct Held {
     /// Subjects whose create this runner's current run marked itself: only such a run may fail a job
     /// whose create was sent without a task id on record.
     pub(super) sent_create: HashSet<String>,
+    /// The process is quitting ([`JobRunner::release_leases`]): a run spared because its create's answer
+    /// was awaited stops, and gives its lease back, once that answer is dealt with.
+    pub(super) quitting: bool,
 }
 
 impl JobRunner {
@@ -287,8 +290,29 @@ impl JobRunner {
         let mut held = self.held();
         if creating {
             held.creating.insert(subject.to_owned());
-        } else {
-            held.creating.remove(subject);
+            return;
+        }
+        let was_creating = held.creating.remove(subject);
+        if was_creating && held.quitting {
+            // Spared by `release_leases` until now: the task id is safe, so the run stops and the job is
+            // another process's (or the next start's) to continue from its task.
+            if let Some(task) = held.runs.remove(subject) {
+                if let Err(e) = self
+                    .inner
+                    .store
+                    .release_lease(subject, &self.inner.holder.owner)
+                {
+                    tracing::warn!(subject, error = %e, "lease not released; it lapses on its own");
+                }
+                drop(held);
+                tracing::info!(
+                    subject,
+                    "the create's answer is dealt with; the run stops for the quit"
+                );
+                if let Some(task) = task {
+                    task.abort();
+                }
+            }
         }
     }
 
@@ -319,18 +343,56 @@ impl JobRunner {
     }
 
     /// Stops every run and feeder of this runner and gives their leases back, for a process that quits:
-    /// another process sharing the history picks the jobs up at once instead of after the bound.
+    /// another process sharing the history picks the jobs up at once instead of after the bound. A run
+    /// whose create request is out is spared, lease and all: stopping it would drop the answer naming the
+    /// paid task and leave the job uncertain when its task exists. It stops, and gives its lease back, once
+    /// the task id is saved (or the create failed); [`JobRunner::wait_for_creates`] waits for that.
     pub fn release_leases(&self) {
-        let runs: Vec<AbortHandle> = {
+        let (runs, kept) = {
             let mut held = self.held();
-            held.runs.drain().filter_map(|(_, task)| task).collect()
+            held.quitting = true;
+            let creating = held.creating.clone();
+            let mut stop = Vec::new();
+            held.runs.retain(|subject, task| {
+                if creating.contains(subject) {
+                    return true;
+                }
+                stop.extend(task.take());
+                false
+            });
+            let kept: Vec<String> = held.runs.keys().cloned().collect();
+            (stop, kept)
         };
         for task in runs {
             task.abort();
         }
-        match self.inner.store.release_leases(&self.inner.holder.owner) {
-            Ok(n) => tracing::info!(leases = n, "leases given back"),
+        match self
+            .inner
+            .store
+            .release_leases_but(&self.inner.holder.owner, &kept)
+        {
+            Ok(n) => tracing::info!(
+                leases = n,
+                kept = kept.len(),
+                "leases given back; runs awaiting a create's answer keep theirs until it comes"
+            ),
             Err(e) => tracing::warn!(error = %e, "leases not given back; they lapse on their own"),
+        }
+    }
+
+    /// Returns once no run of this runner awaits a create's answer (each has saved its task id or seen its
+    /// create fail), or after `bound`; true when none is left. For a process that quits after
+    /// [`JobRunner::release_leases`]: leaving earlier loses the answer, and the job becomes uncertain.
+    pub async fn wait_for_creates(&self, bound: std::time::Duration) -> bool {
+        let until = Instant::now() + bound;
+        loop {
+            if self.held().creating.is_empty() {
+                return true;
+            }
+            if Instant::now() >= until {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
 

@@ -34,6 +34,7 @@ mod lease;
 mod run;
 #[cfg(test)]
 mod run_end_tests;
+mod run_part;
 mod spend_gate;
 mod store_checkpoint;
 mod submit;

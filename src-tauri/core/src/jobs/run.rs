@@ -5,6 +5,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::run_part;
 use super::store_checkpoint::StoreCheckpoint;
 use super::{trouble, ConnectionError, JobError, JobRunner, RunnerPrefs};
 use crate::api::part_path;
@@ -376,7 +377,25 @@ impl JobRunner {
         if outcome.is_err() {
             // A download cut short keeps what arrived: "Download again" continues that `.part` (the
             // claimed name is stored). An empty reservation is released; the next run picks a name.
-            if let Ok(part) = part_path(&out) {
+            // Only while the job is still this run's: once another process took it over, that process
+            // drives the name and its files, and this run's own download goes.
+            let held = self
+                .inner
+                .store
+                .lease(id)
+                .is_ok_and(|lease| lease.is_some_and(|l| l.owner == self.lease_owner()));
+            if let Some(own) = checkpoint.take_own_part() {
+                let out = out.clone();
+                let _ = tokio::task::spawn_blocking(move || {
+                    if held {
+                        run_part::keep_for_later(&out, &own);
+                    } else {
+                        run_part::discard(&own);
+                    }
+                })
+                .await;
+            }
+            if let Some(part) = part_path(&out).ok().filter(|_| held) {
                 let started = tokio::fs::metadata(&part)
                     .await
                     .is_ok_and(|meta| meta.len() > 0);

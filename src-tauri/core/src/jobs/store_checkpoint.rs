@@ -1,20 +1,22 @@
 //! The pipeline's checkpoint for a stored job: each step is written to the store, then announced. A write
 //! that fails stops the run (before the create request, that means nothing is paid for).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::run_part;
 use super::trouble::query_note;
 use super::JobRunner;
 use crate::api::{TaskId, TaskState, TaskStatus, Uploaded};
 use crate::images::FrameInfo;
 use crate::pipeline::{
-    Checkpoint, CheckpointError, HookFuture, HookResult, ProgressFn, QueryTrouble, TransferProgress,
+    Checkpoint, CheckpointError, HookFuture, HookResult, PipelineError, PlaceFuture, ProgressFn,
+    QueryTrouble, TransferProgress,
 };
 use crate::prefs::UploadRegion;
 use crate::request::{CreateBody, FrameSlot};
-use crate::store::{JobStatus, Store, StoreError};
+use crate::store::{FinishError, JobStatus, Store, StoreError};
 
 /// At most this often a transfer's progress is written and announced (the last report always is).
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
@@ -30,6 +32,17 @@ pub(super) struct StoreCheckpoint {
     /// A task id whose write failed (database busy, I/O error): the run goes on with it in memory and
     /// writes it again until it is saved. Never a reason to fail the job or to offer paying again.
     unsaved_task: Arc<Mutex<Option<TaskId>>>,
+    /// This run's own download file (see `run_part`) while it may hold bytes of this run's: the run's end
+    /// decides what becomes of it, and a run stopped where it was (its lease lost) removes it on drop.
+    own_part: Mutex<Option<PathBuf>>,
+}
+
+impl Drop for StoreCheckpoint {
+    fn drop(&mut self) {
+        if let Some(part) = self.take_own_part() {
+            run_part::discard(&part);
+        }
+    }
 }
 
 /// Tries to write an unsaved task id; true when none is left unsaved.
@@ -98,6 +111,69 @@ impl StoreCheckpoint {
             status: Arc::new(Mutex::new(status)),
             known_task: Mutex::new(None),
             unsaved_task: Arc::new(Mutex::new(None)),
+            own_part: Mutex::new(None),
+        }
+    }
+
+    /// This run's download file, if it may still hold bytes; from now on the caller decides about it.
+    pub(super) fn take_own_part(&self) -> Option<PathBuf> {
+        self.own_part
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
+
+    fn set_own_part(&self, part: Option<PathBuf>) {
+        *self.own_part.lock().unwrap_or_else(|p| p.into_inner()) = part;
+    }
+
+    /// The download is complete: put in place and the job recorded done there, in one step that holds
+    /// the database's write lock and checks the lease (see [`Store::finish_run`]). A run that lost its
+    /// lease removes its file instead.
+    async fn place(&self, part: &Path, dest: &Path) -> Result<PathBuf, PipelineError> {
+        let store = self.runner.inner.store.clone();
+        let owner = self.runner.lease_owner().to_owned();
+        let (id, from, to) = (self.id.clone(), part.to_path_buf(), dest.to_path_buf());
+        let finished = tokio::task::spawn_blocking(move || {
+            store.finish_run(
+                &id,
+                &owner,
+                &to,
+                |anothers| run_part::place_once(&from, &to, !anothers),
+                |placed| {
+                    if let Err(e) = std::fs::rename(placed, &from) {
+                        tracing::error!(job = id, error = %e, "video put in place but not recorded");
+                    }
+                },
+            )
+        })
+        .await
+        .map_err(std::io::Error::other)?;
+        let refused = |detail: String| PipelineError::Checkpoint {
+            step: "finished",
+            detail,
+            task: self.known_task(),
+        };
+        match finished {
+            Ok(placed) => {
+                self.set_own_part(None);
+                self.set_current(JobStatus::Done);
+                self.runner.announce(&self.id);
+                run_part::clear_leftovers(dest);
+                crate::api::sync_parent_dir(&placed).await;
+                Ok(placed)
+            }
+            Err(FinishError::NotHeld) => {
+                tracing::warn!(job = %self.id, "lease lost before the video was put in place; this run's copy goes");
+                self.set_own_part(None);
+                run_part::discard(part);
+                Err(refused("the job's lease was lost".to_owned()))
+            }
+            Err(FinishError::Store(e)) => {
+                tracing::warn!(job = %self.id, error = %e, "finished video not recorded");
+                Err(refused(e.to_string()))
+            }
+            Err(FinishError::Io(e)) => Err(PipelineError::Io(e)),
         }
     }
 
@@ -356,8 +432,20 @@ impl Checkpoint for StoreCheckpoint {
         })
     }
 
-    fn finished<'a>(&'a self, path: &'a Path) -> HookFuture<'a> {
-        ready(self.write("finished", |store, id| store.set_done(id, path)))
+    fn download_file(&self, dest: &Path) -> Result<PathBuf, PipelineError> {
+        let own = run_part::own_part(dest, self.runner.lease_owner())?;
+        self.set_own_part(Some(own.clone()));
+        run_part::adopt(dest, &own)?;
+        Ok(own)
+    }
+
+    fn put_in_place<'a>(&'a self, part: &'a Path, dest: &'a Path) -> PlaceFuture<'a> {
+        Box::pin(self.place(part, dest))
+    }
+
+    fn finished<'a>(&'a self, _path: &'a Path) -> HookFuture<'a> {
+        // Recorded and announced with the move (see `place`).
+        ready(Ok(()))
     }
 }
 

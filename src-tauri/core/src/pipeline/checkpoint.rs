@@ -5,7 +5,7 @@
 //! and `task_created` runs the moment the task id arrives.
 
 use std::future::Future;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::{TaskId, TaskState, Uploaded};
 use crate::images::FrameInfo;
 use crate::request::{CreateBody, FrameSlot};
+
+use super::PipelineError;
 
 /// Why a hook refused to let the run go on (e.g. the job could not be written).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -36,13 +38,17 @@ impl From<&str> for CheckpointError {
 pub type HookResult = Result<(), CheckpointError>;
 /// Boxed so `dyn Checkpoint` works and the run stays `Send` when spawned.
 pub type HookFuture<'a> = Pin<Box<dyn Future<Output = HookResult> + Send + 'a>>;
+/// Where a finished download went, or why it did not go there.
+pub type PlaceFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<PathBuf, PipelineError>> + Send + 'a>>;
 
 fn proceed<'a>() -> HookFuture<'a> {
     Box::pin(std::future::ready(Ok(())))
 }
 
 /// Called in this order: `frames_checked` → `uploaded` per local frame → `before_create` → `task_created`
-/// → `status` whenever the task's status changes → `downloading` → `finished`. A resumed run starts at
+/// → `status` whenever the task's status changes → `downloading` → `download_file` → `put_in_place` →
+/// `finished`. A resumed run starts at
 /// `status`. Any `Err` stops the run with [`super::PipelineError::Checkpoint`].
 ///
 /// `before_create` and `task_created` have no default: they are where a paid task is protected, so every
@@ -82,6 +88,28 @@ pub trait Checkpoint: Send + Sync {
     /// The task is done and its video is about to be downloaded; bytes are reported through [`ProgressFn`].
     fn downloading(&self) -> HookFuture<'_> {
         proceed()
+    }
+
+    /// The file the video is downloaded into before it is put in place: `<dest>.part` by default, resumed
+    /// from what it holds. A caller whose runs of one job may overlap (two processes sharing a history)
+    /// gives each run a file of its own, so no two runs ever write one file.
+    fn download_file(&self, dest: &Path) -> Result<PathBuf, PipelineError> {
+        Ok(crate::api::part_path(dest)?)
+    }
+
+    /// The download in `part` is complete: puts it in place as `dest` (or a free numbered name beside it,
+    /// never replacing a file) and says where it went. A caller that may lose the right to finish the job
+    /// meanwhile checks that right in the same step, so a run that lost it never puts a file in place.
+    fn put_in_place<'a>(&'a self, part: &'a Path, dest: &'a Path) -> PlaceFuture<'a> {
+        let (part, dest) = (part.to_path_buf(), dest.to_path_buf());
+        Box::pin(async move {
+            let placed =
+                tokio::task::spawn_blocking(move || crate::api::place_download(&part, &dest))
+                    .await
+                    .map_err(std::io::Error::other)??;
+            crate::api::sync_parent_dir(&placed).await;
+            Ok(placed)
+        })
     }
 
     /// The video is complete under its final name.

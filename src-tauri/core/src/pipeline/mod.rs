@@ -23,8 +23,8 @@ use crate::request::{FrameSlot, ValidRequest};
 use crate::secrets::ApiToken;
 
 pub use checkpoint::{
-    no_progress, Checkpoint, CheckpointError, HookFuture, HookResult, NoCheckpoint, ProgressFn,
-    QueryTrouble, TransferProgress, TransferStage,
+    no_progress, Checkpoint, CheckpointError, HookFuture, HookResult, NoCheckpoint, PlaceFuture,
+    ProgressFn, QueryTrouble, TransferProgress, TransferStage,
 };
 pub use error::PipelineError;
 
@@ -225,7 +225,8 @@ impl Pipeline {
             tokio::fs::create_dir_all(dir).await?;
         }
         hook("downloading", Some(id), checkpoint.downloading()).await?;
-        let path = match self.download(url, out_path, &progress).await {
+        let part = checkpoint.download_file(out_path)?;
+        match self.download(url, &part, &progress).await {
             Err(ApiError::ResultLinkExpired) => {
                 // Links expire, tasks keep their video longer: ask the task again for a fresh link (free)
                 // before calling the video gone. A failed query is not "gone": it is reported as itself.
@@ -239,10 +240,11 @@ impl Pipeline {
                     .filter(|_| fresh.status == TaskStatus::Done)
                     .ok_or(ApiError::ResultLinkExpired)?;
                 hook("status", Some(id), checkpoint.status(&fresh)).await?;
-                self.download(url, out_path, &progress).await?
+                self.download(url, &part, &progress).await?
             }
             other => other?,
-        };
+        }
+        let path = checkpoint.put_in_place(&part, out_path).await?;
         hook("finished", Some(id), checkpoint.finished(&path)).await?;
         Ok(path)
     }
@@ -250,12 +252,12 @@ impl Pipeline {
     async fn download(
         &self,
         url: &str,
-        out_path: &Path,
+        part: &Path,
         progress: &ProgressFn,
-    ) -> Result<PathBuf, ApiError> {
+    ) -> Result<(), ApiError> {
         let progress = progress.clone();
         self.client
-            .download(url, out_path, move |done, total| {
+            .download_part(url, part, move |done, total| {
                 progress(TransferProgress {
                     stage: TransferStage::Download,
                     done_bytes: done as f64,

@@ -229,6 +229,15 @@ impl Store {
             .execute("DELETE FROM leases WHERE owner = ?1", [owner])?)
     }
 
+    /// Gives back every lease `owner` holds except those on `keep`; returns how many.
+    pub fn release_leases_but(&self, owner: &str, keep: &[String]) -> Result<usize, StoreError> {
+        let list = serde_json::to_string(keep).unwrap_or_else(|_| "[]".to_owned());
+        Ok(self.conn().execute(
+            "DELETE FROM leases WHERE owner = ?1 AND subject NOT IN (SELECT value FROM json_each(?2))",
+            rusqlite::params![owner, list],
+        )?)
+    }
+
     /// [`Store::mark_create_sent`], only while `owner` holds the job's lease: checked in the same
     /// statement, so a process whose lease was taken over can never mark (and so never send) a create.
     pub fn mark_create_sent_leased(&self, id: &str, owner: &str) -> Result<(), StoreError> {

@@ -45,6 +45,7 @@ pub use model::{
     may_resubmit, resume_action, JobBatch, JobCursor, JobPage, JobProblem, JobQuery, JobRecord,
     NewJob, PollTrouble, ResumeAction, Thumbnail, DEFAULT_PAGE, MAX_PAGE, RESULT_GONE, TASK_FAILED,
 };
+pub use run_end::FinishError;
 pub use spend::{SpendGroup, SpendGroups, SpendRow, Unestimated};
 pub use status::JobStatus;
 pub use submission::Inserted;

@@ -4,10 +4,34 @@
 //! process, or by an earlier run that crashed); failing it would show a plain failure, leave it out of the
 //! spend, and let "Retry failed" pay again.
 
+use std::path::{Path, PathBuf};
+
+use rusqlite::TransactionBehavior;
+
 use super::jobs::Step;
 use super::row::message_json;
+use super::status::sql_list;
 use super::{JobStatus, Store, StoreError};
 use crate::i18n::{Message, UserFacing};
+
+/// Why [`Store::finish_run`] put nothing in place.
+#[derive(Debug, thiserror::Error)]
+pub enum FinishError {
+    /// `owner` no longer holds the job's lease (another process took it over), or the job is past its
+    /// download: the file is not this run's to put in place.
+    #[error("the job's lease was lost")]
+    NotHeld,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for FinishError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
 
 /// The lease check every run-ending write carries (`?2` is the job id).
 const LEASED: &str = "AND EXISTS (SELECT 1 FROM leases WHERE subject = ?2 AND owner = ?6)";
@@ -41,6 +65,62 @@ impl Store {
             durable: false,
         };
         self.step(id, step, Self::illegal(id, JobStatus::Failed))
+    }
+
+    /// Puts a run's finished download in place (`put`, which says where the file went) and records the job
+    /// done there, only while `owner` holds the job's lease. The check, the move and the record happen
+    /// inside one write transaction: a lease is only ever taken over by a write, which waits for this one,
+    /// so a run whose job another process took over (while this run stalled) can never put a second video
+    /// in place, and a job is never done without its file. A record that cannot be committed after the
+    /// move gives the file back (`take_back`). `put` is told whether another job records `dest` as its
+    /// video (then a file there is that job's, never this one's).
+    pub fn finish_run(
+        &self,
+        id: &str,
+        owner: &str,
+        dest: &Path,
+        put: impl FnOnce(bool) -> std::io::Result<PathBuf>,
+        take_back: impl FnOnce(&Path),
+    ) -> Result<PathBuf, FinishError> {
+        let from = sql_list(JobStatus::Done.predecessors());
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let holds: bool = tx.query_row(
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = ?1 AND status IN ({from})
+                    AND EXISTS (SELECT 1 FROM leases WHERE subject = ?1 AND owner = ?2))"
+            ),
+            rusqlite::params![id, owner],
+            |r| r.get(0),
+        )?;
+        if !holds {
+            return Err(FinishError::NotHeld);
+        }
+        let anothers: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM jobs WHERE output_path = ?1 AND id <> ?2)",
+            rusqlite::params![dest.to_string_lossy(), id],
+            |r| r.get(0),
+        )?;
+        let placed = put(anothers)?;
+        let now = self.now_ms();
+        let recorded = tx
+            .execute(
+                &format!(
+                    "UPDATE jobs SET status = 'done', output_path = ?3, finished_at = ?1, \
+                     error_kind = NULL, error_message = NULL, error_cause = NULL, updated_at = ?1
+                     WHERE id = ?2 AND status IN ({from})"
+                ),
+                rusqlite::params![now, id, placed.to_string_lossy()],
+            )
+            .map_err(StoreError::from)
+            .and_then(|_| tx.commit().map_err(StoreError::from));
+        match recorded {
+            Ok(()) => Ok(placed),
+            Err(e) => {
+                take_back(&placed);
+                Err(e.into())
+            }
+        }
     }
 
     /// [`Store::set_uncertain`] (with an optional technical cause), only while `owner` holds the lease.
