@@ -183,7 +183,11 @@ pub(crate) fn decode_jpeg(bytes: &[u8]) -> Result<(DynamicImage, Orientation), I
             .set_strict_mode(true)
             .jpeg_set_out_colorspace(output),
     );
-    let pixels = decoder.decode().map_err(from_jpeg_error)?;
+    let size = decoder
+        .output_buffer_size()
+        .ok_or_else(|| corrupt("JPEG header without a size"))?;
+    let mut pixels = super::pixels::take(size);
+    decoder.decode_into(&mut pixels).map_err(from_jpeg_error)?;
     let built = match output {
         ColorSpace::RGBA => {
             image::RgbaImage::from_raw(width, height, pixels).map(DynamicImage::from)
@@ -211,7 +215,11 @@ fn has_end_marker(bytes: &[u8]) -> bool {
         .windows(2)
         .position(|w| w == [0xFF, 0xDA])
         .unwrap_or(0);
-    bytes[scan_start..].windows(2).any(|w| w == [0xFF, 0xD9])
+    // Looked for from the end, where it is in nearly every file, instead of through megabytes of scan.
+    bytes[scan_start..]
+        .windows(2)
+        .rev()
+        .any(|w| w == [0xFF, 0xD9])
 }
 
 fn corrupt(detail: &str) -> ImageError {
