@@ -15,11 +15,13 @@
 //!   before the batch starts (runtime, store, runner and the reviewed plan already there).
 //!
 //! - `--parts FILE`: where one photo's check spends its time, step by step (see `parts.rs`).
+//! - `--path full|preview FILE RUNS`: one photo's whole check on each decoding path (see `paths.rs`).
 //!
 //! Besides the human lines it prints `RESULT key=value` lines that `bench/run.sh` reads.
 
 mod inputs;
 mod parts;
+mod paths;
 // The simulator process, measured children and `/proc` readings are the transfer bench's.
 #[allow(dead_code)]
 #[path = "../bench_transfer/procs.rs"]
@@ -35,6 +37,7 @@ use seedance_core::api::{ApiConfig, ScaledTime};
 use seedance_core::batch::{check_frames, from_paths, plan, CheckOptions, PlanInput};
 use seedance_core::cost::CostRates;
 use seedance_core::i18n::Message;
+use seedance_core::images::IntakeOptions;
 use seedance_core::jobs::{
     BatchStart, Connection, FixedConnection, Intent, JobRunner, NoEvents, RunnerPrefs,
     RunnerTiming, SpendConsent,
@@ -57,14 +60,17 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     let outcome = match words[..] {
-        ["--child-check"] => child_check(),
+        ["--child-check"] => child_check(IntakeOptions::default()),
+        // The same at the depth a picked frame is shown at, to compare the paths' costs (see `paths.rs`).
+        ["--child-check", "preview"] => child_check(IntakeOptions::preview()),
         ["--child-batch", api, token] => child_batch(api, token),
         ["--parts", file] => parts::run(Path::new(file)),
+        ["--path", mode, file, runs] => paths::run(mode, Path::new(file), runs),
         [] => parent(true, true),
         ["check"] => parent(true, false),
         ["batch"] => parent(false, true),
         _ => Err(
-            "usage: bench_batch [check | batch | --parts FILE] (the --child-* forms are internal)"
+            "usage: bench_batch [check | batch | --parts FILE | --path full|preview FILE RUNS] (the --child-* forms are internal)"
                 .into(),
         ),
     };
@@ -169,12 +175,15 @@ fn run_check(results: &mut Vec<String>) -> Result<(), Error> {
 }
 
 /// Prints `check <secs> <peak KiB> <idle KiB> <in flight>`.
-fn child_check() -> Result<(), Error> {
+fn child_check(intake: IntakeOptions) -> Result<(), Error> {
     let photos = inputs::photos()?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let options = CheckOptions::default();
+    let options = CheckOptions {
+        intake,
+        ..CheckOptions::default()
+    };
     let idle = idle_kib();
     let started = Instant::now();
     let mut refused = Vec::new();
