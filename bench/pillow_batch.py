@@ -1,16 +1,18 @@
 """Yardstick for checking a batch's frames: Pillow doing the work of our check on every photo, in a
 process pool as large as the machine has cores.
 
-Usage: pillow_batch.py DIR COUNT [--draft], pillow_batch.py --parts FILE, or pillow_batch.py --path full|draft FILE RUNS.
+Usage: pillow_batch.py DIR COUNT [--full], pillow_batch.py --parts FILE, or pillow_batch.py --path full|draft FILE RUNS.
 Checks DIR/photo-000.jpg … photo-(COUNT-1).jpg once and prints
 `pillow_check SECONDS` (wall time, pool start included). Per photo, as our check does: read the file,
-SHA-256 of its bytes, full decode (`load()`), EXIF orientation (in place), a 512 px thumbnail encoded as a JPEG
-(quality 82) data URL, and the size checks. `--parts` times those steps apart on one photo in this process (median ms of 5), as
+SHA-256 of its bytes, decode (`load()`) at the scale ours reads (draft, below), EXIF orientation (in place), a
+512 px thumbnail encoded as a JPEG (quality 82) data URL, and the size checks. `--full` decodes every pixel
+instead (what our check did before it read big baseline JPEGs at 1/8 scale). `--parts` times those steps apart on one photo in this process (median ms of 5), as
 `bench_batch --parts` does ours. `--path` runs the whole check of one photo RUNS times in this process and prints
 `path MODE MEDIAN_MS`, for `/usr/bin/time` to give its CPU time, as `bench_batch --path` does ours. `draft`
-(also `--draft` for a whole batch) lets libjpeg decode at the smallest DCT scale whose picture still has a long
-side of 384 px (3/4 of the thumbnail, as our preview depth asks): 1/8 for a 24 MP photo. It still reads every
-entropy-coded byte, but libjpeg only warns about damaged scan data where our check refuses the file.
+lets libjpeg decode at the smallest DCT scale whose picture still has a long side of 384 px (3/4 of the
+thumbnail, as our check asks): 1/8 for a 24 MP photo, as ours. It still reads every entropy-coded byte
+(libjpeg only warns about damaged scan data where our check refuses the file, so it is the same work, not the
+same strictness).
 """
 
 import base64
@@ -99,7 +101,7 @@ def main():
         path(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         return
     folder, count = sys.argv[1], int(sys.argv[2])
-    draft = sys.argv[3:] == ["--draft"]
+    draft = sys.argv[3:] != ["--full"]
     paths = [os.path.join(folder, f"photo-{i:03}.jpg") for i in range(count)]
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:

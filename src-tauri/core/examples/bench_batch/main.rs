@@ -2,20 +2,21 @@
 //! `cargo build --release -p seedance-sim`; `bench/run.sh` does both).
 //!
 //! - **Checking 100 photos of 24 MP** (6000×4000 JPEGs, each its own content): `batch::check_frames` with
-//!   its defaults (the strict full decode that runs before upload, as many at once as there are cores),
-//!   wall time in a child process per run. With `BENCH_PYTHON` set (a Python with Pillow), each run of ours
-//!   is followed by a run of `bench/pillow_batch.py`, the same work in a process pool of the same size, so
-//!   a change in the machine's load falls on both.
+//!   its defaults (the strict check that runs before upload: every Huffman code decoded and checked, each
+//!   photo rebuilt at 1/8 scale; as many at once as there are cores), wall time in a child process per run.
+//!   With `BENCH_PYTHON` set (a Python with Pillow), each run of ours is followed by a run of
+//!   `bench/pillow_batch.py`, the same work (libjpeg's DCT scaling to 1/8, `draft`) in a process pool of the
+//!   same size, so a change in the machine's load falls on both.
 //! - **A 500-item batch against the simulator** (a `seedance-sim` process on 127.0.0.1, so its memory is
 //!   not ours): 500 items over the 100 photos as 500 hard links (five names per photo), so every item's
-//!   frame is checked (500 full decodes) while the disk holds 100 files; uploads go through the upload
+//!   frame is checked (500 checks) while the disk holds 100 files; uploads go through the upload
 //!   cache, which keys on content, so each photo is uploaded once and the other four names reuse it. The
 //!   real runner (time 100× fast for its polls, the app's default of jobs at once) starts the batch and
 //!   runs every job to its downloaded result. "Peak above idle" is `VmHWM` at the end minus `VmRSS` just
 //!   before the batch starts (runtime, store, runner and the reviewed plan already there).
 //!
 //! - `--parts FILE`: where one photo's check spends its time, step by step (see `parts.rs`).
-//! - `--path full|preview FILE RUNS`: one photo's whole check on each decoding path (see `paths.rs`).
+//! - `--path full|preview FILE RUNS`: one photo's whole check at either depth (see `paths.rs`).
 //!
 //! Besides the human lines it prints `RESULT key=value` lines that `bench/run.sh` reads.
 

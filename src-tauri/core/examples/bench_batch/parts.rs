@@ -1,7 +1,8 @@
 //! Where one photo's check spends its time, step by step on one thread (`bench_batch --parts FILE`): read,
 //! SHA-256, strict full JPEG decode, the 512 px thumbnail of the full picture, and its JPEG encoding. The
-//! same steps as `images::intake` at full depth, timed apart (the check itself runs the hash beside the
-//! decode, and reuses the pixel buffer of the photo before). `bench/pillow_batch.py --parts FILE` times Pillow's.
+//! steps of `images::intake` for a file its 1/8-scale reading does not take (a progressive JPEG, a damaged
+//! one: see `paths.rs` for the whole check), timed apart (the check itself runs the hash beside the decode,
+//! and reuses the pixel buffer of the photo before). `bench/pillow_batch.py --parts FILE` times Pillow's.
 
 use std::io::Cursor;
 use std::path::Path;

@@ -2,10 +2,12 @@
 //! whole check ([`seedance_core::images::intake`]: read, SHA-256, decode, 512 px thumbnail and its encoding)
 //! RUNS times over on one thread, so that `/usr/bin/time` around the process gives its CPU time per photo.
 //!
-//! - `full`: the strict full decode that runs before upload (every pixel rebuilt);
-//! - `preview`: the depth a picked frame is shown at: a baseline JPEG has every Huffman code of its scan
-//!   decoded and checked but is rebuilt at 1/8 scale from its DC coefficients (`images::jpeg_dc`); any
-//!   other file, or one that path does not decode cleanly, goes to the full decoder.
+//! - `full`: the check that runs before upload;
+//! - `preview`: the check of a frame just picked.
+//!
+//! Both read a big baseline JPEG alike: every Huffman code of its scan decoded and checked, the picture
+//! rebuilt at 1/8 scale from its DC coefficients (`images::jpeg_dc`); any other file, or one that reading
+//! does not take cleanly, goes to the strict full decoder.
 //!
 //! `bench/pillow_batch.py --path full|draft FILE RUNS` does Pillow's counterpart.
 

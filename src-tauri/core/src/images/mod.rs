@@ -19,6 +19,8 @@ mod pixels;
 mod problems;
 mod read;
 mod reduce;
+#[cfg(test)]
+mod scaled_check_tests;
 mod sniff;
 mod thumbnail;
 
@@ -63,15 +65,18 @@ pub const DECODE_MAX_ALLOC: u64 = 512 * 1024 * 1024;
 /// Long side of the preview the UI shows.
 pub const THUMBNAIL_MAX_SIDE: u32 = 512;
 
-/// How far intake decodes the pixels. Both depths read the whole file and refuse truncated or
-/// damaged data; they differ in how much of the picture they rebuild.
+/// Which check intake is. Both read the whole file and refuse truncated or damaged data exactly as the
+/// strict decoder does, and decode alike: a baseline JPEG big enough has every Huffman code of its scan
+/// decoded and checked but is rebuilt at 1/8 scale (its DC coefficients), which is all a 512 px
+/// thumbnail needs; whatever that reading does not take cleanly, and every other file, is decoded in full
+/// by the strict decoder, which gives the verdict (see `decode::decode_for_intake`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum IntakeDepth {
-    /// Every pixel, with the strict decoder: what runs before a frame is uploaded.
+    /// What runs before a frame is uploaded (and a batch's check): its result is remembered, so the
+    /// check just before upload need not decode the same bytes again (see [`recheck`]).
     #[default]
     Full,
-    /// For showing a frame: a baseline JPEG has every Huffman code checked but is rebuilt at 1/8
-    /// scale (its DC coefficients), which is all a 512 px preview needs. Other files decode fully.
+    /// For showing a frame just picked.
     Preview,
 }
 
@@ -194,7 +199,7 @@ pub(crate) fn intake_bytes(
     intake_hashed(path, bytes, opts, None)
 }
 
-/// [`intake_bytes`] given the bytes' hex SHA-256 when it is known already. A full decode's result is
+/// [`intake_bytes`] given the bytes' hex SHA-256 when it is known already. A full-depth check's result is
 /// remembered for [`recheck`].
 fn intake_hashed(
     path: &Path,
@@ -212,7 +217,7 @@ fn intake_hashed(
         // A 1/8-scale preview a little under the thumbnail size (a 12 MP photo gives 504 px) looks
         // the same; smaller photos decode fully, which is quick at their size.
         let preview_side = opts.thumbnail_max_side.saturating_mul(3) / 4;
-        let decoded = decode::decode_for_intake(bytes, format, opts.depth, preview_side);
+        let decoded = decode::decode_for_intake(bytes, format, preview_side);
         let hash = hashing.or_else(|thread| thread.join());
         (decoded, hash)
     });
