@@ -2,24 +2,27 @@
 //! `cargo build --release -p seedance-sim`; `bench/run.sh` does both).
 //!
 //! - **Checking 100 photos of 24 MP** (6000×4000 JPEGs, each its own content): `batch::check_frames` with
-//!   its defaults (the strict full decode that runs before upload, as many at once as there are cores),
-//!   wall time in a child process per run. With `BENCH_PYTHON` set (a Python with Pillow), each run of ours
-//!   is followed by a run of `bench/pillow_batch.py`, the same work in a process pool of the same size, so
-//!   a change in the machine's load falls on both.
+//!   its defaults (the strict check that runs before upload: every Huffman code decoded and checked, each
+//!   photo rebuilt at 1/8 scale; as many at once as there are cores), wall time in a child process per run.
+//!   With `BENCH_PYTHON` set (a Python with Pillow), each run of ours is followed by a run of
+//!   `bench/pillow_batch.py`, the same work (libjpeg's DCT scaling to 1/8, `draft`) in a process pool of the
+//!   same size, so a change in the machine's load falls on both.
 //! - **A 500-item batch against the simulator** (a `seedance-sim` process on 127.0.0.1, so its memory is
 //!   not ours): 500 items over the 100 photos as 500 hard links (five names per photo), so every item's
-//!   frame is checked (500 full decodes) while the disk holds 100 files; uploads go through the upload
+//!   frame is checked (500 checks) while the disk holds 100 files; uploads go through the upload
 //!   cache, which keys on content, so each photo is uploaded once and the other four names reuse it. The
 //!   real runner (time 100× fast for its polls, the app's default of jobs at once) starts the batch and
 //!   runs every job to its downloaded result. "Peak above idle" is `VmHWM` at the end minus `VmRSS` just
 //!   before the batch starts (runtime, store, runner and the reviewed plan already there).
 //!
 //! - `--parts FILE`: where one photo's check spends its time, step by step (see `parts.rs`).
+//! - `--path full|preview FILE RUNS`: one photo's whole check at either depth (see `paths.rs`).
 //!
 //! Besides the human lines it prints `RESULT key=value` lines that `bench/run.sh` reads.
 
 mod inputs;
 mod parts;
+mod paths;
 // The simulator process, measured children and `/proc` readings are the transfer bench's.
 #[allow(dead_code)]
 #[path = "../bench_transfer/procs.rs"]
@@ -35,6 +38,7 @@ use seedance_core::api::{ApiConfig, ScaledTime};
 use seedance_core::batch::{check_frames, from_paths, plan, CheckOptions, PlanInput};
 use seedance_core::cost::CostRates;
 use seedance_core::i18n::Message;
+use seedance_core::images::IntakeOptions;
 use seedance_core::jobs::{
     BatchStart, Connection, FixedConnection, Intent, JobRunner, NoEvents, RunnerPrefs,
     RunnerTiming, SpendConsent,
@@ -57,14 +61,17 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     let outcome = match words[..] {
-        ["--child-check"] => child_check(),
+        ["--child-check"] => child_check(IntakeOptions::default()),
+        // The same at the depth a picked frame is shown at, to compare the paths' costs (see `paths.rs`).
+        ["--child-check", "preview"] => child_check(IntakeOptions::preview()),
         ["--child-batch", api, token] => child_batch(api, token),
         ["--parts", file] => parts::run(Path::new(file)),
+        ["--path", mode, file, runs] => paths::run(mode, Path::new(file), runs),
         [] => parent(true, true),
         ["check"] => parent(true, false),
         ["batch"] => parent(false, true),
         _ => Err(
-            "usage: bench_batch [check | batch | --parts FILE] (the --child-* forms are internal)"
+            "usage: bench_batch [check | batch | --parts FILE | --path full|preview FILE RUNS] (the --child-* forms are internal)"
                 .into(),
         ),
     };
@@ -169,12 +176,15 @@ fn run_check(results: &mut Vec<String>) -> Result<(), Error> {
 }
 
 /// Prints `check <secs> <peak KiB> <idle KiB> <in flight>`.
-fn child_check() -> Result<(), Error> {
+fn child_check(intake: IntakeOptions) -> Result<(), Error> {
     let photos = inputs::photos()?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let options = CheckOptions::default();
+    let options = CheckOptions {
+        intake,
+        ..CheckOptions::default()
+    };
     let idle = idle_kib();
     let started = Instant::now();
     let mut refused = Vec::new();

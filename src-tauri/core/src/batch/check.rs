@@ -1,5 +1,6 @@
 //! Checking many frame files at once, as a batch needs before anything is paid for: the strict check a
-//! single submission runs ([`crate::images::intake`], every pixel decoded) on several files at a time.
+//! single submission runs ([`crate::images::intake`]: every byte of the file decoded and checked) on
+//! several files at a time.
 //!
 //! A batch of 100 photos checked one after another keeps one core busy for a minute while the others
 //! idle; decoding them all at once would hold every photo's pixels (a 24 MP photo is about 72 MB while it
@@ -42,7 +43,7 @@ pub struct FrameCheck {
 pub struct CheckOptions {
     /// At most this many files are read and decoded at once (at least 1).
     pub in_flight: usize,
-    /// How each file is taken in: the strict, full decode that runs before upload by default.
+    /// How each file is taken in: the strict check that runs before upload by default.
     pub intake: IntakeOptions,
 }
 

@@ -37,13 +37,17 @@ pub(crate) struct Upright {
 }
 
 /// `preview_side`: the long side a reduced-scale preview must reach to be used.
+///
+/// A baseline JPEG big enough is read by `jpeg_dc` at either depth: it decodes and checks every Huffman
+/// code of the scan (what the strict decoder refuses, it refuses or hands over: fuzzed against it), so
+/// the check is as strict while the picture is rebuilt at 1/8 scale, all a thumbnail needs. Whatever it
+/// does not decode cleanly goes to the strict decoder, which gives the verdict and its wording.
 pub(crate) fn decode_for_intake(
     bytes: &[u8],
     format: ImageFormat,
-    depth: super::IntakeDepth,
     preview_side: u32,
 ) -> Result<Upright, ImageError> {
-    if depth == super::IntakeDepth::Preview && format == ImageFormat::Jpeg {
+    if format == ImageFormat::Jpeg {
         let min_side = usize::try_from(preview_side).unwrap_or(usize::MAX);
         if let Some(preview) = super::jpeg_dc::decode(bytes, min_side, check_decode_size)? {
             let mut image = preview.image;
@@ -145,6 +149,8 @@ fn decode_other(
 }
 
 pub(crate) fn decode_jpeg(bytes: &[u8]) -> Result<(DynamicImage, Orientation), ImageError> {
+    #[cfg(test)]
+    tests::STRICT_JPEG_DECODES.with(|n| n.set(n.get() + 1));
     let options = DecoderOptions::default()
         .set_strict_mode(false)
         .set_max_width(usize::from(u16::MAX))
@@ -183,7 +189,11 @@ pub(crate) fn decode_jpeg(bytes: &[u8]) -> Result<(DynamicImage, Orientation), I
             .set_strict_mode(true)
             .jpeg_set_out_colorspace(output),
     );
-    let pixels = decoder.decode().map_err(from_jpeg_error)?;
+    let size = decoder
+        .output_buffer_size()
+        .ok_or_else(|| corrupt("JPEG header without a size"))?;
+    let mut pixels = super::pixels::take(size);
+    decoder.decode_into(&mut pixels).map_err(from_jpeg_error)?;
     let built = match output {
         ColorSpace::RGBA => {
             image::RgbaImage::from_raw(width, height, pixels).map(DynamicImage::from)
@@ -211,7 +221,11 @@ fn has_end_marker(bytes: &[u8]) -> bool {
         .windows(2)
         .position(|w| w == [0xFF, 0xDA])
         .unwrap_or(0);
-    bytes[scan_start..].windows(2).any(|w| w == [0xFF, 0xD9])
+    // Looked for from the end, where it is in nearly every file, instead of through megabytes of scan.
+    bytes[scan_start..]
+        .windows(2)
+        .rev()
+        .any(|w| w == [0xFF, 0xD9])
 }
 
 fn corrupt(detail: &str) -> ImageError {
@@ -297,9 +311,14 @@ pub(crate) fn from_image_error(error: image::ImageError, format: ImageFormat) ->
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    thread_local! {
+        /// Strict full JPEG decodes run on this thread (a check decodes on its caller's thread).
+        pub(crate) static STRICT_JPEG_DECODES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
 
     #[test]
     fn decode_size_cap() {

@@ -40,11 +40,20 @@ pub(crate) fn enter() -> Pass {
     Pass(())
 }
 
+/// How many frames may be inside at once.
+pub(crate) fn limit() -> usize {
+    gate().limit
+}
+
 impl Drop for Pass {
     fn drop(&mut self) {
         let gate = gate();
         let mut inside = gate.inside.lock().unwrap_or_else(|p| p.into_inner());
         *inside = inside.saturating_sub(1);
+        if *inside == 0 {
+            // No frame is being decoded: the spare pixel buffers would only hold memory.
+            super::pixels::free_all();
+        }
         gate.freed.notify_one();
     }
 }

@@ -14,9 +14,13 @@ pub mod fuzz;
 mod gate;
 mod geometry;
 mod jpeg_dc;
+mod passed;
+mod pixels;
 mod problems;
 mod read;
 mod reduce;
+#[cfg(test)]
+mod scaled_check_tests;
 mod sniff;
 mod thumbnail;
 
@@ -33,6 +37,8 @@ pub use geometry::{
     aspect_mismatch, aspect_mismatch_of, crop_window, ratio_label, Mismatch,
     ASPECT_MISMATCH_TOLERANCE,
 };
+#[cfg(test)]
+pub(crate) use passed::decoded;
 pub use problems::{FixKind, FrameProblem, FrameProblemKind};
 pub(crate) use read::read_capped;
 pub use reduce::thumbnail as preview_image;
@@ -59,15 +65,18 @@ pub const DECODE_MAX_ALLOC: u64 = 512 * 1024 * 1024;
 /// Long side of the preview the UI shows.
 pub const THUMBNAIL_MAX_SIDE: u32 = 512;
 
-/// How far intake decodes the pixels. Both depths read the whole file and refuse truncated or
-/// damaged data; they differ in how much of the picture they rebuild.
+/// Which check intake is. Both read the whole file and refuse truncated or damaged data exactly as the
+/// strict decoder does, and decode alike: a baseline JPEG big enough has every Huffman code of its scan
+/// decoded and checked but is rebuilt at 1/8 scale (its DC coefficients), which is all a 512 px
+/// thumbnail needs; whatever that reading does not take cleanly, and every other file, is decoded in full
+/// by the strict decoder, which gives the verdict (see `decode::decode_for_intake`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum IntakeDepth {
-    /// Every pixel, with the strict decoder: what runs before a frame is uploaded.
+    /// What runs before a frame is uploaded (and a batch's check): its result is remembered, so the
+    /// check just before upload need not decode the same bytes again (see [`recheck`]).
     #[default]
     Full,
-    /// For showing a frame: a baseline JPEG has every Huffman code checked but is rebuilt at 1/8
-    /// scale (its DC coefficients), which is all a 512 px preview needs. Other files decode fully.
+    /// For showing a frame just picked.
     Preview,
 }
 
@@ -162,21 +171,54 @@ impl Drop for DecodingNow {
     }
 }
 
+/// The check just before a frame is uploaded: [`intake`], except that when the file's bytes (read and
+/// hashed in full now) are ones a full check in this process already accepted, their facts are given
+/// again without decoding (see `passed`). Such a result has no thumbnail: nothing shows this check's.
+/// Bytes that differ in any way are decoded in full, with every check [`intake`] makes.
+pub fn recheck(path: &Path, opts: &IntakeOptions) -> Result<FrameInfo, ImageError> {
+    let _pass = gate::enter();
+    #[cfg(test)]
+    let _counted = DecodingNow::enter();
+    let bytes = read::read_capped(path, opts.hard_cap_bytes)?;
+    if opts.depth != IntakeDepth::Full {
+        return intake_bytes(path, &bytes, opts);
+    }
+    let content_sha256 = hex::encode(Sha256::digest(&bytes));
+    if let Some(info) = passed::recall(&content_sha256, path) {
+        return Ok(info);
+    }
+    intake_hashed(path, &bytes, opts, Some(content_sha256))
+}
+
 /// [`intake`] of bytes already read from `path` (the path is only named in the result and messages).
 pub(crate) fn intake_bytes(
     path: &Path,
     bytes: &[u8],
     opts: &IntakeOptions,
 ) -> Result<FrameInfo, ImageError> {
+    intake_hashed(path, bytes, opts, None)
+}
+
+/// [`intake_bytes`] given the bytes' hex SHA-256 when it is known already. A full-depth check's result is
+/// remembered for [`recheck`].
+fn intake_hashed(
+    path: &Path,
+    bytes: &[u8],
+    opts: &IntakeOptions,
+    known_sha256: Option<String>,
+) -> Result<FrameInfo, ImageError> {
     let format = sniff_format(path, bytes)?;
+    #[cfg(test)]
+    passed::decoded::note(path);
     // Hashing a 30 MB file takes a noticeable moment; it runs beside the decode.
     let (decoded, content_sha256) = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| hex::encode(Sha256::digest(bytes)));
+        let hashing =
+            known_sha256.ok_or_else(|| scope.spawn(|| hex::encode(Sha256::digest(bytes))));
         // A 1/8-scale preview a little under the thumbnail size (a 12 MP photo gives 504 px) looks
         // the same; smaller photos decode fully, which is quick at their size.
         let preview_side = opts.thumbnail_max_side.saturating_mul(3) / 4;
-        let decoded = decode::decode_for_intake(bytes, format, opts.depth, preview_side);
-        let hash = hashing.join();
+        let decoded = decode::decode_for_intake(bytes, format, preview_side);
+        let hash = hashing.or_else(|thread| thread.join());
         (decoded, hash)
     });
     let decode::Upright {
@@ -187,11 +229,17 @@ pub(crate) fn intake_bytes(
     let content_sha256 = content_sha256.map_err(|_| ImageError::Corrupt {
         detail: "hashing the file failed".into(),
     })?;
-    let thumbnail_data_url = thumbnail::data_url(&image, opts.thumbnail_max_side)?;
-    drop(image);
+    let thumbnail_data_url = thumbnail::data_url(&image, opts.thumbnail_max_side);
+    if opts.depth == IntakeDepth::Full {
+        // Done with the pixels: the next frame's decode may reuse their buffer (see `pixels`).
+        if let Some(buffer) = eight_bit_buffer(image) {
+            pixels::give_back(buffer, gate::limit());
+        }
+    }
+    let thumbnail_data_url = thumbnail_data_url?;
     let file_bytes = bytes.len() as u64;
     let aspect = f64::from(width) / f64::from(height.max(1));
-    Ok(FrameInfo {
+    let info = FrameInfo {
         path: path.to_path_buf(),
         handle: String::new(),
         format: sniff::accepted_name(format).unwrap_or("image").to_string(),
@@ -203,7 +251,23 @@ pub(crate) fn intake_bytes(
         thumbnail_data_url,
         content_sha256,
         problems: problems::find_problems(width, height, file_bytes),
-    })
+    };
+    if opts.depth == IntakeDepth::Full {
+        passed::remember(&info);
+    }
+    Ok(info)
+}
+
+/// The pixel buffer of an 8-bit image (what a JPEG decodes to), without copying it.
+fn eight_bit_buffer(image: image::DynamicImage) -> Option<Vec<u8>> {
+    use image::DynamicImage as D;
+    match image {
+        D::ImageLuma8(b) => Some(b.into_raw()),
+        D::ImageLumaA8(b) => Some(b.into_raw()),
+        D::ImageRgb8(b) => Some(b.into_raw()),
+        D::ImageRgba8(b) => Some(b.into_raw()),
+        _ => None,
+    }
 }
 
 fn sniff_format(path: &Path, bytes: &[u8]) -> Result<image::ImageFormat, ImageError> {

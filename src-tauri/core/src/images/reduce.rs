@@ -86,10 +86,13 @@ pub(super) fn block_means<const C: usize>(
     let (w, h) = (width as usize, height as usize);
     let (small_w, small_h) = (w.div_ceil(k), h.div_ceil(k));
     let stride = w * C;
-    let mut out = Vec::with_capacity(small_w * small_h * C);
+    let mut out = vec![0u8; small_w * small_h * C];
     // Column sums of one band of k rows: at most 255 × 256, so u16, which the compiler vectorises.
     let mut columns = vec![0u16; stride];
-    for band in pixels.chunks(stride * k).take(small_h) {
+    for (band, out_row) in pixels
+        .chunks(stride * k)
+        .zip(out.chunks_exact_mut(small_w * C))
+    {
         columns.fill(0);
         let rows = band.chunks_exact(stride);
         let band_rows = rows.len() as u32;
@@ -98,21 +101,56 @@ pub(super) fn block_means<const C: usize>(
                 *sum += u16::from(value);
             }
         }
-        for (block_x, block) in columns.chunks(k * C).enumerate() {
+        // Every block of the band but the last has k columns: one divisor for all of them.
+        let whole = RoundedDivide::by(k as u32 * band_rows);
+        for (block_x, (block, means)) in columns
+            .chunks(k * C)
+            .zip(out_row.chunks_exact_mut(C))
+            .enumerate()
+        {
             let block_cols = k.min(w - block_x * k) as u32;
-            let count = block_cols * band_rows;
+            let divide = if block_cols == k as u32 {
+                whole
+            } else {
+                RoundedDivide::by(block_cols * band_rows)
+            };
             let mut sums = [0u32; C];
             for pixel in block.chunks_exact(C) {
                 for (sum, &value) in sums.iter_mut().zip(pixel) {
                     *sum += u32::from(value);
                 }
             }
-            for sum in sums {
-                out.push(((sum + count / 2) / count) as u8);
+            for (mean, sum) in means.iter_mut().zip(sums) {
+                *mean = divide.rounded(sum);
             }
         }
     }
     (small_w as u32, small_h as u32, out)
+}
+
+/// `(sum + count / 2) / count` for one `count` (1..=[`MAX_FACTOR`]²) and any `sum` of at most `count` bytes,
+/// as a multiplication: a division per channel of every block took longer than adding up the block.
+#[derive(Clone, Copy)]
+struct RoundedDivide {
+    count: u32,
+    /// ⌊2⁴⁰ / count⌋ + 1: exact for every dividend below 2⁴⁰ / count, and a block's rounded sum stays
+    /// below 255.5 × count, which is under that for every count up to 65 600.
+    magic: u64,
+}
+
+impl RoundedDivide {
+    fn by(count: u32) -> Self {
+        let count = count.max(1);
+        Self {
+            count,
+            magic: (1u64 << 40) / u64::from(count) + 1,
+        }
+    }
+
+    fn rounded(self, sum: u32) -> u8 {
+        let dividend = u64::from(sum) + u64::from(self.count / 2);
+        ((dividend * self.magic) >> 40) as u8
+    }
 }
 
 #[cfg(test)]
@@ -232,6 +270,30 @@ mod tests {
         let factor = whole_factor(6000, 4000, to_w, to_h);
         assert_eq!(factor, 5);
         assert!(6000 / factor >= 2 * to_w && 4000 / factor >= 2 * to_h);
+    }
+
+    #[test]
+    fn the_rounded_division_is_exact_for_every_block_size_and_sum() {
+        let counts = (1..=1024).chain([
+            2500,
+            4095,
+            65_535,
+            MAX_FACTOR * MAX_FACTOR,
+            MAX_FACTOR * (MAX_FACTOR - 1),
+        ]);
+        for count in counts {
+            let divide = RoundedDivide::by(count);
+            let most = 255 * count;
+            // Every sum for small blocks; for big ones the ends, and a stride through the middle.
+            let step = (most / 20_000).max(1);
+            let sums = (0..=most)
+                .step_by(step as usize)
+                .chain(most.saturating_sub(300)..=most);
+            for sum in sums {
+                let exact = (sum + count / 2) / count;
+                assert_eq!(u32::from(divide.rounded(sum)), exact, "{sum} / {count}");
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! with a test seam at the one point the race needs (in the app, microseconds apart):
 //! * a run that began under an old take ends on a write the pause turned away, after Resume has taken the
 //!   job again: it must stop without recording anything, and the job is sent once, by the new take's run
-//!   (the turned-away write is [`Store::fail_job_steps_times`]);
+//!   (the turned-away write is [`Store::fail_job_steps_times`]; the runner allows two runs, so the old
+//!   run's place leaves the feeder a turn to take the job again while that run is still uploading);
 //! * Resume comes while the old feeder is ending but still holds its place, so Resume starts none: the old
 //!   feeder must see the batch running after letting go and start one (it is held at
 //!   [`JobRunner::hold_feeders_at_exit`]);
@@ -149,10 +150,10 @@ async fn a_run_of_an_old_take_stops_quietly_and_the_job_is_sent_once() {
         seen,
     } = bench(
         SimConfig {
-            hang_for: Duration::from_millis(400),
+            hang_for: Duration::from_millis(1000),
             ..SimConfig::fast()
         },
-        1,
+        2,
     )
     .await;
     let photo = dir.path().join("vase.png");
@@ -176,16 +177,20 @@ async fn a_run_of_an_old_take_stops_quietly_and_the_job_is_sent_once() {
     runner.resume_batch(&batch.id).unwrap();
     until("the upload", || sim.counts().upload == 1).await;
 
-    // Pause (the job waits again), the feeder lets go, Resume takes the job again: the old run is still
-    // uploading, so no second run starts.
+    // Pause (the job waits again), the feeder lets go, Resume takes the job again (a turn is free beside
+    // the old run): the old run is still uploading, so no second run starts. The take is counted, not
+    // seen in the job's status: once the old run is gone the new one may pass through "uploading" in
+    // less time than a look takes (its frame's bytes were checked already, its upload is cached).
     runner.pause_batch(&batch.id).unwrap();
     until("the feeder's end", || !runner.is_active(&feeder)).await;
     store.fail_job_steps_times(FIRST_UPLOAD_STEP, ffi::SQLITE_CONSTRAINT, 1);
     runner.resume_batch(&batch.id).unwrap();
-    until("the new take", || {
-        store.get_job(&id).unwrap().status == JobStatus::Uploading
-    })
-    .await;
+    until("the new take", || runner.batch_take(&id) == Some(2)).await;
+    assert_eq!(
+        store.job_steps_refused(),
+        0,
+        "the old run ended before the job was taken again: the race was not set up"
+    );
     assert!(runner.is_active(&id));
 
     // The old run's upload ends and its write is turned away; it must not fail the job.

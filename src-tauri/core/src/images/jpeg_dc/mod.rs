@@ -5,7 +5,8 @@
 //! It handles sequential baseline JPEGs with one scan, the layout of nearly every camera and phone
 //! photo. Everything else, and every file it cannot decode cleanly, goes to the general decoder,
 //! which has the final say on damaged files: this path can only make a good file faster, never let
-//! a bad one through that the general decoder would refuse. (Uploads still run the full decode.)
+//! a bad one through that the general decoder would refuse (fuzzed against it: `fuzz/`, and
+//! `images::scaled_check_tests`). The check before upload reads big baseline JPEGs this way too.
 
 mod huffman;
 mod markers;
