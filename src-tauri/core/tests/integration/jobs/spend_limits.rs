@@ -281,63 +281,23 @@ impl Clock for SlowClock {
     }
 }
 
-/// Two submissions at once, each within the day's limit alone but not together: one is stored and the
-/// other asked about, because each decision and the storing it allows take one turn. (The clock is slow,
-/// so without the turn both would read the spend from before either was stored.)
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_submissions_at_once_cannot_both_pass_a_limit_that_fits_one() {
-    let sim = start(SimConfig::fast()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(SlowClock(AtomicBool::new(false)));
-    let store =
-        Arc::new(Store::open_with_clock(&dir.path().join("jobs.db"), clock.clone()).unwrap());
-    let events = Arc::new(Recorder::default());
-    let runner = runner_for(&sim, &store, &events, dir.path(), false, 3);
-    limit(
-        &runner,
-        SpendLimits {
-            per_day: Some(150_000),
-            ..SpendLimits::default()
-        },
-    );
-    clock.0.store(true, Ordering::SeqCst);
-    // Each on its own thread, so the two really run at the same time.
-    let submit = |prompt: &'static str| {
-        let runner = runner.clone();
-        let runtime = tokio::runtime::Handle::current();
-        std::thread::spawn(move || {
-            runtime.block_on(runner.submit(text_draft(prompt), Some(108_900)))
-        })
-    };
-    let (one, two) = (submit("a fox at dawn"), submit("an owl at dusk"));
-    let results = tokio::task::spawn_blocking(move || [one.join().unwrap(), two.join().unwrap()])
-        .await
-        .unwrap();
-    clock.0.store(false, Ordering::SeqCst);
-    assert_eq!(
-        results.iter().filter(|r| r.is_ok()).count(),
-        1,
-        "{results:?}"
-    );
-    assert!(results
-        .iter()
-        .any(|r| matches!(r, Err(JobError::SpendLimit(_)))));
-    assert_eq!(store.count_jobs(&JobQuery::default()).unwrap(), 1);
-    within(runner.wait_idle()).await;
-}
-
-/// The same as two processes (the app and the command line) on one history: two stores on one database
-/// file, each with its own runner. Their turns are one turn (a lock file beside the database), so only one
-/// of the two submissions is stored and the other is asked about.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_processes_at_once_cannot_both_pass_a_limit_that_fits_one() {
+/// Two runners on `db` (one store each when `processes`, else one store shared), each with a day's limit that
+/// fits one of the two jobs sent at once, on their own threads; the clock is slow while they run, so without a
+/// shared turn both would read the spend from before either was stored. Then
+/// checks that exactly one was stored and the other asked about.
+async fn two_at_once(processes: bool) {
     let sim = start(SimConfig::fast()).await;
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(SlowClock(AtomicBool::new(false)));
     let db = dir.path().join("jobs.db");
-    let runners: Vec<(Arc<Store>, JobRunner)> = (0..2)
+    let shared = Arc::new(Store::open_with_clock(&db, clock.clone()).unwrap());
+    let runners: Vec<JobRunner> = (0..2)
         .map(|_| {
-            let store = Arc::new(Store::open_with_clock(&db, clock.clone()).unwrap());
+            let store = if processes {
+                Arc::new(Store::open_with_clock(&db, clock.clone()).unwrap())
+            } else {
+                shared.clone()
+            };
             let events = Arc::new(Recorder::default());
             let runner = runner_for(&sim, &store, &events, dir.path(), false, 3);
             limit(
@@ -347,10 +307,11 @@ async fn two_processes_at_once_cannot_both_pass_a_limit_that_fits_one() {
                     ..SpendLimits::default()
                 },
             );
-            (store, runner)
+            runner
         })
         .collect();
     clock.0.store(true, Ordering::SeqCst);
+    // Each on its own thread, so the two really run at the same time.
     let submit = |runner: &JobRunner, prompt: &'static str| {
         let runner = runner.clone();
         let runtime = tokio::runtime::Handle::current();
@@ -358,8 +319,8 @@ async fn two_processes_at_once_cannot_both_pass_a_limit_that_fits_one() {
             runtime.block_on(runner.submit(text_draft(prompt), Some(108_900)))
         })
     };
-    let one = submit(&runners[0].1, "a fox at dawn");
-    let two = submit(&runners[1].1, "an owl at dusk");
+    let one = submit(&runners[0], "a fox at dawn");
+    let two = submit(&runners[usize::from(processes)], "an owl at dusk");
     let results = tokio::task::spawn_blocking(move || [one.join().unwrap(), two.join().unwrap()])
         .await
         .unwrap();
@@ -372,8 +333,23 @@ async fn two_processes_at_once_cannot_both_pass_a_limit_that_fits_one() {
     assert!(results
         .iter()
         .any(|r| matches!(r, Err(JobError::SpendLimit(_)))));
-    assert_eq!(runners[0].0.count_jobs(&JobQuery::default()).unwrap(), 1);
-    for (_, runner) in &runners {
+    assert_eq!(shared.count_jobs(&JobQuery::default()).unwrap(), 1);
+    for runner in &runners {
         within(runner.wait_idle()).await;
     }
+}
+
+/// Two submissions at once in one process, each within the day's limit alone but not together: one is stored
+/// and the other asked about, because each decision and the storing it allows take one turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_submissions_at_once_cannot_both_pass_a_limit_that_fits_one() {
+    two_at_once(false).await;
+}
+
+/// The same as two processes (the app and the command line) on one history: two stores on one database
+/// file, each with its own runner. Their turns are one turn (a lock file beside the database), so only one
+/// of the two submissions is stored and the other is asked about.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_at_once_cannot_both_pass_a_limit_that_fits_one() {
+    two_at_once(true).await;
 }
