@@ -471,30 +471,10 @@ fn spawn_heartbeat(inner: Weak<Inner>) {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::api::ApiConfig;
-    use crate::jobs::{Connection, FixedConnection, NoEvents, RunnerPrefs, RunnerTiming};
-    use crate::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
-    use crate::secrets::ApiToken;
     use crate::store::{LeaseHolder, Store};
 
     fn runner() -> JobRunner {
-        let settings = RunnerPrefs {
-            output_dir: std::env::temp_dir(),
-            file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
-            upload_region: UploadRegion::Global,
-            max_concurrent_jobs: 3,
-        };
-        JobRunner::new(
-            Arc::new(Store::open_in_memory().unwrap()),
-            Arc::new(NoEvents),
-            Arc::new(FixedConnection(Connection {
-                api: ApiConfig::new("http://127.0.0.1:9", "http://127.0.0.1:9").unwrap(),
-                token: ApiToken::new("t").unwrap(),
-                demo: false,
-            })),
-            Arc::new(move || settings.clone()),
-            RunnerTiming::default(),
-        )
+        crate::jobs::offline_runner(std::sync::Arc::new(Store::open_in_memory().unwrap()))
     }
 
     /// A lease row of this runner it no longer holds (its release failed) is given back by the next

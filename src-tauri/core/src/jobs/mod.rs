@@ -313,6 +313,30 @@ fn clamp_limit(wanted: u32) -> u32 {
     }
 }
 
+/// A runner on `store` whose service is a closed loopback port, for unit tests that never reach one.
+#[cfg(test)]
+pub(crate) fn offline_runner(store: std::sync::Arc<crate::store::Store>) -> JobRunner {
+    let settings = RunnerPrefs {
+        output_dir: std::env::temp_dir(),
+        file_name_pattern: crate::prefs::DEFAULT_FILE_NAME_PATTERN.to_owned(),
+        upload_region: crate::prefs::UploadRegion::Global,
+        max_concurrent_jobs: 3,
+    };
+    #[allow(clippy::unwrap_used)]
+    let connection = Connection {
+        api: crate::api::ApiConfig::new("http://127.0.0.1:9", "http://127.0.0.1:9").unwrap(),
+        token: crate::secrets::ApiToken::new("t").unwrap(),
+        demo: false,
+    };
+    JobRunner::new(
+        store,
+        std::sync::Arc::new(NoEvents),
+        std::sync::Arc::new(FixedConnection(connection)),
+        std::sync::Arc::new(move || settings.clone()),
+        RunnerTiming::default(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

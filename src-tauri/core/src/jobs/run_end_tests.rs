@@ -7,32 +7,11 @@
 use std::sync::Arc;
 
 use super::run::Plan;
-use super::{
-    Connection, FixedConnection, JobError, JobRunner, NoEvents, RunnerPrefs, RunnerTiming,
-};
-use crate::api::ApiConfig;
-use crate::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
-use crate::secrets::ApiToken;
+use super::{JobError, JobRunner};
 use crate::store::{JobStatus, LeaseHolder, NewJob, Store};
 
 fn runner() -> JobRunner {
-    let settings = RunnerPrefs {
-        output_dir: std::env::temp_dir(),
-        file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
-        upload_region: UploadRegion::Global,
-        max_concurrent_jobs: 3,
-    };
-    JobRunner::new(
-        Arc::new(Store::open_in_memory().unwrap()),
-        Arc::new(NoEvents),
-        Arc::new(FixedConnection(Connection {
-            api: ApiConfig::new("http://127.0.0.1:9", "http://127.0.0.1:9").unwrap(),
-            token: ApiToken::new("t").unwrap(),
-            demo: false,
-        })),
-        Arc::new(move || settings.clone()),
-        RunnerTiming::default(),
-    )
+    super::offline_runner(Arc::new(Store::open_in_memory().unwrap()))
 }
 
 fn other() -> LeaseHolder {

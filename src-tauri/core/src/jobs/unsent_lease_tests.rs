@@ -7,13 +7,8 @@ use std::sync::Arc;
 
 use rusqlite::ffi;
 
-use super::{
-    Connection, FixedConnection, JobError, JobRunner, NoEvents, RunnerPrefs, RunnerTiming,
-};
-use crate::api::ApiConfig;
-use crate::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
+use super::JobError;
 use crate::request::RequestDraft;
-use crate::secrets::ApiToken;
 use crate::store::{NewJob, Store};
 
 /// The write that moves a not-sent job back to its upload ([`Store::release_unsent`]).
@@ -21,24 +16,8 @@ const RELEASE_STEP: &str = "status = 'uploading', bytes_done = 0";
 
 #[tokio::test]
 async fn a_failed_second_send_keeps_the_lease_of_the_running_first() {
-    let settings = RunnerPrefs {
-        output_dir: std::env::temp_dir(),
-        file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
-        upload_region: UploadRegion::Global,
-        max_concurrent_jobs: 3,
-    };
     let store = Arc::new(Store::open_in_memory().unwrap());
-    let runner = JobRunner::new(
-        store.clone(),
-        Arc::new(NoEvents),
-        Arc::new(FixedConnection(Connection {
-            api: ApiConfig::new("http://127.0.0.1:9", "http://127.0.0.1:9").unwrap(),
-            token: ApiToken::new("t").unwrap(),
-            demo: false,
-        })),
-        Arc::new(move || settings.clone()),
-        RunnerTiming::default(),
-    );
+    let runner = super::offline_runner(store.clone());
     let job = store
         .insert_job(NewJob {
             request: RequestDraft {
