@@ -65,7 +65,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Make a video from a prompt and frames (for now: --estimate, what it would produce and cost).
+    /// Make a video from a prompt and frames (or, with --estimate, only say what it would produce and cost).
     #[command(after_help = EXIT_CODES_HELP)]
     Generate(GenerateArgs),
     /// Sends every row of a CSV or JSON Lines file as a batch, after the app's review rules (frames checked,
