@@ -157,22 +157,26 @@ pub fn configured<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Result<Update
         .map_err(|e| UpdateError::from_plugin(Step::Check, e))
 }
 
-/// End-to-end tests only (a `test-hooks` build started with `SEEDANCE_TEST_HOOKS=1`): the release server
-/// and key named by `SEEDANCE_TEST_UPDATE_ENDPOINT` and `SEEDANCE_TEST_UPDATE_PUBKEY` (a loopback server and
-/// the test key). Not in any other build: there the configured server and key are the only ones.
+/// A `test-hooks` build (end-to-end tests; never a user's) never asks the real release server: started with
+/// `SEEDANCE_TEST_HOOKS=1` it asks the one `SEEDANCE_TEST_UPDATE_ENDPOINT` names, trusting the key in
+/// `SEEDANCE_TEST_UPDATE_PUBKEY` (a loopback server and the test key); otherwise none at all. In every other
+/// build the configured server and key are the only ones.
 fn test_source(
     builder: tauri_plugin_updater::UpdaterBuilder,
 ) -> tauri_plugin_updater::Result<tauri_plugin_updater::UpdaterBuilder> {
     #[cfg(feature = "test-hooks")]
-    if crate::test_hooks::enabled() {
-        if let (Ok(endpoint), Ok(pubkey)) = (
+    {
+        if let (true, Ok(endpoint), Ok(pubkey)) = (
+            crate::test_hooks::enabled(),
             std::env::var("SEEDANCE_TEST_UPDATE_ENDPOINT"),
             std::env::var("SEEDANCE_TEST_UPDATE_PUBKEY"),
         ) {
             tracing::warn!("updates come from the test server {endpoint}");
             return builder.pubkey(pubkey).endpoints(vec![endpoint.parse()?]);
         }
+        return builder.endpoints(Vec::new());
     }
+    #[allow(unreachable_code)]
     Ok(builder)
 }
 
