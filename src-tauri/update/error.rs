@@ -134,3 +134,80 @@ impl UserFacing for UpdateError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::IpcError;
+
+    #[test]
+    fn every_update_error_crosses_with_its_kind_and_both_languages() {
+        let errors = [
+            UpdateError::Unreachable("connection refused".into()),
+            UpdateError::BadAnswer("expected value".into()),
+            UpdateError::DownloadFailed("status 404".into()),
+            UpdateError::BadSignature("signature mismatch".into()),
+            UpdateError::InstallFailed("dpkg refused".into()),
+            UpdateError::NotInstallable,
+            UpdateError::Busy(SendingNow {
+                uploading: 1,
+                creating: 2,
+            }),
+            UpdateError::NoOffer,
+            UpdateError::AlreadyInstalling,
+        ];
+        for e in errors {
+            let ipc = IpcError::from(e);
+            assert!(ipc.kind.starts_with("update_"), "{}", ipc.kind);
+            assert!(ipc.message.key.starts_with("msg.update."), "{}", ipc.kind);
+            let (en, zh) = (ipc.message.text("en"), ipc.message.text("zh-CN"));
+            assert!(!en.contains("{{") && !zh.contains("{{"), "{en} / {zh}");
+            assert!(!zh.is_ascii(), "{}", ipc.kind);
+        }
+    }
+
+    /// What tauri-plugin-updater 2.12 does with a `.deb` or `.rpm` copy: it checks the download is such a
+    /// package (a manifest without a `linux-<arch>-deb` entry hands it the AppImage: `InvalidUpdaterFormat`),
+    /// then runs `pkexec dpkg -i` (or `rpm -U`), then asks for the password with zenity or kdialog for
+    /// `sudo -S`, then plain `sudo`; when all are refused or cancelled it fails with `PackageInstallFailed`.
+    /// Each says to install the package by hand, never a bare "Failed to install package".
+    #[test]
+    fn a_package_the_system_did_not_install_says_to_install_it_by_hand() {
+        for plugin in [
+            PluginError::PackageInstallFailed,
+            PluginError::DebInstallFailed,
+            PluginError::AuthenticationFailed,
+            PluginError::InvalidUpdaterFormat,
+            PluginError::TempDirNotFound,
+        ] {
+            let e = UpdateError::from_plugin(Step::Install, plugin);
+            assert!(matches!(e, UpdateError::InstallFailed(_)), "{e:?}");
+            let en = e.msg().text("en");
+            assert!(
+                en.contains("package manager") && en.contains(RELEASES_PAGE),
+                "{en}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_transport_error_is_the_server_out_of_reach_when_checking_and_a_broken_download_after() {
+        let network = || PluginError::Network("Download request failed with status: 404".into());
+        assert!(matches!(
+            UpdateError::from_plugin(Step::Check, network()),
+            UpdateError::Unreachable(_)
+        ));
+        assert!(matches!(
+            UpdateError::from_plugin(Step::Download, network()),
+            UpdateError::DownloadFailed(_)
+        ));
+        assert!(matches!(
+            UpdateError::from_plugin(Step::Check, PluginError::ReleaseNotFound),
+            UpdateError::Unreachable(_)
+        ));
+        assert!(matches!(
+            UpdateError::from_plugin(Step::Check, PluginError::TargetsNotFound(vec![])),
+            UpdateError::BadAnswer(_)
+        ));
+    }
+}
