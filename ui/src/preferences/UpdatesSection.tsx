@@ -123,7 +123,6 @@ export function UpdatesSection({ draft, set }: { draft: Prefs; set: SetPref }) {
               </span>
               <button
                 type="button"
-                className="primary"
                 data-testid="update-relaunch"
                 disabled={relaunch.pending}
                 onClick={() => void relaunch.run()}
@@ -136,7 +135,6 @@ export function UpdatesSection({ draft, set }: { draft: Prefs; set: SetPref }) {
               <div className="row">
                 <button
                   type="button"
-                  className="primary"
                   data-testid="update-install"
                   disabled={busy || installing}
                   onClick={() => void install.run()}
