@@ -12,6 +12,7 @@ mod logging;
 mod navigation;
 mod state;
 mod test_hooks;
+mod update;
 
 use tauri::Manager;
 use tauri_specta::{collect_commands, collect_events, Builder};
@@ -98,6 +99,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::batch::batch_fix_frame,
             commands::batch::batch_thumbnails,
             commands::batch::batch_start,
+            update::commands::update_status,
+            update::commands::check_for_update,
+            update::commands::install_update,
+            update::commands::relaunch_app,
         ])
         // The `details` of a `duplicate_submission` error, for the UI to read.
         .typ::<seedance_core::jobs::DuplicateSubmission>()
@@ -115,7 +120,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             events::JobChanged,
             events::JobRemoved,
             events::JobProgress,
-            events::BatchChanged
+            events::BatchChanged,
+            update::commands::UpdateAvailable,
+            update::commands::UpdateProgress
         ])
 }
 
@@ -183,6 +190,8 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
         )
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
+        // Reached only through our own commands (`update`): the window's capabilities grant none of its own.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::DragDrop(drop) = event {
@@ -211,7 +220,10 @@ pub fn run(env_token: Option<seedance_core::secrets::ApiToken>) {
             app.manage(start_player_source(state.store.clone()));
             let runner = state.runner.clone();
             let policy = seedance_core::jobs::ResumePolicy::from_prefs(&state.prefs());
+            let check_updates = state.prefs().check_for_updates;
             app.manage(state);
+            app.manage(update::Updates::default());
+            update::commands::check_on_start(app.handle(), check_updates);
             app.manage(state::Frames::default());
             app.manage(batch_review::Drafts::default());
             webview_tuning(app);

@@ -223,6 +223,20 @@ export const commands = {
 	 *  so a second call cannot start it twice; a refused start gives it back.
 	 */
 	batchStart: (id: string, name: string, repeat: boolean, spendConfirmed: boolean) => typedError<BatchRecord, IpcError>(__TAURI_INVOKE("batch_start", { id, name, repeat, spendConfirmed })),
+	/**  The update on offer, whether jobs are sending, and how far an install got. */
+	updateStatus: () => typedError<UpdateStatus, IpcError>(__TAURI_INVOKE("update_status")),
+	/**  "Check now": the newer version on offer, `None` when this is the latest; every failure is shown. */
+	checkForUpdate: () => typedError<UpdateOffer | null, IpcError>(__TAURI_INVOKE("check_for_update")),
+	/**
+	 *  "Download and install": refused while a job uploads or creates; announces [`UpdateProgress`]. On
+	 *  Windows the installer takes over and the app ends here; elsewhere the UI offers the relaunch.
+	 */
+	installUpdate: () => typedError<null, IpcError>(__TAURI_INVOKE("install_update")),
+	/**
+	 *  "Relaunch": quits the way the app always does (leases given back, a create's answer waited for; the
+	 *  install holds new ones) and starts the installed version. Jobs resume on its start.
+	 */
+	relaunchApp: () => typedError<null, IpcError>(__TAURI_INVOKE("relaunch_app")),
 };
 
 /** Events */
@@ -231,6 +245,8 @@ export const events = {
 	jobChanged: makeEvent<JobChanged, JobChanged>("job-changed"),
 	jobProgress: makeEvent<JobProgress, JobProgress>("job-progress"),
 	jobRemoved: makeEvent<JobRemoved, JobRemoved>("job-removed"),
+	updateAvailable: makeEvent<UpdateAvailable, UpdateAvailable>("update-available"),
+	updateProgress: makeEvent<UpdateProgress, UpdateProgress>("update-progress"),
 };
 
 /* Constants */
@@ -890,6 +906,11 @@ export type Preferences = {
 	hold_unsent_after_hours?: number,
 	/**  Optional limits per batch, day and month (see `crate::spend`). */
 	spend_limits?: SpendLimits,
+	/**
+	 *  Ask the release server for a newer version when the app starts (the app only; a failed check on
+	 *  start is silent).
+	 */
+	check_for_updates?: boolean,
 	/**  The generation form as last used, restored on the next start. */
 	last_request?: RequestDraft | null,
 };
@@ -1025,6 +1046,12 @@ export type ReviewItem = {
 	frames: FrameReview[],
 	/**  The first and last frame's shapes differ enough to warp the video (a warning; crop offered). */
 	mismatch: Mismatch | null,
+};
+
+/**  How many runs of this process are sending now (the reason an update waits). */
+export type SendingNow = {
+	uploading: number,
+	creating: number,
 };
 
 /**  The session as the UI sees it: demo mode or not, the token, and whether setup is needed. */
@@ -1190,6 +1217,38 @@ export type UnsentSummary = {
 	without_estimate: number,
 	/**  When the oldest was stored (unix milliseconds). */
 	oldest_created_at: number | null,
+};
+
+/**  The check on start (or a later one) found a newer version. */
+export type UpdateAvailable = UpdateOffer;
+
+/**
+ *  A newer version the release server offers, as the page shows it. The notes are the server's text:
+ *  the page shows them as plain text, never as HTML.
+ */
+export type UpdateOffer = {
+	version: string,
+	current_version: string,
+	notes: string | null,
+	/**  RFC 3339, when the manifest gives one. */
+	date: string | null,
+};
+
+/**  Bytes of the update downloaded so far, and the total when the server said it. */
+export type UpdateProgress = {
+	done: number,
+	total: number | null,
+};
+
+/**  What the Updates section shows. */
+export type UpdateStatus = {
+	offer: UpdateOffer | null,
+	/**  Jobs of this process uploading or creating now: while any is, "Download and install" waits. */
+	sending: SendingNow,
+	/**  Downloading or installing now. */
+	installing: boolean,
+	/**  Installed: the new version starts with the relaunch. */
+	installed: boolean,
 };
 
 /**  Which of the two addresses an upload reply offers is sent to the model. */

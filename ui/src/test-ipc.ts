@@ -1,5 +1,5 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { AppInfo, PrefsView, Session, SpendSummary, UnsentSummary } from "./bindings";
+import type { AppInfo, PrefsView, Session, SpendSummary, UnsentSummary, UpdateStatus } from "./bindings";
 
 export const INFO: AppInfo = {
   version: "0.1.0",
@@ -42,6 +42,7 @@ export const PREFS: PrefsView = {
     max_concurrent_jobs: 3,
     hold_unsent_after_hours: 6,
     spend_limits: { per_batch: null, per_day: null, per_month: null },
+    check_for_updates: true,
     last_request: null,
   },
 };
@@ -69,6 +70,14 @@ export const NO_SPEND: SpendSummary = {
   limits: { per_batch: null, per_day: null, per_month: null },
 };
 
+/** No update on offer, nothing sending. */
+export const NO_UPDATE: UpdateStatus = {
+  offer: null,
+  sending: { uploading: 0, creating: 0 },
+  installing: false,
+  installed: false,
+};
+
 export type Handler = (args: Record<string, unknown>) => unknown;
 
 /**
@@ -86,6 +95,7 @@ export function mockBackend(overrides: Record<string, Handler> = {}) {
     unsent_summary: () => NO_UNSENT,
     list_batches: () => [],
     spend_summary: () => NO_SPEND,
+    update_status: () => NO_UPDATE,
   };
   mockIPC(
     (cmd, args) => {

@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { ipc } from "../ipc";
+import { UpdateHint } from "../preferences/UpdateHint";
 import { useSession } from "../session";
 
 export type View = "generate" | "batch" | "jobs" | "presets" | "settings";
@@ -38,6 +39,7 @@ export function Sidebar({ current, onSelect }: { current: View; onSelect: (v: Vi
           </li>
         ))}
       </ul>
+      <UpdateHint onOpen={() => onSelect("settings")} />
       {session?.demo && (
         <div className="demo-box" data-testid="demo-badge">
           <span className="demo-badge">{t("demo.badge")}</span>

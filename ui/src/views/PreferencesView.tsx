@@ -7,6 +7,7 @@ import { OutputSection } from "../preferences/OutputSection";
 import { ServiceSection } from "../preferences/ServiceSection";
 import { SpendSection } from "../preferences/SpendSection";
 import { TokenSection } from "../preferences/TokenSection";
+import { UpdatesSection } from "../preferences/UpdatesSection";
 import { usePreferencesForm } from "../preferences/usePreferencesForm";
 
 /**
@@ -36,6 +37,7 @@ export function PreferencesView() {
           <ServiceSection draft={draft} apiBase={info?.api_base} set={set} />
           <SpendSection draft={draft} set={set} />
           <AppearanceSection draft={draft} set={set} />
+          <UpdatesSection draft={draft} set={set} />
           <div className="submit-row">
             {form.saved && (
               <span role="status" className="ok">

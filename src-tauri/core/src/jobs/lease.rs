@@ -328,6 +328,7 @@ impl JobRunner {
 
     /// The run of `subject` is over: what it noted about its create goes with it.
     pub(super) fn run_over(&self, subject: &str) {
+        self.leave_sending(subject);
         let mut held = self.held();
         held.creating.remove(subject);
         held.sent_create.remove(subject);

@@ -35,6 +35,7 @@ mod run;
 #[cfg(test)]
 mod run_end_tests;
 mod run_part;
+mod send_hold;
 mod spend_gate;
 mod store_checkpoint;
 mod submit;
@@ -70,6 +71,7 @@ pub use error::{DuplicateSubmission, JobError};
 pub use eta::{eta, BatchEta, JobLeft, RunHistory, HISTORY_SAMPLES, MIN_GROUP_SAMPLES};
 pub use events::{JobEvents, NoEvents};
 pub use lease::LeaseTiming;
+pub use send_hold::{SendHold, SendingNow};
 pub use spend_gate::{SpendConsent, SpendPolicy, SpendPolicyFn};
 pub use submit::{Intent, DUPLICATE_WINDOW};
 pub use trouble::SERVICE_RECHECK;
@@ -176,6 +178,10 @@ struct Inner {
     resume_policy: Mutex<ResumePolicy>,
     /// One spend decision and the storing it allowed at a time (see `spend_gate`).
     spend_turn: Mutex<()>,
+    /// Runs uploading or creating, and whether new ones wait for an update's install (see `send_hold`).
+    sending: Mutex<send_hold::Sending>,
+    /// Wakes runs waiting at a sending step when the hold ends.
+    send_released: watch::Sender<()>,
 }
 
 impl std::fmt::Debug for JobRunner {
@@ -222,6 +228,8 @@ impl JobRunner {
                 held: Mutex::new(lease::Held::default()),
                 resume_policy: Mutex::new(ResumePolicy::default()),
                 spend_turn: Mutex::new(()),
+                sending: Mutex::new(send_hold::Sending::default()),
+                send_released: watch::channel(()).0,
             }),
         }
     }

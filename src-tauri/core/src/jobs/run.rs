@@ -371,6 +371,7 @@ impl JobRunner {
         };
         // The create step is over either way (a task id is known, or the create failed).
         self.set_creating(id, false);
+        self.leave_sending(id);
         if let Some(task) = checkpoint.known_task() {
             *known_task = Some(task);
         }

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::run_part;
+use super::send_hold::SendStep;
 use super::trouble::query_note;
 use super::JobRunner;
 use crate::api::{TaskId, TaskState, TaskStatus, Uploaded};
@@ -360,8 +361,13 @@ impl StoreCheckpoint {
 
 impl Checkpoint for StoreCheckpoint {
     fn frames_checked<'a>(&'a self, _frames: &'a [FrameInfo]) -> HookFuture<'a> {
-        // Before the first upload.
-        ready(self.leased("frames_checked"))
+        // Before the first upload; waits while an update is being installed (see `send_hold`).
+        Box::pin(async move {
+            self.runner
+                .enter_sending(&self.id, SendStep::Uploading)
+                .await;
+            self.leased("frames_checked")
+        })
     }
 
     fn uploaded<'a>(&'a self, slot: FrameSlot, upload: &'a Uploaded) -> HookFuture<'a> {
@@ -376,19 +382,26 @@ impl Checkpoint for StoreCheckpoint {
     }
 
     fn before_create<'a>(&'a self, _body: &'a CreateBody) -> HookFuture<'a> {
-        // The lease is checked in the same statement as the mark: a run whose job was taken over can never
-        // mark it, so never send its create.
-        let owner = self.runner.lease_owner().to_owned();
-        let result = self.write("before_create", |store, id| {
-            store.mark_create_sent_leased(id, &owner)
-        });
-        if result.is_ok() {
-            self.set_current(JobStatus::Submitting);
-            // From here until the task id is safe, losing the lease lets the create's answer arrive.
-            self.runner.set_creating(&self.id, true);
-            self.runner.note_create_sent(&self.id);
-        }
-        ready(result)
+        Box::pin(async move {
+            // Counted as creating before the mark, so an update's install never starts between the two;
+            // waits while one is being installed (see `send_hold`).
+            self.runner
+                .enter_sending(&self.id, SendStep::Creating)
+                .await;
+            // The lease is checked in the same statement as the mark: a run whose job was taken over can
+            // never mark it, so never send its create.
+            let owner = self.runner.lease_owner().to_owned();
+            let result = self.write("before_create", |store, id| {
+                store.mark_create_sent_leased(id, &owner)
+            });
+            if result.is_ok() {
+                self.set_current(JobStatus::Submitting);
+                // From here until the task id is safe, losing the lease lets the create's answer arrive.
+                self.runner.set_creating(&self.id, true);
+                self.runner.note_create_sent(&self.id);
+            }
+            result
+        })
     }
 
     fn task_created<'a>(&'a self, task: &'a TaskId) -> HookFuture<'a> {
@@ -400,6 +413,7 @@ impl Checkpoint for StoreCheckpoint {
         }
         // Saved, or held by a saver that outlives the run: the run may be stopped again.
         self.runner.set_creating(&self.id, false);
+        self.runner.leave_sending(&self.id);
         ready(Ok(()))
     }
 

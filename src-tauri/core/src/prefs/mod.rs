@@ -127,6 +127,9 @@ pub struct Preferences {
     pub hold_unsent_after_hours: u32,
     /// Optional limits per batch, day and month (see `crate::spend`).
     pub spend_limits: SpendLimits,
+    /// Ask the release server for a newer version when the app starts (the app only; a failed check on
+    /// start is silent).
+    pub check_for_updates: bool,
     /// The generation form as last used, restored on the next start.
     pub last_request: Option<RequestDraft>,
 }
@@ -145,6 +148,7 @@ impl Default for Preferences {
             max_concurrent_jobs: DEFAULT_MAX_CONCURRENT_JOBS,
             hold_unsent_after_hours: DEFAULT_HOLD_UNSENT_AFTER_HOURS,
             spend_limits: SpendLimits::default(),
+            check_for_updates: true,
             last_request: None,
         }
     }

@@ -6,6 +6,7 @@ mod leases;
 mod money;
 mod quit_mid_create;
 mod runs;
+mod send_hold;
 mod shared_history;
 mod spend_limits;
 mod stalled_download;

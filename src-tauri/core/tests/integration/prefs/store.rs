@@ -29,6 +29,7 @@ fn custom() -> Preferences {
         theme: Theme::Dark,
         notifications: false,
         max_concurrent_jobs: 5,
+        check_for_updates: false,
         last_request: Some(RequestDraft {
             prompt: "一只猫在月球上".into(),
             ..RequestDraft::default()
@@ -60,6 +61,10 @@ fn defaults_are_the_documented_ones() {
     assert_eq!(p.theme, Theme::System);
     assert!(p.notifications);
     assert_eq!(p.max_concurrent_jobs, 3);
+    assert!(
+        p.check_for_updates,
+        "updates are looked for on start unless turned off"
+    );
     assert_eq!(p.last_request, None);
     assert_eq!(p.validate(), Ok(()));
 }
@@ -111,6 +116,7 @@ fn an_older_file_with_fewer_fields_loads_with_defaults_for_the_rest() {
     assert_eq!(out.prefs.max_concurrent_jobs, 3);
     assert_eq!(out.prefs.file_name_pattern, "{date}_{time}_{prompt}");
     assert!(out.prefs.notifications);
+    assert!(out.prefs.check_for_updates);
 }
 
 fn assert_set_aside(dir: &Path, bad: &[u8]) -> PrefsWarning {
