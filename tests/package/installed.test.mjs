@@ -5,7 +5,7 @@
 // .deb (tests/package/install-deb.sh); SEEDANCE_APP is the installed app.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { filesUnder, isolatedEnv, newSession, startDriver } from "../e2e/webdriver.mjs";
@@ -19,6 +19,9 @@ let home;
 before(async () => {
   assert.ok(APP?.startsWith("/usr/"), `the installed app, not a build: ${APP}`);
   home = isolatedEnv("installed");
+  // The installed app checks for updates on start; this test talks to no host beyond this machine.
+  mkdirSync(home.env.SEEDANCE_DATA_DIR, { recursive: true });
+  writeFileSync(join(home.env.SEEDANCE_DATA_DIR, "preferences.json"), '{"check_for_updates": false}\n');
   driver = await startDriver(home.env);
   s = await newSession(driver, APP);
 });
