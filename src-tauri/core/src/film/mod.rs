@@ -32,13 +32,15 @@
 //!
 //! # Why hand-written boxes
 //!
-//! The joiner reads and writes the ~20 box types it needs itself (about 600 lines in [`boxes`],
-//! [`headers`], [`codec`], [`track`], [`write`]). The MP4 crates on crates.io were weighed: `mp4`
-//! (0.14, MIT) is barely maintained since 2023, buffers each sample in memory on write and has no way to
-//! write an edit list or stream a copy of chunk ranges; `mp4-atom` (MIT/Apache, maintained) parses and
-//! encodes boxes well but a join still needs every table rebuilt by hand, which is most of this code;
-//! `re_mp4` is a reader only; `muxide` is a muxer fed encoded frames one by one, not a remuxer of whole
-//! files. None copies media data file to file without passing it through memory.
+//! The joiner reads and writes the ~20 box types it needs itself ([`boxes`], [`headers`], [`codec`],
+//! [`track`], [`write`]: about 1 200 lines with their tests). The MP4 crates on crates.io were weighed:
+//! `mp4` (MIT) hands its writer each sample as bytes in memory (`Mp4Sample::bytes`) and rebuilds the
+//! tables from them, so a join would pass every byte through this process; `mp4-atom` (MIT/Apache,
+//! maintained) decodes and encodes boxes well, but a join still has to rebuild every table and edit
+//! list by hand, which is most of this code; `re_mp4` only reads; `muxide` muxes encoded frames and
+//! does not read MP4 files. None copies media data from file to file, which is what keeps memory flat.
+//! The boxes the joiner copies (sample descriptions, handlers) are copied as bytes, so it needs to
+//! understand only the tables it rewrites.
 
 mod boxes;
 mod codec;
