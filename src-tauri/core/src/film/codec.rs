@@ -110,19 +110,84 @@ impl Codec {
                 sample_rate,
                 config,
             } => {
+                // For AAC the AudioSpecificConfig is what the decoder follows; the sample entry's
+                // channel count says 2 even for mono files written by ffmpeg.
+                if let (b"mp4a", [0x40, asc @ ..]) = (f, config.as_slice()) {
+                    if let Some(aac) = AacConfig::parse(asc) {
+                        let name = match aac.object_type {
+                            2 => "AAC-LC".to_owned(),
+                            5 => "HE-AAC".to_owned(),
+                            29 => "HE-AACv2".to_owned(),
+                            t => format!("AAC (object type {t})"),
+                        };
+                        let rate = aac.sample_rate.unwrap_or(*sample_rate);
+                        let channels = aac.channels.map_or(*channels, u16::from);
+                        return format!("{name} {rate} Hz {channels} ch");
+                    }
+                }
                 let name = match (f, config.as_slice()) {
-                    (b"mp4a", [0x40, asc, ..]) => match asc >> 3 {
-                        2 => "AAC-LC".to_owned(),
-                        5 => "HE-AAC".to_owned(),
-                        29 => "HE-AACv2".to_owned(),
-                        t => format!("AAC (object type {t})"),
-                    },
                     (b"mp4a", [0x6b | 0x69, ..]) => "MP3".to_owned(),
                     _ => fourcc(*f),
                 };
                 format!("{name} {sample_rate} Hz {channels} ch")
             }
         }
+    }
+}
+
+/// The start of an MPEG-4 AudioSpecificConfig: object type, sampling rate, channel configuration.
+struct AacConfig {
+    object_type: u32,
+    /// `None` for an index the table lacks.
+    sample_rate: Option<u32>,
+    /// `None` when the channels are described by a program config element (channel configuration 0).
+    channels: Option<u8>,
+}
+
+impl AacConfig {
+    fn parse(asc: &[u8]) -> Option<Self> {
+        const RATES: [u32; 13] = [
+            96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
+        ];
+        let mut bits = Bits { bytes: asc, at: 0 };
+        let mut object_type = bits.take(5)?;
+        if object_type == 31 {
+            object_type = 32 + bits.take(6)?;
+        }
+        let index = bits.take(4)?;
+        let sample_rate = if index == 15 {
+            Some(bits.take(24)?)
+        } else {
+            RATES.get(index as usize).copied()
+        };
+        let channels = match bits.take(4)? {
+            0 => None,
+            7 => Some(8),
+            n => Some(n as u8),
+        };
+        Some(Self {
+            object_type,
+            sample_rate,
+            channels,
+        })
+    }
+}
+
+/// Big-endian bits from a byte slice.
+struct Bits<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Bits<'_> {
+    fn take(&mut self, n: usize) -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            let byte = self.bytes.get(self.at / 8)?;
+            v = (v << 1) | u32::from((byte >> (7 - self.at % 8)) & 1);
+            self.at += 1;
+        }
+        Some(v)
     }
 }
 
@@ -187,4 +252,24 @@ fn descriptor(r: &mut Reader) -> Result<(u8, usize), ReadError> {
         }
     }
     Ok((tag, len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aac_configs_name_their_rate_and_channels() {
+        let audio = |asc: &[u8]| Codec::Audio {
+            fourcc: *b"mp4a",
+            channels: 2,
+            sample_rate: 48000,
+            config: [&[0x40][..], asc].concat(),
+        };
+        // AAC-LC, 48 kHz (index 3), stereo; 44.1 kHz (index 4) mono.
+        assert_eq!(audio(&[0x11, 0x90]).describe(), "AAC-LC 48000 Hz 2 ch");
+        assert_eq!(audio(&[0x12, 0x08]).describe(), "AAC-LC 44100 Hz 1 ch");
+        // Cut short: the sample entry's own figures.
+        assert_eq!(audio(&[0x11]).describe(), "mp4a 48000 Hz 2 ch");
+    }
 }

@@ -31,6 +31,8 @@ pub struct Spec {
     pub width: u32,
     pub height: u32,
     pub audio: bool,
+    pub sample_rate: u32,
+    pub channels: u32,
     /// B-frames between reference frames (`-bf`); 0 means none, and no `ctts`.
     pub bframes: u32,
     pub profile: &'static str,
@@ -41,11 +43,13 @@ pub const CLIP: Spec = Spec {
     width: 320,
     height: 180,
     audio: true,
+    sample_rate: 48000,
+    channels: 2,
     bframes: 2,
     profile: "high",
 };
 
-/// Makes the clip `name` in `dir` with ffmpeg (a moving test pattern at 30 fps, a 440 Hz tone at 48 kHz).
+/// Makes the clip `name` in `dir` with ffmpeg (a moving test pattern at 30 fps, a 440 Hz tone).
 pub fn make_clip(dir: &Path, name: &str, spec: Spec) -> PathBuf {
     let path = dir.join(name);
     let secs = format!("{}", spec.secs);
@@ -54,14 +58,24 @@ pub fn make_clip(dir: &Path, name: &str, spec: Spec) -> PathBuf {
     cmd.args(["-v", "error", "-y", "-f", "lavfi", "-i"])
         .arg(format!("testsrc2=size={size}:rate=30"));
     if spec.audio {
-        cmd.args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]);
+        cmd.args(["-f", "lavfi", "-i"]).arg(format!(
+            "sine=frequency=440:sample_rate={}",
+            spec.sample_rate
+        ));
     }
     cmd.args([
         "-t", &secs, "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
     ])
     .args(["-profile:v", spec.profile, "-bf", &spec.bframes.to_string()]);
     if spec.audio {
-        cmd.args(["-c:a", "aac", "-b:a", "96k"]);
+        cmd.args([
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
+            "-ac",
+            &spec.channels.to_string(),
+        ]);
     }
     let out = cmd.arg(&path).output().expect("ffmpeg runs");
     assert!(

@@ -107,6 +107,47 @@ fn a_clip_of_another_profile_is_named_with_both_codecs() {
 }
 
 #[test]
+fn clips_with_sound_in_another_format_are_named_with_both_formats() {
+    if !have_ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cd_rate = Spec {
+        sample_rate: 44100,
+        ..CLIP
+    };
+    let mono = Spec {
+        channels: 1,
+        ..CLIP
+    };
+    let inputs = vec![
+        make_clip(dir.path(), "a.mp4", CLIP),
+        make_clip(dir.path(), "b.mp4", cd_rate),
+        make_clip(dir.path(), "c.mp4", mono),
+    ];
+    let film = dir.path().join("film.mp4");
+    let Err(JoinError::Differs { mismatches }) = join_all(&inputs, &film) else {
+        panic!("clips with other sound were joined");
+    };
+    let found: Vec<(u32, Difference)> = mismatches
+        .into_iter()
+        .map(|m| (m.clip.index, m.difference))
+        .collect();
+    let format = |found: &str| Difference::AudioFormat {
+        expected: "AAC-LC 48000 Hz 2 ch".into(),
+        found: found.into(),
+    };
+    assert_eq!(
+        found,
+        vec![
+            (1, format("AAC-LC 44100 Hz 2 ch")),
+            (2, format("AAC-LC 48000 Hz 1 ch")),
+        ]
+    );
+    no_film_left(&film);
+}
+
+#[test]
 fn a_cancelled_join_leaves_the_old_film_and_the_clips_as_they_were() {
     if !have_ffmpeg() {
         return;
