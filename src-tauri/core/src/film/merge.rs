@@ -11,7 +11,7 @@
 //! common case keeps a single edit that every player honours. Audio keeps one edit per clip, which skips
 //! each clip's priming samples instead of playing them and drifting ~21 ms per clip out of sync.
 
-use super::track::{Edit, Kind, Sample, Track};
+use super::track::{Edit, Kind, Sample, SampleGroups, Track};
 
 /// A track of the joined film: what is copied from the first clip, and the appended tables.
 pub struct Merged<'a> {
@@ -25,6 +25,7 @@ pub struct Merged<'a> {
     pub media_duration: u64,
     pub has_offsets: bool,
     pub has_sync_table: bool,
+    pub groups: Option<SampleGroups>,
 }
 
 /// What one edit presents, in the track's media timescale (or a pause, in the movie timescale).
@@ -105,6 +106,7 @@ impl<'a> Merged<'a> {
             media_duration: base,
             has_offsets: clips.iter().any(|(t, _)| t.has_offsets),
             has_sync_table: clips.iter().any(|(t, _)| t.has_sync_table),
+            groups: merge_groups(clips),
         })
     }
 
@@ -112,6 +114,35 @@ impl<'a> Merged<'a> {
     pub fn duration(&self) -> u64 {
         self.edits.iter().map(|e| e.duration).sum()
     }
+}
+
+/// The clips' sample groupings appended, when every clip has the same description; otherwise none.
+fn merge_groups(clips: &[(&Track, u32)]) -> Option<SampleGroups> {
+    let first = clips.first()?.0.groups.as_ref()?;
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for (track, _) in clips {
+        let groups = track.groups.as_ref()?;
+        if groups.description != first.description || groups.grouping != first.grouping {
+            return None;
+        }
+        let mut own = groups.runs.clone();
+        // Samples the clip's runs do not reach belong to no group (index 0).
+        let covered: u64 = own.iter().map(|r| u64::from(r.0)).sum();
+        let missing = (track.samples.len() as u64).saturating_sub(covered);
+        if missing > 0 {
+            own.push((u32::try_from(missing).ok()?, 0));
+        }
+        for (count, index) in own {
+            match runs.last_mut() {
+                Some(last) if last.1 == index => last.0 = last.0.checked_add(count)?,
+                _ => runs.push((count, index)),
+            }
+        }
+    }
+    Some(SampleGroups {
+        runs,
+        ..first.clone()
+    })
 }
 
 /// Appends a span of media, joining it to the previous one when it continues it (within `slack`).
@@ -159,6 +190,74 @@ mod tests {
         push_media(&mut spans, 1024, 96000, 48);
         push_media(&mut spans, 97024 + 1024, 96000, 48);
         assert_eq!(spans_of(&spans), vec![(1024, 96000), (98048, 96000)]);
+    }
+
+    fn audio_track(samples: usize, groups: Option<SampleGroups>) -> Track {
+        use crate::film::codec::Codec;
+        use crate::film::headers::TimedHeader;
+        let header = TimedHeader {
+            flags: 0,
+            created: 0,
+            modified: 0,
+            field: 48000,
+            duration: 0,
+            rest: Vec::new(),
+        };
+        let sample = Sample {
+            size: 10,
+            duration: 1024,
+            offset: 0,
+            sync: true,
+        };
+        Track {
+            kind: Kind::Audio,
+            tkhd: header.clone(),
+            mdhd: header,
+            hdlr: Vec::new(),
+            media_header: Vec::new(),
+            dinf: Vec::new(),
+            stsd: Vec::new(),
+            codec: Codec::Audio {
+                fourcc: *b"mp4a",
+                channels: 2,
+                sample_rate: 48000,
+                config: Vec::new(),
+            },
+            edits: None,
+            samples: vec![sample; samples],
+            chunks: Vec::new(),
+            has_offsets: false,
+            has_sync_table: false,
+            groups,
+            media_duration: 1024 * samples as u64,
+            composition_end: 1024 * samples as u64,
+        }
+    }
+
+    #[test]
+    fn sample_groups_are_appended_only_when_every_clip_shares_them() {
+        let roll = |runs: Vec<(u32, u32)>| SampleGroups {
+            description: vec![1, 2, 3],
+            grouping: *b"roll",
+            runs,
+        };
+        let a = audio_track(95, Some(roll(vec![(95, 1)])));
+        // A clip whose runs stop short: the rest of its samples are in no group.
+        let b = audio_track(50, Some(roll(vec![(40, 1)])));
+        let c = audio_track(20, Some(roll(vec![(20, 1)])));
+        let merged = merge_groups(&[(&a, 1000), (&b, 1000), (&c, 1000)]).unwrap();
+        assert_eq!(merged.runs, vec![(135, 1), (10, 0), (20, 1)]);
+
+        let other = audio_track(
+            20,
+            Some(SampleGroups {
+                description: vec![9],
+                ..roll(vec![(20, 1)])
+            }),
+        );
+        assert_eq!(merge_groups(&[(&a, 1000), (&other, 1000)]), None);
+        let none = audio_track(20, None);
+        assert_eq!(merge_groups(&[(&a, 1000), (&none, 1000)]), None);
     }
 
     #[test]

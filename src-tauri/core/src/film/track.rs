@@ -36,6 +36,17 @@ pub struct Chunk {
     pub bytes: u64,
 }
 
+/// One sample grouping (`sgpd` with its `sbgp`), such as AAC's "roll" group that tells a decoder
+/// starting mid-track to decode one frame more first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SampleGroups {
+    /// The whole `sgpd` box, copied as it is.
+    pub description: Vec<u8>,
+    pub grouping: [u8; 4],
+    /// `(sample count, group description index)` runs.
+    pub runs: Vec<(u32, u32)>,
+}
+
 /// One entry of an edit list, in the timescale of the clip's movie header. `media_time` is `None` for
 /// an empty edit (a pause before the track starts).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -61,6 +72,7 @@ pub struct Track {
     pub chunks: Vec<Chunk>,
     pub has_offsets: bool,
     pub has_sync_table: bool,
+    pub groups: Option<SampleGroups>,
     /// The sum of the sample durations, in [`Track::timescale`].
     pub media_duration: u64,
     /// Where the last shown sample ends in composition time (decoding time plus `ctts` offset plus
@@ -135,8 +147,37 @@ impl Track {
             chunks: tables.chunks,
             has_offsets: tables.has_offsets,
             has_sync_table: tables.has_sync_table,
+            groups: sample_groups(stbl)?,
         }))
     }
+}
+
+/// The track's sample grouping when it has exactly one (`sgpd` and `sbgp` of the same type, `sbgp`
+/// version 0); anything else is left out of the joined film, which only costs decoders a hint.
+fn sample_groups(stbl: &[u8]) -> Result<Option<SampleGroups>, ReadError> {
+    let kids = children(stbl)?;
+    let descriptions: Vec<_> = kids.iter().filter(|b| &b.kind == b"sgpd").collect();
+    let mappings: Vec<_> = kids.iter().filter(|b| &b.kind == b"sbgp").collect();
+    let ([description], [mapping]) = (&descriptions[..], &mappings[..]) else {
+        return Ok(None);
+    };
+    let mut r = Reader::new(mapping.body);
+    if r.u32()? >> 24 != 0 {
+        return Ok(None);
+    }
+    let grouping = r.array::<4>()?;
+    if description.body.get(4..8) != Some(&grouping[..]) {
+        return Ok(None);
+    }
+    let n = r.count(8)?;
+    let runs = (0..n)
+        .map(|_| Ok((r.u32()?, r.u32()?)))
+        .collect::<Result<_, ReadError>>()?;
+    Ok(Some(SampleGroups {
+        description: description.whole.to_vec(),
+        grouping,
+        runs,
+    }))
 }
 
 fn parse_edits(elst: &[u8]) -> Result<Vec<Edit>, ReadError> {

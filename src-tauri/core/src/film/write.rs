@@ -1,7 +1,8 @@
 //! The joined film's `moov`: the first clip's movie, track, handler and sample description boxes with the
 //! durations of the whole film, and sample tables written again from the appended samples (run-length
-//! `stts`, `ctts` when any clip reorders frames, `stss` when any clip has one, `stsc`, `stsz`, and 32- or
-//! 64-bit chunk offsets). Metadata (`udta`) is left out: the first clip's recipe does not describe the film.
+//! `stts`, `ctts` when any clip reorders frames, `stss` when any clip has one, `stsc`, `stsz`, 32- or
+//! 64-bit chunk offsets, and a sample grouping the clips share). Metadata (`udta`) is left out: the
+//! first clip's recipe does not describe the film.
 
 use super::boxes::Writer;
 use super::headers::{Layout, TimedHeader};
@@ -171,6 +172,18 @@ fn write_tables(w: &mut Writer, track: &Merged, base: u64, wide_offsets: bool) {
         }
     }
     w.close(at);
+
+    if let Some(groups) = &track.groups {
+        w.raw(&groups.description);
+        let at = w.open_full(b"sbgp", 0, 0);
+        w.raw(&groups.grouping);
+        w.u32(count(groups.runs.len()));
+        for &(n, index) in &groups.runs {
+            w.u32(n);
+            w.u32(index);
+        }
+        w.close(at);
+    }
 }
 
 #[cfg(test)]
