@@ -11,16 +11,29 @@ use std::path::{Path, PathBuf};
 /// Writes `bytes` to `path` through a flushed `.part` file, replacing what was there. The `.part` file is
 /// removed when anything fails.
 pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with(path, |file| file.write_all(bytes), |e| e)
+}
+
+/// [`write_file`] for contents too large to hold in memory: `write` streams them into the `.part` file
+/// (its errors come back as they are; `io_error` maps the errors of opening, flushing and renaming). When
+/// anything fails, the `.part` file is removed and whatever was at `path` stays as it was.
+pub fn write_with<E>(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> Result<(), E>,
+    io_error: impl Fn(std::io::Error) -> E,
+) -> Result<(), E> {
     let tmp = part_beside(path);
     let written = (|| {
         let mut file = OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(true)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
+            .open(&tmp)
+            .map_err(&io_error)?;
+        write(&mut file)?;
+        file.sync_all().map_err(&io_error)?;
+        drop(file);
+        std::fs::rename(&tmp, path).map_err(&io_error)
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -30,7 +43,8 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-fn part_beside(path: &Path) -> PathBuf {
+/// The `.part` file [`write_file`] and [`write_with`] write before renaming it to `path`.
+pub fn part_beside(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".part");
     path.with_file_name(name)

@@ -17,6 +17,7 @@
 //!   resumes it after a quit or crash, and holds back jobs never sent.
 //! - [`store`]: the SQLite database (jobs, upload cache, presets' tables); [`durable`]: crash-safe file
 //!   replacement.
+//! - [`film`]: finished clips joined into one MP4 without re-encoding.
 //! - [`media`]: the loopback source the inline player streams finished videos from.
 //! - [`presets`]: saved presets, built-in starters, and preset files.
 //! - [`batch`]: many jobs from a list of images, a folder, a CSV/JSONL file or N takes; the plan (jobs,
@@ -68,6 +69,7 @@ pub mod cost;
 pub mod credentials;
 pub mod drop;
 pub mod durable;
+pub mod film;
 pub mod form;
 pub mod frame_handles;
 pub mod i18n;

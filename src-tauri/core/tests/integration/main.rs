@@ -15,6 +15,7 @@
 
 mod api;
 pub mod batch;
+mod film;
 mod images;
 mod jobs;
 mod media;
