@@ -4,7 +4,8 @@
 # downloads (curl) and idle polling against the simulator in its own process (bench/transfer.sh), and app start
 # and memory (a minimal Tauri 2 app, bench/start.sh), checking a batch's frames (Pillow in a process pool) and
 # a 500-item batch's memory against the simulator (bench_batch), and the `seedance` command's start and
-# `jobs list` on a 10 000-job history (bench_cli). Prints one table. Not part of `./dev test`:
+# `jobs list` on a 10 000-job history (bench_cli), and joining 10 clips of 10 s 1080p into one film (bench_film,
+# against `ffmpeg -f concat -c copy`). Prints one table. Not part of `./dev test`:
 # the figures need a quiet machine and release builds (the first build takes a while).
 #
 #   bench/run.sh          every row
@@ -73,6 +74,12 @@ if [[ $ONLY == all ]]; then
   collect < <("$TARGET/release/examples/bench_cli")
 fi
 
+if [[ $ONLY == all ]]; then
+  command -v ffmpeg >/dev/null || die "ffmpeg is not installed: run ./dev setup (the film rows make their clips with it)"
+  say "ours: joining 10 clips of 10 s 1080p into one film (vs ffmpeg -f concat -c copy, + fsync; clips made once)"
+  collect < <("$TARGET/release/examples/bench_film")
+fi
+
 say "ours: checking 100 photos of 24 MP, and a 500-item batch against the simulator (vs Pillow in a process pool)"
 cargo build --release --quiet -p seedance-sim
 collect < <(BENCH_PYTHON=$VENV/bin/python SEEDANCE_SIM_BIN=$TARGET/release/seedance-sim \
@@ -83,7 +90,7 @@ if [[ $ONLY == all ]]; then
   KEYS+=(jpeg_ms jpeg_full_ms png_ms pair_ms bomb_ms bomb_peak_mib pillow_jpeg_ms pillow_png_ms first_page_ms
     search_ms upload_peak_mib download_peak_mib download_mbps curl_mbps idle_cpu_pct polls_per_job_per_3s
     start_ms minimal_start_ms rss_mib minimal_rss_mib pss_mib minimal_pss_mib cli_help_ms cli_jobs_list_ms
-    cli_size_mib)
+    cli_size_mib film_join_s ffmpeg_join_s film_join_peak_mib)
 fi
 for key in "${KEYS[@]}"; do
   [[ -n "${R[$key]:-}" ]] || die "no figure for $key: see the output above"
@@ -143,6 +150,8 @@ if [[ $ONLY == all ]]; then
   row "memory 2 s after start: PSS" "${R[pss_mib]}" "${R[minimal_pss_mib]}" MiB "+<=" 60
   row "seedance --help: start to exit" "${R[cli_help_ms]}" - ms "<" 20
   row "seedance jobs list (10 000 jobs)" "${R[cli_jobs_list_ms]}" - ms "<" 50
+  row "join 10 clips of 10 s 1080p: wall time" "${R[film_join_s]}" "${R[ffmpeg_join_s]}" s "<=" 1.5
+  row "join 10 clips: peak RSS above idle" "${R[film_join_peak_mib]}" - MiB "<" 64
 fi
 row "check 100 photos of 24 MP: wall time" "${R[batch_check_s]}" "${R[pillow_batch_check_s]}" s "<=" 0.6
 row "500-item batch: peak RSS above idle" "${R[batch_peak_mib]}" - MiB "<" 300
