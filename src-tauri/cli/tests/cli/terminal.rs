@@ -211,3 +211,52 @@ fn no_color_at_a_terminal_keeps_the_bar_without_colours() {
     );
     assert!(!run.stdout.contains(service.sim.token()), "{run:?}");
 }
+
+/// `jobs watch` at a terminal, taking over a job sent by an earlier command: the wait at the service is
+/// shown as the job's status with a clock redrawn in place, then the download's bytes, and last the file.
+#[test]
+fn jobs_watch_at_a_terminal_shows_the_wait_and_the_download() {
+    let service = Service::start(seedance_sim::SimConfig {
+        queued_for: Duration::from_millis(2500),
+        ..seedance_sim::SimConfig::fast()
+    });
+    let env = service.env();
+    let sent = piped(
+        &env,
+        &[
+            "generate",
+            "--yes",
+            "--prompt",
+            "a red fox",
+            "--out",
+            &out_dir(&env),
+        ]
+        .map(str::to_owned),
+    );
+    assert_eq!(sent.code, 0, "{sent:?}");
+    let job = sent.stdout.split('\t').next().unwrap().to_owned();
+    let Some(run) = at_terminal(&env, &["jobs".to_owned(), "watch".to_owned()]) else {
+        return;
+    };
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(colours(&run.stdout).iter().any(|c| c == "32m"), "{run:?}");
+    let drawn = drawings(&run.stdout);
+    // The clock while the service works, redrawn each second in place.
+    assert!(
+        run.stdout.contains(&format!("\r\x1b[2K{job} queued  0:0")),
+        "no clock while queued: {drawn:#?}"
+    );
+    assert!(
+        drawn
+            .iter()
+            .any(|l| l.starts_with(&job) && l.contains("download") && l.contains('%')),
+        "no download bytes: {drawn:#?}"
+    );
+    let video = the_video(&env);
+    assert!(
+        drawn.last().unwrap().contains(&video.display().to_string()),
+        "{drawn:#?}"
+    );
+    assert!(!run.stdout.contains(service.sim.token()), "{run:?}");
+    assert_eq!(service.creates(), 1);
+}
