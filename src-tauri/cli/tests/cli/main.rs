@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod batch;
+mod decodes;
 mod frames;
 mod generate;
 mod jobs;
@@ -15,4 +16,5 @@ mod queue;
 mod send;
 mod size;
 mod support;
+mod terminal;
 mod token;

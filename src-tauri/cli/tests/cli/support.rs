@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use seedance_core::request::RequestDraft;
 use seedance_core::store::{NewJob, Store};
@@ -187,6 +188,14 @@ pub fn png(dir: &Path, name: &str, width: u32, height: u32) -> PathBuf {
 /// Runs the binary with a terminal as its standard input and error (util-linux `script` makes one), typing
 /// `typed` into it; `None` where there is no `script` to make a terminal with.
 pub fn run_at_terminal(env: &Env, args: &[&str], typed: &str) -> Option<Run> {
+    let cmd = terminal_command(env, args)?;
+    Some(run_within(cmd, typed, Duration::from_secs(120)))
+}
+
+/// The command that runs the binary with a pseudo-terminal as its standard input, output and error
+/// (util-linux `script`, which copies everything the binary wrote to its own standard output); `None`
+/// where there is no `script` to make a terminal with.
+pub fn terminal_command(env: &Env, args: &[&str]) -> Option<Command> {
     let script = Path::new("/usr/bin/script");
     if !script.is_file() {
         return None;
@@ -205,6 +214,12 @@ pub fn run_at_terminal(env: &Env, args: &[&str], typed: &str) -> Option<Run> {
             None => cmd.env_remove(key),
         };
     }
+    Some(cmd)
+}
+
+/// Runs `cmd` with `typed` as its standard input and both outputs piped; killed, and the test failed, when
+/// it has not ended within `bound`.
+pub fn run_within(mut cmd: Command, typed: &str, bound: Duration) -> Run {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -217,10 +232,30 @@ pub fn run_at_terminal(env: &Env, args: &[&str], typed: &str) -> Option<Run> {
         .unwrap()
         .write_all(typed.as_bytes())
         .unwrap();
-    let output = child.wait_with_output().unwrap();
-    Some(Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    })
+    let read = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > bound {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {bound:?}: {cmd:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
 }

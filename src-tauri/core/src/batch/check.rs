@@ -1,6 +1,7 @@
 //! Checking many frame files at once, as a batch needs before anything is paid for: the strict check a
-//! single submission runs ([`crate::images::intake`]: every byte of the file decoded and checked) on
-//! several files at a time.
+//! single submission runs ([`crate::images::intake`]: every byte of the file read and hashed, and decoded
+//! and checked unless this process already accepted those bytes) on several files at a time. So the
+//! review's check decodes each picture, and the check when the batch starts only reads and hashes them.
 //!
 //! A batch of 100 photos checked one after another keeps one core busy for a minute while the others
 //! idle; decoding them all at once would hold every photo's pixels (a 24 MP photo is about 72 MB while it

@@ -72,11 +72,11 @@ pub const THUMBNAIL_MAX_SIDE: u32 = 512;
 /// by the strict decoder, which gives the verdict (see `decode::decode_for_intake`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum IntakeDepth {
-    /// What runs before a frame is uploaded (and a batch's check): its result is remembered, so the
-    /// check just before upload need not decode the same bytes again (see [`recheck`]).
+    /// What runs before a frame is uploaded (and a batch's check).
     #[default]
     Full,
-    /// For showing a frame just picked.
+    /// For showing a frame just picked: the same check (and remembered alike, see [`intake`]), without
+    /// keeping its pixel buffer for the next decode.
     Preview,
 }
 
@@ -141,13 +141,23 @@ impl FrameInfo {
 
 /// Reads and checks one frame. Errors mean the file cannot be used at all; limit violations of a
 /// readable image are returned as `problems` instead.
+/// The whole file is read and hashed every time; bytes a check in this process already decoded and
+/// accepted are not decoded again (see `passed`): their facts are the same, and the preview is the one
+/// kept (made smaller when a smaller one is asked for). Other bytes are decoded with every check.
 /// At most one frame per core is read and decoded at once in the whole process (see `gate`); others wait.
 pub fn intake(path: &Path, opts: &IntakeOptions) -> Result<FrameInfo, ImageError> {
     let _pass = gate::enter();
     #[cfg(test)]
     let _counted = DecodingNow::enter();
     let bytes = read::read_capped(path, opts.hard_cap_bytes)?;
-    intake_bytes(path, &bytes, opts)
+    let content_sha256 = hex::encode(Sha256::digest(&bytes));
+    if let Some((mut info, Some(kept))) = passed::recall(&content_sha256, path) {
+        if let Some(thumbnail) = thumbnail::smaller(&kept, opts.thumbnail_max_side) {
+            info.thumbnail_data_url = thumbnail;
+            return Ok(info);
+        }
+    }
+    intake_hashed(path, &bytes, opts, Some(content_sha256), true)
 }
 
 /// Counts the frames between reading and the end of their decode, for the gate's test.
@@ -171,44 +181,47 @@ impl Drop for DecodingNow {
     }
 }
 
-/// The check just before a frame is uploaded: [`intake`], except that when the file's bytes (read and
-/// hashed in full now) are ones a full check in this process already accepted, their facts are given
-/// again without decoding (see `passed`). Such a result has no thumbnail: nothing shows this check's.
-/// Bytes that differ in any way are decoded in full, with every check [`intake`] makes.
+/// The check just before a frame is uploaded: [`intake`] without a preview. When the file's bytes (read
+/// and hashed in full now) are ones a check in this process already accepted, their facts are given again
+/// without decoding, even when their preview is no longer kept. Bytes that differ in any way are decoded
+/// in full, with every check [`intake`] makes.
 pub fn recheck(path: &Path, opts: &IntakeOptions) -> Result<FrameInfo, ImageError> {
     let _pass = gate::enter();
     #[cfg(test)]
     let _counted = DecodingNow::enter();
     let bytes = read::read_capped(path, opts.hard_cap_bytes)?;
-    if opts.depth != IntakeDepth::Full {
-        return intake_bytes(path, &bytes, opts);
-    }
     let content_sha256 = hex::encode(Sha256::digest(&bytes));
-    if let Some(info) = passed::recall(&content_sha256, path) {
+    if let Some((info, _)) = passed::recall(&content_sha256, path) {
         return Ok(info);
     }
-    intake_hashed(path, &bytes, opts, Some(content_sha256))
+    intake_hashed(path, &bytes, opts, Some(content_sha256), true)
 }
 
-/// [`intake`] of bytes already read from `path` (the path is only named in the result and messages).
+/// [`intake`] of bytes already read from `path` (the path is only named in the result and messages),
+/// for the fuzz targets and the decoding tests: always decoded, read at the scale `opts`' preview alone
+/// needs, and not remembered.
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn intake_bytes(
     path: &Path,
     bytes: &[u8],
     opts: &IntakeOptions,
 ) -> Result<FrameInfo, ImageError> {
-    intake_hashed(path, bytes, opts, None)
+    intake_hashed(path, bytes, opts, None, false)
 }
 
-/// [`intake_bytes`] given the bytes' hex SHA-256 when it is known already. A full-depth check's result is
-/// remembered for [`recheck`].
+/// Decodes and checks `bytes`, given their hex SHA-256 when it is known already. With `remember`, the
+/// result is remembered with the preview a job stores ([`THUMBNAIL_MAX_SIDE`], made too when another
+/// size was asked for), so a later check of the same bytes needs no decode (see `passed`); the picture is
+/// then read at a scale that preview needs, whatever size `opts` asks for.
 fn intake_hashed(
     path: &Path,
     bytes: &[u8],
     opts: &IntakeOptions,
     known_sha256: Option<String>,
+    remember: bool,
 ) -> Result<FrameInfo, ImageError> {
     let format = sniff_format(path, bytes)?;
-    #[cfg(test)]
+    #[cfg(any(test, feature = "decode-log"))]
     passed::decoded::note(path);
     // Hashing a 30 MB file takes a noticeable moment; it runs beside the decode.
     let (decoded, content_sha256) = std::thread::scope(|scope| {
@@ -216,7 +229,12 @@ fn intake_hashed(
             known_sha256.ok_or_else(|| scope.spawn(|| hex::encode(Sha256::digest(bytes))));
         // A 1/8-scale preview a little under the thumbnail size (a 12 MP photo gives 504 px) looks
         // the same; smaller photos decode fully, which is quick at their size.
-        let preview_side = opts.thumbnail_max_side.saturating_mul(3) / 4;
+        let largest_preview = if remember {
+            opts.thumbnail_max_side.max(THUMBNAIL_MAX_SIDE)
+        } else {
+            opts.thumbnail_max_side
+        };
+        let preview_side = largest_preview.saturating_mul(3) / 4;
         let decoded = decode::decode_for_intake(bytes, format, preview_side);
         let hash = hashing.or_else(|thread| thread.join());
         (decoded, hash)
@@ -230,6 +248,12 @@ fn intake_hashed(
         detail: "hashing the file failed".into(),
     })?;
     let thumbnail_data_url = thumbnail::data_url(&image, opts.thumbnail_max_side);
+    // The preview a job stores with its record, for the check when the job is stored.
+    let kept_thumbnail = if remember && opts.thumbnail_max_side != THUMBNAIL_MAX_SIDE {
+        thumbnail::data_url(&image, THUMBNAIL_MAX_SIDE).ok()
+    } else {
+        None
+    };
     if opts.depth == IntakeDepth::Full {
         // Done with the pixels: the next frame's decode may reuse their buffer (see `pixels`).
         if let Some(buffer) = eight_bit_buffer(image) {
@@ -252,8 +276,15 @@ fn intake_hashed(
         content_sha256,
         problems: problems::find_problems(width, height, file_bytes),
     };
-    if opts.depth == IntakeDepth::Full {
-        passed::remember(&info);
+    if remember {
+        let kept = match kept_thumbnail {
+            Some(kept) => Some(kept),
+            None if opts.thumbnail_max_side == THUMBNAIL_MAX_SIDE => {
+                Some(info.thumbnail_data_url.clone())
+            }
+            None => None,
+        };
+        passed::remember(&info, kept);
     }
     Ok(info)
 }

@@ -42,6 +42,28 @@ pub(crate) fn data_url(image: &DynamicImage, max_side: u32) -> Result<String, Im
     Ok(format!("data:{mime};base64,{encoded}"))
 }
 
+/// A preview of at most `max_side` made from `kept`, a [`super::THUMBNAIL_MAX_SIDE`] preview of the same
+/// picture (the one a check remembered): `kept` itself when it is no larger, else the smaller one made
+/// from it. `None` when a larger one is asked for, or `kept` cannot be read back: the frame is then
+/// decoded again.
+pub(crate) fn smaller(kept: &str, max_side: u32) -> Option<String> {
+    if max_side > super::THUMBNAIL_MAX_SIDE {
+        return None;
+    }
+    let image = from_data_url(kept)?;
+    if image.width().max(image.height()) <= max_side.max(1) {
+        return Some(kept.to_owned());
+    }
+    data_url(&image, max_side).ok()
+}
+
+/// The picture of a preview made by [`data_url`].
+fn from_data_url(url: &str) -> Option<DynamicImage> {
+    let (_, b64) = url.strip_prefix("data:")?.split_once(";base64,")?;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+    image::load_from_memory(&bytes).ok()
+}
+
 pub(crate) fn encode_failed(error: image::ImageError) -> ImageError {
     ImageError::Corrupt {
         detail: format!("could not encode: {error}"),
@@ -68,6 +90,26 @@ mod tests {
         assert!(url.starts_with("data:image/jpeg;base64,"));
         let thumb = decode_data_url(&url);
         assert_eq!((thumb.width(), thumb.height()), (512, 256));
+    }
+
+    /// A smaller preview made from the kept one has the size (and kind) a preview made from the picture
+    /// would have; the kept one serves as is when no smaller one is needed.
+    #[test]
+    fn smaller_previews_come_from_the_kept_one() {
+        let kept = data_url(&DynamicImage::new_rgb8(2000, 1000), 512).unwrap();
+        let small = smaller(&kept, 96).unwrap();
+        assert!(small.starts_with("data:image/jpeg;base64,"));
+        let thumb = decode_data_url(&small);
+        assert_eq!((thumb.width(), thumb.height()), (96, 48));
+        assert_eq!(smaller(&kept, 512).as_deref(), Some(kept.as_str()));
+        assert_eq!(smaller(&kept, 1024), None);
+        assert_eq!(smaller("data:image/jpeg;base64,AAAA", 96), None);
+
+        let clear = data_url(&DynamicImage::new_rgba8(300, 600), 512).unwrap();
+        let small = smaller(&clear, 16).unwrap();
+        assert!(small.starts_with("data:image/png;base64,"));
+        let thumb = decode_data_url(&small);
+        assert_eq!((thumb.width(), thumb.height()), (8, 16));
     }
 
     #[test]

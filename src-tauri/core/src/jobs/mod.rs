@@ -25,6 +25,8 @@ mod batch_race_tests;
 mod batch_retry;
 mod batch_run;
 mod connection;
+#[cfg(test)]
+mod decode_once_tests;
 mod error;
 mod eta;
 mod events;

@@ -229,6 +229,8 @@ pub(super) async fn check_frames(
 }
 
 /// Reads one local frame on a blocking thread and refuses it when unreadable or outside the model's limits.
+/// Bytes checked earlier in this process (the frame picked, `seedance generate` pricing it) are read and
+/// hashed but not decoded again ([`intake`]).
 pub(super) async fn check_frame(slot: FrameSlot, path: PathBuf) -> Result<FrameInfo, JobError> {
     let checked = tokio::task::spawn_blocking(move || intake(&path, &IntakeOptions::default()))
         .await
