@@ -17,23 +17,32 @@ type Listen<T> = (cb: (event: { payload: T }) => void) => Promise<() => void>;
 
 /**
  * Subscribes to an app event. The returned function unsubscribes, even when called before the
- * subscription finished; a failed subscription (no backend) is ignored: the lists still load.
+ * subscription finished; a failed subscription (no backend) is ignored: the lists still load, and so is
+ * a failed unsubscription (Tauri's unlisten is asynchronous: the window may be going away).
  */
 export function subscribe<T>(listen: Listen<T>, handler: (payload: T) => void): () => void {
   let unlisten: (() => void) | null = null;
   let stopped = false;
+  const release = (fn: () => unknown) => {
+    try {
+      const done = fn();
+      if (done instanceof Promise) done.catch(() => undefined);
+    } catch {
+      // nothing left to release
+    }
+  };
   listen((e) => {
     if (!stopped) handler(e.payload);
   }).then(
     (fn) => {
-      if (stopped) fn();
+      if (stopped) release(fn);
       else unlisten = fn;
     },
     () => undefined,
   );
   return () => {
     stopped = true;
-    unlisten?.();
+    if (unlisten) release(unlisten);
   };
 }
 
