@@ -64,7 +64,10 @@ install_deb() {
 }
 
 remove_deb() {
-  [[ -f "$STATE/files.txt" ]] || fail "nothing recorded: run 'install' first"
+  if [[ ! -f "$STATE/files.txt" ]]; then
+    installed "$PKG" && apt_get purge "$PKG" >/dev/null
+    fail "nothing recorded: run 'install' first"
+  fi
   say "apt-get purge $PKG"
   apt_get purge "$PKG" >/dev/null
   installed "$PKG" && fail "$PKG is still installed after purge"
