@@ -13,51 +13,18 @@ use std::time::Duration;
 use seedance_sim::{Sim, SimConfig};
 
 use super::{
-    BatchRunError, BatchStart, Connection, FixedConnection, Intent, JobError, JobRunner, NoEvents,
-    RunnerPrefs, RunnerTiming, SpendConsent,
+    sim_runner, BatchRunError, BatchStart, Intent, JobError, JobRunner, NoEvents, SpendConsent,
 };
-use crate::api::{ApiConfig, ScaledTime};
 use crate::batch::{check_queue, from_paths, intake_work, plan, BatchPlan, PlanInput};
 use crate::cost::CostRates;
 use crate::i18n::Message;
 use crate::images::{decoded, FrameInfo, ImageError, IntakeOptions};
 use crate::pipeline::PipelineError;
-use crate::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
 use crate::request::{FrameSlot, RequestDraft};
-use crate::secrets::ApiToken;
 use crate::store::{JobRecord, JobStatus, Store};
 
 /// Far above what a passing run needs.
 const BOUND: Duration = Duration::from_secs(30);
-
-/// A runner on a fresh database in `dir`, talking to `sim`, on time sped up a hundredfold.
-fn runner_on(sim: &Sim, dir: &Path) -> (Arc<Store>, JobRunner) {
-    let store = Arc::new(Store::open(&dir.join("jobs.db")).unwrap());
-    let connection = Connection {
-        api: ApiConfig::new(&sim.api_base(), &sim.upload_base()).unwrap(),
-        token: ApiToken::new(sim.token()).unwrap(),
-        demo: false,
-    };
-    let settings = RunnerPrefs {
-        output_dir: dir.join("videos"),
-        file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
-        upload_region: UploadRegion::Global,
-        max_concurrent_jobs: 3,
-    };
-    let time = Arc::new(ScaledTime::new(100));
-    let runner = JobRunner::new(
-        store.clone(),
-        Arc::new(NoEvents),
-        Arc::new(FixedConnection(connection)),
-        Arc::new(move || settings.clone()),
-        RunnerTiming {
-            clock: time.clone(),
-            sleeper: time,
-            ..RunnerTiming::default()
-        },
-    );
-    (store, runner)
-}
 
 fn write_jpeg(path: &Path, width: u32, height: u32, tint: u8) {
     image::RgbImage::from_fn(width, height, |x, y| {
@@ -144,7 +111,7 @@ fn stored_preview_size(store: &Store, job: &JobRecord) -> (u32, u32) {
 async fn a_reviewed_batch_decodes_each_frame_once_up_to_its_uploads() {
     let sim = Sim::start(SimConfig::fast()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (store, runner) = runner_on(&sim, dir.path());
+    let (store, runner) = sim_runner(&sim, dir.path(), Arc::new(NoEvents));
     let paths = [dir.path().join("dune.jpg"), dir.path().join("kite.jpg")];
     write_jpeg(&paths[0], 640, 480, 11);
     write_jpeg(&paths[1], 480, 640, 12);
@@ -200,7 +167,7 @@ async fn a_reviewed_batch_decodes_each_frame_once_up_to_its_uploads() {
 async fn a_frame_edited_after_its_review_is_decoded_again_at_start() {
     let sim = Sim::start(SimConfig::fast()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (store, runner) = runner_on(&sim, dir.path());
+    let (store, runner) = sim_runner(&sim, dir.path(), Arc::new(NoEvents));
     let path = dir.path().join("dune.jpg");
     write_jpeg(&path, 640, 480, 21);
     let reviewed = review(std::slice::from_ref(&path)).await;
@@ -227,7 +194,7 @@ async fn a_frame_edited_after_its_review_is_decoded_again_at_start() {
 async fn a_frame_spoiled_after_its_review_refuses_the_batch() {
     let sim = Sim::start(SimConfig::fast()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (store, runner) = runner_on(&sim, dir.path());
+    let (store, runner) = sim_runner(&sim, dir.path(), Arc::new(NoEvents));
     let path = dir.path().join("dune.jpg");
     write_jpeg(&path, 640, 480, 31);
     let reviewed = review(std::slice::from_ref(&path)).await;
@@ -263,7 +230,7 @@ async fn a_frame_spoiled_after_its_review_refuses_the_batch() {
 async fn a_picked_frame_is_decoded_once_up_to_its_upload() {
     let sim = Sim::start(SimConfig::fast()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (store, runner) = runner_on(&sim, dir.path());
+    let (store, runner) = sim_runner(&sim, dir.path(), Arc::new(NoEvents));
     let path = dir.path().join("heron.jpg");
     write_jpeg(&path, 640, 480, 41);
     let picked = crate::images::intake(&path, &IntakeOptions::preview()).unwrap();

@@ -11,13 +11,10 @@ use std::time::{Duration, Instant};
 use rusqlite::ffi;
 use seedance_sim::{Route, Sim, SimConfig};
 
-use super::{Connection, FixedConnection, JobEvents, JobRunner, RunnerPrefs, RunnerTiming};
-use crate::api::{ApiConfig, ScaledTime};
+use super::{sim_runner, JobEvents};
 use crate::pipeline::TransferStage;
-use crate::prefs::{UploadRegion, DEFAULT_FILE_NAME_PATTERN};
 use crate::request::RequestDraft;
-use crate::secrets::ApiToken;
-use crate::store::{JobRecord, JobStatus, Store};
+use crate::store::{JobRecord, JobStatus};
 
 /// The write that records the task id ([`Store::set_task_id`]).
 const TASK_ID_STEP: &str = "status = 'queued', task_id";
@@ -36,42 +33,13 @@ impl JobEvents for Seen {
     fn progress(&self, _id: &str, _stage: TransferStage, _done: f64, _total: Option<f64>) {}
 }
 
-/// A runner on a fresh database in `dir`, talking to `sim`, on time sped up a hundredfold.
-fn runner_for(sim: &Sim, dir: &std::path::Path, seen: Arc<Seen>) -> (Arc<Store>, JobRunner) {
-    let store = Arc::new(Store::open(&dir.join("jobs.db")).unwrap());
-    let connection = Connection {
-        api: ApiConfig::new(&sim.api_base(), &sim.upload_base()).unwrap(),
-        token: ApiToken::new(sim.token()).unwrap(),
-        demo: false,
-    };
-    let settings = RunnerPrefs {
-        output_dir: dir.join("videos"),
-        file_name_pattern: DEFAULT_FILE_NAME_PATTERN.to_owned(),
-        upload_region: UploadRegion::Global,
-        max_concurrent_jobs: 3,
-    };
-    let time = Arc::new(ScaledTime::new(100));
-    let runner = JobRunner::new(
-        store.clone(),
-        seen,
-        Arc::new(FixedConnection(connection)),
-        Arc::new(move || settings.clone()),
-        RunnerTiming {
-            clock: time.clone(),
-            sleeper: time,
-            ..RunnerTiming::default()
-        },
-    );
-    (store, runner)
-}
-
 /// The run holding an unsaved task id is stopped (its lease was taken over): the id is still written
 /// once the disk takes writes again, by a saver that does not die with the run.
 #[tokio::test]
 async fn an_unsaved_task_id_is_written_after_its_run_lost_the_lease() {
     let sim = Sim::start(SimConfig::fast()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (store, runner) = runner_for(&sim, dir.path(), Arc::new(Seen::default()));
+    let (store, runner) = sim_runner(&sim, dir.path(), Arc::new(Seen::default()));
     store.fail_job_steps(Some((TASK_ID_STEP, ffi::SQLITE_IOERR_WRITE)));
     let draft = RequestDraft {
         prompt: "a heron".to_owned(),
@@ -116,7 +84,7 @@ async fn task_id_write_fails_for_a_while(code: c_int) {
     let sim = Sim::start(SimConfig::fast()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let seen = Arc::new(Seen::default());
-    let (store, runner) = runner_for(&sim, dir.path(), seen.clone());
+    let (store, runner) = sim_runner(&sim, dir.path(), seen.clone());
 
     store.fail_job_steps(Some((TASK_ID_STEP, code)));
     let draft = RequestDraft {
