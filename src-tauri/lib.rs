@@ -99,6 +99,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::batch::batch_fix_frame,
             commands::batch::batch_thumbnails,
             commands::batch::batch_start,
+            commands::sequences::list_sequences,
+            commands::sequences::create_sequence,
+            commands::sequences::get_sequence,
+            commands::sequences::save_sequence,
+            commands::sequences::delete_sequence,
+            commands::sequences::plan_sequence_run,
+            commands::sequences::start_sequence_run,
+            commands::sequences::choose_take,
+            commands::sequences::join_sequence,
             update::commands::update_status,
             update::commands::check_for_update,
             update::commands::install_update,
@@ -107,6 +116,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         // The `details` of a `duplicate_submission` error, for the UI to read.
         .typ::<seedance_core::jobs::DuplicateSubmission>()
         .typ::<seedance_core::spend::SpendQuestion>()
+        // The `details` of a `film_clips_differ` error: which takes differ and how.
+        .typ::<seedance_core::film::ClipMismatch>()
         // Defaults, option lists and rules of the Generate form, so the UI declares none of its own.
         .typ::<seedance_core::form::FormOptions>()
         .constant("FORM_OPTIONS", seedance_core::form::FormOptions::current())

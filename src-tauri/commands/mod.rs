@@ -7,6 +7,7 @@ pub mod generate;
 pub mod jobs;
 pub mod preferences;
 pub mod presets;
+pub mod sequences;
 pub mod session;
 pub mod spend;
 #[cfg(test)]

@@ -14,6 +14,7 @@ import { GenerateView } from "./views/GenerateView";
 import { JobsView } from "./views/JobsView";
 import { PreferencesView } from "./views/PreferencesView";
 import { PresetsView } from "./views/PresetsView";
+import { SequencesView } from "./views/SequencesView";
 import { WelcomeView } from "./views/WelcomeView";
 
 export function App() {
@@ -143,6 +144,7 @@ function Screen({
         <BatchView form={batchForm} active={view === "batch"} canStart={canSubmit} onOpenJobs={onOpenJobs} />
       </div>
       {view === "jobs" && <JobsView key={jobsBatch ?? ""} batch={jobsBatch} />}
+      {view === "sequences" && <SequencesView />}
       {view === "presets" && <PresetsView />}
       {view === "settings" && <PreferencesView />}
     </>

@@ -223,6 +223,23 @@ export const commands = {
 	 *  so a second call cannot start it twice; a refused start gives it back.
 	 */
 	batchStart: (id: string, name: string, repeat: boolean, spendConfirmed: boolean) => typedError<BatchRecord, IpcError>(__TAURI_INVOKE("batch_start", { id, name, repeat, spendConfirmed })),
+	listSequences: () => typedError<SequenceSummary[], IpcError>(__TAURI_INVOKE("list_sequences")),
+	/**  A new sequence named `name`, with one shot made from its prompt and the Generate form's settings. */
+	createSequence: (name: string, defaults: DraftSettings) => typedError<SequenceView, IpcError>(__TAURI_INVOKE("create_sequence", { name, defaults })),
+	getSequence: (id: string) => typedError<SequenceView, IpcError>(__TAURI_INVOKE("get_sequence", { id })),
+	/**  Replaces the sequence's name and shots (as the editor holds them). */
+	saveSequence: (id: string, name: string, doc: SequenceDoc) => typedError<SequenceView, IpcError>(__TAURI_INVOKE("save_sequence", { id, name, doc })),
+	/**  Deletes the sequence; its takes stay in the Jobs history with their videos. */
+	deleteSequence: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("delete_sequence", { id })),
+	planSequenceRun: (id: string, scope: RunScope) => typedError<SequenceRunPlan, IpcError>(__TAURI_INVOKE("plan_sequence_run", { id, scope })),
+	/**
+	 *  Starts the run the user confirmed (`repeat`: they confirmed the same run again moments after the
+	 *  first; `spend_confirmed`: they said yes to passing a spend limit).
+	 */
+	startSequenceRun: (id: string, scope: RunScope, repeat: boolean, spendConfirmed: boolean) => typedError<BatchRecord, IpcError>(__TAURI_INVOKE("start_sequence_run", { id, scope, repeat, spendConfirmed })),
+	chooseTake: (id: string, shotId: string, jobId: string) => typedError<SequenceView, IpcError>(__TAURI_INVOKE("choose_take", { id, shotId, jobId })),
+	/**  Joins the takes in the film into one MP4 in the output folder, leaving out the shots in `leave_out`. */
+	joinSequence: (id: string, leaveOut: string[], dropAudio: boolean) => typedError<JoinedFilm, IpcError>(__TAURI_INVOKE("join_sequence", { id, leaveOut, dropAudio })),
 	/**  The update on offer, whether jobs are sending, and how far an install got. */
 	updateStatus: () => typedError<UpdateStatus, IpcError>(__TAURI_INVOKE("update_status")),
 	/**  "Check now": the newer version on offer, `None` when this is the latest; every failure is shown. */
@@ -441,6 +458,18 @@ export type CancelOutcome = {
 	message: Message,
 };
 
+/**  A clip that cannot share the first clip's tracks, and how it differs. */
+export type ClipMismatch = {
+	clip: ClipRef,
+	difference: Difference,
+};
+
+/**  A clip by its place in the list (0-based, as given to [`super::join`]) and its file. */
+export type ClipRef = {
+	index: number,
+	path: string,
+};
+
 /**  The user's price per million tokens. */
 export type CostRates = {
 	per_million_with_audio?: number | null,
@@ -454,6 +483,16 @@ export type CropRect = {
 	width: number,
 	height: number,
 };
+
+export type Difference = 
+/**  Another picture size; `same_ratio` tells a 720p clip among 1080p ones from a portrait one. */
+{ kind: "resolution"; expected: [number, number]; found: [number, number]; same_ratio: boolean } | 
+/**  Another video codec or profile ("H.264 Main 3.1" against "H.264 High 4.0"). */
+{ kind: "video_codec"; expected: string; found: string } | 
+/**  The same codec and profile named, with other parameters (SPS/PPS). */
+{ kind: "encoder_settings"; codec: string } | { kind: "audio_format"; expected: string; found: string } | 
+/**  Another timescale (units per second) for the same kind of track. */
+{ kind: "timing"; expected: number; found: number };
 
 /**
  *  The settings as typed: plain words and integers, so that an unknown word in a preset file or a bad
@@ -532,6 +571,18 @@ export type ExportSummary = {
 
 /**  The form control a problem belongs to, so the UI can show the message beside it. */
 export type Field = "prompt" | "first_frame" | "last_frame" | "resolution" | "ratio" | "duration" | "draft";
+
+/**  Where a shot's first frame comes from. */
+export type FirstFrame = 
+/**  A picture on disk. */
+{ kind: "image"; path: string } | 
+/**
+ *  The last frame of the previous shot's take, as it appears in the finished clip (taken from the
+ *  clip, not from the request: the model rarely ends exactly on a requested last frame).
+ */
+{ kind: "previous" } | 
+/**  No first frame: the shot is made from its prompt alone. */
+{ kind: "none" };
 
 /**  A one-click fix that writes a conforming copy (the original is never changed). */
 export type FixKind = { type: "downscale"; max_side: number } | { type: "upscale"; min_side: number } | { type: "re_encode"; max_bytes: number | null } | { type: "crop_to_ratio"; ratio: number | null };
@@ -782,6 +833,16 @@ export type JobThumbnails = {
 	last: string | null,
 };
 
+/**  The film written. */
+export type JoinedFilm = {
+	path: string,
+	clips: number,
+	duration_secs: number | null,
+	has_audio: boolean,
+	/**  Some takes had sound and others not, and the user chose to leave the sound out. */
+	audio_dropped: boolean,
+};
+
 /**  `"system"` or a shipped language's tag. Serialised as the bare string. */
 export type Language = string;
 
@@ -813,7 +874,9 @@ export type Origin =
 /**  The line of a CSV or JSONL file where the row starts. */
 { kind: "line"; line: number } | 
 /**  The Generate form. */
-{ kind: "form" };
+{ kind: "form" } | 
+/**  The nth shot (1-based) of a sequence. */
+{ kind: "shot"; position: number };
 
 /**  How the images of a folder become items. */
 export type PairRule = 
@@ -852,6 +915,16 @@ export type PlannedItem = {
 	problems: BatchProblem[],
 	/**  A blocking problem keeps it out of the jobs and the total. */
 	excluded: boolean,
+};
+
+/**  One shot of a run as the confirmation shows it. */
+export type PlannedShot = {
+	/**  1-based. */
+	position: number,
+	/**  Starts from the previous shot's last frame. */
+	chained: boolean,
+	estimate: Estimate | null,
+	problems: BatchProblem[],
 };
 
 /**
@@ -1048,10 +1121,48 @@ export type ReviewItem = {
 	mismatch: Mismatch | null,
 };
 
+/**  What to generate. */
+export type RunScope = { kind: "whole" } | { kind: "shot"; shot_id: string; rechain: boolean };
+
 /**  How many runs of this process are sending now (the reason an update waits). */
 export type SendingNow = {
 	uploading: number,
 	creating: number,
+};
+
+/**  The part of a sequence the user edits, stored as one document. */
+export type SequenceDoc = {
+	defaults: DraftSettings,
+	shots: Shot[],
+};
+
+/**  A stored sequence. */
+export type SequenceRecord = {
+	id: string,
+	name: string,
+	created_at: number | null,
+	updated_at: number | null,
+	doc: SequenceDoc,
+};
+
+/**  What a run would make and cost; nothing is sent. */
+export type SequenceRunPlan = {
+	shots: PlannedShot[],
+	total: BatchTotal,
+};
+
+/**  A sequence in the list: enough to pick one. */
+export type SequenceSummary = {
+	id: string,
+	name: string,
+	updated_at: number | null,
+	shots: number,
+};
+
+/**  A sequence with every shot's takes. */
+export type SequenceView = {
+	sequence: SequenceRecord,
+	shots: ShotTakes[],
 };
 
 /**  The session as the UI sees it: demo mode or not, the token, and whether setup is needed. */
@@ -1077,6 +1188,26 @@ export type Settings = {
 	camera_fixed?: boolean,
 	draft?: boolean,
 	watermark?: boolean,
+};
+
+export type Shot = {
+	id: string,
+	prompt: string,
+	first: FirstFrame,
+	/**  A picture the shot should end on (on the last shot: the film's last image). */
+	last_frame: string | null,
+	/**  `None`: the sequence's defaults. */
+	settings: DraftSettings | null,
+	/**  The take that goes into the film; `None`: the newest finished one. */
+	chosen_take: string | null,
+};
+
+/**  A shot's takes, oldest first, and the one that goes into the film now. */
+export type ShotTakes = {
+	shot_id: string,
+	takes: Take[],
+	/**  The chosen take when it is finished, else the newest finished take; `None`: no finished take yet. */
+	in_film: string | null,
 };
 
 /**  A column of a CSV or JSONL file. */
@@ -1154,6 +1285,12 @@ export type Spot = {
 	header: string | null,
 	file: string | null,
 	item: number | null,
+};
+
+/**  One take of a shot: its job, and for a chained take, the job whose last frame it starts from. */
+export type Take = {
+	job: JobRecord,
+	chained_from: string | null,
 };
 
 /**  The id SinanCode gives a task; persisted the moment it arrives. */

@@ -8,6 +8,7 @@ import "./styles/settings.css";
 import "./styles/jobs.css";
 import "./styles/presets.css";
 import "./styles/batch.css";
+import "./styles/sequences.css";
 
 const root = document.getElementById("root");
 if (root) {

@@ -81,6 +81,7 @@ pub mod prefs;
 pub mod presets;
 pub mod request;
 pub mod secrets;
+pub mod sequence;
 pub mod session;
 pub mod spend;
 pub mod store;

@@ -3,10 +3,11 @@ import { ipc } from "../ipc";
 import { UpdateHint } from "../preferences/UpdateHint";
 import { useSession } from "../session";
 
-export type View = "generate" | "batch" | "jobs" | "presets" | "settings";
+export type View = "generate" | "batch" | "sequences" | "jobs" | "presets" | "settings";
 const VIEWS: { id: View; icon: string }[] = [
   { id: "generate", icon: "✦" },
   { id: "batch", icon: "▦" },
+  { id: "sequences", icon: "⧉" },
   { id: "jobs", icon: "▤" },
   { id: "presets", icon: "☰" },
   { id: "settings", icon: "⚙" },

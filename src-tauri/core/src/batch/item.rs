@@ -88,6 +88,8 @@ pub enum Origin {
     Line { line: u32 },
     /// The Generate form.
     Form,
+    /// The nth shot (1-based) of a sequence.
+    Shot { position: u32 },
 }
 
 impl Origin {
@@ -96,7 +98,7 @@ impl Origin {
         match self {
             Self::Line { line } => Spot::line(*line),
             Self::Folder { first, .. } => Spot::file(first.clone()),
-            Self::Path { .. } | Self::Form => Spot::item(index),
+            Self::Path { .. } | Self::Form | Self::Shot { .. } => Spot::item(index),
         }
     }
 }

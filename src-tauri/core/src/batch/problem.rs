@@ -53,7 +53,7 @@ impl Spot {
     }
 
     /// `problem` preceded by where it is, so the message alone (in a log, the CLI, a tooltip) says where.
-    fn wrap(&self, problem: Message) -> Message {
+    pub(crate) fn wrap(&self, problem: Message) -> Message {
         match (self.line, self.column, &self.header, &self.file, self.item) {
             (Some(line), Some(column), Some(header), _, _) => Message::new("msg.batch.at_cell")
                 .arg("line", line)

@@ -29,6 +29,9 @@ pub enum BatchRunError {
     /// The same batch was stored moments ago; nothing was stored or sent.
     #[error("an identical batch ({batch_id}) was stored {seconds_ago} s ago")]
     Duplicate { batch_id: String, seconds_ago: u64 },
+    /// A shot of a sequence cannot be sent as planned (`message` says which and why); nothing was stored.
+    #[error("a shot of the sequence cannot be sent")]
+    Shot { message: Message },
     #[error(transparent)]
     Job(#[from] JobError),
 }
@@ -47,6 +50,7 @@ impl UserFacing for BatchRunError {
             Self::WrongState { .. } => "batch_wrong_state",
             Self::Item { .. } => "batch_item_refused",
             Self::Duplicate { .. } => "batch_duplicate",
+            Self::Shot { .. } => "sequence_shot_refused",
             Self::Job(e) => e.kind(),
         }
     }
@@ -67,6 +71,7 @@ impl UserFacing for BatchRunError {
             Self::Duplicate { seconds_ago, .. } => {
                 Message::new("msg.batch_run.duplicate").arg("seconds", *seconds_ago)
             }
+            Self::Shot { message } => message.clone(),
             Self::Job(e) => e.msg(),
         }
     }

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use super::chain::{Chain, CHAIN_BROKEN};
 use super::run::{ActiveSlot, Plan};
 use super::submit::is_web_address;
 use super::{clamp_limit, ConnectionError, JobRunner, SERVICE_RECHECK};
@@ -271,6 +272,20 @@ impl JobRunner {
             let keys = frames.of(&job).await;
             if keys.iter().any(|k| uploading.contains(k)) {
                 continue;
+            }
+            match self.chain_ready(&job).await? {
+                Chain::Ready => {}
+                Chain::Waiting => continue,
+                Chain::Broken(message) => {
+                    tracing::info!(batch = id, job = %job.id, "chained job can never be sent; failed unsent");
+                    match store.set_failed(&job.id, CHAIN_BROKEN, &message) {
+                        Ok(()) | Err(StoreError::IllegalTransition { .. }) => {
+                            self.announce(&job.id)
+                        }
+                        Err(e) => return Err(e),
+                    }
+                    continue;
+                }
             }
             // The job's lease first: from the moment it is released, it is never unfinished and unheld.
             if !self.take_lease(&job.id) {

@@ -28,14 +28,18 @@ pub(super) struct BatchFrames {
 }
 
 impl BatchFrames {
-    /// Checks the local frames (not web addresses) of `requests`, in parallel.
-    pub(super) async fn check(requests: &[ValidRequest]) -> Self {
+    /// Checks the local frames (not web addresses) of `requests`, in parallel, except the first frames of
+    /// the requests marked in `chained` (written later, from another job's clip).
+    pub(super) async fn check(requests: &[ValidRequest], chained: &[bool]) -> Self {
         let mut jobs = Vec::with_capacity(requests.len());
         let mut paths = Vec::new();
-        for request in requests {
+        for (at, request) in requests.iter().enumerate() {
             let mut frames = Vec::new();
+            let first = request
+                .first_frame()
+                .filter(|_| !chained.get(at).copied().unwrap_or(false));
             for (slot, frame) in [
-                (FrameSlot::First, request.first_frame()),
+                (FrameSlot::First, first),
                 (FrameSlot::Last, request.last_frame()),
             ] {
                 if let Some(frame) = frame.filter(|f| !is_web_address(f)) {

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::batch_error::{cancelled, refused, BatchAction, BatchRunError};
 use super::batch_feed::FEEDER_PREFIX;
 use super::batch_frames::BatchFrames;
-use super::submit::fingerprint;
+use super::submit::{fingerprint, fingerprint_chained};
 use super::{Intent, JobError, JobRunner, SpendConsent, DUPLICATE_WINDOW};
 use crate::batch::BatchPlan;
 use crate::i18n::Message;
@@ -25,8 +25,8 @@ use crate::pipeline::PipelineError;
 use crate::request::FrameSlot;
 use crate::spend::{SpendDecision, SpendKind, SpendTotal};
 use crate::store::{
-    BatchInserted, BatchRecord, BatchRefusal, BatchState, NewBatch, NewBatchJob, NewJob,
-    StoreError, Thumbnail,
+    BatchInserted, BatchRecord, BatchRefusal, BatchState, ChainSource, JobLinks, NewBatch,
+    NewBatchJob, NewJob, StoreError, Thumbnail,
 };
 
 /// What the user confirmed: the plan and how the batch is named and described.
@@ -60,7 +60,26 @@ impl JobRunner {
     /// the first such item) or when the same batch was stored within [`DUPLICATE_WINDOW`] and
     /// `start.intent` is not [`Intent::Repeat`].
     pub async fn start_batch(&self, start: BatchStart<'_>) -> Result<BatchRecord, BatchRunError> {
+        self.start_batch_linked(start, &[]).await
+    }
+
+    /// [`JobRunner::start_batch`] for a sequence's run: `links[i]` ties `start.plan.jobs[i]` to its shot
+    /// and, for a chained shot, to the job whose last frame it starts from. A chained job's first frame
+    /// does not exist yet: it is not checked here (its feeder checks it once written), and the job's
+    /// fingerprint names its source instead of the frame's content.
+    pub(super) async fn start_batch_linked(
+        &self,
+        start: BatchStart<'_>,
+        links: &[Option<JobLinks>],
+    ) -> Result<BatchRecord, BatchRunError> {
         let plan = start.plan;
+        let chain_key = |at: usize| -> Option<String> {
+            let (source, _) = links.get(at)?.as_ref()?.chain.as_ref()?;
+            Some(match source {
+                ChainSource::Job(id) => format!("job:{id}"),
+                ChainSource::Earlier(i) => format!("earlier:{i}"),
+            })
+        };
         if !plan.can_start() {
             return Err(BatchRunError::NothingToRun);
         }
@@ -88,7 +107,10 @@ impl JobRunner {
                 }
             }
         }
-        let mut frames = BatchFrames::check(&requests).await;
+        let chained: Vec<bool> = (0..requests.len())
+            .map(|at| chain_key(at).is_some())
+            .collect();
+        let mut frames = BatchFrames::check(&requests, &chained).await;
         let mut jobs = Vec::with_capacity(plan.jobs.len());
         for (at, (planned, request)) in plan.jobs.iter().zip(&requests).enumerate() {
             let refused = |error: JobError| BatchRunError::Item {
@@ -117,7 +139,11 @@ impl JobRunner {
                     demo: connection.demo,
                     retry_of: None,
                 },
-                fingerprint: fingerprint(request, &checked, connection.demo).map_err(refused)?,
+                fingerprint: match chain_key(at) {
+                    Some(key) => fingerprint_chained(request, &checked, connection.demo, &key),
+                    None => fingerprint(request, &checked, connection.demo),
+                }
+                .map_err(refused)?,
                 item: planned.item,
                 take: planned.take,
                 output: planned.output.clone(),
@@ -156,7 +182,9 @@ impl JobRunner {
             if !connection.demo {
                 self.check_batch_spend(plan, start.spend)?;
             }
-            self.inner.store.insert_batch(&batch, &jobs, window)?
+            self.inner
+                .store
+                .insert_batch_linked(&batch, &jobs, window, links)?
         };
         let record = match inserted {
             BatchInserted::New(record) => record,

@@ -24,6 +24,7 @@ mod batch_frames;
 mod batch_race_tests;
 mod batch_retry;
 mod batch_run;
+mod chain;
 mod connection;
 #[cfg(test)]
 mod decode_once_tests;
@@ -38,6 +39,8 @@ mod run;
 mod run_end_tests;
 mod run_part;
 mod send_hold;
+mod sequence_film;
+mod sequence_run;
 mod spend_gate;
 mod store_checkpoint;
 mod submit;
@@ -66,6 +69,7 @@ pub use batch_error::{BatchAction, BatchRunError};
 pub use batch_feed::BATCH_RECHECK;
 pub use batch_retry::{RetryOutcome, RetryPlan};
 pub use batch_run::{BatchStart, CancelOutcome};
+pub use chain::CHAIN_BROKEN;
 pub use connection::{
     Connection, ConnectionError, ConnectionFuture, ConnectionSource, FixedConnection,
 };
@@ -74,6 +78,7 @@ pub use eta::{eta, BatchEta, JobLeft, RunHistory, HISTORY_SAMPLES, MIN_GROUP_SAM
 pub use events::{JobEvents, NoEvents};
 pub use lease::LeaseTiming;
 pub use send_hold::{SendHold, SendingNow};
+pub use sequence_film::{FilmError, JoinedFilm};
 pub use spend_gate::{SpendConsent, SpendPolicy, SpendPolicyFn};
 pub use submit::{Intent, DUPLICATE_WINDOW};
 pub use trouble::SERVICE_RECHECK;

@@ -192,7 +192,28 @@ pub(super) fn fingerprint(
     frames: &[(FrameSlot, FrameInfo)],
     demo: bool,
 ) -> Result<String, JobError> {
+    fingerprint_of(request.to_draft(), frames, demo)
+}
+
+/// [`fingerprint`] of a job whose first frame will be another job's last frame: the frame is named by
+/// `chain` (where it comes from), as its content does not exist yet. The same sequence run planned twice
+/// has the same fingerprints, so a double click is refused like any other repeat.
+pub(super) fn fingerprint_chained(
+    request: &ValidRequest,
+    frames: &[(FrameSlot, FrameInfo)],
+    demo: bool,
+    chain: &str,
+) -> Result<String, JobError> {
     let mut draft = request.to_draft();
+    draft.first_frame = Some(format!("chain:{chain}"));
+    fingerprint_of(draft, frames, demo)
+}
+
+fn fingerprint_of(
+    mut draft: crate::request::RequestDraft,
+    frames: &[(FrameSlot, FrameInfo)],
+    demo: bool,
+) -> Result<String, JobError> {
     for (slot, info) in frames {
         let content = Some(format!("sha256:{}", info.content_sha256));
         match slot {

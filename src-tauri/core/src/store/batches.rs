@@ -135,6 +135,64 @@ fn set_state(
     Ok(Err(state_of(conn, id)?))
 }
 
+/// The body of [`Store::insert_batch`], inside the caller's transaction (which also writes a sequence's
+/// links with it: [`Store::insert_batch_linked`]).
+pub(super) fn insert_batch_in(
+    tx: &rusqlite::Transaction<'_>,
+    now: i64,
+    batch: &NewBatch,
+    jobs: &[NewBatchJob],
+    window: Option<Duration>,
+) -> Result<BatchInserted, StoreError> {
+    let id = new_id();
+    if let Some(window) = window {
+        let since = now.saturating_sub(i64::try_from(window.as_millis()).unwrap_or(i64::MAX));
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT id FROM batches WHERE fingerprint = ?1 AND created_at >= ?2
+                 ORDER BY created_at DESC, seq DESC LIMIT 1",
+                rusqlite::params![batch.fingerprint, since],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(existing) = existing {
+            let record = read_batch(tx, &existing)?.ok_or(StoreError::NotFound { id: existing })?;
+            return Ok(BatchInserted::Duplicate(record));
+        }
+    }
+    let tokens = |t: u64| i64::try_from(t).unwrap_or(i64::MAX);
+    tx.execute(
+        "INSERT INTO batches (id, name, created_at, updated_at, source, state, tokens_min, tokens_max,
+             total_json, demo, fingerprint)
+         VALUES (?1, ?2, ?3, ?3, ?4, 'running', ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![
+            id,
+            batch.name,
+            now,
+            batch.source,
+            tokens(batch.tokens_min),
+            tokens(batch.tokens_max),
+            batch.total_json,
+            batch.demo,
+            batch.fingerprint,
+        ],
+    )?;
+    for job in jobs {
+        let job_id = new_id();
+        insert_row(tx, &job_id, now, &job.job, Some(&job.fingerprint))?;
+        tx.execute(
+            "UPDATE jobs SET status = 'not_sent' WHERE id = ?1",
+            [&job_id],
+        )?;
+        tx.execute(
+            "INSERT INTO batch_jobs (job_id, batch_id, item, take, output) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![job_id, id, job.item, job.take, job.output],
+        )?;
+    }
+    let record = read_batch(tx, &id)?.ok_or(StoreError::NotFound { id: id.clone() })?;
+    Ok(BatchInserted::New(record))
+}
+
 impl Store {
     /// Stores the batch and every one of its jobs (waiting as not sent) in one transaction, so either all
     /// of it is stored before anything is sent or nothing is. Refused as [`BatchInserted::Duplicate`] when
@@ -145,58 +203,11 @@ impl Store {
         jobs: &[NewBatchJob],
         window: Option<Duration>,
     ) -> Result<BatchInserted, StoreError> {
-        let id = new_id();
-        let now = self.now_ms();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if let Some(window) = window {
-            let since = now.saturating_sub(i64::try_from(window.as_millis()).unwrap_or(i64::MAX));
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM batches WHERE fingerprint = ?1 AND created_at >= ?2
-                     ORDER BY created_at DESC, seq DESC LIMIT 1",
-                    rusqlite::params![batch.fingerprint, since],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(existing) = existing {
-                let record =
-                    read_batch(&tx, &existing)?.ok_or(StoreError::NotFound { id: existing })?;
-                return Ok(BatchInserted::Duplicate(record));
-            }
-        }
-        let tokens = |t: u64| i64::try_from(t).unwrap_or(i64::MAX);
-        tx.execute(
-            "INSERT INTO batches (id, name, created_at, updated_at, source, state, tokens_min, tokens_max,
-                 total_json, demo, fingerprint)
-             VALUES (?1, ?2, ?3, ?3, ?4, 'running', ?5, ?6, ?7, ?8, ?9)",
-            rusqlite::params![
-                id,
-                batch.name,
-                now,
-                batch.source,
-                tokens(batch.tokens_min),
-                tokens(batch.tokens_max),
-                batch.total_json,
-                batch.demo,
-                batch.fingerprint,
-            ],
-        )?;
-        for job in jobs {
-            let job_id = new_id();
-            insert_row(&tx, &job_id, now, &job.job, Some(&job.fingerprint))?;
-            tx.execute(
-                "UPDATE jobs SET status = 'not_sent' WHERE id = ?1",
-                [&job_id],
-            )?;
-            tx.execute(
-                "INSERT INTO batch_jobs (job_id, batch_id, item, take, output) VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![job_id, id, job.item, job.take, job.output],
-            )?;
-        }
-        let record = read_batch(&tx, &id)?.ok_or(StoreError::NotFound { id: id.clone() })?;
+        let inserted = insert_batch_in(&tx, self.now_ms(), batch, jobs, window)?;
         tx.commit()?;
-        Ok(BatchInserted::New(record))
+        Ok(inserted)
     }
 
     pub fn get_batch(&self, id: &str) -> Result<Option<BatchRecord>, StoreError> {

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (8, include_str!("migrations/0008_spend_index.sql")),
     (9, include_str!("migrations/0009_leases.sql")),
+    (10, include_str!("migrations/0010_sequences.sql")),
 ];
 
 /// The newest schema this build knows.

@@ -20,6 +20,7 @@ mod outputs;
 mod query;
 mod row;
 mod run_end;
+mod sequences;
 mod spend;
 mod status;
 mod submission;
@@ -46,6 +47,7 @@ pub use model::{
     NewJob, PollTrouble, ResumeAction, Thumbnail, DEFAULT_PAGE, MAX_PAGE, RESULT_GONE, TASK_FAILED,
 };
 pub use run_end::FinishError;
+pub use sequences::{ChainLink, ChainSource, JobLinks};
 pub use spend::{SpendGroup, SpendGroups, SpendRow, Unestimated};
 pub use status::JobStatus;
 pub use submission::Inserted;

@@ -23,6 +23,7 @@ mod pipeline;
 mod prefs;
 mod presets;
 mod request;
+mod sequence;
 mod store;
 mod support;
 mod token;

@@ -1,0 +1,88 @@
+/**
+ * Joining the film: the takes in the film, in shot order, into one MP4 in the output folder. When takes
+ * differ (size, ratio, encoder settings) or some have sound and others not, the backend says which, and
+ * the user can leave those shots out or join without sound; nothing is left out without asking.
+ */
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { ClipMismatch, JoinedFilm, SequenceView } from "../bindings";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { type IpcError, ipc } from "../ipc";
+
+/** The shots whose takes are in the film, in order: clip `i` of a join is `included[i]`. */
+export function includedShots(view: SequenceView, leaveOut: string[]): string[] {
+  return view.shots.filter((s) => !leaveOut.includes(s.shot_id) && s.in_film !== null).map((s) => s.shot_id);
+}
+
+export function FilmPanel({ view, beforeJoin }: { view: SequenceView; beforeJoin: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [film, setFilm] = useState<JoinedFilm | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [leaveOut, setLeaveOut] = useState<string[]>([]);
+
+  const join = async (out: string[], dropAudio: boolean) => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    setFilm(null);
+    try {
+      await beforeJoin();
+      setLeaveOut(out);
+      setFilm(await ipc.joinSequence(view.sequence.id, out, dropAudio));
+    } catch (e) {
+      setError(e as IpcError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const differing = (): string[] => {
+    if (!error?.details || error.kind !== "film_clips_differ") return [];
+    const included = includedShots(view, leaveOut);
+    const mismatches = JSON.parse(error.details) as ClipMismatch[];
+    return mismatches.map((m) => included[m.clip.index]).filter((id): id is string => id !== undefined);
+  };
+  const ready = view.shots.some((s) => s.in_film !== null);
+  return (
+    <section className="seq-film" aria-label={t("sequences.join")}>
+      <button
+        type="button"
+        className="primary"
+        data-testid="seq-join"
+        disabled={busy || !ready}
+        onClick={(e) => {
+          if (e.detail > 1) return;
+          void join([], false);
+        }}
+      >
+        {busy ? t("sequences.joining") : t("sequences.join")}
+      </button>
+      {film && (
+        <p className="small" data-testid="seq-film">
+          {t("sequences.joined", {
+            path: film.path,
+            seconds: (film.duration_secs ?? 0).toFixed(1),
+            clips: film.clips,
+          })}
+          {film.audio_dropped && ` ${t("sequences.joinedSilent")}`}
+        </p>
+      )}
+      {error && (
+        <div data-testid="seq-film-error">
+          <ErrorNotice error={error} />
+          {error.kind === "film_clips_differ" && differing().length > 0 && (
+            <button type="button" onClick={() => void join([...leaveOut, ...differing()], false)}>
+              {t("sequences.leaveOutJoin")}
+            </button>
+          )}
+          {error.kind === "film_audio_mixed" && (
+            <button type="button" onClick={() => void join(leaveOut, true)}>
+              {t("sequences.joinSilent")}
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
