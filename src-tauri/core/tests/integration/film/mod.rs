@@ -3,6 +3,7 @@
 //! these tests say so and pass without checking anything.
 
 mod checks;
+mod frames;
 mod join;
 mod refusals;
 
