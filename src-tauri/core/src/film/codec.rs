@@ -3,6 +3,7 @@
 //! (H.264's `avcC` with its SPS and PPS, AAC's AudioSpecificConfig). Bitrate boxes (`btrt`, the bitrate
 //! fields of `esds`) differ between any two encodes and are deliberately left out of the comparison.
 
+use super::bits::Bits;
 use super::boxes::{children, damaged, fourcc, unsupported, ReadError, Reader};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -149,7 +150,7 @@ impl AacConfig {
         const RATES: [u32; 13] = [
             96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
         ];
-        let mut bits = Bits { bytes: asc, at: 0 };
+        let mut bits = Bits::new(asc);
         let mut object_type = bits.take(5)?;
         if object_type == 31 {
             object_type = 32 + bits.take(6)?;
@@ -170,24 +171,6 @@ impl AacConfig {
             sample_rate,
             channels,
         })
-    }
-}
-
-/// Big-endian bits from a byte slice.
-struct Bits<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Bits<'_> {
-    fn take(&mut self, n: usize) -> Option<u32> {
-        let mut v = 0u32;
-        for _ in 0..n {
-            let byte = self.bytes.get(self.at / 8)?;
-            v = (v << 1) | u32::from((byte >> (7 - self.at % 8)) & 1);
-            self.at += 1;
-        }
-        Some(v)
     }
 }
 

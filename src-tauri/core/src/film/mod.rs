@@ -42,9 +42,11 @@
 //! The boxes the joiner copies (sample descriptions, handlers) are copied as bytes, so it needs to
 //! understand only the tables it rewrites.
 
+mod bits;
 mod boxes;
 mod codec;
 mod error;
+pub mod frame;
 mod headers;
 mod join;
 mod merge;

@@ -3,6 +3,8 @@
 //! these tests say so and pass without checking anything.
 
 mod checks;
+mod frame_refusals;
+mod frames;
 mod join;
 mod refusals;
 
