@@ -80,7 +80,7 @@ impl JobRunner {
 
 /// The clip's last shown frame as a PNG at `to`.
 fn write_last_frame(clip: &Path, to: &Path) -> Result<(), Message> {
-    let frame =
-        crate::film::extract_frame(clip, crate::film::FramePick::Last).map_err(|e| e.msg())?;
-    crate::film::write_png(&frame.image, to).map_err(|e| e.msg())
+    let frame = crate::film::frame::extract_frame(clip, crate::film::frame::FramePick::Last)
+        .map_err(|e| e.msg())?;
+    crate::film::frame::write_png(&frame.image, to).map_err(|e| e.msg())
 }

@@ -2,7 +2,7 @@
 //! the last frame of that shot's clip (written before its create, never sent without it), and a shot
 //! whose source failed is failed without being sent.
 
-use seedance_core::film::{extract_frame, FramePick};
+use seedance_core::film::frame::{extract_frame, FramePick};
 use seedance_core::i18n::UserFacing;
 use seedance_core::jobs::{BatchRunError, CHAIN_BROKEN};
 use seedance_core::sequence::{FirstFrame, RunScope};

@@ -11,7 +11,7 @@ use crate::support::api::within;
 use crate::support::jobs::harness;
 
 fn duration_of(path: &str) -> f64 {
-    seedance_core::film::clip_frames(std::path::Path::new(path))
+    seedance_core::film::frame::clip_frames(std::path::Path::new(path))
         .unwrap()
         .duration_secs
 }
