@@ -7,7 +7,7 @@ export type View = "generate" | "batch" | "sequences" | "jobs" | "presets" | "se
 const VIEWS: { id: View; icon: string }[] = [
   { id: "generate", icon: "✦" },
   { id: "batch", icon: "▦" },
-  { id: "sequences", icon: "⧉" },
+  { id: "sequences", icon: "▥" },
   { id: "jobs", icon: "▤" },
   { id: "presets", icon: "☰" },
   { id: "settings", icon: "⚙" },

@@ -3,6 +3,7 @@
  * backend's plan. For a re-roll whose following shots are chained, the two choices side by side (this
  * shot only, or this shot and the chained shots after it), each with its own cost.
  */
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { totalText } from "../batch/TotalBar";
 import type { SequenceRunPlan } from "../bindings";
@@ -30,10 +31,23 @@ export function RunConfirm({
 }) {
   const { t } = useTranslation();
   const { alone, chained } = pending;
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  // The safe choice first, and the question in view (it opens below a long list of shots).
+  useEffect(() => {
+    cancelRef.current?.focus();
+    cancelRef.current?.scrollIntoView?.({ block: "nearest" });
+  }, []);
   const problems = alone.shots.flatMap((s) => s.problems.filter((p) => p.blocking));
   const blocked = problems.length > 0 || alone.total.jobs === 0;
   return (
-    <div className="confirm-panel seq-confirm" role="alertdialog" data-testid="seq-confirm">
+    <div
+      className="confirm-panel seq-confirm"
+      role="alertdialog"
+      data-testid="seq-confirm"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") onCancel();
+      }}
+    >
       <p className="confirm-title">
         {pending.shot === null
           ? t("sequences.generateAsk", { count: alone.total.jobs, total: totalText(alone.total, t) })
@@ -47,7 +61,7 @@ export function RunConfirm({
         </p>
       ))}
       <div className="confirm-actions">
-        <button type="button" onClick={onCancel} data-testid="confirm-cancel">
+        <button type="button" ref={cancelRef} onClick={onCancel} data-testid="confirm-cancel">
           {t("sequences.cancel")}
         </button>
         <button

@@ -17,9 +17,15 @@ import { type Pending, RunConfirm } from "./RunConfirm";
 import { ShotCard } from "./ShotCard";
 import { useSequence } from "./useSequence";
 
+/** A fresh shot id (`crypto.randomUUID` needs a secure context, which a custom scheme may not be). */
+function newShotId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function newShot(previous: boolean): Shot {
   return {
-    id: crypto.randomUUID(),
+    id: newShotId(),
     prompt: "",
     first: previous ? { kind: "previous" } : { kind: "none" },
     last_frame: null,

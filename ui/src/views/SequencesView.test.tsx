@@ -98,7 +98,7 @@ describe("SequencesView", () => {
     const confirm = await screen.findByTestId("seq-confirm");
     const saved = callsTo(calls, "save_sequence");
     expect(saved).toHaveLength(1);
-    expect((saved[0]?.doc as { shots: Shot[] }).shots[0]?.prompt).toBe("gulls over the pier");
+    expect((saved[0]?.doc as { shots: Shot[] } | undefined)?.shots[0]?.prompt).toBe("gulls over the pier");
     expect(callsTo(calls, "plan_sequence_run")[0]?.scope).toEqual({ kind: "whole" });
     expect(confirm.textContent).toMatch(/108\s000 tokens/);
     const start = screen.getByTestId("seq-start");

@@ -71,13 +71,22 @@ impl JobRunner {
         let sequence = self.inner.store.get_sequence(id)?;
         let takes = self.shot_takes(&sequence)?;
         let plan = plan_run(&sequence, &takes, scope, rates, frames_dir);
-        if let Some(item) = plan.batch.items.iter().find(|i| i.excluded) {
-            let problem = item.problems.iter().find(|p| p.blocking);
+        // A shot that cannot be sent as planned stops the run: a sequence with a shot missing is not what
+        // was confirmed.
+        let blocking = plan
+            .batch
+            .items
+            .iter()
+            .flat_map(|i| &i.problems)
+            .find(|p| p.blocking);
+        if let Some(problem) = blocking {
             return Err(BatchRunError::Shot {
-                message: problem.map_or_else(
-                    || Message::new("msg.sequence.nothing_to_generate"),
-                    |p| p.msg.clone(),
-                ),
+                message: problem.msg.clone(),
+            });
+        }
+        if plan.batch.items.is_empty() {
+            return Err(BatchRunError::Shot {
+                message: Message::new("msg.sequence.nothing_to_generate"),
             });
         }
         if plan
