@@ -157,6 +157,7 @@ export function SequenceEditor({ id, onDeleted }: { id: string; onDeleted: () =>
             index={index}
             count={shots.length}
             takes={takesOf(shot.id)}
+            defaults={current.doc.defaults}
             takeLabel={takeLabel}
             busy={busy || pending !== null}
             onChange={(next) => setShots(shots.map((s) => (s.id === next.id ? next : s)))}

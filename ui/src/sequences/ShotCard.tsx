@@ -3,7 +3,9 @@
  * shot's last frame, or none), an optional frame to end on, and its takes with the one in the film.
  */
 import { useTranslation } from "react-i18next";
-import type { FirstFrame, Shot, ShotTakes } from "../bindings";
+import type { DraftSettings, FirstFrame, Shot, ShotTakes } from "../bindings";
+import { defaultSettings } from "../generate/options";
+import { SettingsPanel } from "../generate/SettingsPanel";
 import { type IpcError, ipc } from "../ipc";
 import { JobStatusBadge } from "../jobs/JobStatusBadge";
 import { FrameThumb } from "./FrameThumb";
@@ -13,6 +15,8 @@ interface Props {
   index: number;
   count: number;
   takes: ShotTakes | undefined;
+  /** The sequence's settings, which a shot without its own uses. */
+  defaults: DraftSettings;
   /** Take numbers of every job of the sequence, to say where a chained take starts from. */
   takeLabel: (jobId: string) => { shot: number; take: number } | null;
   busy: boolean;
@@ -129,6 +133,24 @@ export function ShotCard(p: Props) {
           )}
         </span>
       </div>
+      <label className="seq-own-settings">
+        <input
+          type="checkbox"
+          data-testid="seq-own-settings"
+          checked={shot.settings !== null}
+          onChange={(e) => p.onChange({ ...shot, settings: e.target.checked ? { ...p.defaults } : null })}
+        />{" "}
+        {t("sequences.ownSettings")}
+      </label>
+      {shot.settings && (
+        <SettingsPanel
+          settings={{ ...defaultSettings, ...shot.settings }}
+          problems={[]}
+          onChange={(patch) =>
+            p.onChange({ ...shot, settings: { ...(shot.settings ?? p.defaults), ...patch } })
+          }
+        />
+      )}
       <div className="seq-takes" data-testid="seq-takes">
         <span className="seq-takes-label">{t("sequences.takes")}</span>
         {takes.length === 0 && <span className="muted small">{t("sequences.noTakes")}</span>}

@@ -212,4 +212,17 @@ describe("SequencesView", () => {
     ) as HTMLSelectElement;
     expect(second.value).toBe("previous");
   });
+
+  it("a shot with its own settings saves them; without, it uses the sequence's", async () => {
+    const calls = backend(view(TWO));
+    renderWithI18n(<SequencesView />);
+    const shots = await screen.findAllByTestId("seq-shot");
+    const own = within(shots[1] as HTMLElement).getByTestId("seq-own-settings");
+    fireEvent.click(own);
+    fireEvent.click(screen.getByTestId("seq-save"));
+    await waitFor(() => expect(callsTo(calls, "save_sequence")).toHaveLength(1));
+    const doc = callsTo(calls, "save_sequence")[0]?.doc as { shots: Shot[] } | undefined;
+    expect(doc?.shots[0]?.settings).toBeNull();
+    expect(doc?.shots[1]?.settings).toEqual(defaultSettings);
+  });
 });
