@@ -4,6 +4,7 @@
 
 mod checks;
 mod join;
+mod recipe;
 mod refusals;
 
 use std::path::{Path, PathBuf};
