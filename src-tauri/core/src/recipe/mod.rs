@@ -21,6 +21,7 @@
 
 mod error;
 mod frames;
+mod restore;
 
 use std::path::Path;
 
@@ -32,6 +33,7 @@ use crate::store::JobRecord;
 
 pub use error::RecipeError;
 pub use frames::{find_frame, sha256_of_file};
+pub use restore::{restore, RestoredRecipe};
 
 /// The recipe format this build writes and reads. A file with a larger number was made by a newer app.
 pub const RECIPE_FORMAT: u32 = 1;
