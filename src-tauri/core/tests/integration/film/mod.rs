@@ -6,6 +6,7 @@ mod checks;
 mod join;
 mod recipe;
 mod refusals;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
