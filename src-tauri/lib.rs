@@ -32,6 +32,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::app::answer_next_file_dialog,
             commands::generate::check_request,
             commands::generate::plan_frame_drop,
+            commands::generate::restore_dropped_video,
             commands::generate::inspect_frame,
             commands::generate::pick_frame,
             commands::generate::fix_frame,

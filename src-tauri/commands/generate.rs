@@ -8,6 +8,7 @@ use seedance_core::drop::{plan_drop, to_logical, zone_at, DropPlan, ZoneRect};
 use seedance_core::form::{check_form, FormCheck};
 use seedance_core::frame_handles::FrameHandles;
 use seedance_core::images::{self, FixKind, FrameInfo, ImageError, IntakeOptions, Mismatch};
+use seedance_core::recipe::{restore, RestoredRecipe};
 use seedance_core::request::RequestDraft;
 
 use tauri::State;
@@ -59,6 +60,28 @@ pub fn plan_frame_drop(
     let (lx, ly) = to_logical(x, y, scale_factor);
     let plan = plan_drop(&paths, zone_at(&zones, lx, ly), first_filled, last_filled);
     Ok(frames.0.drop_plan_with_handles(plan)?)
+}
+
+/// A video dropped onto Generate: the recipe the app wrote into it, as a form to load (its frames as
+/// handles where the same pictures are still on this machine, and the ones that are not). Only a file
+/// the window itself reported dropped is read.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_dropped_video(
+    state: State<'_, AppState>,
+    frames: State<'_, Frames>,
+    path: String,
+) -> IpcResult<RestoredRecipe> {
+    let [path] = &frames.0.dropped_paths(&[path])?[..] else {
+        return Err(seedance_core::frame_handles::UnknownFrame.into());
+    };
+    let (path, store) = (path.clone(), state.store.clone());
+    let dirs = [state.frames_dir(), state.config.presets_dir()];
+    let restored = blocking(move || restore(&path, &store, &dirs)).await?;
+    Ok(RestoredRecipe {
+        draft: frames.0.draft_for_webview(&restored.draft),
+        ..restored
+    })
 }
 
 /// Reads, checks and previews a frame the backend handed out on a worker thread (decoding a big photo

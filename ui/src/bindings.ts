@@ -32,6 +32,12 @@ export const commands = {
 	 */
 	planFrameDrop: (paths: string[], x: number | null, y: number | null, scaleFactor: number | null, zones: ZoneRect[], firstFilled: boolean, lastFilled: boolean) => typedError<DropPlan, IpcError>(__TAURI_INVOKE("plan_frame_drop", { paths, x, y, scaleFactor, zones, firstFilled, lastFilled })),
 	/**
+	 *  A video dropped onto Generate: the recipe the app wrote into it, as a form to load (its frames as
+	 *  handles where the same pictures are still on this machine, and the ones that are not). Only a file
+	 *  the window itself reported dropped is read.
+	 */
+	restoreDroppedVideo: (path: string) => typedError<RestoredRecipe, IpcError>(__TAURI_INVOKE("restore_dropped_video", { path })),
+	/**
 	 *  Reads, checks and previews a frame the backend handed out on a worker thread (decoding a big photo
 	 *  takes a while). A path, or any handle the backend never issued, is refused before the disk is touched.
 	 */
@@ -1059,6 +1065,16 @@ export type RequestDraft = {
 
 /**  Output resolution (`resolution` in the API). */
 export type Resolution = "480p" | "720p" | "1080p";
+
+/**  What a dropped video gives back to the form. */
+export type RestoredRecipe = {
+	/**  Frames are local paths here (the shell turns them into handles) or web addresses. */
+	draft: RequestDraft,
+	/**  Frames the recipe had that are not on this machine any more (by their bytes). */
+	missing_frames: FrameSlot[],
+	task_id: string | null,
+	app_version: string,
+};
 
 /**  What was written. */
 export type ResultsExported = {

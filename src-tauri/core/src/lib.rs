@@ -17,7 +17,8 @@
 //!   resumes it after a quit or crash, and holds back jobs never sent.
 //! - [`store`]: the SQLite database (jobs, upload cache, presets' tables); [`durable`]: crash-safe file
 //!   replacement.
-//! - [`film`]: finished clips joined into one MP4 without re-encoding.
+//! - [`film`]: finished clips joined into one MP4 without re-encoding; text metadata in an MP4.
+//! - [`recipe`]: what made a video (prompt, settings, task, frame hashes), written into the MP4 and read back.
 //! - [`media`]: the loopback source the inline player streams finished videos from.
 //! - [`presets`]: saved presets, built-in starters, and preset files.
 //! - [`batch`]: many jobs from a list of images, a folder, a CSV/JSONL file or N takes; the plan (jobs,
@@ -79,6 +80,7 @@ pub mod media;
 pub mod pipeline;
 pub mod prefs;
 pub mod presets;
+pub mod recipe;
 pub mod request;
 pub mod secrets;
 pub mod sequence;

@@ -16,7 +16,12 @@ interface Options {
   filled: Record<FrameSlot, boolean>;
   /** `handle`: the backend's handle for a file the window reported dropped. */
   onAssign: (slot: FrameSlot, handle: string) => void;
+  /** A single video dropped: the form may be filled from the recipe the app wrote into it. */
+  onVideo?: (path: string) => void;
 }
+
+/** Videos the app saves (MP4) and the names other tools give the same kind of file. */
+const VIDEO = /\.(mp4|m4v|mov)$/i;
 
 function zoneRects(zones: Options["zones"]): ZoneRect[] {
   return SLOTS.flatMap((slot) => {
@@ -44,15 +49,15 @@ function zoneUnder(zones: Options["zones"], physical: { x: number; y: number }):
  * Files dragged in from the OS. Returns the zone to highlight and how many dropped files were left out
  * (only two frames exist). Where each file goes is the backend's decision (`planFrameDrop`).
  */
-export function useFrameDragDrop({ zones, filled, onAssign }: Options) {
+export function useFrameDragDrop({ zones, filled, onAssign, onVideo }: Options) {
   const [hovered, setHovered] = useState<FrameSlot | null>(null);
   const [ignored, setIgnored] = useState(0);
-  const latest = useRef({ zones, filled, onAssign });
-  latest.current = { zones, filled, onAssign };
+  const latest = useRef({ zones, filled, onAssign, onVideo });
+  latest.current = { zones, filled, onAssign, onVideo };
 
   useEffect(() => {
     const handle = async (payload: DragPayload) => {
-      const { zones, filled, onAssign } = latest.current;
+      const { zones, filled, onAssign, onVideo } = latest.current;
       if (payload.type === "leave") {
         setHovered(null);
         return;
@@ -62,6 +67,11 @@ export function useFrameDragDrop({ zones, filled, onAssign }: Options) {
         return;
       }
       setHovered(null);
+      const [only] = payload.paths;
+      if (onVideo && payload.paths.length === 1 && only && VIDEO.test(only)) {
+        onVideo(only);
+        return;
+      }
       try {
         const plan = await ipc.planFrameDrop(
           payload.paths,

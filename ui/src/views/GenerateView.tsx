@@ -16,6 +16,7 @@ import { useFrameDragDrop } from "../generate/useFrameDragDrop";
 import { useGenerateForm } from "../generate/useGenerateForm";
 import { type SubmitFn, useGuardedSubmit } from "../generate/useGuardedSubmit";
 import { usePasteFrame } from "../generate/usePasteFrame";
+import { useVideoRecipe } from "../generate/useVideoRecipe";
 import type { GenerateLoad } from "../jobs/JobsContext";
 import { PresetPicker } from "../presets/PresetPicker";
 import { usePresetPicker } from "../presets/usePresetPicker";
@@ -72,11 +73,15 @@ export function GenerateView({
   const firstZone = useRef<HTMLButtonElement>(null);
   const lastZone = useRef<HTMLButtonElement>(null);
 
+  const videoRecipe = useVideoRecipe(loadDraft);
   const drag = useFrameDragDrop({
     zones: { first: firstZone, last: lastZone },
     filled: { first: slots.first.info !== null, last: slots.last.info !== null },
     onAssign: (slot, handle) => {
       if (active) void inspect(slot, handle);
+    },
+    onVideo: (path) => {
+      if (active) void videoRecipe.restore(path);
     },
   });
 
@@ -169,6 +174,18 @@ export function GenerateView({
             {t("generate.dropIgnored", { count: drag.ignored })}
           </p>
         )}
+        {videoRecipe.notice?.kind === "restored" && (
+          <p className="muted small" role="status" data-testid="video-recipe-restored">
+            {videoRecipe.notice.missing.length === 0
+              ? t("generate.videoRecipe.restored")
+              : t("generate.videoRecipe.framesMissing", {
+                  frames: videoRecipe.notice.missing
+                    .map((slot) => t(`generate.videoRecipe.slot.${slot}`))
+                    .join(t("generate.videoRecipe.and")),
+                })}
+          </p>
+        )}
+        {videoRecipe.notice?.kind === "error" && <ErrorNotice error={videoRecipe.notice.error} />}
         {first && last && (
           <MismatchWarning
             first={first}

@@ -47,10 +47,27 @@ pub struct TopLevel {
     pub file_len: u64,
 }
 
-/// Walks the top-level boxes of `file`, reading only `ftyp` and `moov` (media data is skipped by seeking).
-pub fn read_top_level(file: &mut File) -> Result<TopLevel, ReadError> {
+/// Where one top-level box of a file lies: its type, its first byte, its whole size and the length of
+/// its header (8, or 16 with a 64-bit size).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TopBox {
+    pub kind: [u8; 4],
+    pub at: u64,
+    pub size: u64,
+    pub header: u64,
+}
+
+impl TopBox {
+    pub fn end(&self) -> u64 {
+        self.at + self.size
+    }
+}
+
+/// The top-level boxes of `file`, read from their headers only (media data is skipped by seeking); every
+/// box must lie inside the file.
+pub fn list_top_level(file: &mut File) -> Result<(Vec<TopBox>, u64), ReadError> {
     let file_len = file.metadata()?.len();
-    let (mut ftyp, mut moov) = (None, None);
+    let mut boxes = Vec::new();
     let mut at = 0u64;
     while at < file_len {
         file.seek(SeekFrom::Start(at))?;
@@ -86,20 +103,30 @@ pub fn read_top_level(file: &mut File) -> Result<TopLevel, ReadError> {
                 fourcc(kind)
             )));
         }
-        let body = size - header;
-        match &kind {
+        boxes.push(TopBox {
+            kind,
+            at,
+            size,
+            header,
+        });
+        at += size;
+    }
+    Ok((boxes, file_len))
+}
+
+/// Walks the top-level boxes of `file`, reading only `ftyp` and `moov` (media data is skipped by seeking).
+pub fn read_top_level(file: &mut File) -> Result<TopLevel, ReadError> {
+    let (boxes, file_len) = list_top_level(file)?;
+    let (mut ftyp, mut moov) = (None, None);
+    for b in boxes {
+        match &b.kind {
             b"ftyp" if ftyp.is_none() => {
-                ftyp = Some(read_whole_box(file, at, size, MAX_FTYP)?);
+                ftyp = Some(read_whole_box(file, b.at, b.size, MAX_FTYP)?);
             }
-            b"moov" if moov.is_none() => {
-                let mut whole = read_whole_box(file, at, size, MAX_MOOV)?;
-                whole.drain(..header as usize);
-                moov = Some(whole);
-            }
+            b"moov" if moov.is_none() => moov = Some(read_body(file, &b)?),
             b"moof" | b"mvex" => return Err(unsupported("a fragmented MP4 (moof)")),
             _ => {}
         }
-        at += header + body;
     }
     let moov = moov.ok_or_else(|| damaged("no moov box (not an MP4, or an unfinished one)"))?;
     Ok(TopLevel {
@@ -107,6 +134,13 @@ pub fn read_top_level(file: &mut File) -> Result<TopLevel, ReadError> {
         moov,
         file_len,
     })
+}
+
+/// The body of a top-level header box such as `moov` (refused above the size a movie header can have).
+pub fn read_body(file: &mut File, b: &TopBox) -> Result<Vec<u8>, ReadError> {
+    let mut whole = read_whole_box(file, b.at, b.size, MAX_MOOV)?;
+    whole.drain(..b.header as usize);
+    Ok(whole)
 }
 
 /// A whole box (header included), refused above `cap` bytes.

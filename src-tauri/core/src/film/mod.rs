@@ -50,13 +50,23 @@ pub mod frame;
 mod headers;
 mod join;
 mod merge;
+mod meta;
+mod tag;
+mod timeline;
 mod track;
 mod write;
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
+pub use boxes::ReadError;
 pub use error::{ClipMismatch, ClipRef, Difference, JoinError};
+pub use meta::TextItem;
+pub use tag::{read_free_form, write_items, TagError};
+pub use timeline::{
+    clip_facts, export_timeline, ClipFacts, Rational, TimelineClip, TimelineError, TimelineFormat,
+    TimelineReport,
+};
 
 /// What to do when some clips have sound and others do not.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

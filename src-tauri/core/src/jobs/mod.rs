@@ -34,6 +34,7 @@ mod events;
 mod follow;
 mod history;
 mod lease;
+mod recipe_tag;
 mod run;
 #[cfg(test)]
 mod run_end_tests;

@@ -139,7 +139,7 @@ pub(super) fn place_once(part: &Path, dest: &Path, may_be_ours: bool) -> std::io
 }
 
 /// Whether `b` is a regular file with exactly `a`'s bytes.
-fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
+pub(super) fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
     use std::io::Read;
     let Ok(meta) = std::fs::symlink_metadata(b) else {
         return Ok(false);

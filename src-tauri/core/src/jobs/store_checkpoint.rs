@@ -36,6 +36,9 @@ pub(super) struct StoreCheckpoint {
     /// This run's own download file (see `run_part`) while it may hold bytes of this run's: the run's end
     /// decides what becomes of it, and a run stopped where it was (its lease lost) removes it on drop.
     own_part: Mutex<Option<PathBuf>>,
+    /// The local frames this run read before uploading them, with the SHA-256 of their bytes, for the
+    /// video's recipe.
+    checked_frames: Mutex<Vec<(PathBuf, String)>>,
 }
 
 impl Drop for StoreCheckpoint {
@@ -113,6 +116,7 @@ impl StoreCheckpoint {
             known_task: Mutex::new(None),
             unsaved_task: Arc::new(Mutex::new(None)),
             own_part: Mutex::new(None),
+            checked_frames: Mutex::new(Vec::new()),
         }
     }
 
@@ -135,7 +139,14 @@ impl StoreCheckpoint {
         let store = self.runner.inner.store.clone();
         let owner = self.runner.lease_owner().to_owned();
         let (id, from, to) = (self.id.clone(), part.to_path_buf(), dest.to_path_buf());
+        let checked = self
+            .checked_frames
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let task = self.known_task();
         let finished = tokio::task::spawn_blocking(move || {
+            super::recipe_tag::tag_download(&store, &id, &from, &to, &checked, task);
             store.finish_run(
                 &id,
                 &owner,
@@ -360,7 +371,14 @@ impl StoreCheckpoint {
 }
 
 impl Checkpoint for StoreCheckpoint {
-    fn frames_checked<'a>(&'a self, _frames: &'a [FrameInfo]) -> HookFuture<'a> {
+    fn frames_checked<'a>(&'a self, frames: &'a [FrameInfo]) -> HookFuture<'a> {
+        *self
+            .checked_frames
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = frames
+            .iter()
+            .map(|f| (f.path.clone(), f.content_sha256.clone()))
+            .collect();
         // Before the first upload; waits while an update is being installed (see `send_hold`).
         Box::pin(async move {
             self.runner

@@ -33,6 +33,28 @@ impl Filter {
 }
 
 impl Store {
+    /// The frame files recorded for the jobs of task `task_id` (a video's recipe names its task).
+    pub fn frame_paths_of_task(
+        &self,
+        task_id: &str,
+    ) -> Result<Vec<std::path::PathBuf>, StoreError> {
+        let conn = self.conn();
+        let mut query = conn.prepare_cached(
+            "SELECT first_frame_path, last_frame_path FROM jobs WHERE task_id = ?1",
+        )?;
+        let rows = query.query_map([task_id], |r| {
+            Ok([
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+            ])
+        })?;
+        let mut paths = Vec::new();
+        for row in rows {
+            paths.extend(row?.into_iter().flatten().map(std::path::PathBuf::from));
+        }
+        Ok(paths)
+    }
+
     /// Whether a job other than `id` names `path` as its video (done or planned): the name then belongs to
     /// that job, e.g. after this job's file was removed and a newer download took the free name.
     pub fn output_path_claimed_by_other(&self, id: &str, path: &str) -> Result<bool, StoreError> {

@@ -35,6 +35,19 @@ impl Store {
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 
+    /// The SHA-256 of the file uploaded to `url` (global or mainland address), while the cache holds it.
+    pub fn uploaded_sha256(&self, url: &str) -> Result<Option<String>, StoreError> {
+        let conn = self.conn();
+        let sha256 = conn
+            .prepare_cached(
+                "SELECT sha256 FROM upload_cache
+                 WHERE json_extract(json, '$.url') = ?1 OR json_extract(json, '$.cn_url') = ?1",
+            )?
+            .query_row([url], |r| r.get(0))
+            .optional()?;
+        Ok(sha256)
+    }
+
     /// Stores an upload and drops entries that have already expired (they can never be reused).
     pub fn put_cached_upload(&self, sha256: &str, uploaded: &Uploaded) -> Result<(), StoreError> {
         let json = serde_json::to_string(uploaded).map_err(|e| StoreError::Database {

@@ -15,7 +15,7 @@
 
 mod api;
 pub mod batch;
-mod film;
+pub mod film;
 mod images;
 mod jobs;
 mod media;

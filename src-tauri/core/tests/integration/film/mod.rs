@@ -6,7 +6,9 @@ mod checks;
 mod frame_refusals;
 mod frames;
 mod join;
+mod recipe;
 mod refusals;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -118,10 +118,7 @@ async fn a_failed_download_is_fetched_again_without_a_new_task() {
     let done = h.settle(&job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
     assert!(done.problem.is_none());
-    assert_eq!(
-        std::fs::read(done.output_path.unwrap()).unwrap(),
-        SAMPLE_MP4
-    );
+    crate::support::assert_saved_video(done.output_path.unwrap(), SAMPLE_MP4);
     assert_eq!(h.sim.counts().create, 1);
 }
 
@@ -159,7 +156,7 @@ async fn a_download_cut_short_continues_where_it_stopped() {
     let done = h.settle(&failed.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
     assert_eq!(done.output_path.as_deref(), failed.output_path.as_deref());
-    assert_eq!(std::fs::read(&out).unwrap(), SAMPLE_MP4);
+    crate::support::assert_saved_video(&out, SAMPLE_MP4);
     assert!(!part.exists());
     // The retry asked only for the rest (206), and no second task was created.
     let retry_statuses: Vec<u16> = h.sim.requests()[served_before..]

@@ -143,7 +143,7 @@ async fn kill_in(
 fn assert_done_once(case: &Case, job: &JobRecord) {
     assert_eq!(job.status, JobStatus::Done, "{:?}", job.problem);
     let path = PathBuf::from(job.output_path.clone().unwrap());
-    assert_eq!(std::fs::read(&path).unwrap(), SAMPLE_MP4);
+    crate::support::assert_saved_video(&path, SAMPLE_MP4);
     assert_eq!(case.sim.counts().create, 1, "one paid task, never two");
     // The killed run's claim is continued, not abandoned: one video and no partial file left behind.
     let names: Vec<String> = std::fs::read_dir(path.parent().unwrap())

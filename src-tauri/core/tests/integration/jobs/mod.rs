@@ -5,6 +5,7 @@ mod kill;
 mod leases;
 mod money;
 mod quit_mid_create;
+mod recipe;
 mod runs;
 mod send_hold;
 mod shared_history;

@@ -222,10 +222,7 @@ async fn an_expired_link_is_refreshed_before_the_video_is_called_gone() {
     let job = h.runner.submit(text_draft("a cat"), None).await.unwrap();
     let done = h.settle(&job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
-    assert_eq!(
-        std::fs::read(done.output_path.unwrap()).unwrap(),
-        SAMPLE_MP4
-    );
+    crate::support::assert_saved_video(done.output_path.unwrap(), SAMPLE_MP4);
     assert_eq!(h.sim.counts().create, 1);
     // The refused download, a fresh query of the task, the download that worked.
     let tail: Vec<(Route, u16)> = h

@@ -46,7 +46,7 @@ async fn a_job_goes_through_every_status_to_its_video_on_disk() {
     let path = PathBuf::from(done.output_path.clone().unwrap());
     assert_eq!(path.parent().unwrap(), h.out_dir());
     assert_eq!(path.extension().unwrap(), "mp4");
-    assert_eq!(std::fs::read(&path).unwrap(), SAMPLE_MP4);
+    crate::support::assert_saved_video(&path, SAMPLE_MP4);
     assert_eq!(h.output_files().len(), 1, "{:?}", h.output_files());
     assert!(done.task_id.is_some() && done.create_sent_at.is_some());
     assert!(done.first_frame_url.is_some() && done.video_url.is_some());
@@ -82,7 +82,7 @@ async fn no_more_jobs_run_at_once_than_the_limit() {
         let job = h.settle(id).await;
         assert_eq!(job.status, JobStatus::Done, "{:?}", job.problem);
         let path = job.output_path.unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), SAMPLE_MP4);
+        crate::support::assert_saved_video(&path, SAMPLE_MP4);
     }
     assert_eq!(h.output_files().len(), 3, "{:?}", h.output_files());
     assert_eq!(h.sim.counts().create, 3);

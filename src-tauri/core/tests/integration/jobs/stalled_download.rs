@@ -15,6 +15,7 @@ use crate::support::api::{client_for, create_body, token, within};
 use crate::support::jobs::{harness, runner_for, Recorder};
 use crate::support::text_draft;
 use seedance_core::jobs::LeaseTiming;
+use seedance_core::recipe::{write_recipe, Recipe};
 use seedance_core::store::{JobStatus, NewJob, Store};
 use seedance_sim::{Fault, Route, SimConfig, SAMPLE_MP4};
 
@@ -60,7 +61,7 @@ async fn a_run_that_lost_its_job_during_its_download_puts_no_second_video_in_pla
     let done = h.store.get_job(&job.id).unwrap();
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
     let path = std::path::PathBuf::from(done.output_path.unwrap());
-    assert_eq!(std::fs::read(&path).unwrap(), SAMPLE_MP4);
+    crate::support::assert_saved_video(&path, SAMPLE_MP4);
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     assert_eq!(h.output_files(), [name], "one video, and nothing else left");
     assert_eq!(h.sim.counts().create, 1);
@@ -68,6 +69,17 @@ async fn a_run_that_lost_its_job_during_its_download_puts_no_second_video_in_pla
 
 #[tokio::test]
 async fn a_video_put_in_place_by_a_killed_run_is_recorded_not_copied_again() {
+    killed_after_putting_in_place(false).await;
+}
+
+/// As above, with the video the killed run left carrying its recipe, as every run now writes it: the
+/// next run writes the same recipe (it comes from the job's record), so the file is recognised.
+#[tokio::test]
+async fn a_video_with_its_recipe_put_in_place_by_a_killed_run_is_recorded_not_copied_again() {
+    killed_after_putting_in_place(true).await;
+}
+
+async fn killed_after_putting_in_place(with_recipe: bool) {
     let h = harness(SimConfig::fast(), 3).await;
     let task = client_for(&h.sim)
         .create_task(&token(&h.sim), &create_body())
@@ -88,6 +100,15 @@ async fn a_video_put_in_place_by_a_killed_run_is_recorded_not_copied_again() {
     h.store.set_planned_output(&job.id, &dest).unwrap();
     std::fs::write(seedance_core::api::part_path(&dest).unwrap(), b"").unwrap();
     std::fs::write(&dest, SAMPLE_MP4).unwrap();
+    if with_recipe {
+        // Tagged elsewhere: writing beside `dest` would go through `kettle.mp4.part`, the claim.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let tagged = elsewhere.path().join("tagged.mp4");
+        let recipe = Recipe::from_job(&h.store.get_job(&job.id).unwrap(), [None, None]);
+        write_recipe(&dest, &tagged, &recipe).unwrap();
+        std::fs::copy(&tagged, &dest).unwrap();
+    }
+    let left = std::fs::read(&dest).unwrap();
 
     within(h.runner.resume_all()).await.unwrap();
     let done = h.settle(&job.id).await;
@@ -97,6 +118,10 @@ async fn a_video_put_in_place_by_a_killed_run_is_recorded_not_copied_again() {
         Some(dest.to_string_lossy().as_ref())
     );
     assert_eq!(h.output_files(), ["kettle.mp4"]);
-    assert_eq!(std::fs::read(&dest).unwrap(), SAMPLE_MP4);
+    // Left as it was (a plain one: from before recipes, or a run whose recipe could not be written).
+    assert_eq!(std::fs::read(&dest).unwrap(), left);
+    if with_recipe {
+        crate::support::assert_saved_video(&dest, SAMPLE_MP4);
+    }
     assert_eq!(h.sim.counts().create, 1);
 }

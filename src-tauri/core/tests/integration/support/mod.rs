@@ -21,3 +21,41 @@ pub fn text_draft(prompt: &str) -> RequestDraft {
         ..RequestDraft::default()
     }
 }
+
+/// A saved video is the served file with the app's recipe added (see `seedance_core::recipe`): every
+/// top-level box except the movie header is byte for byte as served, and the recipe reads back.
+pub fn assert_saved_video(
+    path: impl AsRef<std::path::Path>,
+    served: &[u8],
+) -> seedance_core::recipe::Recipe {
+    let path = path.as_ref();
+    let saved = std::fs::read(path).unwrap();
+    let boxes = |bytes: &[u8]| {
+        let mut out = Vec::new();
+        let mut at = 0usize;
+        while at + 8 <= bytes.len() {
+            let size = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+            let size = if size == 0 { bytes.len() - at } else { size };
+            out.push((
+                bytes[at + 4..at + 8].to_vec(),
+                bytes[at..at + size].to_vec(),
+            ));
+            at += size;
+        }
+        out
+    };
+    let (saved_boxes, served_boxes) = (boxes(&saved), boxes(served));
+    assert_eq!(saved_boxes.len(), served_boxes.len(), "{}", path.display());
+    for (s, o) in saved_boxes.iter().zip(&served_boxes) {
+        assert_eq!(s.0, o.0, "box order of {}", path.display());
+        if s.0 != b"moov" {
+            assert!(
+                s.1 == o.1,
+                "{} box of {} changed",
+                String::from_utf8_lossy(&s.0),
+                path.display()
+            );
+        }
+    }
+    seedance_core::recipe::read_recipe(path).unwrap()
+}

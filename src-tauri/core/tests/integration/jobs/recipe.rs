@@ -1,0 +1,114 @@
+//! Every video a job saves carries its recipe (see `seedance_core::recipe`): what the job asked for, its
+//! task, the hashes of its frames as uploaded; never the token the run used, nor the folders the frames
+//! came from. With ffmpeg installed, the tagged video also decodes cleanly.
+
+use std::path::PathBuf;
+
+use crate::film::{decode_errors, have_ffmpeg};
+use crate::support::jobs::harness;
+use crate::support::pipeline::frame;
+use crate::support::{assert_saved_video, text_draft};
+use seedance_core::recipe::{restore, sha256_of_file, RECIPE_FORMAT};
+use seedance_core::request::{DraftSettings, FrameSlot, RequestDraft};
+use seedance_core::store::JobStatus;
+use seedance_sim::{SimConfig, SAMPLE_MP4};
+
+#[tokio::test]
+async fn every_saved_video_carries_its_recipe_and_never_the_token() {
+    let h = harness(SimConfig::fast(), 3).await;
+    let first = frame(h.dir.path(), "first frame.png", 1280, 720, 7);
+    let last = frame(h.dir.path(), "last.png", 1280, 720, 90);
+    let draft = RequestDraft {
+        first_frame: Some(first.display().to_string()),
+        last_frame: Some(last.display().to_string()),
+        settings: DraftSettings {
+            ratio: "21:9".into(),
+            duration: 8,
+            camera_fixed: true,
+            ..DraftSettings::default()
+        },
+        ..text_draft("a lighthouse at dusk, 海浪拍岸 & \"spray\"")
+    };
+    let job = h.runner.submit(draft.clone(), None).await.unwrap();
+    let done = h.settle(&job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
+    let path = PathBuf::from(done.output_path.clone().unwrap());
+
+    let recipe = assert_saved_video(&path, SAMPLE_MP4);
+    assert_eq!(recipe.format, RECIPE_FORMAT);
+    assert_eq!(recipe.prompt, draft.prompt);
+    assert_eq!(recipe.settings, draft.settings);
+    assert_eq!(recipe.mode, done.mode);
+    assert_eq!(recipe.mode.as_deref(), Some("first_last_frame"));
+    assert_eq!(recipe.task_id, done.task_id.as_ref().map(|t| t.0.clone()));
+    assert!(recipe.task_id.is_some());
+    assert_eq!(recipe.app_version, env!("CARGO_PKG_VERSION"));
+    assert!(!recipe.demo);
+    let created = time::OffsetDateTime::parse(
+        &recipe.created_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert_eq!(
+        created.unix_timestamp_nanos() / 1_000_000,
+        i128::from(done.created_at)
+    );
+    let (f, l) = (recipe.first_frame.unwrap(), recipe.last_frame.unwrap());
+    assert_eq!(f.sha256, Some(sha256_of_file(&first).unwrap()));
+    assert_eq!(l.sha256, Some(sha256_of_file(&last).unwrap()));
+    assert_eq!(f.file_name.as_deref(), Some("first frame.png"));
+    assert_eq!((f.url, l.url), (None, None));
+
+    let bytes = std::fs::read(&path).unwrap();
+    let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(h.sim.token().len() > 8);
+    assert!(!has(h.sim.token()), "the token is in the video");
+    let folder = h.dir.path().display().to_string();
+    assert!(!has(&folder), "the frames' folder is in the video");
+    assert!(has("org.seedance-studio"));
+    if have_ffmpeg() {
+        assert_eq!(decode_errors(&path), "");
+    }
+}
+
+/// Dropping a saved video back onto the form: its prompt and settings, and its frames found by their
+/// bytes where the job recorded them or in the app's frames folder; a frame gone is named, not guessed.
+#[tokio::test]
+async fn a_saved_video_gives_its_form_back_with_the_frames_still_here() {
+    let h = harness(SimConfig::fast(), 3).await;
+    let first = frame(h.dir.path(), "first.png", 1280, 720, 7);
+    let last = frame(h.dir.path(), "last.png", 1280, 720, 90);
+    let draft = RequestDraft {
+        first_frame: Some(first.display().to_string()),
+        last_frame: Some(last.display().to_string()),
+        settings: DraftSettings {
+            resolution: "480p".into(),
+            generate_audio: false,
+            ..DraftSettings::default()
+        },
+        ..text_draft("a kite over the dunes")
+    };
+    let job = h.runner.submit(draft.clone(), None).await.unwrap();
+    let done = h.settle(&job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
+    let video = PathBuf::from(done.output_path.clone().unwrap());
+
+    let back = restore(&video, &h.store, &[]).unwrap();
+    assert_eq!(back.draft, draft);
+    assert!(back.missing_frames.is_empty());
+    assert_eq!(back.task_id, done.task_id.map(|t| t.0));
+
+    // The last frame kept in the frames folder under its content name, the first one gone.
+    let frames = h.dir.path().join("frames");
+    std::fs::create_dir(&frames).unwrap();
+    let sha = sha256_of_file(&last).unwrap();
+    let kept = frames.join(format!("image-{}.png", &sha[..16]));
+    std::fs::rename(&last, &kept).unwrap();
+    std::fs::remove_file(&first).unwrap();
+    let back = restore(&video, &h.store, std::slice::from_ref(&frames)).unwrap();
+    assert_eq!(back.draft.first_frame, None);
+    assert_eq!(back.draft.last_frame, Some(kept.display().to_string()));
+    assert_eq!(back.missing_frames, [FrameSlot::First]);
+    assert_eq!(back.draft.prompt, draft.prompt);
+    assert_eq!(back.draft.settings, draft.settings);
+}
