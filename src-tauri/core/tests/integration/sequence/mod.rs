@@ -4,6 +4,7 @@
 
 mod chain;
 mod film;
+mod real_size;
 mod reroll;
 mod restart;
 
