@@ -1,8 +1,7 @@
-//! A sequence at real size, run by hand (`cargo nextest run -p seedance-core --run-ignored only
-//! sequence::real_size`): a 24-megapixel photo as the first shot's frame, every result a 10 s 1080p clip
+//! A sequence at real size: a 24-megapixel photo as the first shot's frame, every result a 10 s 1080p clip
 //! with sound (made by ffmpeg, served by the simulator), three chained shots, then the film. It prints how
-//! long each part took; the assertions are the same as the small tests'. Ignored in the suite only because
-//! making the inputs takes a while.
+//! long each part took; the assertions are the same as the small tests'. Marked ignored so a quick
+//! `cargo test` skips it (making the inputs takes a while); `./dev test` runs ignored tests too.
 
 use std::time::Instant;
 
