@@ -80,6 +80,35 @@ pub struct BatchTotal {
     pub approximate: bool,
 }
 
+impl BatchTotal {
+    /// Nothing yet, in `currency`.
+    pub fn empty(currency: &str) -> Self {
+        Self {
+            items: 0,
+            excluded_items: 0,
+            jobs: 0,
+            tokens_min: 0,
+            tokens_max: 0,
+            cost_min: 0.0,
+            cost_max: 0.0,
+            currency: currency.to_owned(),
+            draft_lower: false,
+            approximate: false,
+        }
+    }
+
+    /// Adds `takes` jobs of estimate `e`; `shape_guessed`: their size is a guess the estimate does not know of.
+    pub fn add(&mut self, e: &Estimate, takes: u32, shape_guessed: bool) {
+        self.jobs += takes;
+        self.tokens_min += u64::from(e.tokens_min) * u64::from(takes);
+        self.tokens_max += u64::from(e.tokens_max) * u64::from(takes);
+        self.cost_min += e.cost_min * f64::from(takes);
+        self.cost_max += e.cost_max * f64::from(takes);
+        self.draft_lower |= e.draft_lower;
+        self.approximate |= e.approximate || shape_guessed;
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 pub struct BatchPlan {
     pub items: Vec<PlannedItem>,
@@ -114,18 +143,7 @@ pub fn plan(source: &BatchSource, input: &PlanInput<'_>) -> BatchPlan {
         problems.push(issue.at(Spot::default()));
         1
     };
-    let mut total = BatchTotal {
-        items: 0,
-        excluded_items: 0,
-        jobs: 0,
-        tokens_min: 0,
-        tokens_max: 0,
-        cost_min: 0.0,
-        cost_max: 0.0,
-        currency: input.rates.currency.clone(),
-        draft_lower: false,
-        approximate: false,
-    };
+    let mut total = BatchTotal::empty(&input.rates.currency);
     let mut items = Vec::with_capacity(source.items.len());
     let mut jobs = Vec::new();
     for (at, item) in source.items.iter().enumerate() {
@@ -134,14 +152,7 @@ pub fn plan(source: &BatchSource, input: &PlanInput<'_>) -> BatchPlan {
         if planned.excluded {
             total.excluded_items += 1;
         } else if let Some(e) = &planned.estimate {
-            let takes = u64::from(planned.takes);
-            total.jobs += planned.takes;
-            total.tokens_min += u64::from(e.tokens_min) * takes;
-            total.tokens_max += u64::from(e.tokens_max) * takes;
-            total.cost_min += e.cost_min * f64::from(planned.takes);
-            total.cost_max += e.cost_max * f64::from(planned.takes);
-            total.draft_lower |= e.draft_lower;
-            total.approximate |= e.approximate || guessed_shape(&planned.draft, input);
+            total.add(e, planned.takes, guessed_shape(&planned.draft, input));
             for take in 1..=planned.takes {
                 jobs.push(PlannedJob {
                     item: planned.index,

@@ -15,6 +15,13 @@ use crate::sequence::{
 };
 use crate::store::{BatchRecord, StoreError};
 
+/// A picture's width / height as the frame check reads it (once per content: later checks reuse it).
+fn picture_aspect(path: &Path) -> Option<f64> {
+    crate::images::intake(path, &crate::images::IntakeOptions::preview())
+        .ok()
+        .map(|info| info.aspect)
+}
+
 impl JobRunner {
     /// The sequence with every shot's takes, oldest first, and which take is in the film.
     pub fn sequence_view(&self, id: &str) -> Result<SequenceView, StoreError> {
@@ -53,7 +60,14 @@ impl JobRunner {
     ) -> Result<SequencePlan, StoreError> {
         let sequence = self.inner.store.get_sequence(id)?;
         let takes = self.shot_takes(&sequence)?;
-        Ok(plan_run(&sequence, &takes, scope, rates, frames_dir))
+        Ok(plan_run(
+            &sequence,
+            &takes,
+            scope,
+            rates,
+            frames_dir,
+            &picture_aspect,
+        ))
     }
 
     /// Plans `scope` again and starts it as one batch (see [`JobRunner::start_batch`] for every check and
@@ -68,9 +82,21 @@ impl JobRunner {
         intent: Intent,
         spend: SpendConsent,
     ) -> Result<BatchRecord, BatchRunError> {
+        // Planning reads the pictures' shapes (a decode the first time): a blocking thread.
+        let plan = {
+            let (runner, id, scope) = (self.clone(), id.to_owned(), scope.clone());
+            let (rates, frames_dir) = (rates.clone(), frames_dir.to_owned());
+            tokio::task::spawn_blocking(move || {
+                runner.plan_sequence_run(&id, &scope, &rates, &frames_dir)
+            })
+            .await
+            .map_err(|e| {
+                BatchRunError::Job(
+                    crate::pipeline::PipelineError::Io(std::io::Error::other(e)).into(),
+                )
+            })??
+        };
         let sequence = self.inner.store.get_sequence(id)?;
-        let takes = self.shot_takes(&sequence)?;
-        let plan = plan_run(&sequence, &takes, scope, rates, frames_dir);
         // A shot that cannot be sent as planned stops the run: a sequence with a shot missing is not what
         // was confirmed.
         let blocking = plan

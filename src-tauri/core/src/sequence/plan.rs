@@ -47,13 +47,15 @@ fn counts(status: JobStatus) -> bool {
 }
 
 /// Plans `scope` for `sequence` with its shots' takes (`takes[i]` for shot `i`). Chained frames are to
-/// be written into `frames_dir`.
+/// be written into `frames_dir`. `frame_aspect` gives a picture's width / height when known (an adaptive
+/// ratio follows it; without it, or for a chained frame not made yet, the total says it is approximate).
 pub fn plan_run(
     sequence: &SequenceRecord,
     takes: &[ShotTakes],
     scope: &RunScope,
     rates: &CostRates,
     frames_dir: &Path,
+    frame_aspect: &dyn Fn(&Path) -> Option<f64>,
 ) -> SequencePlan {
     let shots = &sequence.doc.shots;
     let wanted: Vec<bool> = match scope {
@@ -83,18 +85,7 @@ pub fn plan_run(
         }
     };
 
-    let mut total = BatchTotal {
-        items: 0,
-        excluded_items: 0,
-        jobs: 0,
-        tokens_min: 0,
-        tokens_max: 0,
-        cost_min: 0.0,
-        cost_max: 0.0,
-        currency: rates.currency.clone(),
-        draft_lower: false,
-        approximate: false,
-    };
+    let mut total = BatchTotal::empty(&rates.currency);
     let mut items = Vec::new();
     let mut jobs = Vec::new();
     let mut links = Vec::new();
@@ -124,7 +115,10 @@ pub fn plan_run(
             }
         };
         let draft = shot.draft(&sequence.doc.defaults, first_frame);
-        let aspect = None;
+        let aspect = match &shot.first {
+            FirstFrame::Image { path } => frame_aspect(Path::new(path)),
+            _ => None,
+        };
         let check = check_form(&draft, aspect, rates);
         let spot = crate::batch::Spot::item(position);
         for problem in check.problems {
@@ -139,15 +133,14 @@ pub fn plan_run(
         if excluded {
             total.excluded_items += 1;
         } else if let Some(e) = &check.estimate {
-            total.jobs += 1;
-            total.tokens_min += u64::from(e.tokens_min);
-            total.tokens_max += u64::from(e.tokens_max);
-            total.cost_min += e.cost_min;
-            total.cost_max += e.cost_max;
-            total.draft_lower |= e.draft_lower;
-            total.approximate |= e.approximate
-                || (chain.is_some()
-                    && draft.settings.ratio == crate::request::Ratio::Adaptive.as_str());
+            // A frame whose shape is not known (a chained one does not exist yet): an adaptive ratio's
+            // size is a guess.
+            let adaptive = draft.settings.ratio == crate::request::Ratio::Adaptive.as_str();
+            total.add(
+                e,
+                1,
+                adaptive && draft.first_frame.is_some() && aspect.is_none(),
+            );
             job_of_shot[at] = Some(jobs.len());
             jobs.push(PlannedJob {
                 item: position,
@@ -221,5 +214,89 @@ fn blocking(position: u32, kind: &str, msg: Message) -> BatchProblem {
         msg: at.wrap(msg),
         at,
         field: Some(Field::FirstFrame),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sequence::{SequenceDoc, Shot};
+
+    fn sequence(shots: Vec<Shot>) -> SequenceRecord {
+        let mut defaults = crate::request::DraftSettings::default();
+        defaults.ratio = crate::request::Ratio::Adaptive.as_str().to_owned();
+        SequenceRecord {
+            id: "q".into(),
+            name: "q".into(),
+            created_at: 0,
+            updated_at: 0,
+            doc: SequenceDoc { defaults, shots },
+        }
+    }
+
+    fn plan(seq: &SequenceRecord, scope: RunScope, aspect: Option<f64>) -> SequencePlan {
+        plan_run(
+            seq,
+            &[],
+            &scope,
+            &CostRates::default(),
+            Path::new("/frames"),
+            &|_| aspect,
+        )
+    }
+
+    #[test]
+    fn a_whole_run_chains_each_shot_to_the_new_take_before_it_and_prices_every_shot() {
+        let picture = FirstFrame::Image {
+            path: "/p.png".into(),
+        };
+        let seq = sequence(vec![
+            Shot::new("a".into(), picture),
+            Shot::new("b".into(), FirstFrame::Previous),
+            Shot::new("c".into(), FirstFrame::None),
+        ]);
+        let p = plan(&seq, RunScope::Whole, Some(16.0 / 9.0));
+        assert_eq!(p.batch.jobs.len(), 3);
+        let chains: Vec<_> = p
+            .links
+            .iter()
+            .map(|l| l.as_ref().unwrap().chain.as_ref().map(|c| c.0.clone()))
+            .collect();
+        assert_eq!(chains, [None, Some(ChainSource::Earlier(0)), None]);
+        // The chained shot's frame goes into the frames folder, under its shot's id.
+        let first = p.batch.jobs[1].draft.first_frame.clone().unwrap();
+        assert!(
+            first.starts_with(&format!("/frames/{}-", seq.doc.shots[1].id)),
+            "{first}"
+        );
+        let one = p.batch.items[2].estimate.as_ref().unwrap().tokens_max;
+        assert!(p.batch.total.tokens_max >= 3 * u64::from(one) - 1);
+        // An adaptive ratio follows a picture of known shape; a chained frame's shape is a guess.
+        assert!(p.batch.total.approximate);
+        let known = sequence(vec![Shot::new(
+            "a".into(),
+            FirstFrame::Image {
+                path: "/p.png".into(),
+            },
+        )]);
+        assert!(
+            !plan(&known, RunScope::Whole, Some(1.5))
+                .batch
+                .total
+                .approximate
+        );
+        assert!(plan(&known, RunScope::Whole, None).batch.total.approximate);
+    }
+
+    #[test]
+    fn a_first_shot_chained_to_nothing_is_a_blocking_problem_and_not_a_job() {
+        let seq = sequence(vec![Shot::new("a".into(), FirstFrame::Previous)]);
+        let p = plan(&seq, RunScope::Whole, None);
+        assert!(p.batch.jobs.is_empty());
+        assert!(p.batch.items[0].excluded);
+        assert_eq!(
+            p.batch.items[0].problems[0].kind,
+            "sequence_no_previous_take"
+        );
     }
 }
