@@ -219,12 +219,15 @@ fn blocking(position: u32, kind: &str, msg: Message) -> BatchProblem {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::sequence::{SequenceDoc, Shot};
 
     fn sequence(shots: Vec<Shot>) -> SequenceRecord {
-        let mut defaults = crate::request::DraftSettings::default();
-        defaults.ratio = crate::request::Ratio::Adaptive.as_str().to_owned();
+        let defaults = crate::request::DraftSettings {
+            ratio: crate::request::Ratio::Adaptive.as_str().to_owned(),
+            ..Default::default()
+        };
         SequenceRecord {
             id: "q".into(),
             name: "q".into(),
