@@ -165,7 +165,13 @@ export function ShotCard(p: Props) {
                 data-testid="seq-take"
               >
                 <span className="seq-take-n">{t("sequences.take", { n: i + 1 })}</span>
-                <JobStatusBadge job={take.job} />
+                {take.job.status === "not_sent" && from ? (
+                  <span className="status-badge" data-testid="seq-waiting">
+                    {t("sequences.status.waiting", { n: from.shot })}
+                  </span>
+                ) : (
+                  <JobStatusBadge job={take.job} />
+                )}
                 {from && (
                   <span className="muted small">
                     {t("sequences.chainedFrom", { shot: from.shot, n: from.take })}

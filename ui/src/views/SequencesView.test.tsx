@@ -225,4 +225,18 @@ describe("SequencesView", () => {
     expect(doc?.shots[0]?.settings).toBeNull();
     expect(doc?.shots[1]?.settings).toEqual(defaultSettings);
   });
+
+  it("a chained take not sent yet says which shot it waits for", async () => {
+    const source = job("j1", { status: "running" });
+    const waiting = job("j2", { status: "not_sent" });
+    backend(
+      view(TWO, [
+        { shot_id: "s1", takes: [{ job: source, chained_from: null }], in_film: null },
+        { shot_id: "s2", takes: [{ job: waiting, chained_from: "j1" }], in_film: null },
+      ]),
+    );
+    renderWithI18n(<SequencesView />, "zh-CN");
+    const shots = await screen.findAllByTestId("seq-shot");
+    expect(within(shots[1] as HTMLElement).getByTestId("seq-waiting").textContent).toBe("等待镜头 1");
+  });
 });
