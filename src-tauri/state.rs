@@ -75,6 +75,11 @@ impl AppState {
         self.config.frames_dir()
     }
 
+    /// Where job posters are kept (small JPEGs, made once from each finished video).
+    pub fn posters_dir(&self) -> PathBuf {
+        self.config.data_dir.join("posters")
+    }
+
     /// The preferences as last saved.
     pub fn prefs(&self) -> Preferences {
         self.services.prefs().snapshot()

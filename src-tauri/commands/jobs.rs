@@ -46,7 +46,7 @@ pub async fn job_thumbnails(state: State<'_, AppState>, id: String) -> IpcResult
     .await
 }
 
-fn video_path(store: &Store, id: &str) -> IpcResult<PathBuf> {
+pub(super) fn video_path(store: &Store, id: &str) -> IpcResult<PathBuf> {
     let job: JobRecord = store.get_job(id)?;
     let path = job
         .output_path

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod batch;
 pub mod batches;
+pub mod clip_frames;
 pub mod generate;
 pub mod jobs;
 pub mod preferences;

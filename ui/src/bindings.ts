@@ -103,6 +103,15 @@ export const commands = {
 	revealJobVideo: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("reveal_job_video", { id })),
 	/**  Saves an image the webview holds (a pasted image, a frame grabbed from a video) and inspects it. */
 	saveFrameImage: (dataUrl: string) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("save_frame_image", { dataUrl })),
+	/**  The frames a finished job's video shows (count, times in display order, frame rate, size). */
+	jobFrames: (id: string) => typedError<FrameTable, IpcError>(__TAURI_INVOKE("job_frames", { id })),
+	/**
+	 *  Saves a finished job's frame (`index` in display order, or the last when `None`) as a PNG in the
+	 *  frames folder and takes it in like a picked file: the Generate form puts the result in a slot.
+	 */
+	takeJobFrame: (id: string, index: number | null) => typedError<FrameInfo, IpcError>(__TAURI_INVOKE("take_job_frame", { id, index })),
+	/**  A finished job's poster (its video's middle frame) as a data URL; made once, then read from the cache. */
+	jobPoster: (id: string) => typedError<string, IpcError>(__TAURI_INVOKE("job_poster", { id })),
 	/**
 	 *  Stores the job (before anything is sent) and starts it; returns at once with the new record.
 	 *  `tokens_estimate` is the figure the form showed (the backend's own estimate), kept with the job.
@@ -685,6 +694,19 @@ export type FrameReview = {
 
 /**  Which frame of a request (and which drop zone of the Generate screen). */
 export type FrameSlot = "first" | "last";
+
+/**  The frames a clip shows. */
+export type FrameTable = {
+	/**  The picture's displayed size in pixels. */
+	width: number,
+	height: number,
+	/**  Frames per second on average (frame count over duration). */
+	fps: number | null,
+	/**  How long the clip shows pictures, in seconds. */
+	duration_secs: number | null,
+	/**  When each frame appears, in seconds, in display order; the frame count is its length. */
+	times: (number | null)[],
+};
 
 /**  Which kind of generation the frames make. Never chosen directly: it follows from the frames present. */
 export type GenerationMode = "text_to_video" | "first_frame" | "first_last_frame";

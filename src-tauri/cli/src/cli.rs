@@ -84,6 +84,10 @@ pub enum Command {
     /// Frame files: the checks the app runs before an upload, and their fixes.
     #[command(subcommand, after_help = EXIT_CODES_HELP)]
     Frames(FramesCommand),
+    /// Saves one frame of a finished clip (a video file, or a job's video by the job's id) as a PNG:
+    /// the last frame shown unless --index or --at says another.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Frame(FrameArgs),
     /// Prints a shell completion script (e.g. `seedance completions bash > ~/.local/share/bash-completion/completions/seedance`).
     Completions {
         #[arg(value_enum)]
@@ -150,6 +154,33 @@ pub enum FramesCommand {
         #[arg(long)]
         fix: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct FrameArgs {
+    /// An MP4 file, or the id of a job whose video is downloaded.
+    #[arg(value_name = "CLIP|JOB")]
+    pub clip: String,
+    #[command(flatten)]
+    pub pick: FramePickArgs,
+    /// The PNG to write (replaced whole).
+    #[arg(long, value_name = "FILE.png")]
+    pub out: PathBuf,
+}
+
+/// Which frame: at most one of these (none means the last).
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct FramePickArgs {
+    /// The last frame shown (the default).
+    #[arg(long)]
+    pub last: bool,
+    /// The frame with this number in display order, counting from 0.
+    #[arg(long, value_name = "N")]
+    pub index: Option<u32>,
+    /// The frame on screen at this many seconds from the start.
+    #[arg(long, value_name = "SECONDS")]
+    pub at: Option<f64>,
 }
 
 #[derive(Debug, Subcommand)]

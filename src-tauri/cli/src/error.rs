@@ -49,7 +49,9 @@ impl Exit {
             | "preset_not_found"
             | "preset_unknown_name"
             | "invalid_request"
-            | "batch_nothing_to_run" => Self::Usage,
+            | "batch_nothing_to_run"
+            | "frame_index_out_of_range"
+            | "frame_time_out_of_range" => Self::Usage,
             "submission_uncertain" => Self::Uncertain,
             "spend_limit" | "over_spend_limit" => Self::SpendRefused,
             _ => Self::Failed,
@@ -112,6 +114,7 @@ from_core!(
     seedance_core::api::BaseUrlError,
     seedance_core::api::ApiError,
     seedance_core::credentials::HostRefused,
+    seedance_core::film::frame::FrameError,
 );
 
 pub type CliResult<T = Exit> = Result<T, CliError>;

@@ -144,6 +144,15 @@ export function useGenerateForm() {
     [latest],
   );
 
+  /** Ends the shot on a frame the app already read (a frame taken from a video); the first zone stays. */
+  const endOnFrame = useCallback(
+    (info: FrameInfo) => {
+      latest.last.drop();
+      setSlots((prev) => ({ ...prev, last: { ...EMPTY_SLOT, info } }));
+    },
+    [latest],
+  );
+
   const draft = useMemo<RequestDraft>(
     () => ({
       prompt,
@@ -188,6 +197,7 @@ export function useGenerateForm() {
     swap,
     loadDraft,
     startFromFrame,
+    endOnFrame,
     fillFrom,
   };
 }

@@ -6,8 +6,9 @@ import type { JobRecord, JobThumbnails } from "./api";
 import { cachedThumbs, rememberThumbs } from "./thumbCache";
 
 /**
- * The job's frame thumbnails, fetched only when the row scrolls into view: a page of records carries no
- * image data, so long lists stay light.
+ * The job's result poster (a finished video's middle frame, made once by the backend) and its input frame
+ * thumbnails, fetched only when the row scrolls into view: a page of records carries no image data, so long
+ * lists stay light.
  */
 export function JobThumbs({ job }: { job: JobRecord }) {
   const { t } = useTranslation();
@@ -27,13 +28,21 @@ export function JobThumbs({ job }: { job: JobRecord }) {
     job.id,
   ]);
   const thumbs = carried ?? fetched.data;
+  const hasResult = job.status === "done" && job.output_path != null;
+  // A poster that cannot be made (the file is gone) is not worth an error either: the row says so elsewhere.
+  const poster = useQuery(visible && hasResult ? () => ipc.jobPoster(job.id) : null, [
+    visible,
+    hasResult,
+    job.id,
+  ]).data;
   useEffect(() => {
     if (fetched.data) rememberThumbs(job.id, fetched.data);
   }, [fetched.data, job.id]);
 
   useEffect(() => {
     const el = ref.current;
-    if (!wanted || thumbs || !el) return;
+    const needed = (wanted && !thumbs) || (hasResult && !poster);
+    if (!needed || !el) return;
     if (typeof IntersectionObserver === "undefined") {
       setVisible(true);
       return;
@@ -46,13 +55,16 @@ export function JobThumbs({ job }: { job: JobRecord }) {
     });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [wanted, thumbs]);
+  }, [wanted, thumbs, hasResult, poster]);
 
   return (
-    <div className="job-thumbs" ref={ref} aria-hidden={!thumbs}>
+    <div className="job-thumbs" ref={ref} aria-hidden={!thumbs && !poster}>
+      {poster && (
+        <img className="job-poster" src={poster} alt={t("jobs.posterAlt")} data-testid="thumb-poster" />
+      )}
       {thumbs?.first ? (
         <img src={thumbs.first} alt={t("jobs.firstThumb")} data-testid="thumb-first" />
-      ) : (
+      ) : poster ? null : (
         // A text-to-video job has no frame: say so instead of showing an empty box.
         <div
           className="thumb-placeholder"

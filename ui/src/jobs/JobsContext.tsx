@@ -22,7 +22,10 @@ export interface GenerateLoad {
   /** Grows with every load, so loading the same job twice still applies. */
   seq: number;
   draft?: RequestDraft;
+  /** The next shot starts from this frame (the last zone empties). */
   firstFrame?: FrameInfo;
+  /** The shot ends on this frame (the rest of the form stays). */
+  lastFrame?: FrameInfo;
 }
 
 export type JobChange = { type: "upsert"; job: JobRecord } | { type: "remove"; id: string };

@@ -11,7 +11,6 @@ vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
 }));
 vi.mock("./video", () => ({
-  grabLastFrame: vi.fn(),
   useVideoUrl: () => ({ url: null, failed: false }),
 }));
 

@@ -92,6 +92,8 @@ export function jobsBackend(overrides: Record<string, Handler> = {}, files: Reco
       return found;
     },
     frame_mismatch: () => null,
+    // A finished job's poster, told apart by its id.
+    job_poster: (args) => `data:image/jpeg;base64,${btoa(`poster-${args.id}`)}`,
     ...overrides,
   });
 }

@@ -4,13 +4,12 @@ import { useMutation } from "../query";
 import type { JobRecord } from "./api";
 import { copyText } from "./clipboard";
 import { useJobs } from "./JobsContext";
-import { grabLastFrame } from "./video";
 
 function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && "kind" in e && "message" in e;
 }
 
-/** An error of the webview itself (clipboard, video decoding), a catalog message like a backend one. */
+/** An error of the webview itself (the clipboard), a catalog message like a backend one. */
 function localError(kind: string, key: string): IpcError {
   return { kind, message: { key, args: {} }, details: null, cause: null };
 }
@@ -60,18 +59,12 @@ export function useRowActions(job: JobRecord) {
         const draft = await ipc.jobDraft(job.id);
         jobs?.loadIntoGenerate({ draft });
       }, backendError),
+    // The backend decodes the video's last shown frame itself (no webview decoder involved) and hands it
+    // back like a picked file.
     continueFromLastFrame: () =>
       run(async () => {
         if (!job.output_path) return;
-        let dataUrl: string;
-        try {
-          dataUrl = await grabLastFrame(job.id);
-        } catch (e) {
-          // The backend's own reason (e.g. the file is gone) says more than "unreadable".
-          if (isIpcError(e)) throw e;
-          throw localError("last_frame_unreadable", "jobs.errors.lastFrame");
-        }
-        const info = await ipc.saveFrameImage(dataUrl);
+        const info = await ipc.takeJobFrame(job.id, null);
         jobs?.loadIntoGenerate({ firstFrame: info });
       }, backendError),
     markFailed: () =>

@@ -12,7 +12,6 @@ vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
 }));
 const video = vi.hoisted(() => ({
-  grabLastFrame: vi.fn(async (_jobId: string) => "data:image/png;base64,TEFTVA=="),
   useVideoUrl: () => ({ url: null, error: null }),
 }));
 vi.mock("../jobs/video", () => video);
@@ -201,11 +200,11 @@ describe("from Jobs back to Generate", () => {
     expect(callsTo(calls, "inspect_frame").map((a) => a.handle)).toEqual([first.handle, last.handle]);
   });
 
-  it("Use last frame grabs the video's final frame, saves it and makes it the next first frame", async () => {
-    const saved = frameInfo("/data/frames/last-of-v.png", 1280, 720, { format: "PNG" });
+  it("Use last frame takes the video's last frame in the backend and makes it the next first frame", async () => {
+    const saved = frameInfo("/data/frames/v.frame-121.png", 1280, 720, { format: "PNG" });
     const calls = jobsBackend({
       list_jobs: () => ({ jobs: [doneJob("v")], next: null }),
-      save_frame_image: () => saved,
+      take_job_frame: () => saved,
     });
     renderWithI18n(<App />);
     fireEvent.click(await screen.findByTestId("nav-jobs"));
@@ -217,20 +216,27 @@ describe("from Jobs back to Generate", () => {
         saved.thumbnail_data_url,
       ),
     );
-    expect(video.grabLastFrame).toHaveBeenCalledWith("v");
-    expect(callsTo(calls, "save_frame_image")).toEqual([{ dataUrl: "data:image/png;base64,TEFTVA==" }]);
+    // The last frame shown (no index), decoded by the backend; nothing goes through the webview's decoder.
+    expect(callsTo(calls, "take_job_frame")).toEqual([{ id: "v", index: null }]);
+    expect(callsTo(calls, "save_frame_image")).toEqual([]);
   });
 
-  it("a video whose last frame cannot be read says so on the row", async () => {
-    video.grabLastFrame.mockRejectedValueOnce(new Error("decode failed"));
-    const calls = jobsBackend({ list_jobs: () => ({ jobs: [doneJob("w")], next: null }) });
+  it("a video whose last frame cannot be taken says why on the row", async () => {
+    jobsBackend({
+      list_jobs: () => ({ jobs: [doneJob("w")], next: null }),
+      take_job_frame: () => {
+        throw {
+          kind: "frame_clip_damaged",
+          message: verbatim("The clip is damaged.", "片段已损坏。"),
+          details: null,
+          cause: null,
+        };
+      },
+    });
     renderWithI18n(<App />);
     fireEvent.click(await screen.findByTestId("nav-jobs"));
     fireEvent.click(await screen.findByTestId("use-last-frame"));
-    expect((await screen.findByRole("alert")).textContent).toContain(
-      "Could not read the last frame of this video.",
-    );
-    expect(callsTo(calls, "save_frame_image")).toEqual([]);
+    expect((await screen.findByRole("alert")).textContent).toContain("The clip is damaged.");
     expect(screen.getByTestId("jobs-screen")).toBeTruthy();
   });
 });

@@ -56,7 +56,7 @@ export function GenerateView({
   const { t } = useTranslation();
   const form = useGenerateForm();
   const presetPicker = usePresetPicker(form, restoreOnStart);
-  const { slots, check, inspect, pick: pickInto, loadDraft, startFromFrame } = form;
+  const { slots, check, inspect, pick: pickInto, loadDraft, startFromFrame, endOnFrame } = form;
   const guarded = useGuardedSubmit(onSubmit);
   const { submitting, error: submitError } = guarded;
 
@@ -69,7 +69,8 @@ export function GenerateView({
     if (loadSeq === undefined || !current) return;
     if (current.draft) loadDraft(current.draft);
     if (current.firstFrame) startFromFrame(current.firstFrame);
-  }, [loadSeq, loadDraft, startFromFrame]);
+    if (current.lastFrame) endOnFrame(current.lastFrame);
+  }, [loadSeq, loadDraft, startFromFrame, endOnFrame]);
   const firstZone = useRef<HTMLButtonElement>(null);
   const lastZone = useRef<HTMLButtonElement>(null);
 

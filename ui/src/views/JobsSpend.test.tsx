@@ -12,7 +12,6 @@ vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
 }));
 vi.mock("../jobs/video", () => ({
-  grabLastFrame: vi.fn(),
   useVideoUrl: () => ({ url: null, failed: false }),
 }));
 

@@ -10,7 +10,6 @@ import { verbatim } from "../testMessages";
 import { JobsView } from "./JobsView";
 
 vi.mock("../jobs/video", () => ({
-  grabLastFrame: vi.fn(),
   useVideoUrl: () => ({ url: null, failed: false }),
 }));
 

@@ -4,6 +4,7 @@
 
 mod batch;
 mod completions;
+mod frame;
 mod frames;
 mod generate;
 mod jobs;
@@ -24,6 +25,7 @@ pub fn run(ctx: &mut Ctx, command: Command) -> CliResult {
         Command::Presets(c) => presets::run(ctx, c),
         Command::Token(c) => token::run(ctx, c),
         Command::Frames(c) => frames::run(ctx, c),
+        Command::Frame(args) => frame::run(ctx, args),
         Command::Completions { shell } => completions::run(shell),
     }
 }

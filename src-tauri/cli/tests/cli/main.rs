@@ -7,6 +7,7 @@
 
 mod batch;
 mod decodes;
+mod frame;
 mod frames;
 mod generate;
 mod jobs;

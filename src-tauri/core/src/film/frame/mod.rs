@@ -5,7 +5,8 @@
 //! [`clip_frames`] lists the frames a clip presents ([`FrameTable`]: count, each frame's time in
 //! display order, frame rate, size) from its sample tables alone. [`extract_frame`] decodes one of them
 //! ([`FramePick`]: the last, the n-th, or the one shown at a time) into an RGB image, and [`write_png`]
-//! puts it on disk atomically ([`crate::durable`]).
+//! puts it on disk atomically ([`crate::durable`]); [`save_frame`] and [`poster_data_url`] are the files
+//! the app keeps of them (a taken frame, a clip's poster).
 //!
 //! # What "a frame" means here
 //!
@@ -45,6 +46,7 @@
 mod avc;
 mod decode;
 mod error;
+mod files;
 mod table;
 
 use std::fs::File;
@@ -58,6 +60,7 @@ use super::boxes::{read_top_level, ReadError};
 use super::codec::Codec;
 use super::track::{parse_movie, Kind, Track};
 pub use error::FrameError;
+pub use files::{poster_data_url, save_frame, POSTER_SIDE};
 
 /// Which frame to take.
 #[derive(Clone, Copy, Debug, PartialEq)]

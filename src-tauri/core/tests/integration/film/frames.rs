@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use image::RgbImage;
-use seedance_core::film::frame::{clip_frames, extract_frame, write_png, FrameError, FramePick};
+use seedance_core::film::frame::{
+    clip_frames, extract_frame, poster_data_url, save_frame, write_png, FrameError, FramePick,
+};
 
 use super::{have_ffmpeg, make_clip, Spec, CLIP};
 
@@ -296,4 +298,43 @@ fn a_frame_is_written_as_a_png_in_one_step() {
     let nowhere = dir.path().join("missing-folder").join("x.png");
     let err = write_png(&frame.image, &nowhere).unwrap_err();
     assert!(matches!(err, FrameError::Write { .. }), "{err:?}");
+}
+
+#[test]
+fn a_taken_frame_is_named_after_its_clip_and_a_poster_is_made_once() {
+    if !have_ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let clip = make_clip(dir.path(), "shot.mp4", CLIP);
+    let frames = dir.path().join("frames");
+    let (path, frame) = save_frame(&clip, FramePick::Index(4), &frames).unwrap();
+    assert_eq!(path, frames.join("shot.frame-5.png"));
+    assert_eq!(image::open(&path).unwrap().to_rgb8(), frame.image);
+
+    let posters = dir.path().join("posters");
+    let url = poster_data_url(&clip, &posters, "job-1").unwrap();
+    assert!(url.starts_with("data:image/jpeg;base64,"));
+    let kept = posters.join("job-1.jpg");
+    let poster = image::open(&kept).unwrap();
+    assert_eq!(
+        (poster.width(), poster.height()),
+        (320, 180),
+        "no larger than the clip"
+    );
+    // The middle frame (30 of 60).
+    let reference = ffmpeg_frames(&clip, "bt601");
+    let middle = image::imageops::thumbnail(&reference[30], 320, 180);
+    assert!(difference(&poster.to_rgb8(), &middle) < 4.0);
+
+    // Made once: the kept file is served as it is, even when it no longer matches what would be made.
+    std::fs::write(&kept, b"kept bytes").unwrap();
+    let again = poster_data_url(&clip, &posters, "job-1").unwrap();
+    assert_eq!(again, "data:image/jpeg;base64,a2VwdCBieXRlcw==");
+    // A clip newer than its poster (downloaded again) gets a new one.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let bytes = std::fs::read(&clip).unwrap();
+    std::fs::write(&clip, bytes).unwrap();
+    let fresh = poster_data_url(&clip, &posters, "job-1").unwrap();
+    assert_ne!(fresh, again);
 }
