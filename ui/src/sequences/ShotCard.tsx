@@ -8,7 +8,7 @@ import { defaultSettings } from "../generate/options";
 import { SettingsPanel } from "../generate/SettingsPanel";
 import { type IpcError, ipc } from "../ipc";
 import { JobStatusBadge } from "../jobs/JobStatusBadge";
-import { FrameThumb } from "./FrameThumb";
+import { FrameThumb, TakePoster } from "./FrameThumb";
 
 interface Props {
   shot: Shot;
@@ -164,6 +164,7 @@ export function ShotCard(p: Props) {
                 className={inFilm ? "seq-take in-film" : "seq-take"}
                 data-testid="seq-take"
               >
+                {take.job.status === "done" && take.job.output_path && <TakePoster jobId={take.job.id} />}
                 <span className="seq-take-n">{t("sequences.take", { n: i + 1 })}</span>
                 {take.job.status === "not_sent" && from ? (
                   <span className="status-badge" data-testid="seq-waiting">

@@ -68,6 +68,7 @@ function backend(v: SequenceView, over: Record<string, (args: Record<string, unk
     plan_sequence_run: (a) =>
       (a.scope as { kind: string; rechain?: boolean }).rechain ? plan(2, 216_000) : plan(1, 108_000),
     start_sequence_run: () => ({}),
+    job_poster: (a) => `data:image/jpeg;base64,${String(a.id)}`,
     ...over,
   });
 }
@@ -118,6 +119,9 @@ describe("SequencesView", () => {
     renderWithI18n(<SequencesView />);
     const shots = await screen.findAllByTestId("seq-shot");
     expect(within(shots[0] as HTMLElement).getByTestId("seq-in-film").textContent).toBe("In the film");
+    // A finished take shows a frame of its video.
+    const poster = await within(shots[0] as HTMLElement).findByTestId("seq-poster");
+    expect(poster.getAttribute("src")).toBe("data:image/jpeg;base64,j1");
     fireEvent.click(within(shots[0] as HTMLElement).getByTestId("seq-reroll"));
     await screen.findByTestId("seq-confirm");
     expect(screen.getByTestId("seq-start").textContent).toContain("Only shot 1");
