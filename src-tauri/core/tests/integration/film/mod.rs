@@ -23,9 +23,19 @@ pub fn have_ffmpeg() -> bool {
     };
     let ok = runs("ffmpeg") && runs("ffprobe");
     if !ok {
-        eprintln!("SKIPPED: ffmpeg/ffprobe are not installed (`./dev test` installs them)");
+        skipped("ffmpeg/ffprobe are not installed (`./dev test` installs them)");
     }
     ok
+}
+
+/// Says that a check was skipped for want of a tool; under `./dev test` (which installs every tool and sets
+/// `SEEDANCE_TEST_TOOLS_REQUIRED`) a missing tool fails the test instead, so a green run checked everything.
+pub fn skipped(why: &str) {
+    assert!(
+        std::env::var_os("SEEDANCE_TEST_TOOLS_REQUIRED").is_none(),
+        "a tool this test needs is missing: {why}"
+    );
+    eprintln!("SKIPPED: {why}");
 }
 
 /// A clip like the service's, small so tests stay quick.

@@ -27,12 +27,12 @@ fn otio_python() -> Option<PathBuf> {
         .output()
         .is_ok_and(|o| o.status.success());
     if !works {
-        eprintln!(
-            "SKIPPED OpenTimelineIO checks: no {} (make it with: python3 -m venv target/otio-venv && \
+        super::skipped(&format!(
+            "OpenTimelineIO checks: no {} (make it with: python3 -m venv target/otio-venv && \
              target/otio-venv/bin/pip install opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0 \
              otio-fcpx-xml-adapter==1.0.0)",
             python.display()
-        );
+        ));
     }
     works.then_some(python)
 }
@@ -171,7 +171,7 @@ fn an_fcpxml_is_well_formed_and_reads_back_with_every_clip_and_file() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         ),
-        Err(_) => eprintln!("SKIPPED well-formedness check: no xmllint (package libxml2-utils)"),
+        Err(_) => super::skipped("well-formedness check: no xmllint (package libxml2-utils)"),
     }
     let text = std::fs::read_to_string(&xml).unwrap();
     assert!(text.contains("<fcpxml version=\"1.10\">"));
