@@ -60,33 +60,22 @@ pub async fn job_poster(state: State<'_, AppState>, id: String) -> IpcResult<Str
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use std::path::Path;
-    use std::sync::Arc;
 
     use super::*;
-    use crate::commands::test_ipc::{invoke, outcome};
-    use seedance_core::config::AppConfig;
-    use seedance_core::credentials::{Credentials, NeverConfirm};
-    use seedance_core::jobs::NoEvents;
+    use crate::commands::test_ipc::{app_state, invoke, outcome};
     use seedance_core::request::RequestDraft;
-    use seedance_core::secrets::MemoryStore;
     use seedance_core::store::NewJob;
     use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
     use tauri::Manager;
 
     fn app_with_state(data_dir: &Path, frames: &Frames) -> tauri::App<MockRuntime> {
-        let config = AppConfig::resolve(|_| None, Some(data_dir.to_path_buf())).unwrap();
-        let credentials = Arc::new(Credentials::new(
-            Arc::new(MemoryStore::default()),
-            Arc::new(NeverConfirm),
-        ));
-        let state = AppState::new(config, credentials, Arc::new(NoEvents));
         mock_builder()
             .invoke_handler(tauri::generate_handler![
                 job_frames,
                 take_job_frame,
                 job_poster
             ])
-            .manage(state)
+            .manage(app_state(data_dir))
             .manage(frames.clone())
             .build(mock_context(noop_assets()))
             .unwrap()

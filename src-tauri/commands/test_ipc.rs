@@ -40,3 +40,22 @@ pub fn outcome(answer: &Result<serde_json::Value, serde_json::Value>) -> String 
         Err(e) => e["kind"].as_str().unwrap_or_default().to_owned(),
     }
 }
+
+/// The app's state over the data folder `data_dir`: keychain in memory, no token, no host questions, no
+/// events.
+pub fn app_state(data_dir: &std::path::Path) -> crate::state::AppState {
+    use std::sync::Arc;
+
+    use seedance_core::config::AppConfig;
+    use seedance_core::credentials::{Credentials, NeverConfirm};
+    use seedance_core::jobs::NoEvents;
+    use seedance_core::secrets::MemoryStore;
+
+    let config = AppConfig::resolve(|_| None, Some(data_dir.to_path_buf()))
+        .unwrap_or_else(|e| panic!("a data folder at {}: {e:?}", data_dir.display()));
+    let credentials = Arc::new(Credentials::new(
+        Arc::new(MemoryStore::default()),
+        Arc::new(NeverConfirm),
+    ));
+    crate::state::AppState::new(config, credentials, Arc::new(NoEvents))
+}

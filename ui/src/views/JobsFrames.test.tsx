@@ -170,3 +170,37 @@ describe("posters", () => {
     expect(within(done).queryByTestId("thumb-text")).toBeNull();
   });
 });
+
+describe("the results grid", () => {
+  it("shows finished videos' posters and plays one while the pointer rests on it", async () => {
+    const calls = jobsBackend({
+      list_jobs: () => page([doneJob("a"), job("b", { status: "running" }), doneJob("c")]),
+      job_video_url: (args) => `http://127.0.0.1:5555/video/t/${args.id}`,
+    });
+    renderWithI18n(<App />);
+    fireEvent.click(await screen.findByTestId("nav-jobs"));
+    await screen.findAllByTestId("job-row");
+    fireEvent.click(screen.getByTestId("jobs-view-grid"));
+
+    const cards = await screen.findAllByTestId("result-card");
+    expect(cards.map((c) => c.getAttribute("data-job-id"))).toEqual(["a", "c"]);
+    expect(screen.queryAllByTestId("job-row")).toHaveLength(0);
+    await waitFor(() =>
+      expect(within(cards[1]).getByTestId("result-poster").getAttribute("src")).toBe(
+        `data:image/jpeg;base64,${btoa("poster-c")}`,
+      ),
+    );
+    expect(callsTo(calls, "job_video_url")).toEqual([]);
+
+    fireEvent.mouseEnter(cards[1]);
+    const preview = (await within(cards[1]).findByTestId("result-preview")) as HTMLVideoElement;
+    expect(preview.getAttribute("src")).toBe("http://127.0.0.1:5555/video/t/c");
+    expect(preview.muted).toBe(true);
+    expect(callsTo(calls, "job_video_url")).toEqual([{ id: "c" }]);
+    fireEvent.mouseLeave(cards[1]);
+    expect(within(cards[1]).queryByTestId("result-preview")).toBeNull();
+
+    fireEvent.click(screen.getByTestId("jobs-view-list"));
+    expect(await screen.findAllByTestId("job-row")).toHaveLength(3);
+  });
+});

@@ -7,6 +7,7 @@ import { formOptions } from "../generate/options";
 import type { JobRecord, JobStatus } from "../jobs/api";
 import { JobRow } from "../jobs/JobRow";
 import { type OpenPlayers, OpenPlayersContext, toggled } from "../jobs/openPlayers";
+import { ResultsGrid } from "../jobs/ResultsGrid";
 import { RevealJobContext } from "../jobs/revealJob";
 import { SpendPanel } from "../jobs/SpendPanel";
 import { useJobList } from "../jobs/useJobList";
@@ -32,6 +33,8 @@ export function JobsView({ batch = null }: { batch?: string | null }) {
     () => ({ open: openPlayers, toggle: (id) => setOpenPlayers((open) => toggled(open, id)) }),
     [openPlayers],
   );
+  // The list of every job, or a grid of finished results that play on hover.
+  const [view, setView] = useState<"list" | "grid">("list");
   const sentinel = useRef<HTMLDivElement>(null);
   const loadMore = useRef(list.loadMore);
   loadMore.current = list.loadMore;
@@ -82,6 +85,19 @@ export function JobsView({ batch = null }: { batch?: string | null }) {
           </select>
         </label>
         <BatchFilter value={list.batch} onChange={list.setBatch} />
+        <fieldset className="view-switch" aria-label={t("jobs.grid.viewLabel")}>
+          {(["list", "grid"] as const).map((v) => (
+            <button
+              key={v}
+              type="button"
+              data-testid={`jobs-view-${v}`}
+              aria-pressed={view === v}
+              onClick={() => setView(v)}
+            >
+              {t(v === "list" ? "jobs.grid.showList" : "jobs.grid.showGrid")}
+            </button>
+          ))}
+        </fieldset>
       </div>
       {list.error && (
         <div>
@@ -96,10 +112,11 @@ export function JobsView({ batch = null }: { batch?: string | null }) {
           {list.filtering ? t("jobs.noMatch") : t("jobs.empty")}
         </p>
       )}
+      {view === "grid" && <ResultsGrid jobs={list.jobs} />}
       <RevealJobContext.Provider value={reveal}>
         <OpenPlayersContext.Provider value={players}>
           <MeasuredList
-            items={list.jobs}
+            items={view === "list" ? list.jobs : []}
             rowKey={jobKey}
             renderRow={renderJob}
             estimate={ROW_ESTIMATE}

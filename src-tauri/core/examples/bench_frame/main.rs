@@ -4,7 +4,9 @@
 //! the film bench's clips: H.264 High with B-frames, a keyframe every 2 s, about 6 Mbit/s) into a PNG:
 //! ours (`film::frame::extract_frame` + `write_png`, in a child process of this example) against
 //! `ffmpeg -sseof -0.1 -i clip -frames:v 1 out.png`, taking turns, median of [`RUNS`] wall times from
-//! spawn to exit (both pay a process start). "Peak" is the child's `VmHWM` at the end.
+//! spawn to exit (both pay a process start). "Peak" is the child's `VmHWM` at the end. CPU time is printed
+//! beside wall time because this machine is often shared: ours from the child's own threads
+//! (`/proc/self/task/*/schedstat`), ffmpeg's from its `-benchmark` line (user + system).
 //!
 //! - `--frame CLIP OUT.png`: one extraction of ours, printing its own timings.
 //!
@@ -21,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use seedance_core::film::frame::{extract_frame, write_png, FramePick};
 
-use procs::{median, run_bounded, status_kib, Error};
+use procs::{cpu_ns, median, run_bounded, status_kib, Error};
 
 const RUNS: usize = 9;
 const BOUND: Duration = Duration::from_secs(60);
@@ -112,7 +114,8 @@ fn clip() -> Result<PathBuf, Error> {
     Ok(path)
 }
 
-fn wall(program: &Path, args: &[String]) -> Result<(f64, String), Error> {
+/// Runs `program` to its end: wall seconds, standard output, standard error.
+fn wall(program: &Path, args: &[String]) -> Result<(f64, String, String), Error> {
     let started = Instant::now();
     let out = Command::new(program)
         .args(args)
@@ -130,7 +133,11 @@ fn wall(program: &Path, args: &[String]) -> Result<(f64, String), Error> {
     if secs > BOUND.as_secs_f64() {
         return Err(format!("{} took {secs:.1} s", program.display()).into());
     }
-    Ok((secs, String::from_utf8_lossy(&out.stdout).into_owned()))
+    Ok((
+        secs,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
 }
 
 fn parent() -> Result<(), Error> {
@@ -145,20 +152,31 @@ fn parent() -> Result<(), Error> {
         clip.display().to_string(),
         ours_png.display().to_string(),
     ];
-    let ffmpeg_args: Vec<String> = ["-v", "error", "-y", "-sseof", "-0.1", "-i"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .chain([clip.display().to_string()])
-        .chain([
-            "-frames:v".to_owned(),
-            "1".to_owned(),
-            ffmpeg_png.display().to_string(),
-        ])
-        .collect();
+    let ffmpeg_args: Vec<String> = [
+        "-hide_banner",
+        "-nostats",
+        "-v",
+        "info",
+        "-benchmark",
+        "-y",
+        "-sseof",
+        "-0.1",
+        "-i",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .chain([clip.display().to_string()])
+    .chain([
+        "-frames:v".to_owned(),
+        "1".to_owned(),
+        ffmpeg_png.display().to_string(),
+    ])
+    .collect();
 
     let (mut ours, mut yard, mut inside, mut peak) = (Vec::new(), Vec::new(), Vec::new(), 0.0f64);
+    let (mut ours_cpu, mut yard_cpu) = (Vec::new(), Vec::new());
     for run in 0..RUNS {
-        let (secs, out) = wall(&me, &ours_args)?;
+        let (secs, out, _) = wall(&me, &ours_args)?;
         let numbers: Vec<f64> = out
             .lines()
             .find(|l| l.starts_with("frame "))
@@ -167,32 +185,48 @@ fn parent() -> Result<(), Error> {
             .skip(1)
             .filter_map(|w| w.parse().ok())
             .collect();
-        let [extract, png, hwm] = numbers[..] else {
+        let [extract, png, hwm, cpu] = numbers[..] else {
             return Err(format!("unexpected child output {out:?}").into());
         };
-        let (ffmpeg_secs, _) = wall(&ffmpeg, &ffmpeg_args)?;
+        let (ffmpeg_secs, _, err) = wall(&ffmpeg, &ffmpeg_args)?;
+        let ffmpeg_cpu = benchmark_cpu(&err).ok_or("no -benchmark line from ffmpeg")?;
         ours.push(secs);
         yard.push(ffmpeg_secs);
         inside.push(extract);
+        ours_cpu.push(cpu);
+        yard_cpu.push(ffmpeg_cpu);
         peak = peak.max(hwm / 1024.0);
         println!(
-            "run {}: ours {secs:.3} s (decode {extract:.3} s, png {png:.3} s), ffmpeg {ffmpeg_secs:.3} s",
+            "run {}: ours {secs:.3} s (decode {extract:.3} s, png {png:.3} s; cpu {cpu:.3} s), ffmpeg {ffmpeg_secs:.3} s (cpu {ffmpeg_cpu:.3} s)",
             run + 1
         );
     }
     let (ours, yard, inside) = (median(&mut ours), median(&mut yard), median(&mut inside));
+    let (ours_cpu, yard_cpu) = (median(&mut ours_cpu), median(&mut yard_cpu));
     println!(
-        "last frame of a 12 s 1080p clip to PNG: ours median {ours:.3} s (extraction alone {inside:.3} s), \
-         ffmpeg -sseof -0.1 {yard:.3} s, ratio {:.2}; our peak RSS {peak:.1} MiB",
-        ours / yard
+        "last frame of a 12 s 1080p clip to PNG: ours median {ours:.3} s (extraction alone {inside:.3} s, cpu {ours_cpu:.3} s), \
+         ffmpeg -sseof -0.1 {yard:.3} s (cpu {yard_cpu:.3} s), ratio {:.2} (cpu {:.2}); our peak RSS {peak:.1} MiB",
+        ours / yard,
+        ours_cpu / yard_cpu
     );
     println!(
-        "RESULT frame_last_s={ours:.3} ffmpeg_frame_last_s={yard:.3} frame_last_peak_mib={peak:.1}"
+        "RESULT frame_last_s={ours:.3} ffmpeg_frame_last_s={yard:.3} frame_last_cpu_s={ours_cpu:.3} \
+         ffmpeg_frame_last_cpu_s={yard_cpu:.3} frame_last_peak_mib={peak:.1}"
     );
     Ok(())
 }
 
-/// Prints `frame <extract secs> <png secs> <peak KiB>`.
+/// User + system seconds from ffmpeg's `bench: utime=0.652s stime=0.048s rtime=0.401s` line.
+fn benchmark_cpu(stderr: &str) -> Option<f64> {
+    let line = stderr.lines().find(|l| l.starts_with("bench: utime="))?;
+    let field = |name: &str| -> Option<f64> {
+        let rest = &line[line.find(name)? + name.len()..];
+        rest.split('s').next()?.parse().ok()
+    };
+    Some(field("utime=")? + field("stime=")?)
+}
+
+/// Prints `frame <extract secs> <png secs> <peak KiB> <cpu secs>`.
 fn child(args: &[String]) -> Result<(), Error> {
     let [clip, out] = args else {
         return Err("--frame CLIP OUT.png".into());
@@ -204,6 +238,7 @@ fn child(args: &[String]) -> Result<(), Error> {
     write_png(&frame.image, Path::new(out))?;
     let png = started.elapsed().as_secs_f64();
     let peak = status_kib("VmHWM:").unwrap_or(0.0);
-    println!("frame {extract:.4} {png:.4} {peak}");
+    let cpu = cpu_ns().unwrap_or(0) as f64 / 1e9;
+    println!("frame {extract:.4} {png:.4} {peak} {cpu:.4}");
     Ok(())
 }

@@ -31,11 +31,11 @@
 //!
 //! # Why OpenH264
 //!
-//! The decoder is Cisco's OpenH264 through the `openh264` crate (BSD-2-Clause, bindings maintained with
-//! releases through 2025, upstream maintained by Cisco and fuzzed by OSS-Fuzz). Its C++ source ships
-//! inside `openh264-sys2` and is compiled by `cc` at build time: a C++ compiler is the only build need
-//! on Linux, macOS (Xcode's clang) and Windows (MSVC); with `nasm` on the PATH its x86 SIMD code is
-//! assembled too (faster; without it the plain C++ path is used). Nothing is downloaded at run time: the
+//! The decoder is Cisco's OpenH264 through the `openh264` crate (BSD-2-Clause; 0.9.9 bundles OpenH264
+//! 2.7.0, so the bindings follow upstream releases; upstream is Cisco's, which ships it in browsers). Its
+//! C++ source ships inside `openh264-sys2` and is compiled by `cc` at build time: a C++ compiler is the
+//! only build need on Linux, macOS (Xcode's clang) and Windows (MSVC); with `nasm` on the PATH its x86
+//! SIMD code is assembled too (faster; without it the plain C++ path is used, silently). Nothing is downloaded at run time: the
 //! crate's optional `libloading` mode (Cisco's prebuilt binary, which would make the patent licence
 //! Cisco's) is not used. It decodes progressive Constrained Baseline, Main and High profile streams,
 //! CABAC and B-frames included, which is what the service and ffmpeg's libx264 produce. The weighed
