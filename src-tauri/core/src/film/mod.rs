@@ -62,8 +62,8 @@ pub use error::{ClipMismatch, ClipRef, Difference, JoinError};
 pub use meta::TextItem;
 pub use tag::{read_free_form, write_items, TagError};
 pub use timeline::{
-    clip_facts, export_timeline, ClipFacts, Rational, TimelineClip, TimelineError, TimelineFormat,
-    TimelineReport,
+    clip_facts, clips_of_jobs, export_timeline, ClipFacts, Rational, TimelineClip, TimelineError,
+    TimelineFormat, TimelineReport,
 };
 
 /// What to do when some clips have sound and others do not.
