@@ -112,3 +112,32 @@ async fn a_saved_video_gives_its_form_back_with_the_frames_still_here() {
     assert_eq!(back.draft.prompt, draft.prompt);
     assert_eq!(back.draft.settings, draft.settings);
 }
+
+/// A result the recipe cannot be written into (here not an MP4 at all) is still saved, byte for byte
+/// as served: the recipe is lost, never the video, and nothing is left beside it.
+#[tokio::test]
+async fn a_video_the_recipe_cannot_go_into_is_saved_as_it_came() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = dir.path().join("served.mp4");
+    let bytes = b"not an MP4: a result host answering with something else entirely".repeat(50);
+    std::fs::write(&served, &bytes).unwrap();
+    let h = harness(
+        SimConfig {
+            result_file: Some(served),
+            ..SimConfig::fast()
+        },
+        3,
+    )
+    .await;
+    let job = h
+        .runner
+        .submit(text_draft("a lantern"), None)
+        .await
+        .unwrap();
+    let done = h.settle(&job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
+    let path = PathBuf::from(done.output_path.unwrap());
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    assert!(seedance_core::recipe::read_recipe(&path).is_err());
+    assert_eq!(h.output_files().len(), 1, "{:?}", h.output_files());
+}
