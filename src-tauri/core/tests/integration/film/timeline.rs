@@ -7,7 +7,8 @@
 //! addresses in the FCPXML are checked here in Rust.
 //!
 //! OpenTimelineIO comes from a virtual environment under `target/otio-venv` (or the Python named by
-//! `OTIO_PYTHON`); without one these checks say so and the Rust-side checks still run.
+//! `OTIO_PYTHON`); without one these checks say so and the Rust-side checks still run, unless
+//! `SEEDANCE_TEST_TOOLS_REQUIRED=1` (as `./dev test` sets), which makes a missing tool a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,6 +16,11 @@ use std::process::Command;
 use seedance_core::film::{clip_facts, export_timeline, TimelineClip, TimelineFormat};
 
 use super::{have_ffmpeg, make_clip, Spec, CLIP};
+
+/// `./dev test` sets this: a missing tool is then a failure, not a skip.
+fn tools_required() -> bool {
+    std::env::var("SEEDANCE_TEST_TOOLS_REQUIRED").is_ok_and(|v| v == "1")
+}
 
 fn otio_python() -> Option<PathBuf> {
     let python = std::env::var_os("OTIO_PYTHON")
@@ -27,6 +33,11 @@ fn otio_python() -> Option<PathBuf> {
         .output()
         .is_ok_and(|o| o.status.success());
     if !works {
+        assert!(
+            !tools_required(),
+            "OpenTimelineIO is missing at {} and SEEDANCE_TEST_TOOLS_REQUIRED=1",
+            python.display()
+        );
         eprintln!(
             "SKIPPED OpenTimelineIO checks: no {} (make it with: python3 -m venv target/otio-venv && \
              target/otio-venv/bin/pip install opentimelineio==0.18.1 otio-cmx3600-adapter==1.0.0 \
@@ -171,7 +182,13 @@ fn an_fcpxml_is_well_formed_and_reads_back_with_every_clip_and_file() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         ),
-        Err(_) => eprintln!("SKIPPED well-formedness check: no xmllint (package libxml2-utils)"),
+        Err(_) => {
+            assert!(
+                !tools_required(),
+                "xmllint is missing and SEEDANCE_TEST_TOOLS_REQUIRED=1"
+            );
+            eprintln!("SKIPPED well-formedness check: no xmllint (package libxml2-utils)")
+        }
     }
     let text = std::fs::read_to_string(&xml).unwrap();
     assert!(text.contains("<fcpxml version=\"1.10\">"));
