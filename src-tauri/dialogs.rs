@@ -149,7 +149,21 @@ pub async fn choose_folder(app: &AppHandle, start: &Path) -> IpcResult<Option<Pa
 /// "Save as" for a CSV file, suggesting `suggested`; a name typed without an extension gets `.csv`. `None`
 /// when the user cancelled.
 pub async fn choose_csv_save(app: &AppHandle, suggested: &str) -> IpcResult<Option<PathBuf>> {
-    choose_export_file(app, suggested, &[("CSV", &["csv"])]).await
+    choose_export_file(app, suggested, &[("CSV", &["csv"])], "csv").await
+}
+
+/// "Save as" for a timeline for editors (FCPXML or EDL), suggesting `suggested`; a name typed without an
+/// extension gets `extension`. `None` when the user cancelled.
+pub async fn choose_timeline_save(
+    app: &AppHandle,
+    suggested: &str,
+    extension: &'static str,
+) -> IpcResult<Option<PathBuf>> {
+    let filters: &'static [(&'static str, &'static [&'static str])] = match extension {
+        "edl" => &[("EDL", &["edl"])],
+        _ => &[("FCPXML", &["fcpxml"])],
+    };
+    choose_export_file(app, suggested, filters, extension).await
 }
 
 /// A name typed into a save dialog without an extension gets `.json`, as the dialog's filter
@@ -164,22 +178,29 @@ fn with_json_extension(path: PathBuf, dialog: JsonDialog) -> PathBuf {
 /// "Save as" for a batch's results: CSV or JSON, by the extension the user picks (a name without one
 /// becomes `.csv`). `None` when they cancelled.
 pub async fn choose_results_file(app: &AppHandle, suggested: &str) -> IpcResult<Option<PathBuf>> {
-    choose_export_file(app, suggested, &[("CSV", &["csv"]), ("JSON", &["json"])]).await
+    choose_export_file(
+        app,
+        suggested,
+        &[("CSV", &["csv"]), ("JSON", &["json"])],
+        "csv",
+    )
+    .await
 }
 
 /// A save dialog for an exported file, with `filters` (name, extensions); a name typed without an
-/// extension becomes `.csv`. Refused when that `.csv` file exists: the dialog asked before replacing the
-/// name typed, not the file it becomes. `None` when the user cancelled.
+/// extension gets `default_extension`. Refused when that file exists: the dialog asked before replacing
+/// the name typed, not the file it becomes. `None` when the user cancelled.
 async fn choose_export_file(
     app: &AppHandle,
     suggested: &str,
     filters: &'static [(&'static str, &'static [&'static str])],
+    default_extension: &'static str,
 ) -> IpcResult<Option<PathBuf>> {
     let with_extension = |path: PathBuf| {
         if path.extension().is_some() {
             path
         } else {
-            path.with_extension("csv")
+            path.with_extension(default_extension)
         }
     };
     if let Some(answer) = crate::test_hooks::dialog_answer(app) {

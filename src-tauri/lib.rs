@@ -49,6 +49,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::session::enter_demo,
             commands::session::leave_demo,
             commands::jobs::list_jobs,
+            commands::jobs::export_timeline,
             commands::jobs::job_thumbnails,
             commands::jobs::open_job_video,
             commands::jobs::job_video_url,

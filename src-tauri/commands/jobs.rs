@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use seedance_core::film::{self, clips_of_jobs, TimelineFormat, TimelineReport};
 use seedance_core::i18n::UserFacing;
 use seedance_core::images::{self, FrameInfo};
 use seedance_core::jobs::{Intent, SpendConsent};
@@ -278,4 +279,29 @@ mod tests {
         drop(app);
         let _ = std::fs::remove_dir_all(&data_dir);
     }
+}
+
+/// Asks where to save (the backend's own dialog) and writes a timeline for editors of the jobs' videos,
+/// in this order: FCPXML or a CMX 3600 EDL that references the clip files where they are. `None` when
+/// the user cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_timeline(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    job_ids: Vec<String>,
+    title: String,
+    format: TimelineFormat,
+) -> IpcResult<Option<TimelineReport>> {
+    let store = state.store.clone();
+    let clips = blocking(move || clips_of_jobs(&store, &job_ids)).await?;
+    let suggested = format!("{title}.{}", format.extension());
+    let Some(path) =
+        crate::dialogs::choose_timeline_save(&app, &suggested, format.extension()).await?
+    else {
+        return Ok(None);
+    };
+    blocking(move || film::export_timeline(&clips, &title, format, &path))
+        .await
+        .map(Some)
 }

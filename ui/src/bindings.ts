@@ -90,6 +90,12 @@ export const commands = {
 	enterDemo: () => typedError<Session, IpcError>(__TAURI_INVOKE("enter_demo")),
 	leaveDemo: () => typedError<Session, IpcError>(__TAURI_INVOKE("leave_demo")),
 	listJobs: (query: JobQuery) => typedError<JobPage, IpcError>(__TAURI_INVOKE("list_jobs", { query })),
+	/**
+	 *  Asks where to save (the backend's own dialog) and writes a timeline for editors of the jobs' videos,
+	 *  in this order: FCPXML or a CMX 3600 EDL that references the clip files where they are. `None` when
+	 *  the user cancelled.
+	 */
+	exportTimeline: (jobIds: string[], title: string, format: TimelineFormat) => typedError<TimelineReport | null, IpcError>(__TAURI_INVOKE("export_timeline", { jobIds, title, format })),
 	/**  Thumbnails as data URLs; list rows load them lazily so a page stays small. */
 	jobThumbnails: (id: string) => typedError<JobThumbnails, IpcError>(__TAURI_INVOKE("job_thumbnails", { id })),
 	/**  Opens a finished job's video in the OS's default player. Only job outputs can be opened this way. */
@@ -1335,6 +1341,19 @@ export type Take = {
 export type TaskId = string;
 
 export type Theme = "system" | "light" | "dark";
+
+/**  The two kinds of timeline file. */
+export type TimelineFormat = 
+/**  FCPXML 1.10. */
+"fcpxml" | 
+/**  CMX 3600 EDL. */
+"edl";
+
+export type TimelineReport = {
+	clips: number,
+	/**  The timeline's length in seconds. */
+	duration_secs: number | null,
+};
 
 /**  What the check found. Serialised as `{"outcome": "valid"}`, `{"outcome": "service_error", "status": 503}`… */
 export type TokenCheck = { outcome: "valid" } | { outcome: "rejected" } | { outcome: "no_network" } | 

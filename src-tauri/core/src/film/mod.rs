@@ -30,6 +30,13 @@
 //! at the output untouched. Source clips are only opened for reading, and an output that is one of the
 //! clips is refused.
 //!
+//! # Metadata and timelines
+//!
+//! The same box code writes text metadata into a finished MP4 ([`write_items`], used for a video's
+//! recipe, see [`crate::recipe`]): only the `moov` is rebuilt, the media data is copied file to file, and
+//! chunk offsets move when the `moov` comes first. [`export_timeline`] reads clips' headers for their
+//! length, frame rate and size and writes FCPXML or a CMX 3600 EDL that references them.
+//!
 //! # Why hand-written boxes
 //!
 //! The joiner reads and writes the ~20 box types it needs itself ([`boxes`], [`headers`], [`codec`],
@@ -64,8 +71,8 @@ pub use error::{ClipMismatch, ClipRef, Difference, JoinError};
 pub use meta::TextItem;
 pub use tag::{read_free_form, write_items, TagError};
 pub use timeline::{
-    clip_facts, export_timeline, ClipFacts, Rational, TimelineClip, TimelineError, TimelineFormat,
-    TimelineReport,
+    clip_facts, clips_of_jobs, export_timeline, ClipFacts, Rational, TimelineClip, TimelineError,
+    TimelineFormat, TimelineReport,
 };
 
 /// What to do when some clips have sound and others do not.

@@ -1,9 +1,10 @@
 //! The last step before a finished download is put in place: its recipe goes into its metadata (see
 //! [`crate::recipe`]). The recipe is built from the job's stored record, so it says what the job asked
 //! for, never anything the record does not hold (the token is never in it). The download file is
-//! rewritten through a flushed `.part` of its own and renamed over itself, so a crash leaves either the
-//! plain download or the tagged one, both whole; and a failure only costs the recipe: the plain video
-//! is put in place as it came, and the failure is logged.
+//! rewritten through a flushed `.part` of its own (`<video>.<runner>.part.part`, which no later run
+//! continues and which goes with the run files once the video is in place) and renamed over itself, so
+//! a crash leaves either the plain download or the tagged one, both whole; and a failure only costs the
+//! recipe: the plain video is put in place as it came, and the failure is logged.
 
 use std::path::{Path, PathBuf};
 

@@ -24,6 +24,17 @@ pub(super) fn own_part(dest: &Path, owner: &str) -> Result<PathBuf, ApiError> {
 
 /// The runs' own files of `dest` in its folder (not the plain `.part`).
 fn run_files(dest: &Path) -> Vec<PathBuf> {
+    files_of_runs(dest, ".part")
+}
+
+/// The files runs of `dest` were writing its recipe into when they stopped: `<own part>.part` (see
+/// `recipe_tag`). Never a download to continue (half a rewrite), only removed once the video is in place.
+fn recipe_files(dest: &Path) -> Vec<PathBuf> {
+    files_of_runs(dest, ".part.part")
+}
+
+/// Files `<dest>.<owner><suffix>` beside `dest`.
+fn files_of_runs(dest: &Path, suffix: &str) -> Vec<PathBuf> {
     let (Some(dir), Some(name)) = (dest.parent(), dest.file_name()) else {
         return Vec::new();
     };
@@ -43,7 +54,7 @@ fn run_files(dest: &Path) -> Vec<PathBuf> {
                 .map(|n| n.to_string_lossy())
                 .and_then(|n| {
                     n.strip_prefix(&prefix)
-                        .and_then(|rest| rest.strip_suffix(".part"))
+                        .and_then(|rest| rest.strip_suffix(suffix))
                         .map(is_owner)
                 })
                 .unwrap_or(false)
@@ -166,7 +177,7 @@ pub(super) fn clear_leftovers(dest: &Path) {
     if let Ok(plain) = part_path(dest) {
         discard(&plain);
     }
-    for file in run_files(dest) {
+    for file in run_files(dest).into_iter().chain(recipe_files(dest)) {
         discard(&file);
     }
 }
@@ -237,8 +248,20 @@ mod tests {
 
         std::fs::write(&theirs, b"written again by a stalled run").unwrap();
         std::fs::write(part_path(&dest).unwrap(), b"").unwrap();
+        // A run stopped while writing the recipe into its download: never continued, removed at the end.
+        let recipe_rewrite = crate::durable::part_beside(&theirs);
+        std::fs::write(&recipe_rewrite, [7u8; 4096]).unwrap(); // larger than any download here
+        let own_again = own_part(&dest, A).unwrap();
+        std::fs::remove_file(&own).unwrap();
+        adopt(&dest, &own_again).unwrap();
+        assert_eq!(
+            std::fs::read(&own_again).unwrap(),
+            b"written again by a stalled run"
+        );
+        std::fs::write(&theirs, b"and again").unwrap();
         clear_leftovers(&dest);
         assert!(!theirs.exists() && !own.exists() && !part_path(&dest).unwrap().exists());
+        assert!(!recipe_rewrite.exists());
         assert!(unrelated.exists());
     }
 }

@@ -7,6 +7,7 @@
 
 mod edl;
 mod fcpxml;
+mod jobs;
 mod time;
 
 use std::fs::File;
@@ -17,6 +18,7 @@ use super::codec::Codec;
 use super::track::{parse_movie, Kind};
 use crate::i18n::{Message, UserFacing};
 
+pub use jobs::clips_of_jobs;
 pub use time::Rational;
 
 /// One clip of a timeline: its file and the name editors show for it.
@@ -190,6 +192,10 @@ pub enum TimelineError {
     NotAClip { path: PathBuf, detail: String },
     #[error("cannot write {path}: {detail}")]
     Write { path: PathBuf, detail: String },
+    #[error("job {job} has no saved video")]
+    NoVideo { job: String },
+    #[error("the job history cannot be read: {detail}")]
+    History { detail: String },
 }
 
 impl UserFacing for TimelineError {
@@ -200,6 +206,8 @@ impl UserFacing for TimelineError {
             Self::Unreadable { .. } => "timeline_unreadable",
             Self::NotAClip { .. } => "timeline_not_a_clip",
             Self::Write { .. } => "timeline_write_failed",
+            Self::NoVideo { .. } => "timeline_no_video",
+            Self::History { .. } => "timeline_history_unreadable",
         }
     }
 
@@ -216,6 +224,8 @@ impl UserFacing for TimelineError {
                 Message::new("msg.timeline.not_a_clip").arg("path", path)
             }
             Self::Write { path, .. } => Message::new("msg.timeline.write_failed").arg("path", path),
+            Self::NoVideo { .. } => Message::new("msg.timeline.no_video"),
+            Self::History { .. } => Message::new("msg.timeline.history_unreadable"),
         }
     }
 
@@ -223,7 +233,8 @@ impl UserFacing for TimelineError {
         match self {
             Self::Unreadable { detail, .. }
             | Self::NotAClip { detail, .. }
-            | Self::Write { detail, .. } => Some(detail.clone()),
+            | Self::Write { detail, .. }
+            | Self::History { detail } => Some(detail.clone()),
             _ => None,
         }
     }

@@ -7,7 +7,8 @@
 //! addresses in the FCPXML are checked here in Rust.
 //!
 //! OpenTimelineIO comes from a virtual environment under `target/otio-venv` (or the Python named by
-//! `OTIO_PYTHON`); without one these checks say so and the Rust-side checks still run.
+//! `OTIO_PYTHON`); without one these checks say so and the Rust-side checks still run, unless
+//! `SEEDANCE_TEST_TOOLS_REQUIRED=1` (as `./dev test` sets), which makes a missing tool a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

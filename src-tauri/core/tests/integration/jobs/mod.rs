@@ -13,5 +13,6 @@ mod spend_limits;
 mod stalled_download;
 mod stored_problem;
 mod submit_once;
+mod timeline;
 mod two_processes;
 mod unsent;

@@ -5,12 +5,14 @@
 use std::path::PathBuf;
 
 use crate::film::{decode_errors, have_ffmpeg};
+use crate::support::api::{client_for, create_body, token, within};
 use crate::support::jobs::harness;
 use crate::support::pipeline::frame;
 use crate::support::{assert_saved_video, text_draft};
+use seedance_core::api::Uploaded;
 use seedance_core::recipe::{restore, sha256_of_file, RECIPE_FORMAT};
 use seedance_core::request::{DraftSettings, FrameSlot, RequestDraft};
-use seedance_core::store::JobStatus;
+use seedance_core::store::{JobStatus, NewJob};
 use seedance_sim::{SimConfig, SAMPLE_MP4};
 
 #[tokio::test]
@@ -111,4 +113,88 @@ async fn a_saved_video_gives_its_form_back_with_the_frames_still_here() {
     assert_eq!(back.missing_frames, [FrameSlot::First]);
     assert_eq!(back.draft.prompt, draft.prompt);
     assert_eq!(back.draft.settings, draft.settings);
+}
+
+/// A result the recipe cannot be written into (here not an MP4 at all) is still saved, byte for byte
+/// as served: the recipe is lost, never the video, and nothing is left beside it.
+#[tokio::test]
+async fn a_video_the_recipe_cannot_go_into_is_saved_as_it_came() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = dir.path().join("served.mp4");
+    let bytes = b"not an MP4: a result host answering with something else entirely".repeat(50);
+    std::fs::write(&served, &bytes).unwrap();
+    let h = harness(
+        SimConfig {
+            result_file: Some(served),
+            ..SimConfig::fast()
+        },
+        3,
+    )
+    .await;
+    let job = h
+        .runner
+        .submit(text_draft("a lantern"), None)
+        .await
+        .unwrap();
+    let done = h.settle(&job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
+    let path = PathBuf::from(done.output_path.unwrap());
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    assert!(seedance_core::recipe::read_recipe(&path).is_err());
+    assert_eq!(h.output_files().len(), 1, "{:?}", h.output_files());
+}
+
+/// A run that resumes a task (the app restarted while the service worked) reads no frames: the recipe
+/// takes the frame's hash from the upload cache, which knows what was sent to that address; the file on
+/// disk, changed since, does not decide it.
+#[tokio::test]
+async fn a_resumed_run_takes_the_frame_hash_of_what_was_uploaded() {
+    let h = harness(SimConfig::fast(), 3).await;
+    let first = frame(h.dir.path(), "first.png", 1280, 720, 7);
+    let uploaded_sha = sha256_of_file(&first).unwrap();
+    let job = h
+        .store
+        .insert_job(NewJob {
+            request: RequestDraft {
+                first_frame: Some(first.display().to_string()),
+                ..text_draft("a heron lands")
+            },
+            ..NewJob::default()
+        })
+        .unwrap();
+    let url = "https://uploads.example.com/f/heron.png";
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(24);
+    h.store
+        .set_uploaded(&job.id, FrameSlot::First, url, expires)
+        .unwrap();
+    h.store
+        .put_cached_upload(
+            &uploaded_sha,
+            &Uploaded {
+                url: url.into(),
+                cn_url: None,
+                key: None,
+                md5: None,
+                size: None,
+                content_type: None,
+                expires_at: expires,
+            },
+        )
+        .unwrap();
+    let task = client_for(&h.sim)
+        .create_task(&token(&h.sim), &create_body())
+        .await
+        .unwrap();
+    h.store.mark_create_sent(&job.id).unwrap();
+    h.store.set_task_id(&job.id, &task).unwrap();
+    // The picture was edited after it was uploaded.
+    frame(h.dir.path(), "first.png", 1280, 720, 200);
+    assert_ne!(sha256_of_file(&first).unwrap(), uploaded_sha);
+
+    within(h.runner.resume_all()).await.unwrap();
+    let done = h.settle(&job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.problem);
+    let recipe = assert_saved_video(done.output_path.unwrap(), SAMPLE_MP4);
+    assert_eq!(recipe.first_frame.unwrap().sha256, Some(uploaded_sha));
+    assert_eq!(recipe.task_id, Some(task.0));
 }
