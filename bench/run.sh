@@ -78,6 +78,10 @@ if [[ $ONLY == all ]]; then
   command -v ffmpeg >/dev/null || die "ffmpeg is not installed: run ./dev setup (the film rows make their clips with it)"
   say "ours: joining 10 clips of 10 s 1080p into one film (vs ffmpeg -f concat -c copy, + fsync; clips made once)"
   collect < <("$TARGET/release/examples/bench_film")
+  say "ours: the last frame of a 12 s 1080p clip to PNG (vs ffmpeg -sseof -0.1 -frames:v 1; clip made once)"
+  collect < <("$TARGET/release/examples/bench_frame")
+  say "ours: a recipe written into a 10 MB video (vs ffmpeg -c copy -metadata, + fsync)"
+  collect < <("$TARGET/release/examples/bench_recipe")
 fi
 
 say "ours: checking 100 photos of 24 MP, and a 500-item batch against the simulator (vs Pillow in a process pool)"
@@ -90,7 +94,7 @@ if [[ $ONLY == all ]]; then
   KEYS+=(jpeg_ms jpeg_full_ms png_ms pair_ms bomb_ms bomb_peak_mib pillow_jpeg_ms pillow_png_ms first_page_ms
     search_ms upload_peak_mib download_peak_mib download_mbps curl_mbps idle_cpu_pct polls_per_job_per_3s
     start_ms minimal_start_ms rss_mib minimal_rss_mib pss_mib minimal_pss_mib cli_help_ms cli_jobs_list_ms
-    cli_size_mib film_join_s ffmpeg_join_s film_join_peak_mib)
+    cli_size_mib film_join_s ffmpeg_join_s film_join_peak_mib frame_last_s ffmpeg_frame_last_s frame_last_peak_mib)
 fi
 for key in "${KEYS[@]}"; do
   [[ -n "${R[$key]:-}" ]] || die "no figure for $key: see the output above"
@@ -152,6 +156,7 @@ if [[ $ONLY == all ]]; then
   row "seedance jobs list (10 000 jobs)" "${R[cli_jobs_list_ms]}" - ms "<" 50
   row "join 10 clips of 10 s 1080p: wall time" "${R[film_join_s]}" "${R[ffmpeg_join_s]}" s "<=" 1.5
   row "join 10 clips: peak RSS above idle" "${R[film_join_peak_mib]}" - MiB "<" 64
+  row "last frame of a 12 s 1080p clip: wall time" "${R[frame_last_s]}" "${R[ffmpeg_frame_last_s]}" s "<=" 1.0
 fi
 row "check 100 photos of 24 MP: wall time" "${R[batch_check_s]}" "${R[pillow_batch_check_s]}" s "<=" 0.6
 row "500-item batch: peak RSS above idle" "${R[batch_peak_mib]}" - MiB "<" 300

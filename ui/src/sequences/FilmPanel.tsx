@@ -5,7 +5,7 @@
  */
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { ClipMismatch, JoinedFilm, SequenceView } from "../bindings";
+import type { ClipMismatch, JoinedFilm, SequenceView, TimelineFormat, TimelineReport } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { type IpcError, ipc } from "../ipc";
 
@@ -20,6 +20,24 @@ export function FilmPanel({ view, beforeJoin }: { view: SequenceView; beforeJoin
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState(false);
   const [leaveOut, setLeaveOut] = useState<string[]>([]);
+  const [timeline, setTimeline] = useState<TimelineReport | null>(null);
+
+  /** The takes in the film, in shot order, as a timeline file for an editor (the backend asks where). */
+  const exportTimeline = async (format: TimelineFormat) => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    setTimeline(null);
+    try {
+      await beforeJoin();
+      const jobs = view.shots.map((s) => s.in_film).filter((id): id is string => id !== null);
+      setTimeline(await ipc.exportTimeline(jobs, view.sequence.name, format));
+    } catch (e) {
+      setError(e as IpcError);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const join = async (out: string[], dropAudio: boolean) => {
     if (busy) return;
@@ -58,6 +76,32 @@ export function FilmPanel({ view, beforeJoin }: { view: SequenceView; beforeJoin
       >
         {busy ? t("sequences.joining") : t("sequences.join")}
       </button>
+      <div className="seq-timeline">
+        <button
+          type="button"
+          data-testid="seq-export-fcpxml"
+          disabled={busy || !ready}
+          onClick={() => void exportTimeline("fcpxml")}
+        >
+          {t("sequences.exportFcpxml")}
+        </button>
+        <button
+          type="button"
+          data-testid="seq-export-edl"
+          disabled={busy || !ready}
+          onClick={() => void exportTimeline("edl")}
+        >
+          {t("sequences.exportEdl")}
+        </button>
+      </div>
+      {timeline && (
+        <p className="small" data-testid="seq-timeline">
+          {t("sequences.timelineSaved", {
+            clips: timeline.clips,
+            seconds: (timeline.duration_secs ?? 0).toFixed(1),
+          })}
+        </p>
+      )}
       {film && (
         <p className="small" data-testid="seq-film">
           {t("sequences.joined", {

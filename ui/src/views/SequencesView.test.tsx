@@ -243,4 +243,29 @@ describe("SequencesView", () => {
     const shots = await screen.findAllByTestId("seq-shot");
     expect(within(shots[1] as HTMLElement).getByTestId("seq-waiting").textContent).toBe("等待镜头 1");
   });
+
+  it("exports the takes in the film, in shot order, as a timeline for an editor", async () => {
+    const take = (id: string) => ({
+      job: job(id, { status: "done", output_path: `/v/${id}.mp4` }),
+      chained_from: null,
+    });
+    const calls = backend(
+      view(
+        [shot("s1"), shot("s2"), shot("s3")],
+        [
+          { shot_id: "s1", takes: [take("j1")], in_film: "j1" },
+          { shot_id: "s2", takes: [], in_film: null },
+          { shot_id: "s3", takes: [take("j3")], in_film: "j3" },
+        ],
+      ),
+      { export_timeline: () => ({ clips: 2, duration_secs: 10 }) },
+    );
+    renderWithI18n(<SequencesView />);
+    fireEvent.click(await screen.findByTestId("seq-export-fcpxml"));
+    await screen.findByTestId("seq-timeline");
+    expect(callsTo(calls, "export_timeline")).toEqual([
+      { jobIds: ["j1", "j3"], title: "Harbour", format: "fcpxml" },
+    ]);
+    expect(screen.getByTestId("seq-timeline").textContent).toContain("2 clips, 10.0 s");
+  });
 });
