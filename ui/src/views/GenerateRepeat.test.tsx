@@ -6,6 +6,7 @@ import { okCheck } from "../generate/testBackend";
 import { callsTo, job, jobsBackend } from "../jobs/testJobs";
 import { renderWithI18n } from "../test-utils";
 import { verbatim } from "../testMessages";
+import { SAME_PRESS_MS } from "./GenerateView";
 
 vi.mock("@tauri-apps/api/webview", () => ({
   getCurrentWebview: () => ({ onDragDropEvent: async () => () => undefined }),
@@ -82,8 +83,15 @@ describe("an accidental repeat of Generate", () => {
     fireEvent.click(generateButton(), { detail: 2 });
     await act(async () => undefined);
     expect(callsTo(calls, "submit_job")).toHaveLength(1);
-    // A new single click is a new press.
+    // A single click soon after (a double click the system did not count as one) is still the same press.
     fireEvent.click(generateButton(), { detail: 1 });
+    await act(async () => undefined);
+    expect(callsTo(calls, "submit_job")).toHaveLength(1);
+    // A new single click a moment later is a new press.
+    const now = performance.now();
+    const later = vi.spyOn(performance, "now").mockReturnValue(now + SAME_PRESS_MS + 1);
+    fireEvent.click(generateButton(), { detail: 1 });
+    later.mockRestore();
     await waitFor(() => expect(callsTo(calls, "submit_job")).toHaveLength(2));
   });
 

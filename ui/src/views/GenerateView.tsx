@@ -21,6 +21,9 @@ import type { GenerateLoad } from "../jobs/JobsContext";
 import { PresetPicker } from "../presets/PresetPicker";
 import { usePresetPicker } from "../presets/usePresetPicker";
 
+/** Clicks on Generate this close together are one press (see the button's click handler). */
+export const SAME_PRESS_MS = 600;
+
 interface Props {
   /** False without a token outside demo mode: Generate stays disabled and says why. */
   canSubmit?: boolean;
@@ -111,6 +114,7 @@ export function GenerateView({
     noHistory,
   );
   const submitNow = useRef(() => {});
+  const lastPress = useRef(Number.NEGATIVE_INFINITY);
   submitNow.current = () => {
     if (!active || !submit.enabled) return;
     // For Auto duration (a range) the upper end, so the history never understates what a job may cost.
@@ -225,8 +229,14 @@ export function GenerateView({
             aria-describedby={reason ? "submit-reason" : undefined}
             onClick={(e) => {
               // The second click of a double click (detail 2) may come after the first one's answer,
-              // with the button enabled again: it is part of the same press.
-              if (e.detail > 1) return;
+              // with the button enabled again: it is part of the same press. So is any click soon after
+              // the last one: the system's double-click time differs (GTK 400 ms, Windows 500 ms) and a
+              // slow machine delivers clicks late, so `detail` alone would turn some double clicks into
+              // two presses (the second then only meets the backend's repeat question).
+              const now = performance.now();
+              const samePress = now - lastPress.current < SAME_PRESS_MS;
+              lastPress.current = now;
+              if (e.detail > 1 || samePress) return;
               submitNow.current();
             }}
           >

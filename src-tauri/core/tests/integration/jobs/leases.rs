@@ -322,7 +322,8 @@ async fn a_job_left_by_a_process_that_is_gone_is_adopted_and_finished() {
 
     h.runner.follow_shared_history();
     until(|| h.store.get_job(&job.id).unwrap().status == JobStatus::Done).await;
-    assert!(h.events.statuses(&job.id).contains(&JobStatus::Done));
+    // The event follows the stored change: waited for (bounded), not read the moment the store says done.
+    until(|| h.events.statuses(&job.id).contains(&JobStatus::Done)).await;
     assert_eq!(
         h.sim.counts().create,
         1,
