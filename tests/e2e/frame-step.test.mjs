@@ -110,3 +110,35 @@ test("the player steps frame by frame and the shown frame becomes the next first
   );
   await s.screenshot("frame-step-next-shot");
 });
+
+test("the Jobs screen's results grid shows each finished video's poster and plays it on hover", async () => {
+  await s.click("[data-testid=nav-jobs]");
+  await s.click("[data-testid=jobs-view-grid]");
+  await s.find("[data-testid=result-poster]", 30_000);
+  await s.actions([
+    {
+      type: "pointer",
+      id: "mouse",
+      parameters: { pointerType: "mouse" },
+      actions: [
+        {
+          type: "pointerMove",
+          origin: elementOrigin(await s.element("[data-testid=result-card]")),
+          x: 0,
+          y: 0,
+        },
+      ],
+    },
+  ]);
+  await s.find("[data-testid=result-preview]");
+  const deadline = Date.now() + 20_000;
+  let time = 0;
+  while (Date.now() < deadline && time <= 0.3) {
+    time = await s.execute(
+      `return document.querySelector("[data-testid=result-preview]")?.currentTime ?? 0;`,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(time > 0.3, `the hovered result plays (currentTime ${time})`);
+  await s.screenshot("jobs-results-grid");
+});
