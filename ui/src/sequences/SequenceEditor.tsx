@@ -12,6 +12,7 @@ import { defaultSettings } from "../generate/options";
 import { SettingsPanel } from "../generate/SettingsPanel";
 import { errorText } from "../i18n";
 import { type IpcError, ipc } from "../ipc";
+import { ConfirmPanel } from "../jobs/ConfirmPanel";
 import { FilmPanel } from "./FilmPanel";
 import { type Pending, RunConfirm } from "./RunConfirm";
 import { ShotCard } from "./ShotCard";
@@ -50,6 +51,7 @@ export function SequenceEditor({ id, onDeleted }: { id: string; onDeleted: () =>
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState(false);
   const [started, setStarted] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
 
   if (!view || !current) {
     return query.error ? <ErrorNotice error={query.error} /> : <p className="muted">…</p>;
@@ -131,17 +133,28 @@ export function SequenceEditor({ id, onDeleted }: { id: string; onDeleted: () =>
         <button
           type="button"
           className="danger seq-delete"
-          onClick={() => {
-            if (!window.confirm(t("sequences.deleteConfirm", { name: current.name }))) return;
-            void act(async () => {
-              await ipc.deleteSequence(id);
-              onDeleted();
-            });
-          }}
+          data-testid="seq-delete"
+          disabled={confirmDelete}
+          onClick={() => setConfirmDelete(true)}
         >
           {t("sequences.delete")}
         </button>
       </div>
+      {confirmDelete && (
+        <ConfirmPanel
+          title={t("sequences.deleteConfirm", { name: current.name })}
+          confirmLabel={t("sequences.delete")}
+          danger
+          busy={busy}
+          onCancel={() => setConfirmDelete(false)}
+          onConfirm={() =>
+            void act(async () => {
+              await ipc.deleteSequence(id);
+              onDeleted();
+            })
+          }
+        />
+      )}
       <SettingsPanel
         settings={{ ...defaultSettings, ...current.doc.defaults }}
         problems={[]}

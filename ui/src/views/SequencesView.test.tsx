@@ -268,4 +268,16 @@ describe("SequencesView", () => {
     ]);
     expect(screen.getByTestId("seq-timeline").textContent).toContain("2 clips, 10.0 s");
   });
+
+  it("deleting a sequence asks first, in the window, and deletes only on yes", async () => {
+    const calls = backend(view(TWO), { delete_sequence: () => null });
+    renderWithI18n(<SequencesView />);
+    fireEvent.click(await screen.findByTestId("seq-delete"));
+    expect(screen.getByTestId("confirm").textContent).toContain("Delete “Harbour”?");
+    fireEvent.click(screen.getByTestId("confirm-cancel"));
+    expect(callsTo(calls, "delete_sequence")).toHaveLength(0);
+    fireEvent.click(screen.getByTestId("seq-delete"));
+    fireEvent.click(screen.getByTestId("confirm-ok"));
+    await waitFor(() => expect(callsTo(calls, "delete_sequence")).toEqual([{ id: "q1" }]));
+  });
 });
