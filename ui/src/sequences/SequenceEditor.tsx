@@ -4,7 +4,7 @@
  * the take in the film, and joining the film. Edits are saved before anything is planned or sent, so the
  * backend plans exactly what the screen shows.
  */
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { RunScope, Shot } from "../bindings";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -52,6 +52,7 @@ export function SequenceEditor({ id, onDeleted }: { id: string; onDeleted: () =>
   const [busy, setBusy] = useState(false);
   const [started, setStarted] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const inFlight = useRef(false);
 
   if (!view || !current) {
     return query.error ? <ErrorNotice error={query.error} /> : <p className="muted">…</p>;
@@ -67,8 +68,10 @@ export function SequenceEditor({ id, onDeleted }: { id: string; onDeleted: () =>
     return null;
   };
 
+  /** One action at a time: a second press before the first's answer (before a re-render) does nothing. */
   const act = async (what: () => Promise<void>) => {
-    if (busy) return;
+    if (inFlight.current) return;
+    inFlight.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -76,6 +79,7 @@ export function SequenceEditor({ id, onDeleted }: { id: string; onDeleted: () =>
     } catch (e) {
       setError(e as IpcError);
     } finally {
+      inFlight.current = false;
       setBusy(false);
     }
   };

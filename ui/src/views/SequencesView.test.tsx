@@ -105,6 +105,8 @@ describe("SequencesView", () => {
     const start = screen.getByTestId("seq-start");
     fireEvent.click(start, { detail: 1 });
     fireEvent.click(start, { detail: 2 });
+    // A second single press before the first is answered (no re-render in between) does nothing either.
+    fireEvent.click(start, { detail: 1 });
     await screen.findByTestId("seq-started");
     expect(callsTo(calls, "start_sequence_run")).toEqual([
       { id: "q1", scope: { kind: "whole" }, repeat: false, spendConfirmed: false },
