@@ -6,15 +6,22 @@
 
 /// Codes up to this length are decoded with one table lookup.
 const FAST_BITS: u32 = 10;
+/// The `run` table of an AC table looks at this many bits: every whole symbol (code and value
+/// bits) they hold is skipped with one lookup.
+const RUN_BITS: u32 = 12;
+/// In a `run` entry's second byte: the last symbol the bits hold is the end of block.
+pub(super) const RUN_ENDS_BLOCK: u8 = 0x80;
 
 #[derive(Debug)]
 pub(super) struct HuffmanTable {
     /// Indexed by the next `FAST_BITS` bits: (code length, symbol); length 0 means a longer code.
     fast: Box<[(u8, u8); 1 << FAST_BITS]>,
-    /// For AC tables read without their values: (bits of code and value together, how far the
-    /// coefficient index moves: run + 1, 16 for a run of zeros, 0 for end of block). Bits 0
-    /// means the slow path (a longer code, or a symbol no baseline file has).
-    skip: Box<[(u8, u8); 1 << FAST_BITS]>,
+    /// For AC tables read without their values, indexed by the next `RUN_BITS` bits: the symbols
+    /// those bits hold whole, read one after another with `skip`, as (their bits, how far they move
+    /// the coefficient index together, `| RUN_ENDS_BLOCK` when the last is the end of block). It
+    /// stops after an end of block, before a symbol `skip` leaves to the slow path, and before the
+    /// index would move past a block's 64 coefficients. Bits 0: not even one symbol fits.
+    run: Box<[(u8, u8); 1 << RUN_BITS]>,
     /// For each length 1..=16 (index = length): the largest code of that length, or -1.
     max_code: [i32; 18],
     /// For each length: `values` index of a code = code + offset.
@@ -31,6 +38,9 @@ impl HuffmanTable {
             return None;
         }
         let mut fast = Box::new([(0u8, 0u8); 1 << FAST_BITS]);
+        // For AC symbols read without their values: (bits of code and value together, how far the
+        // coefficient index moves: run + 1, 16 for a run of zeros, 0 for end of block). Bits 0
+        // means the slow path (a longer code, or a symbol no baseline file has).
         let mut skip = Box::new([(0u8, 0u8); 1 << FAST_BITS]);
         let mut max_code = [-1i32; 18];
         let mut offset = [0i32; 17];
@@ -68,9 +78,10 @@ impl HuffmanTable {
         }
         // 17 is a sentinel: a code longer than 16 bits does not exist.
         max_code[17] = i32::MAX;
+        let run = run_table(&skip);
         (index == values.len()).then(|| Self {
             fast,
-            skip,
+            run,
             max_code,
             offset,
             values: values.to_vec(),
@@ -89,6 +100,32 @@ fn skip_entry(code_len: u32, symbol: u8) -> Option<(u8, u8)> {
     }
 }
 
+/// The `run` table from the one-symbol `skip` table (see [`HuffmanTable::run`]).
+fn run_table(skip: &[(u8, u8); 1 << FAST_BITS]) -> Box<[(u8, u8); 1 << RUN_BITS]> {
+    let mut run = Box::new([(0u8, 0u8); 1 << RUN_BITS]);
+    for (bits_ahead, entry) in (0u32..).zip(run.iter_mut()) {
+        let (mut used, mut moved) = (0u32, 0u8);
+        while used < RUN_BITS {
+            // The bits after `used`, with zeros for those beyond the window: a code and its value
+            // that fit in what is left are read the same whatever follows (the code is a prefix).
+            let window = (bits_ahead << used) & ((1 << RUN_BITS) - 1);
+            let (bits, advance) = skip[(window >> (RUN_BITS - FAST_BITS)) as usize];
+            if bits == 0 || used + u32::from(bits) > RUN_BITS || moved + advance > 64 {
+                break;
+            }
+            used += u32::from(bits);
+            if advance == 0 {
+                *entry = (used as u8, moved | RUN_ENDS_BLOCK);
+                break;
+            }
+            moved += advance;
+            *entry = (used as u8, moved);
+        }
+    }
+    run
+}
+
+#[cfg_attr(test, derive(Clone))]
 pub(super) struct BitReader<'a> {
     data: &'a [u8],
     pos: usize,
@@ -200,16 +237,19 @@ impl<'a> BitReader<'a> {
         table.values.get(usize::try_from(index).ok()?).copied()
     }
 
-    /// Skips one AC symbol and its value bits via the `skip` table: (how far the coefficient index
-    /// moves, 0 for end of block), or `None` when the slow path must decode the symbol.
+    /// The `run` entry of the next bits (see [`HuffmanTable::run`]); nothing is consumed. Needs at
+    /// least `RUN_BITS` bits buffered.
     #[inline(always)]
-    pub fn skip_coefficient(&mut self, table: &HuffmanTable) -> Option<u8> {
-        let (bits, advance) = table.skip[(self.buffer >> (64 - FAST_BITS)) as usize];
-        if bits == 0 {
-            return None;
+    pub fn peek_run(&self, table: &HuffmanTable) -> (u8, u8) {
+        table.run[(self.buffer >> (64 - RUN_BITS)) as usize]
+    }
+
+    /// Refills unless at least `n` bits are buffered.
+    #[inline(always)]
+    pub fn ensure(&mut self, n: u32) {
+        if self.bits < n {
+            self.refill();
         }
-        self.consume(u32::from(bits));
-        Some(advance)
     }
 
     /// Reads `n` (1..=16) bits as the signed value JPEG codes with them (Annex F `EXTEND`).

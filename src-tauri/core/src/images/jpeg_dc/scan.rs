@@ -6,7 +6,7 @@
 //! (quadrant means of the block's inverse DCT), so colour edges stay where they are. A block
 //! subsampled four times (4:1:1) is spread flat over its 4 samples.
 
-use super::huffman::{AlignedAt, BitReader, HuffmanTable};
+use super::huffman::{AlignedAt, BitReader, HuffmanTable, RUN_ENDS_BLOCK};
 use super::markers::{Frame, LOW_COEFFICIENTS};
 
 /// One component at one sample per 8×8 block of the image at full resolution.
@@ -206,8 +206,7 @@ fn dc_difference(reader: &mut BitReader<'_>, dc: &HuffmanTable) -> Result<i32, U
 }
 
 /// Decodes one block whose AC values are not needed, checking every code, and returns its DC
-/// difference. One refill (57 bits) covers two symbols with their values (26 bits each at most),
-/// or the DC with its value and one AC symbol.
+/// difference.
 #[inline(always)]
 fn skip_block(
     reader: &mut BitReader<'_>,
@@ -216,38 +215,47 @@ fn skip_block(
 ) -> Result<i32, Unhandled> {
     reader.refill();
     let diff = dc_difference(reader, dc)?;
-    let mut k = 1;
-    let mut before_refill = 1;
-    loop {
-        if before_refill == 0 {
-            reader.refill();
-            before_refill = 2;
-        }
-        before_refill -= 1;
-        let advance = match reader.skip_coefficient(ac) {
-            Some(advance) => usize::from(advance),
-            None => {
-                let (run, size) = ac_symbol(reader, ac)?;
-                reader.skip(size);
-                match (run, size) {
-                    (15, 0) => 16,
-                    (_, 0) => 0,
-                    _ => run + 1,
-                }
+    skip_coefficients(reader, ac, 1)?;
+    Ok(diff)
+}
+
+/// Reads a block's AC codes from zigzag index `k` to the block's end, checking every one and
+/// keeping none: whole runs of short symbols at a time (the AC table's `run` entries), one symbol
+/// the slow way where a run does not apply (a long code, or the end of the block is near).
+#[inline(always)]
+fn skip_coefficients(
+    reader: &mut BitReader<'_>,
+    ac: &HuffmanTable,
+    mut k: usize,
+) -> Result<(), Unhandled> {
+    while k < 64 {
+        // The longest symbol with its value (16 + 10 bits), more than a run looks at.
+        reader.ensure(26);
+        let (bits, moved) = reader.peek_run(ac);
+        let ends_block = moved & RUN_ENDS_BLOCK != 0;
+        let end = k + usize::from(moved & !RUN_ENDS_BLOCK);
+        // A run may fill the block to its 64th coefficient, but an end of block after that would
+        // already be the next block's code.
+        if bits > 0 && (end < 64 || (end == 64 && !ends_block)) {
+            reader.skip(u32::from(bits));
+            if ends_block {
+                return Ok(());
             }
-        };
-        if advance == 0 {
-            break; // end of block
+            k = end;
+            continue;
         }
-        k += advance;
-        if k >= 64 {
-            break;
+        let (run, size) = ac_symbol(reader, ac)?;
+        reader.skip(size);
+        match (run, size) {
+            (15, 0) => k += 16,
+            (_, 0) => return Ok(()), // end of block
+            _ => k += run + 1,
         }
     }
     if k > 64 {
         return Err(Unhandled::BadBlock);
     }
-    Ok(diff)
+    Ok(())
 }
 
 /// An AC symbol as (run, value size).
@@ -273,12 +281,12 @@ fn low_block(
     let diff = dc_difference(reader, dc)?;
     low[1..].fill(0);
     let mut k = 1;
-    while k < 64 {
+    while k < LOW_COEFFICIENTS {
         reader.refill();
         let (run, size) = ac_symbol(reader, ac)?;
         if size == 0 {
             if run != 15 {
-                break; // end of block
+                return Ok(diff); // end of block
             }
             k += 16;
             continue;
@@ -291,15 +299,196 @@ fn low_block(
         }
         k += 1;
     }
-    if k > 64 {
-        return Err(Unhandled::BadBlock);
-    }
+    skip_coefficients(reader, ac, k)?;
     Ok(diff)
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::expect_used)]
     use super::*;
+
+    /// One symbol at a time, as the block's AC codes were read before runs: the reference the run
+    /// tables must match, bit for bit and verdict for verdict.
+    fn skip_one_by_one(
+        reader: &mut BitReader<'_>,
+        ac: &HuffmanTable,
+        mut k: usize,
+    ) -> Result<(), Unhandled> {
+        while k < 64 {
+            reader.refill();
+            let (run, size) = ac_symbol(reader, ac)?;
+            reader.skip(size);
+            match (run, size) {
+                (15, 0) => k += 16,
+                (_, 0) => break,
+                _ => k += run + 1,
+            }
+        }
+        if k > 64 {
+            return Err(Unhandled::BadBlock);
+        }
+        Ok(())
+    }
+
+    fn xorshift(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    /// An AC table with the code lengths of the usual luminance table (JPEG Annex K) over every
+    /// baseline symbol in a shuffled order, a few symbols no baseline file has among them; with each
+    /// symbol's code as (symbol, code, length), shortest first.
+    fn shuffled_ac_table(seed: u64) -> (HuffmanTable, Vec<(u8, u32, u32)>) {
+        const COUNTS: [u8; 16] = [0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 125];
+        let mut symbols: Vec<u8> = vec![0x00, 0xF0];
+        for run in 0..16u8 {
+            for size in 1..=10u8 {
+                symbols.push(run << 4 | size);
+            }
+        }
+        // Value sizes above 10 and runs without a value (other than 15) are damage.
+        symbols[20] = 0x0B;
+        symbols[40] = 0x30;
+        let mut state = seed;
+        for i in (1..symbols.len()).rev() {
+            let j = (xorshift(&mut state) % (i as u64 + 1)) as usize;
+            symbols.swap(i, j);
+        }
+        let mut codes = Vec::new();
+        let (mut code, mut at) = (0u32, 0usize);
+        for (len, &count) in (1..=16u32).zip(&COUNTS) {
+            for _ in 0..count {
+                codes.push((symbols[at], code, len));
+                code += 1;
+                at += 1;
+            }
+            code <<= 1;
+        }
+        let table = HuffmanTable::new(&COUNTS, &symbols, false).expect("a valid table");
+        (table, codes)
+    }
+
+    /// Bits written most significant first, then as entropy-coded bytes (0xFF stuffed, padded with
+    /// 1s, ended by an EOI marker).
+    #[derive(Default)]
+    struct Bits {
+        bits: Vec<bool>,
+    }
+
+    impl Bits {
+        fn put(&mut self, value: u32, len: u32) {
+            self.bits
+                .extend((0..len).rev().map(|i| value >> i & 1 == 1));
+        }
+
+        fn bytes(mut self) -> Vec<u8> {
+            while !self.bits.len().is_multiple_of(8) {
+                self.bits.push(true);
+            }
+            let mut out = Vec::new();
+            for byte in self.bits.chunks(8) {
+                let byte = byte.iter().fold(0u8, |b, &bit| b << 1 | u8::from(bit));
+                out.push(byte);
+                if byte == 0xFF {
+                    out.push(0);
+                }
+            }
+            out.extend([0xFF, 0xD9]);
+            out
+        }
+    }
+
+    /// Blocks of AC codes as an encoder writes them (short codes most often, an end of block or the
+    /// 64th coefficient ending each); with `damage`, now and then a symbol no file may have, a run
+    /// past the 64th coefficient, or a few random bits.
+    fn coded_blocks(
+        codes: &[(u8, u32, u32)],
+        firsts: &[usize],
+        damage: bool,
+        state: &mut u64,
+    ) -> Vec<u8> {
+        let mut bits = Bits::default();
+        for &first in firsts {
+            let mut k = first;
+            while k < 64 {
+                let roll = if damage { xorshift(state) % 1000 } else { 1000 };
+                if roll < 2 {
+                    bits.put(xorshift(state) as u32 & 0xFFFF, 16);
+                    continue;
+                }
+                // Shortest codes most often: the smaller of two picks.
+                let pick = (xorshift(state) as usize % codes.len())
+                    .min(xorshift(state) as usize % codes.len());
+                let (symbol, code, len) = codes[pick];
+                let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 0x0F));
+                let moves = match (run, size) {
+                    (15, 0) => 16,
+                    (_, 0) => 0,
+                    _ => run + 1,
+                };
+                let invalid = size > 10 || (size == 0 && run != 0 && run != 15);
+                if (invalid || k + moves > 64) && roll > 5 {
+                    continue; // an encoder would not; with damage, sometimes written anyway
+                }
+                bits.put(code, len);
+                bits.put(xorshift(state) as u32 & ((1 << size) - 1), size);
+                if moves == 0 {
+                    break;
+                }
+                k += moves;
+            }
+        }
+        bits.bytes()
+    }
+
+    #[test]
+    fn runs_of_symbols_read_as_one_symbol_at_a_time() {
+        // Blocks also start late (the slow path then meets the 64th coefficient).
+        const FIRSTS: [usize; 8] = [1, 1, 2, 10, 33, 50, 60, 63];
+        let mut state = 0x9E37_79B9_7F4A_7C15;
+        let (mut blocks, mut refused) = (0, 0);
+        for seed in 1..=16u64 {
+            let (ac, codes) = shuffled_ac_table(seed);
+            for stream in 0..60 {
+                let firsts: Vec<usize> = (0..200).map(|i| FIRSTS[i % 8]).collect();
+                let data = if stream % 10 == 0 {
+                    // Random bytes: mostly damage, early.
+                    let mut bytes: Vec<u8> = (0..300)
+                        .map(|_| (xorshift(&mut state) as u8).min(0xFE))
+                        .collect();
+                    bytes.extend([0xFF, 0xD9]);
+                    bytes
+                } else {
+                    coded_blocks(&codes, &firsts, stream % 3 == 1, &mut state)
+                };
+                let mut fast = BitReader::new(&data, 0);
+                let mut slow = BitReader::new(&data, 0);
+                for &first in &firsts {
+                    let (a, b) = (
+                        skip_coefficients(&mut fast, &ac, first),
+                        skip_one_by_one(&mut slow, &ac, first),
+                    );
+                    assert_eq!(a, b, "seed {seed}, block {blocks}");
+                    fast.refill();
+                    slow.refill();
+                    assert_eq!(fast.overran(), slow.overran(), "seed {seed}");
+                    if a.is_err() || fast.overran() {
+                        refused += 1;
+                        break;
+                    }
+                    // Same place in the data: the next 16 bits agree.
+                    let (mut f, mut s) = (fast.clone(), slow.clone());
+                    assert_eq!(f.signed(16), s.signed(16), "seed {seed}, block {blocks}");
+                    blocks += 1;
+                }
+            }
+        }
+        assert!(blocks > 50_000, "only {blocks} blocks were compared");
+        assert!(refused > 100, "only {refused} streams were refused");
+    }
 
     #[test]
     fn dc_values_stay_within_what_8_bit_jpeg_can_hold() {
