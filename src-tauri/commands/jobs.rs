@@ -199,7 +199,7 @@ pub async fn mark_job_failed(state: State<'_, AppState>, id: String) -> IpcResul
     Ok(state.runner.mark_failed(&id)?)
 }
 
-/// Deletes the record; the video file too only when `delete_file`.
+/// Deletes the record and the poster kept for it; the video file too only when `delete_file`.
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_job(
@@ -207,7 +207,12 @@ pub async fn delete_job(
     id: String,
     delete_file: bool,
 ) -> IpcResult<()> {
-    Ok(state.runner.delete(&id, delete_file)?)
+    state.runner.delete(&id, delete_file)?;
+    if let Err(error) = seedance_core::film::frame::forget_poster(&state.posters_dir(), &id) {
+        // The record is gone; a poster left behind only takes a few kB.
+        tracing::warn!(%error, "the deleted job's poster stays");
+    }
+    Ok(())
 }
 
 /// Asks a failed job's task again and downloads its video. Never creates a task.

@@ -57,6 +57,14 @@ pub fn poster_data_url(clip: &Path, dir: &Path, key: &str) -> Result<String, Fra
     Ok(format!("data:image/jpeg;base64,{encoded}"))
 }
 
+/// Removes the poster kept for `key` (its job was deleted); none kept is fine.
+pub fn forget_poster(dir: &Path, key: &str) -> std::io::Result<()> {
+    match std::fs::remove_file(dir.join(format!("{}.jpg", safe_name(key)))) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// The kept poster, when it is at least as new as the clip.
 fn read_if_fresh(cached: &Path, clip: &Path) -> Option<Vec<u8>> {
     let kept = std::fs::metadata(cached).ok()?.modified().ok()?;

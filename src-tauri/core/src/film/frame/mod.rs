@@ -60,7 +60,7 @@ use super::boxes::{read_top_level, ReadError};
 use super::codec::Codec;
 use super::track::{parse_movie, Kind, Track};
 pub use error::FrameError;
-pub use files::{poster_data_url, save_frame, POSTER_SIDE};
+pub use files::{forget_poster, poster_data_url, save_frame, POSTER_SIDE};
 
 /// Which frame to take.
 #[derive(Clone, Copy, Debug, PartialEq)]

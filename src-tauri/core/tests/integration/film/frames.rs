@@ -8,7 +8,8 @@ use std::process::Command;
 
 use image::RgbImage;
 use seedance_core::film::frame::{
-    clip_frames, extract_frame, poster_data_url, save_frame, write_png, FrameError, FramePick,
+    clip_frames, extract_frame, forget_poster, poster_data_url, save_frame, write_png, FrameError,
+    FramePick,
 };
 
 use super::{have_ffmpeg, make_clip, Spec, CLIP};
@@ -337,4 +338,8 @@ fn a_taken_frame_is_named_after_its_clip_and_a_poster_is_made_once() {
     std::fs::write(&clip, bytes).unwrap();
     let fresh = poster_data_url(&clip, &posters, "job-1").unwrap();
     assert_ne!(fresh, again);
+    // Deleting the job forgets its poster; nothing left to forget is fine.
+    forget_poster(&posters, "job-1").unwrap();
+    assert!(!kept.exists());
+    forget_poster(&posters, "job-1").unwrap();
 }
