@@ -113,6 +113,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sequences::start_sequence_run,
             commands::sequences::choose_take,
             commands::sequences::join_sequence,
+            commands::sequences::join_sequence_parts,
             update::commands::update_status,
             update::commands::check_for_update,
             update::commands::install_update,

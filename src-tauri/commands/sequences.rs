@@ -218,3 +218,16 @@ pub async fn join_sequence(
     let runner = state.runner.clone();
     blocking(move || runner.join_sequence(&id, &leave_out, drop_audio)).await
 }
+
+/// Joins the takes in the film in parts when they cannot share one film: one file per run of takes
+/// that can, in shot order, each with its sound.
+#[tauri::command]
+#[specta::specta]
+pub async fn join_sequence_parts(
+    state: State<'_, AppState>,
+    id: String,
+    leave_out: Vec<String>,
+) -> IpcResult<Vec<JoinedFilm>> {
+    let runner = state.runner.clone();
+    blocking(move || runner.join_sequence_parts(&id, &leave_out)).await
+}

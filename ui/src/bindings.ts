@@ -147,7 +147,7 @@ export const commands = {
 	resubmitJob: (id: string, spendConfirmed: boolean) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("resubmit_job", { id, spendConfirmed })),
 	/**  The user decided an uncertain job did not start a task. */
 	markJobFailed: (id: string) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("mark_job_failed", { id })),
-	/**  Deletes the record; the video file too only when `delete_file`. */
+	/**  Deletes the record and the poster kept for it; the video file too only when `delete_file`. */
 	deleteJob: (id: string, deleteFile: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("delete_job", { id, deleteFile })),
 	/**  Asks a failed job's task again and downloads its video. Never creates a task. */
 	retryDownload: (id: string) => typedError<JobRecord, IpcError>(__TAURI_INVOKE("retry_download", { id })),
@@ -261,6 +261,11 @@ export const commands = {
 	chooseTake: (id: string, shotId: string, jobId: string) => typedError<SequenceView, IpcError>(__TAURI_INVOKE("choose_take", { id, shotId, jobId })),
 	/**  Joins the takes in the film into one MP4 in the output folder, leaving out the shots in `leave_out`. */
 	joinSequence: (id: string, leaveOut: string[], dropAudio: boolean) => typedError<JoinedFilm, IpcError>(__TAURI_INVOKE("join_sequence", { id, leaveOut, dropAudio })),
+	/**
+	 *  Joins the takes in the film in parts when they cannot share one film: one file per run of takes
+	 *  that can, in shot order, each with its sound.
+	 */
+	joinSequenceParts: (id: string, leaveOut: string[]) => typedError<JoinedFilm[], IpcError>(__TAURI_INVOKE("join_sequence_parts", { id, leaveOut })),
 	/**  The update on offer, whether jobs are sending, and how far an install got. */
 	updateStatus: () => typedError<UpdateStatus, IpcError>(__TAURI_INVOKE("update_status")),
 	/**  "Check now": the newer version on offer, `None` when this is the latest; every failure is shown. */

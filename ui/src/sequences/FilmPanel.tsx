@@ -1,7 +1,8 @@
 /**
  * Joining the film: the takes in the film, in shot order, into one MP4 in the output folder. When takes
  * differ (size, ratio, encoder settings) or some have sound and others not, the backend says which, and
- * the user can leave those shots out or join without sound; nothing is left out without asking.
+ * the user can leave those shots out, join without sound, or join in parts (one file per run of takes
+ * that can share a film, every take and its sound kept); nothing is left out without asking.
  */
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -17,6 +18,7 @@ export function includedShots(view: SequenceView, leaveOut: string[]): string[] 
 export function FilmPanel({ view, beforeJoin }: { view: SequenceView; beforeJoin: () => Promise<void> }) {
   const { t } = useTranslation();
   const [film, setFilm] = useState<JoinedFilm | null>(null);
+  const [parts, setParts] = useState<JoinedFilm[] | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState(false);
   const [leaveOut, setLeaveOut] = useState<string[]>([]);
@@ -39,21 +41,27 @@ export function FilmPanel({ view, beforeJoin }: { view: SequenceView; beforeJoin
     }
   };
 
-  const join = async (out: string[], dropAudio: boolean) => {
+  /** Runs one join (whole, or in parts) at a time, with the sequence saved first. */
+  const joining = async (out: string[], make: () => Promise<void>) => {
     if (busy) return;
     setBusy(true);
     setError(null);
     setFilm(null);
+    setParts(null);
     try {
       await beforeJoin();
       setLeaveOut(out);
-      setFilm(await ipc.joinSequence(view.sequence.id, out, dropAudio));
+      await make();
     } catch (e) {
       setError(e as IpcError);
     } finally {
       setBusy(false);
     }
   };
+  const join = (out: string[], dropAudio: boolean) =>
+    joining(out, async () => setFilm(await ipc.joinSequence(view.sequence.id, out, dropAudio)));
+  const joinParts = (out: string[]) =>
+    joining(out, async () => setParts(await ipc.joinSequenceParts(view.sequence.id, out)));
 
   const differing = (): string[] => {
     if (!error?.details || error.kind !== "film_clips_differ") return [];
@@ -112,6 +120,22 @@ export function FilmPanel({ view, beforeJoin }: { view: SequenceView; beforeJoin
           {film.audio_dropped && ` ${t("sequences.joinedSilent")}`}
         </p>
       )}
+      {parts && (
+        <div className="small" data-testid="seq-film-parts">
+          <p>{t("sequences.joinedParts", { count: parts.length })}</p>
+          <ol>
+            {parts.map((part) => (
+              <li key={part.path}>
+                {t("sequences.part", {
+                  path: part.path,
+                  seconds: (part.duration_secs ?? 0).toFixed(1),
+                  count: part.clips,
+                })}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
       {error && (
         <div data-testid="seq-film-error">
           <ErrorNotice error={error} />
@@ -123,6 +147,11 @@ export function FilmPanel({ view, beforeJoin }: { view: SequenceView; beforeJoin
           {error.kind === "film_audio_mixed" && (
             <button type="button" onClick={() => void join(leaveOut, true)}>
               {t("sequences.joinSilent")}
+            </button>
+          )}
+          {(error.kind === "film_clips_differ" || error.kind === "film_audio_mixed") && (
+            <button type="button" data-testid="seq-join-parts" onClick={() => void joinParts(leaveOut)}>
+              {t("sequences.joinParts")}
             </button>
           )}
         </div>

@@ -202,10 +202,54 @@ describe("SequencesView", () => {
     fireEvent.click(await screen.findByTestId("seq-join"), { detail: 1 });
     const error = await screen.findByTestId("seq-film-error");
     expect(error.textContent).toContain("Clip 2 is 1280×720");
-    fireEvent.click(within(error).getByRole("button"));
+    fireEvent.click(within(error).getByRole("button", { name: "Leave out the takes that differ and join" }));
     await screen.findByTestId("seq-film");
     expect(callsTo(calls, "join_sequence").map((a) => a.leaveOut)).toEqual([[], ["s2"]]);
     expect(screen.getByTestId("seq-film").textContent).toContain("/v/Harbour.mp4");
+  });
+
+  it("a film whose takes differ can be joined in parts instead, every take kept", async () => {
+    const take = (id: string) => ({
+      job: job(id, { status: "done", output_path: `/v/${id}.mp4` }),
+      chained_from: null,
+    });
+    const v = view(
+      [shot("s1"), shot("s2"), shot("s3")],
+      [
+        { shot_id: "s1", takes: [take("j1")], in_film: "j1" },
+        { shot_id: "s2", takes: [take("j2")], in_film: "j2" },
+        { shot_id: "s3", takes: [take("j3")], in_film: "j3" },
+      ],
+    );
+    const part = (path: string, clips: number, duration_secs: number) => ({
+      path,
+      clips,
+      duration_secs,
+      has_audio: true,
+      audio_dropped: false,
+    });
+    const calls = backend(v, {
+      join_sequence: () => {
+        throw {
+          ...ipcError("film_clips_differ", "Clip 2 is 1280×720.", "片段 2 的尺寸不同。"),
+          details: "[]",
+        };
+      },
+      join_sequence_parts: () => [part("/v/Harbour - 1.mp4", 2, 10), part("/v/Harbour - 2.mp4", 1, 5)],
+    });
+    renderWithI18n(<SequencesView />);
+    fireEvent.click(await screen.findByTestId("seq-join"), { detail: 1 });
+    fireEvent.click(await screen.findByTestId("seq-join-parts"));
+    const parts = await screen.findByTestId("seq-film-parts");
+    expect(callsTo(calls, "join_sequence_parts").map((a) => [a.id, a.leaveOut])).toEqual([
+      [v.sequence.id, []],
+    ]);
+    expect(parts.textContent).toContain("Saved in 2 parts, in shot order:");
+    const items = within(parts)
+      .getAllByRole("listitem")
+      .map((li) => li.textContent);
+    expect(items).toEqual(["/v/Harbour - 1.mp4 (10.0 s, 2 shots)", "/v/Harbour - 2.mp4 (5.0 s, 1 shot)"]);
+    expect(screen.queryByTestId("seq-film-error")).toBeNull();
   });
 
   it("adding a shot after another starts it from the previous shot's last frame", async () => {

@@ -129,6 +129,34 @@ fn difference(like: &Track, track: &Track) -> Option<Difference> {
     None
 }
 
+/// Whether `clip` can follow `first` in one film: the same video parameters, and either both with
+/// the same sound or both silent (so a part never has to drop sound).
+fn can_follow(first: &Clip, clip: &Clip) -> bool {
+    let audio = match (&first.audio, &clip.audio) {
+        (Some(like), Some(track)) => difference(like, track).is_none(),
+        (None, None) => true,
+        _ => false,
+    };
+    audio && difference(&first.video, &clip.video).is_none()
+}
+
+/// See [`super::join_parts`].
+pub fn join_parts(inputs: &[PathBuf]) -> Result<Vec<std::ops::Range<usize>>, JoinError> {
+    let mut parts: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut first: Option<Clip> = None;
+    for (i, path) in inputs.iter().enumerate() {
+        let clip = Clip::open(path)?;
+        match (&first, parts.last_mut()) {
+            (Some(like), Some(part)) if can_follow(like, &clip) => part.end = i + 1,
+            _ => {
+                parts.push(i..i + 1);
+                first = Some(clip);
+            }
+        }
+    }
+    Ok(parts)
+}
+
 /// Refuses an output that would replace one of the clips (or its `.part` file one of them).
 fn check_output(inputs: &[PathBuf], output: &Path) -> Result<(), JoinError> {
     let canonical = |p: &Path| std::fs::canonicalize(p).ok();

@@ -8,7 +8,7 @@
 //! (profile, level, SPS and PPS in `avcC`), the same AAC configuration and the same timescales. Clips
 //! that differ are all named in [`JoinError::Differs`] (with what differs: resolution, ratio, codec,
 //! encoder settings, sound format, timing), so the UI can offer to leave them out or export them
-//! separately; there is no partial join.
+//! separately ([`join_parts`] finds the runs of clips that can share a film); there is no partial join.
 //!
 //! Samples are copied, never decoded. Each clip's samples follow the previous clip's in the same track,
 //! so decoding times run on continuously; composition offsets (`ctts`, B-frames) and sync samples stay
@@ -107,6 +107,15 @@ pub struct JoinReport {
     pub has_audio: bool,
     /// Some clips had sound, others not, and [`MixedAudio::DropAudio`] left it out.
     pub audio_dropped: bool,
+}
+
+/// The runs of consecutive clips that can each be joined into one film, in order (index ranges into
+/// `inputs`, covering all of them): a new run starts at every clip that differs from its run's first
+/// clip ([`JoinError::Differs`] would name it) or that has sound where that clip has none, or the
+/// reverse. For clips that cannot all share one film, joined run by run they keep every clip, in order,
+/// with its sound. Reads only the clips' headers; a clip that cannot be read at all is an error.
+pub fn join_parts(inputs: &[PathBuf]) -> Result<Vec<std::ops::Range<usize>>, JoinError> {
+    join::join_parts(inputs)
 }
 
 /// Joins `inputs` in order into one MP4 at `output` (replaced atomically if it exists). `progress` is

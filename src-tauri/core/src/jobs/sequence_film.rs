@@ -1,15 +1,16 @@
 //! A sequence's film: the take in the film of every shot, in order, joined without re-encoding into one
 //! MP4 in the output folder ([`crate::film::join`]), under the sequence's name (never over an existing
-//! file). Shots the user leaves out (clips that differ from the others) are skipped; a shot with no
-//! finished take stops the join and is named, as a film with a shot missing is not what was asked for.
+//! file), or in parts when its takes cannot share one film. Shots the user leaves out (clips that differ
+//! from the others) are skipped; a shot with no finished take stops the join and is named, as a film
+//! with a shot missing is not what was asked for.
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::JobRunner;
-use crate::film::{join, JoinError, JoinOptions, MixedAudio};
+use crate::film::{join, join_parts, JoinError, JoinOptions, MixedAudio};
 use crate::i18n::{Message, UserFacing};
 use crate::prefs::{output_file_name, unique_path};
 use crate::store::StoreError;
@@ -118,32 +119,76 @@ impl JobRunner {
     ) -> Result<JoinedFilm, FilmError> {
         let sequence = self.inner.store.get_sequence(id)?;
         let clips = self.sequence_clips(id, leave_out)?;
+        let folder = self.film_folder()?;
+        let output = unique_path(&folder, &output_file_name(&sequence.name), "mp4");
+        let mixed_audio = if drop_audio {
+            MixedAudio::DropAudio
+        } else {
+            MixedAudio::Refuse
+        };
+        join_film(id, &clips, &output, mixed_audio)
+    }
+
+    /// The film in parts, for takes that cannot all share one film (other sizes, ratios, encoder
+    /// settings, or sound in some and not others): every run of consecutive takes that can is joined
+    /// into its own file, "name - 1.mp4", "name - 2.mp4"… in shot order, each with its sound, so no take
+    /// is left out. All or nothing: when one part fails, the parts already written are removed.
+    pub fn join_sequence_parts(
+        &self,
+        id: &str,
+        leave_out: &[String],
+    ) -> Result<Vec<JoinedFilm>, FilmError> {
+        let sequence = self.inner.store.get_sequence(id)?;
+        let clips = self.sequence_clips(id, leave_out)?;
+        let parts = join_parts(&clips)?;
+        let folder = self.film_folder()?;
+        let stem = output_file_name(&sequence.name);
+        let mut films: Vec<JoinedFilm> = Vec::with_capacity(parts.len());
+        for (at, part) in parts.into_iter().enumerate() {
+            let output = unique_path(&folder, &format!("{stem} - {}", at + 1), "mp4");
+            match join_film(id, &clips[part], &output, MixedAudio::Refuse) {
+                Ok(film) => films.push(film),
+                Err(error) => {
+                    for film in &films {
+                        let _ = std::fs::remove_file(&film.path);
+                    }
+                    return Err(error);
+                }
+            }
+        }
+        Ok(films)
+    }
+
+    /// The output folder, made if missing.
+    fn film_folder(&self) -> Result<PathBuf, FilmError> {
         let folder = self.prefs().output_dir;
         std::fs::create_dir_all(&folder).map_err(|source| JoinError::Write {
             path: folder.clone(),
             source,
         })?;
-        let output = unique_path(&folder, &output_file_name(&sequence.name), "mp4");
-        let options = JoinOptions {
-            mixed_audio: if drop_audio {
-                MixedAudio::DropAudio
-            } else {
-                MixedAudio::Refuse
-            },
-        };
-        let report = join(&clips, &output, &options, |_| ControlFlow::Continue(()))?;
-        tracing::info!(
-            sequence = id,
-            clips = report.clips,
-            bytes = report.bytes,
-            "film joined"
-        );
-        Ok(JoinedFilm {
-            path: output.display().to_string(),
-            clips: u32::try_from(report.clips).unwrap_or(u32::MAX),
-            duration_secs: report.duration_secs,
-            has_audio: report.has_audio,
-            audio_dropped: report.audio_dropped,
-        })
+        Ok(folder)
     }
+}
+
+fn join_film(
+    sequence: &str,
+    clips: &[PathBuf],
+    output: &Path,
+    mixed_audio: MixedAudio,
+) -> Result<JoinedFilm, FilmError> {
+    let options = JoinOptions { mixed_audio };
+    let report = join(clips, output, &options, |_| ControlFlow::Continue(()))?;
+    tracing::info!(
+        sequence,
+        clips = report.clips,
+        bytes = report.bytes,
+        "film joined"
+    );
+    Ok(JoinedFilm {
+        path: output.display().to_string(),
+        clips: u32::try_from(report.clips).unwrap_or(u32::MAX),
+        duration_secs: report.duration_secs,
+        has_audio: report.has_audio,
+        audio_dropped: report.audio_dropped,
+    })
 }

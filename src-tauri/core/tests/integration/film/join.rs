@@ -3,7 +3,7 @@
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
-use seedance_core::film::{join, JoinOptions, MixedAudio};
+use seedance_core::film::{join, join_parts, JoinOptions, MixedAudio};
 
 use super::checks::{assert_joined, FRAME};
 use super::{contents, have_ffmpeg, make_clip, Spec, CLIP};
@@ -119,4 +119,46 @@ fn clips_with_and_without_sound_join_without_sound_only_when_asked() {
     let report = join(&inputs, &film, &options, |_| ControlFlow::Continue(())).unwrap();
     assert!(!report.has_audio && report.audio_dropped);
     assert_joined(&film, &inputs, false);
+}
+
+#[test]
+fn clips_that_cannot_share_one_film_join_run_by_run_in_parts() {
+    if !have_ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bigger = Spec {
+        width: 640,
+        height: 360,
+        ..CLIP
+    };
+    let silent = Spec {
+        audio: false,
+        ..CLIP
+    };
+    let specs = [CLIP, CLIP, bigger, bigger, silent, silent, CLIP];
+    let inputs = clips(dir.path(), &specs);
+    let before = contents(&inputs);
+    // Other size, then sound missing, then sound again: each starts a part; the runs cover every clip.
+    let parts = join_parts(&inputs).unwrap();
+    assert_eq!(parts, vec![0..2, 2..4, 4..6, 6..7]);
+    for (at, part) in parts.into_iter().enumerate() {
+        let film = dir.path().join(format!("part-{at}.mp4"));
+        let report = join(
+            &inputs[part.clone()],
+            &film,
+            &JoinOptions::default(),
+            |_| ControlFlow::Continue(()),
+        )
+        .unwrap();
+        assert_eq!(report.clips, part.len());
+        let sound = specs[part.start].audio;
+        assert_eq!(report.has_audio, sound, "part {at}");
+        assert_joined(&film, &inputs[part], sound);
+    }
+    assert_eq!(contents(&inputs), before, "the clips were changed");
+    // Clips that can all share a film are one part; a clip that cannot be read is an error.
+    assert_eq!(join_parts(&inputs[..2]).unwrap(), vec![0..2]);
+    let missing = dir.path().join("missing.mp4");
+    assert!(join_parts(&[inputs[0].clone(), missing]).is_err());
 }
