@@ -32,14 +32,39 @@ pub(crate) fn data_url(image: &DynamicImage, max_side: u32) -> Result<String, Im
             .map_err(encode_failed)?;
         "image/png"
     } else {
-        let rgb = source.to_rgb8();
-        JpegEncoder::new_with_quality(&mut bytes, THUMBNAIL_JPEG_QUALITY)
-            .encode_image(&rgb)
-            .map_err(encode_failed)?;
+        encode_jpeg(source, &mut bytes)?;
         "image/jpeg"
     };
     let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
     Ok(format!("data:{mime};base64,{encoded}"))
+}
+
+/// `image` as a JPEG of [`THUMBNAIL_JPEG_QUALITY`] (4:2:0, as Pillow and libjpeg write it at this quality)
+/// by `jpeg-encoder`; `image`'s own encoder for a picture wider or taller than that one takes.
+fn encode_jpeg(image: &DynamicImage, bytes: &mut Vec<u8>) -> Result<(), ImageError> {
+    let (Ok(width), Ok(height)) = (u16::try_from(image.width()), u16::try_from(image.height()))
+    else {
+        let rgb = image.to_rgb8();
+        return JpegEncoder::new_with_quality(bytes, THUMBNAIL_JPEG_QUALITY)
+            .encode_image(&rgb)
+            .map_err(encode_failed);
+    };
+    let encoder = jpeg_encoder::Encoder::new(bytes, THUMBNAIL_JPEG_QUALITY);
+    let written = match image {
+        DynamicImage::ImageLuma8(gray) => {
+            encoder.encode(gray.as_raw(), width, height, jpeg_encoder::ColorType::Luma)
+        }
+        DynamicImage::ImageRgb8(rgb) => {
+            encoder.encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
+        }
+        other => {
+            let rgb = other.to_rgb8();
+            encoder.encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
+        }
+    };
+    written.map_err(|error| ImageError::Corrupt {
+        detail: format!("could not encode: {error}"),
+    })
 }
 
 /// A preview of at most `max_side` made from `kept`, a [`super::THUMBNAIL_MAX_SIDE`] preview of the same
@@ -110,6 +135,33 @@ mod tests {
         assert!(small.starts_with("data:image/png;base64,"));
         let thumb = decode_data_url(&small);
         assert_eq!((thumb.width(), thumb.height()), (8, 16));
+    }
+
+    /// The preview's JPEG shows the picture (grey and colour, sides of any length within a preview),
+    /// not only something of the right size.
+    #[test]
+    fn jpeg_previews_keep_the_picture() {
+        let rgb = image::RgbImage::from_fn(509, 333, |x, y| {
+            let edge = if (x / 40 + y / 40) % 2 == 0 { 60 } else { 0 };
+            image::Rgb([(x / 2) as u8, (y * 3 / 4) as u8, (150 + edge) as u8])
+        });
+        for image in [
+            DynamicImage::ImageRgb8(rgb.clone()),
+            DynamicImage::ImageLuma8(DynamicImage::ImageRgb8(rgb).to_luma8()),
+        ] {
+            let thumb = decode_data_url(&data_url(&image, 512).unwrap());
+            assert_eq!((thumb.width(), thumb.height()), (509, 333));
+            let expected = image.to_rgb8();
+            let got = thumb.to_rgb8();
+            let total: u64 = expected
+                .as_raw()
+                .iter()
+                .zip(got.as_raw())
+                .map(|(&a, &b)| u64::from(a.abs_diff(b)))
+                .sum();
+            let mean = total as f64 / expected.as_raw().len() as f64;
+            assert!(mean < 3.0, "{:?}: mean abs diff {mean:.2}", image.color());
+        }
     }
 
     #[test]
