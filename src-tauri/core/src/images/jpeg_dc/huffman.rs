@@ -8,7 +8,7 @@
 const FAST_BITS: u32 = 10;
 /// The `run` table of an AC table looks at this many bits: every whole symbol (code and value
 /// bits) they hold is skipped with one lookup.
-const RUN_BITS: u32 = 12;
+const RUN_BITS: u32 = 14;
 /// In a `run` entry's second byte: the last symbol the bits hold is the end of block.
 pub(super) const RUN_ENDS_BLOCK: u8 = 0x80;
 

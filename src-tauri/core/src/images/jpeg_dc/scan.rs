@@ -105,12 +105,20 @@ pub(super) fn decode(bytes: &[u8], frame: &Frame<'_>) -> Result<Vec<Plane>, Unha
     let mut reader = BitReader::new(bytes, frame.scan_start);
     let mut predictors = vec![0i32; frame.components.len()];
     let mut low = [0i32; LOW_COEFFICIENTS];
-    for unit in 0..units {
-        if unit > 0 && unit % interval == 0 {
-            expect_restart(bytes, &mut reader, unit / interval - 1)?;
+    // Counted down rather than found by division: two divisions per unit cost more than its blocks'
+    // bookkeeping together.
+    let mut before_restart = interval;
+    let mut restarts = 0;
+    let origins = (0..units_y).flat_map(|uy| (0..units_x).map(move |ux| (uy, ux)));
+    for (uy, ux) in origins {
+        if before_restart == 0 {
+            expect_restart(bytes, &mut reader, restarts)?;
+            restarts += 1;
+            before_restart = interval;
             predictors.iter_mut().for_each(|p| *p = 0);
         }
-        let origin = (unit / units_x) * unit_h * plane_w + (unit % units_x) * unit_w;
+        before_restart -= 1;
+        let origin = uy * unit_h * plane_w + ux * unit_w;
         for slot in &slots {
             let samples = &mut planes[slot.plane].samples;
             let at = origin + slot.offset;
