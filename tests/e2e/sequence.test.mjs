@@ -4,7 +4,7 @@
 // Looked at in English and in Chinese. The picture is chosen through the test stand-in for the file dialog.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { copyFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { isolatedEnv, newSession, startDriver } from "./webdriver.mjs";
@@ -126,6 +126,40 @@ test("a 3-shot sequence generated in demo mode and joined into one film", async 
   await s.screenshot("sequence-joined-en");
 });
 
+test("a take whose clip differs in size is joined in parts, in shot order", async () => {
+  const view = await sequenceView(await onlySequenceId());
+  const takes = view.shots.map((sh) => sh.takes[0]);
+  // The third take's file becomes a smaller clip (another size, with sound), as a clip from another tool would be.
+  const third = takes[2].job.output_path;
+  const other = join(home.root, "other-size.mp4");
+  execFileSync("ffmpeg", [
+    ...["-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=24:duration=2"],
+    ...["-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
+    ...["-c:a", "aac", "-shortest", "-y", other],
+  ]);
+  copyFileSync(other, third);
+  await s.click("[data-testid=seq-join]");
+  await s.waitForText("[data-testid=seq-film-error]", (t) => t.length > 0, 60_000);
+  await s.execute(`document.querySelector("[data-testid=seq-film-error]").scrollIntoView({ block: "end" });`);
+  await s.screenshot("sequence-differ-en");
+  await s.click("[data-testid=seq-join-parts]");
+  const partsText = await s.waitForText(
+    "[data-testid=seq-film-parts]",
+    (t) => t.includes("in 2 parts"),
+    60_000,
+  );
+  const files = [...partsText.matchAll(/(\/[^\n]+?\.mp4) \(/g)].map((m) => m[1]);
+  assert.equal(files.length, 2, partsText);
+  assert.match(files[0], / - 1\.mp4$/);
+  assert.match(files[1], / - 2\.mp4$/);
+  const first = seconds(files[0]);
+  const firstSum = seconds(takes[0].job.output_path) + seconds(takes[1].job.output_path);
+  assert.ok(Math.abs(first - firstSum) < 0.1, `part 1 ${first} s, shots 1–2 ${firstSum} s`);
+  assert.ok(Math.abs(seconds(files[1]) - seconds(third)) < 0.1, "part 2 is shot 3");
+  await s.execute(`document.querySelector("[data-testid=seq-film-parts]").scrollIntoView({ block: "end" });`);
+  await s.screenshot("sequence-parts-en");
+});
+
 test("the sequence in Chinese", async () => {
   await s.click("[data-testid=nav-settings]");
   await s.click('[data-testid=language] option[value="zh-CN"]');
@@ -137,4 +171,13 @@ test("the sequence in Chinese", async () => {
   );
   await s.waitForText(`${shot(1)} [data-testid=seq-in-film]`, (t) => t === "用于成片");
   await s.screenshot("sequence-zh");
+  // The takes still differ (the test before): the question and the parts, in Chinese.
+  await s.click("[data-testid=seq-join]");
+  await s.waitForText("[data-testid=seq-film-error]", (t) => t.length > 0, 60_000);
+  await s.execute(`document.querySelector("[data-testid=seq-film-error]").scrollIntoView({ block: "end" });`);
+  await s.screenshot("sequence-differ-zh");
+  await s.click("[data-testid=seq-join-parts]");
+  await s.waitForText("[data-testid=seq-film-parts]", (t) => t.includes("分 2 段"), 60_000);
+  await s.execute(`document.querySelector("[data-testid=seq-film-parts]").scrollIntoView({ block: "end" });`);
+  await s.screenshot("sequence-parts-zh");
 });
