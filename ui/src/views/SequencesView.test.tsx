@@ -73,6 +73,23 @@ function backend(v: SequenceView, over: Record<string, (args: Record<string, unk
   });
 }
 
+/** A finished take whose clip is `/v/<id>.mp4`. */
+const doneTake = (id: string) => ({
+  job: job(id, { status: "done", output_path: `/v/${id}.mp4` }),
+  chained_from: null,
+});
+
+/** Three shots, each with one finished take that is in the film. */
+const threeFinishedShots = (): SequenceView =>
+  view(
+    [shot("s1"), shot("s2"), shot("s3")],
+    ["s1", "s2", "s3"].map((id, at) => ({
+      shot_id: id,
+      takes: [doneTake(`j${at + 1}`)],
+      in_film: `j${at + 1}`,
+    })),
+  );
+
 const TWO = [shot("s1"), shot("s2", { first: { kind: "previous" } })];
 
 describe("SequencesView", () => {
@@ -160,18 +177,7 @@ describe("SequencesView", () => {
   });
 
   it("a film whose takes differ offers to leave those shots out and joins again without them", async () => {
-    const take = (id: string) => ({
-      job: job(id, { status: "done", output_path: `/v/${id}.mp4` }),
-      chained_from: null,
-    });
-    const v = view(
-      [shot("s1"), shot("s2"), shot("s3")],
-      [
-        { shot_id: "s1", takes: [take("j1")], in_film: "j1" },
-        { shot_id: "s2", takes: [take("j2")], in_film: "j2" },
-        { shot_id: "s3", takes: [take("j3")], in_film: "j3" },
-      ],
-    );
+    const v = threeFinishedShots();
     let joins = 0;
     const calls = backend(v, {
       join_sequence: () => {
@@ -209,18 +215,7 @@ describe("SequencesView", () => {
   });
 
   it("a film whose takes differ can be joined in parts instead, every take kept", async () => {
-    const take = (id: string) => ({
-      job: job(id, { status: "done", output_path: `/v/${id}.mp4` }),
-      chained_from: null,
-    });
-    const v = view(
-      [shot("s1"), shot("s2"), shot("s3")],
-      [
-        { shot_id: "s1", takes: [take("j1")], in_film: "j1" },
-        { shot_id: "s2", takes: [take("j2")], in_film: "j2" },
-        { shot_id: "s3", takes: [take("j3")], in_film: "j3" },
-      ],
-    );
+    const v = threeFinishedShots();
     const part = (path: string, clips: number, duration_secs: number) => ({
       path,
       clips,
@@ -291,17 +286,13 @@ describe("SequencesView", () => {
   });
 
   it("exports the takes in the film, in shot order, as a timeline for an editor", async () => {
-    const take = (id: string) => ({
-      job: job(id, { status: "done", output_path: `/v/${id}.mp4` }),
-      chained_from: null,
-    });
     const calls = backend(
       view(
         [shot("s1"), shot("s2"), shot("s3")],
         [
-          { shot_id: "s1", takes: [take("j1")], in_film: "j1" },
+          { shot_id: "s1", takes: [doneTake("j1")], in_film: "j1" },
           { shot_id: "s2", takes: [], in_film: null },
-          { shot_id: "s3", takes: [take("j3")], in_film: "j3" },
+          { shot_id: "s3", takes: [doneTake("j3")], in_film: "j3" },
         ],
       ),
       { export_timeline: () => ({ clips: 2, duration_secs: 10 }) },

@@ -53,12 +53,11 @@ impl AvcConfig {
         })
     }
 
-    /// Appends `sample` to `out` as Annex B (a start code before each NAL unit) and tells whether it
-    /// holds a reference picture (any slice with `nal_ref_idc` ≠ 0). A NAL length that runs past the
-    /// sample is damage.
-    pub fn to_annex_b(&self, sample: &[u8], out: &mut Vec<u8>) -> Result<bool, String> {
+    /// Appends `sample` to `out` as Annex B (a start code before each NAL unit) and tells what kind of
+    /// picture it holds. A NAL length that runs past the sample is damage.
+    pub fn to_annex_b(&self, sample: &[u8], out: &mut Vec<u8>) -> Result<SampleKind, String> {
         let mut rest = sample;
-        let mut reference = false;
+        let mut kind = SampleKind::default();
         while !rest.is_empty() {
             let head = rest
                 .get(..self.length_size)
@@ -70,15 +69,28 @@ impl AvcConfig {
             if let Some(&header) = nal.first() {
                 // Coded slices (1) and IDR slices (5); parameter sets and SEI do not decide it.
                 if matches!(header & 0x1f, 1 | 5) && header & 0x60 != 0 {
-                    reference = true;
+                    kind.reference = true;
+                }
+                if header & 0x1f == 5 {
+                    kind.idr = true;
                 }
             }
             out.extend_from_slice(&[0, 0, 0, 1]);
             out.extend_from_slice(nal);
             rest = &rest[self.length_size + len..];
         }
-        Ok(reference)
+        Ok(kind)
     }
+}
+
+/// What a sample's slices say about its picture.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SampleKind {
+    /// A reference picture: one that later pictures may predict from (a slice with `nal_ref_idc` ≠ 0).
+    pub reference: bool,
+    /// An IDR picture (slice type 5): nothing after it refers to anything before it, so decoding can
+    /// start here. A sync sample of an open GOP is an I picture that is not an IDR.
+    pub idr: bool,
 }
 
 /// What the matrix of the YUV → RGB conversion is (ITU-T H.273 `matrix_coefficients`).
@@ -312,10 +324,23 @@ mod tests {
         // An SEI (6) and a non-reference slice (nal_ref_idc 0, type 1).
         let b_frame = [0, 0, 0, 2, 0x06, 0xff, 0, 0, 0, 2, 0x01, 0xaa];
         let mut out = Vec::new();
-        assert!(!config.to_annex_b(&b_frame, &mut out).unwrap());
+        let kind = |reference, idr| SampleKind { reference, idr };
+        assert_eq!(
+            config.to_annex_b(&b_frame, &mut out).unwrap(),
+            kind(false, false)
+        );
         assert_eq!(out, [0, 0, 0, 1, 0x06, 0xff, 0, 0, 0, 1, 0x01, 0xaa]);
-        // A reference slice (nal_ref_idc 2).
-        assert!(config.to_annex_b(&[0, 0, 0, 1, 0x41], &mut out).unwrap());
+        // A reference slice (nal_ref_idc 2), then an IDR slice (type 5) behind an SEI.
+        assert_eq!(
+            config.to_annex_b(&[0, 0, 0, 1, 0x41], &mut out).unwrap(),
+            kind(true, false)
+        );
+        assert_eq!(
+            config
+                .to_annex_b(&[0, 0, 0, 1, 0x06, 0, 0, 0, 1, 0x65], &mut out)
+                .unwrap(),
+            kind(true, true)
+        );
         assert!(config.to_annex_b(&[0, 0, 0, 9, 0x41], &mut out).is_err());
         assert!(config.to_annex_b(&[0, 0, 1], &mut out).is_err());
     }

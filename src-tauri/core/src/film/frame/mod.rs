@@ -58,7 +58,7 @@ use serde::Serialize;
 
 use super::boxes::{read_top_level, ReadError};
 use super::codec::Codec;
-use super::track::{parse_movie, Kind, Track};
+use super::track::{parse_movie, Kind, Sample, Track};
 pub use error::FrameError;
 pub use files::{forget_poster, poster_data_url, save_frame, POSTER_SIDE};
 
@@ -258,13 +258,13 @@ impl Clip {
     /// Decodes the frame shown at display index `index`.
     fn decode(&mut self, index: u32) -> Result<RgbImage, FrameError> {
         let target = self.table.samples[index as usize];
-        let first = self.first_to_decode(target);
         let path = self.path.clone();
         let corrupt = |detail: String| FrameError::CorruptSample {
             path: path.clone(),
             frame: index,
             detail,
         };
+        let first = self.first_to_decode(target, &corrupt)?;
         let mut decoder = decode::Decoder::new().map_err(corrupt)?;
         let sps = self.config.sps.clone();
         let mut found: Option<RgbImage> = None;
@@ -282,11 +282,11 @@ impl Clip {
         for sample in first..=target {
             self.read_sample(sample, &mut data)?;
             access_unit.clear();
-            let reference = self
+            let kind = self
                 .config
                 .to_annex_b(&data, &mut access_unit)
                 .map_err(|e| corrupt(format!("sample {}: {e}", sample + 1)))?;
-            if !reference && sample != target {
+            if !kind.reference && sample != target {
                 continue;
             }
             decoder
@@ -307,22 +307,45 @@ impl Clip {
         Ok(image)
     }
 
-    /// The sample decoding starts from for `target`: the sync sample before it, or the one before that
-    /// when `target` is shown before its sync sample (a leading picture of an open GOP, which may refer
-    /// to the GOP before).
-    fn first_to_decode(&self, target: usize) -> usize {
+    /// The sample decoding starts from for `target`: the IDR picture at or before the sync sample
+    /// before it, or before the one before that when `target` is shown before its sync sample (a
+    /// leading picture of an open GOP, which may refer to the GOP before). A sync sample of an open GOP
+    /// is an I picture but not an IDR, and OpenH264 without error concealment starts only at an IDR,
+    /// so an open-GOP clip is decoded from the IDR before: slower, and the same picture ffmpeg shows.
+    /// A clip whose first sample is no IDR starts there and the decoder says what is wrong.
+    fn first_to_decode(
+        &mut self,
+        target: usize,
+        corrupt: &dyn Fn(String) -> FrameError,
+    ) -> Result<usize, FrameError> {
+        let sync_at_or_before =
+            |samples: &[Sample], i: usize| (0..=i).rev().find(|&s| samples[s].sync).unwrap_or(0);
         let samples = &self.track.samples;
-        let sync_at_or_before = |i: usize| (0..=i).rev().find(|&s| samples[s].sync).unwrap_or(0);
         let pts = |i: usize| {
             let dts: i64 = samples[..i].iter().map(|s| i64::from(s.duration)).sum();
             dts + i64::from(samples[i].offset)
         };
-        let sync = sync_at_or_before(target);
-        if sync > 0 && pts(target) < pts(sync) {
-            sync_at_or_before(sync - 1)
+        let sync = sync_at_or_before(samples, target);
+        let mut first = if sync > 0 && pts(target) < pts(sync) {
+            sync_at_or_before(samples, sync - 1)
         } else {
             sync
+        };
+        let mut data = Vec::new();
+        let mut annex_b = Vec::new();
+        while first > 0 {
+            self.read_sample(first, &mut data)?;
+            annex_b.clear();
+            let kind = self
+                .config
+                .to_annex_b(&data, &mut annex_b)
+                .map_err(|e| corrupt(format!("sample {}: {e}", first + 1)))?;
+            if kind.idr {
+                break;
+            }
+            first = sync_at_or_before(&self.track.samples, first - 1);
         }
+        Ok(first)
     }
 
     fn read_sample(&mut self, sample: usize, into: &mut Vec<u8>) -> Result<(), FrameError> {

@@ -200,6 +200,56 @@ fn frames_are_found_by_index_and_by_time() {
     );
 }
 
+/// Each video packet's (pts, keyframe) in decoding order, as ffprobe reads them.
+fn video_packets(path: &Path) -> Vec<(f64, bool)> {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0"])
+        .args(["-show_entries", "packet=pts_time,flags", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (pts, flags) = line.split_once(',').expect("pts_time,flags");
+            (pts.parse().unwrap(), flags.starts_with('K'))
+        })
+        .collect()
+}
+
+#[test]
+fn every_frame_of_an_open_gop_clip_is_ffmpegs_frame() {
+    if !have_ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Open GOPs: B-frames after a sync sample in decoding order are shown before it and may refer to
+    // the GOP before, so decoding them must start one sync sample further back.
+    let clip = encode(
+        dir.path(),
+        "open.mp4",
+        "320x180",
+        2.0,
+        &["-g", "15", "-bf", "3", "-x264-params", "open-gop=1"],
+    );
+    let packets = video_packets(&clip);
+    let leading = (1..packets.len())
+        .filter(|&i| packets[i].1)
+        .filter(|&i| packets.get(i + 1).is_some_and(|next| next.0 < packets[i].0))
+        .count();
+    assert!(leading > 0, "the clip has no leading pictures: {packets:?}");
+    let reference = ffmpeg_frames(&clip, "bt601");
+    assert_eq!(
+        clip_frames(&clip).unwrap().count() as usize,
+        reference.len()
+    );
+    for index in 0..reference.len() {
+        let frame = extract_frame(&clip, FramePick::Index(index as u32)).unwrap();
+        assert_is_frame(&frame.image, &reference, index);
+    }
+}
+
 #[test]
 fn a_trimmed_clip_shows_only_what_its_edit_list_presents() {
     if !have_ffmpeg() {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use seedance_core::film::{join, join_parts, JoinOptions, MixedAudio};
 
 use super::checks::{assert_joined, FRAME};
-use super::{contents, have_ffmpeg, make_clip, Spec, CLIP};
+use super::{contents, have_ffmpeg, make_clip, Spec, BIGGER, CLIP};
 
 fn clips(dir: &std::path::Path, specs: &[Spec]) -> Vec<PathBuf> {
     specs
@@ -127,16 +127,11 @@ fn clips_that_cannot_share_one_film_join_run_by_run_in_parts() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let bigger = Spec {
-        width: 640,
-        height: 360,
-        ..CLIP
-    };
     let silent = Spec {
         audio: false,
         ..CLIP
     };
-    let specs = [CLIP, CLIP, bigger, bigger, silent, silent, CLIP];
+    let specs = [CLIP, CLIP, BIGGER, BIGGER, silent, silent, CLIP];
     let inputs = clips(dir.path(), &specs);
     let before = contents(&inputs);
     // Other size, then sound missing, then sound again: each starts a part; the runs cover every clip.

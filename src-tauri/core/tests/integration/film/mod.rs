@@ -63,6 +63,13 @@ pub const CLIP: Spec = Spec {
     profile: "high",
 };
 
+/// The same clip at twice the size: the same ratio, so only the resolution differs.
+pub const BIGGER: Spec = Spec {
+    width: 640,
+    height: 360,
+    ..CLIP
+};
+
 /// Makes the clip `name` in `dir` with ffmpeg (a moving test pattern at 30 fps, a 440 Hz tone).
 pub fn make_clip(dir: &Path, name: &str, spec: Spec) -> PathBuf {
     let path = dir.join(name);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use seedance_core::film::{join, Difference, JoinError, JoinOptions};
 
-use super::{contents, have_ffmpeg, make_clip, Spec, CLIP};
+use super::{contents, have_ffmpeg, make_clip, Spec, BIGGER, CLIP};
 
 fn no_film_left(film: &Path) {
     assert!(!film.exists(), "a film was left at {}", film.display());
@@ -27,11 +27,6 @@ fn clips_of_other_sizes_are_all_named_with_how_they_differ() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let bigger = Spec {
-        width: 640,
-        height: 360,
-        ..CLIP
-    };
     let squarer = Spec {
         width: 240,
         height: 180,
@@ -39,7 +34,7 @@ fn clips_of_other_sizes_are_all_named_with_how_they_differ() {
     };
     let inputs = vec![
         make_clip(dir.path(), "a.mp4", CLIP),
-        make_clip(dir.path(), "b.mp4", bigger),
+        make_clip(dir.path(), "b.mp4", BIGGER),
         make_clip(dir.path(), "c.mp4", CLIP),
         make_clip(dir.path(), "d.mp4", squarer),
     ];
