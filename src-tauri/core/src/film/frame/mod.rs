@@ -17,11 +17,13 @@
 //!
 //! # Decoding only what the pick needs
 //!
-//! Decoding starts at the sync sample (IDR) before the target in decoding order (one more back when the
-//! target is a leading picture of an open GOP, shown before its sync sample) and stops after the target
-//! sample; pictures that no other picture refers to (`nal_ref_idc` = 0: most B-frames) are skipped
-//! unless they are the target. Only those samples are read from the file, so a 12 s clip's last frame
-//! costs one GOP at most, not the clip.
+//! Decoding starts at the sync sample before the target in decoding order (one more back when the
+//! target is a leading picture of an open GOP, shown before its sync sample), or further back at the
+//! IDR picture before it when that sync sample is an open GOP's I picture (OpenH264 starts only at an
+//! IDR), and stops after the target sample; pictures that no other picture refers to (`nal_ref_idc` =
+//! 0: most B-frames) are skipped unless they are the target. Only those samples are read from the
+//! file, so a 12 s clip's last frame costs one GOP at most when its GOPs are closed (the service's
+//! clips and x264's default); with open GOPs it costs the reference pictures since the last IDR.
 //!
 //! # Colour
 //!
