@@ -22,8 +22,9 @@
 //! IDR picture before it when that sync sample is an open GOP's I picture (OpenH264 starts only at an
 //! IDR), and stops after the target sample; pictures that no other picture refers to (`nal_ref_idc` =
 //! 0: most B-frames) are skipped unless they are the target. Only those samples are read from the
-//! file, so a 12 s clip's last frame costs one GOP at most when its GOPs are closed (the service's
-//! clips and x264's default); with open GOPs it costs the reference pictures since the last IDR.
+//! file, so a 12 s clip's last frame costs one GOP at most when its GOPs are closed (x264's default;
+//! what the service's encoder does is not documented); with open GOPs it costs the reference
+//! pictures since the last IDR.
 //!
 //! # Colour
 //!
