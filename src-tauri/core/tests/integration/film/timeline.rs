@@ -2,9 +2,10 @@
 //! Chinese): the FCPXML is well-formed XML (`xmllint`) and both files read back through OpenTimelineIO's
 //! own CMX 3600 and FCP X adapters with every clip's name, length and place (and, from the EDL, its
 //! file). Apple's FCPXML DTD is not redistributed by any package (it ships only inside Final Cut Pro),
-//! so the FCPXML is checked by OpenTimelineIO's reader, not validated against the DTD; that reader
-//! predates FCPXML 1.9's `media-rep` (it reads the older `src` attribute of `asset`), so the files'
-//! addresses in the FCPXML are checked here in Rust.
+//! so it is not in this repository: the FCPXML is validated against it (`xmllint --dtdvalid`) where it
+//! is found, at the path `FCPXML_DTD` names or inside an installed Final Cut Pro, and otherwise checked
+//! by OpenTimelineIO's reader alone; that reader predates FCPXML 1.9's `media-rep` (it reads the older
+//! `src` attribute of `asset`), so the files' addresses in the FCPXML are checked here in Rust.
 //!
 //! OpenTimelineIO comes from a virtual environment under `target/otio-venv` (or the Python named by
 //! `OTIO_PYTHON`); without one these checks say so and the Rust-side checks still run, unless
@@ -16,6 +17,23 @@ use std::process::Command;
 use seedance_core::film::{clip_facts, export_timeline, TimelineClip, TimelineFormat};
 
 use super::{have_ffmpeg, make_clip, Spec, CLIP};
+
+/// Apple's DTD for FCPXML 1.10: the file `FCPXML_DTD` names, else the one inside Final Cut Pro.
+fn fcpxml_dtd() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("FCPXML_DTD") {
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "FCPXML_DTD names no file: {}",
+            path.display()
+        );
+        return Some(path);
+    }
+    let bundled = Path::new(
+        "/Applications/Final Cut Pro.app/Contents/Frameworks/Interchange.framework/Versions/A/Resources/FCPXMLv1_10.dtd",
+    );
+    bundled.is_file().then(|| bundled.to_path_buf())
+}
 
 fn otio_python() -> Option<PathBuf> {
     let python = std::env::var_os("OTIO_PYTHON")
@@ -173,6 +191,25 @@ fn an_fcpxml_is_well_formed_and_reads_back_with_every_clip_and_file() {
             String::from_utf8_lossy(&out.stderr)
         ),
         Err(_) => super::skipped("well-formedness check: no xmllint (package libxml2-utils)"),
+    }
+    match fcpxml_dtd() {
+        Some(dtd) => {
+            let out = Command::new("xmllint")
+                .args(["--noout", "--dtdvalid"])
+                .arg(&dtd)
+                .arg(&xml)
+                .output()
+                .expect("xmllint runs");
+            assert!(
+                out.status.success(),
+                "not valid against {}: {}",
+                dtd.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        None => {
+            eprintln!("FCPXML DTD not found (set FCPXML_DTD to FCPXMLv1_10.dtd): not validated")
+        }
     }
     let text = std::fs::read_to_string(&xml).unwrap();
     assert!(text.contains("<fcpxml version=\"1.10\">"));
