@@ -3,8 +3,8 @@
 // MP4's metadata, read by ffprobe, holds the prompt, the settings, the task id and the SHA-256 of the frame as
 // uploaded, and a human comment; the token the app used is nowhere in the file, and ffmpeg decodes it cleanly.
 // A page cannot get a recipe read from a path it names: only a file the window reported dropped is read.
-// (An OS file drop cannot be made through WebDriver; the drop itself is covered by the component test
-// `ui/src/views/GenerateView.recipe.test.tsx` and the core's `jobs::recipe` tests.)
+// Then the saved MP4 is dragged from another window and dropped on Generate (a real X11 drag and drop,
+// reported by the OS): its prompt, mode and first frame come back into the form.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -20,7 +20,7 @@ let frame;
 
 after(() => app?.close());
 
-test("the saved MP4 carries its recipe and never the token", async () => {
+test("the saved MP4 carries its recipe and never the token, and dropped on the window fills the form", async () => {
   app = await startLiveApp("recipe", TOKEN, {
     sim: { queuedSecs: 1, runningSecs: 1 },
     env: { SEEDANCE_TEST_HOOKS: "1" },
@@ -76,4 +76,16 @@ test("the saved MP4 carries its recipe and never the token", async () => {
     [video],
   );
   assert.equal(refused, "unknown_frame");
+
+  // Dropped from a file manager onto a form with other words and no frame, the video fills the form.
+  await s.click("[data-testid=nav-generate]");
+  await s.type("[data-testid=prompt]", `${"\uE003".repeat(PROMPT.length + 5)}other words`); // Backspace
+  await s.click("[data-testid=frame-first] .frame-clear");
+  const prompt = () => s.execute(`return document.querySelector("[data-testid=prompt]").value;`);
+  assert.equal(await prompt(), "other words");
+  await s.dropFiles([video], "[data-testid=prompt]");
+  await s.waitForText("[data-testid=video-recipe-restored]", (t) => t.includes("are in the form"));
+  assert.equal(await prompt(), PROMPT);
+  await s.waitForText("[data-testid=frame-first-facts]", (t) => t.includes("1280×720"));
+  await s.screenshot("recipe-dropped-en");
 });

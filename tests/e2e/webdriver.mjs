@@ -1,6 +1,6 @@
 // A small W3C WebDriver client over fetch, driving the real app window through tauri-driver.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -237,6 +237,78 @@ export class Session {
   /** The element's id, for `elementOrigin`. */
   async element(selector) {
     return this.find(selector);
+  }
+  /**
+   * Drags `files` from another window onto the element `selector` and drops them there, as a user does
+   * from a file manager: a real X11 drag and drop (XDND) that the OS reports to the app. The files come
+   * from a small GTK window (`drag-source.py`); xdotool holds the button and moves the pointer. Needs an X
+   * display, xdotool and Python's GTK bindings (python3-gi, gir1.2-gtk-3.0).
+   */
+  async dropFiles(files, selector) {
+    const rect = await this.cmd("GET", `/element/${await this.find(selector)}/rect`);
+    const found = execFileSync("xdotool", ["search", "--onlyvisible", "--name", "^Seedance Studio$"], {
+      encoding: "utf8",
+    });
+    const windowId = found.trim().split("\n")[0];
+    const geometry = Object.fromEntries(
+      execFileSync("xdotool", ["getwindowgeometry", "--shell", windowId], { encoding: "utf8" })
+        .trim()
+        .split("\n")
+        .map((line) => line.split("=")),
+    );
+    const to = {
+      x: Math.round(Number(geometry.X) + rect.x + rect.width / 2),
+      y: Math.round(Number(geometry.Y) + rect.y + rect.height / 2),
+    };
+    // The source window sits in a corner away from the target, so the drop lands on the app.
+    const from = { x: Number(geometry.X) + 10, y: to.y > 400 ? Number(geometry.Y) + 10 : 690 };
+    const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+    const source = spawn(
+      python,
+      [join(import.meta.dirname, "drag-source.py"), `${from.x}`, `${from.y}`, ...files],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let said = "";
+    source.stdout.on("data", (d) => {
+      said += d;
+    });
+    const waitFor = async (word) => {
+      for (let i = 0; i < 100 && !said.includes(word); i++) await sleep(100);
+      if (!said.includes(word))
+        throw new Error(`the drag source never said "${word}" (said: ${JSON.stringify(said)})`);
+    };
+    try {
+      await waitFor("ready");
+      await sleep(200);
+      const moves = [];
+      for (let step = 1; step <= 12; step++) {
+        const x = Math.round(from.x + 60 + ((to.x - from.x - 60) * step) / 12);
+        const y = Math.round(from.y + 45 + ((to.y - from.y - 45) * step) / 12);
+        moves.push("mousemove", `${x}`, `${y}`, "sleep", "0.08");
+      }
+      execFileSync(
+        "xdotool",
+        [
+          "mousemove",
+          `${from.x + 60}`,
+          `${from.y + 45}`,
+          "sleep",
+          "0.2",
+          "mousedown",
+          "1",
+          ...moves,
+          "sleep",
+          "0.5",
+        ],
+        { timeout: 20_000 },
+      );
+      execFileSync("xdotool", ["mouseup", "1"], { timeout: 5_000 });
+      await waitFor("dropped");
+    } finally {
+      source.kill();
+    }
   }
   async count(selector) {
     const els = await this.cmd("POST", "/elements", { using: "css selector", value: selector });
