@@ -1,6 +1,7 @@
 // The Batch screen in the real window, in demo mode: a folder of 6 images (three first/last pairs, one of them too
 // small, fixed with one click) and a CSV of 4 rows (two good, one naming a missing image, one with a bad
 // duration) are read by the backend, reviewed in English and in Chinese, and the valid items start as one batch.
+// Images dragged from another window and dropped on the screen (a real X11 drop) become a batch too.
 // The folder and file pickers are answered by the test stand-in (WebDriver cannot operate native dialogs).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -127,6 +128,16 @@ test("a CSV with a missing image and a bad cell: the two good rows can still sta
     (t) => t.includes("catalogue") && t.includes("2 videos"),
   );
   await s.screenshot("batch-started-en");
+});
+
+test("images dragged from a file manager onto the screen become one first-frame video each", async () => {
+  const dropped = ["cat_first.png", "dog_first.png", "cat_last.jpg"].map((name) => join(folder, name));
+  await s.dropFiles(dropped, "[data-testid=batch-view]");
+  await waitChecked(s, "batch-item-3");
+  assert.equal(await s.count('[data-testid^="batch-item-"][data-state]'), 3);
+  await waitForContent("batch-item-2", (t) => t.includes("dog_first"));
+  await s.waitForText("[data-testid=batch-total]", (t) => t.includes("3 videos"));
+  await s.screenshot("batch-review-dropped-en");
 });
 
 test("the same review in Chinese", async () => {
