@@ -89,3 +89,14 @@ test("the saved MP4 carries its recipe and never the token, and dropped on the w
   await s.waitForText("[data-testid=frame-first-facts]", (t) => t.includes("1280×720"));
   await s.screenshot("recipe-dropped-en");
 });
+
+test("a 24 MP photo dragged onto the last frame's zone lands there and is read", async () => {
+  const { s } = app;
+  const photo = join(app.home.root, "pictures", "harbour-24mp.jpg");
+  execFileSync("convert", ["-size", "6000x4000", "gradient:#0b3d91-#f5b041", "-quality", "92", photo]);
+  await s.dropFiles([photo], "[data-testid=frame-last-zone]");
+  await s.waitForText("[data-testid=frame-last-facts]", (t) => t.includes("6000×4000"), 30_000);
+  // The first frame the video brought back stays where it was.
+  assert.ok((await s.text("[data-testid=frame-first-facts]")).includes("1280×720"));
+  await s.screenshot("recipe-photo-dropped-en");
+});
