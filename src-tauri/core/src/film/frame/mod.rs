@@ -283,12 +283,7 @@ impl Clip {
         let mut data = Vec::new();
         let mut access_unit = Vec::new();
         for sample in first..=target {
-            self.read_sample(sample, &mut data)?;
-            access_unit.clear();
-            let kind = self
-                .config
-                .to_annex_b(&data, &mut access_unit)
-                .map_err(|e| corrupt(format!("sample {}: {e}", sample + 1)))?;
+            let kind = self.annex_b(sample, &mut data, &mut access_unit, &corrupt)?;
             if !kind.reference && sample != target {
                 continue;
             }
@@ -337,18 +332,28 @@ impl Clip {
         let mut data = Vec::new();
         let mut annex_b = Vec::new();
         while first > 0 {
-            self.read_sample(first, &mut data)?;
-            annex_b.clear();
-            let kind = self
-                .config
-                .to_annex_b(&data, &mut annex_b)
-                .map_err(|e| corrupt(format!("sample {}: {e}", first + 1)))?;
+            let kind = self.annex_b(first, &mut data, &mut annex_b, corrupt)?;
             if kind.idr {
                 break;
             }
             first = sync_at_or_before(&self.track.samples, first - 1);
         }
         Ok(first)
+    }
+
+    /// Reads `sample` (into `data`) and puts it in `out` as Annex B, telling what kind of picture it is.
+    fn annex_b(
+        &mut self,
+        sample: usize,
+        data: &mut Vec<u8>,
+        out: &mut Vec<u8>,
+        corrupt: &dyn Fn(String) -> FrameError,
+    ) -> Result<avc::SampleKind, FrameError> {
+        self.read_sample(sample, data)?;
+        out.clear();
+        self.config
+            .to_annex_b(data, out)
+            .map_err(|e| corrupt(format!("sample {}: {e}", sample + 1)))
     }
 
     fn read_sample(&mut self, sample: usize, into: &mut Vec<u8>) -> Result<(), FrameError> {
