@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -260,12 +261,14 @@ export class Session {
       x: Math.round(Number(geometry.X) + rect.x + rect.width / 2),
       y: Math.round(Number(geometry.Y) + rect.y + rect.height / 2),
     };
-    // The source window sits in a corner away from the target, so the drop lands on the app.
-    const from = { x: Number(geometry.X) + 10, y: to.y > 400 ? Number(geometry.Y) + 10 : 690 };
+    // The source window sits in the window's left corner farther from the target, so the drop lands on the app.
+    const top = Number(geometry.Y);
+    const bottom = top + Number(geometry.HEIGHT) - 100;
+    const from = { x: Number(geometry.X) + 10, y: to.y - top > bottom - to.y ? top + 10 : bottom };
     const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
     const source = spawn(
       python,
-      [join(import.meta.dirname, "drag-source.py"), `${from.x}`, `${from.y}`, ...files],
+      [fileURLToPath(new URL("drag-source.py", import.meta.url)), `${from.x}`, `${from.y}`, ...files],
       {
         stdio: ["ignore", "pipe", "inherit"],
       },
@@ -288,23 +291,13 @@ export class Session {
         const y = Math.round(from.y + 45 + ((to.y - from.y - 45) * step) / 12);
         moves.push("mousemove", `${x}`, `${y}`, "sleep", "0.08");
       }
-      execFileSync(
-        "xdotool",
-        [
-          "mousemove",
-          `${from.x + 60}`,
-          `${from.y + 45}`,
-          "sleep",
-          "0.2",
-          "mousedown",
-          "1",
-          ...moves,
-          "sleep",
-          "0.5",
-        ],
-        { timeout: 20_000 },
-      );
-      execFileSync("xdotool", ["mouseup", "1"], { timeout: 5_000 });
+      const press = ["mousemove", `${from.x + 60}`, `${from.y + 45}`, "sleep", "0.2", "mousedown", "1"];
+      try {
+        execFileSync("xdotool", [...press, ...moves, "sleep", "0.5"], { timeout: 20_000 });
+      } finally {
+        // Released whatever happened, so a failed drag leaves no button held for the next test.
+        execFileSync("xdotool", ["mouseup", "1"], { timeout: 5_000 });
+      }
       await waitFor("dropped");
     } finally {
       source.kill();
