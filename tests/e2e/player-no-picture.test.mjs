@@ -8,12 +8,11 @@ import { startLiveApp } from "./webdriver.mjs";
 
 const TOKEN = `sk-e2e-picture-${process.pid}-Qx7pLm`;
 let app;
-let sim;
 let s;
 
 before(async () => {
   app = await startLiveApp("player-no-picture", TOKEN, { env: { GST_PLUGIN_FEATURE_RANK: "avdec_h264:0" } });
-  ({ sim, s } = app);
+  ({ s } = app);
 });
 
 after(() => app?.close());

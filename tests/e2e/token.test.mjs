@@ -52,7 +52,10 @@ test("a text-to-video job runs against the service and the MP4 lands on disk", a
 
 test("the diagnostics a bug report gets name the build, the OS and the token's place, never the token", async () => {
   await s.click("[data-testid=nav-settings]");
-  assert.match(await s.waitForText("[data-testid=app-commit]", (t) => t.length > 0), /^([0-9a-f]{12}|unknown)$/);
+  assert.match(
+    await s.waitForText("[data-testid=app-commit]", (t) => t.length > 0),
+    /^([0-9a-f]{12}|unknown)$/,
+  );
   await s.click("[data-testid=copy-diagnostics]");
   await s.find("[data-testid=diagnostics-copied]");
   await s.screenshot("settings-diagnostics-copied");
@@ -60,7 +63,13 @@ test("the diagnostics a bug report gets name the build, the OS and the token's p
     `const done = arguments[0];
      window.__TAURI_INTERNALS__.invoke("diagnostics").then(done, (e) => done("error: " + e.kind));`,
   );
-  for (const line of ["Seedance Studio: ", "OS: ", "Webview: ", "API token: set (keychain)", "History: 1 jobs"]) {
+  for (const line of [
+    "Seedance Studio: ",
+    "OS: ",
+    "Webview: ",
+    "API token: set (keychain)",
+    "History: 1 jobs",
+  ]) {
     assert.ok(text.includes(line), `${line} in ${text}`);
   }
   assert.ok(!text.includes(TOKEN) && !text.includes(TOKEN.slice(-4)), "no part of the token");

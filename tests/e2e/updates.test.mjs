@@ -16,7 +16,7 @@ const NOTES = "Faster previews.\n<b>not bold</b> <img src=x>";
 const TARGET = `linux-${process.arch === "arm64" ? "aarch64" : "x86_64"}`;
 
 let server;
-let asked = [];
+const asked = [];
 let driver;
 let s;
 
@@ -72,7 +72,9 @@ test("the check on start finds the new version; Settings shows it with its notes
 
 test("this unpackaged build refuses to install itself and says what to do", async () => {
   await s.click("[data-testid=update-install]");
-  const alert = await s.waitForText("[role=alert]", (t) => t.includes("not installed from one of its packages"));
+  const alert = await s.waitForText("[role=alert]", (t) =>
+    t.includes("not installed from one of its packages"),
+  );
   assert.match(alert, /Download the new version/);
   assert.deepEqual(asked, ["/latest.json"], "nothing was downloaded");
   await s.screenshot("settings-update-not-installable");
