@@ -1,8 +1,9 @@
 """A small window that offers files for dragging, as a file manager does (XDND, text/uri-list).
 
 Usage: drag-source.py X Y FILE...  Shows a 120×90 button at screen point (X, Y) and prints "ready" once it
-is on screen; a drag that starts on it carries the FILEs. Prints "dropped" when a drag ends and quits; quits
-by itself after 60 s, so a test that never drags leaves nothing running.
+is on screen; a drag that starts on it carries the FILEs. Prints "dropped" when a drag ends with a drop, or
+"failed" when nobody took it, and quits; quits by itself after 60 s, so a test that never drags leaves nothing
+running.
 """
 
 import sys
@@ -27,11 +28,23 @@ button.drag_source_add_uri_targets()
 button.connect("drag-data-get", lambda _w, _ctx, data, _info, _time: data.set_uris(uris))
 
 
+failed = False
+
+
+def refused(_widget, _ctx, result):
+    global failed
+    failed = True
+    print(f"drag failed ({result.value_nick})", flush=True)
+    return True  # no animation back to the source
+
+
 def ended(*_args):
-    print("dropped", flush=True)
+    if not failed:
+        print("dropped", flush=True)
     Gtk.main_quit()
 
 
+button.connect("drag-failed", refused)
 button.connect("drag-end", ended)
 window.add(button)
 window.connect("map-event", lambda *_a: print("ready", flush=True))

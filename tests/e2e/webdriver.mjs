@@ -246,7 +246,19 @@ export class Session {
    * display, xdotool and Python's GTK bindings (python3-gi, gir1.2-gtk-3.0).
    */
   async dropFiles(files, selector) {
-    const rect = await this.cmd("GET", `/element/${await this.find(selector)}/rect`);
+    await this.find(selector);
+    // Brought into view, then the middle of its visible part: a point off screen would miss the window.
+    const rect = await this.execute(
+      `const el = document.querySelector(arguments[0]);
+       el.scrollIntoView({ block: "nearest" });
+       const r = el.getBoundingClientRect();
+       const left = Math.max(r.left, 0), top = Math.max(r.top, 0);
+       const right = Math.min(r.right, window.innerWidth), bottom = Math.min(r.bottom, window.innerHeight);
+       return { x: left, y: top, width: right - left, height: bottom - top };`,
+      [selector],
+    );
+    if (rect.width <= 0 || rect.height <= 0)
+      throw new Error(`${selector} is not visible, so nothing can be dropped on it`);
     const found = execFileSync("xdotool", ["search", "--onlyvisible", "--name", "^Seedance Studio$"], {
       encoding: "utf8",
     });
@@ -277,8 +289,11 @@ export class Session {
     source.stdout.on("data", (d) => {
       said += d;
     });
+    source.on("error", (e) => {
+      said += `could not start: ${e.message}`;
+    });
     const waitFor = async (word) => {
-      for (let i = 0; i < 100 && !said.includes(word); i++) await sleep(100);
+      for (let i = 0; i < 100 && !said.includes(word) && !said.includes("failed"); i++) await sleep(100);
       if (!said.includes(word))
         throw new Error(`the drag source never said "${word}" (said: ${JSON.stringify(said)})`);
     };

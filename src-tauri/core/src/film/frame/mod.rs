@@ -310,7 +310,7 @@ impl Clip {
     /// leading picture of an open GOP, which may refer to the GOP before). A sync sample of an open GOP
     /// is an I picture but not an IDR, and OpenH264 without error concealment starts only at an IDR,
     /// so an open-GOP clip is decoded from the IDR before: slower, and the same picture ffmpeg shows.
-    /// A clip whose first sample is no IDR starts there and the decoder says what is wrong.
+    /// Without an IDR at or before that point (a clip cut at an open GOP's I picture) there is no frame.
     fn first_to_decode(
         &mut self,
         target: usize,
@@ -331,14 +331,19 @@ impl Clip {
         };
         let mut data = Vec::new();
         let mut annex_b = Vec::new();
-        while first > 0 {
-            let kind = self.annex_b(first, &mut data, &mut annex_b, corrupt)?;
-            if kind.idr {
-                break;
+        loop {
+            if self.annex_b(first, &mut data, &mut annex_b, corrupt)?.idr {
+                return Ok(first);
+            }
+            if first == 0 {
+                return Err(corrupt(
+                    "the clip has no IDR picture before this frame, and decoding can only start at one \
+                     (a clip cut from a longer one without re-encoding can begin this way)"
+                        .into(),
+                ));
             }
             first = sync_at_or_before(&self.track.samples, first - 1);
         }
-        Ok(first)
     }
 
     /// Reads `sample` (into `data`) and puts it in `out` as Annex B, telling what kind of picture it is.

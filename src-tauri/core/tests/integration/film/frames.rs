@@ -248,6 +248,27 @@ fn every_frame_of_an_open_gop_clip_is_ffmpegs_frame() {
         let frame = extract_frame(&clip, FramePick::Index(index as u32)).unwrap();
         assert_is_frame(&frame.image, &reference, index);
     }
+
+    // Cut without re-encoding at the second sync sample, the clip begins with an I picture that is no
+    // IDR: there is nowhere to start decoding, and the error says so instead of giving a patched picture.
+    let cut = dir.path().join("cut.mp4");
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-ss", "0.5", "-i"])
+        .arg(&clip)
+        .args(["-c", "copy"])
+        .arg(&cut)
+        .output()
+        .expect("ffmpeg runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = extract_frame(&cut, FramePick::Last).unwrap_err();
+    assert!(
+        matches!(&err, FrameError::CorruptSample { detail, .. } if detail.contains("no IDR picture")),
+        "{err:?}"
+    );
 }
 
 #[test]
