@@ -62,8 +62,9 @@ test("demo mode, two frames previewed, the mismatch cropped away", async () => {
   await s.click("[data-testid=crop-apply]");
   // 900×900 cropped to the first frame's 16:9 → 900×506.
   await s.waitForText("[data-testid=frame-last-facts]", (t) => /900\s*×\s*506/.test(t));
+  // The pair is checked again once the cropped frame is in: the warning goes a moment after the facts change.
   assert.equal(
-    await s.count("[data-testid=mismatch-warning]"),
+    await s.waitForCount("[data-testid=mismatch-warning]", 0),
     0,
     "the warning is gone once the shapes match",
   );

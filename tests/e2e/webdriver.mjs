@@ -318,6 +318,16 @@ export class Session {
       source.kill();
     }
   }
+  /** Waits (bounded) until `selector` matches exactly `n` elements, and returns how many it matched last. */
+  async waitForCount(selector, n, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last = await this.count(selector);
+    while (last !== n && Date.now() < deadline) {
+      await sleep(100);
+      last = await this.count(selector);
+    }
+    return last;
+  }
   async count(selector) {
     const els = await this.cmd("POST", "/elements", { using: "css selector", value: selector });
     return els.length;
