@@ -1,27 +1,10 @@
 //! Files frames cannot be taken from end in the typed error that says why, and mangled bytes never
 //! panic (nor crash the decoder) whatever they hit: the boxes, the sample tables or the picture data.
 
-use std::path::Path;
-use std::process::Command;
-
 use proptest::prelude::*;
 use seedance_core::film::frame::{clip_frames, extract_frame, FrameError, FramePick};
 
-use super::{have_ffmpeg, make_clip, Spec, CLIP};
-
-fn ffmpeg(args: &[&str], out: &Path) {
-    let run = Command::new("ffmpeg")
-        .args(["-v", "error", "-y"])
-        .args(args)
-        .arg(out)
-        .output()
-        .expect("ffmpeg runs");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-}
+use super::{ffmpeg, have_ffmpeg, make_clip, Spec, CLIP};
 
 /// The body's range of the first top-level box of type `kind`.
 fn top_level_box(bytes: &[u8], kind: &[u8; 4]) -> std::ops::Range<usize> {

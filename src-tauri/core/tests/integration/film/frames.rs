@@ -12,7 +12,7 @@ use seedance_core::film::frame::{
     FramePick,
 };
 
-use super::{have_ffmpeg, make_clip, Spec, CLIP};
+use super::{ffmpeg, have_ffmpeg, make_clip, Spec, CLIP};
 
 /// Mean absolute difference per channel allowed between our frame and ffmpeg's: the two upsample
 /// chroma differently at colour edges, nothing more. Neighbouring frames of the pattern differ by 8+.
@@ -252,17 +252,9 @@ fn every_frame_of_an_open_gop_clip_is_ffmpegs_frame() {
     // Cut without re-encoding at the second sync sample, the clip begins with an I picture that is no
     // IDR: there is nowhere to start decoding, and the error says so instead of giving a patched picture.
     let cut = dir.path().join("cut.mp4");
-    let out = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-ss", "0.5", "-i"])
-        .arg(&clip)
-        .args(["-c", "copy"])
-        .arg(&cut)
-        .output()
-        .expect("ffmpeg runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    ffmpeg(
+        &["-ss", "0.5", "-i", clip.to_str().unwrap(), "-c", "copy"],
+        &cut,
     );
     let err = extract_frame(&cut, FramePick::Last).unwrap_err();
     assert!(

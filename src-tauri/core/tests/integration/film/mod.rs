@@ -70,6 +70,21 @@ pub const BIGGER: Spec = Spec {
     ..CLIP
 };
 
+/// Runs ffmpeg with `args`, writing `out`; a failure fails the test with ffmpeg's message.
+pub fn ffmpeg(args: &[&str], out: &Path) {
+    let run = Command::new("ffmpeg")
+        .args(["-v", "error", "-y"])
+        .args(args)
+        .arg(out)
+        .output()
+        .expect("ffmpeg runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 /// Makes the clip `name` in `dir` with ffmpeg (a moving test pattern at 30 fps, a 440 Hz tone).
 pub fn make_clip(dir: &Path, name: &str, spec: Spec) -> PathBuf {
     let path = dir.join(name);
